@@ -1,0 +1,96 @@
+# tcpspec: a TCP conformance and fuzz-testing harness.
+# Plain GNU make.  Every layer keeps its sources and rules in DIR/module.mk; this file
+# only holds the variables, the pattern rules and the top-level targets.
+
+prefix     ?= /usr/local
+bindir     ?= $(prefix)/bin
+mandir     ?= $(prefix)/share/man
+DESTDIR    ?=
+
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+CPPFLAGS   ?=
+LDFLAGS    ?=
+FLEX       ?= flex
+BISON      ?= bison
+
+-include config.mk
+
+B          := build
+WARN       := -Wall -Wextra -Wno-unused-parameter
+ALL_CPPFLAGS = -I. -I$(B) $(CPPFLAGS)
+ALL_CFLAGS   = -std=gnu11 $(WARN) $(CFLAGS)
+LDLIBS     += -lpcap -lm
+
+# Modules append to these in their module.mk.  LIB_SRCS are paths of .c files in the
+# tree (objects go to build/PATH.o); generated sources (flex, bison) are listed in
+# GEN_SRCS as build/... paths and need their own rule in the module.mk.
+# UNIT_TESTS are names NAME of tests/NAME.c (cmocka).  SHELL_TESTS are TAP scripts.
+# BENCHES are programs or .sh scripts run by `make bench`.
+LIB_SRCS   :=
+GEN_SRCS   :=
+UNIT_TESTS :=
+SHELL_TESTS :=
+MANPAGES   :=
+BENCHES    :=
+
+.PHONY: all deps run check unit-check bench install uninstall clean fuzz
+all: tcpspec
+
+MODULES := wire dsl refstack target-adapters engine tests fuzz
+include $(wildcard $(addsuffix /module.mk,$(MODULES)))
+
+LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(patsubst %.c,%.o,$(GEN_SRCS))
+MAIN_OBJ  := $(B)/engine/main.o
+LIBTCPSPEC := $(B)/libtcpspec.a
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBTCPSPEC): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+tcpspec: $(MAIN_OBJ) $(LIBTCPSPEC)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBTCPSPEC) $(LDLIBS)
+
+# Unit tests: tests/NAME.c -> build/tests/NAME, linked with cmocka.
+UNIT_BINS := $(addprefix $(B)/tests/,$(UNIT_TESTS))
+$(B)/tests/%: $(B)/tests/%.o $(LIBTCPSPEC)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTCPSPEC) -lcmocka $(LDLIBS)
+
+deps:
+	@sh scripts/bootstrap-deps.sh
+
+# The main job: the conformance suite on the reference target.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./tcpspec run corpora/conformance
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@sh scripts/run-tests.sh $(UNIT_BINS) $(SHELL_TESTS)
+
+unit-check: all $(UNIT_BINS)
+	@sh scripts/run-tests.sh $(UNIT_BINS)
+
+bench: all $(BENCHES)
+	@sh scripts/run-bench.sh $(BENCHES)
+
+install: tcpspec
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man7
+	install -m 755 tcpspec $(DESTDIR)$(bindir)/tcpspec
+	for m in $(MANPAGES); do \
+	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(mandir)/man$$s/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/tcpspec
+	for m in $(MANPAGES); do \
+	  s=$${m##*.}; rm -f $(DESTDIR)$(mandir)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf $(B) tcpspec
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,11 @@
+/* tcpspec parse: placeholder until its owner lands the real command. */
+#include <stdio.h>
+
+#include "engine/cli.h"
+
+int cmd_parse(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr, "tcpspec parse: not implemented yet\n");
+	return CLI_UNSUPPORTED;
+}

@@ -1,0 +1,11 @@
+/* tcpspec report: placeholder until its owner lands the real command. */
+#include <stdio.h>
+
+#include "engine/cli.h"
+
+int cmd_report(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr, "tcpspec report: not implemented yet\n");
+	return CLI_UNSUPPORTED;
+}

@@ -1,0 +1,11 @@
+/* tcpspec repro: placeholder until its owner lands the real command. */
+#include <stdio.h>
+
+#include "engine/cli.h"
+
+int cmd_repro(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr, "tcpspec repro: not implemented yet\n");
+	return CLI_UNSUPPORTED;
+}

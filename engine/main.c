@@ -1,0 +1,54 @@
+/* tcpspec: subcommand dispatch.  Each subcommand lives in engine/cmd_NAME.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/cli.h"
+
+#ifndef TCPSPEC_VERSION
+#define TCPSPEC_VERSION "0.1.0"
+#endif
+
+static const struct command {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "run",    cmd_run,    "run .pkt scripts against a target" },
+	{ "parse",  cmd_parse,  "check that scripts parse; report errors and unsupported features" },
+	{ "fmt",    cmd_fmt,    "print scripts in canonical layout (-w rewrites in place)" },
+	{ "decode", cmd_decode, "print a pcap/pcapng capture as script lines" },
+	{ "report", cmd_report, "requirement-by-target conformance matrix" },
+	{ "repro",  cmd_repro,  "turn a fuzzer input into a .pkt script" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tcpspec COMMAND [OPTIONS] [ARGS...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'tcpspec COMMAND --help' describes a command; see also tcpspec(1).\n"
+		   "exit codes: 0 passed, 1 failed, 2 usage or parse error,\n"
+		   "            3 target unavailable here, 4 unsupported (skipped)\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("tcpspec %s\n", TCPSPEC_VERSION);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "tcpspec: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}
