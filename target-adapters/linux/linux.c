@@ -1,0 +1,746 @@
+/* The linux target: the running kernel, driven through a TUN device in a private
+ * network namespace.
+ *
+ * open() unshares the calling process's network namespace (TARGET_OWN_PROCESS: the
+ * engine calls it in a child made for one script), brings lo up, creates the TUN
+ * device "tcpspec0" (IFF_TUN | IFF_NO_PI), sets the MTU, the documentation addresses
+ * (IPv6 with duplicate address detection off) and a default route through the device.
+ * Everything lives in the namespace, so it disappears with the process whatever
+ * happens.  Socket calls are real syscalls, made by one syscall thread so a blocking
+ * call can stay in flight while the engine keeps injecting and reading packets.
+ * Only ioctls and /proc/sys writes are used: no helper programs, a few hundred
+ * microseconds per script.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <linux/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "target-adapters/target.h"
+
+#define LINUX_TUN_NAME "tcpspec0"
+
+/* For SIOCSIFADDR on an AF_INET6 socket (linux/ipv6.h clashes with netinet/in.h). */
+struct linux_in6_ifreq {
+	struct in6_addr addr;
+	uint32_t prefixlen;
+	int ifindex;
+};
+
+struct linux_target {
+	int tun_fd;
+	int ctl4, ctl6;             /* ioctl sockets */
+	int ifindex;
+
+	/* the syscall thread */
+	pthread_t thread;
+	bool thread_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool have_call, busy, done, quit;
+	struct target_call call;
+	struct target_result res;
+};
+
+static int64_t linux_now(struct target *t)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t mono_ns(void)
+{
+	return linux_now(NULL);
+}
+
+static void ns_to_abstime(int64_t ns, struct timespec *ts)
+{
+	ts->tv_sec = ns / 1000000000;
+	ts->tv_nsec = ns % 1000000000;
+}
+
+/* ---- set-up helpers ------------------------------------------------------------------ */
+
+static int write_proc(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = strlen(value);
+	ssize_t w = write(fd, value, n);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return w == (ssize_t)n ? 0 : -1;
+}
+
+/* "net.ipv4.tcp_sack" -> /proc/sys/net/ipv4/tcp_sack */
+static int write_sysctl(const char *name, const char *value)
+{
+	char path[512];
+	int n = snprintf(path, sizeof path, "/proc/sys/%s", name);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
+	for (char *p = path + 10; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return write_proc(path, value);
+}
+
+static int if_up(int sock, const char *name, struct target *t)
+{
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot read flags of %s: %s",
+				    name, strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot bring %s up: %s", name,
+				    strerror(errno));
+	return TARGET_OK;
+}
+
+static int setup_addresses(struct target *t, struct linux_target *L,
+			   const struct target_config *cfg)
+{
+	if (cfg->local_ip.family == AF_INET) {
+		struct ifreq ifr = {0};
+		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", LINUX_TUN_NAME);
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+		sin->sin_family = AF_INET;
+		sin->sin_addr = cfg->local_ip.u.v4;
+		if (ioctl(L->ctl4, SIOCSIFADDR, &ifr) < 0)
+			return target_diagf(&t->diag, TARGET_ERROR,
+					    "cannot set the IPv4 address: %s", strerror(errno));
+		uint32_t mask = cfg->prefix_len <= 0 ? 0
+				: htonl(~0u << (32 - (cfg->prefix_len > 32 ? 32 : cfg->prefix_len)));
+		sin->sin_addr.s_addr = mask;
+		if (ioctl(L->ctl4, SIOCSIFNETMASK, &ifr) < 0)
+			return target_diagf(&t->diag, TARGET_ERROR,
+					    "cannot set the IPv4 netmask: %s", strerror(errno));
+		return TARGET_OK;
+	}
+	struct linux_in6_ifreq r6 = {
+		.addr = cfg->local_ip.u.v6,
+		.prefixlen = cfg->prefix_len,
+		.ifindex = L->ifindex,
+	};
+	if (ioctl(L->ctl6, SIOCSIFADDR, &r6) < 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot set the IPv6 address: %s",
+				    strerror(errno));
+	return TARGET_OK;
+}
+
+/* A default route through the device, so remote addresses outside the local subnet
+ * (--remote_ip in another documentation prefix) are reachable too. */
+static int setup_route(struct target *t, struct linux_target *L,
+		       const struct target_config *cfg)
+{
+	if (cfg->local_ip.family == AF_INET) {
+		struct rtentry rt = {0};
+		struct sockaddr_in *dst = (struct sockaddr_in *)&rt.rt_dst;
+		struct sockaddr_in *mask = (struct sockaddr_in *)&rt.rt_genmask;
+		dst->sin_family = AF_INET;
+		mask->sin_family = AF_INET;
+		rt.rt_flags = RTF_UP;
+		rt.rt_dev = (char *)LINUX_TUN_NAME;
+		if (ioctl(L->ctl4, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+			return target_diagf(&t->diag, TARGET_ERROR,
+					    "cannot add the IPv4 default route: %s",
+					    strerror(errno));
+		return TARGET_OK;
+	}
+	struct in6_rtmsg rt = {0};
+	rt.rtmsg_flags = RTF_UP;
+	rt.rtmsg_metric = 1;
+	rt.rtmsg_ifindex = L->ifindex;
+	if (ioctl(L->ctl6, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+		return target_diagf(&t->diag, TARGET_ERROR,
+				    "cannot add the IPv6 default route: %s", strerror(errno));
+	return TARGET_OK;
+}
+
+static void *syscall_thread(void *arg);
+
+static int linux_open(struct target *t, const struct target_config *cfg)
+{
+	if (access("/dev/net/tun", F_OK) != 0)
+		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
+				    "the linux target needs /dev/net/tun, which is missing here");
+	if (unshare(CLONE_NEWNET) != 0) {
+		if (errno == EPERM)
+			return target_diagf(&t->diag, TARGET_UNAVAILABLE,
+					    "the linux target needs root (CAP_NET_ADMIN) to create "
+					    "a network namespace");
+		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
+				    "cannot create a network namespace: %s", strerror(errno));
+	}
+	struct linux_target *L = calloc(1, sizeof *L);
+	if (!L)
+		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
+	t->priv = L;
+	L->tun_fd = L->ctl4 = L->ctl6 = -1;
+	pthread_mutex_init(&L->mu, NULL);
+	pthread_cond_init(&L->cv, NULL);
+
+	L->ctl4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	L->ctl6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (L->ctl4 < 0 || L->ctl6 < 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot open control sockets: %s",
+				    strerror(errno));
+	int rc = if_up(L->ctl4, "lo", t);
+	if (rc)
+		return rc;
+
+	L->tun_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (L->tun_fd < 0)
+		return target_diagf(&t->diag, TARGET_UNAVAILABLE, "cannot open /dev/net/tun: %s",
+				    strerror(errno));
+	struct ifreq ifr = {0};
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", LINUX_TUN_NAME);
+	if (ioctl(L->tun_fd, TUNSETIFF, &ifr) < 0)
+		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
+				    "cannot create the TUN device: %s", strerror(errno));
+	L->ifindex = if_nametoindex(LINUX_TUN_NAME);
+
+	/* Quiet IPv6 on the device: no DAD (addresses usable at once), no router
+	 * solicitations, no link-local address; for IPv4 runs no IPv6 at all. */
+	bool v6 = cfg->local_ip.family == AF_INET6;
+	const char *conf = "/proc/sys/net/ipv6/conf/" LINUX_TUN_NAME "/";
+	char path[128];
+	snprintf(path, sizeof path, "%s%s", conf, v6 ? "accept_dad" : "disable_ipv6");
+	write_proc(path, v6 ? "0" : "1");
+	if (v6) {
+		snprintf(path, sizeof path, "%srouter_solicitations", conf);
+		write_proc(path, "0");
+		snprintf(path, sizeof path, "%saddr_gen_mode", conf);
+		write_proc(path, "1");
+	}
+
+	ifr.ifr_mtu = cfg->mtu;
+	if (ioctl(L->ctl4, SIOCSIFMTU, &ifr) < 0)
+		return target_diagf(&t->diag, TARGET_BADARG, "cannot set MTU %d: %s", cfg->mtu,
+				    strerror(errno));
+	if ((rc = if_up(L->ctl4, LINUX_TUN_NAME, t)) ||
+	    (rc = setup_addresses(t, L, cfg)) || (rc = setup_route(t, L, cfg)))
+		return rc;
+
+	for (size_t i = 0; i < cfg->n_settings; i++)
+		if (write_sysctl(cfg->settings[i].name, cfg->settings[i].value) != 0)
+			return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+					    "cannot set %s=%s: %s", cfg->settings[i].name,
+					    cfg->settings[i].value, strerror(errno));
+
+	if (pthread_create(&L->thread, NULL, syscall_thread, L) != 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot start the syscall thread");
+	L->thread_started = true;
+	return TARGET_OK;
+}
+
+static void linux_close(struct target *t)
+{
+	struct linux_target *L = t->priv;
+	if (!L)
+		return;
+	if (L->thread_started) {
+		pthread_mutex_lock(&L->mu);
+		bool stuck = L->busy;
+		L->quit = true;
+		pthread_cond_broadcast(&L->cv);
+		pthread_mutex_unlock(&L->mu);
+		if (stuck) /* a call still blocked in the kernel: the process ends soon */
+			pthread_detach(L->thread);
+		else
+			pthread_join(L->thread, NULL);
+	}
+	if (L->tun_fd >= 0)
+		close(L->tun_fd);
+	if (L->ctl4 >= 0)
+		close(L->ctl4);
+	if (L->ctl6 >= 0)
+		close(L->ctl6);
+	if (!L->thread_started) {
+		pthread_mutex_destroy(&L->mu);
+		pthread_cond_destroy(&L->cv);
+		free(L);
+	}
+	/* with a thread, L stays allocated: a detached thread may still touch it */
+	t->priv = NULL;
+}
+
+/* ---- packets ---------------------------------------------------------------------- */
+
+static int linux_inject(struct target *t, const uint8_t *ip, size_t len)
+{
+	struct linux_target *L = t->priv;
+	if (write(L->tun_fd, ip, len) != (ssize_t)len)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot write to the TUN device: %s",
+				    strerror(errno));
+	return TARGET_OK;
+}
+
+/* Packets the kernel sends on its own that no script is about: IPv6 neighbour
+ * discovery, router solicitations and MLD reports, and IGMP. */
+static bool is_noise(const uint8_t *p, size_t n)
+{
+	if (n >= 40 && (p[0] >> 4) == 6) {
+		uint8_t nh = p[6];
+		size_t off = 40;
+		if (nh == 0 && n >= 48) { /* hop-by-hop (MLD carries router alert) */
+			nh = p[40];
+			off += (p[41] + 1) * 8;
+		}
+		if (nh == IPPROTO_ICMPV6 && n > off) {
+			uint8_t type = p[off];
+			return type >= 130 && type <= 143;
+		}
+		return false;
+	}
+	if (n >= 20 && (p[0] >> 4) == 4)
+		return p[9] == IPPROTO_IGMP;
+	return false;
+}
+
+static int linux_next_outbound(struct target *t, int64_t deadline_ns, struct target_packet *pk)
+{
+	struct linux_target *L = t->priv;
+	for (;;) {
+		ssize_t n = read(L->tun_fd, pk->data, sizeof pk->data);
+		if (n > 0) {
+			pk->time_ns = mono_ns();
+			pk->len = n;
+			if (is_noise(pk->data, n))
+				continue;
+			return TARGET_OK;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return target_diagf(&t->diag, TARGET_ERROR,
+					    "cannot read from the TUN device: %s", strerror(errno));
+		int64_t now = mono_ns();
+		if (now >= deadline_ns)
+			return TARGET_TIMEOUT;
+		int64_t wait_ns = deadline_ns - now;
+		struct timespec ts;
+		ns_to_abstime(wait_ns, &ts);
+		struct pollfd pfd = { .fd = L->tun_fd, .events = POLLIN };
+		if (ppoll(&pfd, 1, &ts, NULL) < 0 && errno != EINTR)
+			return target_diagf(&t->diag, TARGET_ERROR, "poll on TUN: %s",
+					    strerror(errno));
+	}
+}
+
+/* ---- socket calls ----------------------------------------------------------------- */
+
+static void *zero_buffer(size_t len)
+{
+	return calloc(1, len ? len : 1);
+}
+
+static void do_sockopt(const struct target_call *c, struct target_result *r)
+{
+	if (c->kind == TARGET_CALL_SETSOCKOPT) {
+		int iv = (int)c->opt.i;
+		struct linger lg = { c->opt.linger.onoff, c->opt.linger.linger };
+		const void *val = NULL;
+		socklen_t len = c->optlen;
+		switch (c->opt.kind) {
+		case TARGET_OPT_INT: val = &iv; break;
+		case TARGET_OPT_LINGER: val = &lg; break;
+		case TARGET_OPT_BYTES: val = c->opt.bytes; break;
+		case TARGET_OPT_NONE: val = NULL; break;
+		}
+		r->ret = setsockopt(c->fd, c->level, c->optname, val, len);
+		return;
+	}
+	uint8_t buf[TARGET_MAX_OPTBYTES] = {0};
+	socklen_t len = c->optlen;
+	if (len > sizeof buf)
+		len = sizeof buf;
+	r->ret = getsockopt(c->fd, c->level, c->optname, buf, &len);
+	if (r->ret < 0)
+		return;
+	r->optlen = len;
+	if (c->level == SOL_SOCKET && c->optname == SO_LINGER && len >= sizeof(struct linger)) {
+		struct linger lg;
+		memcpy(&lg, buf, sizeof lg);
+		r->opt.kind = TARGET_OPT_LINGER;
+		r->opt.linger.onoff = lg.l_onoff;
+		r->opt.linger.linger = lg.l_linger;
+	} else if (len == sizeof(int)) {
+		int v;
+		memcpy(&v, buf, sizeof v);
+		r->opt.kind = TARGET_OPT_INT;
+		r->opt.i = v;
+	}
+	if (r->opt.kind != TARGET_OPT_LINGER) {
+		r->opt.nbytes = len;
+		memcpy(r->opt.bytes, buf, len);
+		if (r->opt.kind == TARGET_OPT_NONE)
+			r->opt.kind = TARGET_OPT_BYTES;
+	}
+}
+
+static void do_msg(const struct target_call *c, struct target_result *r)
+{
+	struct iovec iov[TARGET_MAX_IOV];
+	int n = c->iovcnt > TARGET_MAX_IOV ? TARGET_MAX_IOV : c->iovcnt;
+	size_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += c->iov_len[i];
+	uint8_t *buf = zero_buffer(total);
+	if (!buf) {
+		r->ret = -1;
+		errno = ENOMEM;
+		return;
+	}
+	size_t off = 0;
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = buf + off;
+		iov[i].iov_len = c->iov_len[i];
+		if (c->data && (c->kind == TARGET_CALL_WRITEV || c->kind == TARGET_CALL_SENDMSG))
+			memcpy(buf + off, c->data + off, c->iov_len[i]);
+		off += c->iov_len[i];
+	}
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n };
+	struct sockaddr_storage peer;
+	switch (c->kind) {
+	case TARGET_CALL_READV: r->ret = readv(c->fd, iov, n); break;
+	case TARGET_CALL_WRITEV: r->ret = writev(c->fd, iov, n); break;
+	case TARGET_CALL_SENDMSG:
+		if (c->has_addr) {
+			mh.msg_name = (void *)&c->addr;
+			mh.msg_namelen = c->addrlen;
+		}
+		r->ret = sendmsg(c->fd, &mh, c->flags);
+		break;
+	default: /* RECVMSG */
+		mh.msg_name = &peer;
+		mh.msg_namelen = sizeof peer;
+		r->ret = recvmsg(c->fd, &mh, c->flags);
+		r->msg_flags = mh.msg_flags;
+		break;
+	}
+	int e = errno;
+	free(buf);
+	errno = e;
+}
+
+static void do_call(const struct target_call *c, struct target_result *r)
+{
+	uint8_t *buf = NULL;
+	socklen_t alen = sizeof r->addr;
+	errno = 0;
+	switch (c->kind) {
+	case TARGET_CALL_SOCKET:
+		r->ret = socket(c->domain, c->type, c->protocol);
+		break;
+	case TARGET_CALL_BIND:
+		r->ret = bind(c->fd, (const struct sockaddr *)&c->addr, c->addrlen);
+		break;
+	case TARGET_CALL_LISTEN:
+		r->ret = listen(c->fd, c->backlog);
+		break;
+	case TARGET_CALL_ACCEPT:
+		r->ret = accept4(c->fd, (struct sockaddr *)&r->addr, &alen, c->flags);
+		if (r->ret >= 0)
+			r->addrlen = alen;
+		break;
+	case TARGET_CALL_CONNECT:
+		r->ret = connect(c->fd, (const struct sockaddr *)&c->addr, c->addrlen);
+		break;
+	case TARGET_CALL_READ:
+	case TARGET_CALL_RECV:
+	case TARGET_CALL_RECVFROM:
+		if (!(buf = zero_buffer(c->len))) {
+			r->ret = -1;
+			errno = ENOMEM;
+			break;
+		}
+		if (c->kind == TARGET_CALL_READ)
+			r->ret = read(c->fd, buf, c->len);
+		else if (c->kind == TARGET_CALL_RECV)
+			r->ret = recv(c->fd, buf, c->len, c->flags);
+		else {
+			r->ret = recvfrom(c->fd, buf, c->len, c->flags,
+					  (struct sockaddr *)&r->addr, &alen);
+			if (r->ret >= 0)
+				r->addrlen = alen;
+		}
+		break;
+	case TARGET_CALL_WRITE:
+	case TARGET_CALL_SEND:
+	case TARGET_CALL_SENDTO: {
+		const void *data = c->data;
+		if (!data)
+			data = buf = zero_buffer(c->len);
+		if (!data) {
+			r->ret = -1;
+			errno = ENOMEM;
+			break;
+		}
+		if (c->kind == TARGET_CALL_WRITE)
+			r->ret = write(c->fd, data, c->len);
+		else if (c->kind == TARGET_CALL_SEND)
+			r->ret = send(c->fd, data, c->len, c->flags);
+		else
+			r->ret = sendto(c->fd, data, c->len, c->flags,
+					c->has_addr ? (const struct sockaddr *)&c->addr : NULL,
+					c->has_addr ? c->addrlen : 0);
+		break;
+	}
+	case TARGET_CALL_SENDMSG:
+	case TARGET_CALL_RECVMSG:
+	case TARGET_CALL_READV:
+	case TARGET_CALL_WRITEV:
+		do_msg(c, r);
+		break;
+	case TARGET_CALL_CLOSE:
+		r->ret = close(c->fd);
+		break;
+	case TARGET_CALL_SHUTDOWN:
+		r->ret = shutdown(c->fd, c->how);
+		break;
+	case TARGET_CALL_SETSOCKOPT:
+	case TARGET_CALL_GETSOCKOPT:
+		do_sockopt(c, r);
+		break;
+	case TARGET_CALL_FCNTL:
+		r->ret = fcntl(c->fd, c->cmd, (long)c->arg);
+		break;
+	case TARGET_CALL_POLL: {
+		struct pollfd p[TARGET_MAX_POLLFD];
+		int n = c->nfds > TARGET_MAX_POLLFD ? TARGET_MAX_POLLFD : c->nfds;
+		for (int i = 0; i < n; i++) {
+			p[i].fd = c->pfd[i].fd;
+			p[i].events = c->pfd[i].events;
+			p[i].revents = 0;
+		}
+		r->ret = poll(p, n, c->timeout_ms);
+		r->nfds = n;
+		for (int i = 0; i < n; i++) {
+			r->pfd[i].fd = c->pfd[i].fd;
+			r->pfd[i].events = c->pfd[i].events;
+			r->pfd[i].revents = p[i].revents;
+		}
+		break;
+	}
+	case TARGET_CALL_IOCTL: {
+		int v = 0;
+		r->ret = ioctl(c->fd, c->cmd, &v);
+		r->ioctl_val = v;
+		break;
+	}
+	case TARGET_CALL_EPOLL_CREATE:
+		r->ret = epoll_create(c->maxevents > 0 ? c->maxevents : 1);
+		break;
+	case TARGET_CALL_EPOLL_CTL: {
+		struct epoll_event ev = { .events = c->epoll_ev.events,
+					  .data.u64 = c->epoll_ev.data };
+		r->ret = epoll_ctl(c->fd, c->epoll_op, c->epoll_target_fd, &ev);
+		break;
+	}
+	case TARGET_CALL_EPOLL_WAIT: {
+		struct epoll_event ev[TARGET_MAX_EVENTS];
+		int max = c->maxevents > TARGET_MAX_EVENTS || c->maxevents <= 0
+			  ? TARGET_MAX_EVENTS : c->maxevents;
+		r->ret = epoll_wait(c->fd, ev, max, c->timeout_ms);
+		for (int i = 0; i < r->ret; i++) {
+			r->events[i].events = ev[i].events;
+			r->events[i].data = ev[i].data.u64;
+		}
+		r->nevents = r->ret > 0 ? (int)r->ret : 0;
+		break;
+	}
+	case TARGET_CALL_PIPE:
+		r->ret = pipe(r->pipefd);
+		break;
+	case TARGET_CALL_SENDFILE:
+		r->ret = sendfile(c->fd, c->in_fd, NULL, c->len);
+		break;
+	case TARGET_CALL_SPLICE:
+		r->ret = splice(c->in_fd, NULL, c->fd, NULL, c->len, c->flags);
+		break;
+	default:
+		r->ret = -1;
+		errno = ENOSYS;
+		break;
+	}
+	r->err = r->ret < 0 ? errno : 0;
+	free(buf);
+}
+
+static void *syscall_thread(void *arg)
+{
+	struct linux_target *L = arg;
+	/* Calls must not be interrupted by signals meant for the engine. */
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_mutex_lock(&L->mu);
+	for (;;) {
+		while (!L->have_call && !L->quit)
+			pthread_cond_wait(&L->cv, &L->mu);
+		if (L->quit)
+			break;
+		L->have_call = false;
+		L->busy = true;
+		struct target_call c = L->call;
+		pthread_mutex_unlock(&L->mu);
+
+		struct target_result r = {0};
+		r.start_ns = mono_ns();
+		do_call(&c, &r);
+		r.end_ns = mono_ns();
+
+		pthread_mutex_lock(&L->mu);
+		L->res = r;
+		L->busy = false;
+		L->done = true;
+		pthread_cond_broadcast(&L->cv);
+	}
+	pthread_mutex_unlock(&L->mu);
+	return NULL;
+}
+
+/* Wait (mutex held) until the call is done or the deadline passes. */
+static int wait_done(struct linux_target *L, int64_t deadline_ns, struct target_result *res)
+{
+	struct timespec ts;
+	while (!L->done) {
+		if (mono_ns() >= deadline_ns)
+			return TARGET_PENDING;
+		ns_to_abstime(deadline_ns, &ts);
+		pthread_cond_timedwait(&L->cv, &L->mu, &ts);
+	}
+	L->done = false;
+	*res = L->res;
+	return TARGET_OK;
+}
+
+static int linux_call(struct target *t, const struct target_call *c, struct target_result *res)
+{
+	struct linux_target *L = t->priv;
+	if (c->kind == TARGET_CALL_OPEN)
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "open() is not supported by the linux target");
+	pthread_mutex_lock(&L->mu);
+	if (L->busy || L->have_call || L->done) {
+		pthread_mutex_unlock(&L->mu);
+		return target_diagf(&t->diag, TARGET_BADARG,
+				    "a call is still in flight; collect it first");
+	}
+	L->call = *c;
+	L->have_call = true;
+	pthread_cond_broadcast(&L->cv);
+	int rc = wait_done(L, mono_ns() + (c->block_ns > 0 ? c->block_ns : 0), res);
+	pthread_mutex_unlock(&L->mu);
+	return rc;
+}
+
+static int linux_complete(struct target *t, int64_t deadline_ns, struct target_result *res)
+{
+	struct linux_target *L = t->priv;
+	pthread_mutex_lock(&L->mu);
+	int rc;
+	if (!L->busy && !L->have_call && !L->done)
+		rc = target_diagf(&t->diag, TARGET_BADARG, "no call in flight");
+	else
+		rc = wait_done(L, deadline_ns, res);
+	pthread_mutex_unlock(&L->mu);
+	return rc;
+}
+
+static int linux_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)
+{
+	struct tcp_info i;
+	socklen_t len = sizeof i;
+	memset(&i, 0, sizeof i);
+	memset(ti, 0, sizeof *ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &i, &len) < 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "getsockopt(%d, TCP_INFO): %s", fd,
+				    strerror(errno));
+#define SET(f, expr)                                            \
+	do {                                                    \
+		ti->v[TARGET_TI_##f] = (int64_t)(expr);         \
+		ti->valid |= 1ull << TARGET_TI_##f;             \
+	} while (0)
+#define F(f) SET(f, i.tcpi_##f)
+	F(state); F(ca_state); F(retransmits); F(probes); F(backoff); F(options);
+	F(snd_wscale); F(rcv_wscale); F(rto); F(ato); F(snd_mss); F(rcv_mss);
+	F(unacked); F(sacked); F(lost); F(retrans); F(fackets);
+	F(last_data_sent); F(last_ack_sent); F(last_data_recv); F(last_ack_recv);
+	F(pmtu); F(rcv_ssthresh); F(rtt); F(rttvar); F(snd_ssthresh); F(snd_cwnd);
+	F(advmss); F(reordering); F(rcv_rtt); F(rcv_space); F(total_retrans);
+	F(pacing_rate); F(max_pacing_rate); F(bytes_acked); F(bytes_received);
+	F(segs_out); F(segs_in); F(notsent_bytes); F(min_rtt); F(data_segs_in);
+	F(data_segs_out); F(delivery_rate); F(busy_time); F(rwnd_limited);
+	F(sndbuf_limited); F(delivered); F(delivered_ce); F(bytes_sent);
+	F(bytes_retrans); F(dsack_dups); F(reord_seen); F(rcv_ooopack); F(snd_wnd);
+#undef F
+#undef SET
+	return TARGET_OK;
+}
+
+/* /bin/sh -c CMD in a child: it inherits this process's network namespace, so it can
+ * only see and change the script's private network. */
+static int linux_shell(struct target *t, const char *cmd, int *exit_status)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return target_diagf(&t->diag, TARGET_ERROR, "waitpid: %s", strerror(errno));
+	*exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return TARGET_OK;
+}
+
+const struct target_ops target_linux_ops = {
+	.name = "linux",
+	.caps = TARGET_NEEDS_ROOT | TARGET_RUNS_SHELL | TARGET_TCP_INFO | TARGET_IPV6 |
+		TARGET_IPV4_MAPPED | TARGET_OWN_PROCESS | TARGET_BLOCKING | TARGET_SETTINGS,
+	.open = linux_open,
+	.close = linux_close,
+	.now = linux_now,
+	.inject = linux_inject,
+	.next_outbound = linux_next_outbound,
+	.call = linux_call,
+	.complete = linux_complete,
+	.advance = NULL,
+	.tcp_info = linux_tcp_info,
+	.shell = linux_shell,
+};
