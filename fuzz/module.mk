@@ -1,0 +1,81 @@
+# fuzz/: libFuzzer targets (LLVMFuzzerTestOneInput), their builds and the
+# ClusterFuzzLite check.  Seeds, dictionaries and regression inputs live in corpora/fuzz/.
+#
+#   make fuzz          libFuzzer + ASan + UBSan       -> build-fuzz/fuzz/TARGET
+#   make fuzz-ubsan    libFuzzer + UBSan only         -> build-fuzz-ubsan/fuzz/TARGET
+#   make fuzz-plain    libFuzzer, no sanitizer (bench) -> build-fuzz-plain/fuzz/TARGET
+#   make fuzz-afl      AFL++ (afl-clang-fast)         -> build-fuzz-afl/fuzz/TARGET
+#   make cflite-check  .clusterfuzzlite/build.sh run as OSS-Fuzz would, then its build checks
+#   make fuzz-seeds    regenerate the seed corpora in corpora/fuzz/ from the project's own
+#                      scripts and packets
+#
+# Each variant is a sub-make with its own B, CC and CFLAGS building `fuzz-bins`, so the
+# whole library is compiled with the variant's instrumentation.  `make fuzz` honours CC
+# and CFLAGS when they come from the environment or the command line (OSS-Fuzz style:
+# CFLAGS then carries every sanitizer and coverage flag) and LIB_FUZZING_ENGINE always.
+
+FUZZ_ALL := fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack
+
+# The targets whose layer works; a target joins this list when the layer it drives
+# lands (override on the command line to try one early: make fuzz FUZZ_TARGETS=...).
+FUZZ_TARGETS ?=
+
+# The record format of fuzz_refstack is shared with `tcpspec repro` and pkt2fuzz.
+ifneq ($(wildcard refstack/ref.h),)
+LIB_SRCS += fuzz/records.c
+endif
+
+LIB_FUZZING_ENGINE ?= -fsanitize=fuzzer
+FUZZ_ASAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_UBSAN_CFLAGS := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,undefined -fno-sanitize-recover=undefined
+FUZZ_PLAIN_CFLAGS := -g -O2 -fsanitize=fuzzer-no-link
+FUZZ_AFL_CC       ?= afl-clang-fast
+FUZZ_AFL_CFLAGS   := -g -O2
+
+fuzz_user_set = $(filter environment command,$(firstword $(origin $(1))))
+FUZZ_CC     := $(if $(call fuzz_user_set,CC),$(CC),clang)
+FUZZ_CFLAGS := $(if $(call fuzz_user_set,CFLAGS),$(CFLAGS),$(FUZZ_ASAN_CFLAGS))
+
+FUZZ_BINS = $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
+
+.PHONY: fuzz fuzz-ubsan fuzz-plain fuzz-afl fuzz-bins fuzz-list fuzz-seeds cflite-check
+
+fuzz:
+	+@$(MAKE) --no-print-directory B=build-fuzz CC='$(FUZZ_CC)' CFLAGS='$(FUZZ_CFLAGS)' \
+		LIB_FUZZING_ENGINE='$(LIB_FUZZING_ENGINE)' fuzz-bins
+fuzz-ubsan:
+	+@$(MAKE) --no-print-directory B=build-fuzz-ubsan CC=clang CFLAGS='$(FUZZ_UBSAN_CFLAGS)' \
+		LIB_FUZZING_ENGINE=-fsanitize=fuzzer fuzz-bins
+fuzz-plain:
+	+@$(MAKE) --no-print-directory B=build-fuzz-plain CC=clang CFLAGS='$(FUZZ_PLAIN_CFLAGS)' \
+		LIB_FUZZING_ENGINE=-fsanitize=fuzzer fuzz-bins
+# afl-clang-fast turns -fsanitize=fuzzer into AFL++'s libFuzzer-compatible driver.
+# Sanitizers for AFL++ are chosen as usual: AFL_USE_ASAN=1 AFL_USE_UBSAN=1 make fuzz-afl.
+fuzz-afl:
+	+@$(MAKE) --no-print-directory B=build-fuzz-afl CC='$(FUZZ_AFL_CC)' CFLAGS='$(FUZZ_AFL_CFLAGS)' \
+		LIB_FUZZING_ENGINE=-fsanitize=fuzzer fuzz-bins
+
+# The targets of one variant; B, CC, CFLAGS and LIB_FUZZING_ENGINE come from the caller.
+fuzz-bins: $(FUZZ_BINS) $(B)/fuzz/bench_null
+	@echo "fuzz targets in $(B)/fuzz: $(FUZZ_TARGETS)"
+
+$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/%.o $(LIBTCPSPEC)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTCPSPEC) $(LIB_FUZZING_ENGINE) -lm
+
+# The benchmark baseline: libFuzzer's own cost with the same instrumentation.
+$(B)/fuzz/bench_null: $(B)/fuzz/bench_null.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_FUZZING_ENGINE)
+
+fuzz-list:
+	@echo $(FUZZ_TARGETS)
+
+fuzz-seeds: tcpspec
+	sh fuzz/make-seeds.sh
+
+cflite-check:
+	bash ci/cflite-check.sh
+
+SHELL_TESTS += tests/fuzz_smoke.sh
+BENCHES += fuzz/bench.sh

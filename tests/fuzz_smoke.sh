@@ -1,0 +1,68 @@
+#!/bin/sh
+# Fuzz smoke run for `make check`: build the libFuzzer targets (ASan + UBSan), replay
+# every kept regression input, then fuzz each target for a few seconds from its seeds
+# and dictionary.  Any finding (crash, sanitizer report, oracle abort, timeout, leak)
+# fails the test; its input is kept under build-fuzz/findings/.  Prints TAP.
+#   FUZZ_SMOKE_SECS   seconds of fuzzing per target (default 3)
+#   FUZZ_SMOKE_SEED   libFuzzer -seed (default 1, so that CI runs are repeatable)
+set -u
+MAKE=${MAKE:-make}
+SECS=${FUZZ_SMOKE_SECS:-3}
+SEED=${FUZZ_SMOKE_SEED:-1}
+ALL="fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack"
+n=0
+tap() { n=$((n + 1)); echo "$1 $n - $2"; }
+skip_all() { for t in $ALL; do tap ok "$t # SKIP $1"; done; echo "1..$n"; exit 0; }
+
+command -v clang >/dev/null 2>&1 || skip_all "clang is not installed"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$tmp/probe.c"
+clang -fsanitize=fuzzer,address,undefined -o "$tmp/probe" "$tmp/probe.c" >/dev/null 2>&1 ||
+	skip_all "clang cannot link libFuzzer with ASan/UBSan (libclang-rt-14-dev missing?)"
+
+if ! $MAKE -s --no-print-directory fuzz >"$tmp/build.log" 2>&1; then
+	tap "not ok" "make fuzz builds the targets"
+	sed 's/^/# /' "$tmp/build.log" | tail -40
+	echo "1..$n"; exit 1
+fi
+tap ok "make fuzz builds the targets"
+built=" $($MAKE -s --no-print-directory fuzz-list) "
+findings=build-fuzz/findings
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+for t in $ALL; do
+	case "$built" in
+	*" $t "*) ;;
+	*) tap ok "$t # SKIP the layer it fuzzes is not in the tree yet"; continue ;;
+	esac
+	bin=build-fuzz/fuzz/$t
+	reg=corpora/fuzz/regressions/$t
+	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
+		if "$bin" -timeout=10 "$reg"/* >"$tmp/$t.reg.log" 2>&1; then
+			tap ok "$t replays its $(ls -A "$reg" | wc -l) regression inputs"
+		else
+			tap "not ok" "$t replays its regression inputs"
+			grep -E 'ERROR|SUMMARY|Running:|#[0-9]+ ' "$tmp/$t.reg.log" | head -30 | sed 's/^/# /'
+		fi
+	else
+		tap ok "$t has no regression input yet # SKIP nothing to replay"
+	fi
+	dict=corpora/fuzz/$t.dict
+	mkdir -p "$tmp/corpus-$t" "$findings"
+	set -- -seed="$SEED" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$findings/$t-"
+	[ -f "$dict" ] && set -- "$@" -dict="$dict"
+	[ -d "corpora/fuzz/$t" ] && set -- "$@" "$tmp/corpus-$t" "corpora/fuzz/$t"
+	[ -d "corpora/fuzz/$t" ] || set -- "$@" "$tmp/corpus-$t"
+	if "$bin" "$@" >"$tmp/$t.log" 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/$t.log")
+		cov=$(grep -o 'cov: [0-9]*' "$tmp/$t.log" | tail -1)
+		tap ok "$t fuzzes ${SECS}s without a finding ($runs runs, $cov)"
+	else
+		tap "not ok" "$t fuzzes ${SECS}s without a finding"
+		grep -E 'ERROR|SUMMARY|Test unit written|^ *#[0-9]+ 0x' "$tmp/$t.log" | head -40 | sed 's/^/# /'
+	fi
+done
+echo "1..$n"
