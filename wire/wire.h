@@ -98,6 +98,7 @@ bool wire_addr_equal(const struct wire_addr *x, const struct wire_addr *y);
 #define WIRE_IPPROTO_ICMPV6    58
 #define WIRE_IPPROTO_NONE      59
 #define WIRE_IPPROTO_DSTOPTS   60
+#define WIRE_IPPROTO_AH        51
 
 /* ECN codepoint, the low two bits of TOS / traffic class (RFC 3168). */
 enum { WIRE_ECN_NOT_ECT = 0, WIRE_ECN_ECT1 = 1, WIRE_ECN_ECT0 = 2, WIRE_ECN_CE = 3 };
@@ -176,8 +177,9 @@ enum wire_tcpopt_kind {
 #define WIRE_TFO_EXP_MAGIC     0xF989
 
 /* entry flags */
-#define WIRE_OPT_F_RAW     0x01  /* kept as raw bytes: unknown kind, or a known kind
-				    whose length was wrong for it (WIRE_E_OPT_BAD_LEN) */
+#define WIRE_OPT_F_RAW     0x01  /* the data is in v.raw: an unknown kind (or kind 254
+				    other than fast open), or a known kind whose length
+				    was wrong for it (WIRE_E_OPT_BAD_LEN) */
 
 struct wire_tcp_opt {
 	uint16_t kind;          /* enum wire_tcpopt_kind, or any kind byte 0..255 */
@@ -253,6 +255,9 @@ int wire_opt_add_unknown(struct wire_tcp_opts *o, uint8_t kind, const uint8_t *d
 			 size_t n);
 /* bytes emitted as they are (kind, length and data literally; lengths may lie) */
 int wire_opt_add_literal(struct wire_tcp_opts *o, const uint8_t *bytes, size_t n);
+
+/* Equality of two entries (the fields their kind uses). */
+bool wire_tcp_opt_equal(const struct wire_tcp_opt *x, const struct wire_tcp_opt *y);
 
 /* ---------------------------------------------------------------- TCP */
 
@@ -462,6 +467,10 @@ bool wire_l4_csum_ok(const struct wire_addr *src, const struct wire_addr *dst,
 #define WIRE_PRINT_ABSOLUTE 0x01        /* seq/ack as on the wire, not relative */
 #define WIRE_PRINT_NO_IP    0x02        /* omit the [ecn] prefix and (ip fields) */
 #define WIRE_PRINT_NO_WIN   0x04        /* omit "win N" */
+#define WIRE_PRINT_CSUM     0x08        /* show a TCP checksum that did not verify as
+					   "{csum 0xNNNN}" (off by default: captures of
+					   locally sent packets often carry offloaded,
+					   not yet computed checksums) */
 
 struct wire_print_cfg {
 	unsigned flags;
@@ -473,6 +482,11 @@ struct wire_print_cfg {
  *   "S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>"
  *   "[ce] P. 1:1001(1000) ack 1 win 257"     "udp (100)"
  *   "icmp unreachable port_unreachable [1:101(100)]"
+ * Unknown options print as "raw KIND LEN hex DATA", reserved header bits as
+ * "{res 0xN}" (the 4 bits above CWR; AE also prints as flag "A"), TCP in UDP as a
+ * "/udp(sport > dport)" suffix; the quoted segment of an ICMP error is relative to
+ * cfg->ack_base (its sender is the ICMP's receiver); other protocols print as a
+ * "// ..." comment.
  * cfg may be NULL (absolute numbers).  Returns the length it would have written
  * (snprintf semantics); buf is always NUL-terminated when cap > 0. */
 int wire_print(char *buf, size_t cap, const struct wire_packet *pkt,
@@ -486,6 +500,8 @@ int wire_print_tcp_options(char *buf, size_t cap, const struct wire_tcp_opts *op
 /* ---------------------------------------------------------------- comparing */
 
 /* Field-by-field equality of what parse fills in (pointers compared by content).
+ * Checksum values and verdicts are not compared (build recomputes them), nor are
+ * the option area's raw bytes (the decoded entries are).
  * On a difference, writes the first differing field's name into why (may be NULL). */
 bool wire_packet_equal(const struct wire_packet *x, const struct wire_packet *y,
 		       char *why, size_t why_cap);

@@ -1,0 +1,328 @@
+/* wire_print: a packet in script syntax (see pkt-dialect.md and tcpspec-dialect(7)). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wire/wire.h"
+
+/* snprintf-style appender: keeps counting when the buffer is full. */
+struct out {
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room = o->len < o->cap ? o->cap - o->len : 0;
+	va_start(ap, fmt);
+	int n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+static int finish(struct out *o)
+{
+	if (o->cap && o->len >= o->cap)
+		o->buf[o->cap - 1] = 0;
+	return o->len > INT32_MAX ? INT32_MAX : (int)o->len;
+}
+
+static void hex(struct out *o, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put(o, "%02x", p[i]);
+}
+
+static void flags_to(struct out *o, uint16_t f)
+{
+	static const struct { uint16_t bit; char c; } letters[] = {
+		{ WIRE_TH_SYN, 'S' }, { WIRE_TH_FIN, 'F' }, { WIRE_TH_RST, 'R' },
+		{ WIRE_TH_PSH, 'P' }, { WIRE_TH_ACK, '.' }, { WIRE_TH_URG, 'U' },
+		{ WIRE_TH_ECE, 'E' }, { WIRE_TH_CWR, 'W' }, { WIRE_TH_AE, 'A' },
+	};
+	bool any = false;
+	for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
+		if (f & letters[i].bit) {
+			put(o, "%c", letters[i].c);
+			any = true;
+		}
+	if (!any)
+		put(o, "-");
+}
+
+int wire_print_flags(char *buf, size_t cap, uint16_t flags)
+{
+	struct out o = { buf, cap, 0 };
+	if (cap)
+		buf[0] = 0;
+	flags_to(&o, flags);
+	return finish(&o);
+}
+
+static void opt_to(struct out *o, const struct wire_tcp_opt *e, uint32_t sack_base)
+{
+	if (e->kind == WIRE_TCPOPT_LITERAL) {
+		put(o, "raw hex ");
+		hex(o, e->v.raw.data, e->v.raw.n);
+		return;
+	}
+	if (e->flags & WIRE_OPT_F_RAW) {
+		put(o, "raw %u %u", e->kind, e->len);
+		if (e->v.raw.n) {
+			put(o, " hex ");
+			hex(o, e->v.raw.data, e->v.raw.n);
+		}
+		return;
+	}
+	switch (e->kind) {
+	case WIRE_TCPOPT_EOL:
+		put(o, "eol");
+		break;
+	case WIRE_TCPOPT_NOP:
+		put(o, "nop");
+		break;
+	case WIRE_TCPOPT_MSS:
+		put(o, "mss %u", e->v.mss);
+		break;
+	case WIRE_TCPOPT_WSCALE:
+		put(o, "wscale %u", e->v.wscale);
+		break;
+	case WIRE_TCPOPT_SACK_PERM:
+		put(o, "sackOK");
+		break;
+	case WIRE_TCPOPT_SACK:
+		put(o, "sack");
+		for (unsigned i = 0; i < e->v.sack.n; i++)
+			put(o, " %" PRIu32 ":%" PRIu32, e->v.sack.block[i].left - sack_base,
+			    e->v.sack.block[i].right - sack_base);
+		break;
+	case WIRE_TCPOPT_TIMESTAMP:
+		put(o, "TS val %" PRIu32 " ecr %" PRIu32, e->v.ts.val, e->v.ts.ecr);
+		break;
+	case WIRE_TCPOPT_MD5:
+		put(o, "md5 ");
+		hex(o, e->v.md5, 16);
+		break;
+	case WIRE_TCPOPT_FASTOPEN:
+	case WIRE_TCPOPT_EXP:
+		put(o, e->v.tfo.exp ? "FOEXP" : "FO");
+		if (e->v.tfo.len) {
+			put(o, " ");
+			hex(o, e->v.tfo.cookie, e->v.tfo.len);
+		}
+		break;
+	case WIRE_TCPOPT_ACCECN0:
+	case WIRE_TCPOPT_ACCECN1: {
+		/* the fields in wire order; only those present */
+		static const char *const n0[] = { "e0b", "ceb", "e1b" };
+		static const char *const n1[] = { "e1b", "ceb", "e0b" };
+		const char *const *names = e->kind == WIRE_TCPOPT_ACCECN0 ? n0 : n1;
+		uint32_t v0 = e->kind == WIRE_TCPOPT_ACCECN0 ? e->v.accecn.e0b : e->v.accecn.e1b;
+		uint32_t v2 = e->kind == WIRE_TCPOPT_ACCECN0 ? e->v.accecn.e1b : e->v.accecn.e0b;
+		uint32_t vals[3] = { v0, e->v.accecn.ceb, v2 };
+		put(o, "ECN");
+		for (unsigned i = 0; i < e->v.accecn.n && i < 3; i++)
+			put(o, " %s %" PRIu32, names[i], vals[i]);
+		break;
+	}
+	default:
+		put(o, "raw %u %u", e->kind, e->len);
+		if (e->v.raw.n) {
+			put(o, " hex ");
+			hex(o, e->v.raw.data, e->v.raw.n);
+		}
+		break;
+	}
+}
+
+static void opts_to(struct out *o, const struct wire_tcp_opts *opts, uint32_t sack_base)
+{
+	put(o, "<");
+	for (unsigned i = 0; i < opts->n && i < WIRE_TCP_MAX_OPTS; i++) {
+		if (i)
+			put(o, ",");
+		opt_to(o, &opts->opt[i], sack_base);
+	}
+	put(o, ">");
+}
+
+int wire_print_tcp_options(char *buf, size_t cap, const struct wire_tcp_opts *opts,
+			   uint32_t sack_base)
+{
+	struct out o = { buf, cap, 0 };
+	if (cap)
+		buf[0] = 0;
+	opts_to(&o, opts, sack_base);
+	return finish(&o);
+}
+
+static const char *icmp4_type(uint8_t t)
+{
+	switch (t) {
+	case 0: return "echo_reply";
+	case 3: return "unreachable";
+	case 4: return "source_quench";
+	case 5: return "redirect";
+	case 8: return "echo_request";
+	case 11: return "time_exceeded";
+	case 12: return "parameter_problem";
+	}
+	return NULL;
+}
+
+static const char *icmp4_unreach_code(uint8_t c)
+{
+	static const char *const names[] = {
+		"net_unreachable", "host_unreachable", "protocol_unreachable",
+		"port_unreachable", "frag_needed", "source_route_failed", "net_unknown",
+		"host_unknown", "source_host_isolated", "net_prohibited", "host_prohibited",
+		"net_tos_unreachable", "host_tos_unreachable", "packet_filtered",
+		"precedence_violation", "precedence_cutoff",
+	};
+	return c < sizeof names / sizeof names[0] ? names[c] : NULL;
+}
+
+static const char *icmp6_type(uint8_t t)
+{
+	switch (t) {
+	case 1: return "unreachable";
+	case 2: return "packet_too_big";
+	case 3: return "time_exceeded";
+	case 4: return "parameter_problem";
+	case 128: return "echo_request";
+	case 129: return "echo_reply";
+	}
+	return NULL;
+}
+
+static const char *icmp6_unreach_code(uint8_t c)
+{
+	static const char *const names[] = {
+		"no_route", "admin_prohibited", "beyond_scope", "address_unreachable",
+		"port_unreachable", "source_address_failed", "reject_route",
+	};
+	return c < sizeof names / sizeof names[0] ? names[c] : NULL;
+}
+
+static void icmp_to(struct out *o, const struct wire_packet *pkt, const struct wire_print_cfg *cfg)
+{
+	const struct wire_icmp *c = &pkt->icmp;
+	int v6 = pkt->l4 == WIRE_L4_ICMP6;
+	const char *tn = v6 ? icmp6_type(c->type) : icmp4_type(c->type);
+	const char *cn = NULL;
+
+	if (v6 ? c->type == WIRE_ICMP6_UNREACH : c->type == WIRE_ICMP_UNREACH)
+		cn = v6 ? icmp6_unreach_code(c->code) : icmp4_unreach_code(c->code);
+	put(o, "icmp");
+	if (tn)
+		put(o, " %s", tn);
+	else
+		put(o, " type %u", c->type);
+	if (cn)
+		put(o, " %s", cn);
+	else if (c->code || !tn)
+		put(o, " code %u", c->code);
+	if (c->mtu)
+		put(o, " mtu %" PRIu32, c->mtu);
+	if (!c->is_error)
+		return;
+	const struct wire_quote *q = &c->quote;
+	if (q->ip.proto == WIRE_IPPROTO_TCP && q->tcp_avail >= 8 && q->payload_len >= 0) {
+		/* the quoted segment was sent by the receiver of the ICMP message */
+		uint32_t base = cfg && !(cfg->flags & WIRE_PRINT_ABSOLUTE) ? cfg->ack_base : 0;
+		uint32_t s = q->seq - base;
+		put(o, " [%" PRIu32 ":%" PRIu32 "(%" PRId32 ")]", s, s + (uint32_t)q->payload_len,
+		    q->payload_len);
+	} else {
+		put(o, " [...]");
+	}
+}
+
+int wire_print(char *buf, size_t cap, const struct wire_packet *pkt,
+	       const struct wire_print_cfg *cfg)
+{
+	struct out o = { buf, cap, 0 };
+	unsigned flags = cfg ? cfg->flags : WIRE_PRINT_ABSOLUTE;
+	bool rel = !(flags & WIRE_PRINT_ABSOLUTE);
+	uint32_t seq_base = rel ? cfg->seq_base : 0;
+	uint32_t ack_base = rel ? cfg->ack_base : 0;
+
+	if (cap)
+		buf[0] = 0;
+	if (!(pkt->have & WIRE_HAVE_IP)) {
+		put(&o, "// not an IP packet");
+		return finish(&o);
+	}
+	if (!(flags & WIRE_PRINT_NO_IP)) {
+		static const char *const ecn[] = { NULL, "[ect1] ", "[ect0] ", "[ce] " };
+		if (ecn[pkt->ip.tos & 3])
+			put(&o, "%s", ecn[pkt->ip.tos & 3]);
+	}
+	switch (pkt->l4) {
+	case WIRE_L4_TCP: {
+		const struct wire_tcp *t = &pkt->tcp;
+		if (!(pkt->have & WIRE_HAVE_L4)) {
+			put(&o, "tcp (truncated, %zu bytes)", pkt->l4_len);
+			break;
+		}
+		uint32_t s = t->seq - seq_base;
+		flags_to(&o, t->flags & 0x1ff);
+		put(&o, " %" PRIu32 ":%" PRIu32 "(%zu)", s, s + (uint32_t)t->payload_len,
+		    t->payload_len);
+		if (t->flags & WIRE_TH_ACK)
+			put(&o, " ack %" PRIu32, t->ack - ack_base);
+		if (!(flags & WIRE_PRINT_NO_WIN))
+			put(&o, " win %u", t->win);
+		if (t->flags & WIRE_TH_URG)
+			put(&o, " urg %u", t->urg);
+		if (t->opts.n) {
+			put(&o, " ");
+			opts_to(&o, &t->opts, ack_base);
+		}
+		/* tcpspec's malformed-segment extension */
+		bool res = t->flags & WIRE_TH_RES;
+		bool bad = (flags & WIRE_PRINT_CSUM) && !t->csum_ok && !pkt->ip.is_fragment;
+		if (res || bad) {
+			put(&o, " {");
+			if (bad)
+				put(&o, "csum 0x%04x%s", t->csum, res ? ", " : "");
+			if (res)
+				put(&o, "res 0x%x", (t->flags >> 8) & 0xf);
+			put(&o, "}");
+		}
+		if (pkt->udp_encap)
+			put(&o, " /udp(%u > %u)", pkt->udp.sport, pkt->udp.dport);
+		break;
+	}
+	case WIRE_L4_UDP:
+		if (!(pkt->have & WIRE_HAVE_L4))
+			put(&o, "udp (truncated, %zu bytes)", pkt->l4_len);
+		else
+			put(&o, "udp (%zu)", pkt->udp.payload_len);
+		break;
+	case WIRE_L4_ICMP:
+	case WIRE_L4_ICMP6:
+		if (!(pkt->have & WIRE_HAVE_L4))
+			put(&o, "icmp (truncated, %zu bytes)", pkt->l4_len);
+		else
+			icmp_to(&o, pkt, cfg);
+		break;
+	case WIRE_L4_NONE:
+		if (pkt->ip.is_fragment) {
+			put(&o, "// ipv%u fragment offset %u proto %u (%zu)", pkt->ip.version,
+			    pkt->ip.frag_off * 8u, pkt->ip.proto, pkt->l4_len);
+			break;
+		}
+		put(&o, "// ipv%u proto %u (%zu)", pkt->ip.version, pkt->ip.proto, pkt->l4_len);
+		break;
+	default:
+		put(&o, "// ipv%u proto %u (%zu)", pkt->ip.version, pkt->ip.proto, pkt->l4_len);
+		break;
+	}
+	return finish(&o);
+}
