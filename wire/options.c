@@ -79,7 +79,7 @@ static int decode_one(struct wire_tcp_opt *o, const uint8_t *p, unsigned olen)
 		return WIRE_OK;
 	case WIRE_TCPOPT_ACCECN0:
 	case WIRE_TCPOPT_ACCECN1: {
-		if (n % 3)
+		if (n % 3 || n / 3 > 3)
 			break;
 		uint32_t f[3] = { 0, 0, 0 };
 		for (unsigned i = 0; i < n / 3; i++)
@@ -137,20 +137,24 @@ int wire_tcp_options_parse(const uint8_t *b, size_t len, struct wire_tcp_opts *o
 			continue;
 		}
 		if (i + 1 >= len) {
-			st = WIRE_E_OPT_NO_LEN;
+			if (st == WIRE_OK)
+				st = WIRE_E_OPT_NO_LEN;
 			break;
 		}
 		unsigned olen = b[i + 1];
 		if (olen == 0) {
-			st = WIRE_E_OPT_LEN_ZERO;
+			if (st == WIRE_OK)
+				st = WIRE_E_OPT_LEN_ZERO;
 			break;
 		}
 		if (olen == 1) {
-			st = WIRE_E_OPT_LEN_ONE;
+			if (st == WIRE_OK)
+				st = WIRE_E_OPT_LEN_ONE;
 			break;
 		}
 		if (i + olen > len) {
-			st = WIRE_E_OPT_LEN_PAST;
+			if (st == WIRE_OK)
+				st = WIRE_E_OPT_LEN_PAST;
 			break;
 		}
 		o->len = (uint8_t)olen;

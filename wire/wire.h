@@ -229,7 +229,9 @@ struct wire_tcp_opts {
  * Returns WIRE_OK or the first error. */
 int wire_tcp_options_parse(const uint8_t *bytes, size_t len, struct wire_tcp_opts *out);
 
-/* Encode entries into out (cap bytes), padded with zero (EOL) bytes to a multiple of 4.
+/* Encode entries into out (cap bytes), padded with zero (EOL) bytes to a multiple of 4
+ * and to at least area_len (so a parsed area comes back whole).  Padding is EOL on the
+ * wire: a list whose length is not a multiple of 4 parses back with a trailing EOL.
  * *out_len gets the padded length. */
 int wire_tcp_options_build(const struct wire_tcp_opts *opts, uint8_t *out, size_t cap,
 			   size_t *out_len);
