@@ -281,6 +281,7 @@ struct dsl_comment {
 	char *text;		/* verbatim, including the // or the slash-star markers */
 	bool trailing;		/* on the same line as the end of the item before it */
 	struct dsl_loc loc;
+	int end_line;		/* line of its last character */
 };
 
 enum dsl_item_kind { DSL_ITEM_OPTION, DSL_ITEM_EVENT, DSL_ITEM_COMMENT };
@@ -289,6 +290,7 @@ enum dsl_item_kind { DSL_ITEM_OPTION, DSL_ITEM_EVENT, DSL_ITEM_COMMENT };
 struct dsl_item {
 	enum dsl_item_kind kind;
 	size_t index;		/* into options, events or comments */
+	bool blank_before;	/* a blank line precedes it (layout only, not compared) */
 };
 
 struct dsl_file {
@@ -319,7 +321,9 @@ struct dsl_diag {
 	char *file;
 	int line, column;
 	char *message;		/* without "file:line:col: error: " */
-	char *source_line;	/* the offending line (may be NULL), for the caret display */
+	char *source_line;	/* the offending line (may be NULL), for the caret display;
+				 * a window of at most ~160 bytes around the column */
+	int source_col;		/* 1-based column of the caret within source_line */
 };
 
 struct dsl_diags {

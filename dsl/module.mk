@@ -1,0 +1,27 @@
+# dsl/: the script language (reentrant flex scanner, pure bison grammar, AST, printer).
+LIB_SRCS += dsl/build.c dsl/parse.c dsl/print.c dsl/equal.c
+GEN_SRCS += $(B)/dsl/lexer.c $(B)/dsl/parser.c
+UNIT_TESTS += $(if $(wildcard tests/test_dsl.c),test_dsl)
+SHELL_TESTS += $(wildcard tests/dsl_*.sh)
+MANPAGES += $(wildcard docs/tcpspec-parse.1 docs/tcpspec-fmt.1 docs/tcpspec-dialect.7)
+BENCHES += $(if $(wildcard dsl/bench_parse.c),$(B)/dsl/bench_parse)
+
+$(B)/dsl/parser.c $(B)/dsl/parser.h: dsl/parser.y
+	@mkdir -p $(@D)
+	$(BISON) -Wall -Werror --defines=$(B)/dsl/parser.h -o $(B)/dsl/parser.c $<
+
+$(B)/dsl/lexer.c: dsl/lexer.l
+	@mkdir -p $(@D)
+	$(FLEX) -o $@ $<
+
+# Generated code: compiled with our flags minus the warnings flex/bison do not promise.
+$(B)/dsl/parser.o: $(B)/dsl/parser.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/dsl/lexer.o: $(B)/dsl/lexer.c $(B)/dsl/parser.h
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
+
+# Everything that includes the generated header must wait for it.
+$(B)/dsl/build.o $(B)/dsl/parse.o: $(B)/dsl/parser.h
+
+$(B)/dsl/bench_parse: $(B)/dsl/bench_parse.o $(LIBTCPSPEC)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTCPSPEC) $(LDLIBS)

@@ -1,0 +1,420 @@
+/* dsl/parse.c: the entry points, diagnostics, and the top-level item order. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsl/internal.h"
+#include "build/dsl/parser.h"
+
+/* from the generated scanner */
+typedef void *yyscan_t;
+int dsl_yylex_init_extra(struct dsl_pstate *extra, yyscan_t *scanner);
+int dsl_yylex_destroy(yyscan_t scanner);
+struct yy_buffer_state *dsl_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+
+#define DSL_MAX_DIAGS_PER_FILE 50
+#define DSL_SOURCE_WINDOW 160
+
+/* ---- diagnostics ------------------------------------------------------------------- */
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+static void diag_vadd(struct dsl_diags *d, enum dsl_severity sev, const char *file,
+		      const char *buf, size_t len, size_t off, int line, int col,
+		      const char *fmt, va_list ap)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 8;
+		struct dsl_diag *v = realloc(d->v, cap * sizeof *v);
+		if (!v)
+			return;
+		d->v = v;
+		d->cap = cap;
+	}
+	struct dsl_diag *g = &d->v[d->n];
+	memset(g, 0, sizeof *g);
+	g->severity = sev;
+	g->file = strdup(file ? file : "<input>");
+	g->line = line;
+	g->column = col;
+	g->message = vfmt(fmt, ap);
+	if (!g->file || !g->message) {
+		free(g->file);
+		free(g->message);
+		return;
+	}
+	if (buf && line > 0) {
+		if (off > len)
+			off = len;
+		size_t a = off, b = off;
+		while (a > 0 && buf[a - 1] != '\n')
+			a--;
+		while (b < len && buf[b] != '\n')
+			b++;
+		size_t c = (size_t)(col > 0 ? col - 1 : 0);	/* caret byte offset in line */
+		if (c > b - a)
+			c = b - a;
+		size_t wa = a, wb = b;
+		if (b - a > DSL_SOURCE_WINDOW) {
+			wa = a + c > DSL_SOURCE_WINDOW / 2 ? a + c - DSL_SOURCE_WINDOW / 2 : a;
+			wb = wa + DSL_SOURCE_WINDOW < b ? wa + DSL_SOURCE_WINDOW : b;
+		}
+		g->source_line = malloc(wb - wa + 1);
+		if (g->source_line) {
+			for (size_t i = wa; i < wb; i++) {
+				unsigned char ch = (unsigned char)buf[i];
+				g->source_line[i - wa] = (ch == '\t' || (ch >= 0x20 && ch != 0x7f))
+					? (char)ch : ' ';
+			}
+			g->source_line[wb - wa] = 0;
+			g->source_col = (int)(a + c - wa) + 1;
+		}
+	}
+	d->n++;
+	if (sev == DSL_DIAG_ERROR)
+		d->n_errors++;
+	else
+		d->n_unsupported++;
+}
+
+void dsl_diag_add(struct dsl_diags *d, enum dsl_severity sev, const char *file,
+		  const char *buf, size_t len, size_t off, int line, int col,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, sev, file, buf, len, off, line, col, fmt, ap);
+	va_end(ap);
+}
+
+static void preport(struct dsl_pstate *ps, enum dsl_severity sev, size_t off, int line,
+		    int col, const char *fmt, va_list ap)
+{
+	size_t *count = sev == DSL_DIAG_ERROR ? &ps->n_errors : &ps->n_unsupported;
+	(*count)++;
+	if (*count > DSL_MAX_DIAGS_PER_FILE)
+		return;
+	if (*count == DSL_MAX_DIAGS_PER_FILE && sev == DSL_DIAG_ERROR) {
+		dsl_diag_add(ps->diags, sev, ps->name, ps->buf, ps->len, off, line, col,
+			     "too many errors, giving up on reporting more");
+		return;
+	}
+	diag_vadd(ps->diags, sev, ps->name, ps->buf, ps->len, off, line, col, fmt, ap);
+}
+
+void dsl_perr(struct dsl_pstate *ps, size_t off, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	preport(ps, DSL_DIAG_ERROR, off, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void dsl_punsup(struct dsl_pstate *ps, size_t off, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	/* one unsupported note per line is enough */
+	if (ps->diags->n && ps->diags->v[ps->diags->n - 1].severity == DSL_DIAG_UNSUPPORTED &&
+	    ps->diags->v[ps->diags->n - 1].line == line &&
+	    !strcmp(ps->diags->v[ps->diags->n - 1].file, ps->name)) {
+		ps->n_unsupported++;
+		return;
+	}
+	va_start(ap, fmt);
+	preport(ps, DSL_DIAG_UNSUPPORTED, off, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void dsl_diags_free(struct dsl_diags *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].message);
+		free(d->v[i].source_line);
+	}
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}
+
+void dsl_diag_print(FILE *fp, const struct dsl_diag *d)
+{
+	fprintf(fp, "%s:%d:%d: %s: %s\n", d->file, d->line, d->column,
+		d->severity == DSL_DIAG_ERROR ? "error" : "unsupported", d->message);
+	if (d->source_line) {
+		fprintf(fp, "  %s\n  ", d->source_line);
+		for (int i = 1; i < d->source_col; i++)
+			fputc(d->source_line[i - 1] == '\t' ? '\t' : ' ', fp);
+		fputs("^\n", fp);
+	}
+}
+
+/* bison's error hook: keep the message until the recovery rule knows whether the line
+ * is an unsupported family rather than a mistake. */
+void dsl_yyerror(DSL_YYLTYPE *lloc, struct dsl_pstate *ps, void *scanner, const char *msg)
+{
+	(void)scanner;
+	if (ps->suppress_yyerror) {
+		ps->suppress_yyerror = false;
+		return;
+	}
+	if (ps->pending) {
+		dsl_perr(ps, ps->pending_off, ps->pending_line, ps->pending_col, "%s",
+			 ps->pending_msg);
+		free(ps->pending_msg);
+	}
+	ps->pending = true;
+	ps->pending_msg = strdup(msg);
+	if (!ps->pending_msg)
+		longjmp(ps->oom, 1);
+	ps->pending_line = lloc->first_line;
+	ps->pending_col = lloc->first_column;
+	ps->pending_off = lloc->first_off;
+}
+
+/* ---- freeing ----------------------------------------------------------------------- */
+
+void dsl_free(struct dsl_file *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n_events; i++)
+		dsl_event_free_fields(&f->events[i]);
+	free(f->events);
+	for (size_t i = 0; i < f->n_options; i++) {
+		free(f->options[i].name);
+		free(f->options[i].value);
+	}
+	free(f->options);
+	for (size_t i = 0; i < f->n_comments; i++)
+		free(f->comments[i].text);
+	free(f->comments);
+	free(f->items);
+	free(f->name);
+	free(f);
+}
+
+/* ---- the item order (for fmt) ------------------------------------------------------ */
+
+static int loc_cmp(struct dsl_loc a, struct dsl_loc b)
+{
+	if (a.line != b.line)
+		return a.line < b.line ? -1 : 1;
+	return a.column < b.column ? -1 : a.column > b.column;
+}
+
+static void build_items(struct dsl_pstate *ps)
+{
+	struct dsl_file *f = ps->file;
+	size_t n = f->n_options + f->n_events + f->n_comments;
+	f->items = dsl_xcalloc(ps, n ? n : 1, sizeof *f->items);
+	size_t io = 0, ie = 0, ic = 0;
+	int prev_end = 0;
+	bool first = true;
+	while (f->n_items < n) {
+		struct dsl_loc best = { 0 };
+		int which = -1;
+		if (io < f->n_options) {
+			best = f->options[io].loc;
+			which = 0;
+		}
+		if (ie < f->n_events && (which < 0 || loc_cmp(f->events[ie].loc, best) < 0)) {
+			best = f->events[ie].loc;
+			which = 1;
+		}
+		if (ic < f->n_comments && (which < 0 || loc_cmp(f->comments[ic].loc, best) < 0)) {
+			best = f->comments[ic].loc;
+			which = 2;
+		}
+		struct dsl_item *it = &f->items[f->n_items++];
+		int end;
+		if (which == 0) {
+			it->kind = DSL_ITEM_OPTION;
+			it->index = io++;
+			end = best.line;
+		} else if (which == 1) {
+			it->kind = DSL_ITEM_EVENT;
+			it->index = ie++;
+			end = f->events[it->index].end.line;
+			if (end < best.line)
+				end = best.line;
+		} else {
+			it->kind = DSL_ITEM_COMMENT;
+			it->index = ic++;
+			struct dsl_comment *c = &f->comments[it->index];
+			c->trailing = !first && best.line <= prev_end;
+			end = c->end_line;
+		}
+		it->blank_before = !first && best.line > prev_end + 1;
+		if (end > prev_end || first)
+			prev_end = end;
+		first = false;
+	}
+}
+
+/* ---- entry points ------------------------------------------------------------------ */
+
+int dsl_yyparse(struct dsl_pstate *ps, void *scanner);
+
+enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t len,
+				 struct dsl_file **out, struct dsl_diags *diags)
+{
+	struct dsl_pstate ps;
+	yyscan_t volatile scanner = NULL;
+	const char *volatile name = name_arg ? name_arg : "<input>";
+	*out = NULL;
+	memset(&ps, 0, sizeof ps);
+	if (len > (size_t)INT32_MAX - 2) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, name, NULL, 0, 0, 0, 0,
+			     "input larger than 2 GB");
+		return DSL_IO;
+	}
+	ps.file = calloc(1, sizeof *ps.file);
+	if (!ps.file || !(ps.file->name = strdup(name))) {
+		free(ps.file);
+		dsl_diag_add(diags, DSL_DIAG_ERROR, name, NULL, 0, 0, 0, 0, "out of memory");
+		return DSL_IO;
+	}
+	ps.name = ps.file->name;
+	ps.buf = buf ? buf : "";
+	ps.len = buf ? len : 0;
+	ps.diags = diags;
+	ps.line = ps.col = 1;
+	ps.last_nl = true;
+	volatile int rc = 0;
+	if (setjmp(ps.oom)) {
+		/* out of memory somewhere below: whatever was built is lost (and leaked) */
+		rc = -1;
+		goto done;
+	}
+	yyscan_t sc;
+	if (dsl_yylex_init_extra(&ps, &sc)) {
+		rc = -1;
+		goto done;
+	}
+	scanner = sc;
+	dsl_yy_scan_bytes(ps.buf, (int)ps.len, scanner);
+	rc = dsl_yyparse(&ps, scanner);
+	if (ps.pending) {
+		dsl_perr(&ps, ps.pending_off, ps.pending_line, ps.pending_col, "%s",
+			 ps.pending_msg);
+		free(ps.pending_msg);
+		ps.pending = false;
+	}
+	if (rc == 2)
+		dsl_perr(&ps, ps.off, ps.line, ps.col, "input too complex (parser stack exhausted)");
+	build_items(&ps);
+done:
+	if (scanner)
+		dsl_yylex_destroy(scanner);
+	if (rc < 0) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, name, NULL, 0, 0, 0, 0, "out of memory");
+		return DSL_IO;
+	}
+	if (ps.n_errors) {
+		dsl_free(ps.file);
+		return DSL_SYNTAX;
+	}
+	*out = ps.file;
+	if (ps.n_unsupported || ps.file->unsupported) {
+		ps.file->unsupported = true;
+		return DSL_UNSUPPORTED;
+	}
+	return DSL_OK;
+}
+
+enum dsl_status dsl_parse_file(const char *path, struct dsl_file **out,
+			       struct dsl_diags *diags)
+{
+	*out = NULL;
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, path, NULL, 0, 0, 0, 0, "cannot open: %s",
+			     strerror(errno));
+		return DSL_IO;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t r = fread(buf + n, 1, cap - n, fp);
+		n += r;
+		if (n < cap) {
+			if (ferror(fp)) {
+				int e = errno;
+				free(buf);
+				fclose(fp);
+				dsl_diag_add(diags, DSL_DIAG_ERROR, path, NULL, 0, 0, 0, 0,
+					     "read error: %s", strerror(e));
+				return DSL_IO;
+			}
+			break;
+		}
+		char *nb = cap < ((size_t)1 << 31) ? realloc(buf, cap * 2) : NULL;
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	fclose(fp);
+	if (!buf) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, path, NULL, 0, 0, 0, 0,
+			     "file too large or out of memory");
+		return DSL_IO;
+	}
+	enum dsl_status st = dsl_parse_buffer(path, buf, n, out, diags);
+	free(buf);
+	return st;
+}
+
+bool dsl_file_is_setup(const struct dsl_file *f, size_t i)
+{
+	if (i >= f->n_events || f->events[i].time.kind != DSL_TIME_NONE)
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (f->events[j].time.kind != DSL_TIME_NONE)
+			return false;
+	return true;
+}
+
+bool dsl_file_is_cleanup(const struct dsl_file *f, size_t i)
+{
+	if (i >= f->n_events || f->events[i].time.kind != DSL_TIME_NONE)
+		return false;
+	bool timed_before = false;
+	for (size_t j = 0; j < f->n_events; j++) {
+		if (f->events[j].time.kind == DSL_TIME_NONE)
+			continue;
+		if (j > i)
+			return false;
+		timed_before = true;
+	}
+	return timed_before;
+}
+
+const char *dsl_event_kind_name(enum dsl_event_kind k)
+{
+	switch (k) {
+	case DSL_EV_PACKET: return "packet";
+	case DSL_EV_SYSCALL: return "syscall";
+	case DSL_EV_SHELL: return "shell";
+	case DSL_EV_CODE: return "code";
+	case DSL_EV_UNSUPPORTED: return "unsupported";
+	}
+	return "?";
+}
