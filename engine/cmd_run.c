@@ -1,11 +1,319 @@
-/* tcpspec run: placeholder until its owner lands the real command. */
+/* tcpspec run: run scripts against a target, in parallel, with reports and captures. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/cli.h"
+#include "engine/engine.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tcpspec run [--target T] [-j N] [--ip-version V,...] [--pcap DIR]\n"
+		"                   [--tap FILE] [--junit FILE] [--json FILE] [-q]\n"
+		"                   [script options...] FILE|DIR...\n"
+		"\n"
+		"Runs each .pkt script (directories are searched recursively) against the\n"
+		"target, one process per script and IP version, and prints one line per run\n"
+		"and a closing 'N passed, N failed, N skipped'.\n"
+		"\n"
+		"  --target T        reference (default), linux, lwip, plugin:PATH.so\n"
+		"  -j N, --jobs N    parallel runs (default: one per core)\n"
+		"  --ip-version V,.. run every script once per version: ipv4, ipv6,\n"
+		"                    ipv4-mapped-ipv6 (default: the script's own, else ipv4)\n"
+		"  --pcap DIR        write DIR/SCRIPT.VERSION.pcap (raw IP, ns timestamps)\n"
+		"  --tap FILE        TAP results ('-' for stdout)\n"
+		"  --junit FILE      JUnit XML results\n"
+		"  --json FILE       JSON results\n"
+		"  -q, --quiet       print only failures and the summary\n"
+		"\n"
+		"Script options (they override the scripts' own option lines):\n"
+		"  --tolerance_usecs=N (4000)  --tolerance_percent=P (12.5)  --non_fatal=packet,syscall\n"
+		"  --tcp_ts_tick_usecs=N  --ip_version=V  --mtu=N  --mss=N  --local_ip=A\n"
+		"  --remote_ip=A  --gateway_ip=A  --bind_port=N  --connect_port=N\n"
+		"  --strict_segments  --define NAME=VALUE\n"
+		"\n"
+		"Exit: 0 all passed, 1 a script failed, 2 usage or parse error, 3 target not\n"
+		"available here, 4 some script needs an unsupported feature (skipped).\n");
+}
+
+struct paths {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_path(struct paths *p, const char *s)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		char **v = realloc(p->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		p->v = v;
+		p->cap = cap;
+	}
+	if (!(p->v[p->n] = strdup(s)))
+		return -1;
+	p->n++;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect(struct paths *p, const char *path, int depth)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "tcpspec run: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_path(p, path);
+	if (depth > 32)
+		return 0;
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "tcpspec run: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct paths sub = {0};
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char full[4096];
+		snprintf(full, sizeof full, "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+		struct stat s2;
+		if (stat(full, &s2) != 0)
+			continue;
+		size_t n = strlen(e->d_name);
+		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
+			add_path(&sub, full);
+	}
+	closedir(d);
+	qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+	int rc = 0;
+	for (size_t i = 0; i < sub.n; i++) {
+		if (rc == 0 && collect(p, sub.v[i], depth + 1) != 0)
+			rc = -1;
+		free(sub.v[i]);
+	}
+	free(sub.v);
+	return rc;
+}
+
+static FILE *open_out(const char *path)
+{
+	if (!strcmp(path, "-"))
+		return stdout;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "tcpspec run: cannot write %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+static int write_report(const char *path, int kind, const struct engine_job *jobs, size_t n,
+			const char *target)
+{
+	if (!path)
+		return 0;
+	FILE *f = open_out(path);
+	if (!f)
+		return -1;
+	int rc = kind == 't' ? engine_write_tap(f, jobs, n)
+		 : kind == 'j' ? engine_write_junit(f, jobs, n, target)
+			       : engine_write_json(f, jobs, n, target);
+	if (f != stdout && fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tcpspec run: not implemented yet\n");
-	return CLI_UNSUPPORTED;
+	const char *target = "reference", *pcap = NULL, *tap = NULL, *junit = NULL, *json = NULL;
+	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
+	int versions[8], nver = 0;
+	bool quiet = false;
+	struct engine_opts cmdline;
+	memset(&cmdline, 0, sizeof cmdline);
+	struct paths files = {0};
+	int rc = CLI_OK;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+#define TAKE(name)                                                                  \
+	(!strcmp(a, name) ? (i + 1 < argc ? (val = argv[++i], 1) : -1)             \
+	 : !strncmp(a, name "=", sizeof name) ? (val = a + sizeof name, 1) : 0)
+		int t;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return CLI_OK;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = true;
+		} else if ((t = TAKE("--target"))) {
+			if (t < 0)
+				goto missing;
+			target = val;
+		} else if ((t = TAKE("--jobs")) || (t = TAKE("-j")) ||
+			   (!strncmp(a, "-j", 2) && a[2] && (val = a + 2, t = 1))) {
+			if (t < 0)
+				goto missing;
+			char *end;
+			jobs_n = strtol(val, &end, 10);
+			if (*end || jobs_n < 1 || jobs_n > 256) {
+				fprintf(stderr, "tcpspec run: bad job count '%s'\n", val);
+				return CLI_USAGE;
+			}
+		} else if ((t = TAKE("--ip-version"))) {
+			if (t < 0)
+				goto missing;
+			char buf[256];
+			snprintf(buf, sizeof buf, "%s", val);
+			for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
+				int v = target_ip_version_parse(s);
+				if (v < 0 || nver >= 8) {
+					fprintf(stderr, "tcpspec run: unknown IP version '%s' "
+							"(ipv4, ipv6, ipv4-mapped-ipv6)\n", s);
+					return CLI_USAGE;
+				}
+				versions[nver++] = v;
+			}
+		} else if ((t = TAKE("--pcap"))) {
+			if (t < 0)
+				goto missing;
+			pcap = val;
+		} else if ((t = TAKE("--tap"))) {
+			if (t < 0)
+				goto missing;
+			tap = val;
+		} else if ((t = TAKE("--junit"))) {
+			if (t < 0)
+				goto missing;
+			junit = val;
+		} else if ((t = TAKE("--json"))) {
+			if (t < 0)
+				goto missing;
+			json = val;
+		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
+			if (i + 1 >= argc)
+				goto missing;
+			char msg[256];
+			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec run: %s\n", msg);
+				return CLI_USAGE;
+			}
+		} else if (!strncmp(a, "--", 2) && a[2]) {
+			char name[64], msg[256];
+			const char *eq = strchr(a + 2, '=');
+			size_t k = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (k >= sizeof name) {
+				fprintf(stderr, "tcpspec run: unknown option %s\n", a);
+				return CLI_USAGE;
+			}
+			memcpy(name, a + 2, k);
+			name[k] = 0;
+			if (engine_opt_set(&cmdline, name, eq ? eq + 1 : NULL, msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec run: %s\n", msg);
+				return CLI_USAGE;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "tcpspec run: unknown option %s\n", a);
+			usage(stderr);
+			return CLI_USAGE;
+		} else if (collect(&files, a, 0) != 0) {
+			return CLI_USAGE;
+		}
+		continue;
+missing:
+		fprintf(stderr, "tcpspec run: %s needs a value\n", a);
+		return CLI_USAGE;
+#undef TAKE
+	}
+	if (!files.n) {
+		fprintf(stderr, "tcpspec run: no script given\n");
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (pcap) {
+		struct stat st;
+		if (stat(pcap, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "tcpspec run: --pcap %s: not a directory\n", pcap);
+			return CLI_USAGE;
+		}
+	}
+
+	struct target_diag d = {0};
+	const struct target_ops *ops = target_lookup(target, &d);
+	if (!ops || engine_target_probe(ops, &d) != TARGET_OK) {
+		fprintf(stderr, "tcpspec run: %s\n", d.msg);
+		return CLI_UNAVAILABLE;
+	}
+
+	size_t per = nver ? (size_t)nver : 1;
+	size_t n = files.n * per;
+	struct engine_job *jobs = calloc(n, sizeof *jobs);
+	if (!jobs) {
+		fprintf(stderr, "tcpspec run: out of memory\n");
+		return CLI_USAGE;
+	}
+	for (size_t i = 0; i < files.n; i++)
+		for (size_t k = 0; k < per; k++) {
+			jobs[i * per + k].path = files.v[i];
+			jobs[i * per + k].ip_version = nver ? versions[k] : 0;
+		}
+
+	struct engine_jobs_cfg jc = {
+		.target = ops,
+		.cmdline = &cmdline,
+		.pcap_dir = pcap,
+		.jobs = (int)jobs_n,
+		.out = quiet ? NULL : stdout,
+	};
+	bool stopped = engine_jobs_run(&jc, jobs, n) != 0;
+
+	size_t pass = 0, fail = 0, skip = 0;
+	bool any_err = false, any_fail = false, any_unavail = false, any_skip = false;
+	for (size_t i = 0; i < n; i++) {
+		enum engine_verdict v = jobs[i].res.verdict;
+		if (quiet && v != ENGINE_PASS) {
+			printf("%-5s %s\n", engine_verdict_name(v), jobs[i].path);
+			printf("      %s\n", jobs[i].res.message);
+		}
+		switch (v) {
+		case ENGINE_PASS: pass++; break;
+		case ENGINE_FAIL: fail++; any_fail = true; break;
+		case ENGINE_ERROR: fail++; any_err = true; break;
+		case ENGINE_UNAVAILABLE: skip++; any_unavail = true; break;
+		case ENGINE_SKIP: skip++; any_skip = true; break;
+		}
+	}
+	if (stopped) {
+		fprintf(stderr, "tcpspec run: interrupted; every script process was stopped\n");
+		rc = 130;
+	} else {
+		printf("%zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
+		fflush(stdout);
+		if (write_report(tap, 't', jobs, n, ops->name) ||
+		    write_report(junit, 'j', jobs, n, ops->name) ||
+		    write_report(json, 's', jobs, n, ops->name))
+			rc = CLI_USAGE;
+		else
+			rc = any_err ? CLI_USAGE : any_fail ? CLI_FAIL : any_unavail ? CLI_UNAVAILABLE
+			     : any_skip ? CLI_UNSUPPORTED : CLI_OK;
+	}
+	for (size_t i = 0; i < files.n; i++)
+		free(files.v[i]);
+	free(files.v);
+	free(jobs);
+	return rc;
 }

@@ -249,6 +249,10 @@ struct target_call {
 	 * TARGET_PENDING (the call keeps running; complete() collects it).  Virtual-
 	 * time targets ignore it and return PENDING whenever the call would block. */
 	int64_t block_ns;
+	/* The script expects the call to return at once (no `a...b` window).  A target may
+	 * then make it directly and interrupt it after block_ns, returning TARGET_TIMEOUT
+	 * (nothing left in flight) instead of TARGET_PENDING. */
+	bool nonblocking_expected;
 };
 
 /* What a call did.  The engine compares ret/err and the outputs with the script. */

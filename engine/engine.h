@@ -1,0 +1,122 @@
+/* engine/: runs one script on one target, and many scripts as parallel jobs.
+ *
+ * engine_run_script() is the interpreter: it parses nothing itself (dsl/ gives the
+ * tree), talks to the stack only through target.h, builds and reads packets only
+ * through wire/.  It runs in the calling process; for targets with TARGET_OWN_PROCESS
+ * (linux) that must be a process made for the one script -- engine_jobs_run() makes
+ * one per script.
+ */
+#ifndef TCPSPEC_ENGINE_ENGINE_H
+#define TCPSPEC_ENGINE_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "target-adapters/target.h"
+
+struct dsl_file;
+
+/* Verdicts, with the exit code each maps to (DESIGN.md). */
+#define ENGINE_VERDICTS(X)                                   \
+	X(PASS,        0, "ok")                              \
+	X(FAIL,        1, "FAIL")                            \
+	X(ERROR,       2, "ERROR")   /* usage or parse error */ \
+	X(UNAVAILABLE, 3, "UNAVAILABLE")                     \
+	X(SKIP,        4, "SKIP")
+
+enum engine_verdict {
+#define ENGINE_VERDICT_ENUM_(name, code, text) ENGINE_##name = code,
+	ENGINE_VERDICTS(ENGINE_VERDICT_ENUM_)
+#undef ENGINE_VERDICT_ENUM_
+};
+
+const char *engine_verdict_name(enum engine_verdict v);   /* "ok", "FAIL", "SKIP" ... */
+
+#define ENGINE_MAX_DEFINES 32
+#define ENGINE_MAX_SETTINGS 32
+
+/* Script options: option lines of a script and the command line share these names
+ * (--tolerance_usecs=...); the command line overrides the file.  has_* says whether a
+ * value was given at that level. */
+struct engine_opts {
+	bool has_tolerance_usecs;   int64_t tolerance_usecs;     /* default 4000 */
+	bool has_tolerance_percent; double tolerance_percent;    /* default 12.5 */
+	bool has_ts_tick;           int64_t tcp_ts_tick_usecs;   /* 0: TS val unchecked */
+	bool has_non_fatal;         bool non_fatal_packet, non_fatal_syscall;
+	bool has_ip_version;        int ip_version;              /* enum target_ip_version */
+	bool has_mtu;               int mtu;
+	bool has_mss;               int mss;
+	bool has_local_ip;          char local_ip[64];
+	bool has_remote_ip;         char remote_ip[64];
+	bool has_gateway_ip;        char gateway_ip[64];
+	bool has_bind_port;         int bind_port;
+	bool has_connect_port;      int connect_port;
+	bool strict_segments;
+	int n_defines;
+	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */
+	int verbose;
+};
+
+/* Apply one option "name" / "value" (value NULL for a bare --name).  Returns 0, or -1
+ * with msg filled ("unknown option --frob", "bad value for --mtu: x"). */
+int engine_opt_set(struct engine_opts *o, const char *name, const char *value,
+		   char *msg, size_t msgcap);
+/* dst gets every field src has set (has_* true), for command line over file. */
+void engine_opts_merge(struct engine_opts *dst, const struct engine_opts *src);
+
+/* One run of one script. */
+struct engine_run_cfg {
+	const char *path;                   /* the .pkt file */
+	const struct target_ops *target;
+	int ip_version;                     /* 0: the script's, else forced */
+	const struct engine_opts *cmdline;  /* overrides the script's option lines */
+	const char *pcap_dir;               /* NULL: no capture */
+	FILE *log;                          /* failure messages and warnings go here */
+};
+
+struct engine_result {
+	enum engine_verdict verdict;
+	int ip_version;                     /* the one used */
+	int64_t scripted_ns;                /* the script's own time (last event) */
+	int64_t wall_ns;                    /* open to close */
+	char message[2048];                 /* failure / skip reason, may hold newlines */
+};
+
+/* Run one script (parse, open the target, play the events, close). */
+void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *res);
+
+/* ---- many scripts ------------------------------------------------------------------ */
+
+struct engine_job {
+	const char *path;
+	int ip_version;                     /* 0 = the script's own */
+	struct engine_result res;
+};
+
+struct engine_jobs_cfg {
+	const struct target_ops *target;
+	const struct engine_opts *cmdline;
+	const char *pcap_dir;
+	int jobs;                           /* parallel children (>= 1) */
+	FILE *out;                          /* one line per script; NULL: quiet */
+	bool verbose;
+};
+
+/* Run every job, each in its own child process (its own PID namespace when
+ * permitted, so nothing it starts outlives it), at most cfg->jobs at a time.  Fills
+ * jobs[i].res and prints one line per job in order.  Returns 0, or -1 when interrupted
+ * (SIGINT/SIGTERM: children are killed and reaped before returning). */
+int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n);
+
+/* Probe whether the target can run here (in a throwaway child for OWN_PROCESS targets).
+ * TARGET_OK, or TARGET_UNAVAILABLE with d saying what is missing. */
+int engine_target_probe(const struct target_ops *ops, struct target_diag *d);
+
+/* ---- reports ----------------------------------------------------------------------- */
+
+int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n);
+int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target);
+int engine_write_json(FILE *f, const struct engine_job *jobs, size_t n, const char *target);
+
+#endif

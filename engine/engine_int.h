@@ -1,0 +1,133 @@
+/* engine internals shared by the interpreter's files.  Not public. */
+#ifndef TCPSPEC_ENGINE_INT_H
+#define TCPSPEC_ENGINE_INT_H
+
+#include <pcap/pcap.h>
+
+#include "dsl/dsl.h"
+#include "engine/engine.h"
+#include "wire/wire.h"
+
+#define ENGINE_MAX_FDS 64
+#define ENGINE_MAX_TS 256
+#define ENGINE_MAX_CODE 64
+/* a call expected at once may take this much beyond the tolerance before it counts
+ * as blocked (then its return time is still checked against the tolerance) */
+#define ENGINE_NONBLOCK_GRACE_NS (100 * 1000000LL)
+#define ENGINE_ANY_WAIT_NS (10 * 1000000000LL)  /* `*` waits this long at most */
+
+/* A code block: TCP_INFO captured at its time, run by python3 at the end. */
+struct engine_code {
+	const struct dsl_event *ev;
+	bool have_info;
+	struct target_tcp_info info;
+};
+
+/* A decoded call and what the script expects of it. */
+struct engine_call {
+	const struct dsl_event *ev;
+	struct target_call c;
+	bool check_ret;             /* false for `= ...` */
+	int64_t ret;
+	int err;                    /* expected errno (0: none) */
+	const char *err_name;
+	int ret_script_fd;          /* socket/accept/epoll_create: the script's fd number */
+	/* outputs to compare */
+	bool check_opt;
+	struct target_optval opt;   /* getsockopt expected value */
+	bool check_optlen;
+	socklen_t optlen;
+	bool check_revents;         /* poll */
+	bool check_ioctl;
+	int64_t ioctl_val;
+	bool check_msg_flags;
+	int msg_flags;
+	bool check_events;          /* epoll_wait */
+	int nevents;
+	struct target_epoll_event events[TARGET_MAX_EVENTS];
+	int epoll_script_fd[TARGET_MAX_EVENTS];
+};
+
+struct engine_ctx {
+	const struct engine_run_cfg *cfg;
+	struct engine_result *res;
+	struct engine_opts opts;    /* file options with the command line over them */
+	struct dsl_file *file;
+	const char *name;           /* the script path, for messages */
+
+	struct target t;
+	struct target_config tc;
+	struct target_setting settings[ENGINE_MAX_SETTINGS];
+	bool open;
+	bool virtual_time;
+
+	int64_t t0;                 /* target clock at script time 0 */
+	int64_t prev_ns;            /* base of relative times (script clock) */
+	int64_t last_ns;            /* latest script time reached */
+	int64_t out_actual_ns;      /* when the last outbound packet came (script clock) */
+
+	/* sequence numbers */
+	bool have_local_isn, have_remote_isn;
+	uint32_t local_isn, remote_isn;
+	uint16_t local_port, remote_port;
+	bool local_port_known;
+	/* timestamps: the script's TS val -> the stack's live TS val */
+	size_t n_ts;
+	uint32_t ts_script[ENGINE_MAX_TS], ts_live[ENGINE_MAX_TS];
+	bool have_ts_live;
+	uint32_t ts_last_live;
+	bool have_ts_base;
+	uint32_t ts_base_script, ts_base_live;
+
+	/* script fd -> target fd */
+	int n_fds;
+	int fd_script[ENGINE_MAX_FDS], fd_target[ENGINE_MAX_FDS];
+	int last_sock;              /* target fd for code blocks' TCP_INFO */
+
+	/* the blocking call in flight */
+	bool pending;
+	struct engine_call pcall;
+	int64_t pend_lo, pend_hi, pend_tol;
+
+	size_t n_code;
+	struct engine_code code[ENGINE_MAX_CODE];
+
+	pcap_t *pcap;
+	pcap_dumper_t *dumper;
+	int64_t wall0_ns;           /* CLOCK_REALTIME at t0, for capture stamps */
+
+	struct target_packet pkt;   /* scratch for outbound packets */
+	uint8_t obuf[TARGET_MAX_PACKET];
+};
+
+/* Failure reporting: "file:LINE: " + text into res->message; returns ENGINE_FAIL, or
+ * prints a warning and returns ENGINE_PASS when non_fatal applies (kind 'p' packet,
+ * 's' syscall, 0 never). */
+int engine_fail(struct engine_ctx *x, const struct dsl_event *ev, int kind, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
+int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* symbols.c */
+bool engine_symbol(const char *name, int64_t *value);
+int engine_errno_lookup(const char *name);          /* -1 when unknown */
+const char *engine_errno_name(int e);               /* "EAGAIN" or NULL */
+
+/* syscall.c */
+int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t start_ns,
+		      int64_t end_lo, int64_t end_hi, int64_t tol, bool blocking);
+int engine_pending_check(struct engine_ctx *x, bool wait);
+int engine_target_fd(struct engine_ctx *x, int script_fd);
+
+/* packet.c */
+int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev);
+int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any,
+		    int64_t lo, int64_t hi, int64_t tol);
+void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t t_ns);
+
+/* run.c */
+int64_t engine_now(struct engine_ctx *x);           /* script clock */
+int engine_wait_until(struct engine_ctx *x, int64_t script_ns);
+void engine_fmt_time(char *buf, size_t cap, int64_t ns);  /* "0.100000" */
+
+#endif

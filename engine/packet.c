@@ -1,0 +1,529 @@
+/* Packets: inbound ones built through wire/ with the script's numbers, outbound ones
+ * read from the target and matched with the rules of pkt-dialect.md:
+ *  - flags, sequence range, payload length and ack always; ports never;
+ *  - win (and urg, IP fields, ECN) only when the script gives them;
+ *  - no <...> at all: no options; <...>: any; a list: the same kinds in the same order,
+ *    values byte for byte, NOP and EOL by kind; TS val only with --tcp_ts_tick_usecs.
+ * Outbound sequence numbers are relative to the stack's ISN (its SYN), acks and SACK
+ * blocks relative to the remote ISN (the script's SYN). */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+
+static void to_wire_addr(const struct target_addr *a, struct wire_addr *w)
+{
+	memset(w, 0, sizeof *w);
+	if (a->family == AF_INET6) {
+		w->family = WIRE_AF_INET6;
+		memcpy(w->a, &a->u.v6, 16);
+	} else {
+		w->family = WIRE_AF_INET;
+		memcpy(w->a, &a->u.v4, 4);
+	}
+}
+
+void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t t_ns)
+{
+	if (!x->dumper)
+		return;
+	int64_t wall = x->wall0_ns + (t_ns - x->t0);
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = wall / 1000000000;
+	h.ts.tv_usec = wall % 1000000000;   /* nanoseconds: the file says so */
+	h.caplen = h.len = len;
+	pcap_dump((u_char *)x->dumper, &h, p);
+}
+
+/* The live TS val the stack sent for a TS val the script wrote. */
+static uint32_t live_ts_for(struct engine_ctx *x, uint32_t script_val)
+{
+	for (size_t i = x->n_ts; i-- > 0;)
+		if (x->ts_script[i] == script_val)
+			return x->ts_live[i];
+	return x->have_ts_live ? x->ts_last_live : script_val;
+}
+
+static int add_opt(struct engine_ctx *x, struct wire_tcp_opts *o, const struct dsl_tcp_opt *s)
+{
+	uint8_t b[WIRE_TCP_MAX_OPT_LEN + 2];
+	switch (s->kind) {
+	case DSL_OPT_NOP: return wire_opt_add_nop(o);
+	case DSL_OPT_EOL: return wire_opt_add_eol(o);
+	case DSL_OPT_MSS: return wire_opt_add_mss(o, s->value);
+	case DSL_OPT_WSCALE: return wire_opt_add_wscale(o, s->value);
+	case DSL_OPT_SACK_PERM: return wire_opt_add_sack_perm(o);
+	case DSL_OPT_SACK: {
+		uint32_t lr[2 * DSL_MAX_SACK_BLOCKS];
+		for (size_t i = 0; i < s->n_sack; i++) {
+			lr[2 * i] = x->local_isn + s->sack[i].start;
+			lr[2 * i + 1] = x->local_isn + s->sack[i].end;
+		}
+		return wire_opt_add_sack(o, s->n_sack, lr);
+	}
+	case DSL_OPT_TS:
+		return wire_opt_add_ts(o, s->ts_val, s->ts_ecr ? live_ts_for(x, s->ts_ecr) : 0);
+	case DSL_OPT_FASTOPEN:
+	case DSL_OPT_FASTOPEN_EXP:
+		return wire_opt_add_tfo(o, s->kind == DSL_OPT_FASTOPEN_EXP, s->bytes, s->len);
+	case DSL_OPT_MD5: {
+		uint8_t dig[16] = {0};
+		if (s->bytes)
+			memcpy(dig, s->bytes, s->len < 16 ? s->len : 16);
+		return wire_opt_add_md5(o, dig);
+	}
+	case DSL_OPT_ACCECN: {
+		uint32_t f[3] = {0};
+		for (size_t i = 0; i < s->n_accecn; i++)
+			f[s->accecn[i].field] = s->accecn[i].value;
+		int order = s->n_accecn && s->accecn[0].field == DSL_ACCECN_E1B;
+		return wire_opt_add_accecn(o, order, s->n_accecn, f[0], f[1], f[2]);
+	}
+	case DSL_OPT_RAW: {
+		size_t n = 0;
+		if (s->raw_kind >= 0)
+			b[n++] = s->raw_kind;
+		if (s->raw_len >= 0)
+			b[n++] = s->raw_len;
+		size_t k = s->len;
+		if (n + k > sizeof b)
+			k = sizeof b - n;
+		if (k)
+			memcpy(b + n, s->bytes, k);
+		return wire_opt_add_literal(o, b, n + k);
+	}
+	}
+	return -1;
+}
+
+static void apply_ip_fields(struct wire_packet *w, const struct dsl_packet *p)
+{
+	if (p->has_tos)
+		w->ip.tos = p->tos;
+	static const uint8_t ecn_bits[] = {
+		[DSL_ECN_NOECN] = WIRE_ECN_NOT_ECT, [DSL_ECN_ECT0] = WIRE_ECN_ECT0,
+		[DSL_ECN_ECT1] = WIRE_ECN_ECT1, [DSL_ECN_CE] = WIRE_ECN_CE,
+		[DSL_ECN_ECT01] = WIRE_ECN_ECT0,
+	};
+	if (p->ecn != DSL_ECN_UNSET)
+		w->ip.tos = (w->ip.tos & ~3) | ecn_bits[p->ecn];
+	if (p->has_ttl)
+		w->ip.ttl = p->ttl;
+	if (p->has_flowlabel)
+		w->ip.flowlabel = p->flowlabel & 0xfffff;
+	if (p->has_ip_id)
+		w->ip.id = p->ip_id;
+}
+
+int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	const struct dsl_packet *p = &ev->packet;
+	if (p->proto != DSL_PROTO_TCP)
+		return engine_skip(x, ev, "inbound %s packets are not supported yet",
+				   p->proto == DSL_PROTO_UDP ? "UDP" : "ICMP");
+	if (p->has_udp_encap)
+		return engine_skip(x, ev, "TCP over UDP encapsulation is not supported yet");
+	if (p->opts_kind == DSL_OPTS_ANY)
+		return engine_fail(x, ev, 0, "error handling packet: an inbound packet cannot have <...> options");
+
+	struct wire_packet w;
+	bool v6 = x->tc.local_ip.family == AF_INET6;
+	wire_packet_init(&w, v6 ? 6 : 4);
+	to_wire_addr(&x->tc.remote_ip, &w.ip.src);
+	to_wire_addr(&x->tc.local_ip, &w.ip.dst);
+	w.l4 = WIRE_L4_TCP;
+	w.tcp.sport = x->remote_port;
+	w.tcp.dport = x->local_port;
+	w.tcp.flags = p->flags;
+	if (p->flags & DSL_TCP_SYN) {
+		x->remote_isn = p->seq.start;
+		x->have_remote_isn = true;
+	}
+	w.tcp.seq = p->seq.start;
+	w.tcp.payload_len = p->seq.len;
+	if (p->has_ack)
+		w.tcp.ack = p->ack_absolute ? p->ack : x->local_isn + p->ack;
+	w.tcp.win = p->win;
+	if (p->has_urg)
+		w.tcp.urg = p->urg;
+	if (p->opts_kind == DSL_OPTS_LIST)
+		for (size_t i = 0; i < p->n_opts; i++)
+			if (add_opt(x, &w.tcp.opts, &p->opts[i]) != 0)
+				return engine_fail(x, ev, 0, "error handling packet: too many TCP options");
+	apply_ip_fields(&w, p);
+	if (p->bad.present) {
+		if (p->bad.has_csum) {
+			w.ovr.l4_csum = p->bad.csum_bad ? WIRE_CSUM_BAD : WIRE_CSUM_VALUE;
+			w.tcp.csum = p->bad.csum;
+		}
+		if (p->bad.has_res)
+			w.tcp.flags = (w.tcp.flags & 0x0ff) | ((uint16_t)(p->bad.res & 0xf) << 8);
+		if (p->bad.has_doff) {
+			w.ovr.tcp_doff = true;
+			w.tcp.doff = p->bad.doff;
+		}
+	}
+	size_t len;
+	int rc = wire_build(&w, x->obuf, sizeof x->obuf, &len);
+	if (rc != WIRE_OK)
+		return engine_fail(x, ev, 0, "error handling packet: cannot build it: %s",
+				   wire_strerror(rc));
+	int64_t now = target_now(&x->t);
+	rc = target_inject(&x->t, x->obuf, len);
+	if (rc != TARGET_OK)
+		return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
+	engine_capture(x, x->obuf, len, now);
+	return ENGINE_PASS;
+}
+
+/* ---- outbound ------------------------------------------------------------------------ */
+
+struct diffs {
+	char buf[1024];
+	size_t n;
+	int count;
+};
+
+static void diff(struct diffs *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diff(struct diffs *d, const char *fmt, ...)
+{
+	if (d->n >= sizeof d->buf)
+		return;
+	if (d->count++)
+		d->n += snprintf(d->buf + d->n, sizeof d->buf - d->n, "; ");
+	if (d->n >= sizeof d->buf)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	d->n += vsnprintf(d->buf + d->n, sizeof d->buf - d->n, fmt, ap);
+	va_end(ap);
+}
+
+static int wire_kind_of(const struct dsl_tcp_opt *s)
+{
+	switch (s->kind) {
+	case DSL_OPT_NOP: return WIRE_TCPOPT_NOP;
+	case DSL_OPT_EOL: return WIRE_TCPOPT_EOL;
+	case DSL_OPT_MSS: return WIRE_TCPOPT_MSS;
+	case DSL_OPT_WSCALE: return WIRE_TCPOPT_WSCALE;
+	case DSL_OPT_SACK_PERM: return WIRE_TCPOPT_SACK_PERM;
+	case DSL_OPT_SACK: return WIRE_TCPOPT_SACK;
+	case DSL_OPT_TS: return WIRE_TCPOPT_TIMESTAMP;
+	case DSL_OPT_FASTOPEN: return WIRE_TCPOPT_FASTOPEN;
+	case DSL_OPT_FASTOPEN_EXP: return WIRE_TCPOPT_EXP;
+	case DSL_OPT_MD5: return WIRE_TCPOPT_MD5;
+	case DSL_OPT_ACCECN:
+		return s->n_accecn && s->accecn[0].field == DSL_ACCECN_E1B ? WIRE_TCPOPT_ACCECN1
+									    : WIRE_TCPOPT_ACCECN0;
+	case DSL_OPT_RAW: return s->raw_kind;
+	}
+	return -1;
+}
+
+static bool ts_val_ok(struct engine_ctx *x, uint32_t script_val, uint32_t live, char *why,
+		      size_t cap)
+{
+	int64_t tick = x->opts.tcp_ts_tick_usecs;
+	if (tick <= 0)
+		return true;
+	if (!x->have_ts_base) {
+		x->have_ts_base = true;
+		x->ts_base_script = script_val;
+		x->ts_base_live = live;
+		return true;
+	}
+	uint32_t want = x->ts_base_live + (script_val - x->ts_base_script);
+	int64_t slack = x->opts.tolerance_usecs / tick + 1;
+	int64_t off = (int32_t)(live - want);
+	if (off >= -slack && off <= slack)
+		return true;
+	snprintf(why, cap, "TS val: expected %u but got %u (%u ticks of %lld us from the first)",
+		 script_val, script_val + (uint32_t)off, (unsigned)(live - x->ts_base_live),
+		 (long long)tick);
+	return false;
+}
+
+static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
+			    const struct wire_tcp *t, struct diffs *d)
+{
+	const struct wire_tcp_opts *o = &t->opts;
+	char want[256] = "", got[256] = "";
+	if (p->opts_kind == DSL_OPTS_ANY)
+		return;
+	if (p->opts_kind == DSL_OPTS_NONE) {
+		if (o->n || t->opt_len) {
+			wire_print_tcp_options(got, sizeof got, o, x->remote_isn);
+			diff(d, "options: expected none but got %s", got);
+		}
+		return;
+	}
+	bool kinds_ok = o->n == p->n_opts;
+	for (size_t i = 0; kinds_ok && i < p->n_opts; i++)
+		if ((int)o->opt[i].kind != wire_kind_of(&p->opts[i]) ||
+		    (o->opt[i].flags & WIRE_OPT_F_RAW && p->opts[i].kind != DSL_OPT_RAW))
+			kinds_ok = false;
+	if (!kinds_ok) {
+		wire_print_tcp_options(got, sizeof got, o, x->remote_isn);
+		FILE *f = fmemopen(want, sizeof want - 1, "w");
+		if (f) {
+			fputc('<', f);
+			for (size_t i = 0; i < p->n_opts; i++) {
+				const struct dsl_tcp_opt *s = &p->opts[i];
+				static const char *const names[] = {
+					"nop", "eol", "mss", "wscale", "sackOK", "sack", "TS", "FO",
+					"FOEXP", "md5", "ECN", "raw" };
+				fprintf(f, "%s%s", i ? "," : "", names[s->kind]);
+				if (s->kind == DSL_OPT_MSS || s->kind == DSL_OPT_WSCALE)
+					fprintf(f, " %u", s->value);
+				if (s->kind == DSL_OPT_TS)
+					fprintf(f, " val %u ecr %u", s->ts_val, s->ts_ecr);
+				if (s->kind == DSL_OPT_SACK)
+					for (size_t k = 0; k < s->n_sack; k++)
+						fprintf(f, " %u:%u", s->sack[k].start, s->sack[k].end);
+			}
+			fputc('>', f);
+			fclose(f);
+		}
+		diff(d, "options: expected %s but got %s", want, got);
+		return;
+	}
+	for (size_t i = 0; i < p->n_opts; i++) {
+		const struct dsl_tcp_opt *s = &p->opts[i];
+		const struct wire_tcp_opt *w = &o->opt[i];
+		char why[160];
+		switch (s->kind) {
+		case DSL_OPT_MSS:
+			if (w->v.mss != s->value)
+				diff(d, "mss: expected %u but got %u", s->value, w->v.mss);
+			break;
+		case DSL_OPT_WSCALE:
+			if (w->v.wscale != s->value)
+				diff(d, "wscale: expected %u but got %u", s->value, w->v.wscale);
+			break;
+		case DSL_OPT_SACK: {
+			bool same = w->v.sack.n == s->n_sack;
+			for (size_t k = 0; same && k < s->n_sack; k++)
+				same = w->v.sack.block[k].left - x->remote_isn == s->sack[k].start &&
+				       w->v.sack.block[k].right - x->remote_isn == s->sack[k].end;
+			if (!same) {
+				char g[160] = "";
+				size_t n = 0;
+				for (size_t k = 0; k < w->v.sack.n && n < sizeof g; k++)
+					n += snprintf(g + n, sizeof g - n, "%s%u:%u", k ? " " : "",
+						      w->v.sack.block[k].left - x->remote_isn,
+						      w->v.sack.block[k].right - x->remote_isn);
+				char e[160] = "";
+				n = 0;
+				for (size_t k = 0; k < s->n_sack && n < sizeof e; k++)
+					n += snprintf(e + n, sizeof e - n, "%s%u:%u", k ? " " : "",
+						      s->sack[k].start, s->sack[k].end);
+				diff(d, "sack: expected %s but got %s", e, g);
+			}
+			break;
+		}
+		case DSL_OPT_TS:
+			if (!ts_val_ok(x, s->ts_val, w->v.ts.val, why, sizeof why))
+				diff(d, "%s", why);
+			if (w->v.ts.ecr != s->ts_ecr)
+				diff(d, "TS ecr: expected %u but got %u", s->ts_ecr, w->v.ts.ecr);
+			break;
+		case DSL_OPT_FASTOPEN:
+		case DSL_OPT_FASTOPEN_EXP:
+			if (s->len && (w->v.tfo.len != s->len ||
+				       memcmp(w->v.tfo.cookie, s->bytes, s->len)))
+				diff(d, "fast open cookie: expected %zu bytes as written but got %u "
+					"different bytes", s->len, w->v.tfo.len);
+			break;
+		case DSL_OPT_ACCECN:
+			for (size_t k = 0; k < s->n_accecn; k++) {
+				uint32_t g = s->accecn[k].field == DSL_ACCECN_E0B ? w->v.accecn.e0b
+					     : s->accecn[k].field == DSL_ACCECN_CEB ? w->v.accecn.ceb
+					     : w->v.accecn.e1b;
+				if (g != s->accecn[k].value)
+					diff(d, "accecn field %zu: expected %u but got %u", k,
+					     s->accecn[k].value, g);
+			}
+			break;
+		default:  /* nop, eol, sackOK, md5, raw: by kind */
+			break;
+		}
+	}
+}
+
+/* Record the stack's live TS vals against the script's for later inbound ecr. */
+static void learn_ts(struct engine_ctx *x, const struct dsl_packet *p, const struct wire_tcp *t)
+{
+	for (size_t i = 0; i < t->opts.n; i++) {
+		if (t->opts.opt[i].kind != WIRE_TCPOPT_TIMESTAMP ||
+		    (t->opts.opt[i].flags & WIRE_OPT_F_RAW))
+			continue;
+		uint32_t live = t->opts.opt[i].v.ts.val;
+		x->have_ts_live = true;
+		x->ts_last_live = live;
+		if (p && p->opts_kind == DSL_OPTS_LIST)
+			for (size_t k = 0; k < p->n_opts; k++)
+				if (p->opts[k].kind == DSL_OPT_TS) {
+					size_t slot = x->n_ts < ENGINE_MAX_TS ? x->n_ts++
+									      : ENGINE_MAX_TS - 1;
+					x->ts_script[slot] = p->opts[k].ts_val;
+					x->ts_live[slot] = live;
+				}
+	}
+}
+
+static char *script_line(const struct dsl_event *ev, char *buf, size_t cap)
+{
+	buf[0] = 0;
+	FILE *f = fmemopen(buf, cap - 1, "w");
+	if (!f)
+		return buf;
+	dsl_print_event(f, ev);
+	fclose(f);
+	buf[cap - 1] = 0;
+	size_t n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	return buf;
+}
+
+static void packet_lines(struct engine_ctx *x, const struct dsl_event *ev, int64_t expected,
+			 bool any, const struct wire_packet *w, int64_t actual, char *out,
+			 size_t cap)
+{
+	char sl[512], al[512] = "", te[32], ta[32];
+	script_line(ev, sl, sizeof sl);
+	if (any)
+		snprintf(te, sizeof te, "*");
+	else
+		engine_fmt_time(te, sizeof te, expected);
+	size_t n = snprintf(out, cap, "\nscript packet: %s %s", te, sl);
+	if (w && n < cap) {
+		struct wire_print_cfg pc = { .seq_base = x->local_isn, .ack_base = x->remote_isn };
+		wire_print(al, sizeof al, w, &pc);
+		engine_fmt_time(ta, sizeof ta, actual);
+		snprintf(out + n, cap - n, "\nactual packet: %s > %s", ta, al);
+	}
+}
+
+int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, int64_t lo,
+		    int64_t hi, int64_t tol)
+{
+	const struct dsl_packet *p = &ev->packet;
+	int64_t deadline = any ? target_now(&x->t) + ENGINE_ANY_WAIT_NS : x->t0 + hi + tol;
+	char lines[1200];
+	int rc;
+	for (;;) {
+		rc = target_next_outbound(&x->t, deadline, &x->pkt);
+		if (rc != TARGET_TIMEOUT || !x->virtual_time)
+			break;
+		int64_t next;
+		target_advance(&x->t, target_now(&x->t), &next);
+		if (next == INT64_MAX || next > deadline)
+			break;
+		target_advance(&x->t, next, &next);
+	}
+	if (rc == TARGET_TIMEOUT) {
+		packet_lines(x, ev, lo, any, NULL, 0, lines, sizeof lines);
+		char t[32];
+		engine_fmt_time(t, sizeof t, any ? engine_now(x) : hi + tol);
+		return engine_fail(x, ev, 'p',
+				   "error handling packet: timed out waiting for the packet "
+				   "(nothing sent by %s sec)%s", t, lines);
+	}
+	if (rc != TARGET_OK)
+		return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
+
+	struct wire_packet w;
+	int64_t actual = x->pkt.time_ns - x->t0;
+	engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
+	int wrc = wire_parse(x->pkt.data, x->pkt.len, &w);
+	if (wrc != WIRE_OK)
+		return engine_fail(x, ev, 'p',
+				   "error handling packet: the stack sent a malformed packet: %s",
+				   wire_strerror(wrc));
+	if (w.l4 != WIRE_L4_TCP || p->proto != DSL_PROTO_TCP) {
+		if (p->proto != DSL_PROTO_TCP)
+			return engine_skip(x, ev, "outbound UDP/ICMP packets are not supported yet");
+		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+		return engine_fail(x, ev, 'p',
+				   "error handling packet: expected a TCP packet but got protocol %u%s",
+				   w.ip.proto, lines);
+	}
+	const struct wire_tcp *t = &w.tcp;
+	if (t->flags & WIRE_TH_SYN) {
+		x->local_isn = t->seq;
+		x->have_local_isn = true;
+	}
+	if (!x->local_port_known) {
+		x->local_port = t->sport;
+		x->local_port_known = true;
+	}
+	learn_ts(x, p, t);
+
+	struct diffs d = { .n = 0 };
+	uint16_t want_flags = p->flags, got_flags = t->flags & 0x1ff;
+	if (want_flags != got_flags) {
+		char a[16], b[16];
+		wire_print_flags(a, sizeof a, want_flags);
+		wire_print_flags(b, sizeof b, got_flags);
+		diff(&d, "flags: expected %s but got %s", a, b);
+	}
+	uint32_t rel_seq = p->seq.start_absolute ? t->seq : t->seq - x->local_isn;
+	if (p->seq.kind == DSL_SEQ_RANGE && rel_seq != p->seq.start)
+		diff(&d, "seq: expected %u but got %u", p->seq.start, rel_seq);
+	if (t->payload_len != p->seq.len)
+		diff(&d, "len: expected %u but got %zu", p->seq.len, t->payload_len);
+	if (p->has_ack) {
+		uint32_t rel_ack = p->ack_absolute ? t->ack : t->ack - x->remote_isn;
+		if (rel_ack != p->ack)
+			diff(&d, "ack: expected %u but got %u", p->ack, rel_ack);
+	}
+	if (p->has_win && t->win != p->win)
+		diff(&d, "win: expected %u but got %u", p->win, t->win);
+	if (p->has_urg && t->urg != p->urg)
+		diff(&d, "urg: expected %u but got %u", p->urg, t->urg);
+	compare_options(x, p, t, &d);
+	uint8_t ecn = w.ip.tos & 3;
+	static const int want_ecn[] = { [DSL_ECN_NOECN] = WIRE_ECN_NOT_ECT,
+		[DSL_ECN_ECT0] = WIRE_ECN_ECT0, [DSL_ECN_ECT1] = WIRE_ECN_ECT1,
+		[DSL_ECN_CE] = WIRE_ECN_CE };
+	static const char *const ecn_name[] = { "noecn", "ect1", "ect0", "ce" };
+	if (p->ecn == DSL_ECN_ECT01) {
+		if (ecn != WIRE_ECN_ECT0 && ecn != WIRE_ECN_ECT1)
+			diff(&d, "ecn: expected ect0 or ect1 but got %s", ecn_name[ecn]);
+	} else if (p->ecn != DSL_ECN_UNSET && ecn != want_ecn[p->ecn]) {
+		diff(&d, "ecn: expected %s but got %s", ecn_name[want_ecn[p->ecn]], ecn_name[ecn]);
+	}
+	if (p->has_tos && w.ip.tos != p->tos)
+		diff(&d, "tos: expected 0x%x but got 0x%x", p->tos, w.ip.tos);
+	if (p->has_ttl && w.ip.ttl != p->ttl)
+		diff(&d, "ttl: expected %u but got %u", p->ttl, w.ip.ttl);
+	if (p->has_flowlabel && w.ip.version == 6 && w.ip.flowlabel != p->flowlabel)
+		diff(&d, "flowlabel: expected 0x%x but got 0x%x", p->flowlabel, w.ip.flowlabel);
+
+	if (d.count) {
+		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+		return engine_fail(x, ev, 'p', "error handling packet: %s%s", d.buf, lines);
+	}
+	if (!any) {
+		bool late = actual > hi + tol, early = actual < lo - tol;
+		if (late || early) {
+			char e[32], a[32], tl[32];
+			engine_fmt_time(e, sizeof e, early ? lo : hi);
+			engine_fmt_time(a, sizeof a, actual);
+			engine_fmt_time(tl, sizeof tl, tol);
+			packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+			return engine_fail(x, ev, 'p',
+					   "error handling packet: timing error: expected the packet at "
+					   "%s sec but it came at %s sec (tolerance %s sec)%s", e, a, tl,
+					   lines);
+		}
+	}
+	x->out_actual_ns = actual;
+	if (actual > x->last_ns)
+		x->last_ns = actual;
+	return ENGINE_PASS;
+}

@@ -1,0 +1,587 @@
+/* The interpreter: one script on one target.
+ *
+ * Time: script time 0 is when the set-up is done.  Each timed event has an expected
+ * time on the script clock: absolute, relative to the previous event (`+`), a range
+ * (`a~b`), a blocking window (`a...b`) or any (`*`).  Real-time targets sleep until an
+ * event's time; virtual-time targets advance their clock to it instead.  An event is on
+ * time when |actual - expected| <= max(tolerance_usecs, tolerance_percent x the gap since
+ * the previous event); a range widens by that much on both sides; `*` is never checked.
+ *
+ * Relative times count from the previous event's time: its expected time, the start of
+ * a blocking call, or the actual time of a `*` or range event.
+ *
+ * Code blocks are checked after the last event (TCP_INFO is captured at their time), in
+ * one python3 run, so a slow interpreter start never shifts the script's timing.  The
+ * time spent in shell commands is not charged to the script: the timeline moves on by it.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/engine_int.h"
+
+void engine_fmt_time(char *buf, size_t cap, int64_t ns)
+{
+	const char *sign = ns < 0 ? "-" : "";
+	int64_t a = ns < 0 ? -ns : ns;
+	snprintf(buf, cap, "%s%lld.%06lld", sign, (long long)(a / 1000000000),
+		 (long long)(a % 1000000000 / 1000));
+}
+
+int64_t engine_now(struct engine_ctx *x)
+{
+	return target_now(&x->t) - x->t0;
+}
+
+static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
+		   const char *word, const char *fmt, va_list ap)
+{
+	char text[1900];
+	vsnprintf(text, sizeof text, fmt, ap);
+	int line = ev ? ev->loc.line : 0;
+	if (v == ENGINE_PASS) {         /* a non-fatal mismatch: warn and go on */
+		if (x->cfg->log)
+			fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, line, text);
+		return ENGINE_PASS;
+	}
+	if (x->res->verdict == ENGINE_PASS) {
+		x->res->verdict = v;
+		if (word)
+			snprintf(x->res->message, sizeof x->res->message, "%s:%d: %s: %s", x->name,
+				 line, word, text);
+		else
+			snprintf(x->res->message, sizeof x->res->message, "%s:%d: %s", x->name,
+				 line, text);
+	}
+	return v;
+}
+
+int engine_fail(struct engine_ctx *x, const struct dsl_event *ev, int kind, const char *fmt,
+		...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool soft = (kind == 'p' && x->opts.non_fatal_packet) ||
+		    (kind == 's' && x->opts.non_fatal_syscall);
+	int v = vreport(x, ev, soft ? ENGINE_PASS : ENGINE_FAIL, NULL, fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int v = vreport(x, ev, ENGINE_SKIP, "unsupported", fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+int engine_wait_until(struct engine_ctx *x, int64_t script_ns)
+{
+	int64_t target_time = x->t0 + script_ns;
+	if (x->virtual_time) {
+		int64_t next;
+		while (target_now(&x->t) < target_time) {
+			target_advance(&x->t, target_now(&x->t), &next);
+			int64_t step = next < target_time ? next : target_time;
+			if (step <= target_now(&x->t))
+				step = target_time;
+			if (target_advance(&x->t, step, &next) != TARGET_OK)
+				return -1;
+		}
+		return 0;
+	}
+	struct timespec ts = { target_time / 1000000000, target_time % 1000000000 };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	return 0;
+}
+
+/* ---- options and configuration -------------------------------------------------------- */
+
+static bool parse_ip(const char *text, int want_family, struct target_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (want_family == AF_INET6) {
+		a->family = AF_INET6;
+		return inet_pton(AF_INET6, text, &a->u.v6) == 1;
+	}
+	a->family = AF_INET;
+	return inet_pton(AF_INET, text, &a->u.v4) == 1;
+}
+
+static int configure(struct engine_ctx *x)
+{
+	const struct engine_run_cfg *cfg = x->cfg;
+	struct engine_opts *o = &x->opts;
+	o->tolerance_usecs = 4000;
+	o->tolerance_percent = 12.5;
+	char msg[256];
+	for (size_t i = 0; i < x->file->n_options; i++) {
+		const struct dsl_option *op = &x->file->options[i];
+		if (engine_opt_set(o, op->name, op->value, msg, sizeof msg) != 0) {
+			x->res->verdict = ENGINE_ERROR;
+			snprintf(x->res->message, sizeof x->res->message, "%s:%d:%d: error: %s",
+				 x->name, op->loc.line, op->loc.column, msg);
+			return -1;
+		}
+	}
+	if (cfg->cmdline)
+		engine_opts_merge(o, cfg->cmdline);
+
+	int ipv = cfg->ip_version ? cfg->ip_version
+				  : o->has_ip_version ? o->ip_version : TARGET_IPV4_ONLY;
+	struct target_config *tc = &x->tc;
+	tc->ip_version = ipv;
+	int fam = ipv == TARGET_IPV6_ONLY ? AF_INET6 : AF_INET;
+	struct { bool has; const char *text; struct target_addr *a; const char *name; } ips[] = {
+		{ o->has_local_ip, o->local_ip, &tc->local_ip, "local_ip" },
+		{ o->has_remote_ip, o->remote_ip, &tc->remote_ip, "remote_ip" },
+		{ o->has_gateway_ip, o->gateway_ip, &tc->gateway_ip, "gateway_ip" },
+	};
+	for (size_t i = 0; i < 3; i++)
+		if (ips[i].has && !parse_ip(ips[i].text, fam, ips[i].a)) {
+			x->res->verdict = ENGINE_ERROR;
+			snprintf(x->res->message, sizeof x->res->message,
+				 "%s: --%s=%s is not an %s address (the run is %s)", x->name,
+				 ips[i].name, ips[i].text, fam == AF_INET6 ? "IPv6" : "IPv4",
+				 target_ip_version_name(ipv));
+			return -1;
+		}
+	/* The MTU keeps the MSS the same on every IP version unless given: 1500 for IPv4,
+	 * 1520 for IPv6, so one script runs unchanged as ipv4, ipv6 and ipv4-mapped. */
+	int extra = ipv == TARGET_IPV6_ONLY ? 20 : 0;
+	tc->mtu = o->has_mtu ? o->mtu : o->has_mss ? o->mss + 40 + extra : 1500 + extra;
+	tc->mss = o->has_mss ? o->mss : 0;
+	tc->local_port = o->has_bind_port ? o->bind_port : 8080;
+	tc->remote_port = o->has_connect_port ? o->connect_port : 40000;
+	tc->script_path = x->name;
+	tc->verbose = o->verbose;
+	target_config_defaults(tc);
+	x->local_port = tc->local_port;
+	x->remote_port = tc->remote_port;
+	x->res->ip_version = ipv;
+	return 0;
+}
+
+static void open_capture(struct engine_ctx *x)
+{
+	const char *dir = x->cfg->pcap_dir;
+	if (!dir)
+		return;
+	char *copy = strdup(x->name);
+	if (!copy)
+		return;
+	char *base = basename(copy);
+	size_t n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".pkt"))
+		base[n - 4] = 0;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.%s.pcap", dir, base,
+		 target_ip_version_name(x->tc.ip_version));
+	free(copy);
+	x->pcap = pcap_open_dead_with_tstamp_precision(DLT_RAW, 65535,
+						       PCAP_TSTAMP_PRECISION_NANO);
+	if (x->pcap)
+		x->dumper = pcap_dump_open(x->pcap, path);
+	if (!x->dumper && x->cfg->log)
+		fprintf(x->cfg->log, "%s: warning: cannot write capture %s\n", x->name, path);
+}
+
+/* ---- shell and code ------------------------------------------------------------------ */
+
+static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	if (!target_has(&x->t, TARGET_RUNS_SHELL) && !x->t.ops->shell)
+		return engine_skip(x, ev, "the %s target cannot run shell commands: `%s`",
+				   x->t.ops->name, ev->text);
+	int64_t before = target_now(&x->t);
+	int status = 0;
+	int rc = target_shell(&x->t, ev->text, &status);
+	if (!x->virtual_time)
+		x->t0 += target_now(&x->t) - before;
+	if (rc == TARGET_UNSUPPORTED)
+		return engine_skip(x, ev, "%s", x->t.diag.msg);
+	if (rc != TARGET_OK)
+		return engine_fail(x, ev, 0, "error running shell command: %s", x->t.diag.msg);
+	if (status != 0)
+		return engine_fail(x, ev, 0, "shell command failed with exit status %d: `%s`",
+				   status, ev->text);
+	return ENGINE_PASS;
+}
+
+static int snapshot_code(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	if (x->n_code >= ENGINE_MAX_CODE)
+		return engine_skip(x, ev, "more than %d code blocks", ENGINE_MAX_CODE);
+	struct engine_code *c = &x->code[x->n_code++];
+	c->ev = ev;
+	c->have_info = false;
+	if (x->last_sock >= 0 && target_tcp_info(&x->t, x->last_sock, &c->info) == TARGET_OK)
+		c->have_info = true;
+	return ENGINE_PASS;
+}
+
+static const char *find_python(void)
+{
+	static const char *const cands[] = { "/usr/bin/python3", "/usr/local/bin/python3",
+					     "/bin/python3" };
+	for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
+		if (access(cands[i], X_OK) == 0)
+			return cands[i];
+	return NULL;
+}
+
+static void hex_append(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fprintf(f, "%02x", (unsigned char)*s);
+}
+
+/* One python3 run checks every code block, each with its own tcpi_* bindings. */
+static int run_code_blocks(struct engine_ctx *x)
+{
+	if (!x->n_code)
+		return ENGINE_PASS;
+	const char *py = find_python();
+	if (!py)
+		return engine_skip(x, x->code[0].ev,
+				   "code blocks need python3, which is not installed here");
+	char *prog = NULL;
+	size_t plen = 0;
+	FILE *f = open_memstream(&prog, &plen);
+	if (!f)
+		return engine_fail(x, x->code[0].ev, 0, "out of memory");
+	fputs("import sys, textwrap, traceback\n"
+	      "consts = dict(TCP_ESTABLISHED=1, TCP_SYN_SENT=2, TCP_SYN_RECV=3, TCP_FIN_WAIT1=4,\n"
+	      "  TCP_FIN_WAIT2=5, TCP_TIME_WAIT=6, TCP_CLOSE=7, TCP_CLOSE_WAIT=8, TCP_LAST_ACK=9,\n"
+	      "  TCP_LISTEN=10, TCP_CLOSING=11, TCP_CA_Open=0, TCP_CA_Disorder=1, TCP_CA_CWR=2,\n"
+	      "  TCP_CA_Recovery=3, TCP_CA_Loss=4, TCPI_OPT_TIMESTAMPS=1, TCPI_OPT_SACK=2,\n"
+	      "  TCPI_OPT_WSCALE=4, TCPI_OPT_ECN=8, TCPI_OPT_ECN_SEEN=16, TCPI_OPT_SYN_DATA=32)\n"
+	      "def run(line, info, src):\n"
+	      "    env = dict(consts); env.update(info)\n"
+	      "    src = textwrap.dedent(bytes.fromhex(src).decode()).strip('\\n')\n"
+	      "    try:\n"
+	      "        exec(compile(src, 'line %d' % line, 'exec'), env)\n"
+	      "    except AssertionError as e:\n"
+	      "        tb = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
+	      "        txt = (tb.line or '').strip()\n"
+	      "        print('%d\\tassertion failed: %s%s' % (line, txt, (' (' + str(e) + ')') if str(e) else ''))\n"
+	      "        sys.exit(1)\n"
+	      "    except Exception as e:\n"
+	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e))\n"
+	      "        sys.exit(1)\n", f);
+	for (size_t i = 0; i < x->n_code; i++) {
+		const struct engine_code *c = &x->code[i];
+		fprintf(f, "run(%d, {", c->ev->loc.line);
+		for (int k = 0; c->have_info && k < TARGET_TI_COUNT; k++)
+			if (c->info.valid & (1ull << k))
+				fprintf(f, "'tcpi_%s': %lld, ", target_tcp_info_name(k),
+					(long long)c->info.v[k]);
+		fputs("}, '", f);
+		hex_append(f, c->ev->text ? c->ev->text : "");
+		fputs("')\n", f);
+	}
+	fclose(f);
+
+	int out[2];
+	if (pipe(out) != 0) {
+		free(prog);
+		return engine_fail(x, x->code[0].ev, 0, "pipe: %s", strerror(errno));
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(out[0]);
+		close(out[1]);
+		execl(py, "python3", "-S", "-c", prog, (char *)NULL);
+		_exit(127);
+	}
+	free(prog);
+	close(out[1]);
+	char buf[1024];
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof buf - 1 && (r = read(out[0], buf + n, sizeof buf - 1 - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		n += r;
+	}
+	buf[n] = 0;
+	close(out[0]);
+	int st = 0;
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	if (pid < 0)
+		return engine_fail(x, x->code[0].ev, 0, "fork: %s", strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return ENGINE_PASS;
+	/* "LINE\tmessage" from the failing block */
+	int line = atoi(buf);
+	const struct dsl_event *ev = x->code[0].ev;
+	for (size_t i = 0; i < x->n_code; i++)
+		if (x->code[i].ev->loc.line == line)
+			ev = x->code[i].ev;
+	char *tab = strchr(buf, '\t');
+	char *msg = tab ? tab + 1 : buf;
+	msg[strcspn(msg, "\n")] = 0;
+	bool noinfo = false;
+	for (size_t i = 0; i < x->n_code; i++)
+		if (x->code[i].ev == ev && !x->code[i].have_info)
+			noinfo = true;
+	return engine_fail(x, ev, 0, "error in code block: %s%s", msg,
+			   noinfo ? " (no TCP_INFO: no socket yet at that time)" : "");
+}
+
+/* ---- the event loop ------------------------------------------------------------------ */
+
+static int64_t point(struct engine_ctx *x, const struct dsl_time_point *p)
+{
+	return p->relative ? x->prev_ns + p->ns : p->ns;
+}
+
+static int64_t tolerance(struct engine_ctx *x, int64_t expected)
+{
+	int64_t t = x->opts.tolerance_usecs * 1000;
+	int64_t gap = expected - x->prev_ns;
+	int64_t pct = (int64_t)((double)gap * x->opts.tolerance_percent / 100.0);
+	return pct > t ? pct : t;
+}
+
+static int late_check(struct engine_ctx *x, const struct dsl_event *ev, int64_t expected,
+		      int64_t tol, const char *what)
+{
+	if (x->virtual_time)
+		return ENGINE_PASS;
+	int64_t now = engine_now(x);
+	if (now <= expected + tol)
+		return ENGINE_PASS;
+	char e[32], a[32], t[32];
+	engine_fmt_time(e, sizeof e, expected);
+	engine_fmt_time(a, sizeof a, now);
+	engine_fmt_time(t, sizeof t, tol);
+	return engine_fail(x, ev, 0, "timing error: expected the %s at %s sec but it happened "
+			   "at %s sec (tolerance %s sec)", what, e, a, t);
+}
+
+static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	const struct dsl_time *tm = &ev->time;
+	int64_t lo = 0, hi = 0, tol = 0;
+	bool any = false, blocking = false;
+	switch (tm->kind) {
+	case DSL_TIME_NONE:
+		lo = hi = engine_now(x);
+		break;
+	case DSL_TIME_ABSOLUTE:
+	case DSL_TIME_RELATIVE:
+		lo = hi = point(x, &tm->start);
+		break;
+	case DSL_TIME_ANY:
+		any = true;
+		lo = hi = x->prev_ns;
+		break;
+	case DSL_TIME_RANGE:
+	case DSL_TIME_BLOCKING:
+		lo = point(x, &tm->start);
+		hi = tm->start.relative || tm->end.relative ? x->prev_ns + tm->end.ns : tm->end.ns;
+		blocking = tm->kind == DSL_TIME_BLOCKING;
+		break;
+	}
+	if (hi < lo)
+		return engine_fail(x, ev, 0, "the time range ends before it starts");
+	tol = tolerance(x, hi);
+
+	int v = engine_pending_check(x, false);
+	if (v != ENGINE_PASS)
+		return v;
+
+	switch (ev->kind) {
+	case DSL_EV_PACKET:
+		if (ev->packet.dir == DSL_DIR_INBOUND) {
+			if (any)
+				return engine_fail(x, ev, 0, "an inbound packet needs a time, not *");
+			engine_wait_until(x, lo);
+			if ((v = late_check(x, ev, lo, tol, "inbound packet")) != ENGINE_PASS)
+				return v;
+			v = engine_inbound(x, ev);
+			x->prev_ns = lo;
+		} else {
+			v = engine_outbound(x, ev, any, lo, hi, tol);
+			x->prev_ns = any || tm->kind == DSL_TIME_RANGE ? x->out_actual_ns : lo;
+		}
+		break;
+	case DSL_EV_SYSCALL:
+		if (!blocking) {
+			lo = hi;
+		}
+		engine_wait_until(x, lo);
+		if ((v = late_check(x, ev, lo, tolerance(x, lo), "system call")) != ENGINE_PASS)
+			return v;
+		v = engine_do_syscall(x, ev, lo, blocking ? hi : lo, hi, tol, blocking);
+		x->prev_ns = lo;
+		break;
+	case DSL_EV_SHELL:
+		if (tm->kind != DSL_TIME_NONE)
+			engine_wait_until(x, lo);
+		v = run_shell(x, ev);
+		if (tm->kind != DSL_TIME_NONE)
+			x->prev_ns = lo;
+		break;
+	case DSL_EV_CODE:
+		if (tm->kind != DSL_TIME_NONE)
+			engine_wait_until(x, lo);
+		v = snapshot_code(x, ev);
+		if (tm->kind != DSL_TIME_NONE)
+			x->prev_ns = lo;
+		break;
+	case DSL_EV_UNSUPPORTED:
+		return engine_skip(x, ev, "%s", ev->reason ? ev->reason : "unsupported line");
+	}
+	if (hi > x->last_ns && !any)
+		x->last_ns = hi;
+	return v;
+}
+
+static void parse_failed(struct engine_ctx *x, enum dsl_status st, const struct dsl_diags *dg)
+{
+	struct engine_result *res = x->res;
+	res->verdict = st == DSL_UNSUPPORTED ? ENGINE_SKIP : ENGINE_ERROR;
+	res->message[0] = 0;
+	for (size_t i = 0; i < dg->n; i++) {
+		const struct dsl_diag *d = &dg->v[i];
+		if (st == DSL_UNSUPPORTED && d->severity != DSL_DIAG_UNSUPPORTED)
+			continue;
+		snprintf(res->message, sizeof res->message, "%s:%d:%d: %s: %s",
+			 d->file ? d->file : x->name, d->line, d->column,
+			 d->severity == DSL_DIAG_UNSUPPORTED ? "unsupported" : "error", d->message);
+		return;
+	}
+	snprintf(res->message, sizeof res->message, "%s: cannot parse the script", x->name);
+}
+
+void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct timespec w0;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
+	struct engine_ctx *x = calloc(1, sizeof *x);
+	if (!x) {
+		res->verdict = ENGINE_ERROR;
+		snprintf(res->message, sizeof res->message, "%s: out of memory", cfg->path);
+		return;
+	}
+	x->cfg = cfg;
+	x->res = res;
+	x->name = cfg->path;
+	x->last_sock = -1;
+
+	struct dsl_diags dg = {0};
+	enum dsl_status st = dsl_parse_file(cfg->path, &x->file, &dg);
+	if (st != DSL_OK) {
+		parse_failed(x, st, &dg);
+		goto out;
+	}
+	if (configure(x) != 0)
+		goto out;
+	unsigned caps = cfg->target->caps;
+	if (x->tc.ip_version == TARGET_IPV6_ONLY && !(caps & TARGET_IPV6)) {
+		res->verdict = ENGINE_SKIP;
+		snprintf(res->message, sizeof res->message, "%s: the %s target has no IPv6",
+			 x->name, cfg->target->name);
+		goto out;
+	}
+	if (x->tc.ip_version == TARGET_IPV4_MAPPED_IPV6 && !(caps & TARGET_IPV4_MAPPED)) {
+		res->verdict = ENGINE_SKIP;
+		snprintf(res->message, sizeof res->message,
+			 "%s: the %s target has no ipv4-mapped-ipv6 sockets", x->name,
+			 cfg->target->name);
+		goto out;
+	}
+	for (int i = 0; i < x->opts.n_defines; i++)
+		setenv(x->opts.defines[i][0], x->opts.defines[i][1], 1);
+
+	struct target_diag d = {0};
+	int rc = target_open(&x->t, cfg->target, &x->tc, &d);
+	if (rc != TARGET_OK) {
+		res->verdict = rc == TARGET_UNAVAILABLE ? ENGINE_UNAVAILABLE
+			       : rc == TARGET_UNSUPPORTED ? ENGINE_SKIP : ENGINE_FAIL;
+		snprintf(res->message, sizeof res->message, "%s: %s", x->name, d.msg);
+		goto out;
+	}
+	x->open = true;
+	x->virtual_time = target_has(&x->t, TARGET_VIRTUAL_TIME);
+	open_capture(x);
+
+	size_t n = x->file->n_events;
+	size_t i = 0;
+	/* set-up: untimed commands before the first timed event */
+	for (; i < n && dsl_file_is_setup(x->file, i); i++) {
+		const struct dsl_event *ev = &x->file->events[i];
+		int v = ev->kind == DSL_EV_SHELL ? run_shell(x, ev) : ENGINE_PASS;
+		if (v != ENGINE_PASS)
+			goto cleanup;
+	}
+	x->t0 = target_now(&x->t);
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	x->wall0_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
+
+	size_t first_cleanup = n;
+	while (first_cleanup > i && dsl_file_is_cleanup(x->file, first_cleanup - 1))
+		first_cleanup--;
+	for (; i < first_cleanup; i++) {
+		if (run_event(x, &x->file->events[i]) != ENGINE_PASS)
+			break;
+	}
+	if (res->verdict == ENGINE_PASS)
+		engine_pending_check(x, true);
+	if (res->verdict == ENGINE_PASS)
+		run_code_blocks(x);
+cleanup:
+	res->scripted_ns = x->last_ns;
+	for (size_t k = 0; k < n; k++) {
+		const struct dsl_event *ev = &x->file->events[k];
+		if (dsl_file_is_cleanup(x->file, k) && ev->kind == DSL_EV_SHELL &&
+		    !dsl_file_is_setup(x->file, k)) {
+			int status = 0;
+			if (target_shell(&x->t, ev->text, &status) == TARGET_OK && status != 0 &&
+			    res->verdict == ENGINE_PASS)
+				engine_fail(x, ev, 0, "clean-up shell command failed with exit "
+					    "status %d: `%s`", status, ev->text);
+		}
+	}
+out:
+	if (x->dumper)
+		pcap_dump_close(x->dumper);
+	if (x->pcap)
+		pcap_close(x->pcap);
+	if (x->open)
+		target_close(&x->t);
+	if (x->file)
+		dsl_free(x->file);
+	dsl_diags_free(&dg);
+	free(x);
+	struct timespec w1;
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	res->wall_ns = (int64_t)(w1.tv_sec - w0.tv_sec) * 1000000000 + (w1.tv_nsec - w0.tv_nsec);
+}

@@ -1,0 +1,136 @@
+/* Symbolic constants a script may name in a call, with their Linux values, and the
+ * errno names.  Read from the system headers, so the numbers are Linux's own. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "engine/engine_int.h"
+
+#ifndef SOL_TCP
+#define SOL_TCP 6
+#endif
+#ifndef IPV6_FLOWINFO
+#define IPV6_FLOWINFO 11
+#endif
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT 30
+#endif
+#ifndef TCP_INQ
+#define TCP_INQ 36
+#endif
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY 60
+#endif
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY 0x4000000
+#endif
+
+#define SYMBOLS(S)                                                                  \
+	S(AF_INET) S(AF_INET6) S(AF_UNSPEC) S(PF_INET) S(PF_INET6)                  \
+	S(SOCK_STREAM) S(SOCK_DGRAM) S(SOCK_RAW) S(SOCK_NONBLOCK) S(SOCK_CLOEXEC)   \
+	S(IPPROTO_IP) S(IPPROTO_TCP) S(IPPROTO_UDP) S(IPPROTO_IPV6) S(IPPROTO_ICMP) \
+	S(SOL_SOCKET) S(SOL_TCP) S(SOL_IP) S(SOL_IPV6)                              \
+	S(SO_DEBUG) S(SO_REUSEADDR) S(SO_REUSEPORT) S(SO_TYPE) S(SO_ERROR)          \
+	S(SO_DONTROUTE) S(SO_BROADCAST) S(SO_SNDBUF) S(SO_RCVBUF) S(SO_SNDBUFFORCE) \
+	S(SO_RCVBUFFORCE) S(SO_KEEPALIVE) S(SO_OOBINLINE) S(SO_LINGER)              \
+	S(SO_RCVLOWAT) S(SO_SNDLOWAT) S(SO_RCVTIMEO) S(SO_SNDTIMEO) S(SO_MARK)      \
+	S(SO_PRIORITY) S(SO_ZEROCOPY) S(SO_ACCEPTCONN) S(SO_PROTOCOL) S(SO_DOMAIN)  \
+	S(SO_MAX_PACING_RATE) S(SO_BINDTODEVICE) S(SO_TIMESTAMP)                    \
+	S(TCP_NODELAY) S(TCP_MAXSEG) S(TCP_CORK) S(TCP_KEEPIDLE) S(TCP_KEEPINTVL)   \
+	S(TCP_KEEPCNT) S(TCP_SYNCNT) S(TCP_LINGER2) S(TCP_DEFER_ACCEPT)             \
+	S(TCP_WINDOW_CLAMP) S(TCP_INFO) S(TCP_QUICKACK) S(TCP_CONGESTION)           \
+	S(TCP_MD5SIG) S(TCP_THIN_LINEAR_TIMEOUTS) S(TCP_THIN_DUPACK)                \
+	S(TCP_USER_TIMEOUT) S(TCP_REPAIR) S(TCP_FASTOPEN) S(TCP_TIMESTAMP)          \
+	S(TCP_NOTSENT_LOWAT) S(TCP_SAVE_SYN) S(TCP_SAVED_SYN)                       \
+	S(TCP_FASTOPEN_CONNECT) S(TCP_INQ) S(TCP_ULP)                               \
+	S(IP_TOS) S(IP_TTL) S(IP_MTU_DISCOVER) S(IP_MTU) S(IP_RECVERR)              \
+	S(IP_PMTUDISC_DONT) S(IP_PMTUDISC_DO) S(IP_PMTUDISC_PROBE) S(IP_FREEBIND)   \
+	S(IP_TRANSPARENT) S(IPV6_TCLASS) S(IPV6_V6ONLY) S(IPV6_MTU)                 \
+	S(IPV6_MTU_DISCOVER) S(IPV6_UNICAST_HOPS) S(IPV6_RECVERR)  \
+	S(IPV6_FLOWINFO)                               \
+	S(F_GETFL) S(F_SETFL) S(F_GETFD) S(F_SETFD) S(FD_CLOEXEC)                   \
+	S(O_RDONLY) S(O_WRONLY) S(O_RDWR) S(O_NONBLOCK) S(O_CLOEXEC) S(O_NDELAY)    \
+	S(O_CREAT) S(O_TRUNC) S(O_APPEND)                                           \
+	S(MSG_OOB) S(MSG_PEEK) S(MSG_DONTROUTE) S(MSG_CTRUNC) S(MSG_TRUNC)          \
+	S(MSG_DONTWAIT) S(MSG_EOR) S(MSG_WAITALL) S(MSG_NOSIGNAL) S(MSG_MORE)       \
+	S(MSG_ERRQUEUE) S(MSG_FASTOPEN) S(MSG_ZEROCOPY) S(MSG_CONFIRM)              \
+	S(SHUT_RD) S(SHUT_WR) S(SHUT_RDWR)                                          \
+	S(POLLIN) S(POLLPRI) S(POLLOUT) S(POLLERR) S(POLLHUP) S(POLLNVAL)           \
+	S(POLLRDNORM) S(POLLRDBAND) S(POLLWRNORM) S(POLLWRBAND) S(POLLMSG)          \
+	S(POLLRDHUP)                                                                \
+	S(EPOLLIN) S(EPOLLPRI) S(EPOLLOUT) S(EPOLLERR) S(EPOLLHUP) S(EPOLLRDNORM)   \
+	S(EPOLLRDBAND) S(EPOLLWRNORM) S(EPOLLWRBAND) S(EPOLLMSG) S(EPOLLRDHUP)      \
+	S(EPOLLET) S(EPOLLONESHOT) S(EPOLLEXCLUSIVE)                                \
+	S(EPOLL_CTL_ADD) S(EPOLL_CTL_MOD) S(EPOLL_CTL_DEL) S(EPOLL_CLOEXEC)         \
+	S(SIOCINQ) S(SIOCOUTQ) S(SIOCOUTQNSD) S(FIONREAD) S(FIONBIO)
+
+static const struct sym {
+	const char *name;
+	int64_t value;
+} symbols[] = {
+#define S(n) { #n, (int64_t)(n) },
+	SYMBOLS(S)
+#undef S
+	/* TCP states, as tcpi_state and code blocks name them */
+	{ "TCP_ESTABLISHED", 1 }, { "TCP_SYN_SENT", 2 }, { "TCP_SYN_RECV", 3 },
+	{ "TCP_FIN_WAIT1", 4 }, { "TCP_FIN_WAIT2", 5 }, { "TCP_TIME_WAIT", 6 },
+	{ "TCP_CLOSE", 7 }, { "TCP_CLOSE_WAIT", 8 }, { "TCP_LAST_ACK", 9 },
+	{ "TCP_LISTEN", 10 }, { "TCP_CLOSING", 11 },
+	{ "NULL", 0 },
+};
+
+bool engine_symbol(const char *name, int64_t *value)
+{
+	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++)
+		if (!strcmp(symbols[i].name, name)) {
+			*value = symbols[i].value;
+			return true;
+		}
+	return false;
+}
+
+#define ERRNOS(E)                                                                   \
+	E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC)    \
+	E(EBADF) E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY)         \
+	E(EEXIST) E(EXDEV) E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL) E(ENFILE)       \
+	E(EMFILE) E(ENOTTY) E(EFBIG) E(ENOSPC) E(ESPIPE) E(EROFS) E(EMLINK)         \
+	E(EPIPE) E(EDOM) E(ERANGE) E(EDEADLK) E(ENAMETOOLONG) E(ENOSYS)             \
+	E(ENOTEMPTY) E(ELOOP) E(ENOMSG) E(ENODATA) E(ETIME) E(EPROTO) E(EOVERFLOW)  \
+	E(ENOTSOCK) E(EDESTADDRREQ) E(EMSGSIZE) E(EPROTOTYPE) E(ENOPROTOOPT)        \
+	E(EPROTONOSUPPORT) E(ESOCKTNOSUPPORT) E(EOPNOTSUPP) E(EPFNOSUPPORT)         \
+	E(EAFNOSUPPORT) E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN) E(ENETUNREACH)   \
+	E(ENETRESET) E(ECONNABORTED) E(ECONNRESET) E(ENOBUFS) E(EISCONN)            \
+	E(ENOTCONN) E(ESHUTDOWN) E(ETIMEDOUT) E(ECONNREFUSED) E(EHOSTDOWN)          \
+	E(EHOSTUNREACH) E(EALREADY) E(EINPROGRESS) E(ENOTSUP)
+
+static const struct sym errnos[] = {
+#define E(n) { #n, n },
+	ERRNOS(E)
+#undef E
+	{ "EWOULDBLOCK", EWOULDBLOCK },
+};
+
+int engine_errno_lookup(const char *name)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (!strcmp(errnos[i].name, name))
+			return (int)errnos[i].value;
+	return -1;
+}
+
+const char *engine_errno_name(int e)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (errnos[i].value == e)
+			return errnos[i].name;
+	return NULL;
+}

@@ -1,0 +1,799 @@
+/* Socket calls: the script's call (a dsl_syscall with argument trees) is decoded once
+ * into a struct target_call plus what the script expects back, made on the target, and
+ * the result compared: return value, errno, and output values (getsockopt, poll
+ * revents, ioctl, recvmsg flags, epoll events).  Blocking calls (`a...b`) may stay in
+ * flight while the script goes on; their return is checked against the window. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine/engine_int.h"
+
+/* ---- fds ------------------------------------------------------------------------------ */
+
+/* A script fd never opened is passed as a number no process has open, so a script
+ * testing EBADF gets EBADF and can never reach an fd of tcpspec's own. */
+#define ENGINE_UNMAPPED_FD(n) (1 << 20 | ((n) & 0xffff))
+
+int engine_target_fd(struct engine_ctx *x, int script_fd)
+{
+	for (int i = x->n_fds - 1; i >= 0; i--)
+		if (x->fd_script[i] == script_fd)
+			return x->fd_target[i];
+	return script_fd < 0 ? script_fd : ENGINE_UNMAPPED_FD(script_fd);
+}
+
+static int script_fd_of(struct engine_ctx *x, int target_fd)
+{
+	for (int i = x->n_fds - 1; i >= 0; i--)
+		if (x->fd_target[i] == target_fd)
+			return x->fd_script[i];
+	return target_fd;
+}
+
+static void map_fd(struct engine_ctx *x, int script_fd, int target_fd)
+{
+	for (int i = 0; i < x->n_fds; i++)
+		if (x->fd_script[i] == script_fd) {
+			x->fd_target[i] = target_fd;
+			return;
+		}
+	if (x->n_fds < ENGINE_MAX_FDS) {
+		x->fd_script[x->n_fds] = script_fd;
+		x->fd_target[x->n_fds++] = target_fd;
+	}
+}
+
+static void unmap_fd(struct engine_ctx *x, int target_fd)
+{
+	for (int i = 0; i < x->n_fds; i++)
+		if (x->fd_target[i] == target_fd) {
+			x->fd_script[i] = x->fd_script[x->n_fds - 1];
+			x->fd_target[i] = x->fd_target[x->n_fds - 1];
+			x->n_fds--;
+			return;
+		}
+}
+
+/* ---- expressions --------------------------------------------------------------------- */
+
+struct dctx {
+	struct engine_ctx *x;
+	const struct dsl_event *ev;
+	char why[256];              /* why decoding failed (unsupported) */
+};
+
+static bool is_ellipsis(const struct dsl_expr *e)
+{
+	return !e || e->kind == DSL_EXPR_ELLIPSIS;
+}
+
+static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
+{
+	if (!e) {
+		snprintf(d->why, sizeof d->why, "missing argument");
+		return false;
+	}
+	switch (e->kind) {
+	case DSL_EXPR_INT:
+		*v = e->ival;
+		return true;
+	case DSL_EXPR_SYMBOL:
+		if (engine_symbol(e->text, v))
+			return true;
+		snprintf(d->why, sizeof d->why, "unknown symbol %s", e->text);
+		return false;
+	case DSL_EXPR_OR: {
+		int64_t acc = 0, t;
+		for (size_t i = 0; i < e->n_items; i++) {
+			if (!eval_int(d, e->items[i], &t))
+				return false;
+			acc |= t;
+		}
+		*v = acc;
+		return true;
+	}
+	case DSL_EXPR_CALL:
+		if (e->n_items == 1 && (!strcmp(e->text, "htons") || !strcmp(e->text, "ntohs"))) {
+			int64_t t;
+			if (!eval_int(d, e->items[0], &t))
+				return false;
+			*v = t;  /* ports are kept in host order here */
+			return true;
+		}
+		break;
+	case DSL_EXPR_ARRAY:
+		if (e->n_items == 1)
+			return eval_int(d, e->items[0], v);
+		break;
+	default:
+		break;
+	}
+	snprintf(d->why, sizeof d->why, "cannot use this argument as a number (line %d col %d)",
+		 e->loc.line, e->loc.column);
+	return false;
+}
+
+static const struct dsl_expr *field(const struct dsl_expr *s, const char *name)
+{
+	if (!s || s->kind != DSL_EXPR_STRUCT)
+		return NULL;
+	for (size_t i = 0; i < s->n_items; i++) {
+		const struct dsl_expr *f = s->items[i];
+		if (f->kind == DSL_EXPR_FIELD && f->text && !strcmp(f->text, name))
+			return f->value;
+	}
+	return NULL;
+}
+
+/* A sockaddr literal: {sa_family=AF_INET, sin_port=htons(8080),
+ * sin_addr=inet_addr("192.0.2.1")} or the sin6_ forms. */
+static bool eval_sockaddr(struct dctx *d, const struct dsl_expr *e, struct target_call *c)
+{
+	const struct dsl_expr *fam = field(e, "sa_family");
+	if (!fam)
+		fam = field(e, "sin_family");
+	if (!fam)
+		fam = field(e, "sin6_family");
+	int64_t family, port = 0;
+	if (!fam || !eval_int(d, fam, &family)) {
+		snprintf(d->why, sizeof d->why, "socket address without sa_family");
+		return false;
+	}
+	memset(&c->addr, 0, sizeof c->addr);
+	const struct dsl_expr *p = field(e, family == AF_INET6 ? "sin6_port" : "sin_port");
+	if (p && !eval_int(d, p, &port))
+		return false;
+	const struct dsl_expr *a = field(e, family == AF_INET6 ? "sin6_addr" : "sin_addr");
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (struct sockaddr_in *)&c->addr;
+		s->sin_family = AF_INET;
+		s->sin_port = htons(port);
+		if (a && a->kind == DSL_EXPR_CALL && a->n_items == 1 &&
+		    a->items[0]->kind == DSL_EXPR_STRING &&
+		    inet_pton(AF_INET, a->items[0]->text, &s->sin_addr) != 1) {
+			snprintf(d->why, sizeof d->why, "bad IPv4 address");
+			return false;
+		}
+		c->addrlen = sizeof *s;
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&c->addr;
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(port);
+		if (a && a->kind == DSL_EXPR_CALL && a->n_items == 1 &&
+		    a->items[0]->kind == DSL_EXPR_STRING &&
+		    inet_pton(AF_INET6, a->items[0]->text, &s->sin6_addr) != 1) {
+			snprintf(d->why, sizeof d->why, "bad IPv6 address");
+			return false;
+		}
+		c->addrlen = sizeof *s;
+	} else {
+		snprintf(d->why, sizeof d->why, "unsupported address family %lld",
+			 (long long)family);
+		return false;
+	}
+	c->has_addr = true;
+	return true;
+}
+
+static void default_addr(struct engine_ctx *x, struct target_call *c, bool local)
+{
+	c->addrlen = target_sockaddr(&x->tc, local ? &x->tc.local_ip : &x->tc.remote_ip,
+				     local ? x->tc.local_port : x->tc.remote_port, &c->addr);
+	c->has_addr = true;
+}
+
+static bool eval_addr_arg(struct dctx *d, const struct dsl_expr *e, struct target_call *c,
+			  bool local)
+{
+	if (is_ellipsis(e)) {
+		default_addr(d->x, c, local);
+		return true;
+	}
+	if (e->kind == DSL_EXPR_STRUCT)
+		return eval_sockaddr(d, e, c);
+	if (e->kind == DSL_EXPR_INT && e->ival == 0) {  /* NULL */
+		c->has_addr = false;
+		return true;
+	}
+	snprintf(d->why, sizeof d->why, "unsupported socket address argument");
+	return false;
+}
+
+static bool eval_fd(struct dctx *d, const struct dsl_expr *e, int *fd)
+{
+	int64_t v;
+	if (!eval_int(d, e, &v))
+		return false;
+	*fd = engine_target_fd(d->x, (int)v);
+	return true;
+}
+
+/* An option value: [1], 1, {onoff=1, linger=0}, "cubic", or ... */
+static bool eval_optval(struct dctx *d, const struct dsl_expr *e, struct target_optval *o)
+{
+	memset(o, 0, sizeof *o);
+	if (is_ellipsis(e))
+		return true;
+	if (e->kind == DSL_EXPR_STRUCT) {
+		const struct dsl_expr *on = field(e, "onoff");
+		const struct dsl_expr *lg = field(e, "linger");
+		if (!on)
+			on = field(e, "l_onoff");
+		if (!lg)
+			lg = field(e, "l_linger");
+		int64_t a, b;
+		if (on && lg && eval_int(d, on, &a) && eval_int(d, lg, &b)) {
+			o->kind = TARGET_OPT_LINGER;
+			o->linger.onoff = a;
+			o->linger.linger = b;
+			return true;
+		}
+		snprintf(d->why, sizeof d->why, "unsupported option structure");
+		return false;
+	}
+	if (e->kind == DSL_EXPR_STRING) {
+		o->kind = TARGET_OPT_BYTES;
+		o->nbytes = e->text_len < TARGET_MAX_OPTBYTES ? e->text_len : TARGET_MAX_OPTBYTES;
+		memcpy(o->bytes, e->text, o->nbytes);
+		return true;
+	}
+	if (e->kind == DSL_EXPR_ARRAY && e->n_items == 1 && is_ellipsis(e->items[0]))
+		return true;
+	int64_t v;
+	if (!eval_int(d, e, &v))
+		return false;
+	o->kind = TARGET_OPT_INT;
+	o->i = v;
+	return true;
+}
+
+static bool eval_iov(struct dctx *d, const struct dsl_expr *e, struct target_call *c)
+{
+	if (!e || e->kind != DSL_EXPR_ARRAY) {
+		snprintf(d->why, sizeof d->why, "an iovec array [{..., LEN}] is expected");
+		return false;
+	}
+	c->iovcnt = 0;
+	for (size_t i = 0; i < e->n_items && i < TARGET_MAX_IOV; i++) {
+		const struct dsl_expr *it = e->items[i];
+		const struct dsl_expr *len = field(it, "iov_len");
+		if (!len && it->kind == DSL_EXPR_STRUCT && it->n_items == 2)
+			len = it->items[1];
+		int64_t v;
+		if (!len || !eval_int(d, len, &v) || v < 0)
+			return false;
+		c->iov_len[c->iovcnt++] = v;
+	}
+	return true;
+}
+
+/* ---- decoding one call ------------------------------------------------------------ */
+
+#define ARG(i) ((size_t)(i) < sc->n_args ? sc->args[i] : NULL)
+
+static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_call *ec)
+{
+	struct engine_ctx *x = d->x;
+	struct target_call *c = &ec->c;
+	int k = target_call_lookup(sc->name);
+	if (!strcmp(sc->name, "accept4"))
+		k = TARGET_CALL_ACCEPT;
+	if (k < 0) {
+		snprintf(d->why, sizeof d->why, "system call %s() is not supported", sc->name);
+		return false;
+	}
+	c->kind = k;
+	int64_t v;
+	switch (k) {
+	case TARGET_CALL_SOCKET: {
+		int64_t dom, type, proto;
+		if (is_ellipsis(ARG(0)))
+			dom = x->tc.ip_version == TARGET_IPV4_ONLY ? AF_INET : AF_INET6;
+		else if (!eval_int(d, ARG(0), &dom))
+			return false;
+		if (!eval_int(d, ARG(1), &type))
+			return false;
+		if (is_ellipsis(ARG(2)))
+			proto = 0;
+		else if (!eval_int(d, ARG(2), &proto))
+			return false;
+		/* the script's family follows the run's IP version */
+		if (dom == AF_INET || dom == AF_INET6)
+			dom = x->tc.ip_version == TARGET_IPV4_ONLY ? AF_INET : AF_INET6;
+		c->domain = dom;
+		c->type = type;
+		c->protocol = proto;
+		return true;
+	}
+	case TARGET_CALL_BIND:
+	case TARGET_CALL_CONNECT:
+		return eval_fd(d, ARG(0), &c->fd) &&
+		       eval_addr_arg(d, ARG(1), c, k == TARGET_CALL_BIND);
+	case TARGET_CALL_LISTEN:
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &v))
+			return false;
+		c->backlog = v;
+		return true;
+	case TARGET_CALL_ACCEPT:
+		if (!eval_fd(d, ARG(0), &c->fd))
+			return false;
+		if (sc->n_args > 3 && !is_ellipsis(ARG(3))) {
+			if (!eval_int(d, ARG(3), &v))
+				return false;
+			c->flags = v;
+		}
+		return true;
+	case TARGET_CALL_READ:
+	case TARGET_CALL_WRITE:
+	case TARGET_CALL_SEND:
+	case TARGET_CALL_RECV:
+	case TARGET_CALL_SENDTO:
+	case TARGET_CALL_RECVFROM:
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(2), &v) || v < 0)
+			return false;
+		c->len = v;
+		if (k != TARGET_CALL_READ && k != TARGET_CALL_WRITE && sc->n_args > 3) {
+			if (!eval_int(d, ARG(3), &v))
+				return false;
+			c->flags = v;
+		}
+		if (k == TARGET_CALL_SENDTO) {
+			const struct dsl_expr *a = ARG(4);
+			if (is_ellipsis(a)) {
+				if (c->flags & MSG_FASTOPEN)
+					default_addr(x, c, false);
+			} else if (!eval_addr_arg(d, a, c, false)) {
+				return false;
+			}
+		}
+		return true;
+	case TARGET_CALL_READV:
+	case TARGET_CALL_WRITEV:
+		return eval_fd(d, ARG(0), &c->fd) && eval_iov(d, ARG(1), c);
+	case TARGET_CALL_SENDMSG:
+	case TARGET_CALL_RECVMSG: {
+		if (!eval_fd(d, ARG(0), &c->fd))
+			return false;
+		const struct dsl_expr *m = ARG(1);
+		if (!m || m->kind != DSL_EXPR_STRUCT) {
+			snprintf(d->why, sizeof d->why, "a msghdr {...} is expected");
+			return false;
+		}
+		if (!eval_iov(d, field(m, "msg_iov"), c))
+			return false;
+		const struct dsl_expr *name = field(m, "msg_name");
+		if (k == TARGET_CALL_SENDMSG && name && !is_ellipsis(name) &&
+		    !eval_addr_arg(d, name, c, false))
+			return false;
+		const struct dsl_expr *fl = field(m, "msg_flags");
+		if (k == TARGET_CALL_RECVMSG && fl && !is_ellipsis(fl)) {
+			if (!eval_int(d, fl, &v))
+				return false;
+			ec->check_msg_flags = true;
+			ec->msg_flags = v;
+		}
+		if (sc->n_args > 2) {
+			if (!eval_int(d, ARG(2), &v))
+				return false;
+			c->flags = v;
+		}
+		if (k == TARGET_CALL_SENDMSG && (c->flags & MSG_FASTOPEN) && !c->has_addr)
+			default_addr(x, c, false);
+		return true;
+	}
+	case TARGET_CALL_CLOSE:
+		return eval_fd(d, ARG(0), &c->fd);
+	case TARGET_CALL_SHUTDOWN:
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &v))
+			return false;
+		c->how = v;
+		return true;
+	case TARGET_CALL_SETSOCKOPT:
+	case TARGET_CALL_GETSOCKOPT: {
+		int64_t lvl, name;
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &lvl) ||
+		    !eval_int(d, ARG(2), &name))
+			return false;
+		c->level = lvl;
+		c->optname = name;
+		struct target_optval o;
+		if (!eval_optval(d, ARG(3), &o))
+			return false;
+		int64_t len = -1;
+		if (!is_ellipsis(ARG(4)) && !eval_int(d, ARG(4), &len))
+			return false;
+		size_t natural = o.kind == TARGET_OPT_LINGER ? 8
+				 : o.kind == TARGET_OPT_BYTES ? o.nbytes
+				 : o.kind == TARGET_OPT_INT ? 4 : 0;
+		if (k == TARGET_CALL_SETSOCKOPT) {
+			c->opt = o;
+			c->optlen = len >= 0 ? (socklen_t)len : natural;
+		} else {
+			ec->check_opt = o.kind != TARGET_OPT_NONE;
+			ec->opt = o;
+			ec->check_optlen = len >= 0;
+			ec->optlen = len;
+			c->optlen = len > 0 ? (socklen_t)len : natural ? (socklen_t)natural : TARGET_MAX_OPTBYTES;
+			if (c->optlen > TARGET_MAX_OPTBYTES)
+				c->optlen = TARGET_MAX_OPTBYTES;
+		}
+		return true;
+	}
+	case TARGET_CALL_FCNTL:
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &v))
+			return false;
+		c->cmd = v;
+		if (sc->n_args > 2 && !is_ellipsis(ARG(2))) {
+			if (!eval_int(d, ARG(2), &v))
+				return false;
+			c->arg = v;
+		}
+		return true;
+	case TARGET_CALL_IOCTL: {
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &v))
+			return false;
+		c->cmd = v;
+		const struct dsl_expr *o = ARG(2);
+		if (o && !is_ellipsis(o)) {
+			if (!eval_int(d, o, &v))
+				return false;
+			ec->check_ioctl = true;
+			ec->ioctl_val = v;
+		}
+		return true;
+	}
+	case TARGET_CALL_POLL: {
+		const struct dsl_expr *a = ARG(0);
+		if (!a || a->kind != DSL_EXPR_ARRAY) {
+			snprintf(d->why, sizeof d->why, "poll() wants an array of pollfd structs");
+			return false;
+		}
+		c->nfds = 0;
+		for (size_t i = 0; i < a->n_items && i < TARGET_MAX_POLLFD; i++) {
+			const struct dsl_expr *p = a->items[i];
+			int64_t fd, evs = 0, rev;
+			if (!eval_int(d, field(p, "fd"), &fd))
+				return false;
+			const struct dsl_expr *e = field(p, "events");
+			if (e && !eval_int(d, e, &evs))
+				return false;
+			const struct dsl_expr *r = field(p, "revents");
+			c->pfd[i].fd = engine_target_fd(x, fd);
+			c->pfd[i].events = evs;
+			c->pfd[i].revents = -1;          /* not checked */
+			if (r && !is_ellipsis(r)) {
+				if (!eval_int(d, r, &rev))
+					return false;
+				c->pfd[i].revents = rev;
+				ec->check_revents = true;
+			}
+			c->nfds++;
+		}
+		if (!eval_int(d, ARG(2), &v))
+			return false;
+		c->timeout_ms = v;
+		return true;
+	}
+	case TARGET_CALL_EPOLL_CREATE:
+		c->maxevents = 1;
+		if (sc->n_args > 0 && !is_ellipsis(ARG(0))) {
+			if (!eval_int(d, ARG(0), &v))
+				return false;
+			c->maxevents = v;
+		}
+		return true;
+	case TARGET_CALL_EPOLL_CTL: {
+		int64_t op, fd, evs = 0;
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &op) ||
+		    !eval_int(d, ARG(2), &fd))
+			return false;
+		c->epoll_op = op;
+		c->epoll_target_fd = engine_target_fd(x, fd);
+		const struct dsl_expr *e = ARG(3);
+		if (e && !is_ellipsis(e)) {
+			const struct dsl_expr *ev = field(e, "events");
+			if (ev && !eval_int(d, ev, &evs))
+				return false;
+			const struct dsl_expr *dfd = field(e, "fd");
+			if (!dfd)
+				dfd = field(e, "u64");
+			int64_t data = fd;
+			if (dfd && !eval_int(d, dfd, &data))
+				return false;
+			c->epoll_ev.events = evs;
+			c->epoll_ev.data = (uint64_t)data;   /* the script's number */
+		}
+		return true;
+	}
+	case TARGET_CALL_EPOLL_WAIT: {
+		if (!eval_fd(d, ARG(0), &c->fd))
+			return false;
+		const struct dsl_expr *e = ARG(1);
+		if (e && !is_ellipsis(e)) {
+			size_t n = e->kind == DSL_EXPR_ARRAY ? e->n_items : 1;
+			for (size_t i = 0; i < n && i < TARGET_MAX_EVENTS; i++) {
+				const struct dsl_expr *it = e->kind == DSL_EXPR_ARRAY ? e->items[i] : e;
+				int64_t evs = 0, data = 0;
+				const struct dsl_expr *ev = field(it, "events");
+				const struct dsl_expr *dfd = field(it, "fd");
+				if (!dfd)
+					dfd = field(it, "u64");
+				if ((ev && !eval_int(d, ev, &evs)) || (dfd && !eval_int(d, dfd, &data)))
+					return false;
+				ec->events[i].events = evs;
+				ec->events[i].data = data;
+				ec->nevents = i + 1;
+			}
+			ec->check_events = true;
+		}
+		if (!eval_int(d, ARG(2), &v))
+			return false;
+		c->maxevents = v;
+		if (!eval_int(d, ARG(3), &v))
+			return false;
+		c->timeout_ms = v;
+		return true;
+	}
+	default:
+		snprintf(d->why, sizeof d->why, "system call %s() is not supported by the engine yet",
+			 sc->name);
+		return false;
+	}
+}
+
+static bool decode_result(struct dctx *d, const struct dsl_syscall *sc, struct engine_call *ec)
+{
+	if (!sc->ret || sc->ret->kind == DSL_EXPR_ELLIPSIS) {
+		ec->check_ret = false;
+		return true;
+	}
+	int64_t v;
+	if (!eval_int(d, sc->ret, &v))
+		return false;
+	ec->check_ret = true;
+	ec->ret = v;
+	if (sc->err_name) {
+		ec->err = engine_errno_lookup(sc->err_name);
+		ec->err_name = sc->err_name;
+		if (ec->err < 0) {
+			snprintf(d->why, sizeof d->why, "unknown errno name %s", sc->err_name);
+			return false;
+		}
+	}
+	if (ec->c.kind == TARGET_CALL_SOCKET || ec->c.kind == TARGET_CALL_ACCEPT ||
+	    ec->c.kind == TARGET_CALL_EPOLL_CREATE)
+		ec->ret_script_fd = (int)v;
+	return true;
+}
+
+/* ---- checking ------------------------------------------------------------------------ */
+
+static void describe_ret(char *buf, size_t cap, int64_t ret, int err)
+{
+	if (ret == -1 && err)
+		snprintf(buf, cap, "-1 with errno %d (%s)", err, strerror(err));
+	else
+		snprintf(buf, cap, "%lld", (long long)ret);
+}
+
+static int check_result(struct engine_ctx *x, struct engine_call *ec,
+			const struct target_result *r)
+{
+	const struct dsl_event *ev = ec->ev;
+	const char *name = ev->call.name;
+	bool fd_ret = ec->c.kind == TARGET_CALL_SOCKET || ec->c.kind == TARGET_CALL_ACCEPT ||
+		      ec->c.kind == TARGET_CALL_EPOLL_CREATE;
+	if (ec->check_ret) {
+		bool ok;
+		if (fd_ret && ec->ret >= 0)
+			ok = r->ret >= 0;       /* any fd: the script's number maps onto it */
+		else
+			ok = r->ret == ec->ret && (!ec->err_name || r->err == ec->err);
+		if (!ok) {
+			char want[128], got[128];
+			if (ec->err_name)
+				snprintf(want, sizeof want, "%lld with errno %d (%s)",
+					 (long long)ec->ret, ec->err, strerror(ec->err));
+			else
+				snprintf(want, sizeof want, "%lld", (long long)ec->ret);
+			describe_ret(got, sizeof got, r->ret, r->err);
+			return engine_fail(x, ev, 's', "error handling syscall: %s: expected %s but got %s",
+					   name, want, got);
+		}
+	}
+	/* bookkeeping of fds */
+	if (fd_ret && r->ret >= 0) {
+		int sfd = ec->check_ret && ec->ret >= 0 ? (int)ec->ret : (int)r->ret;
+		map_fd(x, sfd, (int)r->ret);
+		if (ec->c.kind != TARGET_CALL_EPOLL_CREATE)
+			x->last_sock = (int)r->ret;
+	}
+	if (ec->c.kind == TARGET_CALL_CLOSE && r->ret == 0)
+		unmap_fd(x, ec->c.fd);
+	if ((ec->c.kind == TARGET_CALL_CONNECT || ec->c.kind == TARGET_CALL_SENDTO ||
+	     ec->c.kind == TARGET_CALL_WRITE || ec->c.kind == TARGET_CALL_READ) &&
+	    ec->c.fd >= 0 && ec->c.fd < (1 << 20))
+		x->last_sock = ec->c.fd;
+	if (r->ret < 0)
+		return ENGINE_PASS;
+
+	if (ec->check_optlen && r->optlen != ec->optlen)
+		return engine_fail(x, ev, 's', "error handling syscall: %s: optlen: expected %u but got %u",
+				   name, (unsigned)ec->optlen, (unsigned)r->optlen);
+	if (ec->check_opt) {
+		const struct target_optval *w = &ec->opt, *g = &r->opt;
+		if (w->kind == TARGET_OPT_INT && !(g->kind == TARGET_OPT_INT && g->i == w->i))
+			return engine_fail(x, ev, 's',
+					   "error handling syscall: %s: optval: expected %lld but got %lld",
+					   name, (long long)w->i,
+					   (long long)(g->kind == TARGET_OPT_INT ? g->i : -1));
+		if (w->kind == TARGET_OPT_LINGER &&
+		    (g->linger.onoff != w->linger.onoff || g->linger.linger != w->linger.linger))
+			return engine_fail(x, ev, 's',
+					   "error handling syscall: %s: optval: expected {onoff=%d, linger=%d} "
+					   "but got {onoff=%d, linger=%d}", name, w->linger.onoff,
+					   w->linger.linger, g->linger.onoff, g->linger.linger);
+		if (w->kind == TARGET_OPT_BYTES &&
+		    (g->nbytes < w->nbytes || memcmp(g->bytes, w->bytes, w->nbytes)))
+			return engine_fail(x, ev, 's',
+					   "error handling syscall: %s: optval: expected \"%.*s\" but got \"%.*s\"",
+					   name, (int)w->nbytes, (const char *)w->bytes,
+					   (int)g->nbytes, (const char *)g->bytes);
+	}
+	if (ec->check_revents)
+		for (int i = 0; i < ec->c.nfds; i++) {
+			if (ec->c.pfd[i].revents < 0)
+				continue;
+			if (r->pfd[i].revents != ec->c.pfd[i].revents)
+				return engine_fail(x, ev, 's',
+						   "error handling syscall: %s: revents of fd %d: expected 0x%x but got 0x%x",
+						   name, script_fd_of(x, ec->c.pfd[i].fd),
+						   (unsigned)(uint16_t)ec->c.pfd[i].revents,
+						   (unsigned)(uint16_t)r->pfd[i].revents);
+		}
+	if (ec->check_ioctl && r->ioctl_val != ec->ioctl_val)
+		return engine_fail(x, ev, 's', "error handling syscall: %s: value: expected %lld but got %lld",
+				   name, (long long)ec->ioctl_val, (long long)r->ioctl_val);
+	if (ec->check_msg_flags && r->msg_flags != ec->msg_flags)
+		return engine_fail(x, ev, 's',
+				   "error handling syscall: %s: msg_flags: expected 0x%x but got 0x%x",
+				   name, (unsigned)ec->msg_flags, (unsigned)r->msg_flags);
+	if (ec->check_events) {
+		int n = r->nevents < ec->nevents ? r->nevents : ec->nevents;
+		for (int i = 0; i < n; i++)
+			if (r->events[i].events != ec->events[i].events ||
+			    r->events[i].data != ec->events[i].data)
+				return engine_fail(x, ev, 's',
+						   "error handling syscall: %s: event %d: expected "
+						   "{events=0x%x, fd=%llu} but got {events=0x%x, fd=%llu}",
+						   name, i, ec->events[i].events,
+						   (unsigned long long)ec->events[i].data,
+						   r->events[i].events,
+						   (unsigned long long)r->events[i].data);
+	}
+	return ENGINE_PASS;
+}
+
+static int check_return_time(struct engine_ctx *x, struct engine_call *ec, int64_t end_ns,
+			     int64_t lo, int64_t hi, int64_t tol)
+{
+	int64_t actual = end_ns - x->t0;
+	if (actual >= lo - tol && actual <= hi + tol)
+		return ENGINE_PASS;
+	char e[32], a[32], t[32];
+	engine_fmt_time(e, sizeof e, lo == hi || actual < lo ? lo : hi);
+	engine_fmt_time(a, sizeof a, actual);
+	engine_fmt_time(t, sizeof t, tol);
+	return engine_fail(x, ec->ev, 's',
+			   "error handling syscall: %s: timing error: expected the call to return at %s sec "
+			   "but it returned at %s sec (tolerance %s sec)", ec->ev->call.name, e, a, t);
+}
+
+/* ---- running ------------------------------------------------------------------------- */
+
+int engine_pending_check(struct engine_ctx *x, bool wait)
+{
+	if (!x->pending)
+		return ENGINE_PASS;
+	struct target_result r;
+	int64_t deadline = x->t0 + x->pend_hi + x->pend_tol;
+	int rc;
+	if (x->virtual_time) {
+		rc = target_complete(&x->t, target_now(&x->t), &r);
+		while (rc == TARGET_PENDING && wait) {
+			int64_t next;
+			target_advance(&x->t, target_now(&x->t), &next);
+			if (next == INT64_MAX || next > deadline)
+				break;
+			target_advance(&x->t, next, &next);
+			rc = target_complete(&x->t, target_now(&x->t), &r);
+		}
+	} else {
+		rc = target_complete(&x->t, wait ? deadline : 0, &r);
+	}
+	if (rc == TARGET_PENDING) {
+		int64_t now = engine_now(x);
+		if (!wait && now <= x->pend_hi + x->pend_tol)
+			return ENGINE_PASS;
+		x->pending = false;
+		char e[32], a[32], t[32];
+		engine_fmt_time(e, sizeof e, x->pend_hi);
+		engine_fmt_time(a, sizeof a, now);
+		engine_fmt_time(t, sizeof t, x->pend_tol);
+		return engine_fail(x, x->pcall.ev, 0,
+				   "error handling syscall: %s: timing error: expected the call to return "
+				   "at %s sec but it was still blocked at %s sec (tolerance %s sec)",
+				   x->pcall.ev->call.name, e, a, t);
+	}
+	x->pending = false;
+	if (rc != TARGET_OK)
+		return engine_fail(x, x->pcall.ev, 0, "error handling syscall: %s: %s",
+				   x->pcall.ev->call.name, x->t.diag.msg);
+	int v = check_return_time(x, &x->pcall, r.end_ns, x->pend_lo, x->pend_hi, x->pend_tol);
+	if (v != ENGINE_PASS)
+		return v;
+	return check_result(x, &x->pcall, &r);
+}
+
+int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t start_ns,
+		      int64_t end_lo, int64_t end_hi, int64_t tol, bool blocking)
+{
+	struct dctx d = { .x = x, .ev = ev };
+	struct engine_call ec;
+	memset(&ec, 0, sizeof ec);
+	ec.ev = ev;
+	if (!decode(&d, &ev->call, &ec) || !decode_result(&d, &ev->call, &ec))
+		return engine_skip(x, ev, "%s", d.why);
+
+	/* a call in flight must return before the next one starts */
+	if (x->pending) {
+		int v = engine_pending_check(x, true);
+		if (v != ENGINE_PASS)
+			return v;
+	}
+	struct target_result r;
+	memset(&r, 0, sizeof r);
+	if (blocking)
+		ec.c.block_ns = x->t0 + end_hi + tol - target_now(&x->t);
+	else
+		ec.c.block_ns = tol + ENGINE_NONBLOCK_GRACE_NS;
+	if (ec.c.block_ns < 0)
+		ec.c.block_ns = 0;
+	ec.c.nonblocking_expected = !blocking;
+	int rc = target_call(&x->t, &ec.c, &r);
+	if (rc == TARGET_PENDING || (rc == TARGET_TIMEOUT && !blocking)) {
+		if (!blocking) {
+			char t[32];
+			engine_fmt_time(t, sizeof t, ec.c.block_ns);
+			/* the call stays stuck in the target; the script cannot go on */
+			return engine_fail(x, ev, 0,
+					   "error handling syscall: %s: expected the call to return at once "
+					   "but it blocked (still running after %s sec)", ev->call.name, t);
+		}
+		x->pending = true;
+		x->pcall = ec;
+		x->pend_lo = end_lo;
+		x->pend_hi = end_hi;
+		x->pend_tol = tol;
+		return ENGINE_PASS;
+	}
+	if (rc != TARGET_OK) {
+		if (rc == TARGET_UNSUPPORTED)
+			return engine_skip(x, ev, "%s", x->t.diag.msg);
+		return engine_fail(x, ev, 0, "error handling syscall: %s: %s", ev->call.name,
+				   x->t.diag.msg);
+	}
+	{
+		/* a call expected at once must also return within the tolerance */
+		int v = check_return_time(x, &ec, r.end_ns, blocking ? end_lo : start_ns,
+					  end_hi, tol);
+		if (v != ENGINE_PASS)
+			return v;
+	}
+	return check_result(x, &ec, &r);
+}
