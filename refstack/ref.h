@@ -179,10 +179,11 @@ enum ref_outcome {
 	X(OUT_OF_WINDOW,     "sequence number outside the receive window")         \
 	X(RST_OUT_OF_WINDOW, "RST outside the receive window")                     \
 	X(RST_CHALLENGE,     "RST in window but not at RCV.NXT: challenge ACK")    \
-	X(RST_RATE_LIMITED,  "challenge ACK rate limit reached")                   \
+	X(CHALLENGE_LIMITED, "challenge ACK suppressed by the rate limit")         \
 	X(RST_RESET,         "connection reset")                                   \
 	X(SYN_CHALLENGE,     "SYN in a synchronized state: challenge ACK")         \
 	X(SYNRCVD_DUP_SYN,   "retransmitted SYN in SYN-RECEIVED")                  \
+	X(SYNRCVD_SYN,       "new SYN in SYN-RECEIVED: back to LISTEN")            \
 	X(TIMEWAIT_REOPEN,   "new SYN accepted from TIME-WAIT")                    \
 	X(NO_ACK,            "ACK bit off")                                        \
 	X(ACK_TOO_OLD,       "ACK older than SND.UNA - MAX.SND.WND")               \

@@ -1,0 +1,473 @@
+/* refstack/output.c: everything that sends.  Segment construction, the receive window
+ * we advertise (receiver SWS avoidance), the send decision (Nagle, sender SWS
+ * avoidance, congestion and peer windows), ACK processing with RTT estimation and
+ * congestion control (RFC 6298, RFC 5681, RFC 6582), RSTs and challenge ACKs. */
+#include <string.h>
+
+#include "refstack/ref_int.h"
+
+static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static uint32_t max32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+
+ref_seq_t ref_snd_data_end(const struct ref_tcb *tp)
+{
+	return ref_seq_add(tp->snd_buf_seq, tp->sndq.len);
+}
+
+uint32_t ref_flight(const struct ref_tcb *tp)
+{
+	return ref_seq_len(tp->snd_una, tp->snd_max);
+}
+
+/* The window to advertise (RFC 9293 3.8.6.2.2).  Never shrink the window already
+ * offered (SHLD-14); move the right edge only by at least min(RCV.BUFF/2, Eff.MSS)
+ * at a time (receiver SWS avoidance, MUST-39). */
+uint32_t ref_rcv_window(struct ref_tcb *tp)
+{
+	uint32_t cap = tp->rcvbuf;
+	uint32_t space = cap > tp->rcvq.len ? cap - tp->rcvq.len : 0;
+	if (tp->flags & TF_SHUT_RD)
+		space = cap;            /* data after SHUT_RD is discarded, never stalls */
+	uint32_t maxw = 65535u << tp->rcv_wscale;
+	if (space > maxw)
+		space = maxw;
+	uint32_t cur = ref_seq_len(tp->rcv_nxt, tp->rcv_adv);
+	if (space <= cur)
+		return cur;
+	uint32_t thresh = min32(cap / 2, tp->adv_mss ? tp->adv_mss : 536);
+	if (space - cur < thresh)
+		return cur;
+	return space;
+}
+
+/* Fill and emit one segment.  len octets of queued data from seq. */
+static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
+{
+	struct ref_stack *st = tp->st;
+	struct ref_segment s;
+	memset(&s, 0, sizeof s);
+	s.src = tp->laddr;
+	s.dst = tp->raddr;
+	s.sport = tp->lport;
+	s.dport = tp->rport;
+	s.seq = seq;
+	s.flags = flags;
+	s.csum_ok = true;
+	if (flags & REF_ACK)
+		s.ack = tp->rcv_nxt;
+	if (!(flags & REF_RST)) {
+		uint32_t w = ref_rcv_window(tp);
+		if (flags & REF_SYN) {
+			/* RFC 7323 2.2: the window in a SYN is never scaled */
+			s.wnd = w > 65535 ? 65535 : (uint16_t)w;
+			ref_seq_t edge = ref_seq_add(tp->rcv_nxt, s.wnd);
+			if (ref_seq_gt(edge, tp->rcv_adv))
+				tp->rcv_adv = edge;
+		} else {
+			uint32_t field = w >> tp->rcv_wscale;
+			if (ref_seq_lt(ref_seq_add(tp->rcv_nxt, field << tp->rcv_wscale), tp->rcv_adv))
+				field++;        /* rounding must not shrink the window */
+			if (field > 65535)
+				field = 65535;
+			s.wnd = (uint16_t)field;
+			ref_seq_t edge = ref_seq_add(tp->rcv_nxt, field << tp->rcv_wscale);
+			if (ref_seq_gt(edge, tp->rcv_adv))
+				tp->rcv_adv = edge;
+		}
+		ref_opts_build(tp, &s, flags & REF_SYN);
+	} else if (tp->flags & TF_TS_OK) {
+		ref_opts_build(tp, &s, false);  /* RFC 7323 3.2: TSopt SHOULD be in a RST */
+	}
+	if (len) {
+		uint32_t off = ref_seq_len(tp->snd_buf_seq, seq);
+		ref_ring_get(&tp->sndq, off, st->scratch, len);
+		s.data = st->scratch;
+		s.len = len;
+		if (ref_seq_add(seq, len) == ref_snd_data_end(tp))
+			s.flags |= REF_PSH;
+		tp->data_segs_out++;
+		tp->bytes_sent += len;
+		if (ref_seq_lt(seq, tp->snd_max))
+			tp->bytes_retrans += len;
+		tp->last_data_sent = st->now;
+		if (len < tp->snd_mss)
+			tp->snd_sml = ref_seq_add(seq, len);
+	}
+	/* RFC 9293 3.8.5, RFC 6093: the urgent pointer is the sequence number of the
+	 * octet following the urgent data, sent as an offset from SEG.SEQ. */
+	if (!(flags & (REF_RST | REF_SYN)) && ref_seq_gt(tp->snd_up, seq) &&
+	    ref_seq_gt(tp->snd_up, tp->snd_una) && ref_seq_diff(tp->snd_up, seq) <= 65535) {
+		s.flags |= REF_URG;
+		s.urp = (uint16_t)ref_seq_diff(tp->snd_up, seq);
+	}
+	if (flags & REF_ACK) {
+		tp->last_ack_sent = tp->rcv_nxt;
+		tp->rcv_unacked = 0;
+		tp->flags &= ~TF_ACKNOW;
+		if (tp->t_delack != REF_NEVER) {
+			tp->t_delack = REF_NEVER;
+			ref_timer_update(tp);
+		}
+	}
+	if (flags & REF_RST)
+		st->stats.rsts_sent++;
+	tp->segs_out++;
+	st->stats.segs_out++;
+	if (st->out)
+		st->out(st->out_ctx, &s, st->now);
+}
+
+/* One pass of the send decision.  Returns true if a segment went out. */
+static bool output_one(struct ref_tcb *tp)
+{
+	uint8_t state = tp->state;
+	if (state == REF_CLOSED || state == REF_LISTEN)
+		return false;
+	if (state == REF_SYN_SENT || state == REF_SYN_RECEIVED) {
+		if (tp->snd_nxt == tp->iss) {
+			/* RFC 9293 3.10.7.2 / 3.10.4: <SEQ=ISS><CTL=SYN> or <SYN,ACK> */
+			uint8_t f = REF_SYN | (state == REF_SYN_RECEIVED ? REF_ACK : 0);
+			emit(tp, tp->iss, f, 0);
+			goto sent_seq;
+		}
+		if ((tp->flags & TF_ACKNOW) && state == REF_SYN_RECEIVED) {
+			emit(tp, tp->snd_nxt, REF_ACK, 0);
+			return true;
+		}
+		return false;
+	}
+
+	ref_seq_t seq = tp->snd_nxt;
+	ref_seq_t data_end = ref_snd_data_end(tp);
+	uint32_t avail = ref_seq_len(seq, data_end);
+	uint32_t inflight = ref_seq_len(tp->snd_una, seq);
+	uint32_t wnd = min32(tp->snd_wnd, tp->cwnd);
+	uint32_t usable = wnd > inflight ? wnd - inflight : 0;
+	bool force = (tp->flags & TF_FORCE_PROBE) && avail > 0;
+	if (force && usable == 0)
+		usable = 1;             /* a zero-window probe: one octet (RFC 9293 3.8.6.1) */
+	if (!REF_CAN_SEND(state) && !REF_FIN_SENT(state))
+		avail = 0;
+	if (state == REF_TIME_WAIT || state == REF_FIN_WAIT_2)
+		avail = 0;
+	uint32_t len = min32(min32(avail, usable), tp->snd_mss);
+	bool fin_wanted = (tp->flags & TF_FIN_WANTED) &&
+		(state == REF_FIN_WAIT_1 || state == REF_CLOSING || state == REF_LAST_ACK);
+	bool fin = fin_wanted && ref_seq_add(seq, len) == data_end;
+	bool retrans = ref_seq_lt(seq, tp->snd_max);
+	bool nodelay = (tp->flags & TF_NODELAY) || fin_wanted;
+	bool send = false;
+
+	if (len) {
+		if (len == tp->snd_mss)
+			send = true;                    /* a full segment */
+		else if (retrans || force)
+			send = true;
+		/* RFC 9293 3.7.4 Nagle (SHLD-7), in Minshall's form as Linux: hold a short
+		 * segment while an earlier short segment is unacknowledged, unless
+		 * TCP_NODELAY; TCP_CORK holds it always. */
+		else if (len == avail && !(tp->flags & TF_CORK) &&
+			 (nodelay || inflight == 0 || !ref_seq_gt(tp->snd_sml, tp->snd_una)))
+			send = true;
+		/* RFC 9293 3.8.6.2.1 sender SWS avoidance: at least Fs*Max(SND.WND), Fs=1/2 */
+		else if (tp->max_sndwnd && len >= tp->max_sndwnd / 2 && (nodelay || inflight == 0) &&
+			 !(tp->flags & TF_CORK))
+			send = true;
+	}
+	if (fin && (len == avail))
+		send = true;
+	if (tp->flags & TF_ACKNOW)
+		send = true;
+	if (!send) {
+		/* data waits and nothing is in flight: the persist timer makes sure a closed
+		 * (or too small) window is probed (RFC 9293 3.8.6.1) */
+		if (avail && inflight == 0 && tp->t_rexmt == REF_NEVER && tp->t_persist == REF_NEVER &&
+		    !(tp->flags & TF_CORK) && usable < avail) {
+			tp->t_persist = tp->st->now + ref_rto_backed_off(tp);
+			ref_timer_update(tp);
+		}
+		return false;
+	}
+	uint8_t flags = REF_ACK | (fin ? REF_FIN : 0);
+	emit(tp, seq, flags, len);
+	if (!len && !fin)
+		return true;            /* a pure ACK occupies no sequence space */
+	{
+		ref_seq_t end = ref_seq_add(seq, len + (fin ? 1 : 0));
+		if (ref_seq_gt(end, tp->snd_nxt))
+			tp->snd_nxt = end;
+	}
+	goto after;
+sent_seq:
+	tp->snd_nxt = ref_seq_add(tp->iss, 1);
+after:
+	if (ref_seq_gt(tp->snd_nxt, tp->snd_max)) {
+		/* new data: time one segment per RTT (RFC 6298 3, Karn: never a retransmission) */
+		if (!(tp->flags & TF_RTT_TIMING) && tp->nrexmt == 0) {
+			tp->flags |= TF_RTT_TIMING;
+			tp->rtt_seq = ref_seq_sub(tp->snd_nxt, 1);
+			tp->rtt_start = tp->st->now;
+		}
+		tp->snd_max = tp->snd_nxt;
+	}
+	/* RFC 6298 5.1: start the timer when a segment with data/SYN/FIN goes out */
+	if (tp->t_rexmt == REF_NEVER && !(tp->flags & TF_FORCE_PROBE)) {
+		if (tp->snd_una == tp->snd_max || ref_seq_lt(tp->snd_una, tp->snd_max)) {
+			if (tp->nrexmt == 0)
+				tp->rexmt_since = tp->st->now;
+			ref_timer_rexmt_start(tp);
+		}
+	}
+	return true;
+}
+
+void ref_output(struct ref_tcb *tp)
+{
+	for (int guard = 0; guard < 100000; guard++) {
+		if (!output_one(tp))
+			break;
+		if (tp->flags & TF_FORCE_PROBE)
+			break;          /* one probe per persist expiry */
+	}
+}
+
+void ref_send_ack_now(struct ref_tcb *tp)
+{
+	if (tp->state == REF_CLOSED || tp->state == REF_LISTEN || tp->state == REF_SYN_SENT)
+		return;
+	tp->flags |= TF_ACKNOW;
+	if (tp->state == REF_SYN_RECEIVED || tp->state == REF_TIME_WAIT ||
+	    (tp->flags & TF_FORCE_PROBE)) {
+		emit(tp, tp->snd_nxt, REF_ACK, 0);
+		return;
+	}
+	/* an ACK may carry pending data; ref_output sends at least the ACK */
+	if (!output_one(tp))
+		emit(tp, tp->snd_nxt, REF_ACK, 0);
+	ref_output(tp);
+}
+
+void ref_send_keepalive(struct ref_tcb *tp)
+{
+	/* RFC 9293 3.8.4 / RFC 1122 4.2.3.6: <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data */
+	emit(tp, ref_seq_sub(tp->snd_una, 1), REF_ACK, 0);
+}
+
+void ref_send_rst_for(struct ref_tcb *tp)
+{
+	/* RFC 9293 3.10.5 (ABORT): <SEQ=SND.NXT><CTL=RST>, with ACK as Linux sends it */
+	if (tp->state == REF_SYN_SENT || tp->state == REF_CLOSED || tp->state == REF_LISTEN)
+		return;
+	emit(tp, tp->snd_max, REF_RST | REF_ACK, 0);
+}
+
+void ref_send_rst_reply(struct ref_stack *st, const struct ref_segment *seg)
+{
+	/* RFC 9293 3.10.7.1: "An incoming segment containing a RST is discarded."
+	 * ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK on: <SEQ=SEG.ACK><CTL=RST> */
+	if (seg->flags & REF_RST)
+		return;
+	struct ref_segment s;
+	memset(&s, 0, sizeof s);
+	s.src = seg->dst;
+	s.dst = seg->src;
+	s.sport = seg->dport;
+	s.dport = seg->sport;
+	s.csum_ok = true;
+	if (seg->flags & REF_ACK) {
+		s.seq = seg->ack;
+		s.flags = REF_RST;
+	} else {
+		s.seq = 0;
+		s.ack = ref_seq_add(seg->seq, ref_seg_len(seg));
+		s.flags = REF_RST | REF_ACK;
+	}
+	st->stats.rsts_sent++;
+	st->stats.segs_out++;
+	if (st->out)
+		st->out(st->out_ctx, &s, st->now);
+}
+
+bool ref_send_challenge_ack(struct ref_tcb *tp)
+{
+	struct ref_stack *st = tp->st;
+	/* RFC 5961 7: at most challenge_ack_limit challenge ACKs per second, stack-wide */
+	if (st->cfg.challenge_ack_limit) {
+		if (st->now - st->challenge_window >= REF_SEC || st->now < st->challenge_window) {
+			st->challenge_window = st->now;
+			st->challenge_count = 0;
+		}
+		if (st->challenge_count >= st->cfg.challenge_ack_limit)
+			return false;
+		st->challenge_count++;
+	}
+	st->stats.challenge_acks++;
+	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+	emit(tp, tp->snd_max, REF_ACK, 0);
+	return true;
+}
+
+/* ---- ACK processing (RFC 9293 3.10.7.4 fifth step, for an acceptable SEG.ACK) --------- */
+
+void ref_rtt_sample(struct ref_tcb *tp, int64_t r)
+{
+	const struct ref_config *c = &tp->st->cfg;
+	if (r < 0)
+		r = 0;
+	if (tp->srtt < 0) {                     /* RFC 6298 2.2 */
+		tp->srtt = r;
+		tp->rttvar = r / 2;
+	} else {                                /* RFC 6298 2.3, alpha 1/8, beta 1/4 */
+		int64_t d = tp->srtt > r ? tp->srtt - r : r - tp->srtt;
+		tp->rttvar = (3 * tp->rttvar + d) / 4;
+		tp->srtt = (7 * tp->srtt + r) / 8;
+	}
+	int64_t k = 4 * tp->rttvar;
+	if (k < REF_MS)
+		k = REF_MS;                     /* G: the 1 ms clock granularity */
+	int64_t rto = tp->srtt + k;
+	if (rto < (int64_t)c->rto_min_ms * REF_MS)
+		rto = (int64_t)c->rto_min_ms * REF_MS;   /* 2.4 */
+	if (rto > (int64_t)c->rto_max_ms * REF_MS)
+		rto = (int64_t)c->rto_max_ms * REF_MS;   /* 2.5 */
+	tp->rto = rto;
+}
+
+/* Retransmit the first unacknowledged segment (fast retransmit, partial ACK). */
+static void retransmit_head(struct ref_tcb *tp)
+{
+	ref_seq_t save = tp->snd_nxt;
+	uint32_t save_cwnd = tp->cwnd;
+	tp->snd_nxt = tp->snd_una;
+	tp->cwnd = tp->snd_mss;                 /* exactly one segment */
+	uint32_t f = tp->flags;
+	tp->flags |= TF_NODELAY;
+	output_one(tp);
+	tp->flags = (tp->flags & ~TF_NODELAY) | (f & TF_NODELAY);
+	tp->cwnd = save_cwnd;
+	if (ref_seq_gt(save, tp->snd_nxt))
+		tp->snd_nxt = save;
+	tp->total_retrans++;
+	tp->st->stats.retransmits++;
+}
+
+void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
+{
+	struct ref_stack *st = tp->st;
+	ref_seq_t ack = seg->ack;
+	uint32_t wnd = (uint32_t)seg->wnd << tp->snd_wscale;
+	bool advanced = ref_seq_gt(ack, tp->snd_una);
+	tp->last_ack_recv = st->now;
+
+	/* RFC 5681 2: a duplicate ACK acknowledges SND.UNA with outstanding data, carries
+	 * no data, no SYN/FIN, and does not change the window. */
+	bool dup = !advanced && ack == tp->snd_una && seg->len == 0 &&
+		   !(seg->flags & (REF_SYN | REF_FIN)) && wnd == tp->snd_wnd &&
+		   ref_seq_gt(tp->snd_max, tp->snd_una);
+
+	if ((tp->flags & TF_SACK_OK) && (seg->opt.has & REF_HAS_SACK)) {
+		tp->npeer_sack = seg->opt.nsack > REF_MAX_SACK ? REF_MAX_SACK : seg->opt.nsack;
+		memcpy(tp->peer_sack, seg->opt.sack, tp->npeer_sack * sizeof tp->peer_sack[0]);
+	}
+
+	if (advanced) {
+		uint32_t acked = ref_seq_len(tp->snd_una, ack);
+		/* RFC 6298 3 / Karn: sample only segments never retransmitted */
+		if ((tp->flags & TF_RTT_TIMING) && ref_seq_gt(ack, tp->rtt_seq)) {
+			ref_rtt_sample(tp, st->now - tp->rtt_start);
+			tp->flags &= ~TF_RTT_TIMING;
+		}
+		ref_seq_t upto = ref_seq_min(ack, ref_snd_data_end(tp));
+		if (ref_seq_gt(upto, tp->snd_buf_seq)) {
+			uint32_t n = ref_seq_len(tp->snd_buf_seq, upto);
+			ref_ring_consume(&tp->sndq, n);
+			tp->snd_buf_seq = upto;
+			tp->bytes_acked += n;
+		}
+		tp->snd_una = ack;
+		if (ref_seq_lt(tp->snd_nxt, tp->snd_una))
+			tp->snd_nxt = tp->snd_una;
+		if (ref_seq_lt(tp->snd_up, tp->snd_una))
+			tp->snd_up = tp->snd_una;
+		tp->backoff = 0;                /* RFC 6298 5.7 note: a new RTO from the estimate */
+		tp->nrexmt = 0;
+		tp->probes = 0;
+		tp->npeer_sack = 0;
+		if (tp->flags & TF_IN_RECOVERY) {
+			if (ref_seq_geq(ack, tp->recover)) {
+				/* RFC 6582 3.2 (3): full ACK, leave fast recovery */
+				uint32_t fl = ref_flight(tp);
+				tp->cwnd = min32(tp->ssthresh, max32(fl, tp->snd_mss) + tp->snd_mss);
+				tp->flags &= ~TF_IN_RECOVERY;
+				tp->dupacks = 0;
+			} else {
+				/* RFC 6582 3.2 (4): partial ACK: retransmit the next hole, deflate
+				 * cwnd by the data acked, add back one SMSS if >= SMSS was acked */
+				retransmit_head(tp);
+				tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : 0;
+				if (acked >= tp->snd_mss)
+					tp->cwnd += tp->snd_mss;
+				if (tp->cwnd < tp->snd_mss)
+					tp->cwnd = tp->snd_mss;
+			}
+		} else {
+			tp->dupacks = 0;
+			if (tp->cwnd < tp->ssthresh) {
+				tp->cwnd += min32(acked, tp->snd_mss);  /* RFC 5681 3.1 (2) */
+			} else {
+				tp->ca_acked += acked;                  /* RFC 5681 3.1 (3) */
+				if (tp->ca_acked >= tp->cwnd) {
+					tp->ca_acked -= tp->cwnd;
+					tp->cwnd += tp->snd_mss;
+				}
+			}
+		}
+		/* RFC 6298 5.2 / 5.3 */
+		if (tp->snd_una == tp->snd_max) {
+			tp->t_rexmt = REF_NEVER;
+			ref_timer_update(tp);
+		} else {
+			tp->rexmt_since = st->now;
+			ref_timer_rexmt_start(tp);
+		}
+	} else if (dup) {
+		if (tp->dupacks < 255)
+			tp->dupacks++;
+		if (tp->flags & TF_IN_RECOVERY) {
+			tp->cwnd += tp->snd_mss;        /* RFC 5681 3.2 (4) */
+		} else if (tp->dupacks == 3 && ref_seq_gt(ack, tp->recover)) {
+			/* RFC 5681 3.2 (2)-(3), RFC 6582 3.2 (2): enter fast recovery */
+			uint32_t half = ref_flight(tp) / 2;
+			tp->ssthresh = max32(half, 2u * tp->snd_mss);
+			tp->recover = tp->snd_max;
+			retransmit_head(tp);
+			tp->cwnd = tp->ssthresh + 3u * tp->snd_mss;
+			tp->flags |= TF_IN_RECOVERY;
+			tp->flags &= ~TF_RTT_TIMING;
+		}
+	} else if (!advanced) {
+		tp->dupacks = 0;
+	}
+
+	/* RFC 9293 3.10.7.4: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
+	 * updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)),
+	 * set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK." */
+	if (ref_seq_leq(tp->snd_una, ack) &&
+	    (ref_seq_lt(tp->snd_wl1, seg->seq) ||
+	     (tp->snd_wl1 == seg->seq && ref_seq_leq(tp->snd_wl2, ack)))) {
+		tp->snd_wnd = wnd;
+		tp->snd_wl1 = seg->seq;
+		tp->snd_wl2 = ack;
+		if (wnd > tp->max_sndwnd)
+			tp->max_sndwnd = wnd;
+		if (wnd > 0 && tp->t_persist != REF_NEVER) {
+			/* the window opened: probe octets past SND.UNA are sent again as
+			 * ordinary data */
+			tp->snd_nxt = tp->snd_una;
+			tp->t_persist = REF_NEVER;
+			tp->probes = 0;
+			tp->backoff = 0;
+			ref_timer_update(tp);
+		}
+	}
+}

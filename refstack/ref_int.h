@@ -1,0 +1,222 @@
+/* refstack/ref_int.h: the reference TCP's internals (private to refstack/).
+ *
+ * One struct per connection (struct ref_tcb: the TCB of RFC 9293 3.3.1 plus the
+ * socket it belongs to), one struct per stack.  Files, one per concern:
+ *   state.c    state names, outcome and reason tables
+ *   stack.c    the stack: config, TCB allocation, demultiplexing, the timer heap
+ *   input.c    segment arrival (RFC 9293 3.10.7), one dispatch keyed on state
+ *   output.c   sending: segments, windows, Nagle, SWS, congestion control
+ *   timers.c   retransmission, persist, delayed ACK, keep-alive, 2*MSL
+ *   options.c  MSS, window scale, timestamps/PAWS, SACK
+ *   isn.c      RFC 6528 initial sequence numbers (SipHash-2-4)
+ *   buf.c      byte rings for the send and receive queues
+ *   socket.c   the socket layer
+ */
+#ifndef TCPSPEC_REFSTACK_REF_INT_H
+#define TCPSPEC_REFSTACK_REF_INT_H
+
+#include "refstack/ref.h"
+
+#define REF_NEVER INT64_MAX
+#define REF_MS    1000000LL             /* nanoseconds per millisecond */
+#define REF_SEC   1000000000LL
+#define REF_MAX_OOO 8                   /* out-of-order ranges kept */
+#define REF_FIRST_FD 3
+
+/* ---- byte rings (buf.c) ------------------------------------------------------------ */
+
+struct ref_ring {
+	uint8_t *buf;
+	uint32_t cap;           /* allocated */
+	uint32_t head;          /* offset of the first byte */
+	uint32_t len;           /* bytes held from head on */
+};
+
+/* Make room for `need` bytes from head (grows up to need; keeps contents). */
+int ref_ring_reserve(struct ref_ring *r, uint32_t need);
+/* Copy n bytes to/from logical offset off (from head); the area must be reserved. */
+void ref_ring_put(struct ref_ring *r, uint32_t off, const uint8_t *src, uint32_t n);
+void ref_ring_get(const struct ref_ring *r, uint32_t off, uint8_t *dst, uint32_t n);
+void ref_ring_consume(struct ref_ring *r, uint32_t n);
+void ref_ring_free(struct ref_ring *r);
+
+/* ---- TCB flags --------------------------------------------------------------------- */
+
+enum {
+	TF_ACKNOW      = 1u << 0,   /* send an ACK at the next output */
+	TF_TS_OK       = 1u << 1,   /* timestamps negotiated (RFC 7323 3.2) */
+	TF_SACK_OK     = 1u << 2,   /* SACK-permitted both ways (RFC 2018 2) */
+	TF_WS_OK       = 1u << 3,   /* window scaling both ways (RFC 7323 2.2) */
+	TF_PASSIVE     = 1u << 4,   /* opened from LISTEN */
+	TF_RCVD_FIN    = 1u << 5,   /* the peer's FIN is in sequence */
+	TF_FIN_WANTED  = 1u << 6,   /* the user closed/shut down: FIN after the data */
+	TF_NODELAY     = 1u << 7,
+	TF_CORK        = 1u << 8,
+	TF_KEEPALIVE   = 1u << 9,
+	TF_NONBLOCK    = 1u << 10,
+	TF_REUSEADDR   = 1u << 11,
+	TF_BOUND       = 1u << 12,
+	TF_CONNECTING  = 1u << 13,  /* connect() issued, result not yet reported */
+	TF_SHUT_RD     = 1u << 14,
+	TF_IN_RECOVERY = 1u << 15,  /* fast recovery (RFC 6582) */
+	TF_RTT_TIMING  = 1u << 16,  /* rtt_seq is being timed (RFC 6298, Karn) */
+	TF_HAVE_OOB    = 1u << 17,  /* an urgent byte is waiting for MSG_OOB */
+	TF_OOBINLINE   = 1u << 18,
+	TF_URG_VALID   = 1u << 19,  /* rcv_up is meaningful */
+	TF_LINGER      = 1u << 20,
+	TF_ESTAB_SEEN  = 1u << 21,  /* reached ESTABLISHED once (for errors) */
+	TF_QUEUED      = 1u << 22,  /* in the listener's accept queue */
+	TF_FORCE_PROBE = 1u << 23,  /* persist timer: send one byte past the window */
+	TF_FIN_RCVD_OOO = 1u << 24, /* a FIN was seen beyond RCV.NXT, at fin_seq */
+	TF_OOB_READ    = 1u << 25,  /* the urgent byte was taken with MSG_OOB */
+	TF_DONE        = 1u << 26,  /* was connected or connecting, now CLOSED */
+	TF_SNDBUF_SET  = 1u << 27,  /* SO_SNDBUF given: no autotuning */
+};
+
+/* ---- the TCB (RFC 9293 3.3.1) with its socket -------------------------------------- */
+
+struct ref_tcb {
+	struct ref_stack *st;
+	struct ref_tcb *hnext;          /* demux chain (or the listener list) */
+	struct ref_tcb *anext, *aprev;  /* all TCBs of the stack */
+	struct ref_tcb *parent;         /* listener, for passive children not accepted */
+	struct ref_tcb *qnext;          /* the listener's child list */
+	uint32_t heap_idx;              /* position in the timer heap, UINT32_MAX if out */
+	int32_t fd;                     /* -1 when no descriptor refers to it */
+	uint32_t flags;                 /* TF_* */
+	uint8_t state;                  /* enum ref_state */
+	uint8_t family;                 /* REF_AF_INET / REF_AF_INET6 */
+	uint16_t lport, rport;
+	struct ref_addr laddr, raddr;
+
+	/* send sequence space (RFC 9293 3.3.1) */
+	ref_seq_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2, snd_up;
+	ref_seq_t snd_buf_seq;          /* sequence number of the first byte of sndq */
+	ref_seq_t recover;              /* RFC 6582 */
+	ref_seq_t rtt_seq;
+	ref_seq_t snd_sml;              /* end of the last short segment sent (Nagle) */
+	uint32_t snd_wnd, max_sndwnd, cwnd, ssthresh, ca_acked;
+	/* receive sequence space */
+	ref_seq_t irs, rcv_nxt, rcv_adv, rcv_up, last_ack_sent, fin_seq;
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t dupacks, backoff, nrexmt, probes, nooo, ooo_recent;
+	uint16_t peer_mss, adv_mss, snd_mss, user_mss;
+	uint16_t rcv_mss;               /* largest segment seen from the peer */
+	uint32_t ts_recent, ts_offset;
+	uint32_t rcv_unacked;           /* bytes received since the last ACK we sent */
+	int64_t ts_recent_age;
+	int64_t srtt, rttvar, rto, rtt_start;   /* ns; srtt < 0: no sample yet */
+	/* timers: absolute deadlines, REF_NEVER when off (timers.c) */
+	int64_t t_rexmt, t_persist, t_delack, t_keep, t_2msl;
+	int64_t deadline;               /* the earliest of them, the heap key */
+	int64_t rexmt_since;            /* when the oldest unacked data was first sent */
+	int64_t last_recv, last_data_recv, last_data_sent, last_ack_recv;
+	struct ref_sack_block ooo[REF_MAX_OOO];     /* data held beyond RCV.NXT */
+	struct ref_sack_block peer_sack[REF_MAX_SACK];  /* the peer's last SACK blocks */
+	uint8_t npeer_sack;
+	uint8_t oob_byte;
+	int16_t so_error, soft_error;
+	struct ref_ring sndq, rcvq;
+	uint32_t sndbuf, rcvbuf;
+	uint32_t wr_done;               /* a blocking send: octets already queued */
+	/* listener */
+	int32_t backlog;
+	uint16_t nsyn, nqueued;
+	/* socket options */
+	uint32_t user_timeout_ms, keep_idle_s, keep_intvl_s;
+	uint16_t linger_s;
+	uint8_t keep_cnt, syn_retries;
+	/* statistics for TCP_INFO */
+	uint32_t total_retrans, segs_in, segs_out, data_segs_in, data_segs_out;
+	uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
+};
+
+/* ---- the stack ---------------------------------------------------------------------- */
+
+struct ref_stack {
+	struct ref_config cfg;
+	ref_output_fn out;
+	void *out_ctx;
+	int64_t now;                    /* the time of the event being processed */
+	struct ref_tcb **hash;          /* connections by 4-tuple */
+	uint32_t hash_mask, hash_count;
+	struct ref_tcb *listeners;
+	struct ref_tcb *all;
+	struct ref_tcb **fds;
+	int32_t nfds;
+	struct ref_tcb **heap;
+	uint32_t nheap, capheap;
+	uint16_t next_port;
+	int64_t challenge_window;       /* RFC 5961 7: start of the current second */
+	uint32_t challenge_count;
+	struct ref_result last;
+	struct ref_stats stats;
+	uint8_t scratch[65536];         /* payload of the segment being sent */
+};
+
+/* stack.c */
+struct ref_tcb *ref_tcb_new(struct ref_stack *st, int family);
+void ref_tcb_hash_insert(struct ref_stack *st, struct ref_tcb *tp);
+void ref_tcb_hash_remove(struct ref_stack *st, struct ref_tcb *tp);
+struct ref_tcb *ref_tcb_lookup(struct ref_stack *st, const struct ref_segment *seg);
+struct ref_tcb *ref_listener_lookup(struct ref_stack *st, const struct ref_addr *a,
+				    uint16_t port);
+/* Enter CLOSED: timers off, out of the demux table; err goes to SO_ERROR. */
+void ref_tcb_closed(struct ref_tcb *tp, int err);
+/* Free tp if nothing refers to it any more (CLOSED, no fd, not queued). */
+void ref_tcb_release_if_dead(struct ref_tcb *tp);
+void ref_tcb_free(struct ref_tcb *tp);
+void ref_child_unlink(struct ref_tcb *tp);   /* out of its listener's lists */
+void ref_set_state(struct ref_tcb *tp, int state);
+bool ref_addr_eq(const struct ref_addr *a, const struct ref_addr *b);
+bool ref_addr_any(const struct ref_addr *a);
+
+/* timers.c */
+void ref_timer_update(struct ref_tcb *tp);     /* after any t_* change */
+void ref_timers_cancel(struct ref_tcb *tp);
+void ref_timer_rexmt_start(struct ref_tcb *tp); /* (re)arm with the current RTO */
+void ref_timer_run(struct ref_tcb *tp, int64_t now);
+void ref_heap_remove(struct ref_stack *st, struct ref_tcb *tp);
+int64_t ref_rto_backed_off(const struct ref_tcb *tp);
+
+/* output.c */
+void ref_output(struct ref_tcb *tp);
+void ref_send_ack_now(struct ref_tcb *tp);
+void ref_send_keepalive(struct ref_tcb *tp);
+/* A RST for tp (abort, RFC 9293 3.10.5): <SEQ=SND.NXT><CTL=RST,ACK>. */
+void ref_send_rst_for(struct ref_tcb *tp);
+/* A RST answering seg with no TCB behind it (RFC 9293 3.10.7.1). */
+void ref_send_rst_reply(struct ref_stack *st, const struct ref_segment *seg);
+/* A challenge ACK (RFC 5961 3.2, 4.2, 5.2), rate limited (RFC 5961 7);
+ * false when the limit suppressed it. */
+bool ref_send_challenge_ack(struct ref_tcb *tp);
+uint32_t ref_rcv_window(struct ref_tcb *tp);   /* what we would advertise now */
+void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg);
+uint32_t ref_flight(const struct ref_tcb *tp);
+void ref_rtt_sample(struct ref_tcb *tp, int64_t r);   /* RFC 6298 2 */
+ref_seq_t ref_snd_data_end(const struct ref_tcb *tp);  /* seq after the last queued byte */
+
+/* options.c */
+void ref_opts_syn_received(struct ref_tcb *tp, const struct ref_segment *seg, bool our_syn_sent_opts);
+void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn);
+bool ref_paws_reject(struct ref_tcb *tp, const struct ref_segment *seg);
+void ref_ts_update_recent(struct ref_tcb *tp, const struct ref_segment *seg);
+uint32_t ref_ts_now(const struct ref_tcb *tp);
+void ref_update_snd_mss(struct ref_tcb *tp);
+uint16_t ref_default_mss(int family);   /* 536 / 1220 (RFC 9293 3.7.1, MUST-15) */
+uint16_t ref_our_mss(const struct ref_tcb *tp);
+uint8_t ref_our_wscale(const struct ref_tcb *tp);
+
+/* isn.c */
+uint64_t ref_siphash24(const uint8_t key[16], const uint8_t *msg, size_t len);
+ref_seq_t ref_isn(const struct ref_tcb *tp, int64_t now);
+uint32_t ref_ts_offset(const struct ref_tcb *tp);
+
+/* input.c */
+void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq_t seq,
+		      const uint8_t *data, uint32_t len);
+
+/* socket.c */
+uint32_t ref_rcvq_readable(const struct ref_tcb *tp);
+
+#endif

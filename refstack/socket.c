@@ -1,0 +1,847 @@
+/* refstack/socket.c: the socket layer, with Linux's call semantics and errno values.
+ *
+ * A socket is its TCB (struct ref_tcb) plus a descriptor in the stack's fd table.
+ * Blocking calls return REF_PENDING when they would block; the caller repeats the
+ * identical call after time moves or a segment arrives.  Progress that must survive
+ * between repeats (connect in flight, octets of a send already queued) is kept in the
+ * TCB (TF_CONNECTING, wr_done). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/sockios.h>
+
+#include "refstack/ref_int.h"
+
+/* ---- descriptors -------------------------------------------------------------------- */
+
+static int fd_alloc(struct ref_stack *st, struct ref_tcb *tp)
+{
+	int fd;
+	for (fd = REF_FIRST_FD; fd < st->nfds; fd++)
+		if (!st->fds[fd])
+			break;
+	if (fd >= st->nfds) {
+		int n = st->nfds ? st->nfds * 2 : 64;
+		struct ref_tcb **nf = realloc(st->fds, n * sizeof *nf);
+		if (!nf)
+			return -ENOMEM;
+		memset(nf + st->nfds, 0, (n - st->nfds) * sizeof *nf);
+		st->fds = nf;
+		st->nfds = n;
+	}
+	st->fds[fd] = tp;
+	tp->fd = fd;
+	return fd;
+}
+
+static struct ref_tcb *fd_get(struct ref_stack *st, int fd)
+{
+	if (fd < 0 || fd >= st->nfds)
+		return NULL;
+	return st->fds[fd];
+}
+
+#define GET(tp, st, fd) \
+	struct ref_tcb *tp = fd_get(st, fd); \
+	if (!tp) \
+		return -EBADF
+
+static void set_now(struct ref_stack *st, int64_t now)
+{
+	if (now > st->now)
+		st->now = now;
+}
+
+static int take_error(struct ref_tcb *tp)
+{
+	int e = tp->so_error;
+	tp->so_error = 0;
+	return e;
+}
+
+uint32_t ref_rcvq_readable(const struct ref_tcb *tp)
+{
+	return tp->rcvq.len;
+}
+
+static bool rcv_shutdown(const struct ref_tcb *tp)
+{
+	return (tp->flags & (TF_RCVD_FIN | TF_SHUT_RD | TF_DONE)) != 0;
+}
+
+static bool snd_shutdown(const struct ref_tcb *tp)
+{
+	return (tp->flags & (TF_FIN_WANTED | TF_DONE)) != 0;
+}
+
+/* ---- socket, bind, listen ----------------------------------------------------------- */
+
+int ref_sock_socket(struct ref_stack *st, int domain, int type, int protocol, int64_t now)
+{
+	set_now(st, now);
+	if (domain != AF_INET && domain != AF_INET6)
+		return -EAFNOSUPPORT;
+	if ((type & 0xf) != SOCK_STREAM)
+		return -EPROTONOSUPPORT;        /* the reference stack is TCP only */
+	if (protocol != 0 && protocol != IPPROTO_TCP)
+		return -EPROTONOSUPPORT;
+	struct ref_tcb *tp = ref_tcb_new(st, domain == AF_INET6 ? REF_AF_INET6 : REF_AF_INET);
+	if (!tp)
+		return -ENOMEM;
+	if (type & SOCK_NONBLOCK)
+		tp->flags |= TF_NONBLOCK;
+	tp->laddr.family = tp->family;
+	int fd = fd_alloc(st, tp);
+	if (fd < 0)
+		ref_tcb_free(tp);
+	return fd;
+}
+
+static bool port_in_use(struct ref_stack *st, struct ref_tcb *self, const struct ref_addr *a,
+			uint16_t port)
+{
+	for (struct ref_tcb *tp = st->all; tp; tp = tp->anext) {
+		if (tp == self || tp->lport != port || !(tp->flags & TF_BOUND))
+			continue;
+		if (!ref_addr_any(a) && !ref_addr_any(&tp->laddr) && !ref_addr_eq(a, &tp->laddr))
+			continue;
+		/* SO_REUSEADDR on both lets a port be bound again unless one is listening */
+		if ((self->flags & TF_REUSEADDR) && (tp->flags & TF_REUSEADDR) &&
+		    tp->state != REF_LISTEN)
+			continue;
+		if (tp->fd < 0 && tp->state == REF_TIME_WAIT && (self->flags & TF_REUSEADDR))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static uint16_t ephemeral_port(struct ref_stack *st, struct ref_tcb *tp)
+{
+	uint32_t span = (uint32_t)st->cfg.port_hi - st->cfg.port_lo + 1;
+	for (uint32_t i = 0; i < span; i++) {
+		uint16_t p = st->next_port;
+		st->next_port = p >= st->cfg.port_hi ? st->cfg.port_lo : p + 1;
+		if (!port_in_use(st, tp, &tp->laddr, p))
+			return p;
+	}
+	return 0;
+}
+
+int ref_sock_bind(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	if ((tp->flags & TF_BOUND) || tp->state != REF_CLOSED)
+		return -EINVAL;
+	if (sa->addr.family && sa->addr.family != tp->family &&
+	    !(tp->family == REF_AF_INET6 && sa->addr.family == REF_AF_INET))
+		return -EAFNOSUPPORT;
+	struct ref_addr a = sa->addr;
+	if (!a.family)
+		a.family = tp->family;
+	uint16_t port = sa->port;
+	tp->laddr = a;
+	if (port && port_in_use(st, tp, &a, port))
+		return -EADDRINUSE;
+	if (!port && !(port = ephemeral_port(st, tp)))
+		return -EADDRINUSE;
+	tp->lport = port;
+	tp->flags |= TF_BOUND;
+	return 0;
+}
+
+int ref_sock_listen(struct ref_stack *st, int fd, int backlog, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	if (backlog < 0 || backlog > 4096)
+		backlog = 4096;                 /* net.core.somaxconn */
+	if (tp->state == REF_LISTEN) {
+		tp->backlog = backlog;
+		return 0;
+	}
+	if (tp->state != REF_CLOSED || (tp->flags & (TF_DONE | TF_CONNECTING)))
+		return -EINVAL;
+	if (!(tp->flags & TF_BOUND)) {
+		uint16_t p = ephemeral_port(st, tp);    /* Linux binds a port implicitly */
+		if (!p)
+			return -EADDRINUSE;
+		tp->lport = p;
+		tp->flags |= TF_BOUND;
+	}
+	tp->backlog = backlog;
+	tp->state = REF_LISTEN;
+	ref_tcb_hash_insert(st, tp);
+	return 0;
+}
+
+int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int64_t now)
+{
+	GET(l, st, fd);
+	set_now(st, now);
+	if (l->state != REF_LISTEN)
+		return -EINVAL;
+	struct ref_tcb *c;
+	for (c = l->qnext; c; c = c->qnext)
+		if (c->flags & TF_QUEUED)
+			break;
+	if (!c)
+		return (l->flags & TF_NONBLOCK) ? -EAGAIN : REF_PENDING;
+	int nfd = fd_alloc(st, c);
+	if (nfd < 0)
+		return nfd;
+	ref_child_unlink(c);
+	if (peer) {
+		peer->addr = c->raddr;
+		peer->port = c->rport;
+	}
+	return nfd;
+}
+
+/* ---- connect ------------------------------------------------------------------------ */
+
+int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	if (tp->flags & TF_CONNECTING) {
+		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
+			return (tp->flags & TF_NONBLOCK) ? -EALREADY : REF_PENDING;
+		tp->flags &= ~TF_CONNECTING;
+		if (tp->state == REF_CLOSED) {
+			int e = take_error(tp);
+			return e ? -e : -ECONNABORTED;
+		}
+		return 0;               /* connected since the last call */
+	}
+	if (tp->state == REF_LISTEN || tp->state != REF_CLOSED || (tp->flags & TF_DONE))
+		return -EISCONN;
+	if (!sa->addr.family)
+		return -EAFNOSUPPORT;
+	if (sa->addr.family != tp->family &&
+	    !(tp->family == REF_AF_INET6 && sa->addr.family == REF_AF_INET))
+		return -EAFNOSUPPORT;
+	tp->family = sa->addr.family;
+	if (!(tp->flags & TF_BOUND) || ref_addr_any(&tp->laddr) ||
+	    tp->laddr.family != tp->family)
+		tp->laddr = tp->family == REF_AF_INET6 ? st->cfg.local6 : st->cfg.local4;
+	tp->raddr = sa->addr;
+	tp->rport = sa->port;
+	if (!tp->lport) {
+		if (!(tp->lport = ephemeral_port(st, tp)))
+			return -EADDRNOTAVAIL;
+		tp->flags |= TF_BOUND;
+	}
+	struct ref_segment key = { .src = tp->raddr, .dst = tp->laddr,
+				   .sport = tp->rport, .dport = tp->lport };
+	if (ref_tcb_lookup(st, &key))
+		return -EADDRNOTAVAIL;
+
+	/* RFC 9293 3.10.1 OPEN (active): "A SYN segment of the form <SEQ=ISS><CTL=SYN> is
+	 * sent.  Set SND.UNA to ISS, SND.NXT to ISS+1, enter SYN-SENT state" */
+	const struct ref_config *c = &st->cfg;
+	if (c->window_scaling) {
+		tp->flags |= TF_WS_OK;          /* offered; confirmed by the SYN-ACK */
+		tp->rcv_wscale = ref_our_wscale(tp);
+	}
+	if (c->timestamps)
+		tp->flags |= TF_TS_OK;
+	if (c->sack)
+		tp->flags |= TF_SACK_OK;
+	tp->ts_offset = c->timestamps ? ref_ts_offset(tp) : 0;
+	tp->adv_mss = ref_our_mss(tp);
+	tp->rcv_mss = tp->adv_mss < 536 ? tp->adv_mss : 536;
+	tp->snd_mss = ref_default_mss(tp->family);
+	tp->iss = ref_isn(tp, st->now);
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_up = tp->recover = tp->iss;
+	tp->snd_sml = tp->iss;
+	tp->snd_buf_seq = ref_seq_add(tp->iss, 1);
+	ref_set_state(tp, REF_SYN_SENT);
+	ref_tcb_hash_insert(st, tp);
+	tp->flags |= TF_CONNECTING;
+	ref_output(tp);
+	return (tp->flags & TF_NONBLOCK) ? -EINPROGRESS : REF_PENDING;
+}
+
+/* ---- send and receive ----------------------------------------------------------------- */
+
+long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
+		   int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	bool nb = (tp->flags & TF_NONBLOCK) || (flags & MSG_DONTWAIT);
+	if (tp->state == REF_LISTEN)
+		return -ENOTCONN;
+	if (tp->so_error) {
+		tp->wr_done = 0;
+		return -take_error(tp);
+	}
+	if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
+		return nb ? -EAGAIN : REF_PENDING;      /* wait for the connection */
+	if (!REF_CAN_SEND(tp->state) || (tp->flags & TF_FIN_WANTED)) {
+		tp->wr_done = 0;
+		/* RFC 9293 3.10.2: "error: connection closing"; Linux: EPIPE (or ENOTCONN
+		 * for a socket that never connected and is not connecting... also EPIPE) */
+		return -EPIPE;
+	}
+	if (len > INT32_MAX)
+		len = INT32_MAX;
+	uint32_t done = tp->wr_done;
+	uint32_t want = (uint32_t)len - (done < len ? done : (uint32_t)len);
+	uint32_t space = tp->sndbuf > tp->sndq.len ? tp->sndbuf - tp->sndq.len : 0;
+	uint32_t n = want < space ? want : space;
+	if (n) {
+		if (ref_ring_reserve(&tp->sndq, tp->sndq.len + n) < 0)
+			return -ENOMEM;
+		ref_ring_put(&tp->sndq, tp->sndq.len, data ? (const uint8_t *)data + done : NULL, n);
+		tp->sndq.len += n;
+		done += n;
+		if (flags & MSG_OOB)
+			/* RFC 9293 3.8.5, RFC 6093: SND.UP = the octet after the last urgent one */
+			tp->snd_up = ref_snd_data_end(tp);
+		uint32_t save = tp->flags;
+		if (flags & MSG_MORE)
+			tp->flags |= TF_CORK;
+		ref_output(tp);
+		tp->flags = (tp->flags & ~TF_CORK) | (save & TF_CORK);
+	}
+	if (done < len && !nb) {
+		tp->wr_done = done;
+		return REF_PENDING;
+	}
+	tp->wr_done = 0;
+	if (done == 0 && len > 0)
+		return -EAGAIN;
+	return done;
+}
+
+/* After the user took data: open the window if it grew enough (Linux's rule: the
+ * current window is at most half the buffer and the new one at least twice it), which
+ * also respects receiver SWS avoidance (ref_rcv_window). */
+static void window_update(struct ref_tcb *tp)
+{
+	if (!REF_SYNCHRONIZED(tp->state) || (tp->flags & TF_RCVD_FIN))
+		return;
+	uint32_t cur = ref_seq_len(tp->rcv_nxt, tp->rcv_adv);
+	uint32_t w = ref_rcv_window(tp);
+	if (w > cur && 2 * (uint64_t)cur <= tp->rcvbuf && w >= 2 * (uint64_t)cur) {
+		tp->flags |= TF_ACKNOW;
+		ref_output(tp);
+	}
+}
+
+long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flags,
+		   int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	bool nb = (tp->flags & TF_NONBLOCK) || (flags & MSG_DONTWAIT);
+	if (flags & MSG_OOB) {
+		/* RFC 6093 / Linux: the last octet of urgent data, out of band */
+		if (tp->flags & TF_OOBINLINE)
+			return -EINVAL;
+		if (tp->flags & TF_HAVE_OOB) {
+			if (len && buf)
+				*(uint8_t *)buf = tp->oob_byte;
+			if (!(flags & MSG_PEEK)) {
+				tp->flags &= ~TF_HAVE_OOB;
+				tp->flags |= TF_OOB_READ;
+			}
+			return len ? 1 : 0;
+		}
+		if ((tp->flags & TF_URG_VALID) && !(tp->flags & TF_OOB_READ) &&
+		    tp->state != REF_CLOSED)
+			return -EAGAIN;
+		return -EINVAL;
+	}
+	if (tp->state == REF_LISTEN)
+		return -ENOTCONN;
+	uint32_t avail = ref_rcvq_readable(tp);
+	if (tp->flags & TF_SHUT_RD)
+		avail = 0;
+	if (avail == 0) {
+		if (tp->so_error)
+			return -take_error(tp);
+		if (rcv_shutdown(tp))
+			return 0;
+		if (tp->state == REF_CLOSED)
+			return -ENOTCONN;
+		if (len == 0)
+			return 0;
+		return nb ? -EAGAIN : REF_PENDING;
+	}
+	ref_seq_t rd = ref_seq_sub(tp->rcv_nxt, tp->rcvq.len);
+	uint32_t n = len < avail ? (uint32_t)len : avail;
+	/* The urgent mark: stop reading there; the urgent octet itself is skipped (it
+	 * is read with MSG_OOB) unless SO_OOBINLINE (RFC 6093 3, Linux semantics). */
+	if ((tp->flags & TF_URG_VALID) && !(tp->flags & TF_OOBINLINE)) {
+		ref_seq_t ubyte = ref_seq_sub(tp->rcv_up, 1);
+		if (ubyte == rd && (tp->flags & (TF_HAVE_OOB | TF_OOB_READ)) && avail > 0) {
+			ref_ring_consume(&tp->rcvq, 1);     /* the byte went out of band */
+			tp->flags &= ~TF_URG_VALID;
+			avail--;
+			rd = ref_seq_add(rd, 1);
+			n = len < avail ? (uint32_t)len : avail;
+			if (n == 0)
+				return nb ? -EAGAIN : REF_PENDING;
+		} else if (ref_seq_in(ubyte, rd, ref_seq_add(rd, n))) {
+			n = ref_seq_len(rd, ubyte);
+		}
+	}
+	if (buf)
+		ref_ring_get(&tp->rcvq, 0, buf, n);
+	if (!(flags & MSG_PEEK)) {
+		ref_ring_consume(&tp->rcvq, n);
+		window_update(tp);
+	}
+	return n;
+}
+
+/* ---- close and shutdown --------------------------------------------------------------- */
+
+static void send_fin(struct ref_tcb *tp)
+{
+	/* RFC 9293 3.10.4 CLOSE: "Queue this until all preceding SENDs have been
+	 * segmentized, then form a FIN segment and send it." */
+	tp->flags |= TF_FIN_WANTED;
+	if (tp->state == REF_ESTABLISHED || tp->state == REF_SYN_RECEIVED)
+		ref_set_state(tp, REF_FIN_WAIT_1);
+	else if (tp->state == REF_CLOSE_WAIT)
+		ref_set_state(tp, REF_LAST_ACK);
+	ref_output(tp);
+}
+
+static void abort_conn(struct ref_tcb *tp)
+{
+	/* RFC 9293 3.10.5 ABORT: "send a reset segment <SEQ=SND.NXT><CTL=RST>" */
+	if (tp->state >= REF_SYN_RECEIVED && tp->state != REF_TIME_WAIT)
+		ref_send_rst_for(tp);
+	ref_tcb_closed(tp, 0);
+}
+
+int ref_sock_close(struct ref_stack *st, int fd, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	st->fds[fd] = NULL;
+	tp->fd = -1;
+	switch (tp->state) {
+	case REF_LISTEN:
+		/* connections not yet accepted are reset (Linux) */
+		while (tp->qnext) {
+			struct ref_tcb *c = tp->qnext;
+			ref_child_unlink(c);
+			if (REF_SYNCHRONIZED(c->state))
+				ref_send_rst_for(c);
+			ref_tcb_closed(c, 0);
+			ref_tcb_release_if_dead(c);
+		}
+		ref_tcb_closed(tp, 0);
+		break;
+	case REF_CLOSED:
+	case REF_SYN_SENT:
+		/* "delete the TCB" (RFC 9293 3.10.4, SYN-SENT) */
+		ref_tcb_closed(tp, 0);
+		break;
+	default:
+		if (tp->rcvq.len > 0 || ((tp->flags & TF_LINGER) && tp->linger_s == 0)) {
+			/* RFC 9293 3.6 (SHLD-2): CLOSE with received data still pending sends a
+			 * RST; SO_LINGER with a zero timeout is an ABORT (3.10.5) */
+			abort_conn(tp);
+			break;
+		}
+		if (!(tp->flags & TF_FIN_WANTED))
+			send_fin(tp);
+		if (tp->state == REF_FIN_WAIT_2 && tp->t_2msl == REF_NEVER) {
+			tp->t_2msl = st->now + (int64_t)st->cfg.fin_timeout_s * REF_SEC;
+			ref_timer_update(tp);
+		}
+		break;
+	}
+	ref_tcb_release_if_dead(tp);
+	return 0;
+}
+
+int ref_sock_shutdown(struct ref_stack *st, int fd, int how, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	if (tp->state == REF_CLOSED || tp->state == REF_SYN_SENT)
+		return -ENOTCONN;
+	if (tp->state == REF_LISTEN) {
+		if (how != SHUT_WR) {   /* Linux: SHUT_RD stops listening */
+			while (tp->qnext) {
+				struct ref_tcb *c = tp->qnext;
+				ref_child_unlink(c);
+				if (REF_SYNCHRONIZED(c->state))
+					ref_send_rst_for(c);
+				ref_tcb_closed(c, 0);
+				ref_tcb_release_if_dead(c);
+			}
+			ref_tcb_hash_remove(st, tp);
+			tp->state = REF_CLOSED;
+		}
+		return 0;
+	}
+	if (how != SHUT_WR) {
+		tp->flags |= TF_SHUT_RD;
+		ref_ring_consume(&tp->rcvq, tp->rcvq.len);
+	}
+	if (how != SHUT_RD && REF_CAN_SEND(tp->state) && !(tp->flags & TF_FIN_WANTED))
+		send_fin(tp);                   /* half-close (RFC 9293 3.6) */
+	return 0;
+}
+
+/* ---- options ---------------------------------------------------------------------------- */
+
+static int get_int(const void *val, unsigned len, int *out)
+{
+	if (!val || len < sizeof(int))
+		return -EINVAL;
+	memcpy(out, val, sizeof(int));
+	return 0;
+}
+
+int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
+			const void *val, unsigned len, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	int v = 0;
+	if (level == SOL_SOCKET) {
+		if (name == SO_LINGER) {
+			struct linger lg;
+			if (!val || len < sizeof lg)
+				return -EINVAL;
+			memcpy(&lg, val, sizeof lg);
+			if (lg.l_onoff)
+				tp->flags |= TF_LINGER;
+			else
+				tp->flags &= ~TF_LINGER;
+			tp->linger_s = lg.l_linger < 0 ? 0 : lg.l_linger > 65535 ? 65535 : lg.l_linger;
+			return 0;
+		}
+		if (get_int(val, len, &v) < 0)
+			return -EINVAL;
+		switch (name) {
+		case SO_REUSEADDR:
+			tp->flags = v ? tp->flags | TF_REUSEADDR : tp->flags & ~TF_REUSEADDR;
+			return 0;
+		case SO_KEEPALIVE:
+			tp->flags = v ? tp->flags | TF_KEEPALIVE : tp->flags & ~TF_KEEPALIVE;
+			if (v && REF_SYNCHRONIZED(tp->state))
+				tp->t_keep = st->now + (int64_t)tp->keep_idle_s * REF_SEC;
+			else if (!v)
+				tp->t_keep = REF_NEVER;
+			ref_timer_update(tp);
+			return 0;
+		case SO_OOBINLINE:
+			tp->flags = v ? tp->flags | TF_OOBINLINE : tp->flags & ~TF_OOBINLINE;
+			return 0;
+		case SO_RCVBUF: {
+			/* Linux: doubled for bookkeeping overhead, clamped by rmem_max */
+			uint32_t b = v < 0 ? 0 : (uint32_t)v;
+			if (b > 212992)
+				b = 212992;
+			b *= 2;
+			tp->rcvbuf = b < 2304 ? 2304 : b;
+			return 0;
+		}
+		case SO_SNDBUF: {
+			uint32_t b = v < 0 ? 0 : (uint32_t)v;
+			if (b > 212992)
+				b = 212992;
+			b *= 2;
+			tp->sndbuf = b < 4608 ? 4608 : b;
+			tp->flags |= TF_SNDBUF_SET;
+			return 0;
+		}
+		default:
+			return -ENOPROTOOPT;
+		}
+	}
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	if (get_int(val, len, &v) < 0)
+		return -EINVAL;
+	switch (name) {
+	case TCP_NODELAY:
+		tp->flags = v ? tp->flags | TF_NODELAY : tp->flags & ~TF_NODELAY;
+		if (v && REF_SYNCHRONIZED(tp->state))
+			ref_output(tp);         /* pending small segments go now */
+		return 0;
+	case TCP_CORK:
+		tp->flags = v ? tp->flags | TF_CORK : tp->flags & ~TF_CORK;
+		if (!v && REF_SYNCHRONIZED(tp->state)) {
+			uint32_t save = tp->flags;
+			tp->flags |= TF_NODELAY;        /* uncorking pushes what is held */
+			ref_output(tp);
+			tp->flags = (tp->flags & ~TF_NODELAY) | (save & TF_NODELAY);
+		}
+		return 0;
+	case TCP_MAXSEG:
+		if (v < 88 || v > 32767)        /* Linux's bounds */
+			return -EINVAL;
+		tp->user_mss = v;
+		return 0;
+	case TCP_KEEPIDLE:
+		if (v < 1 || v > 32767)
+			return -EINVAL;
+		tp->keep_idle_s = v;
+		if (tp->t_keep != REF_NEVER) {
+			tp->t_keep = tp->last_recv + (int64_t)v * REF_SEC;
+			if (tp->t_keep < st->now)
+				tp->t_keep = st->now;
+			ref_timer_update(tp);
+		}
+		return 0;
+	case TCP_KEEPINTVL:
+		if (v < 1 || v > 32767)
+			return -EINVAL;
+		tp->keep_intvl_s = v;
+		return 0;
+	case TCP_KEEPCNT:
+		if (v < 1 || v > 127)
+			return -EINVAL;
+		tp->keep_cnt = v;
+		return 0;
+	case TCP_SYNCNT:
+		if (v < 1 || v > 127)
+			return -EINVAL;
+		tp->syn_retries = v;
+		return 0;
+	case TCP_USER_TIMEOUT:
+		if (v < 0)
+			return -EINVAL;
+		tp->user_timeout_ms = v;
+		return 0;
+	case TCP_QUICKACK:
+		if (v && (tp->t_delack != REF_NEVER || tp->rcv_unacked))
+			ref_send_ack_now(tp);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int put_int(void *val, unsigned *len, int v)
+{
+	if (!val || !len || *len < sizeof(int))
+		return -EINVAL;
+	memcpy(val, &v, sizeof v);
+	*len = sizeof v;
+	return 0;
+}
+
+int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
+			void *val, unsigned *len, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_ERROR:
+			return put_int(val, len, take_error(tp));
+		case SO_REUSEADDR:
+			return put_int(val, len, !!(tp->flags & TF_REUSEADDR));
+		case SO_KEEPALIVE:
+			return put_int(val, len, !!(tp->flags & TF_KEEPALIVE));
+		case SO_OOBINLINE:
+			return put_int(val, len, !!(tp->flags & TF_OOBINLINE));
+		case SO_TYPE:
+			return put_int(val, len, SOCK_STREAM);
+		case SO_RCVBUF:
+			return put_int(val, len, (int)tp->rcvbuf);
+		case SO_SNDBUF:
+			return put_int(val, len, (tp->flags & TF_SNDBUF_SET) ? (int)tp->sndbuf
+					: (int)st->cfg.wmem_default);
+		case SO_LINGER: {
+			struct linger lg = { !!(tp->flags & TF_LINGER), tp->linger_s };
+			if (!val || !len || *len < sizeof lg)
+				return -EINVAL;
+			memcpy(val, &lg, sizeof lg);
+			*len = sizeof lg;
+			return 0;
+		}
+		default:
+			return -ENOPROTOOPT;
+		}
+	}
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	switch (name) {
+	case TCP_NODELAY:
+		return put_int(val, len, !!(tp->flags & TF_NODELAY));
+	case TCP_CORK:
+		return put_int(val, len, !!(tp->flags & TF_CORK));
+	case TCP_MAXSEG:
+		/* Linux: the current MSS once connected, else the user's or 536 */
+		if (REF_SYNCHRONIZED(tp->state))
+			return put_int(val, len, tp->snd_mss);
+		return put_int(val, len, tp->user_mss ? tp->user_mss : 536);
+	case TCP_KEEPIDLE:
+		return put_int(val, len, tp->keep_idle_s);
+	case TCP_KEEPINTVL:
+		return put_int(val, len, tp->keep_intvl_s);
+	case TCP_KEEPCNT:
+		return put_int(val, len, tp->keep_cnt);
+	case TCP_SYNCNT:
+		return put_int(val, len, tp->syn_retries);
+	case TCP_USER_TIMEOUT:
+		return put_int(val, len, tp->user_timeout_ms);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+int ref_sock_fcntl(struct ref_stack *st, int fd, int cmd, long arg)
+{
+	GET(tp, st, fd);
+	switch (cmd) {
+	case F_GETFL:
+		return O_RDWR | ((tp->flags & TF_NONBLOCK) ? O_NONBLOCK : 0);
+	case F_SETFL:
+		tp->flags = (arg & O_NONBLOCK) ? tp->flags | TF_NONBLOCK : tp->flags & ~TF_NONBLOCK;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Linux tcp_poll() semantics. */
+int ref_sock_poll(struct ref_stack *st, int fd, int events)
+{
+	GET(tp, st, fd);
+	int mask = 0;
+	if (tp->state == REF_LISTEN) {
+		for (struct ref_tcb *c = tp->qnext; c; c = c->qnext)
+			if (c->flags & TF_QUEUED)
+				return (POLLIN | POLLRDNORM) & events;
+		return 0;
+	}
+	bool rd_shut = rcv_shutdown(tp), wr_shut = snd_shutdown(tp);
+	if (tp->so_error)
+		mask |= POLLERR;
+	if ((rd_shut && wr_shut) || tp->state == REF_CLOSED)
+		mask |= POLLHUP;
+	if (rd_shut)
+		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+	if (tp->state != REF_SYN_SENT && tp->state != REF_SYN_RECEIVED) {
+		if (ref_rcvq_readable(tp) > 0 && !(tp->flags & TF_SHUT_RD))
+			mask |= POLLIN | POLLRDNORM;
+		if (!wr_shut) {
+			uint32_t space = tp->sndbuf > tp->sndq.len ? tp->sndbuf - tp->sndq.len : 0;
+			if (space >= tp->sndq.len / 2 && space > 0)
+				mask |= POLLOUT | POLLWRNORM;
+		} else {
+			mask |= POLLOUT | POLLWRNORM;
+		}
+		if (tp->flags & TF_HAVE_OOB)
+			mask |= POLLPRI;
+	}
+	return mask & (events | POLLERR | POLLHUP);
+}
+
+int ref_sock_ioctl(struct ref_stack *st, int fd, unsigned long req, int *out)
+{
+	GET(tp, st, fd);
+	switch (req) {
+	case SIOCINQ:
+		if (tp->state == REF_LISTEN)
+			return -EINVAL;
+		*out = (int)ref_rcvq_readable(tp);
+		return 0;
+	case SIOCOUTQ:
+		if (tp->state == REF_LISTEN)
+			return -EINVAL;
+		*out = (int)tp->sndq.len;
+		return 0;
+	case SIOCOUTQNSD:
+		if (tp->state == REF_LISTEN)
+			return -EINVAL;
+		*out = (int)ref_seq_len(tp->snd_nxt, ref_snd_data_end(tp));
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+int ref_sock_getpeername(struct ref_stack *st, int fd, struct ref_sockaddr *sa)
+{
+	GET(tp, st, fd);
+	if (!REF_HAVE_RCVD_SYN(tp->state) && tp->state != REF_SYN_SENT)
+		return -ENOTCONN;
+	sa->addr = tp->raddr;
+	sa->port = tp->rport;
+	return 0;
+}
+
+int ref_sock_state(struct ref_stack *st, int fd)
+{
+	GET(tp, st, fd);
+	return tp->state;
+}
+
+int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	memset(ti, 0, sizeof *ti);
+	uint32_t mss = tp->snd_mss ? tp->snd_mss : ref_default_mss(tp->family);
+	ti->state = ref_state_linux(tp->state);
+	ti->ca_state = (tp->flags & TF_IN_RECOVERY) ? 3 : tp->nrexmt ? 4 : 0;
+	ti->retransmits = tp->nrexmt;
+	ti->probes = tp->probes;
+	ti->backoff = tp->backoff;
+	ti->options = ((tp->flags & TF_TS_OK) ? REF_TI_OPT_TIMESTAMPS : 0) |
+		      ((tp->flags & TF_SACK_OK) ? REF_TI_OPT_SACK : 0) |
+		      ((tp->flags & TF_WS_OK) ? REF_TI_OPT_WSCALE : 0);
+	if (tp->state < REF_ESTABLISHED)
+		ti->options = 0;
+	ti->snd_wscale = tp->snd_wscale;
+	ti->rcv_wscale = tp->rcv_wscale;
+	ti->rto = (uint32_t)(ref_rto_backed_off(tp) / 1000);
+	ti->ato = tp->st->cfg.delack_ms * 1000;
+	ti->snd_mss = mss;
+	ti->rcv_mss = tp->rcv_mss;
+	ti->unacked = mss ? (ref_flight(tp) + mss - 1) / mss : 0;
+	ti->sacked = 0;
+	for (unsigned i = 0; i < tp->npeer_sack; i++)
+		ti->sacked += (ref_seq_len(tp->peer_sack[i].left, tp->peer_sack[i].right) + mss - 1) / mss;
+	ti->last_data_sent = tp->last_data_sent ? (uint32_t)((st->now - tp->last_data_sent) / REF_MS) : 0;
+	ti->last_data_recv = tp->last_data_recv ? (uint32_t)((st->now - tp->last_data_recv) / REF_MS) : 0;
+	ti->last_ack_recv = tp->last_ack_recv ? (uint32_t)((st->now - tp->last_ack_recv) / REF_MS) : 0;
+	ti->pmtu = st->cfg.mtu;
+	ti->rcv_ssthresh = tp->rcvbuf;
+	ti->rtt = tp->srtt >= 0 ? (uint32_t)(tp->srtt / 1000) : 0;
+	ti->rttvar = tp->srtt >= 0 ? (uint32_t)(tp->rttvar / 1000) : 250000;
+	ti->snd_ssthresh = tp->ssthresh == UINT32_MAX ? 0x7fffffff : tp->ssthresh / mss;
+	ti->snd_cwnd = tp->cwnd / mss;
+	ti->advmss = tp->adv_mss;
+	ti->reordering = 3;
+	ti->rcv_space = tp->rcvbuf;
+	ti->total_retrans = tp->total_retrans;
+	ti->bytes_acked = tp->bytes_acked;
+	ti->bytes_received = tp->bytes_received;
+	ti->bytes_sent = tp->bytes_sent;
+	ti->bytes_retrans = tp->bytes_retrans;
+	ti->segs_out = tp->segs_out;
+	ti->segs_in = tp->segs_in;
+	ti->data_segs_out = tp->data_segs_out;
+	ti->data_segs_in = tp->data_segs_in;
+	ti->notsent_bytes = ref_seq_len(tp->snd_nxt, ref_snd_data_end(tp));
+	ti->snd_wnd = tp->snd_wnd;
+	ti->rcv_wnd = ref_seq_len(tp->rcv_nxt, tp->rcv_adv);
+	return 0;
+}

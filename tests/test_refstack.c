@@ -1,0 +1,1421 @@
+/* Unit tests for refstack/: named fixtures in the style "a TCB in state X, this segment
+ * arrives, this reply (or silence) goes out".  Each test asserts what RFC 9293 and its
+ * companions require, citing the rule.
+ *
+ * Conventions: the peer is 192.0.2.2:40000 with ISN P = 1000; the stack is
+ * 192.0.2.1:8080.  in() takes the peer's sequence number relative to P and the ack
+ * relative to the stack's ISS; expect() checks the next segment sent likewise.
+ * Timestamps are off in the fixtures unless a test turns them on. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <cmocka.h>
+
+#include "refstack/ref.h"
+
+#define P 1000u
+#define MS 1000000LL
+#define SEC 1000000000LL
+#define MAXOUT 512
+
+struct fx {
+	struct ref_stack *st;
+	struct ref_config cfg;
+	struct ref_segment out[MAXOUT];
+	uint8_t data[MAXOUT][1600];
+	int64_t when[MAXOUT];
+	int nout, next;
+	int64_t now;
+	int lfd, fd;
+	ref_seq_t iss;
+};
+
+static void capture(void *ctx, const struct ref_segment *s, int64_t now)
+{
+	struct fx *f = ctx;
+	assert_true(f->nout < MAXOUT);
+	f->out[f->nout] = *s;
+	if (s->len) {
+		size_t n = s->len < sizeof f->data[0] ? s->len : sizeof f->data[0];
+		memcpy(f->data[f->nout], s->data, n);
+		f->out[f->nout].data = f->data[f->nout];
+	}
+	f->when[f->nout] = now;
+	f->nout++;
+}
+
+static struct fx *fx_new(void (*tune)(struct ref_config *))
+{
+	static struct fx f;
+	memset(&f, 0, sizeof f);
+	ref_config_defaults(&f.cfg);
+	f.cfg.timestamps = false;
+	if (tune)
+		tune(&f.cfg);
+	f.st = ref_stack_new(&f.cfg, capture, &f);
+	assert_non_null(f.st);
+	f.lfd = f.fd = -1;
+	return &f;
+}
+
+static void fx_free(struct fx *f)
+{
+	ref_stack_free(f->st);
+}
+
+static struct ref_addr addr4(uint8_t last)
+{
+	struct ref_addr a = { .family = REF_AF_INET, .a = { 192, 0, 2, last } };
+	return a;
+}
+
+/* ---- driving ------------------------------------------------------------------------ */
+
+static struct ref_segment mkseg(struct fx *f, uint8_t flags, uint32_t seq_rel, uint32_t ack_rel,
+				uint16_t wnd, uint32_t len)
+{
+	static uint8_t zeros[65536];
+	struct ref_segment s;
+	memset(&s, 0, sizeof s);
+	s.src = addr4(2);
+	s.dst = addr4(1);
+	s.sport = 40000;
+	s.dport = 8080;
+	s.seq = P + seq_rel;
+	s.ack = f->iss + ack_rel;
+	s.flags = flags;
+	s.wnd = wnd;
+	s.csum_ok = true;
+	s.data = len ? zeros : NULL;
+	s.len = len;
+	return s;
+}
+
+static struct ref_result inject(struct fx *f, struct ref_segment *s)
+{
+	return ref_input(f->st, s, f->now);
+}
+
+static struct ref_result in(struct fx *f, uint8_t flags, uint32_t seq_rel, uint32_t ack_rel,
+			    uint16_t wnd, uint32_t len)
+{
+	struct ref_segment s = mkseg(f, flags, seq_rel, ack_rel, wnd, len);
+	return inject(f, &s);
+}
+
+static void at(struct fx *f, int64_t t)
+{
+	f->now = t;
+	ref_advance(f->st, t);
+}
+
+static struct ref_segment *next_out(struct fx *f)
+{
+	return f->next < f->nout ? &f->out[f->next++] : NULL;
+}
+
+/* The next segment sent must have these flags, seq (relative to ISS), ack (relative
+ * to P, when ACK is set) and payload length. */
+#define expect(f, fl, seq_rel, ack_rel, len_) do {                                       \
+	struct ref_segment *o_ = next_out(f);                                           \
+	assert_non_null(o_);                                                             \
+	assert_int_equal(o_->flags & ~REF_PSH, (fl) & ~REF_PSH);                         \
+	assert_int_equal((uint32_t)(o_->seq - (f)->iss), (uint32_t)(seq_rel));            \
+	if ((fl) & REF_ACK)                                                              \
+		assert_int_equal((uint32_t)(o_->ack - P), (uint32_t)(ack_rel));           \
+	assert_int_equal(o_->len, (len_));                                               \
+} while (0)
+
+#define expect_silence(f) assert_int_equal((f)->nout - (f)->next, 0)
+
+#define expect_result(r, o, why) do {                                                    \
+	struct ref_result r_ = (r);                                                      \
+	assert_string_equal(ref_outcome_name(r_.outcome), ref_outcome_name(o));           \
+	assert_string_equal(ref_reason_name(r_.reason), ref_reason_name(why));            \
+} while (0)
+
+static int state_of(struct fx *f, int fd)
+{
+	return ref_sock_state(f->st, fd);
+}
+
+/* ---- fixtures: a TCB in a given state ---------------------------------------------- */
+
+static void listening(struct fx *f, int backlog)
+{
+	f->lfd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	assert_true(f->lfd >= 3);
+	struct ref_sockaddr sa = { .addr = { .family = 0 }, .port = 8080 };
+	assert_int_equal(ref_sock_bind(f->st, f->lfd, &sa, f->now), 0);
+	assert_int_equal(ref_sock_listen(f->st, f->lfd, backlog, f->now), 0);
+}
+
+/* SYN in, SYN-ACK out; learns the stack's ISS. */
+static void syn_received(struct fx *f, uint16_t peer_mss, int wscale)
+{
+	listening(f, 16);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	if (peer_mss) {
+		s.opt.has |= REF_HAS_MSS;
+		s.opt.mss = peer_mss;
+	}
+	if (wscale >= 0) {
+		s.opt.has |= REF_HAS_WS;
+		s.opt.wscale = wscale;
+	}
+	s.opt.has |= REF_HAS_SACK_PERM;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	f->iss = o->seq;
+	assert_int_equal(o->ack, P + 1);
+}
+
+static void established(struct fx *f)
+{
+	syn_received(f, 1000, -1);
+	expect_result(in(f, REF_ACK, 1, 1, 65535, 0), REF_ACCEPT, REF_R_OK);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_true(f->fd >= 3);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	expect_silence(f);
+}
+
+static struct fx *tcb_in_state(int state, void (*tune)(struct ref_config *))
+{
+	struct fx *f = fx_new(tune);
+	switch (state) {
+	case REF_LISTEN:
+		listening(f, 16);
+		break;
+	case REF_SYN_RECEIVED:
+		syn_received(f, 1000, -1);
+		break;
+	case REF_ESTABLISHED:
+		established(f);
+		break;
+	case REF_CLOSE_WAIT:
+		established(f);
+		in(f, REF_FIN | REF_ACK, 1, 1, 65535, 0);
+		expect(f, REF_ACK, 1, 2, 0);
+		break;
+	case REF_LAST_ACK:
+		established(f);
+		in(f, REF_FIN | REF_ACK, 1, 1, 65535, 0);
+		expect(f, REF_ACK, 1, 2, 0);
+		assert_int_equal(ref_sock_shutdown(f->st, f->fd, SHUT_WR, f->now), 0);
+		expect(f, REF_FIN | REF_ACK, 1, 2, 0);
+		break;
+	case REF_FIN_WAIT_1:
+		established(f);
+		assert_int_equal(ref_sock_shutdown(f->st, f->fd, SHUT_WR, f->now), 0);
+		expect(f, REF_FIN | REF_ACK, 1, 1, 0);
+		break;
+	case REF_FIN_WAIT_2:
+		established(f);
+		ref_sock_shutdown(f->st, f->fd, SHUT_WR, f->now);
+		expect(f, REF_FIN | REF_ACK, 1, 1, 0);
+		in(f, REF_ACK, 1, 2, 65535, 0);
+		break;
+	case REF_CLOSING:
+		established(f);
+		ref_sock_shutdown(f->st, f->fd, SHUT_WR, f->now);
+		expect(f, REF_FIN | REF_ACK, 1, 1, 0);
+		in(f, REF_FIN | REF_ACK, 1, 1, 65535, 0);
+		expect(f, REF_ACK, 2, 2, 0);
+		break;
+	case REF_TIME_WAIT:
+		established(f);
+		ref_sock_shutdown(f->st, f->fd, SHUT_WR, f->now);
+		expect(f, REF_FIN | REF_ACK, 1, 1, 0);
+		in(f, REF_ACK, 1, 2, 65535, 0);
+		in(f, REF_FIN | REF_ACK, 1, 2, 65535, 0);
+		expect(f, REF_ACK, 2, 2, 0);
+		break;
+	}
+	int fd = f->fd >= 0 ? f->fd : f->lfd;
+	if (state != REF_SYN_RECEIVED)
+		assert_string_equal(ref_state_name(state_of(f, fd)), ref_state_name(state));
+	expect_silence(f);
+	return f;
+}
+
+/* Active open: connect() from 192.0.2.1 to the peer; returns after the SYN. */
+static struct fx *syn_sent(void (*tune)(struct ref_config *))
+{
+	struct fx *f = fx_new(tune);
+	f->fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	struct ref_sockaddr sa = { .addr = { .family = 0 }, .port = 8080 };
+	assert_int_equal(ref_sock_bind(f->st, f->fd, &sa, f->now), 0);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EINPROGRESS);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN);
+	f->iss = o->seq;
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	return f;
+}
+
+static void ts_on(struct ref_config *c) { c->timestamps = true; }
+static void limit2(struct ref_config *c) { c->challenge_ack_limit = 2; }
+static void few_retries(struct ref_config *c) { c->retries2 = 3; }
+static void other_key(struct ref_config *c) { c->isn_key[0] = 1; }
+
+/* ==== 3.10.7.1 CLOSED ================================================================ */
+
+static void closed_syn_gets_rst_ack(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	/* ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> */
+	expect_result(in(f, REF_SYN, 0, 0, 65535, 0), REF_DROP_RST, REF_R_NO_SOCKET);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_RST | REF_ACK);
+	assert_int_equal(o->seq, 0);
+	assert_int_equal(o->ack, P + 1);
+	fx_free(f);
+}
+
+static void closed_ack_gets_rst_seq_ack(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	/* ACK on: <SEQ=SEG.ACK><CTL=RST> */
+	struct ref_segment s = mkseg(f, REF_ACK | REF_PSH, 5, 0, 100, 10);
+	s.ack = 777;
+	expect_result(inject(f, &s), REF_DROP_RST, REF_R_NO_SOCKET);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->flags, REF_RST);
+	assert_int_equal(o->seq, 777);
+	fx_free(f);
+}
+
+static void closed_rst_is_dropped(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	expect_result(in(f, REF_RST, 0, 0, 0, 0), REF_DROP, REF_R_CLOSED_RST);
+	expect_silence(f);
+	fx_free(f);
+}
+
+static void bad_checksum_dropped(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_segment s = mkseg(f, REF_ACK | REF_RST, 1, 1, 100, 0);
+	s.csum_ok = false;
+	/* MUST-2/3: a segment failing the checksum is discarded, nothing else happens */
+	expect_result(inject(f, &s), REF_DROP, REF_R_BAD_CSUM);
+	expect_silence(f);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	fx_free(f);
+}
+
+static void illegal_option_length_dropped(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_segment s = mkseg(f, REF_ACK, 1, 1, 100, 10);
+	s.opt.bad_len = true;
+	/* MUST-7: handled without crashing or acting on the options: dropped */
+	expect_result(inject(f, &s), REF_DROP, REF_R_BAD_OPTLEN);
+	int inq = -1;
+	assert_int_equal(ref_sock_ioctl(f->st, f->fd, SIOCINQ, &inq), 0);
+	assert_int_equal(inq, 0);
+	fx_free(f);
+}
+
+static void reserved_bits_ignored(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_segment s = mkseg(f, REF_ACK | REF_PSH, 1, 1, 100, 10);
+	s.reserved = 0x7;       /* RFC 9293 3.1: reserved bits are ignored on receipt */
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	char buf[10];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, buf, 10, 0, f->now), 10);
+	fx_free(f);
+}
+
+/* ==== 3.10.7.2 LISTEN ================================================================ */
+
+static void listen_ignores_rst(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, NULL);
+	expect_result(in(f, REF_RST, 0, 0, 0, 0), REF_DROP, REF_R_LISTEN_RST);
+	expect_silence(f);
+	fx_free(f);
+}
+
+static void listen_ack_gets_rst(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, NULL);
+	struct ref_segment s = mkseg(f, REF_ACK, 0, 0, 100, 0);
+	s.ack = 4242;
+	expect_result(inject(f, &s), REF_DROP_RST, REF_R_LISTEN_ACK);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->flags, REF_RST);
+	assert_int_equal(o->seq, 4242);
+	fx_free(f);
+}
+
+static void listen_syn_gets_synack_with_mss(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_SYN_RECEIVED, NULL);
+	struct ref_segment *o = &f->out[0];
+	/* MUST-14: MSS option in every SYN; 1500 - 40 */
+	assert_true(o->opt.has & REF_HAS_MSS);
+	assert_int_equal(o->opt.mss, 1460);
+	/* RFC 7323 2.2: no window scale option when the SYN had none */
+	assert_false(o->opt.has & REF_HAS_WS);
+	/* RFC 2018: SACK-permitted answered */
+	assert_true(o->opt.has & REF_HAS_SACK_PERM);
+	assert_int_equal(o->wnd, 65535);
+	fx_free(f);
+}
+
+static void listen_backlog_drops_syn(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 0);        /* Linux: one connection may wait */
+	in(f, REF_SYN, 0, 0, 65535, 0);
+	f->iss = next_out(f)->seq;
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	s.sport = 40001;
+	expect_result(inject(f, &s), REF_DROP, REF_R_BACKLOG_FULL);
+	expect_silence(f);
+	assert_true(ref_sock_accept(f->st, f->lfd, NULL, f->now) >= 3);
+	/* room again: the SYN is answered */
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	fx_free(f);
+}
+
+static void syn_received_bad_ack_gets_rst(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_SYN_RECEIVED, NULL);
+	/* "If the segment acknowledgment is not acceptable, form a reset segment
+	 * <SEQ=SEG.ACK><CTL=RST>" */
+	expect_result(in(f, REF_ACK, 1, 5, 65535, 0), REF_DROP_RST, REF_R_SYNRCVD_BAD_ACK);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->flags, REF_RST);
+	assert_int_equal(o->seq, f->iss + 5);
+	fx_free(f);
+}
+
+static void syn_received_rst_returns_to_listen(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_SYN_RECEIVED, NULL);
+	uint64_t live = ref_stack_stats(f->st)->conns_live;
+	expect_result(in(f, REF_RST, 1, 0, 0, 0), REF_ACCEPT, REF_R_RST_RESET);
+	assert_int_equal(ref_stack_stats(f->st)->conns_live, live - 1);
+	assert_int_equal(state_of(f, f->lfd), REF_LISTEN);
+	assert_int_equal(ref_sock_accept(f->st, f->lfd, NULL, f->now), REF_PENDING);
+	fx_free(f);
+}
+
+static void syn_received_dup_syn_resends_synack(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_SYN_RECEIVED, NULL);
+	expect_result(in(f, REF_SYN, 0, 0, 65535, 0), REF_DROP_ACK, REF_R_SYNRCVD_DUP_SYN);
+	expect(f, REF_SYN | REF_ACK, 0, 1, 0);
+	fx_free(f);
+}
+
+static void synack_retransmitted_on_timeout(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_SYN_RECEIVED, NULL);
+	at(f, 999 * MS);
+	expect_silence(f);
+	at(f, 1000 * MS);       /* RFC 6298 2.1: initial RTO 1 s */
+	expect(f, REF_SYN | REF_ACK, 0, 1, 0);
+	at(f, 2999 * MS);
+	expect_silence(f);
+	at(f, 3000 * MS);       /* 5.5: backed off to 2 s */
+	expect(f, REF_SYN | REF_ACK, 0, 1, 0);
+	fx_free(f);
+}
+
+/* ==== 3.10.7.3 SYN-SENT ============================================================== */
+
+static void synsent_syn_has_options(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(ts_on);
+	struct ref_segment *o = &f->out[0];
+	assert_true(o->opt.has & REF_HAS_MSS);
+	assert_true(o->opt.has & REF_HAS_WS);
+	assert_true(o->opt.has & REF_HAS_TS);
+	assert_true(o->opt.has & REF_HAS_SACK_PERM);
+	assert_int_equal(o->opt.tsecr, 0);
+	fx_free(f);
+}
+
+static void synsent_bad_ack_gets_rst(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	/* SEG.ACK =< ISS: <SEQ=SEG.ACK><CTL=RST> */
+	expect_result(in(f, REF_SYN | REF_ACK, 0, 0, 65535, 0), REF_DROP_RST, REF_R_SYNSENT_BAD_ACK);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->flags, REF_RST);
+	assert_int_equal(o->seq, f->iss);
+	/* with RST set too: just dropped */
+	expect_result(in(f, REF_RST | REF_ACK, 0, 7, 0, 0), REF_DROP, REF_R_SYNSENT_BAD_ACK);
+	expect_silence(f);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	fx_free(f);
+}
+
+static void synsent_rst_without_ack_ignored(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	expect_result(in(f, REF_RST, 0, 0, 0, 0), REF_DROP, REF_R_SYNSENT_RST_NOACK);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	fx_free(f);
+}
+
+static void synsent_rst_refuses(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	expect_result(in(f, REF_RST | REF_ACK, 0, 1, 0, 0), REF_ACCEPT, REF_R_SYNSENT_RST);
+	expect_silence(f);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -ECONNREFUSED);
+	fx_free(f);
+}
+
+static void synsent_synack_establishes(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EALREADY);
+	f->now = 50 * MS;
+	struct ref_segment s = mkseg(f, REF_SYN | REF_ACK, 0, 1, 5000, 0);
+	s.opt.has = REF_HAS_MSS;
+	s.opt.mss = 1000;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), 0);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EISCONN);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_mss, 1000);
+	assert_int_equal(ti.rtt, 50000);        /* RFC 6298 2.2: SRTT <- R */
+	assert_int_equal(ti.snd_cwnd, 10);
+	fx_free(f);
+}
+
+static void synsent_syn_retransmits_then_times_out(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	int64_t t = 0, rto = 1 * SEC;
+	for (int i = 0; i < 6; i++) {
+		t += rto;
+		at(f, t);
+		expect(f, REF_SYN, 0, 0, 0);
+		assert_int_equal(f->when[f->next - 1], t);
+		rto *= 2;
+	}
+	at(f, t + rto);
+	expect_silence(f);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -ETIMEDOUT);
+	fx_free(f);
+}
+
+static void simultaneous_open(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	/* a SYN without ACK: SYN-RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+	expect_result(in(f, REF_SYN, 0, 0, 65535, 0), REF_ACCEPT, REF_R_OK);
+	expect(f, REF_SYN | REF_ACK, 0, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_RECEIVED);
+	/* the peer's SYN-ACK acknowledges our SYN */
+	expect_result(in(f, REF_SYN | REF_ACK, 0, 1, 65535, 0), REF_ACCEPT, REF_R_OK);
+	expect_silence(f);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), 0);
+	fx_free(f);
+}
+
+/* ==== 3.10.7.4 acceptability, RST, SYN, ACK ========================================== */
+
+static void out_of_window_data_gets_ack(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	/* far beyond RCV.NXT+RCV.WND */
+	expect_result(in(f, REF_ACK, 1 + 200000, 1, 100, 10), REF_DROP_ACK, REF_R_OUT_OF_WINDOW);
+	expect(f, REF_ACK, 1, 1, 0);
+	/* old duplicate (entirely before RCV.NXT) */
+	in(f, REF_ACK, 1, 1, 100, 10);
+	at(f, 1 * SEC);
+	next_out(f);
+	expect_result(in(f, REF_ACK, 1, 1, 100, 10), REF_DROP_ACK, REF_R_OUT_OF_WINDOW);
+	expect(f, REF_ACK, 1, 11, 0);
+	fx_free(f);
+}
+
+static void zero_length_segment_tests(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	/* case 2: length 0, window > 0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND */
+	expect_result(in(f, REF_ACK, 100, 1, 100, 0), REF_ACCEPT, REF_R_OK);
+	expect_result(in(f, REF_ACK, 0, 1, 100, 0), REF_DROP_ACK, REF_R_OUT_OF_WINDOW);
+	fx_free(f);
+}
+
+static void rst_exact_resets(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	expect_result(in(f, REF_RST, 1, 0, 0, 0), REF_ACCEPT, REF_R_RST_RESET);
+	expect_silence(f);
+	char b[4];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 4, 0, f->now), -ECONNRESET);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 4, 0, f->now), 0);
+	assert_int_equal(ref_sock_send(f->st, f->fd, b, 4, 0, f->now), -EPIPE);
+	fx_free(f);
+}
+
+static void rst_in_window_gets_challenge_ack(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	/* RFC 5961 3.2: in the window but not RCV.NXT */
+	expect_result(in(f, REF_RST, 2, 0, 0, 0), REF_DROP_ACK, REF_R_RST_CHALLENGE);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	fx_free(f);
+}
+
+static void rst_out_of_window_silent(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	expect_result(in(f, REF_RST, 1 + 1000000, 0, 0, 0), REF_DROP, REF_R_RST_OUT_OF_WINDOW);
+	expect_silence(f);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	fx_free(f);
+}
+
+static void syn_in_established_gets_challenge_ack(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	/* RFC 5961 4.2: any SYN, whatever its sequence number */
+	expect_result(in(f, REF_SYN, 500, 0, 100, 0), REF_DROP_ACK, REF_R_SYN_CHALLENGE);
+	expect(f, REF_ACK, 1, 1, 0);
+	expect_result(in(f, REF_SYN, 1, 0, 100, 0), REF_DROP_ACK, REF_R_SYN_CHALLENGE);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	fx_free(f);
+}
+
+static void challenge_ack_rate_limited(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, limit2);
+	f->now = 10 * SEC;
+	expect_result(in(f, REF_RST, 5, 0, 0, 0), REF_DROP_ACK, REF_R_RST_CHALLENGE);
+	expect_result(in(f, REF_SYN, 5, 0, 0, 0), REF_DROP_ACK, REF_R_SYN_CHALLENGE);
+	/* RFC 5961 7: the third within the second is suppressed */
+	expect_result(in(f, REF_RST, 5, 0, 0, 0), REF_DROP, REF_R_CHALLENGE_LIMITED);
+	assert_int_equal(f->nout - f->next, 2);
+	f->next = f->nout;
+	f->now = 11 * SEC;
+	expect_result(in(f, REF_RST, 5, 0, 0, 0), REF_DROP_ACK, REF_R_RST_CHALLENGE);
+	fx_free(f);
+}
+
+static void ack_of_unsent_data_challenged(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	expect_result(in(f, REF_ACK, 1, 50, 100, 10), REF_DROP_ACK, REF_R_ACK_UNSENT);
+	expect(f, REF_ACK, 1, 1, 0);
+	int inq = -1;
+	ref_sock_ioctl(f->st, f->fd, SIOCINQ, &inq);
+	assert_int_equal(inq, 0);       /* the segment's text was dropped too */
+	fx_free(f);
+}
+
+static void ack_too_old_challenged(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	/* RFC 5961 5.2: below SND.UNA - MAX.SND.WND (65535) */
+	expect_result(in(f, REF_ACK, 1, (uint32_t)-100000, 100, 0), REF_DROP_ACK, REF_R_ACK_TOO_OLD);
+	expect(f, REF_ACK, 1, 1, 0);
+	fx_free(f);
+}
+
+static void ack_bit_off_dropped(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	expect_result(in(f, REF_PSH, 1, 0, 100, 10), REF_DROP, REF_R_NO_ACK);
+	int inq = -1;
+	ref_sock_ioctl(f->st, f->fd, SIOCINQ, &inq);
+	assert_int_equal(inq, 0);
+	fx_free(f);
+}
+
+static void paws_rejects_old_timestamp(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(ts_on);
+	listening(f, 4);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	s.opt.has = REF_HAS_TS | REF_HAS_MSS;
+	s.opt.mss = 1000;
+	s.opt.tsval = 5000;
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	assert_true(o->opt.has & REF_HAS_TS);
+	assert_int_equal(o->opt.tsecr, 5000);
+	s = mkseg(f, REF_ACK, 1, 1, 65535, 0);
+	s.opt.has = REF_HAS_TS;
+	s.opt.tsval = 5001;
+	s.opt.tsecr = o->opt.tsval;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	/* RFC 7323 5.3: TSval 4000 < TS.Recent 5001: ACK and drop */
+	s = mkseg(f, REF_ACK, 1, 1, 65535, 10);
+	s.opt.has = REF_HAS_TS;
+	s.opt.tsval = 4000;
+	expect_result(inject(f, &s), REF_DROP_ACK, REF_R_PAWS);
+	o = next_out(f);
+	assert_int_equal(o->flags, REF_ACK);
+	assert_int_equal(o->opt.tsecr, 5001);
+	fx_free(f);
+}
+
+/* ==== FIN in every state, close ======================================================= */
+
+static void fin_in_established_to_close_wait(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_CLOSE_WAIT, NULL);
+	char b[4];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 4, 0, f->now), 0);   /* EOF */
+	/* half-close: we may still send */
+	assert_int_equal(ref_sock_send(f->st, f->fd, "abcd", 4, 0, f->now), 4);
+	expect(f, REF_ACK | REF_PSH, 1, 2, 4);
+	fx_free(f);
+}
+
+static void last_ack_closes_on_ack(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LAST_ACK, NULL);
+	assert_int_equal(ref_sock_close(f->st, f->fd, f->now), 0);
+	uint64_t live = ref_stack_stats(f->st)->conns_live;
+	expect_result(in(f, REF_ACK, 2, 2, 100, 0), REF_ACCEPT, REF_R_OK);
+	assert_int_equal(ref_stack_stats(f->st)->conns_live, live - 1);
+	fx_free(f);
+}
+
+static void fin_wait_1_ack_to_fin_wait_2(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_FIN_WAIT_2, NULL);
+	/* half-close: data from the peer still arrives and can be read */
+	in(f, REF_ACK, 1, 2, 100, 10);
+	char b[20];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, 0, f->now), 10);
+	fx_free(f);
+}
+
+static void simultaneous_close_closing_to_time_wait(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_CLOSING, NULL);
+	expect_result(in(f, REF_ACK, 2, 2, 100, 0), REF_ACCEPT, REF_R_OK);
+	assert_int_equal(state_of(f, f->fd), REF_TIME_WAIT);
+	fx_free(f);
+}
+
+static void time_wait_reacks_fin_and_expires(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_TIME_WAIT, NULL);
+	at(f, 30 * SEC);
+	/* "a retransmission of the remote FIN.  Acknowledge it, and restart the 2 MSL" */
+	expect_result(in(f, REF_FIN | REF_ACK, 1, 2, 100, 0), REF_DROP_ACK, REF_R_TIMEWAIT_FIN);
+	expect(f, REF_ACK, 2, 2, 0);
+	at(f, 30 * SEC + 60 * SEC - 1);
+	assert_int_equal(state_of(f, f->fd), REF_TIME_WAIT);
+	at(f, 30 * SEC + 60 * SEC);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	expect_silence(f);
+	fx_free(f);
+}
+
+static void time_wait_new_syn_reopens(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_TIME_WAIT, NULL);
+	ref_sock_close(f->st, f->fd, f->now);
+	f->fd = -1;
+	expect_result(in(f, REF_SYN, 100000, 0, 65535, 0), REF_ACCEPT, REF_R_TIMEWAIT_REOPEN);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	assert_int_equal(o->ack, P + 100001);
+	fx_free(f);
+}
+
+static void close_with_unread_data_sends_rst(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_PSH, 1, 1, 100, 10);
+	ref_sock_close(f->st, f->fd, f->now);
+	/* RFC 9293 3.6 SHLD-2 */
+	expect(f, REF_RST | REF_ACK, 1, 11, 0);
+	fx_free(f);
+}
+
+static void linger_zero_aborts(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct linger lg = { 1, 0 };
+	assert_int_equal(ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg, 0), 0);
+	ref_sock_close(f->st, f->fd, f->now);
+	expect(f, REF_RST | REF_ACK, 1, 1, 0);
+	expect_silence(f);
+	assert_int_equal(ref_stack_stats(f->st)->conns_live, 1);   /* the listener */
+	fx_free(f);
+}
+
+static void data_after_close_sends_rst(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	ref_sock_close(f->st, f->fd, f->now);
+	expect(f, REF_FIN | REF_ACK, 1, 1, 0);
+	expect_result(in(f, REF_ACK, 1, 2, 100, 10), REF_DROP_RST, REF_R_DATA_AFTER_CLOSE);
+	expect(f, REF_RST | REF_ACK, 2, 1, 0);
+	fx_free(f);
+}
+
+/* ==== data, ACK policy, windows ======================================================== */
+
+static void delayed_ack(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 1, 1, 100, 100);
+	expect_silence(f);
+	at(f, 39 * MS);
+	expect_silence(f);
+	at(f, 40 * MS);         /* MUST-40: well under 500 ms */
+	expect(f, REF_ACK, 1, 101, 0);
+	fx_free(f);
+}
+
+static void ack_every_second_full_segment(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 1, 1, 100, 1000);
+	expect_silence(f);
+	in(f, REF_ACK, 1001, 1, 100, 1000);
+	expect(f, REF_ACK, 1, 2001, 0);        /* SHLD-19 */
+	fx_free(f);
+}
+
+static void out_of_order_sacked_then_filled(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 101, 1, 100, 100);
+	/* RFC 5681 4.2: immediate duplicate ACK; RFC 2018: SACK block for the data */
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->ack, P + 1);
+	assert_true(o->opt.has & REF_HAS_SACK);
+	assert_int_equal(o->opt.nsack, 1);
+	assert_int_equal(o->opt.sack[0].left, P + 101);
+	assert_int_equal(o->opt.sack[0].right, P + 201);
+	in(f, REF_ACK, 1, 1, 100, 100);
+	o = next_out(f);        /* the gap is filled: immediate ACK of everything */
+	assert_int_equal(o->ack, P + 201);
+	assert_false(o->opt.has & REF_HAS_SACK);
+	char b[300];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 300, 0, f->now), 200);
+	fx_free(f);
+}
+
+static void window_update_rules(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_tcp_info ti;
+	in(f, REF_ACK, 1, 1, 3000, 0);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wnd, 3000);
+	in(f, REF_ACK, 1, 1, 500, 100);         /* SND.WL1 = SEG.SEQ, WL2 =< SEG.ACK: update */
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wnd, 500);
+	/* an older segment (SEG.SEQ < SND.WL1) must not change the window */
+	in(f, REF_ACK, 1, 1, 9000, 100);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wnd, 500);
+	fx_free(f);
+}
+
+static void zero_window_probe_with_persist(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 1, 1, 0, 0);             /* the peer closes its window */
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 500, 0, f->now), 500);
+	expect_silence(f);
+	int64_t d = ref_next_deadline(f->st);
+	assert_true(d != INT64_MAX);
+	at(f, d);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 1);  /* one octet past the window */
+	in(f, REF_ACK, 1, 1, 0, 0);             /* not accepted */
+	at(f, ref_next_deadline(f->st));
+	expect(f, REF_ACK, 1, 1, 1);            /* probed again, from SND.UNA */
+	in(f, REF_ACK, 1, 1, 1000, 0);          /* the window opens */
+	expect(f, REF_ACK | REF_PSH, 1, 1, 500);
+	fx_free(f);
+}
+
+static void nagle_and_nodelay(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now), 100);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 100);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now), 100);
+	expect_silence(f);                       /* Nagle: small segment held */
+	in(f, REF_ACK, 1, 101, 65535, 0);
+	expect(f, REF_ACK | REF_PSH, 101, 1, 100);
+	int one = 1;
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one, f->now);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now), 100);
+	expect(f, REF_ACK | REF_PSH, 201, 1, 100);
+	fx_free(f);
+}
+
+static void receiver_sws_avoidance(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 4);
+	int small = 2000;       /* rcvbuf 4000 after Linux's doubling */
+	ref_sock_setsockopt(f->st, f->lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small, 0);
+	in(f, REF_SYN, 0, 0, 65535, 0);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	assert_int_equal(o->wnd, 4000);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	in(f, REF_ACK, 1, 1, 65535, 1000);
+	in(f, REF_ACK, 1001, 1, 65535, 1000);
+	o = next_out(f);
+	assert_int_equal(o->wnd, 2000);
+	in(f, REF_ACK, 2001, 1, 65535, 1000);
+	in(f, REF_ACK, 3001, 1, 65535, 1000);
+	o = next_out(f);
+	assert_int_equal(o->wnd, 0);
+	/* reading 100 octets must not open a tiny window (MUST-39) */
+	char b[1000];
+	ref_sock_recv(f->st, f->fd, b, 100, 0, f->now);
+	expect_silence(f);
+	ref_sock_recv(f->st, f->fd, b, 1000, 0, f->now);
+	expect_silence(f);      /* 1100 < min(RCV.BUFF/2, MSS) = 1460 */
+	ref_sock_recv(f->st, f->fd, b, 400, 0, f->now);
+	o = next_out(f);        /* 1500 >= 1460: window update */
+	assert_non_null(o);
+	assert_int_equal(o->wnd, 1500);
+	fx_free(f);
+}
+
+static void mss_default_536(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 0, -1);         /* no MSS option: MUST-15, 536 */
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	ref_sock_send(f->st, f->fd, NULL, 1200, 0, f->now);
+	expect(f, REF_ACK, 1, 1, 536);
+	expect(f, REF_ACK, 537, 1, 536);
+	expect(f, REF_ACK | REF_PSH, 1073, 1, 128);
+	fx_free(f);
+}
+
+static void window_scaling(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 1000, 7);
+	struct ref_segment *o = &f->out[0];
+	assert_true(o->opt.has & REF_HAS_WS);   /* RFC 7323 2.2: answered in kind */
+	assert_int_equal(o->opt.wscale, 7);
+	in(f, REF_ACK, 1, 1, 100, 0);           /* 100 << 7 = 12800 */
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wnd, 12800);
+	assert_int_equal(ti.snd_wscale, 7);
+	/* our window fields are scaled down by our shift */
+	in(f, REF_ACK, 1, 1, 100, 1000);
+	at(f, 1 * SEC);
+	o = next_out(f);
+	assert_int_equal(o->wnd, (131072 - 1000) >> 7);
+	fx_free(f);
+}
+
+static void wscale_above_14_is_14(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 1000, 20);
+	in(f, REF_ACK, 1, 1, 1, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wscale, 14);    /* RFC 7323 2.3 */
+	fx_free(f);
+}
+
+/* ==== retransmission and congestion control =========================================== */
+
+static void rto_backoff_and_karn(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 100);
+	/* no RTT sample yet (handshake at time 0 gave R = 0 -> RTO = min 200 ms) */
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	int64_t rto = (int64_t)ti.rto * 1000;
+	at(f, rto);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 100);
+	at(f, rto + 2 * rto - 1);
+	expect_silence(f);
+	at(f, rto + 2 * rto);           /* RFC 6298 5.5: doubled */
+	expect(f, REF_ACK | REF_PSH, 1, 1, 100);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.backoff, 2);
+	assert_int_equal(ti.total_retrans, 2);
+	assert_int_equal(ti.snd_cwnd, 1);       /* RFC 5681 3.1: LW = 1 SMSS */
+	in(f, REF_ACK, 1, 101, 65535, 0);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.backoff, 0);
+	assert_int_equal(ti.unacked, 0);
+	fx_free(f);
+}
+
+static void retransmission_limit_aborts(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, few_retries);
+	ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now);
+	for (int i = 0; i < 10 && state_of(f, f->fd) != REF_CLOSED; i++)
+		at(f, ref_next_deadline(f->st));
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	assert_int_equal(f->nout - f->next, 1 + 3);     /* the original and 3 retransmissions */
+	char b[4];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 4, 0, f->now), -ETIMEDOUT);
+	fx_free(f);
+}
+
+static void user_timeout_aborts(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	int ut = 1500;
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof ut, 0);
+	ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now);
+	while (state_of(f, f->fd) != REF_CLOSED && f->now < 10 * SEC)
+		at(f, ref_next_deadline(f->st));
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	assert_true(f->now >= 1500 * MS && f->now < 4 * SEC);
+	fx_free(f);
+}
+
+static void fast_retransmit_and_recovery(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	ref_sock_send(f->st, f->fd, NULL, 5000, 0, f->now);
+	for (int i = 0; i < 5; i++)
+		expect(f, REF_ACK, 1 + 1000 * i, 1, 1000);
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	for (int i = 0; i < 3; i++)
+		in(f, REF_ACK, 1, 1001, 65535, 0);
+	/* RFC 5681 3.2: the third duplicate ACK retransmits the first unacked segment */
+	expect(f, REF_ACK, 1001, 1, 1000);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.ca_state, 3);
+	/* ssthresh = max(FlightSize/2, 2*SMSS) = 2000; cwnd = ssthresh + 3*SMSS */
+	assert_int_equal(ti.snd_ssthresh, 2);
+	assert_int_equal(ti.snd_cwnd, 5);
+	/* RFC 6582: a partial ACK retransmits the next hole */
+	in(f, REF_ACK, 1, 2001, 65535, 0);
+	expect(f, REF_ACK, 2001, 1, 1000);
+	/* a full ACK ends recovery */
+	in(f, REF_ACK, 1, 5001, 65535, 0);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.ca_state, 0);
+	assert_int_equal(ti.snd_cwnd, 2);
+	fx_free(f);
+}
+
+static void slow_start_growth(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	ref_sock_send(f->st, f->fd, NULL, 20000, 0, f->now);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_cwnd, 10);      /* IW10 */
+	assert_int_equal(f->nout - f->next, 10);
+	f->next = f->nout;
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	in(f, REF_ACK, 1, 2001, 65535, 0);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_cwnd, 12);      /* RFC 5681 3.1: +SMSS per ACK */
+	assert_int_equal(f->nout - f->next, 4); /* two for each ACK */
+	fx_free(f);
+}
+
+/* ==== urgent data, keep-alive, ICMP, ISN, socket layer ================================ */
+
+static void urgent_data_received_out_of_band(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_segment s = mkseg(f, REF_ACK | REF_URG, 1, 1, 100, 3);
+	uint8_t d[3] = { 'a', 'b', '!' };
+	s.data = d;
+	s.urp = 3;              /* RFC 6093: points past the urgent octet '!' */
+	inject(f, &s);
+	assert_int_equal(ref_sock_poll(f->st, f->fd, POLLIN | POLLPRI), POLLIN | POLLPRI);
+	char c = 0;
+	assert_int_equal(ref_sock_recv(f->st, f->fd, &c, 1, MSG_OOB, f->now), 1);
+	assert_int_equal(c, '!');
+	char b[10];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 10, 0, f->now), 2);
+	assert_memory_equal(b, "ab", 2);
+	fx_free(f);
+}
+
+static void urgent_data_sent(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	assert_int_equal(ref_sock_send(f->st, f->fd, "xyz", 3, MSG_OOB, f->now), 3);
+	struct ref_segment *o = next_out(f);
+	assert_true(o->flags & REF_URG);
+	assert_int_equal(o->urp, 3);
+	fx_free(f);
+}
+
+static void keepalive_probes_then_reset(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	int one = 1, idle = 10, intvl = 5, cnt = 2;
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle, 0);
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl, 0);
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt, 0);
+	ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one, 0);
+	at(f, 10 * SEC - 1);
+	expect_silence(f);
+	at(f, 10 * SEC);
+	expect(f, REF_ACK, 0, 1, 0);            /* <SEQ=SND.UNA-1> */
+	at(f, 15 * SEC);
+	expect(f, REF_ACK, 0, 1, 0);
+	at(f, 20 * SEC);
+	expect(f, REF_RST | REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	fx_free(f);
+}
+
+static void keepalive_off_by_default(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	at(f, 3 * 3600 * SEC);  /* MUST-24: off unless asked for */
+	expect_silence(f);
+	assert_int_equal(ref_next_deadline(f->st), INT64_MAX);
+	fx_free(f);
+}
+
+static struct ref_icmp icmp_for(struct fx *f, enum ref_icmp_kind k)
+{
+	struct ref_icmp ic = { .kind = k, .src = addr4(1), .dst = addr4(2),
+			       .sport = 8080, .dport = 40000, .seq = f->iss };
+	return ic;
+}
+
+static void icmp_port_unreachable_is_hard(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	struct ref_icmp ic = icmp_for(f, REF_ICMP_PORT_UNREACH);
+	ref_icmp_input(f->st, &ic, 0);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, 0), -ECONNREFUSED);
+	fx_free(f);
+}
+
+static void icmp_soft_errors_do_not_abort(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	struct ref_icmp ic = icmp_for(f, REF_ICMP_HOST_UNREACH);
+	ref_icmp_input(f->st, &ic, 0);          /* MUST-56 */
+	ic.kind = REF_ICMP_SOURCE_QUENCH;       /* MUST-55 */
+	ref_icmp_input(f->st, &ic, 0);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	/* when the connection finally times out, the soft error is what is reported */
+	while (state_of(f, f->fd) == REF_SYN_SENT)
+		at(f, ref_next_deadline(f->st));
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EHOSTUNREACH);
+	fx_free(f);
+}
+
+static void isn_keyed_and_clocked(void **state)
+{
+	(void)state;
+	struct fx *a = syn_sent(NULL);
+	ref_seq_t i1 = a->iss;
+	fx_free(a);
+	a = syn_sent(NULL);
+	assert_int_equal(a->iss, i1);           /* a fixed key: reproducible */
+	fx_free(a);
+	a = syn_sent(other_key);
+	assert_int_not_equal(a->iss, i1);       /* RFC 6528: keyed */
+	fx_free(a);
+}
+
+static void isn_advances_with_clock(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	int a = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, 0);
+	ref_sock_connect(f->st, a, &to, 0);
+	ref_seq_t i0 = next_out(f)->seq;
+	ref_sock_close(f->st, a, 0);
+	struct ref_stack *st2 = ref_stack_new(&f->cfg, capture, f);
+	int b = ref_sock_socket(st2, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, 0);
+	ref_sock_connect(st2, b, &to, 4000000);  /* 4 ms later: M advances by 1000 */
+	ref_seq_t i1 = next_out(f)->seq;
+	assert_int_equal((uint32_t)(i1 - i0), 1000);
+	ref_stack_free(st2);
+	fx_free(f);
+}
+
+static void socket_errors(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	char b[4];
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, 0);
+	assert_int_equal(fd, 3);
+	assert_int_equal(ref_sock_recv(f->st, fd, b, 4, 0, 0), -ENOTCONN);
+	assert_int_equal(ref_sock_send(f->st, fd, b, 4, 0, 0), -EPIPE);
+	assert_int_equal(ref_sock_accept(f->st, fd, NULL, 0), -EINVAL);
+	assert_int_equal(ref_sock_shutdown(f->st, fd, SHUT_WR, 0), -ENOTCONN);
+	assert_int_equal(ref_sock_recv(f->st, 42, b, 4, 0, 0), -EBADF);
+	assert_int_equal(ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, 0), 4);
+	assert_int_equal(ref_sock_fcntl(f->st, fd, F_SETFL, O_RDWR | O_NONBLOCK), 0);
+	assert_int_equal(ref_sock_fcntl(f->st, fd, F_GETFL, 0), O_RDWR | O_NONBLOCK);
+	assert_int_equal(ref_sock_poll(f->st, fd, POLLIN | POLLOUT), POLLOUT | POLLHUP);
+	struct ref_sockaddr sa = { .port = 8080 };
+	assert_int_equal(ref_sock_bind(f->st, fd, &sa, 0), 0);
+	assert_int_equal(ref_sock_listen(f->st, fd, 1, 0), 0);
+	assert_int_equal(ref_sock_accept(f->st, fd, NULL, 0), -EAGAIN);
+	int fd2 = 4;
+	assert_int_equal(ref_sock_bind(f->st, fd2, &sa, 0), -EADDRINUSE);
+	ref_sock_close(f->st, fd, 0);
+	assert_int_equal(ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, 0), 3);
+	fx_free(f);
+}
+
+static void blocking_calls_complete_later(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	char b[100];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 100, 0, f->now), REF_PENDING);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 10);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 100, 0, f->now), 10);
+	/* a send larger than the buffer completes as ACKs free room */
+	int sb = 1000;  /* 2000 after doubling, then min 4608 */
+	ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_SNDBUF, &sb, sizeof sb, 0);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 6000, 0, f->now), REF_PENDING);
+	f->next = f->nout;
+	in(f, REF_ACK, 11, 4001, 65535, 0);    /* 4 full segments went out */
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 6000, 0, f->now), 6000);
+	fx_free(f);
+}
+
+static void tcp_info_view(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_tcp_info ti;
+	assert_int_equal(ref_sock_tcp_info(f->st, f->fd, &ti, f->now), 0);
+	assert_int_equal(ti.state, 1);          /* Linux TCP_ESTABLISHED */
+	assert_int_equal(ti.snd_mss, 1000);
+	assert_int_equal(ti.advmss, 1460);
+	assert_int_equal(ti.unacked, 0);
+	assert_true(ti.options & REF_TI_OPT_SACK);
+	fx_free(f);
+}
+
+static void reset_frees_everything(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	ref_stack_reset(f->st);
+	assert_int_equal(ref_stack_stats(f->st)->conns_live, 0);
+	assert_int_equal(ref_next_deadline(f->st), INT64_MAX);
+	assert_int_equal(ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, 0), 3);
+	fx_free(f);
+}
+
+static void seq_arithmetic_wraps(void **state)
+{
+	(void)state;
+	assert_true(ref_seq_lt(0xfffffff0u, 0x10));
+	assert_true(ref_seq_gt(0x10, 0xfffffff0u));
+	assert_int_equal(ref_seq_diff(0x10, 0xfffffff0u), 0x20);
+	assert_true(ref_seq_leq(5, 5));
+	assert_int_equal(ref_seq_len(0xffffffffu, 3), 4);
+	assert_int_equal(ref_seq_len(3, 0xffffffffu), 0);
+	assert_true(ref_seq_in(0, 0xffffff00u, 0x100));
+}
+
+static void state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ref_state_name(REF_SYN_RECEIVED), "SYN-RECEIVED");
+	assert_string_equal(ref_state_name(REF_TIME_WAIT), "TIME-WAIT");
+	assert_true(REF_SYNCHRONIZED(REF_FIN_WAIT_2));
+	assert_false(REF_SYNCHRONIZED(REF_SYN_RECEIVED));
+	assert_string_equal(ref_reason_text(REF_R_BAD_CSUM), "bad checksum");
+	assert_string_equal(ref_outcome_name(REF_DROP_ACK), "drop-and-ACK");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seq_arithmetic_wraps),
+		cmocka_unit_test(state_names),
+		cmocka_unit_test(closed_syn_gets_rst_ack),
+		cmocka_unit_test(closed_ack_gets_rst_seq_ack),
+		cmocka_unit_test(closed_rst_is_dropped),
+		cmocka_unit_test(bad_checksum_dropped),
+		cmocka_unit_test(illegal_option_length_dropped),
+		cmocka_unit_test(reserved_bits_ignored),
+		cmocka_unit_test(listen_ignores_rst),
+		cmocka_unit_test(listen_ack_gets_rst),
+		cmocka_unit_test(listen_syn_gets_synack_with_mss),
+		cmocka_unit_test(listen_backlog_drops_syn),
+		cmocka_unit_test(syn_received_bad_ack_gets_rst),
+		cmocka_unit_test(syn_received_rst_returns_to_listen),
+		cmocka_unit_test(syn_received_dup_syn_resends_synack),
+		cmocka_unit_test(synack_retransmitted_on_timeout),
+		cmocka_unit_test(synsent_syn_has_options),
+		cmocka_unit_test(synsent_bad_ack_gets_rst),
+		cmocka_unit_test(synsent_rst_without_ack_ignored),
+		cmocka_unit_test(synsent_rst_refuses),
+		cmocka_unit_test(synsent_synack_establishes),
+		cmocka_unit_test(synsent_syn_retransmits_then_times_out),
+		cmocka_unit_test(simultaneous_open),
+		cmocka_unit_test(out_of_window_data_gets_ack),
+		cmocka_unit_test(zero_length_segment_tests),
+		cmocka_unit_test(rst_exact_resets),
+		cmocka_unit_test(rst_in_window_gets_challenge_ack),
+		cmocka_unit_test(rst_out_of_window_silent),
+		cmocka_unit_test(syn_in_established_gets_challenge_ack),
+		cmocka_unit_test(challenge_ack_rate_limited),
+		cmocka_unit_test(ack_of_unsent_data_challenged),
+		cmocka_unit_test(ack_too_old_challenged),
+		cmocka_unit_test(ack_bit_off_dropped),
+		cmocka_unit_test(paws_rejects_old_timestamp),
+		cmocka_unit_test(fin_in_established_to_close_wait),
+		cmocka_unit_test(last_ack_closes_on_ack),
+		cmocka_unit_test(fin_wait_1_ack_to_fin_wait_2),
+		cmocka_unit_test(simultaneous_close_closing_to_time_wait),
+		cmocka_unit_test(time_wait_reacks_fin_and_expires),
+		cmocka_unit_test(time_wait_new_syn_reopens),
+		cmocka_unit_test(close_with_unread_data_sends_rst),
+		cmocka_unit_test(linger_zero_aborts),
+		cmocka_unit_test(data_after_close_sends_rst),
+		cmocka_unit_test(delayed_ack),
+		cmocka_unit_test(ack_every_second_full_segment),
+		cmocka_unit_test(out_of_order_sacked_then_filled),
+		cmocka_unit_test(window_update_rules),
+		cmocka_unit_test(zero_window_probe_with_persist),
+		cmocka_unit_test(nagle_and_nodelay),
+		cmocka_unit_test(receiver_sws_avoidance),
+		cmocka_unit_test(mss_default_536),
+		cmocka_unit_test(window_scaling),
+		cmocka_unit_test(wscale_above_14_is_14),
+		cmocka_unit_test(rto_backoff_and_karn),
+		cmocka_unit_test(retransmission_limit_aborts),
+		cmocka_unit_test(user_timeout_aborts),
+		cmocka_unit_test(fast_retransmit_and_recovery),
+		cmocka_unit_test(slow_start_growth),
+		cmocka_unit_test(urgent_data_received_out_of_band),
+		cmocka_unit_test(urgent_data_sent),
+		cmocka_unit_test(keepalive_probes_then_reset),
+		cmocka_unit_test(keepalive_off_by_default),
+		cmocka_unit_test(icmp_port_unreachable_is_hard),
+		cmocka_unit_test(icmp_soft_errors_do_not_abort),
+		cmocka_unit_test(isn_keyed_and_clocked),
+		cmocka_unit_test(isn_advances_with_clock),
+		cmocka_unit_test(socket_errors),
+		cmocka_unit_test(blocking_calls_complete_later),
+		cmocka_unit_test(tcp_info_view),
+		cmocka_unit_test(reset_frees_everything),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
