@@ -184,11 +184,15 @@ void dsl_b_finish(struct dsl_pstate *ps, struct dsl_event *ev, const struct dsl_
 			 "malformed-segment fields {...} apply to inbound TCP packets only");
 	if (ev->kind == DSL_EV_SYSCALL) {
 		const char *sym = NULL;
-		if (!strncmp(ev->call.name, "sctp_", 5))
+		if (!strncmp(ev->call.name, "sctp_", 5)) {
 			sym = ev->call.name;
+			ps->sctp_seen = true;
+		}
 		for (size_t i = 0; !sym && i < ev->call.n_args; i++)
 			sym = expr_find_unsupported(ev->call.args[i]);
 		if (sym) {
+			if (strstr(sym, "SCTP"))
+				ps->sctp_seen = true;
 			f->unsupported = true;
 			PUNSUP(yl, "%s is not supported (SCTP and MPTCP sockets)", sym);
 		}
@@ -339,6 +343,14 @@ struct dsl_event *dsl_b_unsup_pkt(struct dsl_pstate *ps, struct dsl_tok t, DSL_Y
 
 unsigned dsl_b_flags(struct dsl_pstate *ps, unsigned acc, struct dsl_tok t, DSL_YYLTYPE yl)
 {
+	/* flags are capital letters; a lower-case word here is another packet family
+	 * (gre, mpls, ...), valid in some tool's dialect but not ours */
+	for (size_t i = 0; i < t.n; i++)
+		if (islower((unsigned char)t.s[i])) {
+			ps->file->unsupported = true;
+			PUNSUP(yl, "unsupported packet type '%.*s'", tlen(t), t.s);
+			return acc | DSL_TCP_ACK;
+		}
 	for (size_t i = 0; i < t.n; i++) {
 		switch (t.s[i]) {
 		case 'S': acc |= DSL_TCP_SYN; break;

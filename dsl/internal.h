@@ -62,6 +62,7 @@ struct dsl_pstate {
 	bool after_eq;		/* a syscall result '=' was seen on this line */
 	bool last_nl;		/* the last token returned was NL (or nothing yet) */
 	bool nest_reported;
+	bool sctp_seen;		/* an SCTP line: the whole file is unsupported */
 	int skip_depth;
 	struct dsl_loc skip_loc;
 	size_t skip_off;

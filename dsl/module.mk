@@ -1,14 +1,15 @@
 # dsl/: the script language (reentrant flex scanner, pure bison grammar, AST, printer).
 LIB_SRCS += dsl/build.c dsl/parse.c dsl/print.c dsl/equal.c
 GEN_SRCS += $(B)/dsl/lexer.c $(B)/dsl/parser.c
-UNIT_TESTS += $(if $(wildcard tests/test_dsl.c),test_dsl)
+UNIT_TESTS += test_dsl
 SHELL_TESTS += $(wildcard tests/dsl_*.sh)
 MANPAGES += $(wildcard docs/tcpspec-parse.1 docs/tcpspec-fmt.1 docs/tcpspec-dialect.7)
 BENCHES += $(if $(wildcard dsl/bench_parse.c),$(B)/dsl/bench_parse)
 
-$(B)/dsl/parser.c $(B)/dsl/parser.h: dsl/parser.y
+$(B)/dsl/parser.c: dsl/parser.y
 	@mkdir -p $(@D)
 	$(BISON) -Wall -Werror --defines=$(B)/dsl/parser.h -o $(B)/dsl/parser.c $<
+$(B)/dsl/parser.h: $(B)/dsl/parser.c ;
 
 $(B)/dsl/lexer.c: dsl/lexer.l
 	@mkdir -p $(@D)

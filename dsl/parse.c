@@ -292,6 +292,7 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	ps.buf = buf ? buf : "";
 	ps.len = buf ? len : 0;
 	ps.diags = diags;
+	size_t first_diag = diags->n;
 	ps.line = ps.col = 1;
 	ps.last_nl = true;
 	volatile int rc = 0;
@@ -316,6 +317,21 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	}
 	if (rc == 2)
 		dsl_perr(&ps, ps.off, ps.line, ps.col, "input too complex (parser stack exhausted)");
+	if (ps.sctp_seen && ps.n_errors) {
+		/* An SCTP script is unsupported as a whole: what we could not read in it is
+		 * part of the SCTP dialect, not a mistake. */
+		for (size_t i = first_diag; i < diags->n; i++) {
+			struct dsl_diag *g = &diags->v[i];
+			if (g->severity != DSL_DIAG_ERROR)
+				continue;
+			g->severity = DSL_DIAG_UNSUPPORTED;
+			diags->n_errors--;
+			diags->n_unsupported++;
+			ps.n_unsupported++;
+		}
+		ps.n_errors = 0;
+		ps.file->unsupported = true;
+	}
 	build_items(&ps);
 done:
 	if (scanner)

@@ -121,7 +121,7 @@ struct dsl_event *dsl_b_call(struct dsl_pstate *ps, struct dsl_tok name,
 %token ELLIPSIS "..."
 %token LEXERR "invalid token"
 
-%type <ev> event action packet pkt_body pre icmp syscall
+%type <ev> event untimed action packet pkt_body pre icmp syscall
 %type <time> time
 %type <tp> tpoint
 %type <flags> flags
@@ -151,6 +151,15 @@ line
 	| OPTION NL		{ dsl_b_option(ps, $1, @1); }
 	| event NL		{ dsl_b_finish(ps, $1, NULL, @1); }
 	| error NL		{ dsl_b_recover(ps, @1, @2); }
+	| untimed NL		{ dsl_perr(ps, @1.first_off, @1.first_line, @1.first_column,
+					   "%s without a time (only shell commands and code blocks may omit it)",
+					   $1->kind == DSL_EV_PACKET ? "packet" : "system call");
+				  dsl_event_destroy($1); }
+	;
+
+untimed
+	: syscall
+	| packet
 	;
 
 event
