@@ -23,6 +23,13 @@ static inline uint64_t load64(const uint8_t *p)
 	return v;
 }
 
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
 uint64_t wire_csum_add(uint64_t sum, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
@@ -41,12 +48,26 @@ uint64_t wire_csum_add(uint64_t sum, const void *buf, size_t len)
 		p += 8;
 		len -= 8;
 	}
-	if (len) {
-		/* the tail, zero-padded to 8 bytes: a trailing odd byte becomes the high
-		   byte of a 16-bit word in network order, as RFC 1071 asks */
-		uint8_t tail[8] = { 0 };
-		memcpy(tail, p, len);
-		s1 = add_carry(s1, load64(tail));
+	/* the tail, 0..7 bytes: shifting a 16-bit word by a multiple of 16 bits does not
+	   change it modulo 2^16-1, so narrower loads can be added as they are */
+	if (len & 4) {
+		s1 = add_carry(s1, load32(p));
+		p += 4;
+	}
+	if (len & 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		s1 = add_carry(s1, v);
+		p += 2;
+	}
+	if (len & 1) {
+		/* a trailing odd byte is the high byte of a zero-padded word in network
+		   order (RFC 1071), the low byte of a native little-endian load */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		s1 = add_carry(s1, p[0]);
+#else
+		s1 = add_carry(s1, (uint64_t)p[0] << 8);
+#endif
 	}
 	s0 = add_carry(s0, s1);
 	s2 = add_carry(s2, s3);
@@ -64,12 +85,13 @@ static inline uint16_t to_net_order_value(uint16_t native)
 
 uint16_t wire_csum_fold(uint64_t sum)
 {
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return to_net_order_value((uint16_t)~sum);
+	uint32_t a = (uint32_t)sum, b = (uint32_t)(sum >> 32);
+	a += b;
+	a += a < b;
+	uint16_t c = (uint16_t)a, d = (uint16_t)(a >> 16);
+	c = (uint16_t)(c + d);
+	c = (uint16_t)(c + (c < d));
+	return to_net_order_value((uint16_t)~c);
 }
 
 uint16_t wire_csum(const void *buf, size_t len)
@@ -92,25 +114,25 @@ uint16_t wire_csum_bytewise(const void *buf, size_t len)
 uint64_t wire_csum_pseudo(const struct wire_addr *src, const struct wire_addr *dst,
 			  uint8_t proto, uint32_t l4_len)
 {
-	uint8_t ph[40];
-	size_t n;
+	uint8_t tail[8];
+	uint64_t s;
 
 	if (src->family == WIRE_AF_INET6) {
-		memcpy(ph, src->a, 16);
-		memcpy(ph + 16, dst->a, 16);
-		put32(ph + 32, l4_len);
-		ph[36] = ph[37] = ph[38] = 0;
-		ph[39] = proto;
-		n = 40;
-	} else {
-		memcpy(ph, src->a, 4);
-		memcpy(ph + 4, dst->a, 4);
-		ph[8] = 0;
-		ph[9] = proto;
-		put16(ph + 10, (uint16_t)l4_len);
-		n = 12;
+		/* addresses, 32-bit length, three zero bytes, next header */
+		s = add_carry(load64(src->a), load64(src->a + 8));
+		s = add_carry(s, load64(dst->a));
+		s = add_carry(s, load64(dst->a + 8));
+		put32(tail, l4_len);
+		tail[4] = tail[5] = tail[6] = 0;
+		tail[7] = proto;
+		return add_carry(s, load64(tail));
 	}
-	return wire_csum_add(0, ph, n);
+	/* addresses, zero, protocol, 16-bit length */
+	tail[0] = 0;
+	tail[1] = proto;
+	put16(tail + 2, (uint16_t)l4_len);
+	s = (uint64_t)load32(src->a) + load32(dst->a) + load32(tail);
+	return s;
 }
 
 uint16_t wire_l4_csum(const struct wire_addr *src, const struct wire_addr *dst,

@@ -196,6 +196,15 @@ static const char *icmp6_type(uint8_t t)
 	case 4: return "parameter_problem";
 	case 128: return "echo_request";
 	case 129: return "echo_reply";
+	case 130: return "mld_query";
+	case 131: return "mld_report";
+	case 132: return "mld_done";
+	case 133: return "router_solicit";
+	case 134: return "router_advert";
+	case 135: return "neighbor_solicit";
+	case 136: return "neighbor_advert";
+	case 137: return "redirect";
+	case 143: return "mld2_report";
 	}
 	return NULL;
 }
