@@ -1,11 +1,595 @@
-/* tcpspec decode: placeholder until its owner lands the real command. */
+/* tcpspec decode: print a pcap / pcapng capture as script lines.
+ *
+ * One line per frame: the time since the first frame, the direction seen from the local
+ * endpoint (`<` arriving at it, `>` sent by it) and the packet in script syntax, with
+ * sequence numbers relative to each connection's ISNs the way a script writes them (a
+ * side's own sequence numbers relative to its ISN, its acknowledgements and SACK blocks
+ * relative to the other side's).
+ *
+ * The capture is read twice: the first pass finds the local endpoint (unless --local
+ * names it) and each connection's SYN-ACK sender; the second prints. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
 
 #include "engine/cli.h"
+#include "wire/wire.h"
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+
+struct endpoint {
+	struct wire_addr addr;
+	uint16_t port;          /* 0 = any port */
+	bool set;
+};
+
+/* one TCP connection; side 0 is the one that sent its first packet */
+struct conn {
+	struct wire_addr addr[2];
+	uint16_t port[2];
+	uint32_t isn[2];
+	bool isn_known[2];
+	int synack_side;        /* -1 unknown */
+	int syn_side;           /* -1 unknown */
+};
+
+struct decoder {
+	const char *file;
+	struct endpoint local;
+	bool absolute, checksums, endpoints;
+	struct wire_parse_cfg pcfg;
+	struct conn *conns;
+	size_t n_conns, cap_conns;
+	bool have_t0;
+	int64_t t0_ns;
+	bool local_given;       /* --local was given */
+	const char *local_text;
+	bool local_seen;        /* and some packet had it */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tcpspec decode [OPTIONS] FILE.pcap|FILE.pcapng\n"
+		"\n"
+		"Print a capture as script lines: time since the first frame, direction, packet.\n"
+		"`>` is a packet the local endpoint sent, `<` one it received.  Sequence numbers\n"
+		"are relative to each connection's ISNs, as in a script.  Link types: raw IP,\n"
+		"Ethernet (with VLAN tags), Linux cooked v1 and v2, BSD loopback.\n"
+		"\n"
+		"options:\n"
+		"  --local ADDR[:PORT]  the endpoint whose point of view the lines take\n"
+		"                       (IPv6 with a port: [ADDR]:PORT); default: the side that\n"
+		"                       sent the capture's first SYN-ACK\n"
+		"  --absolute           print sequence and ack numbers as on the wire\n"
+		"  --checksums          mark TCP segments whose checksum does not verify\n"
+		"                       ({csum 0xNNNN}); off by default because captures of\n"
+		"                       locally sent packets often hold offloaded checksums\n"
+		"  --udp-encap PORT     UDP to or from PORT carries TCP (/udp(sport > dport))\n"
+		"  --endpoints          end every line with // SRC > DST (always on when the\n"
+		"                       capture holds more than one TCP connection)\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"exit status: 0 printed, 2 usage error or unreadable capture,\n"
+		"             4 link type not supported\n");
+}
+
+static int parse_endpoint(const char *s, struct endpoint *ep)
+{
+	char buf[128];
+	const char *addr = s, *port = NULL;
+
+	memset(ep, 0, sizeof *ep);
+	if (strlen(s) >= sizeof buf)
+		return -1;
+	strcpy(buf, s);
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+		if (!close)
+			return -1;
+		*close = 0;
+		addr = buf + 1;
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1])
+			return -1;
+	} else {
+		char *colon = strchr(buf, ':');
+		addr = buf;
+		if (colon && !strchr(colon + 1, ':')) {     /* one colon: IPv4:PORT */
+			*colon = 0;
+			port = colon + 1;
+		}
+	}
+	if (wire_addr_parse(addr, &ep->addr) < 0)
+		return -1;
+	if (port) {
+		char *end;
+		errno = 0;
+		unsigned long p = strtoul(port, &end, 10);
+		if (errno || *end || !*port || p == 0 || p > 65535)
+			return -1;
+		ep->port = (uint16_t)p;
+	}
+	ep->set = true;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- link layer */
+
+/* The IP packet inside a frame, or NULL with *what describing the frame. */
+static const uint8_t *frame_ip(int dlt, const uint8_t *d, size_t caplen, size_t *len,
+			       char *what, size_t what_cap)
+{
+	size_t skip = 0;
+	unsigned etype = 0;
+
+	switch (dlt) {
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+#ifdef DLT_RAW_ALT
+	case DLT_RAW_ALT:
+#endif
+		*len = caplen;
+		return d;
+	case DLT_EN10MB:
+		if (caplen < 14)
+			goto short_frame;
+		skip = 14;
+		etype = (unsigned)d[12] << 8 | d[13];
+		/* up to two VLAN tags (802.1Q, 802.1ad) */
+		for (int i = 0; i < 2 && (etype == 0x8100 || etype == 0x88a8); i++) {
+			if (caplen < skip + 4)
+				goto short_frame;
+			etype = (unsigned)d[skip + 2] << 8 | d[skip + 3];
+			skip += 4;
+		}
+		break;
+	case DLT_LINUX_SLL:
+		if (caplen < 16)
+			goto short_frame;
+		skip = 16;
+		etype = (unsigned)d[14] << 8 | d[15];
+		break;
+	case DLT_LINUX_SLL2:
+		if (caplen < 20)
+			goto short_frame;
+		skip = 20;
+		etype = (unsigned)d[0] << 8 | d[1];
+		break;
+	case DLT_NULL:
+	case DLT_LOOP: {
+		if (caplen < 4)
+			goto short_frame;
+		/* the address family, in the capturing host's byte order (NULL) or in
+		   network order (LOOP): accept either */
+		uint32_t le = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
+			      (uint32_t)d[3] << 24;
+		uint32_t be = (uint32_t)d[3] | (uint32_t)d[2] << 8 | (uint32_t)d[1] << 16 |
+			      (uint32_t)d[0] << 24;
+		uint32_t fam = le <= 0xffff ? le : be;
+		skip = 4;
+		if (fam == 2)
+			etype = 0x0800;
+		else if (fam == 10 || fam == 24 || fam == 28 || fam == 30)
+			etype = 0x86dd;
+		else {
+			snprintf(what, what_cap, "address family %" PRIu32 " (%zu bytes)", fam, caplen);
+			return NULL;
+		}
+		break;
+	}
+	default:
+		snprintf(what, what_cap, "link type %d", dlt);
+		return NULL;
+	}
+	if (etype != 0x0800 && etype != 0x86dd) {
+		snprintf(what, what_cap, "%s 0x%04x (%zu bytes)",
+			 etype == 0x0806 ? "arp, ethertype" : "ethertype", etype, caplen);
+		return NULL;
+	}
+	*len = caplen - skip;
+	return d + skip;
+short_frame:
+	snprintf(what, what_cap, "frame too short for its link header (%zu bytes)", caplen);
+	return NULL;
+}
+
+static bool dlt_supported(int dlt)
+{
+	return dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6 || dlt == DLT_EN10MB ||
+	       dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2 || dlt == DLT_NULL ||
+	       dlt == DLT_LOOP;
+}
+
+/* ---------------------------------------------------------------- connections */
+
+static struct conn *conn_find(struct decoder *dc, const struct wire_addr *sa, uint16_t sp,
+			      const struct wire_addr *da, uint16_t dp, int *side, bool create)
+{
+	for (size_t i = 0; i < dc->n_conns; i++) {
+		struct conn *c = &dc->conns[i];
+		for (int s = 0; s < 2; s++)
+			if (c->port[s] == sp && c->port[!s] == dp &&
+			    wire_addr_equal(&c->addr[s], sa) && wire_addr_equal(&c->addr[!s], da)) {
+				*side = s;
+				return c;
+			}
+	}
+	if (!create)
+		return NULL;
+	if (dc->n_conns == dc->cap_conns) {
+		size_t cap = dc->cap_conns ? 2 * dc->cap_conns : 16;
+		struct conn *n = realloc(dc->conns, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		dc->conns = n;
+		dc->cap_conns = cap;
+	}
+	struct conn *c = &dc->conns[dc->n_conns++];
+	memset(c, 0, sizeof *c);
+	c->addr[0] = *sa;
+	c->addr[1] = *da;
+	c->port[0] = sp;
+	c->port[1] = dp;
+	c->synack_side = c->syn_side = -1;
+	*side = 0;
+	return c;
+}
+
+static bool ep_match(const struct endpoint *ep, const struct wire_addr *a, uint16_t port)
+{
+	return ep->set && wire_addr_equal(&ep->addr, a) && (!ep->port || ep->port == port);
+}
+
+static void note_local_match(struct decoder *dc, const struct wire_packet *p, bool tcp)
+{
+	uint16_t sp = tcp ? p->tcp.sport : 0, dp = tcp ? p->tcp.dport : 0;
+	if (!tcp && dc->local.port)
+		return;
+	if (ep_match(&dc->local, &p->ip.src, sp) || ep_match(&dc->local, &p->ip.dst, dp))
+		dc->local_seen = true;
+}
+
+/* 1 if side s of c is the local endpoint, 0 if the other side is, -1 if unknown */
+static int side_is_local(const struct decoder *dc, const struct conn *c, int s)
+{
+	if (ep_match(&dc->local, &c->addr[s], c->port[s]))
+		return 1;
+	if (ep_match(&dc->local, &c->addr[!s], c->port[!s]))
+		return 0;
+	if (c->synack_side >= 0)
+		return c->synack_side == s;
+	if (c->syn_side >= 0)
+		return c->syn_side != s;
+	return -1;
+}
+
+/* The ISN of side s, learnt from its SYN; for a connection already open when the
+ * capture began, as if it had started just before: first seq or ack seen minus 1. */
+static uint32_t isn_of(struct conn *c, int s, uint32_t seen)
+{
+	if (!c->isn_known[s]) {
+		c->isn[s] = seen - 1;
+		c->isn_known[s] = true;
+	}
+	return c->isn[s];
+}
+
+/* ---------------------------------------------------------------- passes */
+
+typedef void (*frame_fn)(struct decoder *, const struct pcap_pkthdr *, const uint8_t *, int);
+
+static int for_each_frame(struct decoder *dc, frame_fn fn)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(dc->file, PCAP_TSTAMP_PRECISION_NANO,
+							     err);
+	if (!pc) {
+		/* libpcap's message may already start with the file name */
+		size_t n = strlen(dc->file);
+		const char *msg = !strncmp(err, dc->file, n) && !strncmp(err + n, ": ", 2)
+				  ? err + n + 2 : err;
+		fprintf(stderr, "tcpspec decode: %s: %s\n", dc->file, msg);
+		return CLI_USAGE;
+	}
+	int dlt = pcap_datalink(pc);
+	if (!dlt_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		fprintf(stderr, "tcpspec decode: %s: link type %d (%s) is not supported\n",
+			dc->file, dlt, name ? name : "unknown");
+		pcap_close(pc);
+		return CLI_UNSUPPORTED;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int r;
+	while ((r = pcap_next_ex(pc, &h, &d)) == 1)
+		fn(dc, h, d, dlt);
+	int rc = CLI_OK;
+	if (r == PCAP_ERROR) {
+		fprintf(stderr, "tcpspec decode: %s: %s\n", dc->file, pcap_geterr(pc));
+		rc = CLI_USAGE;
+	}
+	pcap_close(pc);
+	return rc;
+}
+
+/* pass 1: connections, their SYN and SYN-ACK senders, the default local endpoint */
+static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t *d, int dlt)
+{
+	char what[128];
+	size_t len;
+	struct wire_packet p;
+	const uint8_t *ip = frame_ip(dlt, d, h->caplen, &len, what, sizeof what);
+
+	if (!ip)
+		return;
+	wire_parse_cfg(ip, len, &dc->pcfg, &p);
+	if (p.have & WIRE_HAVE_IP)
+		note_local_match(dc, &p, p.l4 == WIRE_L4_TCP && p.have & WIRE_HAVE_L4);
+	if (p.l4 != WIRE_L4_TCP || !(p.have & WIRE_HAVE_L4))
+		return;
+	int s;
+	struct conn *c = conn_find(dc, &p.ip.src, p.tcp.sport, &p.ip.dst, p.tcp.dport, &s, true);
+	if (!c)
+		return;
+	uint16_t sa = p.tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK);
+	if (sa == (WIRE_TH_SYN | WIRE_TH_ACK)) {
+		if (c->synack_side < 0)
+			c->synack_side = s;
+		if (!dc->local.set) {
+			dc->local.addr = p.ip.src;
+			dc->local.port = p.tcp.sport;
+			dc->local.set = true;
+		}
+	} else if (sa == WIRE_TH_SYN && c->syn_side < 0) {
+		c->syn_side = s;
+	}
+}
+
+static void print_time(struct decoder *dc, const struct pcap_pkthdr *h)
+{
+	/* opened with nanosecond precision: tv_usec holds nanoseconds */
+	int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+	if (!dc->have_t0) {
+		dc->t0_ns = t;
+		dc->have_t0 = true;
+	}
+	int64_t rel = t - dc->t0_ns;
+	/* script times: seconds with microseconds */
+	int64_t us = (rel >= 0 ? rel + 500 : rel - 500) / 1000;
+	printf("%s%" PRId64 ".%06" PRId64, us < 0 ? "-" : "", (us < 0 ? -us : us) / 1000000,
+	       (us < 0 ? -us : us) % 1000000);
+}
+
+/* " // SRC > DST", or "; SRC > DST" when a comment is already open */
+static void print_endpoints(const struct wire_packet *p, bool ports, bool in_comment)
+{
+	char a[64], b[64];
+	const char *sep = in_comment ? ";" : " //";
+	wire_addr_str(&p->ip.src, a, sizeof a);
+	wire_addr_str(&p->ip.dst, b, sizeof b);
+	if (!ports)
+		printf("%s %s > %s", sep, a, b);
+	else if (p->ip.version == 6)
+		printf("%s [%s]:%u > [%s]:%u", sep, a, p->tcp.sport, b, p->tcp.dport);
+	else
+		printf("%s %s:%u > %s:%u", sep, a, p->tcp.sport, b, p->tcp.dport);
+}
+
+/* Direction of a non-TCP packet: by address against the local endpoint. */
+static char addr_dir(const struct decoder *dc, const struct wire_packet *p)
+{
+	if (dc->local.set && wire_addr_equal(&dc->local.addr, &p->ip.src))
+		return '>';
+	if (dc->local.set && wire_addr_equal(&dc->local.addr, &p->ip.dst))
+		return '<';
+	return 0;
+}
+
+static void print_tcp(struct decoder *dc, const struct wire_packet *p, int st)
+{
+	char line[1024];
+	int s;
+	struct conn *c = conn_find(dc, &p->ip.src, p->tcp.sport, &p->ip.dst, p->tcp.dport, &s,
+				   true);
+	struct wire_print_cfg cfg = { 0, 0, 0 };
+	char dir = '?';
+
+	if (c) {
+		int l = side_is_local(dc, c, s);
+		if (l < 0)     /* nothing known: the receiver of its first packet is local */
+			l = s == 1;
+		dir = l ? '>' : '<';
+		if ((p->tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN ||
+		    (p->tcp.flags & WIRE_TH_SYN)) {
+			if (!c->isn_known[s]) {
+				c->isn[s] = p->tcp.seq;
+				c->isn_known[s] = true;
+			}
+		}
+		cfg.seq_base = isn_of(c, s, p->tcp.seq);
+		cfg.ack_base = (p->tcp.flags & WIRE_TH_ACK) ? isn_of(c, !s, p->tcp.ack)
+							    : c->isn[!s];
+	}
+	if (dc->absolute)
+		cfg.flags |= WIRE_PRINT_ABSOLUTE;
+	if (dc->checksums)
+		cfg.flags |= WIRE_PRINT_CSUM;
+	wire_print(line, sizeof line, p, &cfg);
+	printf(" %c %s", dir, line);
+	if (st != WIRE_OK)
+		printf(" // malformed: %s", wire_strerror(st));
+	if (dc->endpoints)
+		print_endpoints(p, true, st != WIRE_OK);
+}
+
+/* An ICMP message: the quoted segment is relative to its sender's ISN. */
+static void render_icmp(struct decoder *dc, const struct wire_packet *p, char *line, size_t cap)
+{
+	struct wire_print_cfg cfg = { 0, 0, 0 };
+	const struct wire_quote *q = &p->icmp.quote;
+
+	if (p->icmp.is_error && q->ip.proto == WIRE_IPPROTO_TCP && q->tcp_avail >= 4) {
+		int s;
+		struct conn *c = conn_find(dc, &q->ip.src, q->sport, &q->ip.dst, q->dport, &s,
+					   false);
+		if (c && c->isn_known[s])
+			cfg.ack_base = c->isn[s];
+	}
+	if (dc->absolute)
+		cfg.flags |= WIRE_PRINT_ABSOLUTE;
+	wire_print(line, cap, p, &cfg);
+}
+
+/* pass 2: print */
+static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t *d, int dlt)
+{
+	char what[128], line[1024];
+	size_t len;
+	struct wire_packet p;
+
+	print_time(dc, h);
+	const uint8_t *ip = frame_ip(dlt, d, h->caplen, &len, what, sizeof what);
+	if (!ip) {
+		printf(" // %s\n", what);
+		return;
+	}
+	int st = wire_parse_cfg(ip, len, &dc->pcfg, &p);
+	const char *cut = h->caplen < h->len ? " (cut short by the capture's snapshot length)"
+					     : "";
+	if (p.l4 == WIRE_L4_TCP && p.have & WIRE_HAVE_L4) {
+		print_tcp(dc, &p, st);
+		if (*cut)
+			printf("%s", cut);
+		printf("\n");
+		return;
+	}
+	if (st != WIRE_OK && st != WIRE_E_FRAG_NONFIRST) {
+		printf(" // malformed IP packet: %s%s", wire_strerror(st), cut);
+		if (p.have & WIRE_HAVE_IP)
+			print_endpoints(&p, false, true);
+		printf("\n");
+		return;
+	}
+	/* UDP, ICMP and the rest: a script line when the local endpoint is one side,
+	   a comment otherwise */
+	char dir = addr_dir(dc, &p);
+	if (p.l4 == WIRE_L4_ICMP || p.l4 == WIRE_L4_ICMP6)
+		render_icmp(dc, &p, line, sizeof line);
+	else
+		wire_print(line, sizeof line, &p, NULL);
+	if (dir && strncmp(line, "//", 2)) {
+		printf(" %c %s", dir, line);
+		print_endpoints(&p, false, false);
+	} else {
+		char a[64], b[64];
+		printf(" // %s, %s > %s", line[0] == '/' ? line + 3 : line,
+		       wire_addr_str(&p.ip.src, a, sizeof a), wire_addr_str(&p.ip.dst, b, sizeof b));
+	}
+	printf("\n");
+}
 
 int cmd_decode(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tcpspec decode: not implemented yet\n");
-	return CLI_UNSUPPORTED;
+	static const struct option longopts[] = {
+		{ "local", required_argument, NULL, 'l' },
+		{ "absolute", no_argument, NULL, 'a' },
+		{ "checksums", no_argument, NULL, 'c' },
+		{ "udp-encap", required_argument, NULL, 'u' },
+		{ "endpoints", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decoder dc;
+	int o;
+
+	memset(&dc, 0, sizeof dc);
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (o) {
+		case 'l':
+			if (parse_endpoint(optarg, &dc.local) < 0) {
+				fprintf(stderr, "tcpspec decode: --local: '%s' is not ADDR, "
+					"ADDR:PORT or [ADDR]:PORT\n", optarg);
+				return CLI_USAGE;
+			}
+			dc.local_given = true;
+			dc.local_text = optarg;
+			break;
+		case 'a':
+			dc.absolute = true;
+			break;
+		case 'c':
+			dc.checksums = true;
+			break;
+		case 'e':
+			dc.endpoints = true;
+			break;
+		case 'u': {
+			char *end;
+			unsigned long p = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || p == 0 || p > 65535) {
+				fprintf(stderr, "tcpspec decode: --udp-encap: '%s' is not a port\n",
+					optarg);
+				return CLI_USAGE;
+			}
+			dc.pcfg.udp_encap_port = (uint16_t)p;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		case ':':
+			fprintf(stderr, "tcpspec decode: %s needs an argument\n", argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		default:
+			fprintf(stderr, "tcpspec decode: unknown option '%s'\n", argv[optind - 1]);
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "tcpspec decode: %s\n",
+			argc - optind ? "one capture file at a time" : "no capture file given");
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	dc.file = argv[optind];
+
+	int rc = for_each_frame(&dc, learn);
+	if (rc == CLI_OK && dc.local_given && !dc.local_seen)
+		fprintf(stderr, "tcpspec decode: %s: warning: no packet to or from --local %s\n",
+			dc.file, dc.local_text);
+	if (rc == CLI_OK) {
+		if (dc.n_conns > 1)
+			dc.endpoints = true;
+		/* the connection table is rebuilt while printing, in time order */
+		for (size_t i = 0; i < dc.n_conns; i++)
+			dc.conns[i].isn_known[0] = dc.conns[i].isn_known[1] = false;
+		rc = for_each_frame(&dc, show);
+	}
+	free(dc.conns);
+	if (fflush(stdout) != 0 && rc == CLI_OK) {
+		fprintf(stderr, "tcpspec decode: writing the output failed\n");
+		rc = CLI_FAIL;
+	}
+	return rc;
 }

@@ -1,0 +1,106 @@
+#!/bin/sh
+# tcpspec decode: golden outputs on real and synthetic captures, an independent cross-
+# check of flags, sequence ranges and acks against tcpdump's own decoding, and the
+# error paths.  Prints TAP.
+set -u
+T=./tcpspec
+W=tests/data/wire
+D=tests/data/decode
+n=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+golden() { # expected-file, capture, args...
+	exp=$1 cap=$2; shift 2
+	if $T decode "$@" "$cap" >"$tmp/out" 2>"$tmp/err" && diff -u "$exp" "$tmp/out" >"$tmp/diff"
+	then ok "decode $* ${cap##*/} matches ${exp##*/}"
+	else notok "decode $* ${cap##*/} matches ${exp##*/}"; sed 's/^/# /' "$tmp/diff" "$tmp/err"
+	fi
+}
+
+golden $D/linux-v4-eth.out   $W/linux-v4-eth.pcap
+golden $D/linux-v4-eth.out   $W/linux-v4-eth.pcapng
+golden $D/linux-v6-eth.out   $W/linux-v6-eth.pcap
+golden $D/linux-v4-sll.out   $W/linux-v4-sll.pcap
+golden $D/linux-v6-sll2.out  $W/linux-v6-sll2.pcap
+golden $D/linux-v4-raw-client.out $W/linux-v4-raw.pcap --local 192.0.2.1
+golden $D/linux-v6-null-absolute.out $W/linux-v6-null.pcap --absolute --local '[2001:db8::2]:8080'
+golden $D/synthetic.out      $D/synthetic.pcap
+golden $D/synthetic-checksums-encap.out $D/synthetic.pcap --checksums --udp-encap 9899
+
+# the same connection through every link type prints the same TCP lines
+for f in linux-v4-raw.pcap linux-v4-eth.pcapng; do
+	if $T decode $W/$f | grep -v // >"$tmp/a" && $T decode $W/linux-v4-eth.pcap | grep -v // >"$tmp/b" &&
+	   cmp -s "$tmp/a" "$tmp/b"
+	then ok "$f decodes like linux-v4-eth.pcap"
+	else notok "$f decodes like linux-v4-eth.pcap"
+	fi
+done
+
+# cross-check against tcpdump: flags, relative sequence ranges and acks, line by line
+if ! command -v tcpdump >/dev/null 2>&1; then
+	skip "tcpdump cross-check" "tcpdump not installed"
+elif ! command -v python3 >/dev/null 2>&1; then
+	skip "tcpdump cross-check" "python3 not installed"
+else
+	for f in linux-v4-eth.pcap linux-v6-eth.pcap linux-v4-sll.pcap linux-v6-sll2.pcap; do
+		tcpdump -n -r $W/$f tcp 2>/dev/null >"$tmp/td"
+		$T decode $W/$f | grep -v '//' >"$tmp/ts"
+		if python3 - "$tmp/td" "$tmp/ts" >"$tmp/why" 2>&1 <<'PY'
+import re, sys
+td = [l for l in open(sys.argv[1]) if "Flags [" in l]
+ts = [l.split() for l in open(sys.argv[2])]
+if len(td) != len(ts) or not td:
+    sys.exit("%d tcpdump lines, %d decode lines" % (len(td), len(ts)))
+for i, (a, b) in enumerate(zip(td, ts)):
+    flags = re.search(r"Flags \[([^\]]*)\]", a).group(1)
+    mine = b[2]
+    if sorted(flags) != sorted(mine):
+        sys.exit("line %d: flags %s vs %s" % (i + 1, flags, mine))
+    m = re.search(r"seq (\d+):(\d+)", a)
+    if m and "S" not in flags:
+        rng = re.match(r"(\d+):(\d+)\((\d+)\)", b[3])
+        if (m.group(1), m.group(2)) != (rng.group(1), rng.group(2)):
+            sys.exit("line %d: seq %s:%s vs %s" % (i + 1, m.group(1), m.group(2), b[3]))
+    m = re.search(r"ack (\d+)", a)
+    if m and "S" not in flags:
+        if b[b.index("ack") + 1] != m.group(1):
+            sys.exit("line %d: ack %s vs %s" % (i + 1, m.group(1), b[b.index("ack") + 1]))
+    w = re.search(r"win (\d+)", a).group(1)
+    if b[b.index("win") + 1] != w:
+        sys.exit("line %d: win %s" % (i + 1, w))
+PY
+		then ok "$f agrees with tcpdump on flags, sequence ranges, acks and windows"
+		else notok "$f agrees with tcpdump"; sed 's/^/# /' "$tmp/why"
+		fi
+	done
+fi
+
+# error paths
+check_exit() { # description, expected status, stderr pattern, args...
+	desc=$1 want=$2 pat=$3; shift 3
+	$T decode "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+	if [ "$got" -eq "$want" ] && grep -q -- "$pat" "$tmp/err" "$tmp/out"
+	then ok "$desc"
+	else notok "$desc (exit $got, want $want)"; sed 's/^/# /' "$tmp/err"
+	fi
+}
+check_exit "--help exits 0 and documents --local" 0 "--local ADDR" --help
+check_exit "a missing file is exit 2 and named" 2 "$tmp/none.pcap" "$tmp/none.pcap"
+check_exit "a file that is not a capture is exit 2 and named" 2 "README" $W/README
+check_exit "no file is a usage error" 2 "no capture file"
+check_exit "two files are a usage error" 2 "one capture file" $W/linux-v4-eth.pcap $W/linux-v4-eth.pcap
+check_exit "a bad --local is a usage error" 2 "not ADDR" --local 192.0.2.300 $W/linux-v4-eth.pcap
+check_exit "an unknown option is a usage error" 2 "unknown option" --frobnicate $W/linux-v4-eth.pcap
+check_exit "a --local that matches nothing warns" 0 "no packet to or from" --local 198.51.100.99 $W/linux-v4-eth.pcap
+# a pcap of link type USER0 (147), which decode does not know
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\223\000\000\000' >"$tmp/user0.pcap"
+check_exit "an unsupported link type is exit 4 and named" 4 "link type 147" "$tmp/user0.pcap"
+# a capture cut short in the middle of a record
+head -c 100 $W/linux-v4-eth.pcap >"$tmp/cut.pcap"
+check_exit "a truncated capture is exit 2 and named" 2 "cut.pcap" "$tmp/cut.pcap"
+echo "1..$n"
