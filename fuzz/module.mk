@@ -18,12 +18,12 @@ FUZZ_ALL := fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack
 
 # The targets whose layer works; a target joins this list when the layer it drives
 # lands (override on the command line to try one early: make fuzz FUZZ_TARGETS=...).
-FUZZ_TARGETS ?=
+FUZZ_TARGETS ?= fuzz_wire_segment fuzz_wire_options fuzz_script
 
-# The record format of fuzz_refstack is shared with `tcpspec repro` and pkt2fuzz.
-ifneq ($(wildcard refstack/ref.h),)
-LIB_SRCS += fuzz/records.c
-endif
+# The record format of fuzz_refstack is shared with `tcpspec repro` and pkt2fuzz; it
+# joins the library once the reference stack it drives works.
+FUZZ_RECORDS ?=
+LIB_SRCS += $(FUZZ_RECORDS)
 
 LIB_FUZZING_ENGINE ?= -fsanitize=fuzzer
 FUZZ_ASAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer \
@@ -61,7 +61,7 @@ fuzz-afl:
 fuzz-bins: $(FUZZ_BINS) $(B)/fuzz/bench_null
 	@echo "fuzz targets in $(B)/fuzz: $(FUZZ_TARGETS)"
 
-$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/%.o $(LIBTCPSPEC)
+$(FUZZ_BINS): $(B)/fuzz/%: $(B)/fuzz/%.o $(B)/libtcpspec.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTCPSPEC) $(LIB_FUZZING_ENGINE) -lm
 
 # The benchmark baseline: libFuzzer's own cost with the same instrumentation.

@@ -29,6 +29,8 @@ fi
 tap ok "make fuzz builds the targets"
 built=" $($MAKE -s --no-print-directory fuzz-list) "
 findings=build-fuzz/findings
+# what a finding looks like: the oracle's message, the sanitizer's report, frames in our code
+interesting='^fuzz_[a-z_]+: |runtime error|ERROR: |SUMMARY|^ *#[0-9]+ .* in [^ ]+ [^ ]*/(wire|dsl|refstack|fuzz|engine|target-adapters)/[^ /]+\.[chly]:'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -44,7 +46,7 @@ for t in $ALL; do
 			tap ok "$t replays its $(ls -A "$reg" | wc -l) regression inputs"
 		else
 			tap "not ok" "$t replays its regression inputs"
-			grep -E 'ERROR|SUMMARY|Running:|#[0-9]+ ' "$tmp/$t.reg.log" | head -30 | sed 's/^/# /'
+			grep -E "$interesting|^Running:" "$tmp/$t.reg.log" | head -20 | sed 's/^/# /'
 		fi
 	else
 		tap ok "$t has no regression input yet # SKIP nothing to replay"
@@ -62,7 +64,7 @@ for t in $ALL; do
 		tap ok "$t fuzzes ${SECS}s without a finding ($runs runs, $cov)"
 	else
 		tap "not ok" "$t fuzzes ${SECS}s without a finding"
-		grep -E 'ERROR|SUMMARY|Test unit written|^ *#[0-9]+ 0x' "$tmp/$t.log" | head -40 | sed 's/^/# /'
+		grep -E "$interesting|Test unit written" "$tmp/$t.log" | head -20 | sed 's/^/# /'
 	fi
 done
 echo "1..$n"
