@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <glob.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -1051,6 +1052,32 @@ static void equality_sees_differences(void **state)
 	}
 }
 
+/* parse(fmt(x)) == parse(x) and fmt idempotent on every script of our corpus */
+static void corpus_round_trips(void **state)
+{
+	(void)state;
+	glob_t g;
+	assert_int_equal(glob("corpora/dsl/*.pkt", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 9);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct dsl_file *f = NULL;
+		struct dsl_diags d = { 0 };
+		enum dsl_status st = dsl_parse_file(g.gl_pathv[i], &f, &d);
+		for (size_t k = 0; k < d.n; k++)
+			dsl_diag_print(stderr, &d.v[k]);
+		assert_int_equal(st, DSL_OK);
+		char *text = dsl_print_string(f, NULL);
+		free(roundtrip(text));
+		struct dsl_file *g2 = parse(text);
+		assert_true(dsl_ast_equal(f, g2));
+		dsl_free(g2);
+		free(text);
+		dsl_free(f);
+		dsl_diags_free(&d);
+	}
+	globfree(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1077,6 +1104,7 @@ int main(void)
 		cmocka_unit_test(deep_nesting_is_bounded),
 		cmocka_unit_test(parse_file_and_io_errors),
 		cmocka_unit_test(equality_sees_differences),
+		cmocka_unit_test(corpus_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
