@@ -522,6 +522,13 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 					   lines);
 		}
 	}
+	if (x->opts.verbose && x->cfg->log) {
+		char al[512], ta[32];
+		struct wire_print_cfg pc = { .seq_base = x->local_isn, .ack_base = x->remote_isn };
+		wire_print(al, sizeof al, &w, &pc);
+		engine_fmt_time(ta, sizeof ta, actual);
+		fprintf(x->cfg->log, "%s:%d: got %s > %s\n", x->name, ev->loc.line, ta, al);
+	}
 	x->out_actual_ns = actual;
 	if (actual > x->last_ns)
 		x->last_ns = actual;

@@ -8,7 +8,8 @@
  * the previous event); a range widens by that much on both sides; `*` is never checked.
  *
  * Relative times count from the previous event's time: its expected time, the start of
- * a blocking call, or the actual time of a `*` or range event.
+ * a blocking call, or, for an outbound packet, the time it really came (so a packet
+ * late within the tolerance does not make the events after it late).
  *
  * Code blocks are checked after the last event (TCP_INFO is captured at their time), in
  * one python3 run, so a slow interpreter start never shifts the script's timing.  The
@@ -142,6 +143,21 @@ static int configure(struct engine_ctx *x)
 	if (cfg->cmdline)
 		engine_opts_merge(o, cfg->cmdline);
 
+	/* A script that names its IP version in an option line runs only on that one; a
+	 * run over several versions (--ip-version) skips it on the others. */
+	bool file_pins = false;
+	for (size_t i = 0; i < x->file->n_options; i++)
+		if (!strcmp(x->file->options[i].name, "ip_version"))
+			file_pins = true;
+	if (cfg->ip_version && file_pins && cfg->ip_version != o->ip_version &&
+	    !(cfg->cmdline && cfg->cmdline->has_ip_version)) {
+		x->res->verdict = ENGINE_SKIP;
+		x->res->ip_version = cfg->ip_version;
+		snprintf(x->res->message, sizeof x->res->message,
+			 "%s: the script is written for %s only (--ip_version)", x->name,
+			 target_ip_version_name(o->ip_version));
+		return -1;
+	}
 	int ipv = cfg->ip_version ? cfg->ip_version
 				  : o->has_ip_version ? o->ip_version : TARGET_IPV4_ONLY;
 	struct target_config *tc = &x->tc;
@@ -414,6 +430,13 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 	int v = engine_pending_check(x, false);
 	if (v != ENGINE_PASS)
 		return v;
+	if (x->opts.verbose && x->cfg->log) {
+		char a[32], e[32];
+		engine_fmt_time(a, sizeof a, engine_now(x));
+		engine_fmt_time(e, sizeof e, lo);
+		fprintf(x->cfg->log, "%s:%d: event due at %s sec, now %s sec\n", x->name,
+			ev->loc.line, e, a);
+	}
 
 	switch (ev->kind) {
 	case DSL_EV_PACKET:
@@ -426,8 +449,9 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 			v = engine_inbound(x, ev);
 			x->prev_ns = lo;
 		} else {
+			/* what follows is relative to when the packet really came */
 			v = engine_outbound(x, ev, any, lo, hi, tol);
-			x->prev_ns = any || tm->kind == DSL_TIME_RANGE ? x->out_actual_ns : lo;
+			x->prev_ns = v == ENGINE_PASS ? x->out_actual_ns : lo;
 		}
 		break;
 	case DSL_EV_SYSCALL:

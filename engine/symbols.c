@@ -95,6 +95,11 @@ bool engine_symbol(const char *name, int64_t *value)
 			*value = symbols[i].value;
 			return true;
 		}
+	int e = engine_errno_lookup(name);     /* [ECONNREFUSED] as an SO_ERROR value */
+	if (e >= 0) {
+		*value = e;
+		return true;
+	}
 	return false;
 }
 

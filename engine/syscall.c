@@ -759,7 +759,7 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 	struct target_result r;
 	memset(&r, 0, sizeof r);
 	if (blocking)
-		ec.c.block_ns = x->t0 + end_hi + tol - target_now(&x->t);
+		ec.c.block_ns = 0;      /* in flight at once: the script goes on */
 	else
 		ec.c.block_ns = tol + ENGINE_NONBLOCK_GRACE_NS;
 	if (ec.c.block_ns < 0)

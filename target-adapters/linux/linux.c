@@ -163,6 +163,24 @@ static int setup_addresses(struct target *t, struct linux_target *L,
 	if (ioctl(L->ctl6, SIOCSIFADDR, &r6) < 0)
 		return target_diagf(&t->diag, TARGET_ERROR, "cannot set the IPv6 address: %s",
 				    strerror(errno));
+	/* Even without DAD a new IPv6 address is tentative until a kernel work item runs:
+	 * wait (sleeping, so the worker gets the CPU) until a bind to it works. */
+	struct sockaddr_in6 probe = { .sin6_family = AF_INET6, .sin6_addr = cfg->local_ip.u.v6 };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int64_t give_up = mono_ns() + 2000000000LL;
+	while (fd >= 0 && bind(fd, (struct sockaddr *)&probe, sizeof probe) != 0) {
+		if (errno != EADDRNOTAVAIL || mono_ns() > give_up) {
+			int e = errno;
+			close(fd);
+			return target_diagf(&t->diag, TARGET_ERROR,
+					    "the IPv6 address does not become usable: %s",
+					    strerror(e));
+		}
+		struct timespec ts = { 0, 20000 };
+		nanosleep(&ts, NULL);
+	}
+	if (fd >= 0)
+		close(fd);
 	return TARGET_OK;
 }
 
@@ -210,13 +228,22 @@ static int linux_open(struct target *t, const struct target_config *cfg)
 		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
 				    "cannot create a network namespace: %s", strerror(errno));
 	}
+	/* Real time: run ahead of other load on the machine so that a busy CPU does not
+	 * show up as a late packet.  Children (shell lines, python) go back to normal. */
+	struct sched_param sp = { .sched_priority = 10 };
+	sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp);
+
 	struct linux_target *L = calloc(1, sizeof *L);
 	if (!L)
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
 	t->priv = L;
 	L->tun_fd = L->ctl4 = L->ctl6 = -1;
 	pthread_mutex_init(&L->mu, NULL);
-	pthread_cond_init(&L->cv, NULL);
+	pthread_condattr_t ca;          /* deadlines are CLOCK_MONOTONIC */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&L->cv, &ca);
+	pthread_condattr_destroy(&ca);
 
 	L->ctl4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	L->ctl6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -226,6 +253,10 @@ static int linux_open(struct target *t, const struct target_config *cfg)
 	int rc = if_up(L->ctl4, "lo", t);
 	if (rc)
 		return rc;
+
+	/* no duplicate address detection on devices made from now on */
+	write_proc("/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+	write_proc("/proc/sys/net/ipv6/conf/all/accept_dad", "0");
 
 	L->tun_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (L->tun_fd < 0)
