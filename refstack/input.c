@@ -376,6 +376,10 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		f = seg->flags;
 		seglen = ref_seg_len(seg);
 	}
+	/* RFC 7323 3.2: "If a non-<RST> segment is received without a TSopt, a TCP SHOULD
+	 * silently drop the segment." (Linux accepts it; we keep the SHOULD.) */
+	if ((tp->flags & TF_TS_OK) && !(seg->opt.has & REF_HAS_TS) && !(f & REF_RST))
+		return RESULT(DROP, TS_MISSING);
 	/* RFC 7323 5.3 R1 (PAWS), before the sequence check: "If ... SEG.TSval <
 	 * TS.Recent ... then the segment is not acceptable; send an ACK (unless RST)" */
 	if (ref_paws_reject(tp, seg)) {
@@ -560,7 +564,8 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	 * after CLOSE is called, its TCP implementation SHOULD send a RST". */
 	if (len && tp->fd < 0 && !tp->parent &&
 	    (tp->state == REF_FIN_WAIT_1 || tp->state == REF_FIN_WAIT_2)) {
-		ref_send_rst_for(tp);
+		/* the RST answers the segment (<SEQ=SEG.ACK><CTL=RST>), as Linux does */
+		ref_send_rst_reply(st, seg);
 		ref_tcb_closed(tp, 0);
 		return RESULT(DROP_RST, DATA_AFTER_CLOSE);
 	}

@@ -176,6 +176,7 @@ enum ref_outcome {
 	X(SYNSENT_RST,       "connection refused")                                 \
 	X(SYNSENT_NO_SYN,    "neither SYN nor RST in SYN-SENT")                    \
 	X(PAWS,              "PAWS: timestamp older than TS.Recent")              \
+	X(TS_MISSING,        "no timestamp option although negotiated")            \
 	X(OUT_OF_WINDOW,     "sequence number outside the receive window")         \
 	X(RST_OUT_OF_WINDOW, "RST outside the receive window")                     \
 	X(RST_CHALLENGE,     "RST in window but not at RCV.NXT: challenge ACK")    \

@@ -1,0 +1,910 @@
+/* target-adapters/reference.c: the reference target, tcpspec's own TCP (refstack/) on
+ * virtual time, in process, without privileges.
+ *
+ *   inject         IP bytes -> wire_parse -> struct ref_segment / ref_icmp -> refstack
+ *   outbound       refstack's segments -> wire_build -> a queue the engine drains
+ *   call           the socket layer (ref_sock_*), Linux numbering throughout
+ *   advance        refstack timers, each at its own deadline; the next one reported
+ *   shell          never run: known sysctl settings map onto the stack's
+ *                  configuration, anything else is "unsupported" (the script is skipped)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "refstack/ref.h"
+#include "target-adapters/target.h"
+#include "wire/wire.h"
+
+struct ref_pkt {
+	int64_t t;
+	size_t len;
+	uint8_t *data;
+};
+
+struct refpriv {
+	struct ref_stack *st;
+	int64_t now;
+	int version;                    /* 4 or 6 on the wire */
+	bool mapped;                    /* AF_INET6 sockets, IPv4 wire */
+	struct ref_pkt *q;              /* outbound queue (FIFO) */
+	size_t qhead, qlen, qcap;
+	bool fail;                      /* an outbound segment could not be built */
+	char fail_msg[200];
+	uint8_t *domains;               /* socket domain by refstack fd */
+	size_t ndomains;
+	bool pending;
+	struct target_call pc;
+	int64_t pend_start;
+	int64_t poll_deadline;          /* INT64_MAX when none */
+	uint8_t buf[TARGET_MAX_PACKET];
+};
+
+static struct refpriv *P(struct target *t) { return t->priv; }
+
+/* ---- addresses --------------------------------------------------------------------- */
+
+static void addr_from_target(const struct target_addr *ta, struct ref_addr *ra)
+{
+	memset(ra, 0, sizeof *ra);
+	if (ta->family == AF_INET6) {
+		ra->family = REF_AF_INET6;
+		memcpy(ra->a, &ta->u.v6, 16);
+	} else if (ta->family == AF_INET) {
+		ra->family = REF_AF_INET;
+		memcpy(ra->a, &ta->u.v4, 4);
+	}
+}
+
+static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+static bool sockaddr_to_ref(const struct sockaddr_storage *ss, socklen_t len,
+			    struct ref_sockaddr *out)
+{
+	memset(out, 0, sizeof *out);
+	if (ss->ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *s = (const void *)ss;
+		out->port = ntohs(s->sin_port);
+		if (s->sin_addr.s_addr != htonl(INADDR_ANY)) {
+			out->addr.family = REF_AF_INET;
+			memcpy(out->addr.a, &s->sin_addr, 4);
+		}
+		return true;
+	}
+	if (ss->ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+		out->port = ntohs(s->sin6_port);
+		if (!memcmp(&s->sin6_addr, v4mapped_prefix, 12)) {
+			out->addr.family = REF_AF_INET;
+			memcpy(out->addr.a, (const uint8_t *)&s->sin6_addr + 12, 4);
+		} else if (!IN6_IS_ADDR_UNSPECIFIED(&s->sin6_addr)) {
+			out->addr.family = REF_AF_INET6;
+			memcpy(out->addr.a, &s->sin6_addr, 16);
+		}
+		return true;
+	}
+	return false;
+}
+
+static socklen_t ref_to_sockaddr(int domain, const struct ref_sockaddr *ra,
+				 struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (domain == AF_INET6) {
+		struct sockaddr_in6 *s = (void *)ss;
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(ra->port);
+		if (ra->addr.family == REF_AF_INET) {
+			memcpy(&s->sin6_addr, v4mapped_prefix, 12);
+			memcpy((uint8_t *)&s->sin6_addr + 12, ra->addr.a, 4);
+		} else {
+			memcpy(&s->sin6_addr, ra->addr.a, 16);
+		}
+		return sizeof *s;
+	}
+	struct sockaddr_in *s = (void *)ss;
+	s->sin_family = AF_INET;
+	s->sin_port = htons(ra->port);
+	memcpy(&s->sin_addr, ra->addr.a, 4);
+	return sizeof *s;
+}
+
+static void set_domain(struct refpriv *p, int fd, int domain)
+{
+	if (fd < 0)
+		return;
+	if ((size_t)fd >= p->ndomains) {
+		size_t n = (size_t)fd * 2 + 16;
+		uint8_t *d = realloc(p->domains, n);
+		if (!d)
+			return;
+		memset(d + p->ndomains, 0, n - p->ndomains);
+		p->domains = d;
+		p->ndomains = n;
+	}
+	p->domains[fd] = domain == AF_INET6 ? 6 : 4;
+}
+
+static int domain_of(struct refpriv *p, int fd)
+{
+	if (fd >= 0 && (size_t)fd < p->ndomains && p->domains[fd] == 6)
+		return AF_INET6;
+	return AF_INET;
+}
+
+/* ---- outbound: ref_segment -> IP packet ----------------------------------------------- */
+
+static void on_output(void *ctx, const struct ref_segment *s, int64_t now)
+{
+	struct refpriv *p = ctx;
+	struct wire_packet w;
+	wire_packet_init(&w, s->src.family == REF_AF_INET6 ? 6 : 4);
+	memcpy(&w.ip.src, &s->src, sizeof w.ip.src);
+	memcpy(&w.ip.dst, &s->dst, sizeof w.ip.dst);
+	w.ip.src.family = w.ip.dst.family = s->src.family == REF_AF_INET6 ? WIRE_AF_INET6
+								       : WIRE_AF_INET;
+	w.ip.proto = WIRE_IPPROTO_TCP;
+	w.ip.tos = s->tos;
+	w.l4 = WIRE_L4_TCP;
+	struct wire_tcp *t = &w.tcp;
+	t->sport = s->sport;
+	t->dport = s->dport;
+	t->seq = s->seq;
+	t->ack = s->ack;
+	t->flags = s->flags;
+	t->win = s->wnd;
+	t->urg = s->urp;
+	const struct ref_options *o = &s->opt;
+	for (unsigned i = 0; i < o->nlayout; i++) {
+		switch (o->layout[i]) {
+		case REF_OPT_NOP: wire_opt_add_nop(&t->opts); break;
+		case REF_OPT_EOL: wire_opt_add_eol(&t->opts); break;
+		case REF_OPT_MSS: wire_opt_add_mss(&t->opts, o->mss); break;
+		case REF_OPT_WS: wire_opt_add_wscale(&t->opts, o->wscale); break;
+		case REF_OPT_SACK_PERM: wire_opt_add_sack_perm(&t->opts); break;
+		case REF_OPT_TS: wire_opt_add_ts(&t->opts, o->tsval, o->tsecr); break;
+		case REF_OPT_SACK: {
+			uint32_t lr[2 * REF_MAX_SACK];
+			for (unsigned k = 0; k < o->nsack; k++) {
+				lr[2 * k] = o->sack[k].left;
+				lr[2 * k + 1] = o->sack[k].right;
+			}
+			wire_opt_add_sack(&t->opts, o->nsack, lr);
+			break;
+		}
+		}
+	}
+	t->payload = s->data;
+	t->payload_len = s->len;
+	size_t len = 0;
+	int rc = wire_build(&w, p->buf, sizeof p->buf, &len);
+	if (rc != WIRE_OK) {
+		p->fail = true;
+		snprintf(p->fail_msg, sizeof p->fail_msg,
+			 "reference stack produced a segment wire/ cannot build: %s", wire_strerror(rc));
+		return;
+	}
+	if (p->qlen == p->qcap) {
+		size_t ncap = p->qcap ? p->qcap * 2 : 64;
+		struct ref_pkt *nq = malloc(ncap * sizeof *nq);
+		if (!nq)
+			return;
+		for (size_t i = 0; i < p->qlen; i++)
+			nq[i] = p->q[(p->qhead + i) % p->qcap];
+		free(p->q);
+		p->q = nq;
+		p->qcap = ncap;
+		p->qhead = 0;
+	}
+	uint8_t *copy = malloc(len);
+	if (!copy)
+		return;
+	memcpy(copy, p->buf, len);
+	p->q[(p->qhead + p->qlen) % p->qcap] = (struct ref_pkt){ now, len, copy };
+	p->qlen++;
+}
+
+/* ---- settings: sysctl names onto the stack's configuration ------------------------- */
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (end == s || *end)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_triple(const char *s, uint32_t v[3])
+{
+	return sscanf(s, "%u %u %u", &v[0], &v[1], &v[2]) == 3;
+}
+
+/* 0 applied, -1 unknown name, -2 bad or unsupported value */
+static int apply_setting(struct ref_config *c, const char *name, const char *value)
+{
+	uint32_t v = 0, tr[3];
+	if (!strncmp(name, "net/", 4)) {
+		static char dotted[128];
+		snprintf(dotted, sizeof dotted, "%s", name);
+		for (char *q = dotted; *q; q++)
+			if (*q == '/')
+				*q = '.';
+		name = dotted;
+	}
+#define BOOL_SETTING(n, field)                                  \
+	if (!strcmp(name, n)) {                                  \
+		if (!parse_u32(value, &v))                       \
+			return -2;                               \
+		c->field = v != 0;                               \
+		return 0;                                        \
+	}
+#define U32_SETTING(n, field)                                   \
+	if (!strcmp(name, n)) {                                  \
+		if (!parse_u32(value, &v))                       \
+			return -2;                               \
+		c->field = v;                                    \
+		return 0;                                        \
+	}
+	BOOL_SETTING("net.ipv4.tcp_timestamps", timestamps)
+	BOOL_SETTING("net.ipv4.tcp_sack", sack)
+	BOOL_SETTING("net.ipv4.tcp_window_scaling", window_scaling)
+	U32_SETTING("net.ipv4.tcp_syn_retries", syn_retries)
+	U32_SETTING("net.ipv4.tcp_synack_retries", synack_retries)
+	U32_SETTING("net.ipv4.tcp_retries2", retries2)
+	U32_SETTING("net.ipv4.tcp_fin_timeout", fin_timeout_s)
+	U32_SETTING("net.ipv4.tcp_keepalive_time", keepalive_time_s)
+	U32_SETTING("net.ipv4.tcp_keepalive_intvl", keepalive_intvl_s)
+	U32_SETTING("net.ipv4.tcp_keepalive_probes", keepalive_probes)
+	U32_SETTING("net.ipv4.tcp_challenge_ack_limit", challenge_ack_limit)
+	U32_SETTING("net.ipv4.tcp_max_syn_backlog", max_syn_backlog)
+#undef BOOL_SETTING
+#undef U32_SETTING
+	if (!strcmp(name, "net.ipv4.tcp_rmem")) {
+		if (!parse_triple(value, tr))
+			return -2;
+		c->rmem_default = tr[1];
+		c->rmem_max = tr[2];
+		return 0;
+	}
+	if (!strcmp(name, "net.ipv4.tcp_wmem")) {
+		if (!parse_triple(value, tr))
+			return -2;
+		c->wmem_default = tr[1];
+		c->wmem_max = tr[2];
+		return 0;
+	}
+	if (!strcmp(name, "net.ipv4.ip_local_port_range")) {
+		uint32_t lo, hi;
+		if (sscanf(value, "%u %u", &lo, &hi) != 2 || lo > hi || hi > 65535 || lo == 0)
+			return -2;
+		c->port_lo = lo;
+		c->port_hi = hi;
+		return 0;
+	}
+	/* features the reference stack does not have: accepted only when turned off */
+	if (!strcmp(name, "net.ipv4.tcp_ecn") || !strcmp(name, "net.ipv4.tcp_fastopen") ||
+	    !strcmp(name, "net.ipv4.tcp_mtu_probing") || !strcmp(name, "net.ipv4.tcp_dsack") ||
+	    !strcmp(name, "net.ipv4.tcp_fack") || !strcmp(name, "net.ipv4.tcp_frto") ||
+	    !strcmp(name, "net.ipv4.tcp_early_retrans")) {
+		if (!parse_u32(value, &v))
+			return -2;
+		return v == 0 ? 0 : -2;
+	}
+	return -1;
+}
+
+static int apply_or_diag(struct target *t, struct ref_config *c, const char *name,
+			 const char *value, const char *line)
+{
+	int rc = apply_setting(c, name, value);
+	if (rc == -1)
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "the reference target has no setting %s (needed by `%s`)", name,
+				    line);
+	if (rc == -2)
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "the reference target does not support %s = %s (in `%s`)", name,
+				    value, line);
+	return TARGET_OK;
+}
+
+/* One shell command: only `sysctl [-q] [-w] name=value ...` is understood. */
+static int shell_one(struct target *t, struct ref_config *c, char *cmd, const char *line)
+{
+	char *save = NULL;
+	char *tok = strtok_r(cmd, " \t\n", &save);
+	if (!tok)
+		return TARGET_OK;
+	if (strcmp(tok, "sysctl"))
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "the reference target runs no shell commands; "
+				    "only sysctl settings are mapped: `%s`", line);
+	int n = 0;
+	/* the rest, keeping quoted values with spaces ("4096 87380 6291456") */
+	char *rest = save;
+	while (rest && *rest) {
+		while (*rest == ' ' || *rest == '\t' || *rest == '\n')
+			rest++;
+		if (!*rest)
+			break;
+		if (*rest == '-') {
+			char *e = rest;
+			while (*e && *e != ' ' && *e != '\t')
+				e++;
+			size_t l = (size_t)(e - rest);
+			if (!((l == 2 && (rest[1] == 'q' || rest[1] == 'w')) ||
+			      (l == 3 && !strncmp(rest, "-qw", 3)) || (l == 3 && !strncmp(rest, "-wq", 3))))
+				return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+						    "the reference target cannot map sysctl option "
+						    "%.*s in `%s`", (int)l, rest, line);
+			rest = e;
+			continue;
+		}
+		char *eq = strchr(rest, '=');
+		if (!eq)
+			return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+					    "the reference target only maps sysctl writes: `%s`", line);
+		*eq = 0;
+		char *name = rest, *val = eq + 1, *end;
+		char *ne = name + strlen(name);
+		while (ne > name && (ne[-1] == ' ' || ne[-1] == '\t'))
+			*--ne = 0;
+		if (*val == '"' || *val == '\'') {
+			char qch = *val++;
+			end = strchr(val, qch);
+			if (!end)
+				return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+						    "unbalanced quote in `%s`", line);
+			*end++ = 0;
+		} else {
+			end = val;
+			while (*end && *end != ' ' && *end != '\t' && *end != '\n')
+				end++;
+			if (*end)
+				*end++ = 0;
+		}
+		int rc = apply_or_diag(t, c, name, val, line);
+		if (rc != TARGET_OK)
+			return rc;
+		n++;
+		rest = end;
+	}
+	if (!n)
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "the reference target only maps sysctl writes: `%s`", line);
+	return TARGET_OK;
+}
+
+static int ref_shell(struct target *t, const char *cmd, int *exit_status)
+{
+	struct refpriv *p = P(t);
+	struct ref_config c = *ref_stack_config(p->st);
+	size_t n = strlen(cmd);
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
+	memcpy(copy, cmd, n + 1);
+	/* commands separated by ; && or newlines, each a sysctl */
+	int rc = TARGET_OK;
+	char *s = copy;
+	while (rc == TARGET_OK && s && *s) {
+		char *sep = s + strcspn(s, ";&\n");
+		char *next = NULL;
+		if (*sep) {
+			next = sep + 1;
+			if (*sep == '&' && *next == '&')
+				next++;
+			else if (*sep == '&')
+				rc = target_diagf(&t->diag, TARGET_UNSUPPORTED,
+						  "the reference target runs no background commands: `%s`",
+						  cmd);
+			*sep = 0;
+		}
+		if (rc == TARGET_OK)
+			rc = shell_one(t, &c, s, cmd);
+		s = next;
+	}
+	free(copy);
+	if (rc == TARGET_OK) {
+		*ref_stack_config(p->st) = c;
+		*exit_status = 0;
+	}
+	return rc;
+}
+
+/* ---- open / close ------------------------------------------------------------------ */
+
+static int ref_open(struct target *t, const struct target_config *cfg)
+{
+	struct refpriv *p = calloc(1, sizeof *p);
+	if (!p)
+		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
+	t->priv = p;
+	p->poll_deadline = INT64_MAX;
+	struct ref_config c;
+	ref_config_defaults(&c);
+	p->version = cfg->ip_version == TARGET_IPV6_ONLY ? 6 : 4;
+	p->mapped = cfg->ip_version == TARGET_IPV4_MAPPED_IPV6;
+	if (cfg->mtu > 0)
+		c.mtu = cfg->mtu;
+	if (cfg->local_ip.family == AF_INET)
+		addr_from_target(&cfg->local_ip, &c.local4);
+	else if (cfg->local_ip.family == AF_INET6)
+		addr_from_target(&cfg->local_ip, &c.local6);
+	for (size_t i = 0; i < cfg->n_settings; i++) {
+		int rc = apply_or_diag(t, &c, cfg->settings[i].name, cfg->settings[i].value,
+				       cfg->settings[i].name);
+		if (rc != TARGET_OK) {
+			free(p);
+			t->priv = NULL;
+			return rc;
+		}
+	}
+	p->st = ref_stack_new(&c, on_output, p);
+	if (!p->st) {
+		free(p);
+		t->priv = NULL;
+		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
+	}
+	return TARGET_OK;
+}
+
+static void ref_close(struct target *t)
+{
+	struct refpriv *p = P(t);
+	if (!p)
+		return;
+	ref_stack_free(p->st);
+	for (size_t i = 0; i < p->qlen; i++)
+		free(p->q[(p->qhead + i) % p->qcap].data);
+	free(p->q);
+	free(p->domains);
+	free(p);
+	t->priv = NULL;
+}
+
+static int64_t ref_now(struct target *t)
+{
+	return P(t)->now;
+}
+
+/* ---- inbound ------------------------------------------------------------------------- */
+
+static void fill_options(const struct wire_tcp *t, int parse_rc, struct ref_options *o)
+{
+	memset(o, 0, sizeof *o);
+	switch (parse_rc) {
+	case WIRE_E_OPT_AREA_LONG: case WIRE_E_OPT_NO_LEN: case WIRE_E_OPT_LEN_ZERO:
+	case WIRE_E_OPT_LEN_ONE: case WIRE_E_OPT_LEN_PAST: case WIRE_E_OPT_BAD_LEN:
+		o->bad_len = true;      /* RFC 9293 MUST-7 */
+		break;
+	default:
+		break;
+	}
+	for (unsigned i = 0; i < t->opts.n; i++) {
+		const struct wire_tcp_opt *w = &t->opts.opt[i];
+		if (w->flags & WIRE_OPT_F_RAW) {
+			/* a known kind with a length wrong for it is an illegal length;
+			 * unknown kinds are ignored (MUST-6) */
+			if (w->kind == WIRE_TCPOPT_MSS || w->kind == WIRE_TCPOPT_WSCALE ||
+			    w->kind == WIRE_TCPOPT_SACK_PERM || w->kind == WIRE_TCPOPT_SACK ||
+			    w->kind == WIRE_TCPOPT_TIMESTAMP)
+				o->bad_len = true;
+			continue;
+		}
+		if (o->nlayout < REF_MAX_LAYOUT && w->kind < 256)
+			o->layout[o->nlayout++] = (uint8_t)w->kind;
+		switch (w->kind) {
+		case WIRE_TCPOPT_MSS:
+			o->has |= REF_HAS_MSS;
+			o->mss = w->v.mss;
+			break;
+		case WIRE_TCPOPT_WSCALE:
+			o->has |= REF_HAS_WS;
+			o->wscale = w->v.wscale;
+			break;
+		case WIRE_TCPOPT_SACK_PERM:
+			o->has |= REF_HAS_SACK_PERM;
+			break;
+		case WIRE_TCPOPT_TIMESTAMP:
+			o->has |= REF_HAS_TS;
+			o->tsval = w->v.ts.val;
+			o->tsecr = w->v.ts.ecr;
+			break;
+		case WIRE_TCPOPT_SACK:
+			o->has |= REF_HAS_SACK;
+			o->nsack = w->v.sack.n > REF_MAX_SACK ? REF_MAX_SACK : w->v.sack.n;
+			for (unsigned k = 0; k < o->nsack; k++) {
+				o->sack[k].left = w->v.sack.block[k].left;
+				o->sack[k].right = w->v.sack.block[k].right;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static bool icmp_kind(const struct wire_packet *w, enum ref_icmp_kind *k)
+{
+	const struct wire_icmp *ic = &w->icmp;
+	if (w->l4 == WIRE_L4_ICMP) {
+		switch (ic->type) {
+		case WIRE_ICMP_UNREACH:
+			switch (ic->code) {
+			case 0: case 6: case 11: *k = REF_ICMP_NET_UNREACH; return true;
+			case 1: case 7: case 12: *k = REF_ICMP_HOST_UNREACH; return true;
+			case 2: *k = REF_ICMP_PROTO_UNREACH; return true;
+			case 3: *k = REF_ICMP_PORT_UNREACH; return true;
+			case 4: *k = REF_ICMP_FRAG_NEEDED; return true;
+			case 5: *k = REF_ICMP_SRC_ROUTE; return true;
+			default: *k = REF_ICMP_ADMIN; return true;
+			}
+		case WIRE_ICMP_SOURCEQUENCH: *k = REF_ICMP_SOURCE_QUENCH; return true;
+		case WIRE_ICMP_TIMXCEED: *k = REF_ICMP_TIME_EXCEEDED; return true;
+		case WIRE_ICMP_PARAMPROB: *k = REF_ICMP_PARAM_PROBLEM; return true;
+		default: return false;
+		}
+	}
+	switch (ic->type) {
+	case WIRE_ICMP6_UNREACH:
+		switch (ic->code) {
+		case WIRE_ICMP6_UNREACH_NOROUTE: *k = REF_ICMP_NET_UNREACH; return true;
+		case WIRE_ICMP6_UNREACH_ADDR: *k = REF_ICMP_HOST_UNREACH; return true;
+		case WIRE_ICMP6_UNREACH_PORT: *k = REF_ICMP_PORT_UNREACH; return true;
+		default: *k = REF_ICMP_ADMIN; return true;
+		}
+	case WIRE_ICMP6_PKT_TOO_BIG: *k = REF_ICMP_FRAG_NEEDED; return true;
+	case WIRE_ICMP6_TIME_EXCEEDED: *k = REF_ICMP_TIME_EXCEEDED; return true;
+	case WIRE_ICMP6_PARAM_PROB: *k = REF_ICMP_PARAM_PROBLEM; return true;
+	default: return false;
+	}
+}
+
+static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
+{
+	struct refpriv *p = P(t);
+	struct wire_packet w;
+	int rc = wire_parse(ip, len, &w);
+	/* What IP would drop never reaches TCP: broken IP headers, other protocols. */
+	if (!(w.have & WIRE_HAVE_IP) || !(w.have & WIRE_HAVE_L4))
+		return TARGET_OK;
+	if (w.l4 == WIRE_L4_ICMP || w.l4 == WIRE_L4_ICMP6) {
+		struct ref_icmp ic;
+		memset(&ic, 0, sizeof ic);
+		if (!w.icmp.is_error || w.icmp.quote.tcp_avail < 8 ||
+		    w.icmp.quote.ip.proto != WIRE_IPPROTO_TCP || !icmp_kind(&w, &ic.kind))
+			return TARGET_OK;
+		memcpy(&ic.src, &w.icmp.quote.ip.src, sizeof ic.src);
+		memcpy(&ic.dst, &w.icmp.quote.ip.dst, sizeof ic.dst);
+		ic.sport = w.icmp.quote.sport;
+		ic.dport = w.icmp.quote.dport;
+		ic.seq = w.icmp.quote.seq;
+		ic.mtu = w.icmp.mtu;
+		ref_icmp_input(p->st, &ic, p->now);
+		return TARGET_OK;
+	}
+	if (w.l4 != WIRE_L4_TCP || !(w.have & WIRE_HAVE_PAYLOAD))
+		return TARGET_OK;
+	struct ref_segment s;
+	memset(&s, 0, sizeof s);
+	memcpy(&s.src, &w.ip.src, sizeof s.src);
+	memcpy(&s.dst, &w.ip.dst, sizeof s.dst);
+	s.sport = w.tcp.sport;
+	s.dport = w.tcp.dport;
+	s.seq = w.tcp.seq;
+	s.ack = w.tcp.ack;
+	s.flags = (uint8_t)(w.tcp.flags & 0xff);
+	s.reserved = (uint8_t)((w.tcp.flags >> 8) & 0xf);
+	s.wnd = w.tcp.win;
+	s.urp = w.tcp.urg;
+	s.csum_ok = w.tcp.csum_ok;
+	fill_options(&w.tcp, rc, &s.opt);
+	s.data = w.tcp.payload;
+	s.len = (uint32_t)w.tcp.payload_len;
+	ref_input(p->st, &s, p->now);
+	return TARGET_OK;
+}
+
+static int ref_next_outbound(struct target *t, int64_t deadline_ns, struct target_packet *pk)
+{
+	struct refpriv *p = P(t);
+	(void)deadline_ns;
+	if (p->fail) {
+		p->fail = false;
+		return target_diagf(&t->diag, TARGET_ERROR, "%s", p->fail_msg);
+	}
+	if (!p->qlen)
+		return TARGET_TIMEOUT;
+	struct ref_pkt *q = &p->q[p->qhead];
+	pk->time_ns = q->t;
+	pk->len = q->len <= sizeof pk->data ? q->len : sizeof pk->data;
+	memcpy(pk->data, q->data, pk->len);
+	free(q->data);
+	p->qhead = (p->qhead + 1) % p->qcap;
+	p->qlen--;
+	return TARGET_OK;
+}
+
+/* ---- calls ---------------------------------------------------------------------------- */
+
+static size_t iov_total(const struct target_call *c)
+{
+	size_t n = 0;
+	for (int i = 0; i < c->iovcnt && i < TARGET_MAX_IOV; i++)
+		n += c->iov_len[i];
+	return n;
+}
+
+/* Make the call once.  Returns the stack's value (>= 0, -errno, REF_PENDING) or
+ * TARGET_UNSUPPORTED (as a positive marker via *unsupported). */
+static long do_call(struct target *t, const struct target_call *c, struct target_result *r,
+		    bool *unsupported)
+{
+	struct refpriv *p = P(t);
+	struct ref_stack *st = p->st;
+	int64_t now = p->now;
+	struct ref_sockaddr sa;
+	*unsupported = false;
+	switch (c->kind) {
+	case TARGET_CALL_SOCKET: {
+		long fd = ref_sock_socket(st, c->domain, c->type, c->protocol, now);
+		if (fd == -EPROTONOSUPPORT && (c->type & 0xf) != SOCK_STREAM) {
+			*unsupported = true;
+			target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				     "the reference target only has TCP sockets");
+		}
+		if (fd >= 0)
+			set_domain(p, (int)fd, c->domain);
+		return fd;
+	}
+	case TARGET_CALL_BIND:
+		if (!c->has_addr || !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
+			return -EINVAL;
+		return ref_sock_bind(st, c->fd, &sa, now);
+	case TARGET_CALL_LISTEN:
+		return ref_sock_listen(st, c->fd, c->backlog, now);
+	case TARGET_CALL_ACCEPT: {
+		long fd = ref_sock_accept(st, c->fd, &sa, now);
+		if (fd >= 0) {
+			int dom = domain_of(p, c->fd);
+			set_domain(p, (int)fd, dom);
+			r->addrlen = ref_to_sockaddr(dom, &sa, &r->addr);
+			if (c->flags & SOCK_NONBLOCK)
+				ref_sock_fcntl(st, (int)fd, F_SETFL, O_RDWR | O_NONBLOCK);
+		}
+		return fd;
+	}
+	case TARGET_CALL_CONNECT:
+		if (!c->has_addr || !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
+			return -EINVAL;
+		return ref_sock_connect(st, c->fd, &sa, now);
+	case TARGET_CALL_READ:
+		return ref_sock_recv(st, c->fd, NULL, c->len, 0, now);
+	case TARGET_CALL_RECV:
+	case TARGET_CALL_RECVFROM:
+		return ref_sock_recv(st, c->fd, NULL, c->len, c->flags, now);
+	case TARGET_CALL_READV:
+		return ref_sock_recv(st, c->fd, NULL, iov_total(c), 0, now);
+	case TARGET_CALL_RECVMSG:
+		return ref_sock_recv(st, c->fd, NULL, iov_total(c), c->flags, now);
+	case TARGET_CALL_WRITE:
+		return ref_sock_send(st, c->fd, c->data, c->len, 0, now);
+	case TARGET_CALL_SEND:
+	case TARGET_CALL_SENDTO:
+		return ref_sock_send(st, c->fd, c->data, c->len, c->flags, now);
+	case TARGET_CALL_WRITEV:
+		return ref_sock_send(st, c->fd, NULL, iov_total(c), 0, now);
+	case TARGET_CALL_SENDMSG:
+		return ref_sock_send(st, c->fd, NULL, iov_total(c), c->flags, now);
+	case TARGET_CALL_CLOSE:
+		return ref_sock_close(st, c->fd, now);
+	case TARGET_CALL_SHUTDOWN:
+		return ref_sock_shutdown(st, c->fd, c->how, now);
+	case TARGET_CALL_SETSOCKOPT: {
+		const void *val = NULL;
+		unsigned len = c->optlen;
+		int iv;
+		struct linger lg;
+		switch (c->opt.kind) {
+		case TARGET_OPT_INT:
+			iv = (int)c->opt.i;
+			val = &iv;
+			break;
+		case TARGET_OPT_LINGER:
+			lg.l_onoff = c->opt.linger.onoff;
+			lg.l_linger = c->opt.linger.linger;
+			val = &lg;
+			break;
+		case TARGET_OPT_BYTES:
+			val = c->opt.bytes;
+			break;
+		case TARGET_OPT_NONE:
+			return -EFAULT;
+		}
+		long rc = ref_sock_setsockopt(st, c->fd, c->level, c->optname, val, len, now);
+		if (rc == -ENOPROTOOPT) {
+			*unsupported = true;
+			target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				     "the reference target does not implement setsockopt level %d "
+				     "option %d", c->level, c->optname);
+		}
+		return rc;
+	}
+	case TARGET_CALL_GETSOCKOPT: {
+		union { int i; struct linger lg; } v;
+		unsigned len = sizeof v;
+		long rc = ref_sock_getsockopt(st, c->fd, c->level, c->optname, &v, &len, now);
+		if (rc == -ENOPROTOOPT) {
+			*unsupported = true;
+			target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				     "the reference target does not implement getsockopt level %d "
+				     "option %d", c->level, c->optname);
+			return rc;
+		}
+		if (rc == 0) {
+			if (c->level == SOL_SOCKET && c->optname == SO_LINGER) {
+				r->opt.kind = TARGET_OPT_LINGER;
+				r->opt.linger.onoff = v.lg.l_onoff;
+				r->opt.linger.linger = v.lg.l_linger;
+			} else {
+				r->opt.kind = TARGET_OPT_INT;
+				r->opt.i = v.i;
+			}
+			r->optlen = len;
+		}
+		return rc;
+	}
+	case TARGET_CALL_FCNTL:
+		return ref_sock_fcntl(st, c->fd, c->cmd, (long)c->arg);
+	case TARGET_CALL_POLL: {
+		int ready = 0;
+		r->nfds = c->nfds;
+		for (int i = 0; i < c->nfds && i < TARGET_MAX_POLLFD; i++) {
+			r->pfd[i].fd = c->pfd[i].fd;
+			r->pfd[i].events = c->pfd[i].events;
+			int ev = ref_sock_poll(st, c->pfd[i].fd, c->pfd[i].events);
+			r->pfd[i].revents = ev < 0 ? POLLNVAL : (short)ev;
+			if (r->pfd[i].revents)
+				ready++;
+		}
+		if (ready || c->timeout_ms == 0)
+			return ready;
+		if (c->timeout_ms > 0 && now >= p->pend_start + (int64_t)c->timeout_ms * 1000000)
+			return 0;
+		return REF_PENDING;
+	}
+	case TARGET_CALL_IOCTL: {
+		int v = 0;
+		long rc = ref_sock_ioctl(st, c->fd, (unsigned long)c->cmd, &v);
+		if (rc == 0)
+			r->ioctl_val = v;
+		return rc;
+	}
+	default:
+		*unsupported = true;
+		target_diagf(&t->diag, TARGET_UNSUPPORTED,
+			     "the reference target does not implement %s()", target_call_name(c->kind));
+		return 0;
+	}
+}
+
+static int finish(struct target *t, long v, struct target_result *r)
+{
+	struct refpriv *p = P(t);
+	r->end_ns = p->now;
+	if (v < 0) {
+		r->ret = -1;
+		r->err = (int)-v;
+	} else {
+		r->ret = v;
+		r->err = 0;
+	}
+	return TARGET_OK;
+}
+
+static int ref_call(struct target *t, const struct target_call *c, struct target_result *r)
+{
+	struct refpriv *p = P(t);
+	if (p->pending)
+		return target_diagf(&t->diag, TARGET_BADARG, "a call is already in flight");
+	memset(r, 0, sizeof *r);
+	r->start_ns = p->now;
+	p->pend_start = p->now;
+	bool unsupported;
+	long v = do_call(t, c, r, &unsupported);
+	if (unsupported)
+		return TARGET_UNSUPPORTED;
+	if (v == REF_PENDING) {
+		p->pending = true;
+		p->pc = *c;
+		if (c->kind == TARGET_CALL_POLL && c->timeout_ms > 0)
+			p->poll_deadline = p->now + (int64_t)c->timeout_ms * 1000000;
+		return TARGET_PENDING;
+	}
+	return finish(t, v, r);
+}
+
+static int ref_complete(struct target *t, int64_t deadline_ns, struct target_result *r)
+{
+	struct refpriv *p = P(t);
+	(void)deadline_ns;
+	if (!p->pending)
+		return target_diagf(&t->diag, TARGET_BADARG, "no call in flight");
+	int64_t start = p->pend_start;
+	memset(r, 0, sizeof *r);
+	r->start_ns = start;
+	bool unsupported;
+	long v = do_call(t, &p->pc, r, &unsupported);
+	r->start_ns = start;
+	if (v == REF_PENDING)
+		return TARGET_PENDING;
+	p->pending = false;
+	p->poll_deadline = INT64_MAX;
+	return finish(t, v, r);
+}
+
+static int ref_advance_op(struct target *t, int64_t now_ns, int64_t *next)
+{
+	struct refpriv *p = P(t);
+	if (now_ns > p->now) {
+		ref_advance(p->st, now_ns);
+		p->now = now_ns;
+	}
+	int64_t n = ref_next_deadline(p->st);
+	if (p->pending && p->poll_deadline < n)
+		n = p->poll_deadline;
+	*next = n;
+	return TARGET_OK;
+}
+
+static int ref_tcp_info_op(struct target *t, int fd, struct target_tcp_info *ti)
+{
+	struct refpriv *p = P(t);
+	struct ref_tcp_info i;
+	int rc = ref_sock_tcp_info(p->st, fd, &i, p->now);
+	if (rc < 0)
+		return target_diagf(&t->diag, TARGET_BADARG, "TCP_INFO on fd %d: %s", fd,
+				    strerror(-rc));
+	memset(ti, 0, sizeof *ti);
+#define F(name) do { ti->v[TARGET_TI_##name] = (int64_t)i.name; \
+		     ti->valid |= 1ull << TARGET_TI_##name; } while (0)
+	F(state); F(ca_state); F(retransmits); F(probes); F(backoff); F(options);
+	F(snd_wscale); F(rcv_wscale); F(rto); F(ato); F(snd_mss); F(rcv_mss);
+	F(unacked); F(sacked); F(lost); F(retrans); F(last_data_sent); F(last_data_recv);
+	F(last_ack_recv); F(pmtu); F(rcv_ssthresh); F(rtt); F(rttvar); F(snd_ssthresh);
+	F(snd_cwnd); F(advmss); F(reordering); F(rcv_space); F(total_retrans);
+	F(bytes_acked); F(bytes_received); F(bytes_sent); F(bytes_retrans);
+	F(segs_out); F(segs_in); F(data_segs_out); F(data_segs_in); F(notsent_bytes);
+	F(snd_wnd);
+#undef F
+	return TARGET_OK;
+}
+
+const struct target_ops target_reference_ops = {
+	.name = "reference",
+	.caps = TARGET_VIRTUAL_TIME | TARGET_TCP_INFO | TARGET_IPV6 | TARGET_IPV4_MAPPED |
+		TARGET_BLOCKING | TARGET_SETTINGS,
+	.open = ref_open,
+	.close = ref_close,
+	.now = ref_now,
+	.inject = ref_inject,
+	.next_outbound = ref_next_outbound,
+	.call = ref_call,
+	.complete = ref_complete,
+	.advance = ref_advance_op,
+	.tcp_info = ref_tcp_info_op,
+	.shell = ref_shell,
+};
