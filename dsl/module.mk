@@ -4,7 +4,7 @@ GEN_SRCS += $(B)/dsl/lexer.c $(B)/dsl/parser.c
 UNIT_TESTS += test_dsl
 SHELL_TESTS += $(wildcard tests/dsl_*.sh)
 MANPAGES += $(wildcard docs/tcpspec-parse.1 docs/tcpspec-fmt.1 docs/tcpspec-dialect.7)
-BENCHES += $(if $(wildcard dsl/bench_parse.c),$(B)/dsl/bench_parse)
+BENCHES += $(B)/dsl/bench_parse
 
 $(B)/dsl/parser.c: dsl/parser.y
 	@mkdir -p $(@D)
@@ -24,5 +24,5 @@ $(B)/dsl/lexer.o: $(B)/dsl/lexer.c $(B)/dsl/parser.h
 # Everything that includes the generated header must wait for it.
 $(B)/dsl/build.o $(B)/dsl/parse.o: $(B)/dsl/parser.h
 
-$(B)/dsl/bench_parse: $(B)/dsl/bench_parse.o $(LIBTCPSPEC)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTCPSPEC) $(LDLIBS)
+$(B)/dsl/bench_parse: $(B)/dsl/bench_parse.o $(B)/libtcpspec.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libtcpspec.a $(LDLIBS)
