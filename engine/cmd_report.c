@@ -1,11 +1,915 @@
-/* tcpspec report: placeholder until its owner lands the real command. */
+/* tcpspec report: a requirement-by-target conformance matrix.
+ *
+ * Runs every script on every target given (through the engine's job runner, the
+ * same code as `tcpspec run`), reads each script's header tags
+ *     // requirements: RFC9293:MUST-12 RFC5961:3.2
+ *     // checks: one line saying what the script checks
+ * and each target's expectations file (TARGET.expect in a directory given, or
+ * --expect TARGET=FILE), then prints, as Markdown and/or JSON, a matrix of
+ * requirement x target whose cells are pass, deviation (a failure the
+ * expectations file explains), fail, or skipped.
+ *
+ * Expectations file: one script per line, "relative/path.pkt  reason", the path
+ * relative to the file's own directory; '#' starts a comment line.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/cli.h"
+#include "engine/engine.h"
+
+#define MAX_TARGETS 8
+#define MAX_EXPECT_FILES 16
+
+enum cell {
+	CELL_PASS = 0,
+	CELL_DEVIATION,
+	CELL_FAIL,
+	CELL_SKIP,
+	CELL_NKINDS
+};
+
+static const char *const cell_names[CELL_NKINDS] = { "pass", "deviation", "fail", "skipped" };
+
+struct expectation {
+	char *path;             /* as resolved: directory of the file + relative path */
+	char *reason;
+	bool used;
+};
+
+struct target_run {
+	const char *spec;       /* as given: "reference", "linux", "plugin:x.so" */
+	const char *name;       /* ops->name, or spec when the lookup failed */
+	const struct target_ops *ops;
+	bool available;
+	char why[512];          /* why not available */
+	struct expectation *exp;
+	size_t nexp, capexp;
+	const char *expect_files[MAX_EXPECT_FILES];
+	size_t nexpect_files;
+	struct engine_job *jobs; /* one per script */
+	size_t count[CELL_NKINDS];
+	size_t stale;           /* listed in expectations, yet passed */
+};
+
+struct script {
+	char *path;
+	char *checks;           /* may be NULL */
+	char **req;
+	size_t nreq;
+	/* per target */
+	enum cell cell[MAX_TARGETS];
+	const char *reason[MAX_TARGETS];   /* deviation reason / failure or skip message */
+	bool stale[MAX_TARGETS];
+};
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static int strv_add(struct strv *s, const char *x)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	if (!(s->v[s->n] = strdup(x)))
+		return -1;
+	s->n++;
+	return 0;
+}
+
+static void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tcpspec report --target T[,T...] [--markdown FILE] [--json FILE]\n"
+		"                      [--expect T=FILE] [-j N] [script options...] FILE|DIR...\n"
+		"\n"
+		"Runs every .pkt script (directories are searched recursively) on each target\n"
+		"and prints a requirement-by-target matrix: for each requirement tag found in\n"
+		"the scripts' '// requirements:' header lines, whether the target passes,\n"
+		"deviates (fails in a way its expectations file explains), fails, or was\n"
+		"skipped (target unavailable here, or a feature tcpspec does not support).\n"
+		"\n"
+		"  --target T,...    targets to run: reference, linux, lwip, plugin:PATH.so\n"
+		"                    (default: reference)\n"
+		"  --markdown FILE   write the Markdown report to FILE ('-' for stdout)\n"
+		"  --json FILE       write the JSON report to FILE ('-' for stdout)\n"
+		"                    (with neither option, Markdown goes to stdout)\n"
+		"  --expect T=FILE   expectations for target T; by default T.expect in each\n"
+		"                    directory given is used when it exists.  One line per\n"
+		"                    script: 'path/relative/to/the/file.pkt  reason'\n"
+		"  -j N, --jobs N    parallel runs per target (default: one per core)\n"
+		"  -q, --quiet       no progress lines on stderr\n"
+		"\n"
+		"Script options are passed to every run, as for tcpspec run\n"
+		"(--tolerance_usecs=N, --ip_version=V, ...).\n"
+		"\n"
+		"Exit: 0 no failure (deviations and skips allowed), 1 some script failed on\n"
+		"some target, 2 usage error, 3 no target available here.\n");
+}
+
+/* ---- collecting scripts -------------------------------------------------------- */
+
+static int collect(struct strv *p, const char *path, int depth)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "tcpspec report: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return strv_add(p, path);
+	if (depth > 32)
+		return 0;
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "tcpspec report: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct strv sub = {0};
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char full[4096];
+		size_t pl = strlen(path);
+		snprintf(full, sizeof full, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/",
+			 e->d_name);
+		struct stat s2;
+		if (stat(full, &s2) != 0)
+			continue;
+		size_t n = strlen(e->d_name);
+		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
+			if (strv_add(&sub, full) != 0)
+				rc = -1;
+	}
+	closedir(d);
+	qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+	for (size_t i = 0; i < sub.n && rc == 0; i++)
+		rc = collect(p, sub.v[i], depth + 1);
+	strv_free(&sub);
+	return rc;
+}
+
+/* "a//b/./c" and "a/b/c" must compare equal: collapse "//" and "/./", drop "./". */
+static void normalize_path(char *s)
+{
+	char *r = s, *w = s;
+	while (r[0] == '.' && r[1] == '/')
+		r += 2;
+	while (*r) {
+		if (r[0] == '/' && r[1] == '/') {
+			r++;
+			continue;
+		}
+		if (r[0] == '/' && r[1] == '.' && r[2] == '/') {
+			r += 2;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = 0;
+}
+
+/* ---- script headers ------------------------------------------------------------ */
+
+static char *trim(char *s)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	return s;
+}
+
+/* The value of a "// key: value" comment line, or NULL. */
+static char *header_value(char *line, const char *key)
+{
+	char *s = line;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (s[0] != '/' || s[1] != '/')
+		return NULL;
+	s += 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t k = strlen(key);
+	if (strncasecmp(s, key, k) != 0 || s[k] != ':')
+		return NULL;
+	return trim(s + k + 1);
+}
+
+static int read_header(struct script *sc)
+{
+	FILE *f = fopen(sc->path, "r");
+	if (!f)
+		return -1;
+	char line[4096];
+	for (int n = 0; n < 60 && fgets(line, sizeof line, f); n++) {
+		char *v;
+		if ((v = header_value(line, "requirements"))) {
+			for (char *save = NULL, *t = strtok_r(v, " \t,", &save); t;
+			     t = strtok_r(NULL, " \t,", &save)) {
+				char **nr = realloc(sc->req, (sc->nreq + 1) * sizeof *nr);
+				if (!nr || !(nr[sc->nreq] = strdup(t))) {
+					sc->req = nr ? nr : sc->req;
+					fclose(f);
+					return -1;
+				}
+				sc->req = nr;
+				sc->nreq++;
+			}
+		} else if (!sc->checks && (v = header_value(line, "checks"))) {
+			sc->checks = strdup(v);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- expectations -------------------------------------------------------------- */
+
+static int load_expectations(struct target_run *tr, const char *file, bool must_exist)
+{
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "tcpspec report: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = 0;
+	else
+		dir[0] = 0;
+	char line[4096];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *sp = s;
+		while (*sp && !isspace((unsigned char)*sp))
+			sp++;
+		char *reason = *sp ? trim(sp + 1) : sp;
+		*sp = 0;
+		if (!*reason) {
+			fprintf(stderr, "%s:%d: error: no reason given for %s\n", file, lineno, s);
+			rc = -1;
+			continue;
+		}
+		if (tr->nexp == tr->capexp) {
+			size_t cap = tr->capexp ? tr->capexp * 2 : 32;
+			struct expectation *e = realloc(tr->exp, cap * sizeof *e);
+			if (!e) {
+				rc = -1;
+				break;
+			}
+			tr->exp = e;
+			tr->capexp = cap;
+		}
+		struct expectation *e = &tr->exp[tr->nexp];
+		if (asprintf(&e->path, "%s%s", dir, s) < 0) {
+			rc = -1;
+			break;
+		}
+		normalize_path(e->path);
+		e->reason = strdup(reason);
+		e->used = false;
+		if (!e->reason) {
+			free(e->path);
+			rc = -1;
+			break;
+		}
+		tr->nexp++;
+	}
+	fclose(f);
+	if (rc == 0 && tr->nexpect_files < MAX_EXPECT_FILES)
+		tr->expect_files[tr->nexpect_files++] = file;
+	return rc;
+}
+
+static struct expectation *find_expectation(struct target_run *tr, const char *path)
+{
+	char norm[4096];
+	snprintf(norm, sizeof norm, "%s", path);
+	normalize_path(norm);
+	for (size_t i = 0; i < tr->nexp; i++)
+		if (!strcmp(tr->exp[i].path, norm))
+			return &tr->exp[i];
+	return NULL;
+}
+
+/* ---- output helpers ------------------------------------------------------------ */
+
+/* The first line of a message, for a table cell. */
+static void first_line(char *dst, size_t cap, const char *msg)
+{
+	if (!msg)
+		msg = "";
+	size_t n = strcspn(msg, "\n");
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, msg, n);
+	dst[n] = 0;
+}
+
+/* Markdown table cells must not hold '|' or newlines. */
+static void md_cell(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/* ---- the matrix ---------------------------------------------------------------- */
+
+struct req_row {
+	const char *id;
+	size_t nscripts;
+	size_t count[MAX_TARGETS][CELL_NKINDS];
+};
+
+static int cmp_req(const void *a, const void *b)
+{
+	return strcmp(((const struct req_row *)a)->id, ((const struct req_row *)b)->id);
+}
+
+/* Worst status wins: a failure anywhere shows, then a deviation, then a pass. */
+static enum cell req_status(const size_t *count)
+{
+	if (count[CELL_FAIL])
+		return CELL_FAIL;
+	if (count[CELL_DEVIATION])
+		return CELL_DEVIATION;
+	if (count[CELL_PASS])
+		return CELL_PASS;
+	return CELL_SKIP;
+}
+
+static struct req_row *build_rows(struct script *sc, size_t nsc, size_t ntr, size_t *nrows)
+{
+	size_t cap = 64, n = 0;
+	struct req_row *rows = calloc(cap, sizeof *rows);
+	if (!rows)
+		return NULL;
+	for (size_t i = 0; i < nsc; i++) {
+		static const char *const untagged = "(untagged)";
+		size_t nr = sc[i].nreq ? sc[i].nreq : 1;
+		for (size_t k = 0; k < nr; k++) {
+			const char *id = sc[i].nreq ? sc[i].req[k] : untagged;
+			size_t r;
+			for (r = 0; r < n && strcmp(rows[r].id, id); r++)
+				;
+			if (r == n) {
+				if (n == cap) {
+					struct req_row *nrw = realloc(rows, cap * 2 * sizeof *rows);
+					if (!nrw) {
+						free(rows);
+						return NULL;
+					}
+					rows = nrw;
+					memset(rows + cap, 0, cap * sizeof *rows);
+					cap *= 2;
+				}
+				rows[n++].id = id;
+			}
+			rows[r].nscripts++;
+			for (size_t t = 0; t < ntr; t++)
+				rows[r].count[t][sc[i].cell[t]]++;
+		}
+	}
+	qsort(rows, n, sizeof *rows, cmp_req);
+	*nrows = n;
+	return rows;
+}
+
+static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
+			   size_t nsc, struct req_row *rows, size_t nrows)
+{
+	fprintf(f, "# tcpspec conformance report\n\n");
+	fprintf(f, "%zu scripts, %zu requirements, %zu target%s.\n\n", nsc, nrows, ntr,
+		ntr == 1 ? "" : "s");
+
+	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | expectations |\n"
+		   "|---|---|---|---|---|---|\n");
+	for (size_t t = 0; t < ntr; t++) {
+		fprintf(f, "| %s | %zu | %zu | %zu | %zu | ", tr[t].name, tr[t].count[CELL_PASS],
+			tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL], tr[t].count[CELL_SKIP]);
+		if (!tr[t].available) {
+			fputs("target unavailable: ", f);
+			md_cell(f, tr[t].why);
+		} else if (!tr[t].nexpect_files) {
+			fputs("none", f);
+		} else {
+			for (size_t k = 0; k < tr[t].nexpect_files; k++)
+				fprintf(f, "%s%s", k ? ", " : "", tr[t].expect_files[k]);
+			if (tr[t].stale)
+				fprintf(f, " (%zu listed but passed)", tr[t].stale);
+		}
+		fputs(" |\n", f);
+	}
+
+	fprintf(f, "\n## Requirements\n\n| requirement | scripts |");
+	for (size_t t = 0; t < ntr; t++)
+		fprintf(f, " %s |", tr[t].name);
+	fprintf(f, "\n|---|---|");
+	for (size_t t = 0; t < ntr; t++)
+		fputs("---|", f);
+	fputc('\n', f);
+	for (size_t r = 0; r < nrows; r++) {
+		fprintf(f, "| %s | %zu |", rows[r].id, rows[r].nscripts);
+		for (size_t t = 0; t < ntr; t++) {
+			enum cell c = req_status(rows[r].count[t]);
+			fprintf(f, " %s", cell_names[c]);
+			if (rows[r].count[t][c] != rows[r].nscripts)
+				fprintf(f, " %zu/%zu", rows[r].count[t][c], rows[r].nscripts);
+			fputs(" |", f);
+		}
+		fputc('\n', f);
+	}
+
+	fprintf(f, "\n## Scripts\n\n| script | requirements |");
+	for (size_t t = 0; t < ntr; t++)
+		fprintf(f, " %s |", tr[t].name);
+	fprintf(f, "\n|---|---|");
+	for (size_t t = 0; t < ntr; t++)
+		fputs("---|", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < nsc; i++) {
+		fputs("| ", f);
+		md_cell(f, sc[i].path);
+		fputs(" |", f);
+		for (size_t k = 0; k < sc[i].nreq; k++)
+			fprintf(f, " %s", sc[i].req[k]);
+		fputs(" |", f);
+		for (size_t t = 0; t < ntr; t++)
+			fprintf(f, " %s |", cell_names[sc[i].cell[t]]);
+		fputc('\n', f);
+	}
+
+	bool any = false;
+	for (size_t t = 0; t < ntr; t++)
+		for (size_t i = 0; i < nsc; i++) {
+			if (sc[i].cell[t] == CELL_PASS && !sc[i].stale[t])
+				continue;
+			if (!any)
+				fprintf(f, "\n## Details\n\n");
+			any = true;
+			char msg[1024];
+			first_line(msg, sizeof msg, sc[i].reason[t]);
+			fprintf(f, "- %s, `%s`: %s", tr[t].name, sc[i].path,
+				sc[i].stale[t] ? "pass, although listed as a deviation"
+					       : cell_names[sc[i].cell[t]]);
+			if (msg[0]) {
+				fputs(": ", f);
+				md_cell(f, msg);
+			}
+			fputc('\n', f);
+		}
+}
+
+static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
+		       size_t nsc, struct req_row *rows, size_t nrows)
+{
+	fputs("{\n  \"targets\": [", f);
+	for (size_t t = 0; t < ntr; t++) {
+		fprintf(f, "%s\n    {\"name\": ", t ? "," : "");
+		json_str(f, tr[t].name);
+		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
+		json_str(f, tr[t].available ? "" : tr[t].why);
+		fputs(", \"expectations\": [", f);
+		for (size_t k = 0; k < tr[t].nexpect_files; k++) {
+			fputs(k ? ", " : "", f);
+			json_str(f, tr[t].expect_files[k]);
+		}
+		fprintf(f, "], \"pass\": %zu, \"deviation\": %zu, \"fail\": %zu, \"skipped\": %zu, "
+			   "\"stale_expectations\": %zu}",
+			tr[t].count[CELL_PASS], tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL],
+			tr[t].count[CELL_SKIP], tr[t].stale);
+	}
+	fputs("\n  ],\n  \"requirements\": [", f);
+	for (size_t r = 0; r < nrows; r++) {
+		fprintf(f, "%s\n    {\"id\": ", r ? "," : "");
+		json_str(f, rows[r].id);
+		fprintf(f, ", \"scripts\": %zu, \"results\": {", rows[r].nscripts);
+		for (size_t t = 0; t < ntr; t++) {
+			const size_t *c = rows[r].count[t];
+			fprintf(f, "%s", t ? ", " : "");
+			json_str(f, tr[t].name);
+			fprintf(f, ": {\"status\": \"%s\", \"pass\": %zu, \"deviation\": %zu, "
+				   "\"fail\": %zu, \"skipped\": %zu}",
+				cell_names[req_status(c)], c[CELL_PASS], c[CELL_DEVIATION], c[CELL_FAIL],
+				c[CELL_SKIP]);
+		}
+		fputs("}}", f);
+	}
+	fputs("\n  ],\n  \"scripts\": [", f);
+	for (size_t i = 0; i < nsc; i++) {
+		fprintf(f, "%s\n    {\"path\": ", i ? "," : "");
+		json_str(f, sc[i].path);
+		fputs(", \"checks\": ", f);
+		json_str(f, sc[i].checks);
+		fputs(", \"requirements\": [", f);
+		for (size_t k = 0; k < sc[i].nreq; k++) {
+			fputs(k ? ", " : "", f);
+			json_str(f, sc[i].req[k]);
+		}
+		fputs("], \"results\": {", f);
+		for (size_t t = 0; t < ntr; t++) {
+			fprintf(f, "%s", t ? ", " : "");
+			json_str(f, tr[t].name);
+			fprintf(f, ": {\"status\": \"%s\", \"stale_expectation\": %s, \"reason\": ",
+				cell_names[sc[i].cell[t]], sc[i].stale[t] ? "true" : "false");
+			json_str(f, sc[i].reason[t]);
+			if (tr[t].jobs)
+				fprintf(f, ", \"wall_s\": %.6f, \"scripted_s\": %.6f",
+					tr[t].jobs[i].res.wall_ns / 1e9,
+					tr[t].jobs[i].res.scripted_ns / 1e9);
+			fputc('}', f);
+		}
+		fputs("}}", f);
+	}
+	fputs("\n  ]\n}\n", f);
+}
+
+static int write_to(const char *path, void (*fn)(FILE *, struct target_run *, size_t,
+						  struct script *, size_t, struct req_row *, size_t),
+		    struct target_run *tr, size_t ntr, struct script *sc, size_t nsc,
+		    struct req_row *rows, size_t nrows)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	if (!f) {
+		fprintf(stderr, "tcpspec report: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fn(f, tr, ntr, sc, nsc, rows, nrows);
+	if (f == stdout)
+		return fflush(f) == 0 ? 0 : -1;
+	if (fclose(f) != 0) {
+		fprintf(stderr, "tcpspec report: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- running ------------------------------------------------------------------- */
+
+static void classify(struct target_run *tr, size_t t, struct script *sc, size_t nsc)
+{
+	for (size_t i = 0; i < nsc; i++) {
+		enum cell c;
+		const char *reason;
+		sc[i].stale[t] = false;
+		if (!tr->available) {
+			c = CELL_SKIP;
+			reason = tr->why;
+		} else {
+			const struct engine_result *res = &tr->jobs[i].res;
+			struct expectation *e = find_expectation(tr, sc[i].path);
+			if (e)
+				e->used = true;
+			switch (res->verdict) {
+			case ENGINE_PASS:
+				c = CELL_PASS;
+				reason = e ? e->reason : "";
+				if (e) {
+					sc[i].stale[t] = true;
+					tr->stale++;
+				}
+				break;
+			case ENGINE_FAIL:
+			case ENGINE_ERROR:
+				c = e ? CELL_DEVIATION : CELL_FAIL;
+				reason = e ? e->reason : res->message;
+				break;
+			default:
+				c = CELL_SKIP;
+				reason = res->message;
+				break;
+			}
+		}
+		sc[i].cell[t] = c;
+		sc[i].reason[t] = reason;
+		tr->count[c]++;
+	}
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tcpspec report: not implemented yet\n");
-	return CLI_UNSUPPORTED;
+	const char *targets = "reference", *md = NULL, *json = NULL;
+	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
+	bool quiet = false;
+	struct engine_opts cmdline;
+	memset(&cmdline, 0, sizeof cmdline);
+	struct strv files = {0}, dirs = {0}, expects = {0}, keep = {0};
+	int rc = CLI_USAGE;
+	struct target_run tr[MAX_TARGETS];
+	size_t ntr = 0;
+	struct script *sc = NULL;
+	size_t nsc = 0;
+	struct req_row *rows = NULL;
+	char *tlist = NULL;
+	memset(tr, 0, sizeof tr);
+
+	if (jobs_n < 1)
+		jobs_n = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+#define TAKE(name)                                                                  \
+	(!strcmp(a, name) ? (i + 1 < argc ? (val = argv[++i], 1) : -1)             \
+	 : !strncmp(a, name "=", sizeof name) ? (val = a + sizeof name, 1) : 0)
+		int t;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			rc = CLI_OK;
+			goto out;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = true;
+		} else if ((t = TAKE("--target"))) {
+			if (t < 0)
+				goto missing;
+			targets = val;
+		} else if ((t = TAKE("--markdown"))) {
+			if (t < 0)
+				goto missing;
+			md = val;
+		} else if ((t = TAKE("--json"))) {
+			if (t < 0)
+				goto missing;
+			json = val;
+		} else if ((t = TAKE("--expect"))) {
+			if (t < 0)
+				goto missing;
+			if (!strchr(val, '=')) {
+				fprintf(stderr, "tcpspec report: --expect wants TARGET=FILE, not '%s'\n",
+					val);
+				goto out;
+			}
+			if (strv_add(&expects, val) != 0)
+				goto oom;
+		} else if ((t = TAKE("--jobs")) || (t = TAKE("-j")) ||
+			   (!strncmp(a, "-j", 2) && a[2] && (val = a + 2, t = 1))) {
+			if (t < 0)
+				goto missing;
+			char *end;
+			jobs_n = strtol(val, &end, 10);
+			if (*end || jobs_n < 1 || jobs_n > 256) {
+				fprintf(stderr, "tcpspec report: bad job count '%s'\n", val);
+				goto out;
+			}
+		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
+			char msg[256];
+			if (i + 1 >= argc)
+				goto missing;
+			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec report: %s\n", msg);
+				goto out;
+			}
+		} else if (!strncmp(a, "--", 2) && a[2]) {
+			char name[64], msg[256];
+			const char *eq = strchr(a + 2, '=');
+			size_t k = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (k >= sizeof name) {
+				fprintf(stderr, "tcpspec report: unknown option %s\n", a);
+				goto out;
+			}
+			memcpy(name, a + 2, k);
+			name[k] = 0;
+			if (engine_opt_set(&cmdline, name, eq ? eq + 1 : NULL, msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec report: %s\n", msg);
+				goto out;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "tcpspec report: unknown option %s\n", a);
+			usage(stderr);
+			goto out;
+		} else {
+			struct stat st;
+			if (stat(a, &st) == 0 && S_ISDIR(st.st_mode) && strv_add(&dirs, a) != 0)
+				goto oom;
+			if (collect(&files, a, 0) != 0)
+				goto out;
+		}
+		continue;
+missing:
+		fprintf(stderr, "tcpspec report: %s needs a value\n", a);
+		goto out;
+#undef TAKE
+	}
+	if (!files.n) {
+		fprintf(stderr, "tcpspec report: no script given\n");
+		usage(stderr);
+		goto out;
+	}
+	if (!md && !json)
+		md = "-";
+
+	/* targets */
+	if (!(tlist = strdup(targets)))
+		goto oom;
+	for (char *save = NULL, *s = strtok_r(tlist, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		if (ntr == MAX_TARGETS) {
+			fprintf(stderr, "tcpspec report: at most %d targets\n", MAX_TARGETS);
+			goto out;
+		}
+		struct target_run *r = &tr[ntr++];
+		struct target_diag d = {0};
+		r->spec = s;
+		r->ops = target_lookup(s, &d);
+		r->name = r->ops ? r->ops->name : s;
+		if (r->ops && engine_target_probe(r->ops, &d) == TARGET_OK) {
+			r->available = true;
+		} else {
+			snprintf(r->why, sizeof r->why, "%s",
+				 d.msg[0] ? d.msg : "target not available here");
+		}
+	}
+	if (!ntr) {
+		fprintf(stderr, "tcpspec report: no target given\n");
+		goto out;
+	}
+	for (size_t k = 0; k < expects.n; k++) {
+		char *eq = strchr(expects.v[k], '=');
+		*eq = 0;
+		size_t t;
+		for (t = 0; t < ntr; t++)
+			if (!strcmp(expects.v[k], tr[t].spec) || !strcmp(expects.v[k], tr[t].name))
+				break;
+		if (t == ntr) {
+			fprintf(stderr, "tcpspec report: --expect for '%s', which is not a target "
+					"of this report\n", expects.v[k]);
+			goto out;
+		}
+		if (load_expectations(&tr[t], eq + 1, true) != 0)
+			goto out;
+	}
+	for (size_t t = 0; t < ntr; t++) {
+		bool explicit_file = false;
+		for (size_t k = 0; k < expects.n; k++)
+			if (!strcmp(expects.v[k], tr[t].spec) || !strcmp(expects.v[k], tr[t].name))
+				explicit_file = true;
+		if (explicit_file)
+			continue;
+		for (size_t k = 0; k < dirs.n; k++) {
+			char *p = NULL;
+			size_t dl = strlen(dirs.v[k]);
+			if (asprintf(&p, "%s%s%s.expect", dirs.v[k],
+				     dl && dirs.v[k][dl - 1] == '/' ? "" : "/", tr[t].name) < 0)
+				goto oom;
+			if (strv_add(&keep, p) != 0) {  /* alive until the report is written */
+				free(p);
+				goto oom;
+			}
+			free(p);
+			if (load_expectations(&tr[t], keep.v[keep.n - 1], false) != 0)
+				goto out;
+		}
+	}
+
+	/* scripts and their headers */
+	if (!(sc = calloc(files.n, sizeof *sc)))
+		goto oom;
+	nsc = files.n;
+	for (size_t i = 0; i < nsc; i++) {
+		sc[i].path = files.v[i];
+		if (read_header(&sc[i]) != 0) {
+			fprintf(stderr, "tcpspec report: %s: %s\n", sc[i].path, strerror(errno));
+			goto out;
+		}
+	}
+
+	/* run */
+	bool stopped = false, any_available = false;
+	for (size_t t = 0; t < ntr && !stopped; t++) {
+		if (tr[t].available) {
+			any_available = true;
+			if (!(tr[t].jobs = calloc(nsc, sizeof *tr[t].jobs)))
+				goto oom;
+			for (size_t i = 0; i < nsc; i++)
+				tr[t].jobs[i].path = sc[i].path;
+			if (!quiet)
+				fprintf(stderr, "tcpspec report: running %zu scripts on %s\n", nsc,
+					tr[t].name);
+			struct engine_jobs_cfg jc = {
+				.target = tr[t].ops,
+				.cmdline = &cmdline,
+				.jobs = (int)jobs_n,
+				.out = quiet ? NULL : stderr,
+			};
+			stopped = engine_jobs_run(&jc, tr[t].jobs, nsc) != 0;
+		} else if (!quiet) {
+			fprintf(stderr, "tcpspec report: %s: skipped: %s\n", tr[t].name, tr[t].why);
+		}
+		classify(&tr[t], t, sc, nsc);
+	}
+	if (stopped) {
+		fprintf(stderr, "tcpspec report: interrupted; every script process was stopped\n");
+		rc = 130;
+		goto out;
+	}
+	for (size_t t = 0; t < ntr; t++)
+		for (size_t k = 0; k < tr[t].nexp; k++)
+			if (!tr[t].exp[k].used && tr[t].available)
+				fprintf(stderr, "tcpspec report: warning: %s expects %s, which is not "
+						"among the scripts run\n", tr[t].name, tr[t].exp[k].path);
+
+	size_t nrows = 0;
+	if (!(rows = build_rows(sc, nsc, ntr, &nrows)))
+		goto oom;
+	if ((md && write_to(md, write_markdown, tr, ntr, sc, nsc, rows, nrows) != 0) ||
+	    (json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0))
+		goto out;
+
+	size_t fails = 0;
+	for (size_t t = 0; t < ntr; t++)
+		fails += tr[t].count[CELL_FAIL];
+	rc = fails ? CLI_FAIL : any_available ? CLI_OK : CLI_UNAVAILABLE;
+	goto out;
+oom:
+	fprintf(stderr, "tcpspec report: out of memory\n");
+	rc = CLI_USAGE;
+out:
+	free(rows);
+	for (size_t i = 0; i < nsc; i++) {
+		for (size_t k = 0; k < sc[i].nreq; k++)
+			free(sc[i].req[k]);
+		free(sc[i].req);
+		free(sc[i].checks);
+	}
+	free(sc);
+	for (size_t t = 0; t < ntr; t++) {
+		for (size_t k = 0; k < tr[t].nexp; k++) {
+			free(tr[t].exp[k].path);
+			free(tr[t].exp[k].reason);
+		}
+		free(tr[t].exp);
+		free(tr[t].jobs);
+	}
+	free(tlist);
+	strv_free(&files);
+	strv_free(&dirs);
+	strv_free(&expects);
+	strv_free(&keep);
+	return rc;
 }

@@ -52,6 +52,7 @@ struct engine_opts {
 	bool has_gateway_ip;        char gateway_ip[64];
 	bool has_bind_port;         int bind_port;
 	bool has_connect_port;      int connect_port;
+	bool has_prefix_len;        int prefix_len;   /* --netmask_ip=255.255.255.0 */
 	bool strict_segments;
 	int n_defines;
 	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */

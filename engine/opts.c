@@ -1,4 +1,5 @@
 /* Script options (option lines and the command line) and verdict names. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,21 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 			return bad(msg, cap, name, value);
 		o->connect_port = v;
 		o->has_connect_port = true;
+	} else if (!strcmp(n, "netmask_ip")) {
+		struct in_addr m;
+		int64_t bits;
+		if (value && inet_pton(AF_INET, value, &m) == 1) {
+			uint32_t h = ntohl(m.s_addr);
+			bits = 0;
+			while (bits < 32 && (h & (0x80000000u >> bits)))
+				bits++;
+			if (bits < 32 && (h << bits))
+				return bad(msg, cap, name, value);   /* not contiguous */
+		} else if (!parse_i64(value, &bits) || bits < 0 || bits > 128) {
+			return bad(msg, cap, name, value);
+		}
+		o->prefix_len = bits;
+		o->has_prefix_len = true;
 	} else if (!strcmp(n, "strict_segments")) {
 		o->strict_segments = true;
 	} else if (!strcmp(n, "verbose") || !strcmp(n, "v")) {
@@ -162,6 +178,7 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 	M(has_gateway_ip, memcpy(d->gateway_ip, s->gateway_ip, sizeof d->gateway_ip))
 	M(has_bind_port, d->bind_port = s->bind_port)
 	M(has_connect_port, d->connect_port = s->connect_port)
+	M(has_prefix_len, d->prefix_len = s->prefix_len)
 #undef M
 	if (s->strict_segments)
 		d->strict_segments = true;

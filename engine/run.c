@@ -116,6 +116,15 @@ int engine_wait_until(struct engine_ctx *x, int64_t script_ns)
 static bool parse_ip(const char *text, int want_family, struct target_addr *a)
 {
 	memset(a, 0, sizeof *a);
+	if (want_family == AF_INET && strchr(text, ':')) {
+		/* ipv4-mapped-ipv6 runs may name the address as ::ffff:a.b.c.d */
+		struct in6_addr m;
+		if (inet_pton(AF_INET6, text, &m) != 1 || !IN6_IS_ADDR_V4MAPPED(&m))
+			return false;
+		a->family = AF_INET;
+		memcpy(&a->u.v4, &m.s6_addr[12], 4);
+		return true;
+	}
 	if (want_family == AF_INET6) {
 		a->family = AF_INET6;
 		return inet_pton(AF_INET6, text, &a->u.v6) == 1;
@@ -184,6 +193,8 @@ static int configure(struct engine_ctx *x)
 	tc->mss = o->has_mss ? o->mss : 0;
 	tc->local_port = o->has_bind_port ? o->bind_port : 8080;
 	tc->remote_port = o->has_connect_port ? o->connect_port : 40000;
+	if (o->has_prefix_len)
+		tc->prefix_len = o->prefix_len;
 	tc->script_path = x->name;
 	tc->verbose = o->verbose;
 	target_config_defaults(tc);
@@ -226,7 +237,12 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 				   x->t.ops->name, ev->text);
 	int64_t before = target_now(&x->t);
 	int status = 0;
-	int rc = target_shell(&x->t, ev->text, &status);
+	/* commands run from the script's directory (suites call ../common/setup.sh) */
+	char *cmd = NULL;
+	if (asprintf(&cmd, "cd \"$TCPSPEC_SCRIPT_DIR\" || exit 127\n%s", ev->text) < 0)
+		return engine_fail(x, ev, 0, "out of memory");
+	int rc = target_shell(&x->t, cmd, &status);
+	free(cmd);
 	if (!x->virtual_time)
 		x->t0 += target_now(&x->t) - before;
 	if (rc == TARGET_UNSUPPORTED)
@@ -545,6 +561,13 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	}
 	for (int i = 0; i < x->opts.n_defines; i++)
 		setenv(x->opts.defines[i][0], x->opts.defines[i][1], 1);
+	{
+		char *copy = strdup(x->name);
+		if (copy) {
+			setenv("TCPSPEC_SCRIPT_DIR", dirname(copy), 1);
+			free(copy);
+		}
+	}
 
 	struct target_diag d = {0};
 	int rc = target_open(&x->t, cfg->target, &x->tc, &d);

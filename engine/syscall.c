@@ -83,6 +83,18 @@ static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 		*v = e->ival;
 		return true;
 	case DSL_EXPR_SYMBOL:
+		for (int i = d->x->opts.n_defines; i-- > 0;)   /* --define NAME=VALUE */
+			if (!strcmp(d->x->opts.defines[i][0], e->text)) {
+				const char *val = d->x->opts.defines[i][1];
+				char *end;
+				long long n = strtoll(val, &end, 0);
+				if (*val && !*end) {
+					*v = n;
+					return true;
+				}
+				if (engine_symbol(val, v))
+					return true;
+			}
 		if (engine_symbol(e->text, v))
 			return true;
 		snprintf(d->why, sizeof d->why, "unknown symbol %s", e->text);

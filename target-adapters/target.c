@@ -108,8 +108,8 @@ void target_config_defaults(struct target_config *cfg)
 	if (!cfg->ip_version)
 		cfg->ip_version = TARGET_IPV4_ONLY;
 	bool v6 = cfg->ip_version == TARGET_IPV6_ONLY;
-	addr_default(&cfg->local_ip, v6, "192.0.2.1", "2001:db8::1");
-	addr_default(&cfg->remote_ip, v6, "192.0.2.2", "2001:db8::2");
+	addr_default(&cfg->local_ip, v6, "192.0.2.2", "2001:db8::2");
+	addr_default(&cfg->remote_ip, v6, "192.0.2.1", "2001:db8::1");
 	addr_default(&cfg->gateway_ip, v6, "192.0.2.254", "2001:db8::fffe");
 	if (!cfg->prefix_len)
 		cfg->prefix_len = v6 ? 64 : 24;

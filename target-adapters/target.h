@@ -124,8 +124,9 @@ struct target_config {
 	int verbose;
 };
 
-/* Defaults: ipv4: local 192.0.2.1, remote 192.0.2.2, gateway 192.0.2.254, /24;
- * ipv6: local 2001:db8::1, remote 2001:db8::2, gateway 2001:db8::fffe, /64;
+/* Defaults: ipv4: local 192.0.2.2, remote 192.0.2.1, gateway 192.0.2.254, /24;
+ * ipv6: local 2001:db8::2, remote 2001:db8::1, gateway 2001:db8::fffe, /64;
+ * (the remote peer is 192.0.2.1 as in the scripts written for packetdrill);
  * ipv4-mapped-ipv6: the IPv4 addresses on the wire.  Ports 8080 / 40000, MTU 1500.
  * Fills only the fields still zero, so set explicit values first. */
 void target_config_defaults(struct target_config *cfg);

@@ -36,16 +36,16 @@ static void defaults_are_documentation_addresses(void **state)
 	char buf[64];
 	assert_int_equal(c.ip_version, TARGET_IPV4_ONLY);
 	inet_ntop(AF_INET, &c.local_ip.u.v4, buf, sizeof buf);
-	assert_string_equal(buf, "192.0.2.1");
-	inet_ntop(AF_INET, &c.remote_ip.u.v4, buf, sizeof buf);
 	assert_string_equal(buf, "192.0.2.2");
+	inet_ntop(AF_INET, &c.remote_ip.u.v4, buf, sizeof buf);
+	assert_string_equal(buf, "192.0.2.1");   /* the peer of scripts written for packetdrill */
 	assert_int_equal(c.local_port, 8080);
 	assert_int_equal(c.mtu, 1500);
 
 	struct target_config c6 = { .ip_version = TARGET_IPV6_ONLY };
 	target_config_defaults(&c6);
 	inet_ntop(AF_INET6, &c6.local_ip.u.v6, buf, sizeof buf);
-	assert_string_equal(buf, "2001:db8::1");
+	assert_string_equal(buf, "2001:db8::2");
 	assert_int_equal(c6.prefix_len, 64);
 }
 
@@ -61,7 +61,7 @@ static void mapped_sockaddr_is_v6_with_v4_inside(void **state)
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 	char buf[64];
 	inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof buf);
-	assert_string_equal(buf, "::ffff:192.0.2.1");
+	assert_string_equal(buf, "::ffff:192.0.2.2");
 	assert_int_equal(ntohs(s6->sin6_port), 8080);
 }
 
