@@ -257,6 +257,52 @@ static void round_trip_udp_and_encap(void **state)
 	}
 }
 
+/* parse -> build -> parse of packets that do not parse cleanly keeps every byte:
+ * (found by fuzzing the parse/build oracle) */
+static void round_trip_faulty_areas(void **state)
+{
+	(void)state;
+	static const uint8_t areas[][12] = {
+		/* a TS with a wrong length, then an option running past the area */
+		{ 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8 },
+		/* EOL, then padding that is not zero */
+		{ 2, 4, 5, 0xb4, 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 1 },
+		/* length 0 at once */
+		{ 19, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 },
+	};
+	static const int want[] = { WIRE_E_OPT_BAD_LEN, WIRE_OK, WIRE_E_OPT_LEN_ZERO };
+	for (size_t k = 0; k < sizeof areas / sizeof areas[0]; k++) {
+		struct wire_packet p = tcp_packet(4), a, b;
+		uint8_t raw[128], again[128];
+		wire_opt_add_literal(&p.tcp.opts, areas[k], 12);
+		size_t n = build_ok(&p, raw, sizeof raw);
+		assert_int_equal(wire_parse(raw, n, &a), want[k]);
+		size_t m = build_ok(&a, again, sizeof again);
+		assert_int_equal(m, n);
+		assert_memory_equal(again, raw, n);
+		assert_int_equal(wire_parse(again, m, &b), want[k]);
+		assert_true(wire_packet_equal(&a, &b, NULL, 0));
+	}
+	/* TCP in UDP with bytes after the UDP length */
+	struct wire_packet e = tcp_packet(4), a, b;
+	e.udp_encap = true;
+	e.udp.sport = 1234;
+	e.udp.dport = 9899;
+	e.tcp.payload_len = 5;
+	uint8_t raw[128], again[128];
+	size_t n = build_ok(&e, raw, sizeof raw);
+	memset(raw + n, 0x65, 9);
+	raw[3] = (uint8_t)(n + 9);              /* IP total length takes the 9 bytes in */
+	struct wire_parse_cfg cfg = { .udp_encap_port = 9899 };
+	assert_int_equal(wire_parse_cfg(raw, n + 9, &cfg, &a), WIRE_OK);
+	assert_int_equal(a.tcp.payload_len, 5);
+	size_t m = build_ok(&a, again, sizeof again);
+	assert_int_equal(m, n + 9);
+	assert_memory_equal(again + 20, raw + 20, n + 9 - 20);
+	assert_int_equal(wire_parse_cfg(again, m, &cfg, &b), WIRE_OK);
+	assert_true(wire_packet_equal(&a, &b, NULL, 0));
+}
+
 /* literal option bytes, reserved bits, data offset and checksum overrides */
 static void build_malformed_hooks(void **state)
 {
@@ -1059,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(round_trip_options_v6),
 		cmocka_unit_test(round_trip_header_fields),
 		cmocka_unit_test(round_trip_udp_and_encap),
+		cmocka_unit_test(round_trip_faulty_areas),
 		cmocka_unit_test(build_malformed_hooks),
 		cmocka_unit_test(malformed_ip),
 		cmocka_unit_test(malformed_ip6),

@@ -89,7 +89,7 @@ static int build_tcp(const struct wire_packet *pkt, uint8_t *t, size_t cap, size
 int wire_build(const struct wire_packet *pkt, uint8_t *out, size_t cap, size_t *out_len)
 {
 	const struct wire_ip *ip = &pkt->ip;
-	size_t hl, l4len = 0;
+	size_t hl, l4len = 0, tcp_len = 0;
 	int st;
 
 	*out_len = 0;
@@ -111,9 +111,16 @@ int wire_build(const struct wire_packet *pkt, uint8_t *out, size_t cap, size_t *
 		if (pkt->udp_encap) {
 			if (l4cap < 8)
 				return WIRE_E_BUF_TOO_SMALL;
-			if ((st = build_tcp(pkt, l4 + 8, l4cap - 8, &l4len)) != WIRE_OK)
+			if ((st = build_tcp(pkt, l4 + 8, l4cap - 8, &tcp_len)) != WIRE_OK)
 				return st;
-			l4len += 8;
+			l4len = 8 + tcp_len;
+			/* bytes a parsed packet had after the UDP length (parse -> build) */
+			if (pkt->l4_data && pkt->l4_len > l4len) {
+				if (pkt->l4_len > l4cap)
+					return WIRE_E_BUF_TOO_SMALL;
+				memcpy(l4 + l4len, pkt->l4_data + l4len, pkt->l4_len - l4len);
+				l4len = pkt->l4_len;
+			}
 			proto = WIRE_IPPROTO_UDP;
 		} else {
 			if ((st = build_tcp(pkt, l4, l4cap, &l4len)) != WIRE_OK)
@@ -202,16 +209,17 @@ int wire_build(const struct wire_packet *pkt, uint8_t *out, size_t cap, size_t *
 	switch (pkt->l4) {
 	case WIRE_L4_TCP: {
 		uint8_t *t = pkt->udp_encap ? l4 + 8 : l4;
-		size_t tlen = pkt->udp_encap ? l4len - 8 : l4len;
+		size_t tlen = pkt->udp_encap ? tcp_len : l4len;
 		put16(t + 16, pick_csum(pkt->ovr.l4_csum,
 					wire_l4_csum(s, d, WIRE_IPPROTO_TCP, t, tlen),
 					pkt->tcp.csum));
 		if (pkt->udp_encap) {
 			put16(l4, pkt->udp.sport);
 			put16(l4 + 2, pkt->udp.dport);
-			put16(l4 + 4, pkt->ovr.udp_len ? pkt->udp.len : (uint16_t)l4len);
+			size_t ulen = 8 + tlen;
+			put16(l4 + 4, pkt->ovr.udp_len ? pkt->udp.len : (uint16_t)ulen);
 			put16(l4 + 6, 0);
-			uint16_t c = wire_l4_csum(s, d, WIRE_IPPROTO_UDP, l4, l4len);
+			uint16_t c = wire_l4_csum(s, d, WIRE_IPPROTO_UDP, l4, ulen);
 			put16(l4 + 6, pick_csum(pkt->ovr.encap_csum, c ? c : 0xffff,
 						pkt->udp.csum));
 		}

@@ -111,6 +111,7 @@ int wire_tcp_options_parse(const uint8_t *b, size_t len, struct wire_tcp_opts *o
 	out->n = 0;
 	out->walked = 0;
 	out->pad_nonzero = false;
+	out->tail_len = 0;
 	if (len > WIRE_TCP_MAX_OPT_LEN) {
 		out->area_len = 0;
 		return WIRE_E_OPT_AREA_LONG;
@@ -165,6 +166,8 @@ int wire_tcp_options_parse(const uint8_t *b, size_t len, struct wire_tcp_opts *o
 		i += olen;
 	}
 	out->walked = (uint8_t)i;
+	out->tail_len = (uint8_t)(len - i);
+	memcpy(out->tail, b + i, len - i);
 	return st;
 }
 
@@ -298,6 +301,16 @@ int wire_tcp_options_build(const struct wire_tcp_opts *opts, uint8_t *out, size_
 			return WIRE_E_BUF_TOO_SMALL;
 		encode_one(o, out + total, sz);
 		total += sz;
+	}
+	/* the bytes a parsed area had after its entries */
+	if (opts->tail_len) {
+		if (opts->tail_len > WIRE_TCP_MAX_OPT_LEN ||
+		    total + opts->tail_len > WIRE_TCP_MAX_OPT_LEN)
+			return WIRE_E_OPTS_TOO_LONG;
+		if (total + opts->tail_len > cap)
+			return WIRE_E_BUF_TOO_SMALL;
+		memcpy(out + total, opts->tail, opts->tail_len);
+		total += opts->tail_len;
 	}
 	/* pad with EOL bytes to a 32-bit boundary, and to at least the area a parsed
 	   packet had (so that parse -> build gives back the same bytes) */

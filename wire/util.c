@@ -215,6 +215,9 @@ bool wire_packet_equal(const struct wire_packet *x, const struct wire_packet *y,
 		for (unsigned i = 0; i < a->opts.n; i++)
 			if (!wire_tcp_opt_equal(&a->opts.opt[i], &b->opts.opt[i]))
 				DIFF("tcp.opts");
+		CMP(a->opts.tail_len, b->opts.tail_len, "tcp.opts.tail_len");
+		if (memcmp(a->opts.tail, b->opts.tail, a->opts.tail_len))
+			DIFF("tcp.opts.tail");
 		CMP(a->payload_len, b->payload_len, "tcp.payload_len");
 		if (!bytes_eq(a->payload, b->payload, a->payload_len))
 			DIFF("tcp.payload");

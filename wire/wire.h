@@ -221,6 +221,12 @@ struct wire_tcp_opts {
 	uint8_t walked;         /* bytes consumed up to and including EOL / the fault */
 	bool pad_nonzero;       /* a byte after EOL was not zero */
 	struct wire_tcp_opt opt[WIRE_TCP_MAX_OPTS];
+	/* the area's bytes after the last entry, as they were: the padding after EOL,
+	   or the undecoded rest after a fault.  Build appends them after the entries, so
+	   parse -> build gives back the same bytes; zero it when changing the entries of
+	   a parsed packet. */
+	uint8_t tail_len;
+	uint8_t tail[WIRE_TCP_MAX_OPT_LEN];
 };
 
 /* Walk a TCP option area of len (0..40) bytes, independent of any packet.
@@ -502,8 +508,8 @@ int wire_print_tcp_options(char *buf, size_t cap, const struct wire_tcp_opts *op
 /* ---------------------------------------------------------------- comparing */
 
 /* Field-by-field equality of what parse fills in (pointers compared by content).
- * Checksum values and verdicts are not compared (build recomputes them), nor are
- * the option area's raw bytes (the decoded entries are).
+ * Checksum values and verdicts are not compared (build recomputes them); the option
+ * area is compared as its decoded entries and its tail.
  * On a difference, writes the first differing field's name into why (may be NULL). */
 bool wire_packet_equal(const struct wire_packet *x, const struct wire_packet *y,
 		       char *why, size_t why_cap);
