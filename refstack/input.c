@@ -16,10 +16,27 @@
 
 static void init_cwnd(struct ref_tcb *tp)
 {
-	/* RFC 5681 3.1 with the initial window of RFC 6928 (IW10) */
-	tp->cwnd = tp->st->cfg.init_cwnd * tp->snd_mss;
+	/* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380 bytes)), or a configured
+	 * number of segments (RFC 6928 allows 10, as Linux uses) */
+	uint32_t smss = tp->snd_mss;
+	if (tp->st->cfg.init_cwnd) {
+		tp->cwnd = tp->st->cfg.init_cwnd * smss;
+	} else {
+		uint32_t hi = 2 * smss > 4380 ? 2 * smss : 4380;
+		tp->cwnd = 4 * smss < hi ? 4 * smss : hi;
+	}
 	if (tp->cwnd < tp->snd_mss)
 		tp->cwnd = tp->snd_mss;
+}
+
+/* RFC 6298 5.7: "If the timer expires awaiting the ACK of a SYN segment and the TCP
+ * implementation is using an RTO less than 3 seconds, the RTO MUST be re-initialized to
+ * 3 seconds when data transmission begins" (no RTT sample was possible, Karn). */
+static void rto_after_handshake(struct ref_tcb *tp)
+{
+	if (tp->nrexmt > 0 && tp->srtt < 0 && tp->rto < 3 * REF_SEC)
+		tp->rto = 3 * REF_SEC;
+	tp->backoff = 0;
 }
 
 /* ---- 3.10.7.1 CLOSED -------------------------------------------------------------- */
@@ -178,7 +195,7 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 		 * continue processing at the sixth step" */
 		ref_set_state(tp, REF_ESTABLISHED);
 		tp->t_rexmt = REF_NEVER;
-		tp->backoff = 0;
+		rto_after_handshake(tp);
 		tp->nrexmt = 0;
 		ref_timer_update(tp);
 		tp->flags |= TF_ACKNOW;
@@ -470,6 +487,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		if (l && l->nqueued > l->backlog)
 			return RESULT(DROP, ACCEPT_QUEUE_FULL);     /* as Linux: stay half-open */
 		ref_set_state(tp, REF_ESTABLISHED);
+		rto_after_handshake(tp);
 		/* "set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK" */
 		tp->snd_wnd = (uint32_t)seg->wnd << tp->snd_wscale;
 		if (tp->snd_wnd > tp->max_sndwnd)
@@ -630,7 +648,21 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 		 * RFC 9293 3.8.6.3 (SHLD-19, MUST-40): delay at most 0.5 s (delack_ms), and
 		 * ACK at least every second full-sized segment. */
 		tp->rcv_unacked += len;
-		if (had_ooo || tp->rcv_unacked >= 2u * tp->rcv_mss) {
+		/* Quick ACKs (Linux's quick-ACK mode, allowed since delaying is only a
+		 * SHOULD): the first data arms up to `quickack` immediate ACKs, bounded by
+		 * RCV.WND / (2 * MSS) as Linux does. */
+		if (!(tp->flags & TF_DATA_SEEN)) {
+			tp->flags |= TF_DATA_SEEN;
+			uint32_t mss = tp->adv_mss < 536 ? tp->adv_mss : 536;
+			uint32_t q = ref_seq_len(tp->rcv_nxt, tp->rcv_adv) / (2 * (mss ? mss : 536));
+			if (q == 0)
+				q = 2;
+			if (q > st->cfg.quickack)
+				q = st->cfg.quickack;
+			tp->quick = q > 255 ? 255 : (uint8_t)q;
+		}
+		if (had_ooo || tp->rcv_unacked >= 2u * tp->rcv_mss ||
+		    (tp->quick && !(tp->flags & TF_PINGPONG))) {
 			tp->flags |= TF_ACKNOW;
 		} else if (tp->t_delack == REF_NEVER) {
 			tp->t_delack = st->now + (int64_t)st->cfg.delack_ms * REF_MS;

@@ -83,8 +83,15 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 		ref_ring_get(&tp->sndq, off, st->scratch, len);
 		s.data = st->scratch;
 		s.len = len;
-		if (ref_seq_add(seq, len) == ref_snd_data_end(tp))
+		ref_seq_t end = ref_seq_add(seq, len);
+		if (end == ref_snd_data_end(tp))
 			s.flags |= REF_PSH;
+		for (unsigned i = 0; i < tp->npush; i++)
+			if (tp->pushq[i] == end)
+				s.flags |= REF_PSH;
+		if ((tp->flags & TF_DATA_SEEN) && st->now - tp->last_data_recv <
+		    (int64_t)st->cfg.delack_ms * REF_MS)
+			tp->flags |= TF_PINGPONG;
 		tp->data_segs_out++;
 		tp->bytes_sent += len;
 		if (ref_seq_lt(seq, tp->snd_max))
@@ -101,6 +108,8 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 		s.urp = (uint16_t)ref_seq_diff(tp->snd_up, seq);
 	}
 	if (flags & REF_ACK) {
+		if (tp->quick && tp->rcv_unacked)
+			tp->quick--;
 		tp->last_ack_sent = tp->rcv_nxt;
 		tp->rcv_unacked = 0;
 		tp->flags &= ~TF_ACKNOW;
@@ -322,6 +331,7 @@ void ref_rtt_sample(struct ref_tcb *tp, int64_t r)
 		tp->rttvar = (3 * tp->rttvar + d) / 4;
 		tp->srtt = (7 * tp->srtt + r) / 8;
 	}
+	tp->backoff = 0;        /* a valid sample: the RTO "collapses" to the estimate */
 	int64_t k = 4 * tp->rttvar;
 	if (k < REF_MS)
 		k = REF_MS;                     /* G: the 1 ms clock granularity */
@@ -382,6 +392,11 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			uint32_t n = ref_seq_len(tp->snd_buf_seq, upto);
 			ref_ring_consume(&tp->sndq, n);
 			tp->snd_buf_seq = upto;
+			unsigned k = 0;
+			for (unsigned i = 0; i < tp->npush; i++)
+				if (ref_seq_gt(tp->pushq[i], upto))
+					tp->pushq[k++] = tp->pushq[i];
+			tp->npush = k;
 			tp->bytes_acked += n;
 		}
 		tp->snd_una = ack;
@@ -389,7 +404,8 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			tp->snd_nxt = tp->snd_una;
 		if (ref_seq_lt(tp->snd_up, tp->snd_una))
 			tp->snd_up = tp->snd_una;
-		tp->backoff = 0;                /* RFC 6298 5.7 note: a new RTO from the estimate */
+		/* Karn (RFC 6298 5 note): the backed-off RTO stays until a valid sample
+		 * (ref_rtt_sample) gives a new one */
 		tp->nrexmt = 0;
 		tp->probes = 0;
 		tp->npeer_sack = 0;

@@ -224,14 +224,17 @@ struct ref_config {
 	bool timestamps;        /* net.ipv4.tcp_timestamps (1) */
 	bool sack;              /* net.ipv4.tcp_sack (1) */
 	bool window_scaling;    /* net.ipv4.tcp_window_scaling (1) */
-	uint32_t rmem_default, rmem_max;   /* tcp_rmem[1], tcp_rmem[2] (131072, 6291456) */
+	uint32_t rmem_default, rmem_max;   /* tcp_rmem[1], tcp_rmem[2] (131072, 33554432) */
 	uint32_t wmem_default, wmem_max;   /* tcp_wmem[1], tcp_wmem[2] (16384, 4194304) */
 	uint32_t mtu;           /* link MTU (1500) */
 	uint32_t msl_ms;        /* MSL; TIME-WAIT lasts 2*MSL (30000: 60 s as Linux) */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;   /* 1000, 200, 120000 */
 	uint32_t syn_retries, synack_retries, retries2;    /* 6, 5, 15 */
 	uint32_t delack_ms;     /* delayed ACK timeout (40; RFC 9293 requires <= 500) */
-	uint32_t init_cwnd;     /* segments (10, RFC 6928) */
+	uint32_t quickack;      /* segments ACKed at once after the first data (16, as
+				 * Linux's quick-ACK mode; 0 = always delay) */
+	uint32_t init_cwnd;     /* segments; 0 (default) = RFC 5681 3.1: min(4*SMSS,
+				 * max(2*SMSS, 4380)) bytes; 10 = RFC 6928 as Linux */
 	uint32_t challenge_ack_limit;      /* per second, stack-wide (1000); 0 = unlimited */
 	uint32_t keepalive_time_s, keepalive_intvl_s, keepalive_probes; /* 7200, 75, 9 */
 	uint32_t fin_timeout_s; /* orphaned FIN-WAIT-2 (60) */

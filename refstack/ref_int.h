@@ -71,6 +71,10 @@ enum {
 	TF_OOB_READ    = 1u << 25,  /* the urgent byte was taken with MSG_OOB */
 	TF_DONE        = 1u << 26,  /* was connected or connecting, now CLOSED */
 	TF_SNDBUF_SET  = 1u << 27,  /* SO_SNDBUF given: no autotuning */
+	TF_DATA_SEEN   = 1u << 28,  /* first data received: quick ACKs armed */
+	TF_LINGERING   = 1u << 29,  /* a blocking close() waits (SO_LINGER) */
+	TF_PINGPONG    = 1u << 30,  /* interactive: data sent soon after data received,
+				     * so ACKs are delayed to ride on replies (as Linux) */
 };
 
 /* ---- the TCB (RFC 9293 3.3.1) with its socket -------------------------------------- */
@@ -99,7 +103,7 @@ struct ref_tcb {
 	/* receive sequence space */
 	ref_seq_t irs, rcv_nxt, rcv_adv, rcv_up, last_ack_sent, fin_seq;
 	uint8_t snd_wscale, rcv_wscale;
-	uint8_t dupacks, backoff, nrexmt, probes, nooo, ooo_recent;
+	uint8_t dupacks, backoff, nrexmt, probes, nooo, ooo_recent, quick;
 	uint16_t peer_mss, adv_mss, snd_mss, user_mss;
 	uint16_t rcv_mss;               /* largest segment seen from the peer */
 	uint32_t ts_recent, ts_offset;
@@ -107,7 +111,7 @@ struct ref_tcb {
 	int64_t ts_recent_age;
 	int64_t srtt, rttvar, rto, rtt_start;   /* ns; srtt < 0: no sample yet */
 	/* timers: absolute deadlines, REF_NEVER when off (timers.c) */
-	int64_t t_rexmt, t_persist, t_delack, t_keep, t_2msl;
+	int64_t t_rexmt, t_persist, t_delack, t_keep, t_2msl, t_linger;
 	int64_t deadline;               /* the earliest of them, the heap key */
 	int64_t rexmt_since;            /* when the oldest unacked data was first sent */
 	int64_t last_recv, last_data_recv, last_data_sent, last_ack_recv;
@@ -119,6 +123,9 @@ struct ref_tcb {
 	struct ref_ring sndq, rcvq;
 	uint32_t sndbuf, rcvbuf;
 	uint32_t wr_done;               /* a blocking send: octets already queued */
+	ref_seq_t *pushq;               /* where writes ended: PSH goes there (also when
+					 * retransmitted); part of the send buffer */
+	uint16_t npush, cappush;
 	/* listener */
 	int32_t backlog;
 	uint16_t nsyn, nqueued;

@@ -273,6 +273,26 @@ int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa
 
 /* ---- send and receive ----------------------------------------------------------------- */
 
+/* Remember where this write ended: its last segment carries PSH, also when it is
+ * retransmitted (as Linux marks the last buffer of each write). */
+static void push_mark(struct ref_tcb *tp)
+{
+	ref_seq_t end = ref_snd_data_end(tp);
+	if (tp->npush && tp->pushq[tp->npush - 1] == end)
+		return;
+	if (tp->npush == tp->cappush) {
+		uint16_t cap = tp->cappush ? tp->cappush * 2 : 8;
+		if (cap > 4096 || cap < tp->cappush)
+			return;         /* that many writes in flight: PSH only at the end */
+		ref_seq_t *q = realloc(tp->pushq, cap * sizeof *q);
+		if (!q)
+			return;
+		tp->pushq = q;
+		tp->cappush = cap;
+	}
+	tp->pushq[tp->npush++] = end;
+}
+
 long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
 		   int64_t now)
 {
@@ -318,6 +338,8 @@ long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, i
 		tp->wr_done = done;
 		return REF_PENDING;
 	}
+	if (done && !(flags & MSG_MORE))
+		push_mark(tp);
 	tp->wr_done = 0;
 	if (done == 0 && len > 0)
 		return -EAGAIN;
@@ -428,10 +450,41 @@ static void abort_conn(struct ref_tcb *tp)
 	ref_tcb_closed(tp, 0);
 }
 
+static void detach_fd(struct ref_stack *st, struct ref_tcb *tp, int fd)
+{
+	st->fds[fd] = NULL;
+	tp->fd = -1;
+	if (tp->state == REF_FIN_WAIT_2 && tp->t_2msl == REF_NEVER) {
+		tp->t_2msl = st->now + (int64_t)st->cfg.fin_timeout_s * REF_SEC;
+		ref_timer_update(tp);
+	}
+}
+
 int ref_sock_close(struct ref_stack *st, int fd, int64_t now)
 {
 	GET(tp, st, fd);
 	set_now(st, now);
+	/* SO_LINGER with a timeout on a blocking socket: close() waits until the FIN is
+	 * acknowledged or the time is up (RFC 9293 3.10.4 leaves it to the API) */
+	if (tp->flags & TF_LINGERING) {
+		if (tp->state != REF_CLOSED && !REF_FIN_ACKED(tp->state) && tp->t_linger != REF_NEVER)
+			return REF_PENDING;
+		tp->flags &= ~TF_LINGERING;
+		tp->t_linger = REF_NEVER;
+		ref_timer_update(tp);
+		detach_fd(st, tp, fd);
+		ref_tcb_release_if_dead(tp);
+		return 0;
+	}
+	if ((tp->flags & TF_LINGER) && tp->linger_s > 0 && !(tp->flags & TF_NONBLOCK) &&
+	    tp->state >= REF_SYN_RECEIVED && tp->rcvq.len == 0 && !REF_FIN_ACKED(tp->state)) {
+		if (!(tp->flags & TF_FIN_WANTED))
+			send_fin(tp);
+		tp->flags |= TF_LINGERING;
+		tp->t_linger = st->now + (int64_t)tp->linger_s * REF_SEC;
+		ref_timer_update(tp);
+		return REF_PENDING;
+	}
 	st->fds[fd] = NULL;
 	tp->fd = -1;
 	switch (tp->state) {

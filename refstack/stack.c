@@ -11,7 +11,7 @@ void ref_config_defaults(struct ref_config *c)
 	memset(c, 0, sizeof *c);
 	c->timestamps = c->sack = c->window_scaling = true;
 	c->rmem_default = 131072;
-	c->rmem_max = 6291456;
+	c->rmem_max = 33554432;        /* Linux 6.x tcp_rmem[2]: window scale 10 */
 	c->wmem_default = 16384;
 	c->wmem_max = 4194304;
 	c->mtu = 1500;
@@ -23,7 +23,8 @@ void ref_config_defaults(struct ref_config *c)
 	c->synack_retries = 5;
 	c->retries2 = 15;
 	c->delack_ms = 40;              /* RFC 9293 3.8.6.3: < 0.5 s (MUST-40) */
-	c->init_cwnd = 10;              /* RFC 6928 */
+	c->quickack = 16;               /* Linux TCP_MAX_QUICKACKS */
+	c->init_cwnd = 0;               /* RFC 5681 3.1 formula (10 = RFC 6928, Linux) */
 	c->challenge_ack_limit = 1000;  /* RFC 5961 7 */
 	c->keepalive_time_s = 7200;     /* RFC 9293 3.8.4: >= 2 hours (MUST-26) */
 	c->keepalive_intvl_s = 75;
@@ -115,6 +116,7 @@ struct ref_tcb *ref_tcb_new(struct ref_stack *st, int family)
 	tp->family = family;
 	tp->heap_idx = UINT32_MAX;
 	tp->t_rexmt = tp->t_persist = tp->t_delack = tp->t_keep = tp->t_2msl = REF_NEVER;
+	tp->t_linger = REF_NEVER;
 	tp->deadline = REF_NEVER;
 	tp->srtt = -1;
 	tp->rto = (int64_t)st->cfg.rto_initial_ms * REF_MS;
@@ -294,6 +296,7 @@ void ref_tcb_free(struct ref_tcb *tp)
 	if (tp->anext)
 		tp->anext->aprev = tp->aprev;
 	ref_ring_free(&tp->sndq);
+	free(tp->pushq);
 	ref_ring_free(&tp->rcvq);
 	st->stats.conns_freed++;
 	st->stats.conns_live--;

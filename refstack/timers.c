@@ -67,6 +67,7 @@ void ref_timer_update(struct ref_tcb *tp)
 	if (tp->t_delack < d) d = tp->t_delack;
 	if (tp->t_keep < d) d = tp->t_keep;
 	if (tp->t_2msl < d) d = tp->t_2msl;
+	if (tp->t_linger < d) d = tp->t_linger;
 	tp->deadline = d;
 	if (d == REF_NEVER) {
 		ref_heap_remove(st, tp);
@@ -91,6 +92,7 @@ void ref_timer_update(struct ref_tcb *tp)
 void ref_timers_cancel(struct ref_tcb *tp)
 {
 	tp->t_rexmt = tp->t_persist = tp->t_delack = tp->t_keep = tp->t_2msl = REF_NEVER;
+	tp->t_linger = REF_NEVER;
 	ref_timer_update(tp);
 }
 
@@ -115,6 +117,13 @@ int64_t ref_rto_backed_off(const struct ref_tcb *tp)
 void ref_timer_rexmt_start(struct ref_tcb *tp)
 {
 	tp->t_rexmt = tp->st->now + ref_rto_backed_off(tp);
+	/* RFC 5482 / RFC 9293 3.8.3: the user timeout ends the wait even between
+	 * retransmissions (as Linux clamps the RTO to it) */
+	if (tp->user_timeout_ms && REF_SYNCHRONIZED(tp->state)) {
+		int64_t end = tp->rexmt_since + (int64_t)tp->user_timeout_ms * REF_MS;
+		if (end < tp->t_rexmt)
+			tp->t_rexmt = end > tp->st->now ? end : tp->st->now + 1;
+	}
 	tp->t_persist = REF_NEVER;
 	ref_timer_update(tp);
 }
@@ -241,8 +250,11 @@ void ref_timer_run(struct ref_tcb *tp, int64_t now)
 		if (tp->state == REF_CLOSED)
 			return;
 	}
+	if (tp->t_linger <= now)
+		tp->t_linger = REF_NEVER;       /* the blocked close() completes when repeated */
 	if (tp->t_delack <= now) {
 		tp->t_delack = REF_NEVER;
+		tp->flags &= ~TF_PINGPONG;              /* as Linux: leave interactive mode */
 		ref_send_ack_now(tp);                   /* RFC 9293 3.8.6.3 */
 	}
 	ref_timer_update(tp);

@@ -327,6 +327,10 @@ static int shell_one(struct target *t, struct ref_config *c, char *cmd, const ch
 	char *tok = strtok_r(cmd, " \t\n", &save);
 	if (!tok)
 		return TARGET_OK;
+	/* the engine's preamble (`cd "$TCPSPEC_SCRIPT_DIR" || exit 127`) and no-ops change
+	 * nothing for an in-process stack */
+	if (!strcmp(tok, "cd") || !strcmp(tok, "true") || !strcmp(tok, ":"))
+		return TARGET_OK;
 	if (strcmp(tok, "sysctl"))
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "the reference target runs no shell commands; "

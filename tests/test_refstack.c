@@ -61,6 +61,7 @@ static struct fx *fx_new(void (*tune)(struct ref_config *))
 	memset(&f, 0, sizeof f);
 	ref_config_defaults(&f.cfg);
 	f.cfg.timestamps = false;
+	f.cfg.quickack = 0;     /* the RFC's delayed ACK; quick_acks tests Linux's mode */
 	if (tune)
 		tune(&f.cfg);
 	f.st = ref_stack_new(&f.cfg, capture, &f);
@@ -529,7 +530,7 @@ static void synsent_synack_establishes(void **state)
 	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
 	assert_int_equal(ti.snd_mss, 1000);
 	assert_int_equal(ti.rtt, 50000);        /* RFC 6298 2.2: SRTT <- R */
-	assert_int_equal(ti.snd_cwnd, 10);
+	assert_int_equal(ti.snd_cwnd, 4);       /* RFC 5681 3.1: min(4*SMSS, max(2*SMSS, 4380)) */
 	fx_free(f);
 }
 
@@ -851,6 +852,28 @@ static void delayed_ack(void **state)
 	fx_free(f);
 }
 
+static void q16(struct ref_config *c) { c->quickack = 16; }
+
+static void quick_acks_then_delayed(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, q16);
+	/* the first segments are ACKed at once (Linux's quick-ACK mode) */
+	in(f, REF_ACK, 1, 1, 100, 100);
+	expect(f, REF_ACK, 1, 101, 0);
+	in(f, REF_ACK, 101, 1, 100, 100);
+	expect(f, REF_ACK, 1, 201, 0);
+	/* once the connection is interactive (we reply at once), ACKs wait again */
+	ref_sock_send(f->st, f->fd, NULL, 10, 0, f->now);
+	expect(f, REF_ACK | REF_PSH, 1, 201, 10);
+	f->now += 10 * MS;
+	in(f, REF_ACK, 201, 11, 100, 100);
+	expect_silence(f);
+	at(f, f->now + 40 * MS);
+	expect(f, REF_ACK, 11, 301, 0);
+	fx_free(f);
+}
+
 static void ack_every_second_full_segment(void **state)
 {
 	(void)state;
@@ -992,7 +1015,7 @@ static void window_scaling(void **state)
 	syn_received(f, 1000, 7);
 	struct ref_segment *o = &f->out[0];
 	assert_true(o->opt.has & REF_HAS_WS);   /* RFC 7323 2.2: answered in kind */
-	assert_int_equal(o->opt.wscale, 7);
+	assert_int_equal(o->opt.wscale, 10);    /* 2.3: enough for rmem_max (32 MiB) */
 	in(f, REF_ACK, 1, 1, 100, 0);           /* 100 << 7 = 12800 */
 	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
 	struct ref_tcp_info ti;
@@ -1003,7 +1026,7 @@ static void window_scaling(void **state)
 	in(f, REF_ACK, 1, 1, 100, 1000);
 	at(f, 1 * SEC);
 	o = next_out(f);
-	assert_int_equal(o->wnd, (131072 - 1000) >> 7);
+	assert_int_equal(o->wnd, (131072 - 1000) >> 10);
 	fx_free(f);
 }
 
@@ -1044,8 +1067,15 @@ static void rto_backoff_and_karn(void **state)
 	assert_int_equal(ti.snd_cwnd, 1);       /* RFC 5681 3.1: LW = 1 SMSS */
 	in(f, REF_ACK, 1, 101, 65535, 0);
 	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
-	assert_int_equal(ti.backoff, 0);
 	assert_int_equal(ti.unacked, 0);
+	/* Karn: the ACK of a retransmitted segment is no sample; the backoff stays */
+	assert_int_equal(ti.backoff, 2);
+	ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now);
+	expect(f, REF_ACK | REF_PSH, 101, 1, 100);
+	f->now += 100 * MS;
+	in(f, REF_ACK, 1, 201, 65535, 0);       /* a valid sample: RTO from the estimate */
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.backoff, 0);
 	fx_free(f);
 }
 
@@ -1077,10 +1107,12 @@ static void user_timeout_aborts(void **state)
 	fx_free(f);
 }
 
+static void iw10(struct ref_config *c) { c->init_cwnd = 10; }
+
 static void fast_retransmit_and_recovery(void **state)
 {
 	(void)state;
-	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, iw10);
 	ref_sock_send(f->st, f->fd, NULL, 5000, 0, f->now);
 	for (int i = 0; i < 5; i++)
 		expect(f, REF_ACK, 1 + 1000 * i, 1, 1000);
@@ -1113,13 +1145,13 @@ static void slow_start_growth(void **state)
 	ref_sock_send(f->st, f->fd, NULL, 20000, 0, f->now);
 	struct ref_tcp_info ti;
 	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
-	assert_int_equal(ti.snd_cwnd, 10);      /* IW10 */
-	assert_int_equal(f->nout - f->next, 10);
+	assert_int_equal(ti.snd_cwnd, 4);       /* RFC 5681 3.1 IW for SMSS 1000 */
+	assert_int_equal(f->nout - f->next, 4);
 	f->next = f->nout;
 	in(f, REF_ACK, 1, 1001, 65535, 0);
 	in(f, REF_ACK, 1, 2001, 65535, 0);
 	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
-	assert_int_equal(ti.snd_cwnd, 12);      /* RFC 5681 3.1: +SMSS per ACK */
+	assert_int_equal(ti.snd_cwnd, 6);       /* RFC 5681 3.1: +SMSS per ACK */
 	assert_int_equal(f->nout - f->next, 4); /* two for each ACK */
 	fx_free(f);
 }
@@ -1394,6 +1426,7 @@ int main(void)
 		cmocka_unit_test(linger_zero_aborts),
 		cmocka_unit_test(data_after_close_sends_rst),
 		cmocka_unit_test(delayed_ack),
+		cmocka_unit_test(quick_acks_then_delayed),
 		cmocka_unit_test(ack_every_second_full_segment),
 		cmocka_unit_test(out_of_order_sacked_then_filled),
 		cmocka_unit_test(window_update_rules),
