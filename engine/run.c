@@ -312,8 +312,9 @@ static int run_code_blocks(struct engine_ctx *x)
 	      "        exec(compile(src, 'line %d' % line, 'exec'), env)\n"
 	      "    except AssertionError as e:\n"
 	      "        tb = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
-	      "        txt = (tb.line or '').strip()\n"
-	      "        print('%d\\tassertion failed: %s%s' % (line, txt, (' (' + str(e) + ')') if str(e) else ''))\n"
+	      "        k = tb.lineno if tb.filename.startswith('line ') else 1\n"
+	      "        txt = src.split('\\n')[k - 1].strip()\n"
+	      "        print('%d\\tassertion failed: %s%s' % (line + k - 1, txt, (' (value ' + str(e) + ')') if str(e) else ''))\n"
 	      "        sys.exit(1)\n"
 	      "    except Exception as e:\n"
 	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e))\n"
@@ -369,11 +370,11 @@ static int run_code_blocks(struct engine_ctx *x)
 		return engine_fail(x, x->code[0].ev, 0, "fork: %s", strerror(errno));
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return ENGINE_PASS;
-	/* "LINE\tmessage" from the failing block */
+	/* "LINE\tmessage" from the failing block (LINE: the script line of the assert) */
 	int line = atoi(buf);
 	const struct dsl_event *ev = x->code[0].ev;
 	for (size_t i = 0; i < x->n_code; i++)
-		if (x->code[i].ev->loc.line == line)
+		if (x->code[i].ev->loc.line <= line)
 			ev = x->code[i].ev;
 	char *tab = strchr(buf, '\t');
 	char *msg = tab ? tab + 1 : buf;
@@ -382,7 +383,10 @@ static int run_code_blocks(struct engine_ctx *x)
 	for (size_t i = 0; i < x->n_code; i++)
 		if (x->code[i].ev == ev && !x->code[i].have_info)
 			noinfo = true;
-	return engine_fail(x, ev, 0, "error in code block: %s%s", msg,
+	struct dsl_event at = *ev;      /* report the line of the failing assert */
+	if (line > 0)
+		at.loc.line = line;
+	return engine_fail(x, &at, 0, "error in code block: %s%s", msg,
 			   noinfo ? " (no TCP_INFO: no socket yet at that time)" : "");
 }
 

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -593,6 +594,25 @@ static void describe_ret(char *buf, size_t cap, int64_t ret, int err)
 		snprintf(buf, cap, "%lld", (long long)ret);
 }
 
+static const char *poll_names(char *buf, size_t cap, unsigned bits)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" },
+		{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" },
+		{ POLLRDNORM, "POLLRDNORM" }, { POLLRDBAND, "POLLRDBAND" },
+		{ POLLWRNORM, "POLLWRNORM" }, { POLLWRBAND, "POLLWRBAND" },
+		{ POLLRDHUP, "POLLRDHUP" },
+	};
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0] && n < cap; i++)
+		if (bits & names[i].bit)
+			n += snprintf(buf + n, cap - n, "%s%s", n ? "|" : "", names[i].name);
+	if (n < cap)
+		snprintf(buf + n, cap - n, "%s(0x%x)", n ? " " : "", bits);
+	return buf;
+}
+
 static int check_result(struct engine_ctx *x, struct engine_call *ec,
 			const struct target_result *r)
 {
@@ -661,12 +681,14 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 		for (int i = 0; i < ec->c.nfds; i++) {
 			if (ec->c.pfd[i].revents < 0)
 				continue;
-			if (r->pfd[i].revents != ec->c.pfd[i].revents)
+			if (r->pfd[i].revents != ec->c.pfd[i].revents) {
+				char w[160], g[160];
 				return engine_fail(x, ev, 's',
-						   "error handling syscall: %s: revents of fd %d: expected 0x%x but got 0x%x",
+						   "error handling syscall: %s: revents of fd %d: expected %s but got %s",
 						   name, script_fd_of(x, ec->c.pfd[i].fd),
-						   (unsigned)(uint16_t)ec->c.pfd[i].revents,
-						   (unsigned)(uint16_t)r->pfd[i].revents);
+						   poll_names(w, sizeof w, (uint16_t)ec->c.pfd[i].revents),
+						   poll_names(g, sizeof g, (uint16_t)r->pfd[i].revents));
+			}
 		}
 	if (ec->check_ioctl && r->ioctl_val != ec->ioctl_val)
 		return engine_fail(x, ev, 's', "error handling syscall: %s: value: expected %lld but got %lld",
