@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +280,8 @@ missing:
 		.jobs = (int)jobs_n,
 		.out = quiet ? NULL : stdout,
 	};
-	bool stopped = engine_jobs_run(&jc, jobs, n) != 0;
+	int stop_sig = engine_jobs_run(&jc, jobs, n);
+	bool stopped = stop_sig != 0;
 
 	size_t pass = 0, fail = 0, skip = 0;
 	bool any_err = false, any_fail = false, any_unavail = false, any_skip = false;
@@ -299,7 +301,7 @@ missing:
 	}
 	if (stopped) {
 		fprintf(stderr, "tcpspec run: interrupted; every script process was stopped\n");
-		rc = 130;
+		rc = 128 + (stop_sig > 0 ? stop_sig : SIGTERM);
 	} else {
 		printf("%zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
 		fflush(stdout);

@@ -106,8 +106,8 @@ struct engine_jobs_cfg {
 
 /* Run every job, each in its own child process (its own PID namespace when
  * permitted, so nothing it starts outlives it), at most cfg->jobs at a time.  Fills
- * jobs[i].res and prints one line per job in order.  Returns 0, or -1 when interrupted
- * (SIGINT/SIGTERM: children are killed and reaped before returning). */
+ * jobs[i].res and prints one line per job in order.  Returns 0, or the signal number
+ * when interrupted by SIGINT/SIGTERM (children are killed and reaped first). */
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n);
 
 /* Probe whether the target can run here (in a throwaway child for OWN_PROCESS targets).

@@ -281,7 +281,7 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 					;
 				slots[i].pid = 0;
 			}
-		rc = -1;
+		rc = interrupted ? interrupted : SIGTERM;
 	}
 	zombies_reap(true);
 	(void)active;
