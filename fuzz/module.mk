@@ -18,11 +18,11 @@ FUZZ_ALL := fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack
 
 # The targets whose layer works; a target joins this list when the layer it drives
 # lands (override on the command line to try one early: make fuzz FUZZ_TARGETS=...).
-FUZZ_TARGETS ?= fuzz_wire_segment fuzz_wire_options fuzz_script
+FUZZ_TARGETS ?= fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack
 
 # The record format of fuzz_refstack is shared with `tcpspec repro` and pkt2fuzz; it
 # joins the library once the reference stack it drives works.
-FUZZ_RECORDS ?=
+FUZZ_RECORDS ?= fuzz/records.c
 LIB_SRCS += $(FUZZ_RECORDS)
 
 LIB_FUZZING_ENGINE ?= -fsanitize=fuzzer
@@ -71,8 +71,13 @@ $(B)/fuzz/bench_null: $(B)/fuzz/bench_null.o
 fuzz-list:
 	@echo $(FUZZ_TARGETS)
 
-fuzz-seeds: tcpspec
-	sh fuzz/make-seeds.sh
+# pkt2fuzz (seed inputs for fuzz_refstack from .pkt scripts) and the wire seed writer
+# are ordinary programs of the normal build.
+$(B)/fuzz/pkt2fuzz $(B)/fuzz/wire_seeds: $(B)/fuzz/%: $(B)/fuzz/%.o $(B)/libtcpspec.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTCPSPEC) $(LDLIBS)
+
+fuzz-seeds: $(B)/fuzz/pkt2fuzz $(B)/fuzz/wire_seeds
+	sh fuzz/make-seeds.sh $(B)
 
 cflite-check:
 	bash ci/cflite-check.sh
