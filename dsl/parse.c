@@ -296,6 +296,24 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	ps.line = ps.col = 1;
 	ps.last_nl = true;
 	volatile int rc = 0;
+	/* A NUL byte cannot be kept in comments, strings or blocks (they are C strings), and
+	 * no script has one: report the first and stop. */
+	const char *nul = memchr(ps.buf, 0, ps.len);
+	if (nul) {
+		size_t off = (size_t)(nul - ps.buf);
+		int line = 1, col = 1;
+		for (size_t i = 0; i < off; i++) {
+			if (ps.buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
+		dsl_perr(&ps, off, line, col, "NUL byte in input");
+		dsl_free(ps.file);
+		return DSL_SYNTAX;
+	}
 	if (setjmp(ps.oom)) {
 		/* out of memory somewhere below: whatever was built is lost (and leaked) */
 		rc = -1;

@@ -616,10 +616,10 @@ static void unsupported_families(void **state)
 	(void)state;
 	static const char *const srcs[] = {
 		"0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n",
-		"+0.0 > sctp: INIT[flgs=0, tag=1, a_rwnd=1500, os=1, is=1, tsn=1,\n"
-		"                  ECN_CAPABLE[],\n"
-		"                  SUPPORTED_ADDRESS_TYPES[types=[IPv4]]]\n"
-		"+0.0 < sctp: INIT_ACK[flgs=0, tag=2, a_rwnd=1500, os=1, is=1, tsn=1, STATE_COOKIE[len=4, val=...]]\n",
+		("+0.0 > sctp: INIT[flgs=0, tag=1, a_rwnd=1500, os=1, is=1, tsn=1,\n"
+		 "                  ECN_CAPABLE[],\n"
+		 "                  SUPPORTED_ADDRESS_TYPES[types=[IPv4]]]\n"
+		 "+0.0 < sctp: INIT_ACK[flgs=0, tag=2, a_rwnd=1500, os=1, is=1, tsn=1, STATE_COOKIE[len=4, val=...]]\n"),
 		"0 sctp_sendmsg(3, ..., 1000, ..., ..., 0, 0, 0, 0, 0) = 1000\n",
 		"0 < S 0:0(0) win 1 <mss 1460,mpcapable v1 flags[flag_h] key[skey]>\n",
 		"0 > . 1:1(0) ack 1 <dss dack4=1 dsn8=1 ssn=1 dll=0 nocs>\n",
@@ -631,8 +631,8 @@ static void unsupported_families(void **state)
 		"0 < mpls 10 S 0:0(0) win 1\n",
 		"0 < S 0:0(0) win 1 <exp 0xf989 1>\n",
 		/* an SCTP script is unsupported as a whole, also where we cannot read it */
-		"0 > sctp: DATA[flgs=BE, len=1016, tsn=1, sid=0, ssn=0, ppid=0]\n"
-		"+0 sctp_recvv(3, <weird syntax>) = 0\n",
+		("0 > sctp: DATA[flgs=BE, len=1016, tsn=1, sid=0, ssn=0, ppid=0]\n"
+		 "+0 sctp_recvv(3, <weird syntax>) = 0\n"),
 	};
 	for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
 		struct dsl_file *f = NULL;
