@@ -2,3 +2,7 @@
 # Every engine/*.c but main.c goes into the library (tests link against it).
 LIB_SRCS += $(filter-out engine/main.c,$(wildcard engine/*.c))
 MANPAGES += docs/tcpspec.1
+MANPAGES += docs/tcpspec-run.1
+UNIT_TESTS += test_engine
+SHELL_TESTS += tests/run_unavailable.sh tests/engine_wrong.sh tests/run_linux_suite.sh \
+	tests/run_cleanup.sh

@@ -260,7 +260,12 @@ static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
 		}
 		return;
 	}
-	bool kinds_ok = o->n == p->n_opts;
+	/* an EOL ends the list: zero bytes after it are padding, not more options */
+	size_t n_actual = o->n;
+	while (n_actual >= 2 && o->opt[n_actual - 1].kind == WIRE_TCPOPT_EOL &&
+	       o->opt[n_actual - 2].kind == WIRE_TCPOPT_EOL)
+		n_actual--;
+	bool kinds_ok = n_actual == p->n_opts;
 	for (size_t i = 0; kinds_ok && i < p->n_opts; i++)
 		if ((int)o->opt[i].kind != wire_kind_of(&p->opts[i]) ||
 		    (o->opt[i].flags & WIRE_OPT_F_RAW && p->opts[i].kind != DSL_OPT_RAW))

@@ -1,0 +1,48 @@
+#!/bin/sh
+# The target is not available here -> exit 3 with what is missing, never a pass:
+# no root for the linux target, no /dev/net/tun, an unknown target.  And the tests that
+# need the linux target report skipped, with the reason, when run without root.
+# Prints TAP.
+T=${TCPSPEC:-./tcpspec}
+n=0
+res() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+skp() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+script=corpora/linux/passive-open.pkt
+
+out=$("$T" run --target nosuchstack "$script" 2>&1); rc=$?
+[ $rc -eq 3 ] && echo "$out" | grep -q "unknown target 'nosuchstack'"
+res $? "unknown target: exit 3 naming it (got $rc)"
+
+if [ "$(id -u)" -ne 0 ]; then
+	out=$("$T" run --target linux "$script" 2>&1); rc=$?
+	[ $rc -eq 3 ] && echo "$out" | grep -q "needs root"
+	res $? "linux target without root: exit 3 saying it needs root (got $rc)"
+	skp "linux target without /dev/net/tun: exit 3" "needs root to hide /dev/net/tun"
+	skp "root-only tests report skipped without root" "already running without root"
+	echo "1..$n"; exit 0
+fi
+if ! command -v setpriv >/dev/null 2>&1; then
+	skp "linux target without root: exit 3" "needs setpriv (util-linux) to drop root"
+else
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T" run --target linux "$script" 2>&1)
+	rc=$?
+	[ $rc -eq 3 ] && echo "$out" | grep -q "needs root (CAP_NET_ADMIN)" && ! echo "$out" | grep -q passed
+	res $? "linux target without root: exit 3 saying it needs root (got $rc: $out)"
+
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups sh tests/engine_wrong.sh 2>&1)
+	total=$(echo "$out" | grep -c '^ok ')
+	skipped=$(echo "$out" | grep -c '^ok .*# SKIP needs root')
+	[ "$total" -gt 0 ] && [ "$total" -eq "$skipped" ]
+	res $? "root-only tests report skipped with the reason without root ($skipped of $total)"
+fi
+if command -v unshare >/dev/null 2>&1; then
+	# a private mount namespace where /dev/net is empty: the host's is untouched
+	out=$(unshare -m sh -c 'mount -t tmpfs none /dev/net && exec "$0" run --target linux "$1"' \
+		"$T" "$script" 2>&1)
+	rc=$?
+	[ $rc -eq 3 ] && echo "$out" | grep -q "/dev/net/tun"
+	res $? "linux target without /dev/net/tun: exit 3 naming it (got $rc: $out)"
+else
+	skp "linux target without /dev/net/tun: exit 3" "needs unshare (util-linux)"
+fi
+echo "1..$n"

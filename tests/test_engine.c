@@ -1,0 +1,482 @@
+/* The engine against a scripted mock target (virtual time, no root): inbound packets
+ * as the script writes them, outbound matching rules of pkt-dialect.md, sequence and
+ * timestamp mapping, tolerance, blocking calls, errno messages, option parsing and the
+ * reports.  The mock sends what each test queues and records what it is given. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "engine/engine.h"
+#include "wire/wire.h"
+
+/* ---- the mock target ---------------------------------------------------------------- */
+
+#define MS 1000000LL
+#define MAXQ 16
+
+static struct mock {
+	int64_t now;
+	struct { int64_t t; size_t len; uint8_t b[1500]; } out[MAXQ];
+	int n_out, next_out;
+	uint8_t in[8][1500];
+	size_t in_len[8];
+	int n_in;
+	/* calls: each returns ret/err; pending_until > 0 makes it block until then */
+	struct { int64_t ret; int err; int64_t pending_until; } calls[8];
+	int n_calls, next_call;
+	bool pending;
+	int64_t pend_until;
+	struct target_result pend_res;
+} M;
+
+static int m_open(struct target *t, const struct target_config *c) { return TARGET_OK; }
+static void m_close(struct target *t) {}
+static int64_t m_now(struct target *t) { return M.now; }
+
+static int m_inject(struct target *t, const uint8_t *p, size_t n)
+{
+	if (M.n_in < 8 && n <= sizeof M.in[0]) {
+		memcpy(M.in[M.n_in], p, n);
+		M.in_len[M.n_in++] = n;
+	}
+	return TARGET_OK;
+}
+
+static int m_next(struct target *t, int64_t deadline, struct target_packet *p)
+{
+	if (M.next_out < M.n_out && M.out[M.next_out].t <= M.now) {
+		p->time_ns = M.out[M.next_out].t;
+		p->len = M.out[M.next_out].len;
+		memcpy(p->data, M.out[M.next_out].b, p->len);
+		M.next_out++;
+		return TARGET_OK;
+	}
+	return TARGET_TIMEOUT;
+}
+
+static int m_advance(struct target *t, int64_t now, int64_t *next)
+{
+	if (now > M.now)
+		M.now = now;
+	*next = INT64_MAX;
+	if (M.next_out < M.n_out && M.out[M.next_out].t < *next)
+		*next = M.out[M.next_out].t;
+	if (M.pending && M.pend_until < *next)
+		*next = M.pend_until;
+	return TARGET_OK;
+}
+
+static int m_call(struct target *t, const struct target_call *c, struct target_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->start_ns = M.now;
+	if (M.next_call >= M.n_calls) {
+		r->ret = c->kind == TARGET_CALL_SOCKET ? 3 : 0;
+		r->end_ns = M.now;
+		return TARGET_OK;
+	}
+	int i = M.next_call++;
+	r->ret = M.calls[i].ret;
+	r->err = M.calls[i].err;
+	if (M.calls[i].pending_until > M.now) {
+		M.pending = true;
+		M.pend_until = M.calls[i].pending_until;
+		M.pend_res = *r;
+		return TARGET_PENDING;
+	}
+	r->end_ns = M.now;
+	return TARGET_OK;
+}
+
+static int m_complete(struct target *t, int64_t deadline, struct target_result *r)
+{
+	if (!M.pending)
+		return TARGET_BADARG;
+	if (M.now < M.pend_until)
+		return TARGET_PENDING;
+	M.pending = false;
+	*r = M.pend_res;
+	r->end_ns = M.pend_until;
+	return TARGET_OK;
+}
+
+static const struct target_ops mock_ops = {
+	.name = "mock", .caps = TARGET_VIRTUAL_TIME | TARGET_BLOCKING,
+	.open = m_open, .close = m_close, .now = m_now, .inject = m_inject,
+	.next_outbound = m_next, .call = m_call, .complete = m_complete, .advance = m_advance,
+};
+
+/* Queue a TCP packet from the stack (192.0.2.2:8080 -> 192.0.2.1:40000). */
+static void queue_out(int64_t t, uint16_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+		      size_t len, const struct wire_tcp_opts *opts)
+{
+	struct wire_packet w;
+	wire_packet_init(&w, 4);
+	wire_addr_parse("192.0.2.2", &w.ip.src);
+	wire_addr_parse("192.0.2.1", &w.ip.dst);
+	w.tcp.sport = 8080;
+	w.tcp.dport = 40000;
+	w.tcp.flags = flags;
+	w.tcp.seq = seq;
+	w.tcp.ack = ack;
+	w.tcp.win = win;
+	w.tcp.payload_len = len;
+	if (opts)
+		w.tcp.opts = *opts;
+	int i = M.n_out++;
+	M.out[i].t = t;
+	assert_int_equal(wire_build(&w, M.out[i].b, sizeof M.out[i].b, &M.out[i].len), WIRE_OK);
+}
+
+static char script_path[64];
+static bool run_verbose;
+
+static void run(const char *text, struct engine_result *res)
+{
+	strcpy(script_path, "/tmp/test_engine_XXXXXX");
+	int fd = mkstemp(script_path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct engine_run_cfg cfg = { .path = script_path, .target = &mock_ops };
+	engine_run_script(&cfg, res);
+	unlink(script_path);
+	if (run_verbose || getenv("TEST_ENGINE_VERBOSE"))
+		fprintf(stderr, "# %s\n", res->message);
+	run_verbose = false;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&M, 0, sizeof M);
+	return 0;
+}
+
+/* the message without the random temp-file name */
+static const char *msg(const struct engine_result *r)
+{
+	const char *p = strstr(r->message, ": ");
+	return p ? p + 2 : r->message;
+}
+
+/* ---- tests ---------------------------------------------------------------------------- */
+
+static void inbound_packets_carry_the_scripts_numbers(void **state)
+{
+	struct engine_result r;
+	run("0 < S 1000:1000(0) win 1000 <mss 1460,sackOK,TS val 5 ecr 0,nop,wscale 7>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	assert_int_equal(M.n_in, 1);
+	struct wire_packet w;
+	assert_int_equal(wire_parse(M.in[0], M.in_len[0], &w), WIRE_OK);
+	char a[64];
+	assert_string_equal(wire_addr_str(&w.ip.src, a, sizeof a), "192.0.2.1");
+	assert_string_equal(wire_addr_str(&w.ip.dst, a, sizeof a), "192.0.2.2");
+	assert_int_equal(w.tcp.sport, 40000);
+	assert_int_equal(w.tcp.dport, 8080);
+	assert_int_equal(w.tcp.seq, 1000);         /* the ISN as written */
+	assert_int_equal(w.tcp.flags, WIRE_TH_SYN);
+	assert_int_equal(w.tcp.win, 1000);
+	assert_true(w.tcp.csum_ok);
+	assert_int_equal(w.tcp.opts.n, 5);
+	assert_int_equal(w.tcp.opts.opt[0].v.mss, 1460);
+	assert_int_equal(w.tcp.opts.opt[2].v.ts.val, 5);
+}
+
+static void malformed_extension_reaches_the_wire(void **state)
+{
+	struct engine_result r;
+	run("0 < . 1:1(0) ack 1 win 100 {csum bad, res 0x2, doff 6}\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	wire_parse(M.in[0], M.in_len[0], &w);
+	assert_false(w.tcp.csum_ok);
+	assert_int_equal(w.tcp.doff, 6);
+	assert_int_equal(w.tcp.flags & 0xf00, 0x200);
+}
+
+static void seq_and_ack_are_relative_to_the_live_isns(void **state)
+{
+	/* stack ISN 5000, script ISN 1000: the script says 0 / ack 1 / 1:11 */
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1001, 1000, 10, NULL);
+	struct engine_result r;
+	run("0 < S 1000:1000(0) win 1000\n"
+	    "+0 > S. 0:0(0) ack 1\n"
+	    "+0 > P. 1:11(10) ack 1\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	/* and an inbound ack is relative to the stack's ISN */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1\n+0 < . 1001:1001(0) ack 1 win 1000\n",
+	    &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	wire_parse(M.in[1], M.in_len[1], &w);
+	assert_int_equal(w.tcp.ack, 5001);
+}
+
+static void no_options_means_none_and_dots_mean_any(void **state)
+{
+	struct wire_tcp_opts o = {0};
+	wire_opt_add_mss(&o, 1460);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	struct engine_result r;
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "options: expected none but got <mss 1460>"));
+	assert_non_null(strstr(r.message, "\nscript packet: 0.000000 > S. 0:0(0) ack 1"));
+	assert_non_null(strstr(r.message, "\nactual packet: 0.000000 > S. 0:0(0) ack 1 win 1000 <mss 1460>"));
+
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
+static void option_lists_compare_kinds_in_order_and_values(void **state)
+{
+	struct wire_tcp_opts o = {0};
+	wire_opt_add_mss(&o, 1460);
+	wire_opt_add_nop(&o);
+	wire_opt_add_wscale(&o, 7);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	struct engine_result r;
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1 <mss 1400,nop,wscale 7>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "error handling packet: mss: expected 1400 but got 1460"));
+
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1 <mss 1460,wscale 7,nop>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "options: expected <mss 1460,wscale 7,nop> but got"));
+}
+
+static void win_is_checked_only_when_given(void **state)
+{
+	queue_out(0, WIRE_TH_ACK, 1, 1, 4321, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 4321, 0, NULL);
+	struct engine_result r;
+	run("0 < S 0:0(0) win 1000\n+0 > . 1:1(0) ack 1\n+0 > . 1:1(0) ack 1 win 100\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, ":3: error handling packet: win: expected 100 but got 4321"));
+}
+
+static void ts_ecr_is_replaced_by_the_live_ts_val(void **state)
+{
+	struct wire_tcp_opts o = {0};
+	wire_opt_add_nop(&o);
+	wire_opt_add_nop(&o);
+	wire_opt_add_ts(&o, 777777, 10);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	struct engine_result r;
+	run_verbose = true;
+	run("0 < S 0:0(0) win 1000 <TS val 10 ecr 0>\n"
+	    "+0 > S. 0:0(0) ack 1 <nop,nop,TS val 4242 ecr 10>\n"
+	    "+0 < . 1:1(0) ack 1 win 1000 <TS val 20 ecr 4242>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);  /* TS val unchecked without a tick */
+	struct wire_packet w;
+	wire_parse(M.in[1], M.in_len[1], &w);
+	assert_int_equal(w.tcp.opts.opt[0].kind, WIRE_TCPOPT_TIMESTAMP);
+	assert_int_equal(w.tcp.opts.opt[0].v.ts.val, 20);
+	assert_int_equal(w.tcp.opts.opt[0].v.ts.ecr, 777777);
+}
+
+static void tolerance_is_absolute_or_a_share_of_the_gap(void **state)
+{
+	struct engine_result r;
+	/* late beyond the tolerance: it is not there by the deadline */
+	queue_out(5 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "timed out waiting for the packet (nothing sent by "
+				 "0.004000 sec)"));
+	/* early: 12.5 % of the 100 ms gap */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n+.1 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "timing error: expected the packet at 0.100000 sec but it "
+				 "came at 0.000000 sec (tolerance 0.012500 sec)"));
+
+	setup(NULL);
+	queue_out(3 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+
+	/* 1 s after the previous event: 12.5 % = 125 ms */
+	setup(NULL);
+	queue_out(1100 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n+1 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+
+	/* --tolerance_usecs from an option line */
+	setup(NULL);
+	queue_out(9 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("--tolerance_usecs=10000\n0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+
+	/* a range widens by the tolerance; `*` is never checked */
+	setup(NULL);
+	queue_out(250 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n+.1~+.2 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	setup(NULL);
+	queue_out(2500 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n* > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
+static void a_packet_that_never_comes_fails_at_its_deadline(void **state)
+{
+	struct engine_result r;
+	run("0 < S 0:0(0) win 1000\n+.5 > S. 0:0(0) ack 1 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "error handling packet: timed out waiting for the packet "
+				 "(nothing sent by 0.562500 sec)"));
+}
+
+static void syscall_results_and_errno_are_checked(void **state)
+{
+	M.calls[0].ret = 3;
+	M.calls[1].ret = -1;
+	M.calls[1].err = EAGAIN;
+	M.n_calls = 2;
+	struct engine_result r;
+	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 read(3, ..., 4) = 4\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, ":2: error handling syscall: read: expected 4 but got -1 "
+				       "with errno 11 (Resource temporarily unavailable)"));
+}
+
+static void non_fatal_turns_mismatches_into_warnings(void **state)
+{
+	M.calls[0].ret = 5;
+	M.n_calls = 1;
+	struct engine_result r;
+	run("--non_fatal=syscall\n0 write(3, ..., 4) = 4\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
+static void blocking_calls_are_checked_against_their_window(void **state)
+{
+	M.calls[0].ret = 10;
+	M.calls[0].pending_until = 200 * MS;
+	M.n_calls = 1;
+	struct engine_result r;
+	run("0...0.2 read(3, ..., 10) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+
+	setup(NULL);
+	M.calls[0].ret = 10;
+	M.calls[0].pending_until = 500 * MS;
+	M.n_calls = 1;
+	run("0...0.2 read(3, ..., 10) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "error handling syscall: read: timing error: expected the "
+				 "call to return at 0.200000 sec but it was still blocked"));
+}
+
+static void unknown_calls_and_options_are_reported(void **state)
+{
+	struct engine_result r;
+	run("0 frobnicate(3) = 0\n", &r);
+	assert_int_equal(r.verdict, ENGINE_SKIP);
+	assert_non_null(strstr(r.message, "system call frobnicate() is not supported"));
+	run("--frob=1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, ":1:1: error: unknown option --frob"));
+}
+
+static void option_values(void **state)
+{
+	struct engine_opts o;
+	char m[128];
+	memset(&o, 0, sizeof o);
+	assert_int_equal(engine_opt_set(&o, "tolerance_usecs", "10000", m, sizeof m), 0);
+	assert_int_equal(o.tolerance_usecs, 10000);
+	assert_int_equal(engine_opt_set(&o, "tolerance_percent", "x", m, sizeof m), -1);
+	assert_string_equal(m, "bad value for --tolerance_percent: 'x'");
+	assert_int_equal(engine_opt_set(&o, "non_fatal", "packet", m, sizeof m), 0);
+	assert_true(o.non_fatal_packet);
+	assert_false(o.non_fatal_syscall);
+	assert_int_equal(engine_opt_set(&o, "netmask_ip", "255.255.0.0", m, sizeof m), 0);
+	assert_int_equal(o.prefix_len, 16);
+	assert_int_equal(engine_opt_set(&o, "ip_version", "ipv4-mapped-ipv6", m, sizeof m), 0);
+	assert_int_equal(o.ip_version, TARGET_IPV4_MAPPED_IPV6);
+	assert_int_equal(engine_opt_set(&o, "define", "X=1", m, sizeof m), 0);
+	assert_string_equal(o.defines[0][0], "X");
+	struct engine_opts d;
+	memset(&d, 0, sizeof d);
+	d.tolerance_usecs = 1;
+	engine_opts_merge(&d, &o);
+	assert_int_equal(d.tolerance_usecs, 10000);   /* the command line wins */
+}
+
+static void reports(void **state)
+{
+	struct engine_job j[3];
+	memset(j, 0, sizeof j);
+	j[0].path = "a.pkt";
+	j[1].path = "b<&>.pkt";
+	j[1].res.verdict = ENGINE_FAIL;
+	strcpy(j[1].res.message, "b.pkt:3: error handling packet: ack: expected 2 but got 1\n"
+				 "script packet: x");
+	j[2].path = "c.pkt";
+	j[2].res.verdict = ENGINE_SKIP;
+	strcpy(j[2].res.message, "c.pkt:1: unsupported: sctp");
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	engine_write_tap(f, j, 3);
+	fclose(f);
+	assert_non_null(strstr(buf, "1..3\nok 1 - a.pkt [ipv4]\nnot ok 2 - b<&>.pkt [ipv4]\n"
+				    "# b.pkt:3: error handling packet: ack: expected 2 but got 1\n"
+				    "# script packet: x\nok 3 - c.pkt [ipv4] # SKIP c.pkt:1: unsupported: sctp\n"));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	engine_write_junit(f, j, 3, "linux");
+	fclose(f);
+	assert_non_null(strstr(buf, "failures=\"1\""));
+	assert_non_null(strstr(buf, "name=\"b&lt;&amp;&gt;.pkt\""));
+	assert_non_null(strstr(buf, "<skipped message=\"c.pkt:1: unsupported: sctp\"/>"));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	engine_write_json(f, j, 3, "linux");
+	fclose(f);
+	assert_non_null(strstr(buf, "\"verdict\": \"FAIL\", \"exit_code\": 1"));
+	assert_non_null(strstr(buf, "expected 2 but got 1\\nscript packet: x"));
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(inbound_packets_carry_the_scripts_numbers, setup),
+		cmocka_unit_test_setup(malformed_extension_reaches_the_wire, setup),
+		cmocka_unit_test_setup(seq_and_ack_are_relative_to_the_live_isns, setup),
+		cmocka_unit_test_setup(no_options_means_none_and_dots_mean_any, setup),
+		cmocka_unit_test_setup(option_lists_compare_kinds_in_order_and_values, setup),
+		cmocka_unit_test_setup(win_is_checked_only_when_given, setup),
+		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
+		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
+		cmocka_unit_test_setup(a_packet_that_never_comes_fails_at_its_deadline, setup),
+		cmocka_unit_test_setup(syscall_results_and_errno_are_checked, setup),
+		cmocka_unit_test_setup(non_fatal_turns_mismatches_into_warnings, setup),
+		cmocka_unit_test_setup(blocking_calls_are_checked_against_their_window, setup),
+		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),
+		cmocka_unit_test(option_values),
+		cmocka_unit_test(reports),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
