@@ -635,6 +635,8 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 			}
 		}
 		tp->ooo_recent = 0;
+		if (tp->flags & TF_SHUT_RD)     /* nobody will read it: discard */
+			ref_ring_consume(&tp->rcvq, tp->rcvq.len);
 		/* the urgent byte, once it is in the queue, is taken out of band */
 		if ((tp->flags & TF_URG_VALID) && !(tp->flags & (TF_HAVE_OOB | TF_OOB_READ))) {
 			ref_seq_t ubyte = ref_seq_sub(tp->rcv_up, 1);
