@@ -106,8 +106,10 @@ void dsl_exprv_free(struct dsl_exprv *v)
 
 void dsl_packet_free_fields(struct dsl_packet *p)
 {
-	for (size_t i = 0; i < p->n_opts; i++)
+	for (size_t i = 0; i < p->n_opts; i++) {
 		free(p->opts[i].bytes);
+		free(p->opts[i].sym);
+	}
 	free(p->opts);
 	free(p->icmp.type);
 	free(p->icmp.code);
@@ -263,9 +265,18 @@ void dsl_b_recover(struct dsl_pstate *ps, DSL_YYLTYPE err, DSL_YYLTYPE nl)
 		a = b;
 	while (a > 0 && ps->buf[a - 1] != '\n')
 		a--;
+	if (ps->diags->n && ps->diags->v[ps->diags->n - 1].severity == DSL_DIAG_UNSUPPORTED &&
+	    ps->diags->v[ps->diags->n - 1].line >= err.first_line) {
+		/* the line already uses an unsupported family: the rest is its syntax */
+		free(ps->pending_msg);
+		ps->pending_msg = NULL;
+		ps->pending = false;
+		return;
+	}
 	static const char *const markers[] = {
-		"sctp", "mptcp", "mp_", "dss", "add_addr", "encap", "psp", "gre", "mpls",
-		"{rep", "subflow",
+		"sctp", "mptcp", "mp_", "mpcapable", "mpjoin", "dss", "add_addr", "remove_addr",
+		"encap", "psp", "gre", "mpls", "ipv4 ", "ipv6 ", "{rep", "{ rep", "{mut", "{ mut",
+		"{ins", "{ ins", "{del", "{ del", "subflow",
 	};
 	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
 		if (has_word(ps->buf + a, b - a, markers[i])) {
@@ -530,6 +541,24 @@ static bool word_is(const struct dsl_attr *at, size_t i, const char *w)
 	return i < NARGS && ARG(i)->kind == DSL_ATOM_WORD && tok_is(ARG(i)->t, w);
 }
 
+/* An identifier (letter or '_' first), e.g. TFO_COOKIE or MSS. */
+static bool is_symbol(const struct dsl_atom *a)
+{
+	return a->kind == DSL_ATOM_WORD && a->t.n &&
+	       (isalpha((unsigned char)a->t.s[0]) || a->t.s[0] == '_');
+}
+
+/* A word that reads as hex bytes (abcd1234): hex, not a symbol. */
+static bool is_hex_word(const struct dsl_atom *a)
+{
+	if (a->t.n % 2)
+		return false;
+	for (size_t i = 0; i < a->t.n; i++)
+		if (!isxdigit((unsigned char)a->t.s[i]))
+			return false;
+	return true;
+}
+
 static bool is_mptcp_name(struct dsl_tok t)
 {
 	return (t.n >= 2 && strncasecmp(t.s, "mp", 2) == 0) || tok_is(t, "dss") ||
@@ -556,13 +585,15 @@ static bool tcp_opt(struct dsl_pstate *ps, const struct dsl_attr *at, DSL_YYLTYP
 		o->kind = DSL_OPT_SACK_PERM;
 		return no_args(ps, at, yl);
 	}
-	if (tok_is(n, "mss")) {
-		o->kind = DSL_OPT_MSS;
-		return want_int(ps, at, 0, yl, 65535, NULL, &o->value) && !extra_args(ps, at, 1, yl);
-	}
-	if (tok_is(n, "wscale")) {
-		o->kind = DSL_OPT_WSCALE;
-		return want_int(ps, at, 0, yl, 255, NULL, &o->value) && !extra_args(ps, at, 1, yl);
+	if (tok_is(n, "mss") || tok_is(n, "wscale")) {
+		bool mss = tok_is(n, "mss");
+		o->kind = mss ? DSL_OPT_MSS : DSL_OPT_WSCALE;
+		if (NARGS == 1 && is_symbol(ARG(0))) {
+			o->sym = dsl_xstrndup(ps, ARG(0)->t.s, ARG(0)->t.n);
+			return true;
+		}
+		return want_int(ps, at, 0, yl, mss ? 65535 : 255, NULL, &o->value) &&
+		       !extra_args(ps, at, 1, yl);
 	}
 	if (tok_is(n, "sack")) {
 		o->kind = DSL_OPT_SACK;
@@ -613,6 +644,10 @@ static bool tcp_opt(struct dsl_pstate *ps, const struct dsl_attr *at, DSL_YYLTYP
 			: tok_is(n, "md5") ? DSL_OPT_MD5 : DSL_OPT_FASTOPEN_EXP;
 		if (NARGS == 0)
 			return true;
+		if (is_symbol(ARG(0)) && !is_hex_word(ARG(0))) {
+			o->sym = dsl_xstrndup(ps, ARG(0)->t.s, ARG(0)->t.n);
+			return !extra_args(ps, at, 1, yl);
+		}
 		return atom_hex(ps, ARG(0), yl, &o->bytes, &o->len) && !extra_args(ps, at, 1, yl);
 	}
 	if (tok_is(n, "ECN") || tok_is(n, "AccECN") || tok_is(n, "AccECN0") ||
@@ -705,10 +740,12 @@ void dsl_b_pkt_opts(struct dsl_pstate *ps, struct dsl_event *ev, enum dsl_opts_k
 	if (a && a->n) {
 		p->opts = dsl_xcalloc(ps, a->n, sizeof *p->opts);
 		for (size_t i = 0; i < a->n; i++)
-			if (tcp_opt(ps, &a->v[i], yl, &p->opts[p->n_opts]))
+			if (tcp_opt(ps, &a->v[i], yl, &p->opts[p->n_opts])) {
 				p->n_opts++;
-			else
+			} else {
 				free(p->opts[p->n_opts].bytes);
+				free(p->opts[p->n_opts].sym);
+			}
 	}
 	dsl_attrv_free(a);
 }
@@ -813,7 +850,7 @@ void dsl_b_pkt_bad(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv
 	struct dsl_packet *p = &ev->packet;
 	struct dsl_malformed *m = &p->bad;
 	if (a && a->n && (tok_is(a->v[0].name, "rep") || tok_is(a->v[0].name, "ins") ||
-			  tok_is(a->v[0].name, "del"))) {
+			  tok_is(a->v[0].name, "del") || tok_is(a->v[0].name, "mut"))) {
 		ps->file->unsupported = true;
 		PUNSUP(yl, "the packet mutation suffix '{%.*s ...}' is not supported",
 		       tlen(a->v[0].name), a->v[0].name.s);

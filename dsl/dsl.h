@@ -134,6 +134,10 @@ struct dsl_tcp_opt {
 	int raw_len;
 	uint8_t *bytes;			/* FASTOPEN(_EXP) cookie, MD5 digest, RAW data */
 	size_t len;
+	/* A symbolic value as written instead of a number or hex bytes, e.g. the TFO_COOKIE
+	 * of `FO TFO_COOKIE` or the MSS of `mss MSS` (MSS, WSCALE, FASTOPEN(_EXP), MD5);
+	 * the engine resolves it (--define NAME=VALUE or a built-in name).  NULL if none. */
+	char *sym;
 };
 
 enum dsl_opts_kind {

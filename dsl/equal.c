@@ -46,7 +46,7 @@ static bool seq_eq(const struct dsl_seq *a, const struct dsl_seq *b)
 
 static bool opt_eq(const struct dsl_tcp_opt *a, const struct dsl_tcp_opt *b)
 {
-	if (a->kind != b->kind)
+	if (a->kind != b->kind || !str_eq(a->sym, b->sym))
 		return false;
 	switch (a->kind) {
 	case DSL_OPT_NOP:

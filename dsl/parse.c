@@ -335,9 +335,10 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	}
 	if (rc == 2)
 		dsl_perr(&ps, ps.off, ps.line, ps.col, "input too complex (parser stack exhausted)");
-	if (ps.sctp_seen && ps.n_errors) {
-		/* An SCTP script is unsupported as a whole: what we could not read in it is
-		 * part of the SCTP dialect, not a mistake. */
+	if ((ps.sctp_seen || ps.n_unsupported || ps.file->unsupported) && ps.n_errors) {
+		/* A script that uses a family we do not support (SCTP, MPTCP, PSP, GRE, ...) is
+		 * unsupported as a whole: what we could not read in it is most likely that
+		 * family's syntax, not a mistake, and we cannot check it anyway. */
 		for (size_t i = first_diag; i < diags->n; i++) {
 			struct dsl_diag *g = &diags->v[i];
 			if (g->severity != DSL_DIAG_ERROR)

@@ -127,7 +127,7 @@ struct dsl_event *dsl_b_call(struct dsl_pstate *ps, struct dsl_tok name,
 %type <flags> flags
 %type <seq> seq
 %type <b> bang
-%type <atoms> atoms icmp_words
+%type <atoms> atoms inner icmp_words
 %type <attrs> attrs
 %type <exprs> args elems
 %type <expr> elem expr orlist primary retval
@@ -275,11 +275,23 @@ atoms
 	| atoms HEXWORD		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_WORD, $2, $2, @2); }
 	| atoms IDENT		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_WORD, $2, $2, @2); }
 	| atoms INTEGER ':' INTEGER { $$ = dsl_b_atom(ps, $1, DSL_ATOM_RANGE, $2, $4, @2); }
-	| atoms '[' atoms ']'	{ $$ = $1; dsl_atomv_free($3);
+	| atoms '[' inner ']'	{ $$ = $1; dsl_atomv_free($3);
 				  $$ = dsl_b_atom(ps, $$, DSL_ATOM_OTHER, (struct dsl_tok){ "[", 1, 0, 0, 0 },
+						  (struct dsl_tok){ 0 }, @2); }
+	| atoms '(' inner ')'	{ $$ = $1; dsl_atomv_free($3);
+				  $$ = dsl_b_atom(ps, $$, DSL_ATOM_OTHER, (struct dsl_tok){ "(", 1, 0, 0, 0 },
 						  (struct dsl_tok){ 0 }, @2); }
 	| atoms '='		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_OTHER, (struct dsl_tok){ "=", 1, 0, 0, 0 },
 						  (struct dsl_tok){ 0 }, @2); }
+	;
+
+/* bracketed words inside an attribute (other tools' syntax, e.g. MPTCP's key[a,b]):
+ * kept only as "something was here", so the attribute can be reported by name */
+inner
+	: atoms
+	| inner ',' atoms	{ $$ = $1; if ($3) { for (size_t i = 0; i < $3->n; i++)
+				  $$ = dsl_b_atom(ps, $$, $3->v[i].kind, $3->v[i].t, $3->v[i].t2, @3);
+				  dsl_atomv_free($3); } }
 	;
 
 /* ---- system calls ---- */

@@ -70,8 +70,14 @@ static void pr_opt(FILE *fp, const struct dsl_tcp_opt *o)
 	switch (o->kind) {
 	case DSL_OPT_NOP: fputs("nop", fp); break;
 	case DSL_OPT_EOL: fputs("eol", fp); break;
-	case DSL_OPT_MSS: fprintf(fp, "mss %" PRIu32, o->value); break;
-	case DSL_OPT_WSCALE: fprintf(fp, "wscale %" PRIu32, o->value); break;
+	case DSL_OPT_MSS:
+	case DSL_OPT_WSCALE:
+		fputs(o->kind == DSL_OPT_MSS ? "mss " : "wscale ", fp);
+		if (o->sym)
+			fputs(o->sym, fp);
+		else
+			fprintf(fp, "%" PRIu32, o->value);
+		break;
 	case DSL_OPT_SACK_PERM: fputs("sackOK", fp); break;
 	case DSL_OPT_SACK:
 		fputs("sack", fp);
@@ -86,7 +92,9 @@ static void pr_opt(FILE *fp, const struct dsl_tcp_opt *o)
 	case DSL_OPT_MD5:
 		fputs(o->kind == DSL_OPT_FASTOPEN ? "FO" : o->kind == DSL_OPT_MD5 ? "md5" : "FOEXP",
 		      fp);
-		if (o->len) {
+		if (o->sym) {
+			fprintf(fp, " %s", o->sym);
+		} else if (o->len) {
 			fputc(' ', fp);
 			pr_hexbytes(fp, o->bytes, o->len);
 		}
