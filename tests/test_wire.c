@@ -97,17 +97,15 @@ static void round_trip(const struct wire_packet *in)
 		assert_int_equal(y->urg, x->urg);
 		assert_int_equal(y->payload_len, x->payload_len);
 		assert_int_equal(y->doff * 4, 20 + y->opt_len);
-		/* the padding to a 32-bit boundary is EOL bytes on the wire: a list whose
-		   length is not a multiple of 4 comes back with one more entry, an EOL */
+		/* the padding to a 32-bit boundary is EOL bytes on the wire, each one an
+		   entry of its own: an unaligned list comes back with that many EOLs */
 		size_t enc = 0;
 		for (unsigned i = 0; i < x->opts.n; i++)
 			enc += wire_tcp_opt_size(&x->opts.opt[i]);
-		if (enc % 4 && (!x->opts.n || x->opts.opt[x->opts.n - 1].kind != WIRE_TCPOPT_EOL)) {
-			assert_int_equal(y->opts.n, x->opts.n + 1);
-			assert_int_equal(y->opts.opt[x->opts.n].kind, WIRE_TCPOPT_EOL);
-		} else {
-			assert_int_equal(y->opts.n, x->opts.n);
-		}
+		size_t pad = (4 - enc % 4) % 4;
+		assert_int_equal(y->opts.n, x->opts.n + pad);
+		for (size_t i = x->opts.n; i < y->opts.n; i++)
+			assert_int_equal(y->opts.opt[i].kind, WIRE_TCPOPT_EOL);
 		for (unsigned i = 0; i < x->opts.n; i++) {
 			if (!wire_tcp_opt_equal(&x->opts.opt[i], &y->opts.opt[i]))
 				fail_msg("option %u (kind %u) differs after the round trip", i,
@@ -594,11 +592,25 @@ static void malformed_options(void **state)
 	assert_int_equal(o.opt[2].kind, WIRE_TCPOPT_MSS);
 	assert_int_equal(o.opt[2].v.mss, 1460);
 
-	/* EOL ends the list; what follows is padding */
+	/* EOL ends the list; what follows is padding, each zero byte an EOL entry as
+	   scripts write them; a non-zero byte after it is kept in the tail */
 	assert_int_equal(walk((const uint8_t *)"\x01\x00\x02\x04", 4, &o), WIRE_OK);
 	assert_int_equal(o.n, 2);
 	assert_int_equal(o.walked, 2);
 	assert_true(o.pad_nonzero);
+	assert_int_equal(o.tail_len, 2);
+	assert_memory_equal(o.tail, "\x02\x04", 2);
+	assert_int_equal(walk((const uint8_t *)"\x02\x04\x05\xb4\x04\x02\x00\x00", 8, &o),
+			 WIRE_OK);
+	assert_int_equal(o.n, 4);               /* mss 1460,sackOK,eol,eol */
+	assert_int_equal(o.opt[2].kind, WIRE_TCPOPT_EOL);
+	assert_int_equal(o.opt[3].kind, WIRE_TCPOPT_EOL);
+	assert_int_equal(o.opt[3].offset, 7);
+	assert_false(o.pad_nonzero);
+	assert_int_equal(o.tail_len, 0);
+	char txt[64];
+	wire_print_tcp_options(txt, sizeof txt, &o, 0);
+	assert_string_equal(txt, "<mss 1460,sackOK,eol,eol>");
 
 	/* every input of 0..3 bytes, and many of 4..40, never crash or read past */
 	uint8_t x[40];
@@ -811,7 +823,7 @@ static void print_script_syntax(void **state)
 	parse_ok(b, build_ok(&p, b, sizeof b), &out);
 	wire_print(s, sizeof s, &out, NULL);
 	assert_string_equal(s, "UA 10:10(0) win 257 urg 5 <FO abcd1234,FOEXP,"
-			       "ECN e1b 3 ceb 2 e0b 1,raw 77 4 hex 0102,eol> {res 0x3}");
+			       "ECN e1b 3 ceb 2 e0b 1,raw 77 4 hex 0102,eol,eol,eol> {res 0x3}");
 	p.tcp.flags = 0;
 	p.tcp.opts.n = 0;
 	parse_ok(b, build_ok(&p, b, sizeof b), &out);

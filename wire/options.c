@@ -129,10 +129,20 @@ int wire_tcp_options_parse(const uint8_t *b, size_t len, struct wire_tcp_opts *o
 			out->n++;
 			i++;
 			if (kind == WIRE_TCPOPT_EOL) {
-				/* the rest of the area is padding (RFC 9293 3.2) */
-				for (size_t j = i; j < len; j++)
-					if (b[j])
-						out->pad_nonzero = true;
+				/* the rest of the area is padding (RFC 9293 3.2).  Each zero
+				   byte of it is one more EOL entry, as scripts write them
+				   (`<mss 1460,sackOK,eol,eol>`); from a non-zero byte on, the
+				   rest is kept as the tail */
+				while (i < len && !b[i]) {
+					o = &out->opt[out->n++];
+					o->kind = WIRE_TCPOPT_EOL;
+					o->offset = (uint8_t)i;
+					o->flags = 0;
+					o->len = 1;
+					i++;
+				}
+				if (i < len)
+					out->pad_nonzero = true;
 				break;
 			}
 			continue;

@@ -218,7 +218,8 @@ struct wire_tcp_opt {
 struct wire_tcp_opts {
 	uint8_t n;              /* entries in opt[] */
 	uint8_t area_len;       /* bytes of the option area */
-	uint8_t walked;         /* bytes consumed up to and including EOL / the fault */
+	uint8_t walked;         /* bytes decoded into entries (up to a fault, or to the
+				   first non-zero byte after an EOL) */
 	bool pad_nonzero;       /* a byte after EOL was not zero */
 	struct wire_tcp_opt opt[WIRE_TCP_MAX_OPTS];
 	/* the area's bytes after the last entry, as they were: the padding after EOL,
@@ -230,6 +231,8 @@ struct wire_tcp_opts {
 };
 
 /* Walk a TCP option area of len (0..40) bytes, independent of any packet.
+ * Every zero byte of the padding after an EOL is an EOL entry of its own, the way
+ * scripts write them (`<mss 1460,sackOK,eol,eol>`).
  * Fills out (entries decoded before a fault are kept; a known kind with a wrong but
  * self-consistent length is kept as WIRE_OPT_F_RAW and walking goes on).
  * Returns WIRE_OK or the first error. */
@@ -237,7 +240,8 @@ int wire_tcp_options_parse(const uint8_t *bytes, size_t len, struct wire_tcp_opt
 
 /* Encode entries into out (cap bytes), padded with zero (EOL) bytes to a multiple of 4
  * and to at least area_len (so a parsed area comes back whole).  Padding is EOL on the
- * wire: a list whose length is not a multiple of 4 parses back with a trailing EOL.
+ * wire: a list whose length is not a multiple of 4 parses back with one trailing EOL
+ * entry per padding byte.
  * *out_len gets the padded length. */
 int wire_tcp_options_build(const struct wire_tcp_opts *opts, uint8_t *out, size_t cap,
 			   size_t *out_len);
