@@ -106,6 +106,7 @@ struct dsl_event *dsl_b_call(struct dsl_pstate *ps, struct dsl_tok name,
 
 %token NL "newline"
 %token <tok> OPTION "option line"
+%token <tok> DIRECTIVE "#directive"
 %token <tok> SHELL "shell command"
 %token <tok> CODE "code block"
 %token <tok> NOTE "result text"
@@ -149,6 +150,10 @@ file
 line
 	: NL
 	| OPTION NL		{ dsl_b_option(ps, $1, @1); }
+	| DIRECTIVE NL		{ ps->file->unsupported = true;
+				  dsl_punsup(ps, @1.first_off, @1.first_line, @1.first_column,
+					     "preprocessor line '%.*s' is not supported",
+					     (int)($1.n > 40 ? 40 : $1.n), $1.s); }
 	| event NL		{ dsl_b_finish(ps, $1, NULL, @1); }
 	| error NL		{ dsl_b_recover(ps, @1, @2); }
 	| untimed NL		{ dsl_perr(ps, @1.first_off, @1.first_line, @1.first_column,
