@@ -362,7 +362,8 @@ static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t
 	}
 }
 
-static void print_time(struct decoder *dc, const struct pcap_pkthdr *h)
+/* The time since the first frame, in seconds with microseconds (script times). */
+static void format_time(struct decoder *dc, const struct pcap_pkthdr *h, char *buf, size_t cap)
 {
 	/* opened with nanosecond precision: tv_usec holds nanoseconds */
 	int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
@@ -371,10 +372,10 @@ static void print_time(struct decoder *dc, const struct pcap_pkthdr *h)
 		dc->have_t0 = true;
 	}
 	int64_t rel = t - dc->t0_ns;
-	/* script times: seconds with microseconds */
 	int64_t us = (rel >= 0 ? rel + 500 : rel - 500) / 1000;
-	printf("%s%" PRId64 ".%06" PRId64, us < 0 ? "-" : "", (us < 0 ? -us : us) / 1000000,
-	       (us < 0 ? -us : us) % 1000000);
+	int64_t a = us < 0 ? -us : us;
+	snprintf(buf, cap, "%s%" PRId64 ".%06" PRId64, us < 0 ? "-" : "", a / 1000000,
+		 a % 1000000);
 }
 
 /* " // SRC > DST", or "; SRC > DST" when a comment is already open */
@@ -457,52 +458,49 @@ static void render_icmp(struct decoder *dc, const struct wire_packet *p, char *l
 	wire_print(line, cap, p, &cfg);
 }
 
-/* pass 2: print */
+/* pass 2: print.  A frame that is not an event of the local endpoint's (another link
+ * protocol, a packet between other hosts, a later fragment, a packet that does not
+ * parse) becomes a whole-line comment, time included, so the output stays a script. */
 static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t *d, int dlt)
 {
-	char what[128], line[1024];
+	char what[128], line[1024], tm[32], a[64], b[64];
 	size_t len;
 	struct wire_packet p;
 
-	print_time(dc, h);
+	format_time(dc, h, tm, sizeof tm);
 	const uint8_t *ip = frame_ip(dlt, d, h->caplen, &len, what, sizeof what);
 	if (!ip) {
-		printf(" // %s\n", what);
+		printf("// %s %s\n", tm, what);
 		return;
 	}
 	int st = wire_parse_cfg(ip, len, &dc->pcfg, &p);
 	const char *cut = h->caplen < h->len ? " (cut short by the capture's snapshot length)"
 					     : "";
 	if (p.l4 == WIRE_L4_TCP && p.have & WIRE_HAVE_L4) {
+		printf("%s", tm);
 		print_tcp(dc, &p, st);
-		if (*cut)
-			printf("%s", cut);
-		printf("\n");
+		printf("%s\n", cut);
 		return;
 	}
 	if (st != WIRE_OK && st != WIRE_E_FRAG_NONFIRST) {
-		printf(" // malformed IP packet: %s%s", wire_strerror(st), cut);
+		printf("// %s malformed IP packet: %s%s", tm, wire_strerror(st), cut);
 		if (p.have & WIRE_HAVE_IP)
 			print_endpoints(&p, false, true);
 		printf("\n");
 		return;
 	}
-	/* UDP, ICMP and the rest: a script line when the local endpoint is one side,
-	   a comment otherwise */
+	/* UDP, ICMP and the rest: a script line when the local endpoint is one side */
 	char dir = addr_dir(dc, &p);
 	if (p.l4 == WIRE_L4_ICMP || p.l4 == WIRE_L4_ICMP6)
 		render_icmp(dc, &p, line, sizeof line);
 	else
 		wire_print(line, sizeof line, &p, NULL);
-	if (dir && strncmp(line, "//", 2)) {
-		printf(" %c %s", dir, line);
-		print_endpoints(&p, false, false);
-	} else {
-		char a[64], b[64];
-		printf(" // %s, %s > %s", line[0] == '/' ? line + 3 : line,
-		       wire_addr_str(&p.ip.src, a, sizeof a), wire_addr_str(&p.ip.dst, b, sizeof b));
-	}
-	printf("\n");
+	wire_addr_str(&p.ip.src, a, sizeof a);
+	wire_addr_str(&p.ip.dst, b, sizeof b);
+	if (dir && strncmp(line, "//", 2))
+		printf("%s %c %s // %s > %s\n", tm, dir, line, a, b);
+	else
+		printf("// %s %s, %s > %s\n", tm, line[0] == '/' ? line + 3 : line, a, b);
 }
 
 int cmd_decode(int argc, char **argv)

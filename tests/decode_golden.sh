@@ -32,6 +32,15 @@ golden $D/linux-v6-null-absolute.out $W/linux-v6-null.pcap --absolute --local '[
 golden $D/synthetic.out      $D/synthetic.pcap
 golden $D/synthetic-checksums-encap.out $D/synthetic.pcap --checksums --udp-encap 9899
 
+# the output is a script: every golden output parses with tcpspec parse
+for f in $D/*.out; do
+	cp "$f" "$tmp/decoded.pkt"
+	if $T parse "$tmp/decoded.pkt" >"$tmp/perr" 2>&1
+	then ok "${f##*/} parses as a script"
+	else notok "${f##*/} parses as a script"; sed 's/^/# /' "$tmp/perr"
+	fi
+done
+
 # the same connection through every link type prints the same TCP lines
 for f in linux-v4-raw.pcap linux-v4-eth.pcapng; do
 	if $T decode $W/$f | grep -v // >"$tmp/a" && $T decode $W/linux-v4-eth.pcap | grep -v // >"$tmp/b" &&
