@@ -6,3 +6,4 @@ MANPAGES += docs/tcpspec-run.1
 UNIT_TESTS += test_engine
 SHELL_TESTS += tests/run_unavailable.sh tests/engine_wrong.sh tests/run_linux_suite.sh \
 	tests/run_cleanup.sh
+BENCHES += engine/bench_run.sh
