@@ -357,7 +357,7 @@ unsigned dsl_b_flags(struct dsl_pstate *ps, unsigned acc, struct dsl_tok t, DSL_
 	/* flags are capital letters; a lower-case word here is another packet family
 	 * (gre, mpls, ...), valid in some tool's dialect but not ours */
 	for (size_t i = 0; i < t.n; i++)
-		if (islower((unsigned char)t.s[i])) {
+		if (islower((unsigned char)t.s[i]) || t.s[i] == '_') {
 			ps->file->unsupported = true;
 			PUNSUP(yl, "unsupported packet type '%.*s'", tlen(t), t.s);
 			return acc | DSL_TCP_ACK;
@@ -372,6 +372,12 @@ unsigned dsl_b_flags(struct dsl_pstate *ps, unsigned acc, struct dsl_tok t, DSL_
 		case 'E': acc |= DSL_TCP_ECE; break;
 		case 'W': acc |= DSL_TCP_CWR; break;
 		case 'A': acc |= DSL_TCP_AE; break;
+		case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+			unsigned ace = (unsigned)(t.s[i] - '0');
+			acc |= (ace & 4 ? DSL_TCP_AE : 0) | (ace & 2 ? DSL_TCP_CWR : 0) |
+			       (ace & 1 ? DSL_TCP_ECE : 0);
+			break;
+		}
 		default:
 			dsl_perr(ps, yl.first_off + i, yl.first_line, yl.first_column + (int)i,
 				 "unknown TCP flag '%c'", t.s[i]);
@@ -592,6 +598,10 @@ static bool tcp_opt(struct dsl_pstate *ps, const struct dsl_attr *at, DSL_YYLTYP
 			o->sym = dsl_xstrndup(ps, ARG(0)->t.s, ARG(0)->t.n);
 			return true;
 		}
+		if (NARGS == 1 && ARG(0)->kind == DSL_ATOM_ANY) {
+			o->value_any = true;
+			return true;
+		}
 		return want_int(ps, at, 0, yl, mss ? 65535 : 255, NULL, &o->value) &&
 		       !extra_args(ps, at, 1, yl);
 	}
@@ -635,9 +645,15 @@ static bool tcp_opt(struct dsl_pstate *ps, const struct dsl_attr *at, DSL_YYLTYP
 				 "'TS' must be written 'TS val N ecr N'");
 			return false;
 		}
-		return want_int(ps, at, 1, yl, 0xffffffffLL, "val", &o->ts_val) &&
-		       want_int(ps, at, 3, yl, 0xffffffffLL, "ecr", &o->ts_ecr) &&
-		       !extra_args(ps, at, 4, yl);
+		if (NARGS > 1 && ARG(1)->kind == DSL_ATOM_ANY)
+			o->ts_val_any = true;
+		else if (!want_int(ps, at, 1, yl, 0xffffffffLL, "val", &o->ts_val))
+			return false;
+		if (NARGS > 3 && ARG(3)->kind == DSL_ATOM_ANY)
+			o->ts_ecr_any = true;
+		else if (!want_int(ps, at, 3, yl, 0xffffffffLL, "ecr", &o->ts_ecr))
+			return false;
+		return !extra_args(ps, at, 4, yl);
 	}
 	if (tok_is(n, "FO") || tok_is(n, "FOEXP") || tok_is(n, "md5")) {
 		o->kind = tok_is(n, "FO") ? DSL_OPT_FASTOPEN

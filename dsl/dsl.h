@@ -84,6 +84,8 @@ enum dsl_tcp_flag {
 	DSL_TCP_CWR = 0x080,
 	DSL_TCP_AE  = 0x100,
 };
+/* A digit 0-7 among the flags (one fork's AccECN tests: "5.", "P5.") is the ACE field:
+ * bit 2 AE, bit 1 CWR, bit 0 ECE; it is stored as those flags. */
 
 enum dsl_seq_kind {
 	DSL_SEQ_RANGE = 0,	/* start:end(len) */
@@ -138,6 +140,9 @@ struct dsl_tcp_opt {
 	 * of `FO TFO_COOKIE` or the MSS of `mss MSS` (MSS, WSCALE, FASTOPEN(_EXP), MD5);
 	 * the engine resolves it (--define NAME=VALUE or a built-in name).  NULL if none. */
 	char *sym;
+	/* `...` written instead of a number: any value matches (outbound).  value_any for
+	 * MSS and WSCALE, ts_val_any / ts_ecr_any for TS (`TS val ... ecr 0`). */
+	bool value_any, ts_val_any, ts_ecr_any;
 };
 
 enum dsl_opts_kind {
@@ -175,6 +180,7 @@ struct dsl_icmp {
 	bool has_mtu;
 	uint32_t mtu;
 	bool has_quote;		/* [..] quoted transport header */
+	bool quote_first;	/* written before "icmp" (older order); layout only */
 	bool quote_any;		/* [...] */
 	struct dsl_seq quote;	/* [start:end(len)] */
 };

@@ -55,7 +55,7 @@ static bool opt_eq(const struct dsl_tcp_opt *a, const struct dsl_tcp_opt *b)
 		return true;
 	case DSL_OPT_MSS:
 	case DSL_OPT_WSCALE:
-		return a->value == b->value;
+		return a->value == b->value && a->value_any == b->value_any;
 	case DSL_OPT_SACK:
 		if (a->n_sack != b->n_sack)
 			return false;
@@ -64,7 +64,8 @@ static bool opt_eq(const struct dsl_tcp_opt *a, const struct dsl_tcp_opt *b)
 				return false;
 		return true;
 	case DSL_OPT_TS:
-		return a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr;
+		return a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr &&
+		       a->ts_val_any == b->ts_val_any && a->ts_ecr_any == b->ts_ecr_any;
 	case DSL_OPT_FASTOPEN:
 	case DSL_OPT_FASTOPEN_EXP:
 	case DSL_OPT_MD5:

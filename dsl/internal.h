@@ -17,7 +17,7 @@ struct dsl_tok {
 };
 
 /* One word of a packet attribute ("mss 1000", "sack 1:2 3:4", "TS val 1 ecr 2"). */
-enum dsl_atom_kind { DSL_ATOM_INT, DSL_ATOM_WORD, DSL_ATOM_RANGE, DSL_ATOM_OTHER };
+enum dsl_atom_kind { DSL_ATOM_INT, DSL_ATOM_WORD, DSL_ATOM_RANGE, DSL_ATOM_OTHER, DSL_ATOM_ANY };
 struct dsl_atom {
 	enum dsl_atom_kind kind;
 	struct dsl_tok t;	/* INT, WORD (IDENT or HEXWORD), RANGE start */

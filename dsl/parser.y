@@ -227,11 +227,15 @@ pkt_body
 				  $$ = $1; dsl_b_pkt_encap(ps, $$, $5, $7, @2); }
 	;
 
+/* Letters, '.', '-', and (one fork's AccECN tests) a digit 0-7 giving the ACE field:
+ * "5." is AE+ECE+ACK.  A digit can also start the sequence; the ':' after it decides. */
 flags
 	: IDENT			{ $$ = dsl_b_flags(ps, 0, $1, @1); }
+	| INTEGER		{ $$ = dsl_b_flags(ps, 0, $1, @1); }
 	| '.'			{ $$ = DSL_TCP_ACK; }
 	| '-'			{ $$ = 0x8000; }
 	| flags IDENT		{ $$ = dsl_b_flags(ps, $1, $2, @2); }
+	| flags INTEGER		{ $$ = dsl_b_flags(ps, $1, $2, @2); }
 	| flags '.'		{ $$ = $1 | DSL_TCP_ACK; }
 	| flags '-'		{ $$ = $1 | 0x8000; }
 	;
@@ -255,6 +259,15 @@ bang
 
 icmp
 	: pre K_ICMP icmp_words	{ $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2); }
+	/* the older order: the quoted segment first, "< [1:1(0)] icmp unreachable ..." */
+	| pre '[' seq ']' K_ICMP icmp_words {
+				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $6, @5);
+				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote = $3;
+				  $$->packet.icmp.quote_first = true; }
+	| pre '[' ELLIPSIS ']' K_ICMP icmp_words {
+				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $6, @5);
+				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote_any = true;
+				  $$->packet.icmp.quote_first = true; }
 	| pre K_ICMP icmp_words '[' seq ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
 				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote = $5; }
@@ -285,6 +298,8 @@ atoms
 						  (struct dsl_tok){ 0 }, @2); }
 	| atoms '(' inner ')'	{ $$ = $1; dsl_atomv_free($3);
 				  $$ = dsl_b_atom(ps, $$, DSL_ATOM_OTHER, (struct dsl_tok){ "(", 1, 0, 0, 0 },
+						  (struct dsl_tok){ 0 }, @2); }
+	| atoms ELLIPSIS	{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_ANY, (struct dsl_tok){ "...", 3, 0, 0, 0 },
 						  (struct dsl_tok){ 0 }, @2); }
 	| atoms '='		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_OTHER, (struct dsl_tok){ "=", 1, 0, 0, 0 },
 						  (struct dsl_tok){ 0 }, @2); }

@@ -75,6 +75,8 @@ static void pr_opt(FILE *fp, const struct dsl_tcp_opt *o)
 		fputs(o->kind == DSL_OPT_MSS ? "mss " : "wscale ", fp);
 		if (o->sym)
 			fputs(o->sym, fp);
+		else if (o->value_any)
+			fputs("...", fp);
 		else
 			fprintf(fp, "%" PRIu32, o->value);
 		break;
@@ -85,7 +87,16 @@ static void pr_opt(FILE *fp, const struct dsl_tcp_opt *o)
 			fprintf(fp, " %" PRIu32 ":%" PRIu32, o->sack[i].start, o->sack[i].end);
 		break;
 	case DSL_OPT_TS:
-		fprintf(fp, "TS val %" PRIu32 " ecr %" PRIu32, o->ts_val, o->ts_ecr);
+		fputs("TS val ", fp);
+		if (o->ts_val_any)
+			fputs("...", fp);
+		else
+			fprintf(fp, "%" PRIu32, o->ts_val);
+		fputs(" ecr ", fp);
+		if (o->ts_ecr_any)
+			fputs("...", fp);
+		else
+			fprintf(fp, "%" PRIu32, o->ts_ecr);
 		break;
 	case DSL_OPT_FASTOPEN:
 	case DSL_OPT_FASTOPEN_EXP:
@@ -137,12 +148,20 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 	if (p->proto == DSL_PROTO_UDP) {
 		fprintf(fp, "udp (%" PRIu32 ")", p->udp_len);
 	} else if (p->proto == DSL_PROTO_ICMP) {
+		if (p->icmp.has_quote && p->icmp.quote_first) {
+			fputc('[', fp);
+			if (p->icmp.quote_any)
+				fputs("...", fp);
+			else
+				pr_seq(fp, &p->icmp.quote);
+			fputs("] ", fp);
+		}
 		fprintf(fp, "icmp %s", p->icmp.type ? p->icmp.type : "?");
 		if (p->icmp.code)
 			fprintf(fp, " %s", p->icmp.code);
 		if (p->icmp.has_mtu)
 			fprintf(fp, " mtu %" PRIu32, p->icmp.mtu);
-		if (p->icmp.has_quote) {
+		if (p->icmp.has_quote && !p->icmp.quote_first) {
 			fputs(" [", fp);
 			if (p->icmp.quote_any)
 				fputs("...", fp);

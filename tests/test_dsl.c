@@ -234,6 +234,11 @@ static void packet_flags(void **state)
 		{ "SEWA", DSL_TCP_SYN | DSL_TCP_ECE | DSL_TCP_CWR | DSL_TCP_AE },
 		{ "F  .", DSL_TCP_FIN | DSL_TCP_ACK }, { "-", 0 },
 		{ "W.", DSL_TCP_CWR | DSL_TCP_ACK }, { "PF.", DSL_TCP_PSH | DSL_TCP_FIN | DSL_TCP_ACK },
+		/* ACE digits (AE, CWR, ECE) of one fork's AccECN tests */
+		{ "5.", DSL_TCP_AE | DSL_TCP_ECE | DSL_TCP_ACK },
+		{ "P5.", DSL_TCP_PSH | DSL_TCP_AE | DSL_TCP_ECE | DSL_TCP_ACK },
+		{ "F6.", DSL_TCP_FIN | DSL_TCP_AE | DSL_TCP_CWR | DSL_TCP_ACK },
+		{ "0.", DSL_TCP_ACK }, { "7", DSL_TCP_AE | DSL_TCP_CWR | DSL_TCP_ECE },
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
 		char src[128];
@@ -302,7 +307,9 @@ static void packet_every_option(void **state)
 		"+0 > S. 0:0(0) ack 1 <...>\n"
 		"+0 > . 1:1(0) ack 1 <>\n"
 		"+0 < S 0:0(0) win 1 < mss 1460 , nop >\n"
-		"+0 < S 0:0(0) win 1 <FO 12345678>\n";
+		"+0 < S 0:0(0) win 1 <FO 12345678>\n"
+		"+0 > S 0:0(0) win 1 <mss ...,TS val ... ecr 0,nop,wscale ...>\n"
+		"+0 < S. 0:0(0) ack 1 win 1 <FO 01020304050607080910111213141516>\n";
 	struct dsl_file *f = parse(src);
 	const struct dsl_packet *p = &f->events[0].packet;
 	assert_int_equal(p->opts_kind, DSL_OPTS_LIST);
@@ -347,6 +354,11 @@ static void packet_every_option(void **state)
 	assert_int_equal(f->events[6].packet.n_opts, 0);
 	assert_int_equal(f->events[7].packet.n_opts, 2);
 	assert_int_equal(f->events[8].packet.opts[0].len, 4);
+	const struct dsl_tcp_opt *any = f->events[9].packet.opts;
+	assert_true(any[0].value_any && any[1].ts_val_any && any[3].value_any);
+	assert_false(any[1].ts_ecr_any);
+	/* a cookie of 32 decimal digits is bytes, not a number out of range */
+	assert_int_equal(f->events[10].packet.opts[0].len, 16);
 	dsl_free(f);
 	fmt_is(src,
 	       "0 < S 0:0(0) win 1 <mss 1000,sackOK,nop,nop,nop,wscale 7,eol,eol>\n"
@@ -357,7 +369,9 @@ static void packet_every_option(void **state)
 	       "+0 > S. 0:0(0) ack 1 <...>\n"
 	       "+0 > . 1:1(0) ack 1 <>\n"
 	       "+0 < S 0:0(0) win 1 <mss 1460,nop>\n"
-	       "+0 < S 0:0(0) win 1 <FO 12345678>\n");
+	       "+0 < S 0:0(0) win 1 <FO 12345678>\n"
+	       "+0 > S 0:0(0) win 1 <mss ...,TS val ... ecr 0,nop,wscale ...>\n"
+	       "+0 < S. 0:0(0) ack 1 win 1 <FO 01020304050607080910111213141516>\n");
 }
 
 static void packet_symbolic_option_values(void **state)
@@ -439,7 +453,9 @@ static void packet_udp_icmp_encap(void **state)
 		"+0 < icmp unreachable port_unreachable [1:101(100)]\n"
 		"+0.01 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]\n"
 		"+0 < icmp time_exceeded [...]\n"
-		"+0 < icmp echo_reply\n";
+		"+0 < icmp echo_reply\n"
+		"+0 < [4294967295:4294967295(0)] icmp unreachable port_unreachable\n"
+		"+0 < [...] icmp unreachable host_unreachable\n";
 	struct dsl_file *f = parse(src);
 	const struct dsl_packet *p = &f->events[0].packet;
 	assert_true(p->has_udp_encap);
@@ -463,6 +479,11 @@ static void packet_udp_icmp_encap(void **state)
 	assert_true(f->events[6].packet.icmp.quote_any);
 	assert_null(f->events[6].packet.icmp.code);
 	assert_false(f->events[7].packet.icmp.has_quote);
+	p = &f->events[8].packet;
+	assert_true(p->icmp.has_quote && p->icmp.quote_first);
+	assert_int_equal(p->icmp.quote.start, 4294967295u);
+	assert_string_equal(p->icmp.code, "port_unreachable");
+	assert_true(f->events[9].packet.icmp.quote_any);
 	dsl_free(f);
 	free(roundtrip(src));
 }
@@ -740,6 +761,8 @@ static const struct bad {
 	{ "0 < - S 0:0(0) win 1\n", 1, 5, "'-' (no flags) cannot be combined with other flags" },
 	{ "0 < S 0:0(0 win 1\n", 1, 13, "syntax error, unexpected identifier, expecting ')'" },
 	{ "0 < S 0:0 win 1\n", 1, 11, "syntax error, unexpected identifier, expecting '('" },
+	{ "0 < S 0:0(0) win 99999999999999999999\n", 1, 14,
+	  "value 99999999999999999999 is out of range (0..4294967295)" },
 	{ "0 < S 4294967296:0(0) win 1\n", 1, 7,
 	  "sequence number 4294967296 is out of range (0..4294967295)" },
 	{ "0 < icmp mtu 5\n", 1, 5, "'icmp' needs a type, e.g. 'icmp unreachable port_unreachable'" },
