@@ -53,6 +53,8 @@ struct decoder {
 	struct wire_parse_cfg pcfg;
 	struct conn *conns;
 	size_t n_conns, cap_conns;
+	size_t *slots;          /* hash table of conns, see conn_find */
+	size_t n_slots;
 	bool have_t0;
 	int64_t t0_ns;
 	bool local_given;       /* --local was given */
@@ -218,17 +220,62 @@ static bool dlt_supported(int dlt)
 
 /* ---------------------------------------------------------------- connections */
 
+/* An endpoint's hash; a connection hashes to the sum of its two endpoints' hashes, so
+ * both directions land in the same slot. */
+static uint64_t ep_hash(const struct wire_addr *a, uint16_t port)
+{
+	uint64_t h = 1469598103934665603ull ^ port;
+	size_t n = a->family == WIRE_AF_INET ? 4 : 16;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ a->a[i]) * 1099511628211ull;
+	return h * 0x9e3779b97f4a7c15ull;
+}
+
+static bool conn_is(const struct conn *c, const struct wire_addr *sa, uint16_t sp,
+		    const struct wire_addr *da, uint16_t dp, int *side)
+{
+	for (int s = 0; s < 2; s++)
+		if (c->port[s] == sp && c->port[!s] == dp &&
+		    wire_addr_equal(&c->addr[s], sa) && wire_addr_equal(&c->addr[!s], da)) {
+			*side = s;
+			return true;
+		}
+	return false;
+}
+
+/* Open addressing over indices into conns (slot value 0 = empty, else index + 1). */
+static int conn_rehash(struct decoder *dc, size_t nslots)
+{
+	size_t *slots = calloc(nslots, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < dc->n_conns; i++) {
+		const struct conn *c = &dc->conns[i];
+		size_t k = (size_t)(ep_hash(&c->addr[0], c->port[0]) +
+				    ep_hash(&c->addr[1], c->port[1])) & (nslots - 1);
+		while (slots[k])
+			k = (k + 1) & (nslots - 1);
+		slots[k] = i + 1;
+	}
+	free(dc->slots);
+	dc->slots = slots;
+	dc->n_slots = nslots;
+	return 0;
+}
+
 static struct conn *conn_find(struct decoder *dc, const struct wire_addr *sa, uint16_t sp,
 			      const struct wire_addr *da, uint16_t dp, int *side, bool create)
 {
-	for (size_t i = 0; i < dc->n_conns; i++) {
-		struct conn *c = &dc->conns[i];
-		for (int s = 0; s < 2; s++)
-			if (c->port[s] == sp && c->port[!s] == dp &&
-			    wire_addr_equal(&c->addr[s], sa) && wire_addr_equal(&c->addr[!s], da)) {
-				*side = s;
+	uint64_t h = ep_hash(sa, sp) + ep_hash(da, dp);
+	size_t k = 0;
+
+	if (dc->n_slots) {
+		for (k = (size_t)h & (dc->n_slots - 1); dc->slots[k];
+		     k = (k + 1) & (dc->n_slots - 1)) {
+			struct conn *c = &dc->conns[dc->slots[k] - 1];
+			if (conn_is(c, sa, sp, da, dp, side))
 				return c;
-			}
+		}
 	}
 	if (!create)
 		return NULL;
@@ -248,6 +295,15 @@ static struct conn *conn_find(struct decoder *dc, const struct wire_addr *sa, ui
 	c->port[1] = dp;
 	c->synack_side = c->syn_side = -1;
 	*side = 0;
+	/* keep the table at most half full */
+	if (2 * dc->n_conns > dc->n_slots) {
+		if (conn_rehash(dc, dc->n_slots ? 2 * dc->n_slots : 64) < 0) {
+			dc->n_conns--;
+			return NULL;
+		}
+	} else {
+		dc->slots[k] = dc->n_conns;
+	}
 	return c;
 }
 
@@ -585,6 +641,7 @@ int cmd_decode(int argc, char **argv)
 		rc = for_each_frame(&dc, show);
 	}
 	free(dc.conns);
+	free(dc.slots);
 	if (fflush(stdout) != 0 && rc == CLI_OK) {
 		fprintf(stderr, "tcpspec decode: writing the output failed\n");
 		rc = CLI_FAIL;
