@@ -49,7 +49,7 @@ struct conn {
 struct decoder {
 	const char *file;
 	struct endpoint local;
-	bool absolute, checksums, endpoints;
+	bool absolute, checksums, endpoints, ip_fields;
 	struct wire_parse_cfg pcfg;
 	struct conn *conns;
 	size_t n_conns, cap_conns;
@@ -81,6 +81,8 @@ static void usage(FILE *f)
 		"                       ({csum 0xNNNN}); off by default because captures of\n"
 		"                       locally sent packets often hold offloaded checksums\n"
 		"  --udp-encap PORT     UDP to or from PORT carries TCP (/udp(sport > dport))\n"
+		"  --ip-fields          print each TCP segment's TOS, TTL and IPv4 id or IPv6\n"
+		"                       flow label: (tos 0x00, ttl 64, id 1)\n"
 		"  --endpoints          end every line with // SRC > DST (always on when the\n"
 		"                       capture holds more than one TCP connection)\n"
 		"  -h, --help           this text\n"
@@ -488,6 +490,8 @@ static void print_tcp(struct decoder *dc, const struct wire_packet *p, int st)
 		cfg.flags |= WIRE_PRINT_ABSOLUTE;
 	if (dc->checksums)
 		cfg.flags |= WIRE_PRINT_CSUM;
+	if (dc->ip_fields)
+		cfg.flags |= WIRE_PRINT_IP_FIELDS;
 	wire_print(line, sizeof line, p, &cfg);
 	printf(" %c %s", dir, line);
 	if (st != WIRE_OK)
@@ -567,6 +571,7 @@ int cmd_decode(int argc, char **argv)
 		{ "checksums", no_argument, NULL, 'c' },
 		{ "udp-encap", required_argument, NULL, 'u' },
 		{ "endpoints", no_argument, NULL, 'e' },
+		{ "ip-fields", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -595,6 +600,9 @@ int cmd_decode(int argc, char **argv)
 			break;
 		case 'e':
 			dc.endpoints = true;
+			break;
+		case 'i':
+			dc.ip_fields = true;
 			break;
 		case 'u': {
 			char *end;

@@ -25,6 +25,7 @@ golden() { # expected-file, capture, args...
 golden $D/linux-v4-eth.out   $W/linux-v4-eth.pcap
 golden $D/linux-v4-eth.out   $W/linux-v4-eth.pcapng
 golden $D/linux-v6-eth.out   $W/linux-v6-eth.pcap
+golden $D/linux-v6-eth-ipfields.out $W/linux-v6-eth.pcap --ip-fields
 golden $D/linux-v4-sll.out   $W/linux-v4-sll.pcap
 golden $D/linux-v6-sll2.out  $W/linux-v6-sll2.pcap
 golden $D/linux-v4-raw-client.out $W/linux-v4-raw.pcap --local 192.0.2.1

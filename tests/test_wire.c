@@ -806,6 +806,10 @@ static void print_script_syntax(void **state)
 	cfg.ack_base = 100;
 	wire_print(s, sizeof s, &out, &cfg);
 	assert_string_equal(s, "[ce] P. 1:1001(1000) ack 2002 win 257 <nop,nop,sack 3001:4001>");
+	cfg.flags = WIRE_PRINT_IP_FIELDS;
+	wire_print(s, sizeof s, &out, &cfg);
+	assert_string_equal(s, "[ce] (tos 0x03, ttl 64, id 4660) P. 1:1001(1000) ack 2002 "
+			       "win 257 <nop,nop,sack 3001:4001>");
 	cfg.flags = WIRE_PRINT_NO_IP | WIRE_PRINT_NO_WIN;
 	wire_print(s, sizeof s, &out, &cfg);
 	assert_string_equal(s, "P. 1:1001(1000) ack 2002 <nop,nop,sack 3001:4001>");

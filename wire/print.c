@@ -41,9 +41,10 @@ static void hex(struct out *o, const uint8_t *p, size_t n)
 static void flags_to(struct out *o, uint16_t f)
 {
 	static const struct { uint16_t bit; char c; } letters[] = {
+		/* the order tcpspec fmt writes them in */
 		{ WIRE_TH_SYN, 'S' }, { WIRE_TH_FIN, 'F' }, { WIRE_TH_RST, 'R' },
-		{ WIRE_TH_PSH, 'P' }, { WIRE_TH_ACK, '.' }, { WIRE_TH_URG, 'U' },
-		{ WIRE_TH_ECE, 'E' }, { WIRE_TH_CWR, 'W' }, { WIRE_TH_AE, 'A' },
+		{ WIRE_TH_PSH, 'P' }, { WIRE_TH_URG, 'U' }, { WIRE_TH_ECE, 'E' },
+		{ WIRE_TH_CWR, 'W' }, { WIRE_TH_AE, 'A' }, { WIRE_TH_ACK, '.' },
 	};
 	bool any = false;
 	for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
@@ -271,6 +272,13 @@ int wire_print(char *buf, size_t cap, const struct wire_packet *pkt,
 		static const char *const ecn[] = { NULL, "[ect1] ", "[ect0] ", "[ce] " };
 		if (ecn[pkt->ip.tos & 3])
 			put(&o, "%s", ecn[pkt->ip.tos & 3]);
+	}
+	if (flags & WIRE_PRINT_IP_FIELDS) {
+		put(&o, "(tos 0x%02x, ttl %u, ", pkt->ip.tos, pkt->ip.ttl);
+		if (pkt->ip.version == 4)
+			put(&o, "id %u) ", pkt->ip.id);
+		else
+			put(&o, "flowlabel 0x%" PRIx32 ") ", pkt->ip.flowlabel);
 	}
 	switch (pkt->l4) {
 	case WIRE_L4_TCP: {

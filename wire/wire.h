@@ -483,6 +483,8 @@ bool wire_l4_csum_ok(const struct wire_addr *src, const struct wire_addr *dst,
 					   "{csum 0xNNNN}" (off by default: captures of
 					   locally sent packets often carry offloaded,
 					   not yet computed checksums) */
+#define WIRE_PRINT_IP_FIELDS 0x10       /* "(tos 0x00, ttl 64, id 1)" / "(tos 0x00,
+					   ttl 64, flowlabel 0x12345)" after the ECN prefix */
 
 struct wire_print_cfg {
 	unsigned flags;
@@ -494,6 +496,7 @@ struct wire_print_cfg {
  *   "S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>"
  *   "[ce] P. 1:1001(1000) ack 1 win 257"     "udp (100)"
  *   "icmp unreachable port_unreachable [1:101(100)]"
+ * Flags print in the order S F R P U E W A then "." (ACK), as tcpspec fmt does.
  * Unknown options print as "raw KIND LEN hex DATA", reserved header bits as
  * "{res 0xN}" (the 4 bits above CWR; AE also prints as flag "A"), TCP in UDP as a
  * "/udp(sport > dport)" suffix; the quoted segment of an ICMP error is relative to
