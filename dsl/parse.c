@@ -267,7 +267,46 @@ static void build_items(struct dsl_pstate *ps)
 
 /* ---- entry points ------------------------------------------------------------------ */
 
+/* A script that uses a family we do not support (SCTP, MPTCP, PSP, GRE, ...) is
+ * unsupported as a whole: what we could not read in it is most likely that family's
+ * syntax, not a mistake, and we cannot check it anyway. */
+static void demote_errors(struct dsl_pstate *ps, size_t first_diag)
+{
+	if ((ps->sctp_seen || ps->n_unsupported || ps->file->unsupported) && ps->n_errors) {
+		for (size_t i = first_diag; i < ps->diags->n; i++) {
+			struct dsl_diag *g = &ps->diags->v[i];
+			if (g->severity != DSL_DIAG_ERROR)
+				continue;
+			g->severity = DSL_DIAG_UNSUPPORTED;
+			ps->diags->n_errors--;
+			ps->diags->n_unsupported++;
+			ps->n_unsupported++;
+		}
+		ps->n_errors = 0;
+		ps->file->unsupported = true;
+	}
+}
+
 int dsl_yyparse(struct dsl_pstate *ps, void *scanner);
+
+static bool report_nul(struct dsl_pstate *ps)
+{
+	const char *nul = memchr(ps->buf, 0, ps->len);
+	if (!nul)
+		return false;
+	size_t off = (size_t)(nul - ps->buf);
+	int line = 1, col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (ps->buf[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	dsl_perr(ps, off, line, col, "NUL byte in input");
+	return true;
+}
 
 enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t len,
 				 struct dsl_file **out, struct dsl_diags *diags)
@@ -291,6 +330,11 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	ps.name = ps.file->name;
 	ps.buf = buf ? buf : "";
 	ps.len = buf ? len : 0;
+	if (ps.len >= 3 && !memcmp(ps.buf, "\xEF\xBB\xBF", 3)) {
+		/* a UTF-8 byte-order mark: not part of the script (columns count after it) */
+		ps.buf += 3;
+		ps.len -= 3;
+	}
 	ps.diags = diags;
 	size_t first_diag = diags->n;
 	ps.line = ps.col = 1;
@@ -298,19 +342,7 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	volatile int rc = 0;
 	/* A NUL byte cannot be kept in comments, strings or blocks (they are C strings), and
 	 * no script has one: report the first and stop. */
-	const char *nul = memchr(ps.buf, 0, ps.len);
-	if (nul) {
-		size_t off = (size_t)(nul - ps.buf);
-		int line = 1, col = 1;
-		for (size_t i = 0; i < off; i++) {
-			if (ps.buf[i] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
-		}
-		dsl_perr(&ps, off, line, col, "NUL byte in input");
+	if (report_nul(&ps)) {
 		dsl_free(ps.file);
 		return DSL_SYNTAX;
 	}
@@ -335,22 +367,7 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	}
 	if (rc == 2)
 		dsl_perr(&ps, ps.off, ps.line, ps.col, "input too complex (parser stack exhausted)");
-	if ((ps.sctp_seen || ps.n_unsupported || ps.file->unsupported) && ps.n_errors) {
-		/* A script that uses a family we do not support (SCTP, MPTCP, PSP, GRE, ...) is
-		 * unsupported as a whole: what we could not read in it is most likely that
-		 * family's syntax, not a mistake, and we cannot check it anyway. */
-		for (size_t i = first_diag; i < diags->n; i++) {
-			struct dsl_diag *g = &diags->v[i];
-			if (g->severity != DSL_DIAG_ERROR)
-				continue;
-			g->severity = DSL_DIAG_UNSUPPORTED;
-			diags->n_errors--;
-			diags->n_unsupported++;
-			ps.n_unsupported++;
-		}
-		ps.n_errors = 0;
-		ps.file->unsupported = true;
-	}
+	demote_errors(&ps, first_diag);
 	build_items(&ps);
 done:
 	if (scanner)

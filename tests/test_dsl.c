@@ -1080,6 +1080,18 @@ static void parse_file_and_io_errors(void **state)
 	dsl_diags_free(&d);
 }
 
+static void crlf_and_bom(void **state)
+{
+	(void)state;
+	const char *src = "\xEF\xBB\xBF--mss=1000\r\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\r\n"
+			  "+0 < S 0:0(0) win 1 <mss 1000>\r\n";
+	struct dsl_file *f = parse(src);
+	assert_int_equal(f->n_options, 1);
+	assert_string_equal(f->options[0].value, "1000");
+	assert_int_equal(f->n_events, 2);
+	dsl_free(f);
+}
+
 static void equality_sees_differences(void **state)
 {
 	(void)state;
@@ -1157,6 +1169,7 @@ int main(void)
 		cmocka_unit_test(unterminated_constructs),
 		cmocka_unit_test(deep_nesting_is_bounded),
 		cmocka_unit_test(parse_file_and_io_errors),
+		cmocka_unit_test(crlf_and_bom),
 		cmocka_unit_test(equality_sees_differences),
 		cmocka_unit_test(corpus_round_trips),
 	};
