@@ -8,6 +8,8 @@ this independent Python code (its own header layout and checksums, not tcpspec's
   - malformed segments: data offset 4, an option of length 0
   - a non-first IPv4 fragment, an ARP frame, an 802.1Q-tagged frame, an IPv6 segment
     with a destination-options header
+  - every remaining option kind (fast open and its experimental form, MD5, accurate
+    ECN in both orders, an unknown kind, a known kind with a wrong length), ECN CE
 
 Usage: python3 make-synthetic.py OUT.pcap"""
 import struct
@@ -127,6 +129,27 @@ add(eth(ip4(SRV, C, 6, tcp(SRV, C, 80, 5000, SISN + 1001, CISN + 52, F | A, 256)
 S6, C6 = a6("2001:db8::1"), a6("2001:db8::7")
 seg6 = tcp(C6, S6, 5001, 80, 1, 0, S, 1000, opt_bytes([MSS(1220)]), proto_v6=True)
 add(eth(ip6(C6, S6, 60, seg6, ext=bytes([6, 0, 1, 4, 0, 0, 0, 0])), etype=0x86DD))
+
+# every other option kind, on a connection of its own: fast open with a cookie and MD5
+# on a SYN; accurate ECN, the experimental fast open and an unknown kind on an ECN-CE
+# segment (padding spelt out as EOLs); a cookie request, an empty FOEXP, a one-field
+# AccECN option (kind 174) and an MSS of the wrong length
+O = a4("203.0.113.20")
+FO = lambda c: struct.pack("!BB", 34, 2 + len(c)) + c
+FOEXP = lambda c: struct.pack("!BBH", 254, 4 + len(c), 0xF989) + c
+MD5 = struct.pack("!BB", 19, 18) + bytes(range(16))
+ACC0 = struct.pack("!BB", 172, 11) + b"\0\0\x01\0\0\x02\0\0\x03"
+ACC1 = struct.pack("!BB", 174, 5) + b"\0\0\x07"
+add(eth(ip4(O, SRV, 6, tcp(O, SRV, 7000, 80, 50, 0, S, 1000,
+                            opt_bytes([FO(bytes(range(1, 9))), MD5, NOP, NOP])))))
+add(eth(ip4(SRV, O, 6, tcp(SRV, O, 80, 7000, 90, 51, S | A, 1000,
+                            opt_bytes([MSS(1000), FO(b""), FOEXP(b""), NOP, NOP, ACC1])))))
+add(eth(ip4(O, SRV, 6, tcp(O, SRV, 7000, 80, 51, 91, A, 1000,
+                            opt_bytes([ACC0, NOP, FOEXP(b"\xaa\xbb\xcc\xdd"),
+                                       struct.pack("!BB", 99, 4) + b"\x01\x02"])),
+                    tos=3)))
+add(eth(ip4(O, SRV, 6, tcp(O, SRV, 7000, 80, 51, 91, A, 1000,
+                            opt_bytes([b"\x02\x03\x05", NOP])))))
 
 out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
 for ts, fr in frames:
