@@ -1,0 +1,73 @@
+#!/bin/sh
+# The conformance suite (corpora/conformance) on both targets, through tcpspec report:
+# every script must pass on the reference target; on linux every script must pass or
+# be listed in corpora/conformance/linux.expect (a deviation with its reason).
+# A target that is not available here (no root, no /dev/net/tun) is reported as
+# skipped with the reason.  Prints TAP; failing scripts are listed as diagnostics.
+T=${TCPSPEC:-./tcpspec}
+SUITE=${SUITE:-corpora/conformance}
+n=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if [ ! -x "$T" ]; then
+	echo "1..0 # SKIP $T is not built"
+	exit 0
+fi
+
+# Figures and verdicts for one target from the report's JSON: prints
+# "STATUS|description" where STATUS is ok, fail or skip; failing scripts follow as
+# "# ..." lines.
+summarize() { # json target
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = r["targets"][0]
+name = sys.argv[2]
+if not t["available"]:
+    print("skip|%s: target unavailable: %s" % (name, t["reason"].splitlines()[0] if t["reason"] else "?"))
+    sys.exit(0)
+wall = sum(x["results"][t["name"]].get("wall_s", 0) for x in r["scripts"])
+scripted = sum(x["results"][t["name"]].get("scripted_s", 0) for x in r["scripts"])
+desc = "%s: %d scripts, %d pass, %d deviation, %d fail, %d skipped, %d stale expectations; scripted %.1f s, run time %.1f s" % (
+    name, len(r["scripts"]), t["pass"], t["deviation"], t["fail"], t["skipped"],
+    t["stale_expectations"], scripted, wall)
+print(("fail" if t["fail"] else "ok") + "|" + desc)
+for x in r["scripts"]:
+    res = x["results"][t["name"]]
+    if res["status"] == "fail" or res.get("stale_expectation"):
+        print("# %s %s: %s" % (res["status"] if res["status"] == "fail" else "stale",
+                               x["path"], res["reason"].splitlines()[0] if res["reason"] else ""))
+    elif res["status"] == "skipped":
+        print("# skipped %s: %s" % (x["path"], res["reason"].splitlines()[0] if res["reason"] else ""))
+PY
+}
+
+run_target() { # target, extra options...
+	tgt=$1; shift
+	n=$((n + 1))
+	"$T" report -q --target "$tgt" --json "$tmp/$tgt.json" "$@" "$SUITE" >/dev/null 2>"$tmp/$tgt.err"
+	rc=$?
+	if [ ! -s "$tmp/$tgt.json" ]; then
+		echo "not ok $n - $tgt: tcpspec report wrote no JSON (exit $rc)"
+		sed 's/^/# /' "$tmp/$tgt.err"
+		return
+	fi
+	out=$(summarize "$tmp/$tgt.json" "$tgt")
+	line=$(echo "$out" | head -1)
+	status=${line%%|*}
+	desc=${line#*|}
+	case "$status" in
+	ok) echo "ok $n - $desc" ;;
+	skip) echo "ok $n - $desc # SKIP" ;;
+	*) echo "not ok $n - $desc" ;;
+	esac
+	echo "$out" | tail -n +2
+}
+
+# virtual time: the whole suite in well under a second of CPU
+run_target reference -j 2
+# real time: a loaded machine needs more than the default 4 ms of tolerance
+run_target linux -j 2 --tolerance_usecs=10000
+
+echo "1..$n"
