@@ -429,13 +429,11 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	ref_seq_t seq = seg->seq;
 	const uint8_t *data = seg->data;
 	uint32_t len = control_only ? 0 : seg->len;
-	bool syn = f & REF_SYN, fin = (f & REF_FIN) && !control_only;
+	bool fin = (f & REF_FIN) && !control_only;
 	if (control_only && seg->len)
 		tp->flags |= TF_ACKNOW; /* the text was not taken: tell the peer */
-	if (syn && ref_seq_lt(seq, tp->rcv_nxt)) {
-		syn = false;
-		seq = ref_seq_add(seq, 1);
-	}
+	if ((f & REF_SYN) && ref_seq_lt(seq, tp->rcv_nxt))
+		seq = ref_seq_add(seq, 1);      /* the SYN takes the first number */
 	if (ref_seq_lt(seq, tp->rcv_nxt)) {
 		uint32_t d = ref_seq_len(seq, tp->rcv_nxt);
 		if (d > len)
@@ -448,11 +446,10 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	ref_seq_t wend = ref_seq_add(tp->rcv_nxt, rcv_wnd);
 	if (ref_seq_gt(ref_seq_add(seq, len), wend)) {
 		len = ref_seq_len(seq, wend);
-		fin = false;
+		fin = false;            /* the FIN goes with the octets cut off */
 		tp->flags |= TF_ACKNOW;
-	} else if (fin && ref_seq_geq(ref_seq_add(seq, len), wend) && rcv_wnd) {
-		/* a FIN just past the window's last octet is still taken (it uses no space) */
 	}
+	/* (a FIN right after the window's last octet is kept: it takes no buffer) */
 
 	/* Second, check the RST bit (RFC 5961 3.2) */
 	if (f & REF_RST)
@@ -469,7 +466,6 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		}
 		return challenge(tp, REF_R_SYN_CHALLENGE);
 	}
-	(void)syn;
 
 	/* Fifth, check the ACK field: "if the ACK bit is off, drop the segment" */
 	if (!(f & REF_ACK))
