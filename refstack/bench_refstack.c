@@ -131,14 +131,19 @@ int main(void)
 	int lfd = listener(&b);
 	enum { LIVE = 10000 };
 	struct mallinfo2 m0 = mallinfo2();
+	long r0 = rss_kib();
 	uint32_t iss;
 	for (uint32_t i = 0; i < LIVE; i++)
 		open_conn(&b, lfd, 10000 + i, i * 7919u, &iss);
 	struct mallinfo2 m1 = mallinfo2();
+	long r1 = rss_kib();
 	double per = (double)(m1.uordblks - m0.uordblks) / LIVE;
+	double per_rss = (double)(r1 - r0) * 1024 / LIVE;
 	printf("bytes per connection (struct ref_tcb, buffers excluded): %zu\n", ref_conn_size());
-	printf("heap per idle established connection (%d live, allocator and tables included): %.0f  (ratio to struct %.2f; aim < 1024)\n",
+	printf("heap per idle established connection (%d live, malloc overhead included): %.0f  (ratio to struct %.2f; aim < 1024)\n",
 	       LIVE, per, per / ref_conn_size());
+	printf("RSS growth per idle established connection (demux table and timer heap included): %.0f  (ratio to struct %.2f)\n",
+	       per_rss, per_rss / ref_conn_size());
 
 	/* 2. reset time */
 	double t0 = secs();
