@@ -66,6 +66,23 @@ struct linux_target {
 	/* calls expected not to block run directly, under this one-shot timer */
 	bool have_timer;
 	timer_t timer;
+
+	/* the reader thread: takes every packet off the TUN device as it comes and stamps
+	 * it, so a packet sent early is seen as early even while the engine sleeps */
+	pthread_t reader;
+	bool reader_started;
+	int wake[2];                /* a byte here stops the reader */
+	pthread_mutex_t qmu;
+	pthread_cond_t qcv;
+	struct linux_pkt *qhead, *qtail;
+	int qerr;                   /* errno of a failed read, 0 */
+};
+
+struct linux_pkt {
+	struct linux_pkt *next;
+	int64_t time_ns;
+	size_t len;
+	uint8_t data[];
 };
 
 #define LINUX_CALL_SIGNAL (SIGRTMIN + 1)
@@ -214,6 +231,7 @@ static int setup_route(struct target *t, struct linux_target *L,
 }
 
 static void *syscall_thread(void *arg);
+static void *reader_thread(void *arg);
 
 static int linux_open(struct target *t, const struct target_config *cfg)
 {
@@ -238,11 +256,14 @@ static int linux_open(struct target *t, const struct target_config *cfg)
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
 	t->priv = L;
 	L->tun_fd = L->ctl4 = L->ctl6 = -1;
+	L->wake[0] = L->wake[1] = -1;
 	pthread_mutex_init(&L->mu, NULL);
+	pthread_mutex_init(&L->qmu, NULL);
 	pthread_condattr_t ca;          /* deadlines are CLOCK_MONOTONIC */
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&L->cv, &ca);
+	pthread_cond_init(&L->qcv, &ca);
 	pthread_condattr_destroy(&ca);
 
 	L->ctl4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -314,9 +335,34 @@ static int linux_open(struct target *t, const struct target_config *cfg)
 	    timer_create(CLOCK_MONOTONIC, &sev, &L->timer) == 0)
 		L->have_timer = true;
 
-	if (pthread_create(&L->thread, NULL, syscall_thread, L) != 0)
+	/* both threads at the same real-time priority as this one, when permitted (they
+	 * do not inherit it: SCHED_RESET_ON_FORK applies to threads too) */
+	pthread_attr_t ra;
+	pthread_attr_init(&ra);
+	struct sched_param rp = { .sched_priority = 10 };
+	if ((sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == SCHED_RR) {
+		pthread_attr_setinheritsched(&ra, PTHREAD_EXPLICIT_SCHED);
+		pthread_attr_setschedpolicy(&ra, SCHED_RR);
+		pthread_attr_setschedparam(&ra, &rp);
+	}
+	if (pthread_create(&L->thread, &ra, syscall_thread, L) != 0 &&
+	    pthread_create(&L->thread, NULL, syscall_thread, L) != 0) {
+		pthread_attr_destroy(&ra);
 		return target_diagf(&t->diag, TARGET_ERROR, "cannot start the syscall thread");
+	}
 	L->thread_started = true;
+
+	if (pipe2(L->wake, O_CLOEXEC) != 0) {
+		pthread_attr_destroy(&ra);
+		return target_diagf(&t->diag, TARGET_ERROR, "pipe: %s", strerror(errno));
+	}
+	int prc = pthread_create(&L->reader, &ra, reader_thread, L);
+	if (prc != 0)
+		prc = pthread_create(&L->reader, NULL, reader_thread, L);
+	pthread_attr_destroy(&ra);
+	if (prc != 0)
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot start the TUN reader thread");
+	L->reader_started = true;
 	return TARGET_OK;
 }
 
@@ -335,6 +381,21 @@ static void linux_close(struct target *t)
 			pthread_detach(L->thread);
 		else
 			pthread_join(L->thread, NULL);
+	}
+	if (L->reader_started) {
+		if (write(L->wake[1], "x", 1) == 1)
+			pthread_join(L->reader, NULL);
+		else
+			pthread_detach(L->reader);
+	}
+	for (struct linux_pkt *p = L->qhead, *n; p; p = n) {
+		n = p->next;
+		free(p);
+	}
+	L->qhead = L->qtail = NULL;
+	if (L->wake[0] >= 0) {
+		close(L->wake[0]);
+		close(L->wake[1]);
 	}
 	if (L->tun_fd >= 0)
 		close(L->tun_fd);       /* persistent: goes with the namespace */
@@ -384,32 +445,87 @@ static bool is_noise(const uint8_t *p, size_t n)
 	return false;
 }
 
+static void *reader_thread(void *arg)
+{
+	struct linux_target *L = arg;
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	static uint8_t buf[TARGET_MAX_PACKET];
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = L->tun_fd, .events = POLLIN },
+					 { .fd = L->wake[0], .events = POLLIN } };
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		for (;;) {
+			ssize_t n = read(L->tun_fd, buf, sizeof buf);
+			int64_t now = mono_ns();
+			if (n < 0) {
+				if (errno != EAGAIN && errno != EINTR) {
+					pthread_mutex_lock(&L->qmu);
+					L->qerr = errno;
+					pthread_cond_broadcast(&L->qcv);
+					pthread_mutex_unlock(&L->qmu);
+					return NULL;
+				}
+				break;
+			}
+			if (n == 0 || is_noise(buf, n))
+				continue;
+			struct linux_pkt *p = malloc(sizeof *p + n);
+			if (!p)
+				continue;
+			p->next = NULL;
+			p->time_ns = now;
+			p->len = n;
+			memcpy(p->data, buf, n);
+			pthread_mutex_lock(&L->qmu);
+			if (L->qtail)
+				L->qtail->next = p;
+			else
+				L->qhead = p;
+			L->qtail = p;
+			pthread_cond_broadcast(&L->qcv);
+			pthread_mutex_unlock(&L->qmu);
+		}
+	}
+	return NULL;
+}
+
 static int linux_next_outbound(struct target *t, int64_t deadline_ns, struct target_packet *pk)
 {
 	struct linux_target *L = t->priv;
-	for (;;) {
-		ssize_t n = read(L->tun_fd, pk->data, sizeof pk->data);
-		if (n > 0) {
-			pk->time_ns = mono_ns();
-			pk->len = n;
-			if (is_noise(pk->data, n))
-				continue;
-			return TARGET_OK;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return target_diagf(&t->diag, TARGET_ERROR,
-					    "cannot read from the TUN device: %s", strerror(errno));
-		int64_t now = mono_ns();
-		if (now >= deadline_ns)
+	pthread_mutex_lock(&L->qmu);
+	while (!L->qhead && !L->qerr) {
+		if (mono_ns() >= deadline_ns) {
+			pthread_mutex_unlock(&L->qmu);
 			return TARGET_TIMEOUT;
-		int64_t wait_ns = deadline_ns - now;
+		}
 		struct timespec ts;
-		ns_to_abstime(wait_ns, &ts);
-		struct pollfd pfd = { .fd = L->tun_fd, .events = POLLIN };
-		if (ppoll(&pfd, 1, &ts, NULL) < 0 && errno != EINTR)
-			return target_diagf(&t->diag, TARGET_ERROR, "poll on TUN: %s",
-					    strerror(errno));
+		ns_to_abstime(deadline_ns, &ts);
+		pthread_cond_timedwait(&L->qcv, &L->qmu, &ts);
 	}
+	struct linux_pkt *p = L->qhead;
+	if (!p) {
+		int e = L->qerr;
+		pthread_mutex_unlock(&L->qmu);
+		return target_diagf(&t->diag, TARGET_ERROR, "cannot read from the TUN device: %s",
+				    strerror(e));
+	}
+	L->qhead = p->next;
+	if (!L->qhead)
+		L->qtail = NULL;
+	pthread_mutex_unlock(&L->qmu);
+	pk->time_ns = p->time_ns;
+	pk->len = p->len;
+	memcpy(pk->data, p->data, p->len);
+	free(p);
+	return TARGET_OK;
 }
 
 /* ---- socket calls ----------------------------------------------------------------- */
