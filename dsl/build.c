@@ -796,19 +796,17 @@ static size_t pairs(struct dsl_attrv *a, struct pair *out, size_t max, bool *bad
 		const struct dsl_attr *at = &a->v[i];
 		if (n == max) { *bad = true; return n; }
 		out[n].nm = (struct dsl_atom){ DSL_ATOM_WORD, at->name, at->name, at->loc, at->off };
-		out[n].name = NULL;
+		out[n].name = &out[n].nm;
 		out[n].val = NARGS > 0 ? ARG(0) : NULL;
 		n++;
 		for (size_t j = 1; j < NARGS; j += 2) {
 			if (n == max) { *bad = true; return n; }
 			out[n].nm = *ARG(j);
-			out[n].name = NULL;
+			out[n].name = &out[n].nm;
 			out[n].val = j + 1 < NARGS ? ARG(j + 1) : NULL;
 			n++;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		out[i].name = &out[i].nm;
 	return n;
 }
 

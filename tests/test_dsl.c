@@ -756,6 +756,8 @@ static const struct bad {
 	{ "0 > S 0:0(0) {csum bad}\n", 1, 14,
 	  "malformed-segment fields {...} apply to inbound TCP packets only" },
 	{ "0 < S 0:0(0) win 1 {csum bad}{res 1}\n", 1, 30, "a packet has at most one {...} group" },
+	{ "0 < S 0:0(0) win 1 {csum a b c d e f g h i j k l m n o p q r s t}\n", 1, 21,
+	  "'csum' needs 'bad' or a number 0..65535" },
 	{ "0 < S 0:0(0) win 1 <mss 1><mss 2>\n", 1, 27, "a packet has at most one option list" },
 	{ "0 < S 0:0(0) win 1 /udp(70000 > 1)\n", 1, 20, "UDP port 70000 is out of range (0..65535)" },
 	{ "0 < - S 0:0(0) win 1\n", 1, 5, "'-' (no flags) cannot be combined with other flags" },
