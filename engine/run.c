@@ -274,6 +274,19 @@ static const char *find_python(void)
 	for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
 		if (access(cands[i], X_OK) == 0)
 			return cands[i];
+	/* then the PATH */
+	static char found[4096];
+	const char *path = getenv("PATH");
+	while (path && *path) {
+		size_t k = strcspn(path, ":");
+		if (k && k < sizeof found - 9) {
+			memcpy(found, path, k);
+			strcpy(found + k, "/python3");
+			if (access(found, X_OK) == 0)
+				return found;
+		}
+		path += k + (path[k] == ':');
+	}
 	return NULL;
 }
 

@@ -45,4 +45,18 @@ if command -v unshare >/dev/null 2>&1; then
 else
 	skp "linux target without /dev/net/tun: exit 3" "needs unshare (util-linux)"
 fi
+if command -v unshare >/dev/null 2>&1; then
+	# no python3 (hidden in a private mount namespace): a script with a code block is
+	# skipped, exit 4, saying why -- never passed
+	hide=""
+	for p in /usr/bin/python3 /usr/local/bin/python3 /bin/python3; do
+		[ -e "$p" ] && hide="$hide mount --bind /dev/null $p &&"
+	done
+	out=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare -m sh -c "$hide exec \"\$0\" run --target linux \"\$1\"" \
+		"$T" corpora/linux/code-block.pkt 2>&1)
+	rc=$?
+	[ $rc -eq 4 ] && echo "$out" | grep -q "code blocks need python3" &&
+		echo "$out" | grep -q "0 passed, 0 failed, 1 skipped"
+	res $? "code block without python3: skipped, exit 4 (got $rc)"
+fi
 echo "1..$n"
