@@ -14,7 +14,7 @@
 
 #define RESULT(o, r) ((struct ref_result){ REF_##o, REF_R_##r })
 
-static void init_cwnd(struct ref_tcb *tp)
+void ref_init_cwnd(struct ref_tcb *tp)
 {
 	/* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380 bytes)), or a configured
 	 * number of segments (RFC 6928 allows 10, as Linux uses) */
@@ -122,7 +122,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->snd_wnd = tp->max_sndwnd = seg->wnd;
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = tp->iss;
-	init_cwnd(tp);
+	ref_init_cwnd(tp);
 	tp->last_recv = st->now;
 	/* "Data that arrives on a SYN is queued for processing after the connection is
 	 * ESTABLISHED": we do not keep it (no TCP Fast Open); the peer retransmits it
@@ -175,7 +175,7 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 	tp->rcv_adv = tp->rcv_nxt;
 	tp->last_recv = st->now;
 	ref_opts_syn_received(tp, seg, false);
-	init_cwnd(tp);
+	ref_init_cwnd(tp);
 	if (ack_ok) {
 		if ((tp->flags & TF_RTT_TIMING) && ref_seq_gt(seg->ack, tp->rtt_seq))
 			ref_rtt_sample(tp, st->now - tp->rtt_start);

@@ -150,6 +150,15 @@ static bool output_one(struct ref_tcb *tp)
 	ref_seq_t data_end = ref_snd_data_end(tp);
 	uint32_t avail = ref_seq_len(seq, data_end);
 	uint32_t inflight = ref_seq_len(tp->snd_una, seq);
+	/* RFC 5681 4.1: after an idle period longer than the RTO, restart from
+	 * RW = min(IW, cwnd) */
+	if (avail && inflight == 0 && tp->snd_una == tp->snd_max && tp->bytes_sent &&
+	    tp->st->now - tp->last_data_sent > tp->rto) {
+		uint32_t cw = tp->cwnd;
+		ref_init_cwnd(tp);
+		if (cw < tp->cwnd)
+			tp->cwnd = cw;
+	}
 	uint32_t wnd = min32(tp->snd_wnd, tp->cwnd);
 	uint32_t usable = wnd > inflight ? wnd - inflight : 0;
 	bool force = (tp->flags & TF_FORCE_PROBE) && avail > 0;

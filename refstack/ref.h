@@ -229,7 +229,7 @@ struct ref_config {
 	uint32_t mtu;           /* link MTU (1500) */
 	uint32_t msl_ms;        /* MSL; TIME-WAIT lasts 2*MSL (30000: 60 s as Linux) */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;   /* 1000, 200, 120000 */
-	uint32_t syn_retries, synack_retries, retries2;    /* 6, 5, 15 */
+	uint32_t syn_retries, synack_retries, retries2;    /* 7, 7, 15 */
 	uint32_t delack_ms;     /* delayed ACK timeout (40; RFC 9293 requires <= 500) */
 	uint32_t quickack;      /* segments ACKed at once after the first data (16, as
 				 * Linux's quick-ACK mode; 0 = always delay) */

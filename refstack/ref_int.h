@@ -220,6 +220,7 @@ ref_seq_t ref_isn(const struct ref_tcb *tp, int64_t now);
 uint32_t ref_ts_offset(const struct ref_tcb *tp);
 
 /* input.c */
+void ref_init_cwnd(struct ref_tcb *tp);      /* RFC 5681 3.1 IW */
 void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq_t seq,
 		      const uint8_t *data, uint32_t len);
 

@@ -820,6 +820,12 @@ int ref_sock_ioctl(struct ref_stack *st, int fd, unsigned long req, int *out)
 			return -EINVAL;
 		*out = (int)tp->sndq.len;
 		return 0;
+	case SIOCATMARK: {
+		/* MUST-33: whether the next octet to read is the urgent mark */
+		ref_seq_t rd = ref_seq_sub(tp->rcv_nxt, tp->rcvq.len);
+		*out = (tp->flags & TF_URG_VALID) && rd == ref_seq_sub(tp->rcv_up, 1);
+		return 0;
+	}
 	case SIOCOUTQNSD:
 		if (tp->state == REF_LISTEN)
 			return -EINVAL;

@@ -19,8 +19,10 @@ void ref_config_defaults(struct ref_config *c)
 	c->rto_initial_ms = 1000;       /* RFC 6298 2.1 */
 	c->rto_min_ms = 200;            /* Linux; RFC 6298 2.4 says 1 s (SHOULD) */
 	c->rto_max_ms = 120000;         /* RFC 6298 2.5: at least 60 s */
-	c->syn_retries = 6;
-	c->synack_retries = 5;
+	/* RFC 9293 3.8.3 (MUST-23): a SYN is retransmitted for at least 3 minutes:
+	 * 7 retransmissions give up after 255 s (Linux: 6, 127 s) */
+	c->syn_retries = 7;
+	c->synack_retries = 7;
 	c->retries2 = 15;
 	c->delack_ms = 40;              /* RFC 9293 3.8.6.3: < 0.5 s (MUST-40) */
 	c->quickack = 16;               /* Linux TCP_MAX_QUICKACKS */

@@ -539,13 +539,17 @@ static void synsent_syn_retransmits_then_times_out(void **state)
 	(void)state;
 	struct fx *f = syn_sent(NULL);
 	int64_t t = 0, rto = 1 * SEC;
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 7; i++) {
 		t += rto;
 		at(f, t);
 		expect(f, REF_SYN, 0, 0, 0);
 		assert_int_equal(f->when[f->next - 1], t);
 		rto *= 2;
 	}
+	/* MUST-23: a SYN is retransmitted for at least 3 minutes */
+	assert_true(t >= 120 * SEC);
+	at(f, 180 * SEC);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
 	at(f, t + rto);
 	expect_silence(f);
 	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
@@ -1045,6 +1049,41 @@ static void wscale_above_14_is_14(void **state)
 
 /* ==== retransmission and congestion control =========================================== */
 
+static void restart_window_after_idle(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	ref_sock_send(f->st, f->fd, NULL, 4000, 0, f->now);
+	f->next = f->nout;
+	for (uint32_t a = 1001; a <= 4001; a += 1000)
+		in(f, REF_ACK, 1, a, 65535, 0);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_cwnd, 8);       /* slow start: 4 + 4 */
+	f->now += 5 * SEC;                      /* idle for more than the RTO */
+	ref_sock_send(f->st, f->fd, NULL, 10000, 0, f->now);
+	/* RFC 5681 4.1: restart from RW = min(IW, cwnd) = 4 segments */
+	assert_int_equal(f->nout - f->next, 4);
+	fx_free(f);
+}
+
+static void urgent_mark_reported(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_segment s = mkseg(f, REF_ACK | REF_URG, 1, 1, 100, 3);
+	s.urp = 3;
+	inject(f, &s);
+	int mark = -1;
+	assert_int_equal(ref_sock_ioctl(f->st, f->fd, SIOCATMARK, &mark), 0);
+	assert_int_equal(mark, 0);
+	char b[10];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 10, 0, f->now), 2);   /* stops at the mark */
+	assert_int_equal(ref_sock_ioctl(f->st, f->fd, SIOCATMARK, &mark), 0);
+	assert_int_equal(mark, 1);              /* MUST-33 */
+	fx_free(f);
+}
+
 static void rto_backoff_and_karn(void **state)
 {
 	(void)state;
@@ -1436,6 +1475,8 @@ int main(void)
 		cmocka_unit_test(mss_default_536),
 		cmocka_unit_test(window_scaling),
 		cmocka_unit_test(wscale_above_14_is_14),
+		cmocka_unit_test(restart_window_after_idle),
+		cmocka_unit_test(urgent_mark_reported),
 		cmocka_unit_test(rto_backoff_and_karn),
 		cmocka_unit_test(retransmission_limit_aborts),
 		cmocka_unit_test(user_timeout_aborts),
