@@ -43,7 +43,7 @@ for f in $D/*.out; do
 done
 
 # the same connection through every link type prints the same TCP lines
-for f in linux-v4-raw.pcap linux-v4-eth.pcapng; do
+for f in linux-v4-raw.pcap linux-v4-eth.pcapng linux-v4-loop.pcap linux-v4-ipv4.pcap; do
 	if $T decode $W/$f | grep -v // >"$tmp/a" && $T decode $W/linux-v4-eth.pcap | grep -v // >"$tmp/b" &&
 	   cmp -s "$tmp/a" "$tmp/b"
 	then ok "$f decodes like linux-v4-eth.pcap"

@@ -85,3 +85,5 @@ stop
 python3 "$here/relink.py" raw "$out/linux-v4-eth.pcap" "$out/linux-v4-raw.pcap"
 python3 "$here/relink.py" null "$out/linux-v6-eth.pcap" "$out/linux-v6-null.pcap"
 python3 "$here/relink.py" pcapng "$out/linux-v4-eth.pcap" "$out/linux-v4-eth.pcapng"
+python3 "$here/relink.py" loop "$out/linux-v4-eth.pcap" "$out/linux-v4-loop.pcap"
+python3 "$here/relink.py" ipv4 "$out/linux-v4-eth.pcap" "$out/linux-v4-ipv4.pcap"

@@ -1,5 +1,6 @@
 """Rewrite an Ethernet pcap as another link type: raw IP (LINKTYPE_RAW), BSD loopback
-(LINKTYPE_NULL, host-order address family) or pcapng (one interface, Ethernet)."""
+(LINKTYPE_NULL, host-order address family; LINKTYPE_LOOP, network order), raw IPv4
+(LINKTYPE_IPV4) or pcapng (one interface, Ethernet)."""
 import struct
 import sys
 
@@ -31,6 +32,18 @@ elif mode == "null":
         fam = 2 if etype == 0x0800 else 24     # AF_INET, BSD AF_INET6
         recs.append((s, u, struct.pack("<I", fam) + p[14:], n - 10))
     open(dst, "wb").write(pcap(0, recs))
+elif mode == "loop":
+    # OpenBSD loopback: the family in network byte order
+    recs = []
+    for s, u, p, n in records:
+        etype = struct.unpack("!H", p[12:14])[0]
+        fam = 2 if etype == 0x0800 else 24
+        recs.append((s, u, struct.pack("!I", fam) + p[14:], n - 10))
+    open(dst, "wb").write(pcap(108, recs))
+elif mode == "ipv4":
+    # LINKTYPE_IPV4: raw IPv4 only
+    recs = [(s, u, p[14:], n - 14) for s, u, p, n in records if p[12:14] == b"\x08\x00"]
+    open(dst, "wb").write(pcap(228, recs))
 elif mode == "pcapng":
     def block(btype, body):
         body += b"\0" * (-len(body) % 4)
@@ -43,4 +56,4 @@ elif mode == "pcapng":
         out.append(block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(p), n) + p))
     open(dst, "wb").write(b"".join(out))
 else:
-    sys.exit("mode: raw | null | pcapng")
+    sys.exit("mode: raw | null | loop | ipv4 | pcapng")
