@@ -438,7 +438,20 @@ int wire_parse_cfg(const uint8_t *buf, size_t len, const struct wire_parse_cfg *
 /* ---------------------------------------------------------------- build */
 
 /* Lay out pkt as an IP packet in out[0..cap).  Computes lengths, the data offset and
- * checksums unless pkt->ovr says otherwise.  *out_len gets the packet length. */
+ * checksums unless pkt->ovr says otherwise.  *out_len gets the packet length.
+ * What build reads:
+ * - ip: version, src/dst (families must match the version), tos, ttl; v4: id,
+ *   frag_flags, frag_off, opts/opts_len (a multiple of 4); v6: flowlabel and the
+ *   ext[] chain (copied from ext[i].data, next-header bytes rewritten; a fragment
+ *   header's fields come from its bytes, not from frag_off/frag_flags).
+ * - the protocol number comes from l4 (TCP, or UDP when udp_encap, UDP, ICMP,
+ *   ICMPv6); for WIRE_L4_NONE / OTHER it is ip.proto and the transport bytes are
+ *   l4_data/l4_len as they are.
+ * - tcp: ports, seq, ack, flags (reserved bits included), win, urg, opts (entries,
+ *   then the tail), payload/payload_len (NULL: zeros).  udp: ports, payload (and the
+ *   ports of the outer datagram when udp_encap).  icmp: type, code, rest, body.
+ * - the bytes a parsed packet had after its UDP length (l4_data beyond it) are kept,
+ *   so that parse -> build gives back the same bytes. */
 int wire_build(const struct wire_packet *pkt, uint8_t *out, size_t cap, size_t *out_len);
 
 /* An ICMP (v4) or ICMPv6 error from src to dst, quoting the first quote_len bytes of the
