@@ -118,12 +118,109 @@ static void apply_ip_fields(struct wire_packet *w, const struct dsl_packet *p)
 		w->ip.id = p->ip_id;
 }
 
+/* ICMP type and code names as scripts write them, for v4 and v6. */
+static bool icmp_numbers(bool v6, const struct dsl_icmp *ic, uint8_t *type, uint8_t *code)
+{
+	static const struct { const char *name; int v4, v6; } codes[] = {
+		{ "net_unreachable", 0, 0 }, { "host_unreachable", 1, 3 },
+		{ "protocol_unreachable", 2, -1 }, { "port_unreachable", 3, 4 },
+		{ "frag_needed", 4, -2 }, { "source_route_failed", 5, -1 },
+		{ "net_unknown", 6, 0 }, { "host_unknown", 7, 3 },
+		{ "host_isolated", 8, -1 }, { "net_prohibited", 9, 1 },
+		{ "host_prohibited", 10, 1 }, { "admin_prohibited", 13, 1 },
+		{ "packet_filtered", 13, 1 }, { "no_route", 0, 0 },
+		{ "address_unreachable", 1, 3 },
+	};
+	*code = 0;
+	if (!strcmp(ic->type, "unreachable") || !strcmp(ic->type, "dest_unreachable")) {
+		*type = v6 ? WIRE_ICMP6_UNREACH : WIRE_ICMP_UNREACH;
+		if (!ic->code)
+			return true;
+		for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+			if (!strcmp(codes[i].name, ic->code)) {
+				int c = v6 ? codes[i].v6 : codes[i].v4;
+				if (c == -2) {          /* IPv6 has "packet too big" for this */
+					*type = WIRE_ICMP6_PKT_TOO_BIG;
+					c = 0;
+				}
+				if (c < 0)
+					return false;
+				*code = c;
+				return true;
+			}
+		return false;
+	}
+	if (!strcmp(ic->type, "time_exceeded")) {
+		*type = v6 ? WIRE_ICMP6_TIME_EXCEEDED : WIRE_ICMP_TIMXCEED;
+		return true;
+	}
+	if (!strcmp(ic->type, "packet_too_big") && v6) {
+		*type = WIRE_ICMP6_PKT_TOO_BIG;
+		return true;
+	}
+	if (!strcmp(ic->type, "source_quench") && !v6) {
+		*type = WIRE_ICMP_SOURCEQUENCH;
+		return true;
+	}
+	if (!strcmp(ic->type, "parameter_problem")) {
+		*type = v6 ? WIRE_ICMP6_PARAM_PROB : WIRE_ICMP_PARAMPROB;
+		return true;
+	}
+	return false;
+}
+
+/* An ICMP error from the peer quoting a segment the stack sent (relative numbers). */
+static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	const struct dsl_packet *p = &ev->packet;
+	bool v6 = x->tc.local_ip.family == AF_INET6;
+	uint8_t type, code;
+	if (!p->icmp.type || !icmp_numbers(v6, &p->icmp, &type, &code))
+		return engine_skip(x, ev, "ICMP%s '%s %s' is not supported", v6 ? "v6" : "",
+				   p->icmp.type ? p->icmp.type : "", p->icmp.code ? p->icmp.code : "");
+	struct wire_packet q;
+	wire_packet_init(&q, v6 ? 6 : 4);
+	to_wire_addr(&x->tc.local_ip, &q.ip.src);
+	to_wire_addr(&x->tc.remote_ip, &q.ip.dst);
+	q.l4 = WIRE_L4_TCP;
+	q.tcp.sport = x->local_port;
+	q.tcp.dport = x->remote_port;
+	q.tcp.flags = WIRE_TH_ACK;
+	q.tcp.ack = x->remote_isn + 1;
+	q.tcp.win = 1000;
+	if (p->icmp.has_quote && !p->icmp.quote_any) {
+		q.tcp.seq = p->icmp.quote.start_absolute ? p->icmp.quote.start
+							 : x->local_isn + p->icmp.quote.start;
+		q.tcp.payload_len = p->icmp.quote.len;
+	} else {
+		q.tcp.seq = x->local_isn + 1;
+	}
+	uint8_t inner[TARGET_MAX_PACKET];
+	size_t ilen, len;
+	int rc = wire_build(&q, inner, sizeof inner, &ilen);
+	struct wire_addr src, dst;
+	to_wire_addr(&x->tc.remote_ip, &src);
+	to_wire_addr(&x->tc.local_ip, &dst);
+	if (rc == WIRE_OK)
+		rc = wire_build_icmp_error(&src, &dst, type, code, p->icmp.has_mtu ? p->icmp.mtu : 0,
+					   inner, ilen, 0, x->obuf, sizeof x->obuf, &len);
+	if (rc != WIRE_OK)
+		return engine_fail(x, ev, 0, "error handling packet: cannot build the ICMP error: %s",
+				   wire_strerror(rc));
+	int64_t now = target_now(&x->t);
+	if (target_inject(&x->t, x->obuf, len) != TARGET_OK)
+		return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
+	engine_capture(x, x->obuf, len, now);
+	return ENGINE_PASS;
+}
+
 int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	const struct dsl_packet *p = &ev->packet;
+	if (p->proto == DSL_PROTO_ICMP)
+		return inbound_icmp(x, ev);
 	if (p->proto != DSL_PROTO_TCP)
-		return engine_skip(x, ev, "inbound %s packets are not supported yet",
-				   p->proto == DSL_PROTO_UDP ? "UDP" : "ICMP");
+		return engine_skip(x, ev, "inbound UDP packets are not supported yet");
 	if (p->has_udp_encap)
 		return engine_skip(x, ev, "TCP over UDP encapsulation is not supported yet");
 	if (p->opts_kind == DSL_OPTS_ANY)
