@@ -671,6 +671,23 @@ static void malformed_udp_icmp(void **state)
 	assert_int_equal(wire_parse(b, n, &out), WIRE_OK);
 	assert_true(out.icmp.is_error);
 	assert_int_equal(out.icmp.quote.status, WIRE_E_IP4_TRUNC);
+	/* a whole IP header but only 6 bytes of the transport header: no sequence number */
+	struct wire_packet q = tcp_packet(4);
+	uint8_t seg[64];
+	size_t sn = build_ok(&q, seg, sizeof seg);
+	p.icmp.body = seg;
+	p.icmp.body_len = 26;
+	n = build_ok(&p, b, sizeof b);
+	assert_int_equal(wire_parse(b, n, &out), WIRE_OK);
+	assert_int_equal(out.icmp.quote.status, WIRE_E_ICMP_QUOTE_TRUNC);
+	assert_int_equal(out.icmp.quote.sport, 40000);  /* what was quoted is kept */
+	assert_int_equal(out.icmp.quote.tcp_avail, 6);
+	/* and nothing to quote at all */
+	size_t m;
+	assert_int_equal(wire_build_icmp_error(&q.ip.dst, &q.ip.src, WIRE_ICMP_UNREACH, 3, 0,
+					       seg, 0, 0, b, sizeof b, &m),
+			 WIRE_E_ICMP_QUOTE_TRUNC);
+	(void)sn;
 }
 
 static void build_errors(void **state)
