@@ -215,6 +215,27 @@ static void round_trip_header_fields(void **state)
 		p.tcp.flags = 0;                /* "-": no flag at all */
 		round_trip(&p);
 	}
+	/* IPv4 header options (router alert, then NOP padding) are skipped and kept */
+	static const uint8_t ra[8] = { 0x94, 4, 0, 0, 1, 1, 1, 0 };
+	struct wire_packet p = tcp_packet(4), out;
+	uint8_t b[256];
+	p.ip.opts = ra;
+	p.ip.opts_len = sizeof ra;
+	p.ip.frag_flags = 0;
+	wire_opt_add_mss(&p.tcp.opts, 1200);
+	round_trip(&p);
+	size_t n = build_ok(&p, b, sizeof b);
+	assert_int_equal(b[0], 0x47);
+	parse_ok(b, n, &out);
+	assert_int_equal(out.ip.ihl, 7);
+	assert_int_equal(out.ip.hdr_len, 28);
+	assert_int_equal(out.ip.opts_len, 8);
+	assert_memory_equal(out.ip.opts, ra, 8);
+	assert_int_equal(out.tcp.opts.opt[0].v.mss, 1200);
+	/* an options length that is not a multiple of 4 cannot be built */
+	p.ip.opts_len = 6;
+	size_t m;
+	assert_int_equal(wire_build(&p, b, sizeof b, &m), WIRE_E_BAD_FIELD);
 }
 
 static void round_trip_udp_and_encap(void **state)
