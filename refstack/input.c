@@ -124,9 +124,16 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->snd_wl2 = tp->iss;
 	ref_init_cwnd(tp);
 	tp->last_recv = st->now;
-	/* "Data that arrives on a SYN is queued for processing after the connection is
-	 * ESTABLISHED": we do not keep it (no TCP Fast Open); the peer retransmits it
-	 * because our SYN-ACK does not acknowledge it. */
+	/* "Any other control or text should be queued for processing later": text on the
+	 * SYN is held like out-of-order data just after RCV.NXT and taken in when the
+	 * connection is ESTABLISHED (the SYN-ACK acknowledges only the SYN). */
+	if (seg->len && ref_ring_reserve(&tp->rcvq, tp->rcvbuf) == 0) {
+		uint32_t n = seg->len < tp->rcvq.cap ? seg->len : tp->rcvq.cap;
+		ref_ring_put(&tp->rcvq, 0, seg->data, n);
+		tp->ooo[0].left = tp->rcv_nxt;
+		tp->ooo[0].right = ref_seq_add(tp->rcv_nxt, n);
+		tp->nooo = 1;
+	}
 	ref_set_state(tp, REF_SYN_RECEIVED);
 	ref_tcb_hash_insert(st, tp);
 	/* "send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>" */
@@ -495,6 +502,9 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 			l->nqueued++;
 			tp->flags |= TF_QUEUED;
 		}
+		/* text that came on the SYN is processed now */
+		if (tp->nooo && tp->ooo[0].left == tp->rcv_nxt)
+			ref_deliver_data(tp, seg, tp->rcv_nxt, NULL, 0);
 		if (tp->flags & TF_KEEPALIVE) {
 			tp->t_keep = st->now + (int64_t)tp->keep_idle_s * REF_SEC;
 			ref_timer_update(tp);
@@ -588,6 +598,12 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	return RESULT(ACCEPT, OK);
 }
 
+static void ooo_remove(struct ref_tcb *tp, unsigned i)
+{
+	memmove(&tp->ooo[i], &tp->ooo[i + 1], (tp->nooo - i - 1) * sizeof tp->ooo[0]);
+	tp->nooo--;
+}
+
 /* Queue in-window text (3.10.7.4 seventh step).  In-order octets extend RCV.NXT (and
  * swallow held out-of-order ranges they reach); out-of-order octets are held in
  * place and reported in SACK blocks (RFC 2018). */
@@ -624,13 +640,12 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 						tp->bytes_received += n;
 						tp->rcv_nxt = tp->ooo[i].right;
 					}
-					tp->ooo[i] = tp->ooo[--tp->nooo];
+					ooo_remove(tp, i);
 					merged = true;
 					break;
 				}
 			}
 		}
-		tp->ooo_recent = 0;
 		if (tp->flags & TF_SHUT_RD)     /* nobody will read it: discard */
 			ref_ring_consume(&tp->rcvq, tp->rcvq.len);
 		/* the urgent byte, once it is in the queue, is taken out of band */
@@ -680,17 +695,20 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 		if (ref_seq_leq(b->left, nb.right) && ref_seq_leq(nb.left, b->right)) {
 			nb.left = ref_seq_min(nb.left, b->left);
 			nb.right = ref_seq_max(nb.right, b->right);
-			tp->ooo[i] = tp->ooo[--tp->nooo];
+			ooo_remove(tp, i);
 			continue;
 		}
 		i++;
 	}
+	/* The ranges are kept most recent first, the order SACK blocks are reported in
+	 * (RFC 2018 4).  When all slots are taken the oldest range is forgotten: its
+	 * octets were never acknowledged, the peer sends them again. */
 	if (tp->nooo == REF_MAX_OOO) {
 		st->stats.reason[REF_R_OOO_FULL]++;
-		return;                 /* no room to remember it: the octets are not counted */
+		tp->nooo--;
 	}
-	tp->ooo[tp->nooo] = nb;
-	tp->ooo_recent = tp->nooo;
+	memmove(&tp->ooo[1], &tp->ooo[0], tp->nooo * sizeof tp->ooo[0]);
+	tp->ooo[0] = nb;
 	tp->nooo++;
 }
 

@@ -146,15 +146,13 @@ void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn)
 		lay(o, REF_OPT_TS);
 	}
 	/* RFC 2018 4: SACK blocks for the data held out of order, the block holding the
-	 * most recently received segment first; at most 3 with timestamps (40 octets). */
+	 * most recently received segment first, then the others by recency (the list
+	 * is kept in that order); at most 3 with timestamps (40 octets). */
 	if ((tp->flags & TF_SACK_OK) && tp->nooo && !(out->flags & REF_RST)) {
 		unsigned max = (tp->flags & TF_TS_OK) ? 3 : 4;
 		unsigned n = 0;
-		unsigned first = tp->ooo_recent < tp->nooo ? tp->ooo_recent : 0;
-		o->sack[n++] = tp->ooo[first];
 		for (unsigned i = 0; i < tp->nooo && n < max; i++)
-			if (i != first)
-				o->sack[n++] = tp->ooo[i];
+			o->sack[n++] = tp->ooo[i];
 		o->nsack = n;
 		o->has |= REF_HAS_SACK;
 		lay(o, REF_OPT_NOP);

@@ -103,7 +103,7 @@ struct ref_tcb {
 	/* receive sequence space */
 	ref_seq_t irs, rcv_nxt, rcv_adv, rcv_up, last_ack_sent, fin_seq;
 	uint8_t snd_wscale, rcv_wscale;
-	uint8_t dupacks, backoff, nrexmt, probes, nooo, ooo_recent, quick;
+	uint8_t dupacks, backoff, nrexmt, probes, nooo, quick;
 	uint16_t peer_mss, adv_mss, snd_mss, user_mss;
 	uint16_t rcv_mss;               /* largest segment seen from the peer */
 	uint32_t ts_recent, ts_offset;
@@ -115,7 +115,7 @@ struct ref_tcb {
 	int64_t deadline;               /* the earliest of them, the heap key */
 	int64_t rexmt_since;            /* when the oldest unacked data was first sent */
 	int64_t last_recv, last_data_recv, last_data_sent, last_ack_recv;
-	struct ref_sack_block ooo[REF_MAX_OOO];     /* data held beyond RCV.NXT */
+	struct ref_sack_block ooo[REF_MAX_OOO];     /* data held beyond RCV.NXT, most recent first */
 	struct ref_sack_block peer_sack[REF_MAX_SACK];  /* the peer's last SACK blocks */
 	uint8_t npeer_sack;
 	uint8_t oob_byte;

@@ -393,6 +393,25 @@ static void listen_syn_gets_synack_with_mss(void **state)
 	fx_free(f);
 }
 
+static void syn_text_processed_when_established(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, NULL);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 10);
+	inject(f, &s);
+	/* the SYN-ACK acknowledges the SYN only: <ACK=RCV.NXT> = SEG.SEQ+1 */
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	assert_int_equal(o->ack, P + 1);
+	/* "queued for processing later": taken in once ESTABLISHED */
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 11, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	char b[20];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, 0, f->now), 10);
+	fx_free(f);
+}
+
 static void listen_backlog_drops_syn(void **state)
 {
 	(void)state;
@@ -907,6 +926,29 @@ static void out_of_order_sacked_then_filled(void **state)
 	assert_false(o->opt.has & REF_HAS_SACK);
 	char b[300];
 	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 300, 0, f->now), 200);
+	fx_free(f);
+}
+
+static void sack_blocks_by_recency(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 101, 1, 100, 100);
+	in(f, REF_ACK, 301, 1, 100, 100);
+	in(f, REF_ACK, 501, 1, 100, 100);
+	f->next = f->nout - 1;
+	/* RFC 2018 4: the newest block first, then the most recently reported ones */
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->opt.nsack, 3);
+	assert_int_equal(o->opt.sack[0].left, P + 501);
+	assert_int_equal(o->opt.sack[1].left, P + 301);
+	assert_int_equal(o->opt.sack[2].left, P + 101);
+	in(f, REF_ACK, 201, 1, 100, 100);       /* joins 101 and 301: now the newest */
+	o = next_out(f);
+	assert_int_equal(o->opt.nsack, 2);
+	assert_int_equal(o->opt.sack[0].left, P + 101);
+	assert_int_equal(o->opt.sack[0].right, P + 401);
+	assert_int_equal(o->opt.sack[1].left, P + 501);
 	fx_free(f);
 }
 
@@ -1432,6 +1474,7 @@ int main(void)
 		cmocka_unit_test(listen_ignores_rst),
 		cmocka_unit_test(listen_ack_gets_rst),
 		cmocka_unit_test(listen_syn_gets_synack_with_mss),
+		cmocka_unit_test(syn_text_processed_when_established),
 		cmocka_unit_test(listen_backlog_drops_syn),
 		cmocka_unit_test(syn_received_bad_ack_gets_rst),
 		cmocka_unit_test(syn_received_rst_returns_to_listen),
@@ -1468,6 +1511,7 @@ int main(void)
 		cmocka_unit_test(quick_acks_then_delayed),
 		cmocka_unit_test(ack_every_second_full_segment),
 		cmocka_unit_test(out_of_order_sacked_then_filled),
+		cmocka_unit_test(sack_blocks_by_recency),
 		cmocka_unit_test(window_update_rules),
 		cmocka_unit_test(zero_window_probe_with_persist),
 		cmocka_unit_test(nagle_and_nodelay),
