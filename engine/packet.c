@@ -559,9 +559,11 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		x->local_isn = t->seq;
 		x->have_local_isn = true;
 	}
-	if (!x->local_port_known) {
+	if (!x->local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
+		/* the first packet, or a new connection the stack opens */
 		x->local_port = t->sport;
 		x->local_port_known = true;
+		x->remote_port = t->dport;      /* where the stack really talks to */
 	}
 	learn_ts(x, p, t);
 

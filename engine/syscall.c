@@ -324,9 +324,22 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		return true;
 	}
 	case TARGET_CALL_BIND:
-	case TARGET_CALL_CONNECT:
-		return eval_fd(d, ARG(0), &c->fd) &&
-		       eval_addr_arg(d, ARG(1), c, k == TARGET_CALL_BIND);
+	case TARGET_CALL_CONNECT: {
+		if (!eval_fd(d, ARG(0), &c->fd) ||
+		    !eval_addr_arg(d, ARG(1), c, k == TARGET_CALL_BIND))
+			return false;
+		/* an explicit port is where the script's packets must go / come from */
+		uint16_t port = 0;
+		if (c->addr.ss_family == AF_INET)
+			port = ntohs(((struct sockaddr_in *)&c->addr)->sin_port);
+		else if (c->addr.ss_family == AF_INET6)
+			port = ntohs(((struct sockaddr_in6 *)&c->addr)->sin6_port);
+		if (port && k == TARGET_CALL_BIND && !x->local_port_known)
+			x->local_port = port;
+		if (port && k == TARGET_CALL_CONNECT)
+			x->remote_port = port;
+		return true;
+	}
 	case TARGET_CALL_LISTEN:
 		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(1), &v))
 			return false;
