@@ -55,8 +55,8 @@ struct decoder {
 	size_t n_conns, cap_conns;
 	size_t *slots;          /* hash table of conns, see conn_find */
 	size_t n_slots;
-	bool have_t0;
-	int64_t t0_ns;
+	bool have_t0, relative;
+	int64_t t0_ns, prev_ns;
 	bool local_given;       /* --local was given */
 	const char *local_text;
 	bool local_seen;        /* and some packet had it */
@@ -81,6 +81,7 @@ static void usage(FILE *f)
 		"                       ({csum 0xNNNN}); off by default because captures of\n"
 		"                       locally sent packets often hold offloaded checksums\n"
 		"  --udp-encap PORT     UDP to or from PORT carries TCP (/udp(sport > dport))\n"
+		"  --relative           times as +GAP since the previous event\n"
 		"  --ip-fields          print each TCP segment's TOS, TTL and IPv4 id or IPv6\n"
 		"                       flow label: (tos 0x00, ttl 64, id 1)\n"
 		"  --endpoints          end every line with // SRC > DST (always on when the\n"
@@ -420,20 +421,31 @@ static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t
 	}
 }
 
+static int64_t round_us(int64_t ns)
+{
+	return (ns >= 0 ? ns + 500 : ns - 500) / 1000;
+}
+
 /* The time since the first frame, in seconds with microseconds (script times). */
-static void format_time(struct decoder *dc, const struct pcap_pkthdr *h, char *buf, size_t cap)
+static void format_time(struct decoder *dc, const struct pcap_pkthdr *h, bool event,
+			char *buf, size_t cap)
 {
 	/* opened with nanosecond precision: tv_usec holds nanoseconds */
 	int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 	if (!dc->have_t0) {
-		dc->t0_ns = t;
+		dc->t0_ns = dc->prev_ns = t;
 		dc->have_t0 = true;
 	}
-	int64_t rel = t - dc->t0_ns;
-	int64_t us = (rel >= 0 ? rel + 500 : rel - 500) / 1000;
+	/* --relative: "+gap" since the previous event, in whole microseconds of the
+	   absolute times so that the gaps add up to the absolute time */
+	int64_t us = round_us(t - dc->t0_ns);
+	if (dc->relative)
+		us -= round_us(dc->prev_ns - dc->t0_ns);
+	if (event)              /* a script's "+" counts from the previous event */
+		dc->prev_ns = t;
 	int64_t a = us < 0 ? -us : us;
-	snprintf(buf, cap, "%s%" PRId64 ".%06" PRId64, us < 0 ? "-" : "", a / 1000000,
-		 a % 1000000);
+	snprintf(buf, cap, "%s%" PRId64 ".%06" PRId64, us < 0 ? "-" : dc->relative ? "+" : "",
+		 a / 1000000, a % 1000000);
 }
 
 /* " // SRC > DST", or "; SRC > DST" when a comment is already open */
@@ -527,9 +539,9 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 	size_t len;
 	struct wire_packet p;
 
-	format_time(dc, h, tm, sizeof tm);
 	const uint8_t *ip = frame_ip(dlt, d, h->caplen, &len, what, sizeof what);
 	if (!ip) {
+		format_time(dc, h, false, tm, sizeof tm);
 		printf("// %s %s\n", tm, what);
 		return;
 	}
@@ -537,12 +549,14 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 	const char *cut = h->caplen < h->len ? " (cut short by the capture's snapshot length)"
 					     : "";
 	if (p.l4 == WIRE_L4_TCP && p.have & WIRE_HAVE_L4) {
+		format_time(dc, h, true, tm, sizeof tm);
 		printf("%s", tm);
 		print_tcp(dc, &p, st);
 		printf("%s\n", cut);
 		return;
 	}
 	if (st != WIRE_OK && st != WIRE_E_FRAG_NONFIRST) {
+		format_time(dc, h, false, tm, sizeof tm);
 		printf("// %s malformed IP packet: %s%s", tm, wire_strerror(st), cut);
 		if (p.have & WIRE_HAVE_IP)
 			print_endpoints(&p, false, true);
@@ -557,7 +571,9 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 		wire_print(line, sizeof line, &p, NULL);
 	wire_addr_str(&p.ip.src, a, sizeof a);
 	wire_addr_str(&p.ip.dst, b, sizeof b);
-	if (dir && strncmp(line, "//", 2))
+	bool event = dir && strncmp(line, "//", 2);
+	format_time(dc, h, event, tm, sizeof tm);
+	if (event)
 		printf("%s %c %s // %s > %s\n", tm, dir, line, a, b);
 	else
 		printf("// %s %s, %s > %s\n", tm, line[0] == '/' ? line + 3 : line, a, b);
@@ -572,6 +588,7 @@ int cmd_decode(int argc, char **argv)
 		{ "udp-encap", required_argument, NULL, 'u' },
 		{ "endpoints", no_argument, NULL, 'e' },
 		{ "ip-fields", no_argument, NULL, 'i' },
+		{ "relative", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -603,6 +620,9 @@ int cmd_decode(int argc, char **argv)
 			break;
 		case 'i':
 			dc.ip_fields = true;
+			break;
+		case 'r':
+			dc.relative = true;
 			break;
 		case 'u': {
 			char *end;

@@ -27,6 +27,7 @@ golden $D/linux-v4-eth.out   $W/linux-v4-eth.pcapng
 golden $D/linux-v6-eth.out   $W/linux-v6-eth.pcap
 golden $D/linux-v6-eth-ipfields.out $W/linux-v6-eth.pcap --ip-fields
 golden $D/linux-v4-sll.out   $W/linux-v4-sll.pcap
+golden $D/linux-v4-sll-relative.out $W/linux-v4-sll.pcap --relative
 golden $D/linux-v6-sll2.out  $W/linux-v6-sll2.pcap
 golden $D/linux-v4-raw-client.out $W/linux-v4-raw.pcap --local 192.0.2.1
 golden $D/linux-v6-null-absolute.out $W/linux-v6-null.pcap --absolute --local '[2001:db8::2]:8080'
@@ -50,6 +51,15 @@ for f in linux-v4-raw.pcap linux-v4-eth.pcapng linux-v4-loop.pcap linux-v4-ipv4.
 	else notok "$f decodes like linux-v4-eth.pcap"
 	fi
 done
+
+# --relative gaps add up to the absolute times
+$T decode $D/synthetic.pcap | grep -v '^//' | awk '{print $1}' >"$tmp/abs"
+$T decode --relative $D/synthetic.pcap | grep -v '^//' |
+	awk '{ t += substr($1, 2); printf "%.6f\n", t }' >"$tmp/sum"
+if [ -s "$tmp/abs" ] && cmp -s "$tmp/abs" "$tmp/sum"
+then ok "--relative gaps add up to the absolute times"
+else notok "--relative gaps add up to the absolute times"
+fi
 
 # cross-check against tcpdump: flags, relative sequence ranges and acks, line by line
 if ! command -v tcpdump >/dev/null 2>&1; then
