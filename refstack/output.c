@@ -201,7 +201,12 @@ static bool output_one(struct ref_tcb *tp)
 		 * (or too small) window is probed (RFC 9293 3.8.6.1) */
 		if (avail && inflight == 0 && tp->t_rexmt == REF_NEVER && tp->t_persist == REF_NEVER &&
 		    !(tp->flags & TF_CORK) && usable < avail) {
-			tp->t_persist = tp->st->now + ref_rto_backed_off(tp);
+			int64_t d = ref_rto_backed_off(tp);
+			/* a small but open window: the SWS override timeout, 0.1 to 1 s
+			 * (RFC 9293 3.8.6.2.1) */
+			if (tp->snd_wnd > 0)
+				d = d < REF_SEC / 10 ? REF_SEC / 10 : d > REF_SEC ? REF_SEC : d;
+			tp->t_persist = tp->st->now + d;
 			ref_timer_update(tp);
 		}
 		return false;

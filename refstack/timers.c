@@ -179,16 +179,23 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 static void persist_expired(struct ref_tcb *tp, int64_t now)
 {
 	tp->t_persist = REF_NEVER;
-	if (tp->probes < 255)
-		tp->probes++;
-	if (tp->backoff < 16)
-		tp->backoff++;          /* SHLD-30: exponential backoff between probes */
+	if (tp->snd_wnd == 0) {
+		if (tp->probes < 255)
+			tp->probes++;
+		if (tp->backoff < 16)
+			tp->backoff++;  /* SHLD-30: exponential backoff between probes */
+	}
+	/* else: the SWS override timeout: send what the small window takes */
 	/* The window stays closed as long as the peer keeps answering: MUST-36 says never
 	 * to give up on a zero window while the peer is reachable. */
 	tp->flags |= TF_FORCE_PROBE;
 	tp->snd_nxt = tp->snd_una;      /* the probe is the first octet not acknowledged */
 	ref_output(tp);
 	tp->flags &= ~TF_FORCE_PROBE;
+	if (tp->snd_wnd > 0 && tp->t_rexmt == REF_NEVER && ref_seq_lt(tp->snd_una, tp->snd_max)) {
+		tp->rexmt_since = now;  /* data sent inside the window: the usual timer */
+		ref_timer_rexmt_start(tp);
+	}
 	if (tp->t_rexmt == REF_NEVER && tp->t_persist == REF_NEVER && tp->snd_wnd == 0 &&
 	    ref_seq_lt(tp->snd_nxt, ref_snd_data_end(tp)))
 		tp->t_persist = now + ref_rto_backed_off(tp);

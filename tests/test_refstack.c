@@ -989,6 +989,22 @@ static void zero_window_probe_with_persist(void **state)
 	fx_free(f);
 }
 
+static void sws_override_timeout(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 1, 1, 300, 0);           /* 300 < MSS and < 65535 / 2 */
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 1000, 0, f->now), 1000);
+	expect_silence(f);                       /* sender SWS avoidance holds it */
+	int64_t d = ref_next_deadline(f->st);
+	/* RFC 9293 3.8.6.2.1: the override timeout is 0.1 to 1 s */
+	assert_true(d >= f->now + 100 * MS && d <= f->now + 1 * SEC);
+	at(f, d);
+	expect(f, REF_ACK, 1, 1, 300);          /* what the window takes */
+	assert_true(ref_next_deadline(f->st) != INT64_MAX);     /* retransmission timer */
+	fx_free(f);
+}
+
 static void nagle_and_nodelay(void **state)
 {
 	(void)state;
@@ -1514,6 +1530,7 @@ int main(void)
 		cmocka_unit_test(sack_blocks_by_recency),
 		cmocka_unit_test(window_update_rules),
 		cmocka_unit_test(zero_window_probe_with_persist),
+		cmocka_unit_test(sws_override_timeout),
 		cmocka_unit_test(nagle_and_nodelay),
 		cmocka_unit_test(receiver_sws_avoidance),
 		cmocka_unit_test(mss_default_536),
