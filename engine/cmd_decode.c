@@ -377,11 +377,15 @@ static int for_each_frame(struct decoder *dc, frame_fn fn)
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	int r;
-	while ((r = pcap_next_ex(pc, &h, &d)) == 1)
+	unsigned long frames = 0;
+	while ((r = pcap_next_ex(pc, &h, &d)) == 1) {
+		frames++;
 		fn(dc, h, d, dlt);
+	}
 	int rc = CLI_OK;
 	if (r == PCAP_ERROR) {
-		fprintf(stderr, "tcpspec decode: %s: %s\n", dc->file, pcap_geterr(pc));
+		fprintf(stderr, "tcpspec decode: %s: after frame %lu: %s\n", dc->file, frames,
+			pcap_geterr(pc));
 		rc = CLI_USAGE;
 	}
 	pcap_close(pc);
