@@ -173,7 +173,8 @@ static int collect(struct strv *p, const char *path, int depth)
 				rc = -1;
 	}
 	closedir(d);
-	qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+	if (sub.n)
+		qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
 	for (size_t i = 0; i < sub.n && rc == 0; i++)
 		rc = collect(p, sub.v[i], depth + 1);
 	strv_free(&sub);
