@@ -352,6 +352,10 @@ static uint32_t isn_of(struct conn *c, int s, uint32_t seen)
 /* ---------------------------------------------------------------- passes */
 
 typedef void (*frame_fn)(struct decoder *, const struct pcap_pkthdr *, const uint8_t *, int);
+static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t *d, int dlt);
+
+/* for_each_frame: the file opened but a frame could not be read (a capture cut short) */
+#define CLI_READ_ERROR 100
 
 static int for_each_frame(struct decoder *dc, frame_fn fn)
 {
@@ -384,9 +388,12 @@ static int for_each_frame(struct decoder *dc, frame_fn fn)
 	}
 	int rc = CLI_OK;
 	if (r == PCAP_ERROR) {
-		fprintf(stderr, "tcpspec decode: %s: after frame %lu: %s\n", dc->file, frames,
-			pcap_geterr(pc));
-		rc = CLI_USAGE;
+		/* the frames before the fault are still worth printing: the first pass
+		   keeps quiet, the second reports */
+		if (fn != learn)
+			fprintf(stderr, "tcpspec decode: %s: after frame %lu: %s\n", dc->file,
+				frames, pcap_geterr(pc));
+		rc = CLI_READ_ERROR;
 	}
 	pcap_close(pc);
 	return rc;
@@ -661,16 +668,18 @@ int cmd_decode(int argc, char **argv)
 	dc.file = argv[optind];
 
 	int rc = for_each_frame(&dc, learn);
-	if (rc == CLI_OK && dc.local_given && !dc.local_seen)
+	if ((rc == CLI_OK || rc == CLI_READ_ERROR) && dc.local_given && !dc.local_seen)
 		fprintf(stderr, "tcpspec decode: %s: warning: no packet to or from --local %s\n",
 			dc.file, dc.local_text);
-	if (rc == CLI_OK) {
+	if (rc == CLI_OK || rc == CLI_READ_ERROR) {
 		if (dc.n_conns > 1)
 			dc.endpoints = true;
 		/* the connection table is rebuilt while printing, in time order */
 		for (size_t i = 0; i < dc.n_conns; i++)
 			dc.conns[i].isn_known[0] = dc.conns[i].isn_known[1] = false;
 		rc = for_each_frame(&dc, show);
+		if (rc == CLI_READ_ERROR)
+			rc = CLI_USAGE;
 	}
 	free(dc.conns);
 	free(dc.slots);

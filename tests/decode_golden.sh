@@ -123,4 +123,11 @@ check_exit "an unsupported link type is exit 4 and named" 4 "link type 147" "$tm
 # a capture cut short in the middle of a record
 head -c 100 $W/linux-v4-eth.pcap >"$tmp/cut.pcap"
 check_exit "a truncated capture is exit 2 and named" 2 "cut.pcap" "$tmp/cut.pcap"
+# ... and the frames before the cut are printed
+head -c 1000 $W/linux-v4-eth.pcap >"$tmp/cut.pcap"
+$T decode "$tmp/cut.pcap" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 2 ] && grep -q "after frame 7" "$tmp/err" && head -7 $D/linux-v4-eth.out | cmp -s - "$tmp/out"
+then ok "a capture cut after 7 frames prints those 7"
+else notok "a capture cut after 7 frames prints those 7"; sed 's/^/# /' "$tmp/err"
+fi
 echo "1..$n"
