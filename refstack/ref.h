@@ -296,7 +296,7 @@ int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa
 /* data NULL = zeros.  flags: MSG_DONTWAIT, MSG_OOB, MSG_MORE, MSG_NOSIGNAL. */
 long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
 		   int64_t now);
-/* buf NULL = discard.  flags: MSG_DONTWAIT, MSG_PEEK, MSG_OOB, MSG_WAITALL, MSG_TRUNC. */
+/* buf NULL = discard.  flags: MSG_DONTWAIT, MSG_PEEK, MSG_OOB, MSG_WAITALL. */
 long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flags,
 		   int64_t now);
 int ref_sock_close(struct ref_stack *st, int fd, int64_t now);

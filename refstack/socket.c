@@ -401,6 +401,11 @@ long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flag
 			return 0;
 		return nb ? -EAGAIN : REF_PENDING;
 	}
+	/* MSG_WAITALL on a blocking socket: wait for all of it (or as much as the buffer
+	 * can hold), unless the stream ends first */
+	if ((flags & MSG_WAITALL) && !nb && avail < len && avail < tp->rcvbuf &&
+	    !rcv_shutdown(tp) && !tp->so_error && tp->state != REF_CLOSED)
+		return REF_PENDING;
 	ref_seq_t rd = ref_seq_sub(tp->rcv_nxt, tp->rcvq.len);
 	uint32_t n = len < avail ? (uint32_t)len : avail;
 	/* The urgent mark: stop reading there; the urgent octet itself is skipped (it

@@ -1418,12 +1418,18 @@ static void blocking_calls_complete_later(void **state)
 	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 100, 0, f->now), REF_PENDING);
 	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 10);
 	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 100, 0, f->now), 10);
+	/* MSG_WAITALL waits for the whole amount */
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, MSG_WAITALL, f->now), REF_PENDING);
+	in(f, REF_ACK | REF_PSH, 11, 1, 65535, 10);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, MSG_WAITALL, f->now), REF_PENDING);
+	in(f, REF_ACK | REF_PSH, 21, 1, 65535, 10);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, MSG_WAITALL, f->now), 20);
 	/* a send larger than the buffer completes as ACKs free room */
 	int sb = 1000;  /* 2000 after doubling, then min 4608 */
 	ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_SNDBUF, &sb, sizeof sb, 0);
 	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 6000, 0, f->now), REF_PENDING);
 	f->next = f->nout;
-	in(f, REF_ACK, 11, 4001, 65535, 0);    /* 4 full segments went out */
+	in(f, REF_ACK, 31, 4001, 65535, 0);    /* 4 full segments went out */
 	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 6000, 0, f->now), 6000);
 	fx_free(f);
 }
