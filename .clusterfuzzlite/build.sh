@@ -6,6 +6,8 @@
 # (seeds plus every kept regression input) as TARGET_seed_corpus.zip, its dictionary as
 # TARGET.dict and, when there is one, its TARGET.options.
 b="$WORK/tcpspec-build"
+# dsl/ includes its generated header as build/dsl/parser.h whatever the build directory
+make -s build/dsl/parser.h
 make -j"$(nproc)" B="$b" CC="$CC" CFLAGS="$CFLAGS" \
 	LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" fuzz-bins
 for t in $(make -s --no-print-directory fuzz-list); do

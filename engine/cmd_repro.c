@@ -1,11 +1,396 @@
-/* tcpspec repro: placeholder until its owner lands the real command. */
+/* tcpspec repro: turn a fuzzer input into a .pkt script.
+ *
+ *   tcpspec repro fuzz_refstack INPUT [-o OUT.pkt]
+ *
+ * The input is played into the reference stack by the same driver the fuzz target uses
+ * (fuzz/records.h), and everything that happens is written down as a script: the
+ * listener's set-up calls, every segment the peer sent (`<`), every segment the stack
+ * sent (`>`), every application call with its result, each at its virtual time.  Replayed
+ * with `tcpspec run` the script drives the reference target through the same behaviour
+ * (and any other target through the same inputs).  Numbers follow tcpspec-run(1): inbound
+ * sequence numbers absolute, inbound acknowledgements and SACK blocks relative to the
+ * stack's latest SYN, outbound sequence numbers relative to it, outbound acknowledgements
+ * absolute (N!) and outbound SACK blocks relative to the peer's latest SYN.  The peer's
+ * payload is the engine's (zeros): the stack does not look at it. */
+#define _GNU_SOURCE 1  /* POLLRDHUP */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
 
 #include "engine/cli.h"
+#include "fuzz/records.h"
+#include "wire/wire.h"
+
+struct printer {
+	FILE *out;
+	FILE *file;             /* the script */
+	char *held;             /* segments sent during a call, printed after it */
+	size_t nheld;
+	uint32_t local_isn, remote_isn;     /* as the engine rebases them */
+	unsigned nseg_in, nseg_out, ncalls;
+};
+
+static const char *errno_name(long e)
+{
+	static const struct { int e; const char *name, *text; } t[] = {
+		{ EAGAIN, "EAGAIN", "Resource temporarily unavailable" },
+		{ EBADF, "EBADF", "Bad file descriptor" },
+		{ EINPROGRESS, "EINPROGRESS", "Operation now in progress" },
+		{ EALREADY, "EALREADY", "Operation already in progress" },
+		{ EISCONN, "EISCONN", "Transport endpoint is already connected" },
+		{ ENOTCONN, "ENOTCONN", "Transport endpoint is not connected" },
+		{ ECONNRESET, "ECONNRESET", "Connection reset by peer" },
+		{ ECONNREFUSED, "ECONNREFUSED", "Connection refused" },
+		{ ECONNABORTED, "ECONNABORTED", "Software caused connection abort" },
+		{ ETIMEDOUT, "ETIMEDOUT", "Connection timed out" },
+		{ EPIPE, "EPIPE", "Broken pipe" },
+		{ EINVAL, "EINVAL", "Invalid argument" },
+		{ EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported" },
+		{ EADDRINUSE, "EADDRINUSE", "Address already in use" },
+		{ EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address" },
+		{ ENOBUFS, "ENOBUFS", "No buffer space available" },
+		{ ENOMEM, "ENOMEM", "Cannot allocate memory" },
+		{ EMSGSIZE, "EMSGSIZE", "Message too long" },
+		{ EHOSTUNREACH, "EHOSTUNREACH", "No route to host" },
+		{ ENETUNREACH, "ENETUNREACH", "Network is unreachable" },
+		{ EPROTO, "EPROTO", "Protocol error" },
+		{ ENOPROTOOPT, "ENOPROTOOPT", "Protocol not available" },
+		{ EMFILE, "EMFILE", "Too many open files" },
+		{ ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket" },
+	};
+	static char buf[96];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].e == -e) {
+			snprintf(buf, sizeof buf, "%s (%s)", t[i].name, t[i].text);
+			return buf;
+		}
+	snprintf(buf, sizeof buf, "%ld", -e);
+	return buf;
+}
+
+static void when(struct printer *p, int64_t ns)
+{
+	fprintf(p->out, "%lld.%06lld ", (long long)(ns / 1000000000),
+		(long long)(ns % 1000000000 / 1000));
+}
+
+static void result(struct printer *p, long ret)
+{
+	if (ret < 0)
+		fprintf(p->out, " = -1 %s\n", errno_name(ret));
+	else
+		fprintf(p->out, " = %ld\n", ret);
+}
+
+static void options(struct printer *p, const struct ref_segment *s, bool outbound)
+{
+	static const uint8_t order[] = { REF_OPT_MSS, REF_OPT_SACK_PERM, REF_OPT_TS,
+					 REF_OPT_NOP, REF_OPT_WS, REF_OPT_SACK };
+	const struct ref_options *o = &s->opt;
+	const uint8_t *kinds = order;
+	size_t n = sizeof order;
+	const char *sep = " <";
+	uint32_t sack_base = outbound ? p->remote_isn : p->local_isn;
+
+	if (!o->has && !o->bad_len)
+		return;
+	if (outbound && o->nlayout) {
+		kinds = o->layout;
+		n = o->nlayout;
+	}
+	for (size_t i = 0; i < n; i++) {
+		switch (kinds[i]) {
+		case REF_OPT_NOP:
+			if (outbound || (o->has & REF_HAS_WS))
+				fprintf(p->out, "%snop", sep);
+			else
+				continue;
+			break;
+		case REF_OPT_EOL:
+			fprintf(p->out, "%seol", sep);
+			break;
+		case REF_OPT_MSS:
+			if (!(o->has & REF_HAS_MSS))
+				continue;
+			fprintf(p->out, "%smss %u", sep, o->mss);
+			break;
+		case REF_OPT_WS:
+			if (!(o->has & REF_HAS_WS))
+				continue;
+			fprintf(p->out, "%swscale %u", sep, o->wscale);
+			break;
+		case REF_OPT_SACK_PERM:
+			if (!(o->has & REF_HAS_SACK_PERM))
+				continue;
+			fprintf(p->out, "%ssackOK", sep);
+			break;
+		case REF_OPT_TS:
+			if (!(o->has & REF_HAS_TS))
+				continue;
+			fprintf(p->out, "%sTS val %u ecr %u", sep, o->tsval, o->tsecr);
+			break;
+		case REF_OPT_SACK:
+			if (!(o->has & REF_HAS_SACK) || !o->nsack)
+				continue;
+			fprintf(p->out, "%ssack", sep);
+			for (unsigned k = 0; k < o->nsack && k < REF_MAX_SACK; k++)
+				fprintf(p->out, " %u:%u", o->sack[k].left - sack_base,
+					o->sack[k].right - sack_base);
+			break;
+		default:
+			continue;
+		}
+		sep = ",";
+	}
+	if (!outbound && o->bad_len) {
+		fprintf(p->out, "%sraw 2 3 hex 05", sep);   /* MSS with length 3: MUST-7 */
+		sep = ",";
+	}
+	if (strcmp(sep, " <"))
+		fputc('>', p->out);
+}
+
+static void segment(struct printer *p, const struct ref_segment *s, bool outbound, int64_t t)
+{
+	char flags[16];
+
+	wire_print_flags(flags, sizeof flags, s->flags);
+	when(p, t);
+	if (outbound) {
+		if (s->flags & REF_SYN)
+			p->local_isn = s->seq;
+		fprintf(p->out, "> %s %u:%u(%u)", flags, s->seq - p->local_isn,
+			s->seq - p->local_isn + s->len, s->len);
+		if (s->flags & REF_ACK)
+			fprintf(p->out, " ack %u!", s->ack);
+	} else {
+		if (s->flags & REF_SYN)
+			p->remote_isn = s->seq;
+		fprintf(p->out, "< %s %u:%u(%u)", flags, s->seq, s->seq + s->len, s->len);
+		if ((s->flags & REF_ACK) || s->ack)
+			fprintf(p->out, " ack %u", s->ack - p->local_isn);
+	}
+	fprintf(p->out, " win %u", s->wnd);
+	if (s->flags & REF_URG)
+		fprintf(p->out, " urg %u", s->urp);
+	options(p, s, outbound);
+	if (!outbound && !s->csum_ok)
+		fprintf(p->out, " {csum bad}");
+	fputc('\n', p->out);
+}
+
+/* before ref_input, so that the stack's answers come after it */
+static void on_seg_pre(void *ctx, struct fuzz_drv *d, const struct ref_segment *s)
+{
+	struct printer *p = ctx;
+
+	p->nseg_in++;
+	segment(p, s, false, d->now);
+}
+
+static void on_seg_out(void *ctx, struct fuzz_drv *d, const struct ref_segment *s)
+{
+	struct printer *p = ctx;
+
+	p->nseg_out++;
+	if (d->in_call && p->out == p->file) {
+		p->out = open_memstream(&p->held, &p->nheld);
+		if (!p->out)
+			p->out = p->file;
+	}
+	segment(p, s, true, d->out_now);
+}
+
+/* after a call's line: the segments it made the stack send */
+static void release_held(struct printer *p)
+{
+	if (p->out == p->file)
+		return;
+	fclose(p->out);
+	p->out = p->file;
+	fwrite(p->held, 1, p->nheld, p->file);
+	free(p->held);
+	p->held = NULL;
+	p->nheld = 0;
+}
+
+static void on_call(void *ctx, struct fuzz_drv *d, const struct fuzz_call *c)
+{
+	static const char *const how[] = { "SHUT_RD", "SHUT_WR", "SHUT_RDWR" };
+	struct printer *p = ctx;
+	FILE *held = p->out != p->file ? p->out : NULL, *o = p->file;
+
+	p->ncalls++;
+	p->out = p->file;
+	when(p, d->now);
+	switch (c->kind) {
+	case FUZZ_C_SOCKET:
+		fprintf(o, "socket(..., SOCK_STREAM, IPPROTO_TCP)");
+		break;
+	case FUZZ_C_NONBLOCK:
+		fprintf(o, "fcntl(%d, F_SETFL, O_RDWR|O_NONBLOCK)", c->fd);
+		break;
+	case FUZZ_C_BIND:
+		fprintf(o, "bind(%d, ..., ...)", c->fd);
+		break;
+	case FUZZ_C_LISTEN:
+		fprintf(o, "listen(%d, %ld)", c->fd, c->arg);
+		break;
+	case FUZZ_C_ACCEPT:
+		fprintf(o, "accept(%d, ..., ...)", c->fd);
+		break;
+	case FUZZ_C_CONNECT:
+		fprintf(o, "connect(%d, ..., ...)", c->fd);
+		break;
+	case FUZZ_C_SEND:
+		fprintf(o, "send(%d, ..., %ld, MSG_DONTWAIT|MSG_NOSIGNAL)", c->fd, c->arg);
+		break;
+	case FUZZ_C_RECV:
+		fprintf(o, "recv(%d, ..., %ld, MSG_DONTWAIT)", c->fd, c->arg);
+		break;
+	case FUZZ_C_CLOSE:
+	case FUZZ_C_CLOSE_LISTENER:
+		fprintf(o, "close(%d)", c->fd);
+		break;
+	case FUZZ_C_SHUTDOWN:
+		fprintf(o, "shutdown(%d, %s)", c->fd, how[c->arg % 3]);
+		break;
+	case FUZZ_C_LINGER0:
+		fprintf(o, "setsockopt(%d, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8)", c->fd);
+		break;
+	case FUZZ_C_NODELAY:
+		fprintf(o, "setsockopt(%d, IPPROTO_TCP, TCP_NODELAY, [%ld], 4)", c->fd, c->arg);
+		break;
+	case FUZZ_C_INQ:
+		if (c->ret < 0)
+			fprintf(o, "ioctl(%d, SIOCINQ, ...)", c->fd);
+		else
+			fprintf(o, "ioctl(%d, SIOCINQ, [%d])", c->fd, c->out);
+		break;
+	case FUZZ_C_SO_ERROR:
+		if (c->ret < 0)
+			fprintf(o, "getsockopt(%d, SOL_SOCKET, SO_ERROR, ..., ...)", c->fd);
+		else
+			fprintf(o, "getsockopt(%d, SOL_SOCKET, SO_ERROR, [%d], [4])", c->fd, c->out);
+		break;
+	case FUZZ_C_POLL: {
+		static const struct { int bit; const char *name; } names[] = {
+			{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" },
+			{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" }, { POLLRDHUP, "POLLRDHUP" },
+		};
+		int rev = c->ret > 0 ? (int)c->ret : c->ret < 0 ? POLLNVAL : 0, any = 0;
+		fprintf(o, "poll([{fd=%d, events=POLLIN|POLLOUT, revents=", c->fd);
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (rev & names[i].bit)
+				fprintf(o, "%s%s", any++ ? "|" : "", names[i].name);
+		if (c->ret < 0)
+			fprintf(o, "%sPOLLNVAL", any++ ? "|" : "");
+		if (!any)
+			fputc('0', o);
+		fprintf(o, "}], 1, 0) = %d\n", rev ? 1 : 0);
+		p->out = held ? held : p->file;
+		release_held(p);
+		return;
+	}
+	default:
+		fprintf(o, "// unknown call %d", c->kind);
+		break;
+	}
+	if (c->kind == FUZZ_C_CONNECT && c->ret == -EINPROGRESS)
+		fprintf(o, " = -1 EINPROGRESS (Operation now in progress)\n");
+	else
+		result(p, c->ret);
+	p->out = held ? held : p->file;
+	release_held(p);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: tcpspec repro fuzz_refstack INPUT [-o OUT.pkt]\n"
+		"Writes a .pkt script reproducing a fuzz_refstack input (see tcpspec-repro(1)).\n");
+	return CLI_USAGE;
+}
 
 int cmd_repro(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tcpspec repro: not implemented yet\n");
-	return CLI_UNSUPPORTED;
+	static const struct fuzz_hooks hooks = {
+		.seg_pre = on_seg_pre, .seg_out = on_seg_out, .call = on_call,
+	};
+	const char *target = NULL, *input = NULL, *output = NULL;
+	struct printer p = { 0 };
+	struct fuzz_drv d;
+	uint8_t *data;
+	size_t size = 0, cap = 1 << 16;
+	FILE *in;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage();
+			return CLI_OK;
+		}
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			output = argv[++i];
+		else if (!target)
+			target = argv[i];
+		else if (!input)
+			input = argv[i];
+		else
+			return usage();
+	}
+	if (!target || !input)
+		return usage();
+	if (strcmp(target, "fuzz_refstack")) {
+		fprintf(stderr, "tcpspec repro: %s: only fuzz_refstack inputs can be turned into "
+			"scripts (a fuzz_script input is a script already)\n", target);
+		return CLI_UNSUPPORTED;
+	}
+	in = fopen(input, "rb");
+	if (!in) {
+		fprintf(stderr, "tcpspec repro: %s: %s\n", input, strerror(errno));
+		return CLI_USAGE;
+	}
+	data = malloc(cap);
+	while (data) {
+		size_t k = fread(data + size, 1, cap - size, in);
+		size += k;
+		if (k == 0)
+			break;
+		if (size == cap) {
+			uint8_t *nd = realloc(data, cap *= 2);
+			if (!nd)
+				free(data);
+			data = nd;
+		}
+	}
+	fclose(in);
+	if (!data) {
+		fprintf(stderr, "tcpspec repro: out of memory\n");
+		return CLI_FAIL;
+	}
+	p.out = p.file = output ? fopen(output, "w") : stdout;
+	if (!p.out) {
+		fprintf(stderr, "tcpspec repro: %s: %s\n", output, strerror(errno));
+		free(data);
+		return CLI_USAGE;
+	}
+	fprintf(p.out, "// tcpspec repro fuzz_refstack %s (%zu bytes)\n"
+		"// The reference stack's behaviour on this fuzz input; replay with tcpspec run.\n"
+		"--tolerance_usecs=1000\n--local_ip=192.0.2.1\n--remote_ip=192.0.2.2\n\n", input, size);
+	if (!fuzz_drv_init(&d, &hooks, &p)) {
+		fprintf(stderr, "tcpspec repro: out of memory\n");
+		free(data);
+		return CLI_FAIL;
+	}
+	fuzz_drv_run(&d, data, size);
+	fuzz_drv_free(&d);
+	free(data);
+	fprintf(p.out, "// %u segments in, %u out, %u calls\n", p.nseg_in, p.nseg_out, p.ncalls);
+	if (output && fclose(p.out)) {
+		fprintf(stderr, "tcpspec repro: %s: %s\n", output, strerror(errno));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
 }

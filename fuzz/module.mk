@@ -42,6 +42,11 @@ FUZZ_BINS = $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
 
 .PHONY: fuzz fuzz-ubsan fuzz-plain fuzz-afl fuzz-bins fuzz-list fuzz-seeds cflite-check
 
+# dsl/ includes its generated parser header as "build/dsl/parser.h", whatever B is:
+# make sure that one exists before a variant builds into another directory.
+FUZZ_PREP := $(if $(wildcard dsl/parser.y),build/dsl/parser.h)
+fuzz fuzz-ubsan fuzz-plain fuzz-afl: $(FUZZ_PREP)
+
 fuzz:
 	+@$(MAKE) --no-print-directory B=build-fuzz CC='$(FUZZ_CC)' CFLAGS='$(FUZZ_CFLAGS)' \
 		LIB_FUZZING_ENGINE='$(LIB_FUZZING_ENGINE)' fuzz-bins
@@ -82,5 +87,6 @@ fuzz-seeds: $(B)/fuzz/pkt2fuzz $(B)/fuzz/wire_seeds
 cflite-check:
 	bash ci/cflite-check.sh
 
-SHELL_TESTS += tests/fuzz_smoke.sh
+SHELL_TESTS += tests/fuzz_smoke.sh tests/fuzz_repro.sh
 BENCHES += fuzz/bench.sh
+MANPAGES += docs/tcpspec-repro.1

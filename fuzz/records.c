@@ -123,8 +123,13 @@ static void on_output(void *ctx, const struct ref_segment *seg, int64_t now)
 	struct fuzz_drv *d = ctx;
 
 	d->out_now = now;
-	if (seg->dport == FUZZ_PEER_PORT)
+	/* the peer talks to the port of the stack's first segment, then to the port of each
+	 * connection the stack opens (as tcpspec run does, so that repro scripts replay) */
+	if (seg->dport == FUZZ_PEER_PORT &&
+	    (!d->lport_known || (seg->flags & (REF_SYN | REF_ACK)) == REF_SYN)) {
 		d->lport = seg->sport;
+		d->lport_known = true;
+	}
 	if (seg->opt.has & REF_HAS_TS)
 		d->last_tsval = seg->opt.tsval;
 	if (d->hooks->seg_out)
@@ -175,6 +180,7 @@ void fuzz_drv_reset(struct fuzz_drv *d)
 	d->now = 0;
 	d->lfd = d->cfd = -1;
 	d->lport = FUZZ_LISTEN_PORT;
+	d->lport_known = false;
 	d->peer_ts = 1000;
 	d->last_tsval = 0;
 	d->urg_seen = false;
@@ -414,7 +420,9 @@ void fuzz_drv_step(struct fuzz_drv *d, const struct fuzz_rec *r)
 		play_segment(d, r);
 		break;
 	case FUZZ_REC_CALL:
+		d->in_call = true;
 		play_call(d, r);
+		d->in_call = false;
 		break;
 	case FUZZ_REC_TIME:
 		from = d->now;

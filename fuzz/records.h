@@ -144,9 +144,12 @@ struct fuzz_drv {
 	int64_t out_now;        /* the time of the segment being reported to seg_out */
 	int lfd, cfd;           /* listener, connection socket; -1 when none */
 	uint16_t lport;         /* the stack's port the peer talks to */
+	bool lport_known;       /* lport was learnt from a segment */
 	uint32_t peer_ts;       /* the peer's TSval clock */
 	uint32_t last_tsval;    /* the stack's latest TSval */
 	bool urg_seen;          /* an URG segment was sent: the stream check is off */
+	bool in_call;           /* an application call is being made (its segments come
+				   before the call hook reports it) */
 	int prev_state;         /* the connection's state before the current record */
 	uint64_t nread[FUZZ_MAX_FD];    /* bytes read so far, per descriptor (updated
 					   after the data hook) */
