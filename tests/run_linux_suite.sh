@@ -64,5 +64,11 @@ if command -v tcpdump >/dev/null 2>&1; then
 		grep -q '2001:db8::2.8080 > 2001:db8::1.40000: Flags \[S.\]'
 	check $? "pcap read back by tcpdump shows the exchange (ipv4, ipv6)"
 	sed 's/^/#   /' "$tmp/dump"
+	# both directions with correct checksums (offloaded ones are completed on capture)
+	tcpdump -vv -nn -r "$tmp/pcap/data-both.ipv4.pcap" 2>/dev/null > "$tmp/dump2"
+	good=$(grep -c 'cksum 0x[0-9a-f]* (correct)' "$tmp/dump2")
+	bad=$(grep -c 'incorrect' "$tmp/dump2")
+	[ "$good" -ge 8 ] && [ "$bad" -eq 0 ]
+	check $? "captured checksums verify ($good correct, $bad incorrect)"
 else skip "pcap read back by tcpdump" "tcpdump is not installed"; fi
 echo "1..$n"
