@@ -302,6 +302,21 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 			return -2;
 		return v == 0 ? 0 : -2;
 	}
+	/* the reference's fixed behaviour: exponential SYN backoff (Linux 6.x retries
+	 * linearly first unless 0), restart after idle (RFC 5681 4.1), no route metrics
+	 * cache, no autocorking */
+	if (!strcmp(name, "net.ipv4.tcp_syn_linear_timeouts") ||
+	    !strcmp(name, "net.ipv4.tcp_autocorking")) {
+		if (!parse_u32(value, &v))
+			return -2;
+		return v == 0 ? 0 : -2;
+	}
+	if (!strcmp(name, "net.ipv4.tcp_slow_start_after_idle") ||
+	    !strcmp(name, "net.ipv4.tcp_no_metrics_save")) {
+		if (!parse_u32(value, &v))
+			return -2;
+		return v == 1 ? 0 : -2;
+	}
 	return -1;
 }
 
