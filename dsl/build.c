@@ -821,8 +821,9 @@ void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv 
 		const struct dsl_atom *nm = pr[i].name, *v = pr[i].val;
 		int64_t max;
 		bool *has;
-		if (tok_is(nm->t, "tos")) { max = 255; has = &p->has_tos; }
-		else if (tok_is(nm->t, "ttl")) { max = 255; has = &p->has_ttl; }
+		bool alt = tok_is(nm->t, "class") || tok_is(nm->t, "hlim");
+		if (tok_is(nm->t, "tos") || tok_is(nm->t, "class")) { max = 255; has = &p->has_tos; }
+		else if (tok_is(nm->t, "ttl") || tok_is(nm->t, "hlim")) { max = 255; has = &p->has_ttl; }
 		else if (tok_is(nm->t, "flowlabel")) { max = 0xfffff; has = &p->has_flowlabel; }
 		else if (tok_is(nm->t, "id")) { max = 65535; has = &p->has_ip_id; }
 		else {
@@ -848,8 +849,8 @@ void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv 
 			continue;
 		}
 		*has = true;
-		if (has == &p->has_tos) p->tos = (uint8_t)v->t.v;
-		else if (has == &p->has_ttl) p->ttl = (uint8_t)v->t.v;
+		if (has == &p->has_tos) { p->tos = (uint8_t)v->t.v; p->tos_as_class = alt; }
+		else if (has == &p->has_ttl) { p->ttl = (uint8_t)v->t.v; p->ttl_as_hlim = alt; }
 		else if (has == &p->has_flowlabel) p->flowlabel = (uint32_t)v->t.v;
 		else p->ip_id = (uint16_t)v->t.v;
 	}

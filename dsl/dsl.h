@@ -96,7 +96,7 @@ struct dsl_seq {
 	enum dsl_seq_kind kind;
 	uint32_t start, end, len;
 	bool start_absolute;	/* `N!`: an absolute number, not relative to the ISN */
-	bool end_absolute;
+	bool end_absolute;	/* (`start:end(len)!` makes both absolute) */
 	struct dsl_loc loc;
 };
 
@@ -210,6 +210,8 @@ struct dsl_packet {
 	uint32_t flowlabel;
 	bool has_ip_id;
 	uint16_t ip_id;
+	bool tos_as_class;	/* written "(class N)": the IPv6 traffic class (same byte) */
+	bool ttl_as_hlim;	/* written "(hlim N)": the IPv6 hop limit (same field) */
 	/* /udp(SRC > DST): TCP carried in UDP */
 	bool has_udp_encap;
 	uint16_t udp_src, udp_dst;

@@ -92,7 +92,8 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 	if (a->has_tos != b->has_tos || (a->has_tos && a->tos != b->tos) ||
 	    a->has_ttl != b->has_ttl || (a->has_ttl && a->ttl != b->ttl) ||
 	    a->has_flowlabel != b->has_flowlabel || (a->has_flowlabel && a->flowlabel != b->flowlabel) ||
-	    a->has_ip_id != b->has_ip_id || (a->has_ip_id && a->ip_id != b->ip_id))
+	    a->has_ip_id != b->has_ip_id || (a->has_ip_id && a->ip_id != b->ip_id) ||
+	    a->tos_as_class != b->tos_as_class || a->ttl_as_hlim != b->ttl_as_hlim)
 		return false;
 	if (a->has_udp_encap != b->has_udp_encap ||
 	    (a->has_udp_encap && (a->udp_src != b->udp_src || a->udp_dst != b->udp_dst)))

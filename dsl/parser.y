@@ -240,13 +240,14 @@ flags
 	| flags '-'		{ $$ = $1 | 0x8000; }
 	;
 
+/* N! is an absolute number; "start:end(len)!" (FreeBSD suites) makes both absolute */
 seq
-	: INTEGER bang ':' INTEGER bang '(' INTEGER ')' {
+	: INTEGER bang ':' INTEGER bang '(' INTEGER ')' bang {
 				  $$ = (struct dsl_seq){ .kind = DSL_SEQ_RANGE, .loc = DSL_L(@1),
 					.start = dsl_b_u32(ps, $1, "sequence number", @1),
 					.end = dsl_b_u32(ps, $4, "sequence number", @4),
 					.len = dsl_b_u32(ps, $7, "payload length", @7),
-					.start_absolute = $2, .end_absolute = $5 }; }
+					.start_absolute = $2 || $9, .end_absolute = $5 || $9 }; }
 	| ELLIPSIS '(' INTEGER ')' {
 				  $$ = (struct dsl_seq){ .kind = DSL_SEQ_ANY_START, .loc = DSL_L(@1),
 					.len = dsl_b_u32(ps, $3, "payload length", @3) }; }

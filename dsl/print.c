@@ -59,6 +59,8 @@ static void pr_seq(FILE *fp, const struct dsl_seq *s)
 {
 	if (s->kind == DSL_SEQ_ANY_START)
 		fprintf(fp, "...(%" PRIu32 ")", s->len);
+	else if (s->start_absolute && s->end_absolute)
+		fprintf(fp, "%" PRIu32 ":%" PRIu32 "(%" PRIu32 ")!", s->start, s->end, s->len);
 	else
 		fprintf(fp, "%" PRIu32 "%s:%" PRIu32 "%s(%" PRIu32 ")", s->start,
 			s->start_absolute ? "!" : "", s->end, s->end_absolute ? "!" : "", s->len);
@@ -138,8 +140,14 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 	if (p->has_tos || p->has_ttl || p->has_flowlabel || p->has_ip_id) {
 		const char *sep = "";
 		fputs(" (", fp);
-		if (p->has_tos) { fprintf(fp, "%stos 0x%02x", sep, p->tos); sep = ", "; }
-		if (p->has_ttl) { fprintf(fp, "%sttl %u", sep, p->ttl); sep = ", "; }
+		if (p->has_tos) {
+			fprintf(fp, "%s%s 0x%02x", sep, p->tos_as_class ? "class" : "tos", p->tos);
+			sep = ", ";
+		}
+		if (p->has_ttl) {
+			fprintf(fp, "%s%s %u", sep, p->ttl_as_hlim ? "hlim" : "ttl", p->ttl);
+			sep = ", ";
+		}
 		if (p->has_flowlabel) { fprintf(fp, "%sflowlabel 0x%" PRIx32, sep, p->flowlabel); sep = ", "; }
 		if (p->has_ip_id) fprintf(fp, "%sid %u", sep, p->ip_id);
 		fputc(')', fp);

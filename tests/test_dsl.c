@@ -263,7 +263,8 @@ static void packet_sequence_forms(void **state)
 		"+0 < . 1:1001 (1000) ack 1 win 257\n"
 		"+0 > P. ...(1000) ack 1\n"
 		"+0 < . 12345!:12445!(100) ack 7! win 257\n"
-		"+0 < . 4294967295:4294967295(0) ack 4294967295 win 65535 urg 3\n";
+		"+0 < . 4294967295:4294967295(0) ack 4294967295 win 65535 urg 3\n"
+		"+0 > R.    0:0(0)!      ack    2 win     0\n";
 	struct dsl_file *f = parse(src);
 	const struct dsl_packet *p = &f->events[0].packet;
 	assert_int_equal(p->seq.kind, DSL_SEQ_RANGE);
@@ -288,11 +289,15 @@ static void packet_sequence_forms(void **state)
 	assert_true(p->has_urg);
 	assert_int_equal(p->urg, 3);
 	assert_int_equal(p->opts_kind, DSL_OPTS_NONE);
+	p = &f->events[5].packet;
+	assert_true(p->seq.start_absolute && p->seq.end_absolute);
+	assert_false(p->ack_absolute);
 	dsl_free(f);
 	fmt_is(src,
 	       "0 < S 0:0(0) win 32792\n+0 < . 1:1001(1000) ack 1 win 257\n"
-	       "+0 > P. ...(1000) ack 1\n+0 < . 12345!:12445!(100) ack 7! win 257\n"
-	       "+0 < . 4294967295:4294967295(0) ack 4294967295 win 65535 urg 3\n");
+	       "+0 > P. ...(1000) ack 1\n+0 < . 12345:12445(100)! ack 7! win 257\n"
+	       "+0 < . 4294967295:4294967295(0) ack 4294967295 win 65535 urg 3\n"
+	       "+0 > R. 0:0(0)! ack 2 win 0\n");
 }
 
 static void packet_every_option(void **state)
@@ -422,7 +427,9 @@ static void packet_ip_level(void **state)
 		"+0 > (flowlabel 0x1234) S. 0:0(0) ack 1\n"
 		"+0 < (id 7) S 0:0(0) win 1\n"
 		"+0 < S 0:0(0) win 1 (tos 0x1, ttl 64)\n"
-		"+0 < [ce] (tos 0x3 ttl 9) . 1:1(0) ack 1 win 1\n";
+		"+0 < [ce] (tos 0x3 ttl 9) . 1:1(0) ack 1 win 1\n"
+		"+0 > (hlim 4) S 0:0(0) win 65535\n"
+		"+0 < (class 0x28) S. 0:0(0) ack 1 win 32767\n";
 	struct dsl_file *f = parse(src);
 	assert_true(f->events[0].packet.has_tos);
 	assert_int_equal(f->events[0].packet.tos, 0x20);
@@ -434,12 +441,18 @@ static void packet_ip_level(void **state)
 	assert_int_equal(f->events[4].packet.ttl, 64);
 	assert_int_equal(f->events[5].packet.ecn, DSL_ECN_CE);
 	assert_int_equal(f->events[5].packet.ttl, 9);
+	assert_true(f->events[6].packet.has_ttl && f->events[6].packet.ttl_as_hlim);
+	assert_int_equal(f->events[6].packet.ttl, 4);
+	assert_true(f->events[7].packet.has_tos && f->events[7].packet.tos_as_class);
+	assert_int_equal(f->events[7].packet.tos, 0x28);
 	dsl_free(f);
 	fmt_is(src,
 	       "0 < (tos 0x20) S 0:0(0) win 1\n+0 < (ttl 4) S 0:0(0) win 1\n"
 	       "+0 > (flowlabel 0x1234) S. 0:0(0) ack 1\n+0 < (id 7) S 0:0(0) win 1\n"
 	       "+0 < (tos 0x01, ttl 64) S 0:0(0) win 1\n"
-	       "+0 < [ce] (tos 0x03, ttl 9) . 1:1(0) ack 1 win 1\n");
+	       "+0 < [ce] (tos 0x03, ttl 9) . 1:1(0) ack 1 win 1\n"
+	       "+0 > (hlim 4) S 0:0(0) win 65535\n"
+	       "+0 < (class 0x28) S. 0:0(0) ack 1 win 32767\n");
 }
 
 static void packet_udp_icmp_encap(void **state)
