@@ -235,8 +235,8 @@ static bool parse_triple(const char *s, uint32_t v[3])
 static int apply_setting(struct ref_config *c, const char *name, const char *value)
 {
 	uint32_t v = 0, tr[3];
+	char dotted[128];
 	if (!strncmp(name, "net/", 4)) {
-		static char dotted[128];
 		snprintf(dotted, sizeof dotted, "%s", name);
 		for (char *q = dotted; *q; q++)
 			if (*q == '/')
