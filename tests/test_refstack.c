@@ -765,6 +765,55 @@ static void fin_in_established_to_close_wait(void **state)
 	fx_free(f);
 }
 
+/* RFC 9293 3.10.7.4 eighth step, state by state. */
+static void fin_in_every_state(void **state)
+{
+	(void)state;
+	struct fx *f;
+	/* LISTEN: a FIN without SYN (and without ACK) is dropped */
+	f = tcb_in_state(REF_LISTEN, NULL);
+	expect_result(in(f, REF_FIN, 0, 0, 100, 0), REF_DROP, REF_R_LISTEN_NO_SYN);
+	expect_silence(f);
+	fx_free(f);
+	/* SYN-SENT: "If neither of the SYN or RST bits is set, then drop the segment" */
+	f = syn_sent(NULL);
+	expect_result(in(f, REF_FIN | REF_ACK, 0, 1, 100, 0), REF_DROP, REF_R_SYNSENT_NO_SYN);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	fx_free(f);
+	/* SYN-RECEIVED: the handshake's ACK carrying FIN: ESTABLISHED, then CLOSE-WAIT */
+	f = tcb_in_state(REF_SYN_RECEIVED, NULL);
+	in(f, REF_FIN | REF_ACK, 1, 1, 100, 0);
+	expect(f, REF_ACK, 1, 2, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	fx_free(f);
+	/* CLOSE-WAIT, LAST-ACK, CLOSING: a retransmitted FIN is acknowledged, state kept */
+	int keep[] = { REF_CLOSE_WAIT, REF_LAST_ACK, REF_CLOSING };
+	for (unsigned i = 0; i < 3; i++) {
+		f = tcb_in_state(keep[i], NULL);
+		uint32_t our = keep[i] == REF_CLOSE_WAIT ? 1 : 2;
+		in(f, REF_FIN | REF_ACK, 1, 1, 100, 0);
+		expect(f, REF_ACK, our, 2, 0);
+		assert_int_equal(state_of(f, f->fd), keep[i]);
+		fx_free(f);
+	}
+	/* FIN-WAIT-1 with the FIN acknowledged in the same segment: TIME-WAIT at once */
+	f = tcb_in_state(REF_FIN_WAIT_1, NULL);
+	in(f, REF_FIN | REF_ACK, 1, 2, 100, 0);
+	expect(f, REF_ACK, 2, 2, 0);
+	assert_int_equal(state_of(f, f->fd), REF_TIME_WAIT);
+	fx_free(f);
+	/* an out-of-order FIN waits for the data before it */
+	f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_FIN | REF_ACK, 11, 1, 100, 0);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	in(f, REF_ACK, 1, 1, 100, 10);
+	expect(f, REF_ACK, 1, 12, 0);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	fx_free(f);
+}
+
 static void last_ack_closes_on_ack(void **state)
 {
 	(void)state;
@@ -1521,6 +1570,7 @@ int main(void)
 		cmocka_unit_test(ack_bit_off_dropped),
 		cmocka_unit_test(paws_rejects_old_timestamp),
 		cmocka_unit_test(fin_in_established_to_close_wait),
+		cmocka_unit_test(fin_in_every_state),
 		cmocka_unit_test(last_ack_closes_on_ack),
 		cmocka_unit_test(fin_wait_1_ack_to_fin_wait_2),
 		cmocka_unit_test(simultaneous_close_closing_to_time_wait),
