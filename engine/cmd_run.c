@@ -64,6 +64,15 @@ static int add_path(struct paths *p, const char *s)
 	return 0;
 }
 
+static void free_paths(struct paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	p->v = NULL;
+	p->n = p->cap = 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -173,7 +182,7 @@ int cmd_run(int argc, char **argv)
 			jobs_n = strtol(val, &end, 10);
 			if (*end || jobs_n < 1 || jobs_n > 256) {
 				fprintf(stderr, "tcpspec run: bad job count '%s'\n", val);
-				return CLI_USAGE;
+				{ free_paths(&files); return CLI_USAGE; }
 			}
 		} else if ((t = TAKE("--ip-version"))) {
 			if (t < 0)
@@ -185,7 +194,7 @@ int cmd_run(int argc, char **argv)
 				if (v < 0 || nver >= 8) {
 					fprintf(stderr, "tcpspec run: unknown IP version '%s' "
 							"(ipv4, ipv6, ipv4-mapped-ipv6)\n", s);
-					return CLI_USAGE;
+					{ free_paths(&files); return CLI_USAGE; }
 				}
 				versions[nver++] = v;
 			}
@@ -211,7 +220,7 @@ int cmd_run(int argc, char **argv)
 			char msg[256];
 			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				return CLI_USAGE;
+				{ free_paths(&files); return CLI_USAGE; }
 			}
 		} else if (!strncmp(a, "--", 2) && a[2]) {
 			char name[64], msg[256];
@@ -219,37 +228,37 @@ int cmd_run(int argc, char **argv)
 			size_t k = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 			if (k >= sizeof name) {
 				fprintf(stderr, "tcpspec run: unknown option %s\n", a);
-				return CLI_USAGE;
+				{ free_paths(&files); return CLI_USAGE; }
 			}
 			memcpy(name, a + 2, k);
 			name[k] = 0;
 			if (engine_opt_set(&cmdline, name, eq ? eq + 1 : NULL, msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				return CLI_USAGE;
+				{ free_paths(&files); return CLI_USAGE; }
 			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "tcpspec run: unknown option %s\n", a);
 			usage(stderr);
-			return CLI_USAGE;
+			{ free_paths(&files); return CLI_USAGE; }
 		} else if (collect(&files, a, 0) != 0) {
-			return CLI_USAGE;
+			{ free_paths(&files); return CLI_USAGE; }
 		}
 		continue;
 missing:
 		fprintf(stderr, "tcpspec run: %s needs a value\n", a);
-		return CLI_USAGE;
+		{ free_paths(&files); return CLI_USAGE; }
 #undef TAKE
 	}
 	if (!files.n) {
 		fprintf(stderr, "tcpspec run: no script given\n");
 		usage(stderr);
-		return CLI_USAGE;
+		{ free_paths(&files); return CLI_USAGE; }
 	}
 	if (pcap) {
 		struct stat st;
 		if (stat(pcap, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "tcpspec run: --pcap %s: not a directory\n", pcap);
-			return CLI_USAGE;
+			{ free_paths(&files); return CLI_USAGE; }
 		}
 	}
 
@@ -257,7 +266,7 @@ missing:
 	const struct target_ops *ops = target_lookup(target, &d);
 	if (!ops || engine_target_probe(ops, &d) != TARGET_OK) {
 		fprintf(stderr, "tcpspec run: %s\n", d.msg);
-		return CLI_UNAVAILABLE;
+		{ free_paths(&files); return CLI_UNAVAILABLE; }
 	}
 
 	size_t per = nver ? (size_t)nver : 1;
@@ -265,7 +274,7 @@ missing:
 	struct engine_job *jobs = calloc(n, sizeof *jobs);
 	if (!jobs) {
 		fprintf(stderr, "tcpspec run: out of memory\n");
-		return CLI_USAGE;
+		{ free_paths(&files); return CLI_USAGE; }
 	}
 	for (size_t i = 0; i < files.n; i++)
 		for (size_t k = 0; k < per; k++) {
@@ -313,9 +322,7 @@ missing:
 			rc = any_err ? CLI_USAGE : any_fail ? CLI_FAIL : any_unavail ? CLI_UNAVAILABLE
 			     : any_skip ? CLI_UNSUPPORTED : CLI_OK;
 	}
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
+	free_paths(&files);
 	free(jobs);
 	return rc;
 }
