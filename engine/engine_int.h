@@ -76,6 +76,8 @@ struct engine_ctx {
 	uint32_t ts_script[ENGINE_MAX_TS], ts_live[ENGINE_MAX_TS];
 	bool have_ts_live;
 	uint32_t ts_last_live;
+	bool have_ts_first;          /* the first script/live TS val pair seen */
+	uint32_t ts_first_script, ts_first_live;
 	bool have_ts_base;
 	uint32_t ts_base_script, ts_base_live;
 

@@ -38,12 +38,15 @@ void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t 
 	pcap_dump((u_char *)x->dumper, &h, p);
 }
 
-/* The live TS val the stack sent for a TS val the script wrote. */
+/* The live TS val the stack sent for a TS val the script wrote; a value the script
+ * never wrote is placed on the stack's clock at the same distance from the first pair. */
 static uint32_t live_ts_for(struct engine_ctx *x, uint32_t script_val)
 {
 	for (size_t i = x->n_ts; i-- > 0;)
 		if (x->ts_script[i] == script_val)
 			return x->ts_live[i];
+	if (x->have_ts_first)
+		return x->ts_first_live + (script_val - x->ts_first_script);
 	return x->have_ts_live ? x->ts_last_live : script_val;
 }
 
@@ -235,11 +238,16 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	w.tcp.sport = x->remote_port;
 	w.tcp.dport = x->local_port;
 	w.tcp.flags = p->flags;
+	/* A SYN carries its number as written: that is the peer's ISN.  Later packets are
+	 * written relative to it (so are the stack's acks), as scripts written for
+	 * packetdrill expect; with the usual ISN 0 both readings agree. */
 	if (p->flags & DSL_TCP_SYN) {
 		x->remote_isn = p->seq.start;
 		x->have_remote_isn = true;
+		w.tcp.seq = p->seq.start;
+	} else {
+		w.tcp.seq = p->seq.start_absolute ? p->seq.start : x->remote_isn + p->seq.start;
 	}
-	w.tcp.seq = p->seq.start;
 	w.tcp.payload_len = p->seq.len;
 	if (p->has_ack)
 		w.tcp.ack = p->ack_absolute ? p->ack : x->local_isn + p->ack;
@@ -472,6 +480,11 @@ static void learn_ts(struct engine_ctx *x, const struct dsl_packet *p, const str
 									      : ENGINE_MAX_TS - 1;
 					x->ts_script[slot] = p->opts[k].ts_val;
 					x->ts_live[slot] = live;
+					if (!x->have_ts_first) {
+						x->have_ts_first = true;
+						x->ts_first_script = p->opts[k].ts_val;
+						x->ts_first_live = live;
+					}
 				}
 	}
 }
@@ -581,7 +594,10 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (t->payload_len != p->seq.len)
 		diff(&d, "len: expected %u but got %zu", p->seq.len, t->payload_len);
 	if (p->has_ack) {
-		uint32_t rel_ack = p->ack_absolute ? t->ack : t->ack - x->remote_isn;
+		/* the ack of a SYN-ACK is compared in the script's own numbers (the SYN's
+		 * number as written plus one); other acks relative to the peer's ISN */
+		uint32_t rel_ack = p->ack_absolute || (t->flags & WIRE_TH_SYN) ? t->ack
+										 : t->ack - x->remote_isn;
 		if (rel_ack != p->ack)
 			diff(&d, "ack: expected %u but got %u", p->ack, rel_ack);
 	}

@@ -206,23 +206,37 @@ static void malformed_extension_reaches_the_wire(void **state)
 
 static void seq_and_ack_are_relative_to_the_live_isns(void **state)
 {
-	/* stack ISN 5000, script ISN 1000: the script says 0 / ack 1 / 1:11 */
+	/* Stack ISN 5000, script ISN 1000.  The SYN carries 1000 as written; the SYN-ACK's
+	 * ack is in the script's numbers (1001); the stack's sequence numbers are relative
+	 * to its ISN (0, then 1:11); later acks are relative to the peer's ISN (ack 1). */
 	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
 	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1001, 1000, 10, NULL);
 	struct engine_result r;
 	run("0 < S 1000:1000(0) win 1000\n"
-	    "+0 > S. 0:0(0) ack 1\n"
+	    "+0 > S. 0:0(0) ack 1001\n"
 	    "+0 > P. 1:11(10) ack 1\n", &r);
 	assert_int_equal(r.verdict, ENGINE_PASS);
-	/* and an inbound ack is relative to the stack's ISN */
+	/* inbound: seq relative to the peer's ISN after the SYN, ack relative to the
+	 * stack's ISN */
 	setup(NULL);
 	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
-	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1\n+0 < . 1001:1001(0) ack 1 win 1000\n",
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1001\n+0 < . 1:1(0) ack 1 win 1000\n",
 	    &r);
 	assert_int_equal(r.verdict, ENGINE_PASS);
 	struct wire_packet w;
+	wire_parse(M.in[0], M.in_len[0], &w);
+	assert_int_equal(w.tcp.seq, 1000);
 	wire_parse(M.in[1], M.in_len[1], &w);
+	assert_int_equal(w.tcp.seq, 1001);
 	assert_int_equal(w.tcp.ack, 5001);
+	/* a data ack written relative to the SYN-ACK's numbering fails */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1001, 1000, 10, NULL);
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1001\n+0 > P. 1:11(10) ack 1001\n",
+	    &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "ack: expected 1001 but got 1"));
 }
 
 static void no_options_means_none_and_dots_mean_any(void **state)
