@@ -301,7 +301,8 @@ long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flag
 		   int64_t now);
 int ref_sock_close(struct ref_stack *st, int fd, int64_t now);
 int ref_sock_shutdown(struct ref_stack *st, int fd, int how, int64_t now);
-/* Integer-valued options take an int; SO_LINGER a struct linger. */
+/* Integer-valued options take an int; SO_LINGER a struct linger; SO_RCVTIMEO and
+ * SO_SNDTIMEO a struct timeval; getsockopt(TCP_INFO) fills a struct tcp_info (Linux). */
 int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 			const void *val, unsigned len, int64_t now);
 int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
@@ -326,6 +327,8 @@ struct ref_tcp_info {
 	uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
 	uint32_t segs_out, segs_in, data_segs_out, data_segs_in, notsent_bytes, min_rtt;
 	uint32_t snd_wnd, rcv_wnd;
+	uint32_t dsack_dups;    /* D-SACK blocks received (RFC 2883) */
+	uint32_t delivered_ce;  /* data segments that arrived marked CE (RFC 3168) */
 };
 
 /* tcpi_options bits (Linux) */
@@ -334,5 +337,9 @@ struct ref_tcp_info {
 #define REF_TI_OPT_WSCALE     4
 
 int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int64_t now);
+/* The view as the bytes of Linux's struct tcp_info: min(*len, its size) bytes copied,
+ * *len set to that; what getsockopt(IPPROTO_TCP, TCP_INFO) returns. */
+int ref_tcp_info_bytes(const struct ref_tcp_info *ti, void *buf, unsigned *len);
+unsigned ref_tcp_info_size(void);     /* sizeof(struct tcp_info) of <linux/tcp.h> */
 
 #endif

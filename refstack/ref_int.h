@@ -77,6 +77,9 @@ enum {
 				     * so ACKs are delayed to ride on replies (as Linux) */
 };
 
+/* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
+enum { REF_BLK_NONE = 0, REF_BLK_WAIT, REF_BLK_EXPIRED };
+
 /* ---- the TCB (RFC 9293 3.3.1) with its socket -------------------------------------- */
 
 struct ref_tcb {
@@ -112,6 +115,7 @@ struct ref_tcb {
 	int64_t srtt, rttvar, rto, rtt_start;   /* ns; srtt < 0: no sample yet */
 	/* timers: absolute deadlines, REF_NEVER when off (timers.c) */
 	int64_t t_rexmt, t_persist, t_delack, t_keep, t_2msl, t_linger;
+	int64_t t_block;                /* a blocking call's SO_RCVTIMEO/SO_SNDTIMEO expiry */
 	int64_t deadline;               /* the earliest of them, the heap key */
 	int64_t rexmt_since;            /* when the oldest unacked data was first sent */
 	int64_t last_recv, last_data_recv, last_data_sent, last_ack_recv;
@@ -132,6 +136,8 @@ struct ref_tcb {
 	/* socket options */
 	uint32_t user_timeout_ms, keep_idle_s, keep_intvl_s;
 	uint16_t linger_s;
+	uint8_t blk;                    /* REF_BLK_*: a blocking call under a timeout */
+	int64_t rcvtimeo, sndtimeo;     /* SO_RCVTIMEO / SO_SNDTIMEO in ns, 0 = forever */
 	uint8_t keep_cnt, syn_retries;
 	/* statistics for TCP_INFO */
 	uint32_t total_retrans, segs_in, segs_out, data_segs_in, data_segs_out;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/sockios.h>
 
 #include "refstack/ref_int.h"
@@ -57,6 +58,45 @@ static void set_now(struct ref_stack *st, int64_t now)
 {
 	if (now > st->now)
 		st->now = now;
+}
+
+/* A blocking call that cannot complete yet.  Without a timeout (0) it waits; with
+ * SO_RCVTIMEO/SO_SNDTIMEO (timeo > 0) the first such call arms t_block, and the
+ * repeat after it expired gives up: false; timeo < 0 gives up at once.  Linux
+ * sock_rcvtimeo()/sock_sndtimeo(). */
+static bool keep_waiting(struct ref_tcb *tp, int64_t timeo)
+{
+	if (timeo == 0)
+		return true;
+	if (timeo < 0)
+		return false;
+	if (tp->blk == REF_BLK_NONE) {
+		tp->blk = REF_BLK_WAIT;
+		tp->t_block = tp->st->now + timeo;
+		ref_timer_update(tp);
+		return true;
+	}
+	if (tp->blk == REF_BLK_EXPIRED || tp->st->now >= tp->t_block) {
+		tp->blk = REF_BLK_NONE;
+		tp->t_block = REF_NEVER;
+		ref_timer_update(tp);
+		return false;
+	}
+	return true;
+}
+
+/* The call returned (not REF_PENDING): forget its timeout. */
+static long call_done(struct ref_stack *st, int fd, long rc)
+{
+	struct ref_tcb *tp = rc == REF_PENDING ? NULL : fd_get(st, fd);
+	if (tp && tp->blk != REF_BLK_NONE) {
+		tp->blk = REF_BLK_NONE;
+		if (tp->t_block != REF_NEVER) {
+			tp->t_block = REF_NEVER;
+			ref_timer_update(tp);
+		}
+	}
+	return rc;
 }
 
 static int take_error(struct ref_tcb *tp)
@@ -183,7 +223,7 @@ int ref_sock_listen(struct ref_stack *st, int fd, int backlog, int64_t now)
 	return 0;
 }
 
-int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int64_t now)
+static int accept_once(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int64_t now)
 {
 	GET(l, st, fd);
 	set_now(st, now);
@@ -194,7 +234,9 @@ int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int
 		if (c->flags & TF_QUEUED)
 			break;
 	if (!c)
-		return (l->flags & TF_NONBLOCK) ? -EAGAIN : REF_PENDING;
+		/* SO_RCVTIMEO bounds a blocking accept(): EAGAIN when it expires (Linux) */
+		return (l->flags & TF_NONBLOCK) || !keep_waiting(l, l->rcvtimeo) ? -EAGAIN
+										  : REF_PENDING;
 	int nfd = fd_alloc(st, c);
 	if (nfd < 0)
 		return nfd;
@@ -206,15 +248,26 @@ int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int
 	return nfd;
 }
 
+int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int64_t now)
+{
+	return (int)call_done(st, fd, accept_once(st, fd, peer, now));
+}
+
 /* ---- connect ------------------------------------------------------------------------ */
 
-int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, int64_t now)
+static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr *sa,
+			int64_t now)
 {
 	GET(tp, st, fd);
 	set_now(st, now);
 	if (tp->flags & TF_CONNECTING) {
-		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
-			return (tp->flags & TF_NONBLOCK) ? -EALREADY : REF_PENDING;
+		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED) {
+			if (tp->flags & TF_NONBLOCK)
+				return -EALREADY;
+			/* SO_SNDTIMEO bounds a blocking connect(): EINPROGRESS when it
+			 * expires, the handshake goes on (Linux inet_wait_for_connect) */
+			return keep_waiting(tp, tp->sndtimeo) ? REF_PENDING : -EINPROGRESS;
+		}
 		tp->flags &= ~TF_CONNECTING;
 		if (tp->state == REF_CLOSED) {
 			int e = take_error(tp);
@@ -268,7 +321,14 @@ int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa
 	ref_tcb_hash_insert(st, tp);
 	tp->flags |= TF_CONNECTING;
 	ref_output(tp);
-	return (tp->flags & TF_NONBLOCK) ? -EINPROGRESS : REF_PENDING;
+	if (tp->flags & TF_NONBLOCK)
+		return -EINPROGRESS;
+	return keep_waiting(tp, tp->sndtimeo) ? REF_PENDING : -EINPROGRESS;
+}
+
+int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, int64_t now)
+{
+	return (int)call_done(st, fd, connect_once(st, fd, sa, now));
 }
 
 /* ---- send and receive ----------------------------------------------------------------- */
@@ -293,8 +353,8 @@ static void push_mark(struct ref_tcb *tp)
 	tp->pushq[tp->npush++] = end;
 }
 
-long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
-		   int64_t now)
+static long send_once(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
+		      int64_t now)
 {
 	GET(tp, st, fd);
 	set_now(st, now);
@@ -306,7 +366,8 @@ long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, i
 		return -take_error(tp);
 	}
 	if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
-		return nb ? -EAGAIN : REF_PENDING;      /* wait for the connection */
+		/* wait for the connection, SO_SNDTIMEO at most */
+		return nb || !keep_waiting(tp, tp->sndtimeo) ? -EAGAIN : REF_PENDING;
 	if (!REF_CAN_SEND(tp->state) || (tp->flags & TF_FIN_WANTED)) {
 		tp->wr_done = 0;
 		/* RFC 9293 3.10.2: "error: connection closing"; Linux: EPIPE (or ENOTCONN
@@ -336,7 +397,10 @@ long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, i
 	}
 	if (done < len && !nb) {
 		tp->wr_done = done;
-		return REF_PENDING;
+		if (keep_waiting(tp, tp->sndtimeo))
+			return REF_PENDING;
+		/* SO_SNDTIMEO expired: what was queued so far, or EAGAIN (Linux
+		 * sk_stream_wait_memory) */
 	}
 	if (done && !(flags & MSG_MORE))
 		push_mark(tp);
@@ -344,6 +408,12 @@ long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, i
 	if (done == 0 && len > 0)
 		return -EAGAIN;
 	return done;
+}
+
+long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
+		   int64_t now)
+{
+	return call_done(st, fd, send_once(st, fd, data, len, flags, now));
 }
 
 /* After the user took data: open the window if it grew enough (Linux's rule: the
@@ -361,8 +431,8 @@ static void window_update(struct ref_tcb *tp)
 	}
 }
 
-long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flags,
-		   int64_t now)
+static long recv_once(struct ref_stack *st, int fd, void *buf, size_t len, int flags,
+		      int64_t now)
 {
 	GET(tp, st, fd);
 	set_now(st, now);
@@ -399,13 +469,15 @@ long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flag
 			return -ENOTCONN;
 		if (len == 0)
 			return 0;
-		return nb ? -EAGAIN : REF_PENDING;
+		/* SO_RCVTIMEO: EAGAIN when it expires with nothing read (Linux) */
+		return nb || !keep_waiting(tp, tp->rcvtimeo) ? -EAGAIN : REF_PENDING;
 	}
 	/* MSG_WAITALL on a blocking socket: wait for all of it (or as much as the buffer
 	 * can hold), unless the stream ends first */
 	if ((flags & MSG_WAITALL) && !nb && avail < len && avail < tp->rcvbuf &&
-	    !rcv_shutdown(tp) && !tp->so_error && tp->state != REF_CLOSED)
-		return REF_PENDING;
+	    !rcv_shutdown(tp) && !tp->so_error && tp->state != REF_CLOSED &&
+	    keep_waiting(tp, tp->rcvtimeo))
+		return REF_PENDING;     /* (SO_RCVTIMEO expired: return what is there) */
 	ref_seq_t rd = ref_seq_sub(tp->rcv_nxt, tp->rcvq.len);
 	uint32_t n = len < avail ? (uint32_t)len : avail;
 	/* The urgent mark: stop reading there; the urgent octet itself is skipped (it
@@ -431,6 +503,12 @@ long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flag
 		window_update(tp);
 	}
 	return n;
+}
+
+long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flags,
+		   int64_t now)
+{
+	return call_done(st, fd, recv_once(st, fd, buf, len, flags, now));
 }
 
 /* ---- close and shutdown --------------------------------------------------------------- */
@@ -590,6 +668,24 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 			tp->linger_s = lg.l_linger < 0 ? 0 : lg.l_linger > 65535 ? 65535 : lg.l_linger;
 			return 0;
 		}
+		if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
+			/* Linux sock_set_timeout(): a struct timeval; tv_usec outside
+			 * [0, 1e6) is EDOM; {0, 0} waits forever; a negative tv_sec means
+			 * no waiting at all (stored as -1 here, read back as {0, 0}) */
+			struct timeval tv;
+			if (!val || len < sizeof tv)
+				return -EINVAL;
+			memcpy(&tv, val, sizeof tv);
+			if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+				return -EDOM;
+			int64_t ns = tv.tv_sec < 0 ? -1
+				     : (int64_t)tv.tv_sec * REF_SEC + (int64_t)tv.tv_usec * 1000;
+			if (name == SO_RCVTIMEO)
+				tp->rcvtimeo = ns;
+			else
+				tp->sndtimeo = ns;
+			return 0;
+		}
 		if (get_int(val, len, &v) < 0)
 			return -EINVAL;
 		switch (name) {
@@ -724,6 +820,19 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 		case SO_SNDBUF:
 			return put_int(val, len, (tp->flags & TF_SNDBUF_SET) ? (int)tp->sndbuf
 					: (int)st->cfg.wmem_default);
+		case SO_RCVTIMEO:
+		case SO_SNDTIMEO: {
+			int64_t ns = name == SO_RCVTIMEO ? tp->rcvtimeo : tp->sndtimeo;
+			if (ns < 0)
+				ns = 0;
+			struct timeval tv = { .tv_sec = ns / REF_SEC,
+					      .tv_usec = (ns % REF_SEC) / 1000 };
+			if (!val || !len || *len < sizeof tv)
+				return -EINVAL;
+			memcpy(val, &tv, sizeof tv);
+			*len = sizeof tv;
+			return 0;
+		}
 		case SO_LINGER: {
 			struct linger lg = { !!(tp->flags & TF_LINGER), tp->linger_s };
 			if (!val || !len || *len < sizeof lg)
@@ -758,6 +867,14 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 		return put_int(val, len, tp->syn_retries);
 	case TCP_USER_TIMEOUT:
 		return put_int(val, len, tp->user_timeout_ms);
+	case TCP_INFO: {
+		/* Linux: min(len, sizeof(struct tcp_info)) bytes, any socket state */
+		struct ref_tcp_info ti;
+		if (!len || (int)*len < 0)
+			return -EINVAL;
+		ref_sock_tcp_info(st, fd, &ti, now);
+		return ref_tcp_info_bytes(&ti, val, len);
+	}
 	default:
 		return -ENOPROTOOPT;
 	}

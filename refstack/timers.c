@@ -68,6 +68,7 @@ void ref_timer_update(struct ref_tcb *tp)
 	if (tp->t_keep < d) d = tp->t_keep;
 	if (tp->t_2msl < d) d = tp->t_2msl;
 	if (tp->t_linger < d) d = tp->t_linger;
+	if (tp->t_block < d) d = tp->t_block;
 	tp->deadline = d;
 	if (d == REF_NEVER) {
 		ref_heap_remove(st, tp);
@@ -259,6 +260,10 @@ void ref_timer_run(struct ref_tcb *tp, int64_t now)
 	}
 	if (tp->t_linger <= now)
 		tp->t_linger = REF_NEVER;       /* the blocked close() completes when repeated */
+	if (tp->t_block <= now) {
+		tp->t_block = REF_NEVER;        /* the blocked call times out when repeated */
+		tp->blk = REF_BLK_EXPIRED;
+	}
 	if (tp->t_delack <= now) {
 		tp->t_delack = REF_NEVER;
 		tp->flags &= ~TF_PINGPONG;              /* as Linux: leave interactive mode */

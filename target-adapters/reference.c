@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -763,8 +764,13 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		return rc;
 	}
 	case TARGET_CALL_GETSOCKOPT: {
-		union { int i; struct linger lg; } v;
+		union { int i; struct linger lg; uint8_t b[TARGET_MAX_OPTBYTES]; } v;
 		unsigned len = sizeof v;
+		bool as_bytes = (c->level == IPPROTO_TCP && c->optname == TCP_INFO) ||
+				(c->level == SOL_SOCKET &&
+				 (c->optname == SO_RCVTIMEO || c->optname == SO_SNDTIMEO));
+		if (as_bytes)   /* the caller's buffer size decides how much is copied */
+			len = c->optlen < sizeof v ? c->optlen : sizeof v;
 		long rc = ref_sock_getsockopt(st, c->fd, c->level, c->optname, &v, &len, now);
 		if (rc == -ENOPROTOOPT) {
 			*unsupported = true;
@@ -774,7 +780,11 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 			return rc;
 		}
 		if (rc == 0) {
-			if (c->level == SOL_SOCKET && c->optname == SO_LINGER) {
+			if (as_bytes) {
+				r->opt.kind = TARGET_OPT_BYTES;
+				r->opt.nbytes = len;
+				memcpy(r->opt.bytes, v.b, len);
+			} else if (c->level == SOL_SOCKET && c->optname == SO_LINGER) {
 				r->opt.kind = TARGET_OPT_LINGER;
 				r->opt.linger.onoff = v.lg.l_onoff;
 				r->opt.linger.linger = v.lg.l_linger;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <fcntl.h>
@@ -1497,6 +1498,164 @@ static void tcp_info_view(void **state)
 	fx_free(f);
 }
 
+/* getsockopt(IPPROTO_TCP, TCP_INFO): Linux's struct tcp_info, min(len, size) bytes */
+static void getsockopt_tcp_info_bytes(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct tcp_info li;                     /* glibc's prefix of the Linux layout */
+	unsigned len = sizeof li;
+	memset(&li, 0xee, sizeof li);
+	assert_int_equal(ref_sock_getsockopt(f->st, f->fd, IPPROTO_TCP, TCP_INFO, &li, &len,
+					     f->now), 0);
+	assert_int_equal(len, sizeof li);
+	assert_int_equal(li.tcpi_state, TCP_ESTABLISHED);
+	assert_int_equal(li.tcpi_snd_mss, 1000);
+	assert_int_equal(li.tcpi_advmss, 1460);
+	assert_int_equal(li.tcpi_unacked, 0);
+	assert_int_equal(li.tcpi_rto, 200000);  /* a 0 s handshake sample: the 200 ms floor */
+	assert_true(li.tcpi_options & TCPI_OPT_SACK);
+	assert_true(ref_tcp_info_size() >= sizeof li);
+	/* a short buffer gets the first bytes only */
+	uint8_t b[8];
+	len = sizeof b;
+	assert_int_equal(ref_sock_getsockopt(f->st, f->fd, IPPROTO_TCP, TCP_INFO, b, &len,
+					     f->now), 0);
+	assert_int_equal(len, 8);
+	assert_int_equal(b[0], TCP_ESTABLISHED);
+	/* a listener answers too, in LISTEN */
+	len = sizeof li;
+	assert_int_equal(ref_sock_getsockopt(f->st, f->lfd, IPPROTO_TCP, TCP_INFO, &li, &len,
+					     f->now), 0);
+	assert_int_equal(li.tcpi_state, TCP_LISTEN);
+	len = sizeof li;
+	assert_int_equal(ref_sock_getsockopt(f->st, 99, IPPROTO_TCP, TCP_INFO, &li, &len,
+					     f->now), -EBADF);
+	fx_free(f);
+}
+
+static int set_timeo(struct fx *f, int fd, int name, long sec, long usec)
+{
+	struct timeval tv = { .tv_sec = sec, .tv_usec = usec };
+	return ref_sock_setsockopt(f->st, fd, SOL_SOCKET, name, &tv, sizeof tv, f->now);
+}
+
+/* SO_RCVTIMEO: a blocking recv() gives up with EAGAIN when the time is up */
+static void rcvtimeo_recv_gives_up(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	assert_int_equal(set_timeo(f, f->fd, SO_RCVTIMEO, 0, 250000), 0);
+	struct timeval tv;
+	unsigned len = sizeof tv;
+	assert_int_equal(ref_sock_getsockopt(f->st, f->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len,
+					     f->now), 0);
+	assert_int_equal(tv.tv_sec, 0);
+	assert_int_equal(tv.tv_usec, 250000);
+	int64_t t0 = f->now;
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), REF_PENDING);
+	assert_int_equal(ref_next_deadline(f->st), t0 + 250 * MS);
+	at(f, t0 + 249 * MS);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), REF_PENDING);
+	at(f, t0 + 250 * MS);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), -EAGAIN);
+	assert_int_equal(ref_next_deadline(f->st), INT64_MAX);
+	/* the next call waits afresh; data before the deadline completes it */
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), REF_PENDING);
+	at(f, t0 + 300 * MS);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 40);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), 40);
+	assert_int_equal(ref_next_deadline(f->st) == t0 + 500 * MS, false);
+	expect_silence(f);
+	fx_free(f);
+}
+
+/* SO_RCVTIMEO with MSG_WAITALL: what arrived is returned when the time is up */
+static void rcvtimeo_waitall_partial(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	assert_int_equal(set_timeo(f, f->fd, SO_RCVTIMEO, 1, 0), 0);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 30);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, MSG_WAITALL, f->now),
+			 REF_PENDING);
+	at(f, f->now + SEC);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, MSG_WAITALL, f->now), 30);
+	fx_free(f);
+}
+
+/* Linux sock_set_timeout(): tv_usec out of range is EDOM, a short optlen EINVAL;
+ * a negative tv_sec means no waiting at all, {0, 0} waiting forever */
+static void timeo_values(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	assert_int_equal(set_timeo(f, f->fd, SO_RCVTIMEO, 0, 1000000), -EDOM);
+	assert_int_equal(set_timeo(f, f->fd, SO_SNDTIMEO, 0, -1), -EDOM);
+	int one = 1;
+	assert_int_equal(ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_RCVTIMEO, &one,
+					     sizeof one, f->now), -EINVAL);
+	assert_int_equal(set_timeo(f, f->fd, SO_RCVTIMEO, -1, 0), 0);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), -EAGAIN);
+	assert_int_equal(set_timeo(f, f->fd, SO_RCVTIMEO, 0, 0), 0);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, NULL, 100, 0, f->now), REF_PENDING);
+	assert_int_equal(ref_next_deadline(f->st), INT64_MAX);
+	fx_free(f);
+}
+
+/* SO_RCVTIMEO on a listener bounds accept(): EAGAIN */
+static void rcvtimeo_accept(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, NULL);
+	assert_int_equal(set_timeo(f, f->lfd, SO_RCVTIMEO, 2, 0), 0);
+	assert_int_equal(ref_sock_accept(f->st, f->lfd, NULL, f->now), REF_PENDING);
+	at(f, 2 * SEC - 1);
+	assert_int_equal(ref_sock_accept(f->st, f->lfd, NULL, f->now), REF_PENDING);
+	at(f, 2 * SEC);
+	assert_int_equal(ref_sock_accept(f->st, f->lfd, NULL, f->now), -EAGAIN);
+	fx_free(f);
+}
+
+/* SO_SNDTIMEO bounds a blocking connect(): EINPROGRESS, and the handshake goes on
+ * (the SYN is retransmitted at the RTO, RFC 6298 5) */
+static void sndtimeo_connect(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	f->fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	assert_int_equal(set_timeo(f, f->fd, SO_SNDTIMEO, 0, 500000), 0);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), REF_PENDING);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN);
+	f->iss = o->seq;
+	assert_int_equal(ref_next_deadline(f->st), 500 * MS);
+	at(f, 500 * MS);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EINPROGRESS);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), REF_PENDING);
+	at(f, SEC);
+	expect(f, REF_SYN, 0, 0, 0);
+	fx_free(f);
+}
+
+/* SO_SNDTIMEO bounds a blocking send() with a full buffer: the octets queued so far */
+static void sndtimeo_send_partial(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	int sz = 4096;
+	assert_int_equal(ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_SNDBUF, &sz,
+					     sizeof sz, f->now), 0);
+	assert_int_equal(set_timeo(f, f->fd, SO_SNDTIMEO, 1, 0), 0);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 20000, 0, f->now), REF_PENDING);
+	at(f, SEC);
+	/* the RTO (1 s) and the timeout fall together: 8192 octets were queued */
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 20000, 0, f->now), 8192);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -1610,6 +1769,13 @@ int main(void)
 		cmocka_unit_test(socket_errors),
 		cmocka_unit_test(blocking_calls_complete_later),
 		cmocka_unit_test(tcp_info_view),
+		cmocka_unit_test(getsockopt_tcp_info_bytes),
+		cmocka_unit_test(rcvtimeo_recv_gives_up),
+		cmocka_unit_test(rcvtimeo_waitall_partial),
+		cmocka_unit_test(timeo_values),
+		cmocka_unit_test(rcvtimeo_accept),
+		cmocka_unit_test(sndtimeo_connect),
+		cmocka_unit_test(sndtimeo_send_partial),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
