@@ -7,10 +7,11 @@
  * listener's set-up calls, every segment the peer sent (`<`), every segment the stack
  * sent (`>`), every application call with its result, each at its virtual time.  Replayed
  * with `tcpspec run` the script drives the reference target through the same behaviour
- * (and any other target through the same inputs).  Numbers follow tcpspec-run(1): inbound
- * sequence numbers absolute, inbound acknowledgements and SACK blocks relative to the
- * stack's latest SYN, outbound sequence numbers relative to it, outbound acknowledgements
- * absolute (N!) and outbound SACK blocks relative to the peer's latest SYN.  The peer's
+ * (and any other target through the same inputs).  Numbers follow tcpspec-run(1): an
+ * inbound SYN's sequence number as it is, other inbound sequence numbers absolute (N!),
+ * inbound acknowledgements and SACK blocks relative to the stack's latest SYN, outbound
+ * sequence numbers relative to it, outbound acknowledgements absolute (N!) and outbound
+ * SACK blocks relative to the peer's latest SYN.  The peer's
  * payload is the engine's (zeros): the stack does not look at it. */
 #define _GNU_SOURCE 1  /* POLLRDHUP */
 #include <errno.h>
@@ -167,9 +168,14 @@ static void segment(struct printer *p, const struct ref_segment *s, bool outboun
 		if (s->flags & REF_ACK)
 			fprintf(p->out, " ack %u!", s->ack);
 	} else {
-		if (s->flags & REF_SYN)
+		/* a SYN's number is taken as written; the others are written absolute (N!)
+		 * so that they do not depend on which SYN the runner counts from */
+		if (s->flags & REF_SYN) {
 			p->remote_isn = s->seq;
-		fprintf(p->out, "< %s %u:%u(%u)", flags, s->seq, s->seq + s->len, s->len);
+			fprintf(p->out, "< %s %u:%u(%u)", flags, s->seq, s->seq + s->len, s->len);
+		} else {
+			fprintf(p->out, "< %s %u!:%u!(%u)", flags, s->seq, s->seq + s->len, s->len);
+		}
 		if ((s->flags & REF_ACK) || s->ack)
 			fprintf(p->out, " ack %u", s->ack - p->local_isn);
 	}
@@ -376,14 +382,17 @@ int cmd_repro(int argc, char **argv)
 		free(data);
 		return CLI_USAGE;
 	}
-	fprintf(p.out, "// tcpspec repro fuzz_refstack %s (%zu bytes)\n"
-		"// The reference stack's behaviour on this fuzz input; replay with tcpspec run.\n"
-		"--tolerance_usecs=1000\n--local_ip=192.0.2.1\n--remote_ip=192.0.2.2\n\n", input, size);
 	if (!fuzz_drv_init(&d, &hooks, &p)) {
 		fprintf(stderr, "tcpspec repro: out of memory\n");
 		free(data);
 		return CLI_FAIL;
 	}
+	const struct ref_config *cfg = ref_stack_config(d.st);
+	fprintf(p.out, "// tcpspec repro fuzz_refstack %s (%zu bytes)\n"
+		"// The reference stack's behaviour on this fuzz input; replay with tcpspec run.\n"
+		"--tolerance_usecs=1000\n--local_ip=192.0.2.1\n--remote_ip=192.0.2.2\n"
+		"`sysctl -q net.ipv4.tcp_rmem=\"4096 %u %u\"`\n\n", input, size,
+		cfg->rmem_default, cfg->rmem_max);
 	fuzz_drv_run(&d, data, size);
 	fuzz_drv_free(&d);
 	free(data);

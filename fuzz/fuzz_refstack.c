@@ -237,5 +237,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nout = nrst = 0;
 	fin_tp = NULL;
 	fuzz_drv_run(&drv, data, size);
+	fuzz_drv_finish(&drv);
 	return 0;
 }

@@ -4,9 +4,10 @@
  *
  * The script's events are replayed in order into the same driver the fuzz target uses,
  * so that each inbound packet can be written relative to the connection's numbers at
- * that moment: time gaps become TIME records, inbound TCP packets SEGMENT records (the
- * script's sequence numbers are absolute, its acknowledgement numbers relative to the
- * stack's ISN unless written N!), and the socket calls the driver knows CALL records.
+ * that moment: time gaps become TIME records, inbound TCP packets SEGMENT records (read
+ * as tcpspec run reads them: a SYN's number as written, later sequence numbers relative
+ * to it and acknowledgements relative to the stack's ISN, unless written N!), and the
+ * socket calls the driver knows CALL records.
  * Outbound packets are the stack's business and are skipped, as are calls and options
  * the record format has no room for.  Exit 0, 2 on a parse error, 1 on an I/O error. */
 #include <stdio.h>
@@ -49,11 +50,19 @@ static const char *arg_sym(const struct dsl_syscall *c, size_t i)
 	return e && e->kind == DSL_EXPR_SYMBOL ? e->text : "";
 }
 
+static uint32_t remote_isn;     /* the latest inbound SYN's number, as tcpspec run */
+
 static void packet(struct fuzz_drv *d, const struct dsl_packet *p)
 {
 	const struct ref_tcb *tp = fuzz_drv_conn(d);
 	struct fuzz_rec r = { .kind = FUZZ_REC_SEG };
 	uint32_t seq = p->seq.start, ack = p->ack;
+
+	/* a SYN's number as written; later ones relative to it unless written N! */
+	if (p->flags & DSL_TCP_SYN)
+		remote_isn = seq;
+	else if (!p->seq.start_absolute)
+		seq += remote_isn;
 
 	if (p->has_ack && !p->ack_absolute && tp)
 		ack += tp->iss;

@@ -23,7 +23,8 @@
  *         milliseconds and the stack's timers run.
  *
  * Multi-byte fields are big-endian.  Each input starts from the same state: a fresh
- * stack (fixed ISN key, clock at 0) with a non-blocking listener on port 8080.
+ * stack (default settings but a 64 KB receive buffer, fixed ISN key, clock at 0) with a
+ * non-blocking listener on port 8080.
  */
 #ifndef TCPSPEC_FUZZ_RECORDS_H
 #define TCPSPEC_FUZZ_RECORDS_H
@@ -38,6 +39,7 @@
 #define FUZZ_PEER_PORT  40000
 #define FUZZ_LISTEN_PORT 8080
 #define FUZZ_MAX_FD     64
+#define FUZZ_RMEM_DEFAULT 65536 /* net.ipv4.tcp_rmem[1] of the driver's stack */
 #define FUZZ_SEG_SIZE   10
 #define FUZZ_CALL_SIZE  3
 #define FUZZ_TIME_SIZE  3
@@ -151,6 +153,8 @@ struct fuzz_drv {
 	bool in_call;           /* an application call is being made (its segments come
 				   before the call hook reports it) */
 	int prev_state;         /* the connection's state before the current record */
+	void *conn;             /* the connection's TCB, while conn_valid */
+	bool conn_valid;
 	uint64_t nread[FUZZ_MAX_FD];    /* bytes read so far, per descriptor (updated
 					   after the data hook) */
 	uint8_t payload[4096];
@@ -166,6 +170,9 @@ void fuzz_drv_reset(struct fuzz_drv *d);
 void fuzz_drv_step(struct fuzz_drv *d, const struct fuzz_rec *r);
 /* Play a whole input (reset first). */
 void fuzz_drv_run(struct fuzz_drv *d, const uint8_t *data, size_t size);
+/* Free what the input made the stack allocate (so that every allocation of an input is
+ * freed within it, as libFuzzer's leak check expects). */
+void fuzz_drv_finish(struct fuzz_drv *d);
 
 /* The connection the peer talks to (its TCB is internal: an opaque pointer here), its
  * state (REF_CLOSED when there is none), and its current numbers. */
