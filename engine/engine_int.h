@@ -62,7 +62,8 @@ struct engine_ctx {
 	bool virtual_time;
 
 	int64_t t0;                 /* target clock at script time 0 */
-	int64_t prev_ns;            /* base of relative times (script clock) */
+	int64_t prev_ns;            /* the previous event's time (script clock) */
+	const struct dsl_event *prev_ev;
 	int64_t last_ns;            /* latest script time reached */
 	int64_t out_actual_ns;      /* when the last outbound packet came (script clock) */
 

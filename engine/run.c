@@ -7,9 +7,9 @@
  * time when |actual - expected| <= max(tolerance_usecs, tolerance_percent x the gap since
  * the previous event); a range widens by that much on both sides; `*` is never checked.
  *
- * Relative times count from the previous event's time: its expected time, the start of
- * a blocking call, or, for an outbound packet, the time it really came (so a packet
- * late within the tolerance does not make the events after it late).
+ * Relative times count from the moment the script reaches the event (consecutive
+ * inbound packets: from the previous one's time), as in scripts written for packetdrill;
+ * the tolerance's share of the gap counts from the previous event's time.
  *
  * Code blocks are checked after the last event (TCP_INFO is captured at their time), in
  * one python3 run, so a slow interpreter start never shifts the script's timing.  The
@@ -405,9 +405,14 @@ static int run_code_blocks(struct engine_ctx *x)
 
 /* ---- the event loop ------------------------------------------------------------------ */
 
-static int64_t point(struct engine_ctx *x, const struct dsl_time_point *p)
+static int64_t point(int64_t base, const struct dsl_time_point *p)
 {
-	return p->relative ? x->prev_ns + p->ns : p->ns;
+	return p->relative ? base + p->ns : p->ns;
+}
+
+static bool is_inbound_packet(const struct dsl_event *ev)
+{
+	return ev && ev->kind == DSL_EV_PACKET && ev->packet.dir == DSL_DIR_INBOUND;
 }
 
 static int64_t tolerance(struct engine_ctx *x, int64_t expected)
@@ -439,22 +444,28 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 	const struct dsl_time *tm = &ev->time;
 	int64_t lo = 0, hi = 0, tol = 0;
 	bool any = false, blocking = false;
+	/* Relative times count from now, when the script reaches the event (so time spent
+	 * by the previous event never makes this one late), except that consecutive
+	 * inbound packets count from the previous one's time, so they keep their spacing.
+	 * That is how scripts written for packetdrill are timed. */
+	int64_t base = is_inbound_packet(ev) && is_inbound_packet(x->prev_ev) ? x->prev_ns
+									       : engine_now(x);
 	switch (tm->kind) {
 	case DSL_TIME_NONE:
 		lo = hi = engine_now(x);
 		break;
 	case DSL_TIME_ABSOLUTE:
 	case DSL_TIME_RELATIVE:
-		lo = hi = point(x, &tm->start);
+		lo = hi = point(base, &tm->start);
 		break;
 	case DSL_TIME_ANY:
 		any = true;
-		lo = hi = x->prev_ns;
+		lo = hi = engine_now(x);
 		break;
 	case DSL_TIME_RANGE:
 	case DSL_TIME_BLOCKING:
-		lo = point(x, &tm->start);
-		hi = tm->start.relative || tm->end.relative ? x->prev_ns + tm->end.ns : tm->end.ns;
+		lo = point(base, &tm->start);
+		hi = tm->start.relative || tm->end.relative ? base + tm->end.ns : tm->end.ns;
 		blocking = tm->kind == DSL_TIME_BLOCKING;
 		break;
 	}
@@ -484,9 +495,8 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 			v = engine_inbound(x, ev);
 			x->prev_ns = lo;
 		} else {
-			/* what follows is relative to when the packet really came */
 			v = engine_outbound(x, ev, any, lo, hi, tol);
-			x->prev_ns = v == ENGINE_PASS ? x->out_actual_ns : lo;
+			x->prev_ns = any ? x->out_actual_ns : lo;
 		}
 		break;
 	case DSL_EV_SYSCALL:
@@ -518,6 +528,8 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 	}
 	if (hi > x->last_ns && !any)
 		x->last_ns = hi;
+	if (tm->kind != DSL_TIME_NONE)
+		x->prev_ev = ev;
 	return v;
 }
 
