@@ -492,10 +492,10 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 	fprintf(f, "\n## Scripts\n\n| script | requirements |");
 	for (size_t t = 0; t < ntr; t++)
 		fprintf(f, " %s |", tr[t].name);
-	fprintf(f, "\n|---|---|");
+	fprintf(f, " checks |\n|---|---|");
 	for (size_t t = 0; t < ntr; t++)
 		fputs("---|", f);
-	fputc('\n', f);
+	fputs("---|\n", f);
 	for (size_t i = 0; i < nsc; i++) {
 		fputs("| ", f);
 		md_cell(f, sc[i].path);
@@ -505,7 +505,9 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		fputs(" |", f);
 		for (size_t t = 0; t < ntr; t++)
 			fprintf(f, " %s |", cell_names[sc[i].cell[t]]);
-		fputc('\n', f);
+		fputc(' ', f);
+		md_cell(f, sc[i].checks);
+		fputs(" |\n", f);
 	}
 
 	bool any = false;
