@@ -153,9 +153,8 @@ static void data(void *ctx, struct fuzz_drv *d, int fd, const uint8_t *p, size_t
 	(void)ctx;
 	if (!tp || fd >= FUZZ_MAX_FD || d->urg_seen)
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != fuzz_stream_byte(ref_seq_add(tp->irs, (uint32_t)(1 + d->nread[fd] + i))))
-			fail("the application read bytes the peer did not send at that place");
+	if (!fuzz_stream_equal(p, ref_seq_add(tp->irs, (uint32_t)(1 + d->nread[fd])), n))
+		fail("the application read bytes the peer did not send at that place");
 	if (d->nread[fd] + n > tp->bytes_received)
 		fail("the application read more bytes than were received");
 }

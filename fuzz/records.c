@@ -116,6 +116,48 @@ uint16_t fuzz_time_code(uint64_t ms)
 	return (uint16_t)(shift << 12 | ms);
 }
 
+/* ---- the peer's byte stream ---------------------------------------------------------- */
+
+uint8_t fuzz_stream[FUZZ_STREAM_LEN];
+
+static void stream_init(void)
+{
+	uint32_t x = 2463534242u;       /* xorshift32 */
+
+	for (uint32_t i = 0; i < FUZZ_STREAM_LEN; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		fuzz_stream[i] = (uint8_t)(x >> 24);
+	}
+}
+
+void fuzz_stream_copy(uint8_t *dst, uint32_t seq, size_t n)
+{
+	while (n) {
+		uint32_t off = seq % FUZZ_STREAM_LEN;
+		size_t k = FUZZ_STREAM_LEN - off < n ? FUZZ_STREAM_LEN - off : n;
+		memcpy(dst, fuzz_stream + off, k);
+		dst += k;
+		seq += (uint32_t)k;
+		n -= k;
+	}
+}
+
+bool fuzz_stream_equal(const uint8_t *p, uint32_t seq, size_t n)
+{
+	while (n) {
+		uint32_t off = seq % FUZZ_STREAM_LEN;
+		size_t k = FUZZ_STREAM_LEN - off < n ? FUZZ_STREAM_LEN - off : n;
+		if (memcmp(p, fuzz_stream + off, k))
+			return false;
+		p += k;
+		seq += (uint32_t)k;
+		n -= k;
+	}
+	return true;
+}
+
 /* ---- the driver --------------------------------------------------------------------- */
 
 static void on_output(void *ctx, const struct ref_segment *seg, int64_t now)
@@ -143,6 +185,8 @@ bool fuzz_drv_init(struct fuzz_drv *d, const struct fuzz_hooks *hooks, void *ctx
 	struct ref_config cfg;
 
 	memset(d, 0, sizeof *d);
+	if (!fuzz_stream[0] && !fuzz_stream[1])
+		stream_init();
 	d->hooks = hooks ? hooks : &none;
 	d->ctx = ctx;
 	ref_config_defaults(&cfg);              /* ISN key all zero: reproducible */
@@ -260,7 +304,6 @@ static void play_segment(struct fuzz_drv *d, const struct fuzz_rec *r)
 	struct ref_segment seg;
 	struct ref_result res;
 	struct ref_tcb *tp = conn(d);
-	uint32_t i;
 	bool odd = r->opts & FUZZ_O_ODD;
 
 	memset(&seg, 0, sizeof seg);
@@ -275,8 +318,7 @@ static void play_segment(struct fuzz_drv *d, const struct fuzz_rec *r)
 	seg.urp = (r->flags & REF_URG) ? 1 : 0;
 	seg.csum_ok = !(r->opts & FUZZ_O_BADCSUM);
 	seg.len = fuzz_seg_len(r->len);
-	for (i = 0; i < seg.len; i++)
-		d->payload[i] = fuzz_stream_byte(ref_seq_add(seg.seq, i + !!(r->flags & REF_SYN)));
+	fuzz_stream_copy(d->payload, ref_seq_add(seg.seq, !!(r->flags & REF_SYN)), seg.len);
 	seg.data = d->payload;
 	if (r->opts & FUZZ_O_MSS) {
 		seg.opt.has |= REF_HAS_MSS;

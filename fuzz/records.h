@@ -13,7 +13,7 @@
  *         no connection).  flags are the TCP flags (FIN 0x01 ... CWR 0x80); win is the
  *         window field as sent; len codes the payload length (below 128 as is, else
  *         128 + (len - 128) * 16); the payload byte at sequence number s is always
- *         fuzz_stream_byte(s), so every retransmission carries the same bytes.
+ *         fuzz_stream[s % 65536], so every retransmission carries the same bytes.
  *         opts bits: 0x01 MSS, 0x02 window scale, 0x04 SACK-permitted, 0x08 timestamps,
  *         0x10 one SACK block, 0x20 bad checksum, 0x40 an option with an illegal length,
  *         0x80 the odd values (MSS 536, scale 15, an old TSval, a reversed SACK block).
@@ -105,11 +105,13 @@ uint8_t fuzz_seg_len_code(uint32_t len);
 uint64_t fuzz_time_ms(uint16_t v);
 uint16_t fuzz_time_code(uint64_t ms);
 
-/* The peer's byte at sequence number s (the same in every segment that carries it). */
-static inline uint8_t fuzz_stream_byte(uint32_t s)
-{
-	return (uint8_t)((s * 2654435761u) >> 24);
-}
+/* The peer's byte at sequence number s is fuzz_stream[s % 65536], the same in every
+ * segment that carries it (a fixed pseudo-random table, filled by fuzz_drv_init). */
+#define FUZZ_STREAM_LEN 65536u
+extern uint8_t fuzz_stream[FUZZ_STREAM_LEN];
+/* Copy / compare n bytes of the peer's stream starting at sequence number seq. */
+void fuzz_stream_copy(uint8_t *dst, uint32_t seq, size_t n);
+bool fuzz_stream_equal(const uint8_t *p, uint32_t seq, size_t n);
 
 /* One application call as the driver made it, with its result. */
 struct fuzz_call {
