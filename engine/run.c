@@ -230,6 +230,81 @@ static void open_capture(struct engine_ctx *x)
 
 /* ---- shell and code ------------------------------------------------------------------ */
 
+/* The last `tcp_congestion_control=NAME` in text, into out. */
+static bool find_cc(const char *text, size_t len, char *out, size_t cap)
+{
+	static const char key[] = "tcp_congestion_control";
+	bool found = false;
+	for (const char *p = text; p && (size_t)(p - text) < len;) {
+		const char *k = memmem(p, len - (p - text), key, sizeof key - 1);
+		if (!k)
+			break;
+		const char *v = k + sizeof key - 1;
+		const char *end = text + len;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && *v == '=') {
+			v++;
+			while (v < end && (*v == ' ' || *v == '"' || *v == '\''))
+				v++;
+			size_t n = 0;
+			while (v + n < end && n + 1 < cap &&
+			       ((v[n] >= 'a' && v[n] <= 'z') || (v[n] >= 'A' && v[n] <= 'Z') ||
+				(v[n] >= '0' && v[n] <= '9') || v[n] == '_'))
+				n++;
+			if (n) {
+				memcpy(out, v, n);
+				out[n] = 0;
+				found = true;
+			}
+		}
+		p = k + 1;
+	}
+	return found;
+}
+
+/* A shell line (or a set-up file it runs, like ../common/defaults.sh) that picks a
+ * congestion control: tell the target, which may have to apply it another way. */
+static void shell_settings(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	if (!x->t.ops->setting || !ev->text)
+		return;
+	char cc[32], found_cc[32] = "";
+	char *copy = strdup(x->name);
+	char *tok_buf = strdup(ev->text);
+	if (!copy || !tok_buf) {
+		free(copy);
+		free(tok_buf);
+		return;
+	}
+	const char *dir = dirname(copy);
+	for (char *save = NULL, *tok = strtok_r(tok_buf, " \t\n;|&()`", &save); tok;
+	     tok = strtok_r(NULL, " \t\n;|&()`", &save)) {
+		if (find_cc(tok, strlen(tok), cc, sizeof cc)) {
+			strcpy(found_cc, cc);
+			continue;
+		}
+		if (!strchr(tok, '/'))
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s%s%s", tok[0] == '/' ? "" : dir,
+			 tok[0] == '/' ? "" : "/", tok);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		static char buf[65536];
+		size_t n = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		if (find_cc(buf, n, cc, sizeof cc))
+			strcpy(found_cc, cc);
+	}
+	free(copy);
+	free(tok_buf);
+	if (found_cc[0] && target_setting(&x->t, "net.ipv4.tcp_congestion_control",
+					  found_cc) != TARGET_OK && x->cfg->log)
+		fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, ev->loc.line, x->t.diag.msg);
+}
+
 static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	if (!target_has(&x->t, TARGET_RUNS_SHELL) && !x->t.ops->shell)
@@ -243,6 +318,8 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 		return engine_fail(x, ev, 0, "out of memory");
 	int rc = target_shell(&x->t, cmd, &status);
 	free(cmd);
+	if (rc == TARGET_OK)
+		shell_settings(x, ev);
 	if (!x->virtual_time)
 		x->t0 += target_now(&x->t) - before;
 	if (rc == TARGET_UNSUPPORTED)

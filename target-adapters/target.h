@@ -346,6 +346,12 @@ struct target_ops {
 	 * exit status (128 + signal when killed).  Targets without a namespace either map
 	 * known lines (sysctl settings) or return TARGET_UNSUPPORTED with the line. */
 	int (*shell)(struct target *t, const char *cmd, int *exit_status);
+
+	/* Apply a sysctl-like setting now ("net.ipv4.tcp_congestion_control" = "cubic"):
+	 * the engine calls it for settings a script's shell lines asked for, so a target
+	 * can honour what its namespace refused (a child network namespace may not pick
+	 * a congestion control outside the host's allowed list).  Optional. */
+	int (*setting)(struct target *t, const char *name, const char *value);
 };
 
 struct target {
@@ -425,6 +431,11 @@ static inline int target_tcp_info(struct target *t, int fd, struct target_tcp_in
 static inline int target_shell(struct target *t, const char *cmd, int *exit_status)
 {
 	return t->ops->shell ? t->ops->shell(t, cmd, exit_status) : TARGET_UNSUPPORTED;
+}
+
+static inline int target_setting(struct target *t, const char *name, const char *value)
+{
+	return t->ops->setting ? t->ops->setting(t, name, value) : TARGET_UNSUPPORTED;
 }
 
 /* Plugins: PATH.so exports this symbol, a function returning its ops table for the

@@ -24,6 +24,8 @@ netns_users() { # inode -> number of processes in that network namespace
 	done
 	echo $c
 }
+host_had_tun0=0
+ip link show tun0 >/dev/null 2>&1 && host_had_tun0=1
 k=0
 for sig in INT TERM KILL; do
 	k=$((k + 1))
@@ -48,7 +50,7 @@ EOS
 	sp=$(pgrep -f "sleep ${mark}1" | head -n 1)
 	ns=$(readlink "/proc/$sp/ns/net" 2>/dev/null)
 	had_tun=0
-	nsenter -t "$sp" -n ip link show tcpspec0 >/dev/null 2>&1 && had_tun=1
+	nsenter -t "$sp" -n ip link show tun0 >/dev/null 2>&1 && had_tun=1
 	kill -s "$sig" "$pid"
 	wait "$pid" 2>/dev/null; rc=$?
 	# the kernel finishes tearing down in the background: give it a moment
@@ -63,9 +65,9 @@ EOS
 	files=$(find "$tmp/$sig/tmp" -mindepth 1 | wc -l)
 	# the (persistent) TUN device dies with its namespace; it never lands on the host
 	host_tun=0
-	ip link show tcpspec0 >/dev/null 2>&1 && host_tun=1
+	[ "$host_had_tun0" -eq 0 ] && ip link show tun0 >/dev/null 2>&1 && host_tun=1
 	n=$((n + 1))
-	desc="SIG$sig leaves nothing behind (exit $rc; namespace had tcpspec0: $had_tun)"
+	desc="SIG$sig leaves nothing behind (exit $rc; namespace had tun0: $had_tun)"
 	if [ -n "$ns" ] && [ "$had_tun" -eq 1 ] && [ "$left" -eq 0 ] && [ "$users" -eq 0 ] &&
 	   [ "$scripts" -eq 0 ] && [ "$files" -eq 0 ] && [ "$host_tun" -eq 0 ]; then
 		echo "ok $n - $desc"

@@ -3,7 +3,7 @@
  *
  * open() unshares the calling process's network namespace (TARGET_OWN_PROCESS: the
  * engine calls it in a child made for one script), brings lo up, creates the TUN
- * device "tcpspec0" (IFF_TUN | IFF_NO_PI), sets the MTU, the documentation addresses
+ * device "tun0" (IFF_TUN | IFF_NO_PI), sets the MTU, the documentation addresses
  * (IPv6 with duplicate address detection off) and a default route through the device.
  * Everything lives in the namespace, so it disappears with the process whatever
  * happens.  Socket calls are real syscalls, made by one syscall thread so a blocking
@@ -12,6 +12,7 @@
  * microseconds per script.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -43,7 +44,7 @@
 #include "target-adapters/target.h"
 #include "wire/wire.h"
 
-#define LINUX_TUN_NAME "tcpspec0"
+#define LINUX_TUN_NAME "tun0"
 
 /* For SIOCSIFADDR on an AF_INET6 socket (linux/ipv6.h clashes with netinet/in.h). */
 struct linux_in6_ifreq {
@@ -951,6 +952,69 @@ static int linux_shell(struct target *t, const char *cmd, int *exit_status)
 	return TARGET_OK;
 }
 
+/* Run a program (no shell) in this namespace; its exit status, or -1. */
+static int run_prog(char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A congestion control the namespace refuses as its default (only the host's allowed
+ * list may be chosen in a child namespace) is put on the routes instead: connections
+ * then use it from their first packet, as if the sysctl had been set. */
+static int linux_setting(struct target *t, const char *name, const char *value)
+{
+	if (write_sysctl(name, value) == 0)
+		return TARGET_OK;
+	int e = errno;
+	if (strcmp(name, "net.ipv4.tcp_congestion_control") != 0 || e != EPERM)
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "cannot set %s=%s: %s", name,
+				    value, strerror(e));
+	const struct target_config *cfg = t->cfg;
+	char prefix[96], addr[64];
+	bool v6 = cfg->local_ip.family == AF_INET6;
+	if (v6) {
+		struct in6_addr net = cfg->local_ip.u.v6;
+		for (int i = cfg->prefix_len; i < 128; i++)
+			net.s6_addr[i / 8] &= ~(0x80 >> (i % 8));
+		inet_ntop(AF_INET6, &net, addr, sizeof addr);
+	} else {
+		uint32_t h = ntohl(cfg->local_ip.u.v4.s_addr);
+		uint32_t mask = cfg->prefix_len <= 0 ? 0 : ~0u << (32 - cfg->prefix_len);
+		struct in_addr net = { htonl(h & mask) };
+		inet_ntop(AF_INET, &net, addr, sizeof addr);
+	}
+	snprintf(prefix, sizeof prefix, "%s/%d", addr, cfg->prefix_len);
+	char cc[32];
+	snprintf(cc, sizeof cc, "%s", value);
+	char *fam = v6 ? "-6" : "-4";
+	char *a1[] = { "ip", fam, "route", "replace", prefix, "dev", LINUX_TUN_NAME, "proto",
+		       "kernel", "congctl", cc, NULL };
+	char *a2[] = { "ip", fam, "route", "replace", "default", "dev", LINUX_TUN_NAME,
+		       "congctl", cc, NULL };
+	if (run_prog(a1) != 0 || run_prog(a2) != 0)
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "cannot use congestion control %s in the namespace (sysctl: %s; "
+				    "ip route congctl failed)", value, strerror(e));
+	return TARGET_OK;
+}
+
 const struct target_ops target_linux_ops = {
 	.name = "linux",
 	.caps = TARGET_NEEDS_ROOT | TARGET_RUNS_SHELL | TARGET_TCP_INFO | TARGET_IPV6 |
@@ -965,4 +1029,5 @@ const struct target_ops target_linux_ops = {
 	.advance = NULL,
 	.tcp_info = linux_tcp_info,
 	.shell = linux_shell,
+	.setting = linux_setting,
 };
