@@ -223,6 +223,13 @@ void dsl_b_option(struct dsl_pstate *ps, struct dsl_tok t, DSL_YYLTYPE yl)
 		PERR(yl, "option line without a name");
 		return;
 	}
+	for (const char *c = s; c < n; c++)
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-') {
+			dsl_perr(ps, yl.first_off + (size_t)(c - t.s), yl.first_line,
+				 yl.first_column + (int)(c - t.s), "invalid character '%c' in option name",
+				 isprint((unsigned char)*c) ? *c : '?');
+			return;
+		}
 	if (f->n_options == ps->cap_options) {
 		ps->cap_options = ps->cap_options ? 2 * ps->cap_options : 16;
 		f->options = dsl_xrealloc(ps, f->options, ps->cap_options * sizeof *f->options);

@@ -84,10 +84,11 @@ static void options_all_forms(void **state)
 		"--strict_segments\n"
 		"--define PORT=8080\n"
 		"--local_ip 192.0.2.1\n"
+		"--dir=/tmp/ /* a path that ends in a slash */\n"
 		"  --mss=1000   // indented, with a comment\n"
 		"0 close(3) = 0\n";
 	struct dsl_file *f = parse(src);
-	assert_int_equal(f->n_options, 5);
+	assert_int_equal(f->n_options, 6);
 	assert_string_equal(f->options[0].name, "tolerance_usecs");
 	assert_string_equal(f->options[0].value, "10000");
 	assert_true(f->options[0].has_equals);
@@ -98,13 +99,16 @@ static void options_all_forms(void **state)
 	assert_false(f->options[2].has_equals);
 	assert_string_equal(f->options[3].name, "local_ip");
 	assert_string_equal(f->options[3].value, "192.0.2.1");
-	assert_string_equal(f->options[4].value, "1000");
-	assert_int_equal(f->options[4].loc.line, 5);
-	assert_int_equal(f->n_comments, 1);
-	assert_true(f->comments[0].trailing);
+	assert_string_equal(f->options[4].name, "dir");
+	assert_string_equal(f->options[4].value, "/tmp/");
+	assert_string_equal(f->options[5].value, "1000");
+	assert_int_equal(f->options[5].loc.line, 6);
+	assert_int_equal(f->n_comments, 2);
+	assert_true(f->comments[0].trailing && f->comments[1].trailing);
 	dsl_free(f);
 	fmt_is(src, "--tolerance_usecs=10000\n--strict_segments\n--define PORT=8080\n"
-	       "--local_ip 192.0.2.1\n--mss=1000 // indented, with a comment\n0 close(3) = 0\n");
+	       "--local_ip 192.0.2.1\n--dir=/tmp/ /* a path that ends in a slash */\n"
+	       "--mss=1000 // indented, with a comment\n0 close(3) = 0\n");
 }
 
 static void comments_everywhere(void **state)
@@ -804,6 +808,7 @@ static const struct bad {
 	{ "/* never closed\n0 close(3) = 0\n", 1, 1, "unterminated comment" },
 	{ "0 close(3) = 0 ?\n", 1, 16, "unexpected character '?'" },
 	{ "--\n", 1, 1, "option line without a name" },
+	{ "   --/\n", 1, 6, "invalid character '/' in option name" },
 	{ "0 close(3) = 0\n0 close(", 2, 9, "syntax error, unexpected newline, expecting ')'" },
 	{ "0 f(msg_iov(1, 2)=[]) = 0\n", 1, 5, "'msg_iov(...)=' takes exactly one index" },
 	{ "0 close(3) = 0x\n", 1, 14,
