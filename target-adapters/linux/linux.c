@@ -1004,8 +1004,9 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 	char cc[32];
 	snprintf(cc, sizeof cc, "%s", value);
 	char *fam = v6 ? "-6" : "-4";
+	/* the kernel's own prefix route, replaced in place (IPv6: metric 256) */
 	char *a1[] = { "ip", fam, "route", "replace", prefix, "dev", LINUX_TUN_NAME, "proto",
-		       "kernel", "congctl", cc, NULL };
+		       "kernel", "metric", v6 ? "256" : "0", "congctl", cc, NULL };
 	char *a2[] = { "ip", fam, "route", "replace", "default", "dev", LINUX_TUN_NAME,
 		       "congctl", cc, NULL };
 	if (run_prog(a1) != 0 || run_prog(a2) != 0)
