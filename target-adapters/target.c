@@ -189,12 +189,24 @@ const char *const *target_names(void)
 	return names;
 }
 
+/* The PATH of the last "plugin:PATH.so" looked up, for the plugin adapter when the
+ * caller leaves target_config.plugin_path unset (inherited by forked jobs). */
+static const char *plugin_spec_path;
+
+const char *target_plugin_spec_path(void)
+{
+	return plugin_spec_path;
+}
+
 const struct target_ops *target_lookup(const char *spec, struct target_diag *d)
 {
 	size_t n = strcspn(spec, ":");
 	for (size_t i = 0; builtin[i]; i++)
-		if (strlen(builtin[i]->name) == n && !strncmp(builtin[i]->name, spec, n))
+		if (strlen(builtin[i]->name) == n && !strncmp(builtin[i]->name, spec, n)) {
+			if (!strcmp(builtin[i]->name, "plugin") && spec[n] == ':')
+				plugin_spec_path = spec + n + 1;
 			return builtin[i];
+		}
 	for (size_t i = 0; known[i]; i++)
 		if (strlen(known[i]) == n && !strncmp(known[i], spec, n)) {
 			target_diagf(d, TARGET_UNAVAILABLE,

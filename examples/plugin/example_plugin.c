@@ -1,0 +1,118 @@
+/* examples/plugin/example_plugin.c: a tcpspec plugin (plugin_abi.h) that wraps
+ * tcpspec's own reference stack, built as build/examples/plugin/libexample.so.
+ * It shows the whole ABI: the exported entry point, the versioned table, a handle
+ * per open, and failures reported through the host's diagnostic.  A real stack
+ * replaces the forwarding below with its own code.
+ *
+ *   tcpspec run --target plugin:build/examples/plugin/libexample.so SCRIPT
+ */
+#include <stdlib.h>
+
+#include "target-adapters/plugin_abi.h"
+
+extern const struct target_ops target_reference_ops;
+
+struct ex {
+	struct target t;                /* the wrapped stack's own handle */
+	struct target_diag *host;       /* where the host reads our failures */
+};
+
+/* Copy the stack's message to the host whenever an op did not succeed. */
+static int report(struct ex *e, int rc)
+{
+	if (rc != TARGET_OK && rc != TARGET_PENDING && rc != TARGET_TIMEOUT)
+		*e->host = e->t.diag;
+	return rc;
+}
+
+static void *ex_open(const struct target_config *cfg, struct target_diag *diag)
+{
+	struct ex *e = calloc(1, sizeof *e);
+	if (!e) {
+		target_diagf(diag, TARGET_UNAVAILABLE, "example plugin: out of memory");
+		return NULL;
+	}
+	e->host = diag;
+	if (target_open(&e->t, &target_reference_ops, cfg, diag) != TARGET_OK) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+static void ex_close(void *h)
+{
+	struct ex *e = h;
+	target_close(&e->t);
+	free(e);
+}
+
+static int64_t ex_now(void *h)
+{
+	return target_now(&((struct ex *)h)->t);
+}
+
+static int ex_inject(void *h, const uint8_t *ip, size_t len)
+{
+	struct ex *e = h;
+	return report(e, target_inject(&e->t, ip, len));
+}
+
+static int ex_next_outbound(void *h, int64_t deadline_ns, struct target_packet *p)
+{
+	struct ex *e = h;
+	return report(e, target_next_outbound(&e->t, deadline_ns, p));
+}
+
+static int ex_call(void *h, const struct target_call *c, struct target_result *r)
+{
+	struct ex *e = h;
+	return report(e, target_call(&e->t, c, r));
+}
+
+static int ex_complete(void *h, int64_t deadline_ns, struct target_result *r)
+{
+	struct ex *e = h;
+	return report(e, target_complete(&e->t, deadline_ns, r));
+}
+
+static int ex_advance(void *h, int64_t now_ns, int64_t *next)
+{
+	struct ex *e = h;
+	return report(e, target_advance(&e->t, now_ns, next));
+}
+
+static int ex_tcp_info(void *h, int fd, struct target_tcp_info *ti)
+{
+	struct ex *e = h;
+	return report(e, target_tcp_info(&e->t, fd, ti));
+}
+
+static int ex_shell(void *h, const char *cmd, int *exit_status)
+{
+	struct ex *e = h;
+	return report(e, target_shell(&e->t, cmd, exit_status));
+}
+
+static const struct tcpspec_plugin_v1 example = {
+	TCPSPEC_PLUGIN_V1_HEADER,
+	.name = "example (reference stack)",
+	.caps = TARGET_VIRTUAL_TIME | TARGET_TCP_INFO | TARGET_IPV6 | TARGET_IPV4_MAPPED |
+		TARGET_BLOCKING | TARGET_SETTINGS,
+	.open = ex_open,
+	.close = ex_close,
+	.now = ex_now,
+	.inject = ex_inject,
+	.next_outbound = ex_next_outbound,
+	.call = ex_call,
+	.complete = ex_complete,
+	.advance = ex_advance,
+	.tcp_info = ex_tcp_info,
+	.shell = ex_shell,
+};
+
+__attribute__((visibility("default")))
+const struct tcpspec_plugin_v1 *tcpspec_plugin_v1(uint32_t host_abi)
+{
+	return host_abi == TCPSPEC_PLUGIN_ABI_VERSION ? &example : NULL;
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# The plugin:PATH.so target end to end: the example plugin (the reference stack as a
+# .so) runs scripts of corpora/ with the same verdicts as the built-in reference
+# target; a missing or broken .so is exit 3 with a message naming the problem.
+# Prints TAP.
+cd "$(dirname "$0")/.." || exit 1
+T=./tcpspec
+SO=build/examples/plugin/libexample.so
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+if [ ! -f "$SO" ]; then
+	echo "1..0 # SKIP $SO not built"
+	exit 0
+fi
+
+# scripts the reference stack passes: they must pass through the plugin too
+scripts="corpora/linux/passive-open.pkt corpora/linux/active-open.pkt
+corpora/linux/data-both.pkt corpora/linux/close-active.pkt
+corpora/linux/read-blocking.pkt corpora/linux/poll-blocking.pkt
+corpora/linux/code-block.pkt
+corpora/conformance/rfc9293/3.6-closing/fin-retransmitted.pkt
+corpora/conformance/rfc9293/3.8.4-keepalive/keepalive-probe-after-idle.pkt
+corpora/conformance/rfc9293/3.10.7.1-rst-generation/closed-port-ack.pkt
+corpora/conformance/rfc6298-rto/rto-exponential-backoff.pkt"
+
+for s in $scripts; do
+	[ -f "$s" ] || { notok "$s exists"; continue; }
+	$T run --target reference "$s" >"$tmp/ref" 2>&1; want=$?
+	if [ "$want" != 0 ]; then
+		ok "$s # SKIP fails on the reference target itself (exit $want)"
+		continue
+	fi
+	$T run --target "plugin:$SO" "$s" >"$tmp/plug" 2>&1; got=$?
+	if [ "$got" = 0 ] && grep -q "^ok " "$tmp/plug"; then
+		ok "plugin: $s passes, as on the reference target"
+	else
+		notok "plugin: exit $got on $s, which passes on the reference target"
+		sed 's/^/# /' "$tmp/plug"
+	fi
+done
+
+# a script the plugin must fail: the stack's SYN-ACK is not a RST
+cat >"$tmp/wrong.pkt" <<'PKT'
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 32792 <mss 1000>
++0    > R 0:0(0)
+PKT
+$T run --target "plugin:$SO" "$tmp/wrong.pkt" >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q "wrong.pkt:5" "$tmp/out"; then
+	ok "plugin: a wrong script fails (exit 1) at its line"
+else
+	notok "plugin: wrong script gave exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
+
+# IPv6 and ipv4-mapped runs go through the plugin too
+for v in ipv6 ipv4-mapped-ipv6; do
+	$T run --target "plugin:$SO" --ip-version $v corpora/linux/data-both.pkt >"$tmp/out" 2>&1; rc=$?
+	if [ $rc = 0 ]; then ok "plugin: $v run passes"; else notok "plugin: $v run exit $rc"; sed 's/^/# /' "$tmp/out"; fi
+done
+
+# missing .so: exit 3, the path named
+$T run --target "plugin:$tmp/nonexistent.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 3 ] && grep -q "nonexistent.so" "$tmp/out"; then
+	ok "missing plugin: exit 3 naming the file"
+else
+	notok "missing plugin: exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
+
+# not a shared object at all
+echo "not an ELF file" >"$tmp/broken.so"
+$T run --target "plugin:$tmp/broken.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 3 ] && grep -q "cannot load plugin" "$tmp/out"; then
+	ok "broken plugin: exit 3, cannot load"
+else
+	notok "broken plugin: exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
+
+# a shared object without the entry point
+if command -v cc >/dev/null 2>&1; then
+	echo 'int not_a_plugin(void) { return 1; }' >"$tmp/np.c"
+	if cc -shared -fPIC -o "$tmp/np.so" "$tmp/np.c" 2>/dev/null; then
+		$T run --target "plugin:$tmp/np.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
+		if [ $rc = 3 ] && grep -q "tcpspec_plugin_v1" "$tmp/out"; then
+			ok "plugin without the entry point: exit 3, the symbol named"
+		else
+			notok "plugin without the entry point: exit $rc"; sed 's/^/# /' "$tmp/out"
+		fi
+		# a plugin speaking another ABI version
+		cat >"$tmp/v2.c" <<'C'
+#include <stdint.h>
+struct hdr { uint32_t abi_version, size; };
+static const struct hdr h = { 2, sizeof h };
+const void *tcpspec_plugin_v1(uint32_t abi) { (void)abi; return &h; }
+C
+		cc -shared -fPIC -o "$tmp/v2.so" "$tmp/v2.c" 2>/dev/null
+		$T run --target "plugin:$tmp/v2.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
+		if [ $rc = 3 ] && grep -q "ABI version 2" "$tmp/out"; then
+			ok "plugin of another ABI version: exit 3, both versions named"
+		else
+			notok "plugin of another ABI version: exit $rc"; sed 's/^/# /' "$tmp/out"
+		fi
+	fi
+fi
+echo "1..$n"
