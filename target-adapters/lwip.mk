@@ -1,0 +1,5 @@
+# The lwip target: lwIP 2.1 from Debian's liblwip-dev (lwip.pc), raw API, in process.
+LWIP_CFLAGS ?= $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
+LWIP_LIBS   ?= $(shell pkg-config --libs lwip 2>/dev/null || echo -llwip)
+$(B)/target-adapters/lwip.o: CPPFLAGS += $(LWIP_CFLAGS)
+LDLIBS += $(LWIP_LIBS)
