@@ -428,6 +428,11 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		 * sent in reply (unless the RST bit is set, if so drop the segment)" */
 		if (f & REF_RST)
 			return RESULT(DROP, RST_OUT_OF_WINDOW);
+		/* RFC 2883 4: a duplicate below RCV.NXT is reported in a D-SACK block */
+		if (seglen && !(f & REF_SYN) && ref_seq_lt(seg->seq, tp->rcv_nxt)) {
+			ref_seq_t end = ref_seq_add(seg->seq, seglen);
+			ref_dsack_note(tp, seg->seq, ref_seq_min(end, tp->rcv_nxt));
+		}
 		ref_send_ack_now(tp);
 		return RESULT(DROP_ACK, OUT_OF_WINDOW);
 	}
@@ -445,6 +450,9 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		uint32_t d = ref_seq_len(seq, tp->rcv_nxt);
 		if (d > len)
 			d = len;
+		/* RFC 2883 4.1.1: the part received before is a duplicate (D-SACK) */
+		if (d && !(f & REF_SYN))
+			ref_dsack_note(tp, seq, ref_seq_add(seq, d));
 		if (data)
 			data += d;
 		len -= d;
@@ -625,6 +633,14 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 
 	if (seq == tp->rcv_nxt) {
 		bool had_ooo = tp->nooo > 0;
+		/* RFC 2883 4: octets already held out of order arrived again */
+		for (unsigned i = 0; i < tp->nooo; i++) {
+			ref_seq_t end = ref_seq_add(seq, len);
+			if (ref_seq_lt(tp->ooo[i].left, end)) {
+				ref_dsack_note(tp, tp->ooo[i].left, ref_seq_min(end, tp->ooo[i].right));
+				break;
+			}
+		}
 		ref_ring_put(&tp->rcvq, tp->rcvq.len, data, len);
 		tp->rcvq.len += len;
 		tp->rcv_nxt = ref_seq_add(tp->rcv_nxt, len);
@@ -689,6 +705,15 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 	ref_ring_put(&tp->rcvq, off, data, len);
 	tp->flags |= TF_ACKNOW;
 	struct ref_sack_block nb = { seq, ref_seq_add(seq, len) };
+	/* RFC 2883 4: octets held already arrived again: a D-SACK block for them */
+	for (unsigned i = 0; i < tp->nooo; i++) {
+		struct ref_sack_block *b = &tp->ooo[i];
+		if (ref_seq_lt(b->left, nb.right) && ref_seq_lt(nb.left, b->right)) {
+			ref_dsack_note(tp, ref_seq_max(nb.left, b->left),
+				       ref_seq_min(nb.right, b->right));
+			break;
+		}
+	}
 	/* merge with every overlapping or adjacent range */
 	for (unsigned i = 0; i < tp->nooo;) {
 		struct ref_sack_block *b = &tp->ooo[i];

@@ -148,11 +148,28 @@ void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn)
 	/* RFC 2018 4: SACK blocks for the data held out of order, the block holding the
 	 * most recently received segment first, then the others by recency (the list
 	 * is kept in that order); at most 3 with timestamps (40 octets). */
-	if ((tp->flags & TF_SACK_OK) && tp->nooo && !(out->flags & REF_RST)) {
+	bool dsack = (tp->xflags & XF_DSACK) != 0;
+	if ((tp->flags & TF_SACK_OK) && (tp->nooo || dsack) && !(out->flags & REF_RST)) {
 		unsigned max = (tp->flags & TF_TS_OK) ? 3 : 4;
 		unsigned n = 0;
+		int holder = -1;
+		if (dsack) {
+			/* RFC 2883 4: the D-SACK block first (once: "each duplicate
+			 * contiguous sequence of data received is reported in at most one
+			 * D-SACK block"), then the block holding it, if it is held out of
+			 * order, then the others as RFC 2018 says */
+			o->sack[n++] = tp->dsack;
+			tp->xflags &= ~XF_DSACK;
+			for (unsigned i = 0; i < tp->nooo; i++)
+				if (ref_seq_leq(tp->ooo[i].left, tp->dsack.left) &&
+				    ref_seq_leq(tp->dsack.right, tp->ooo[i].right))
+					holder = (int)i;
+			if (holder >= 0)
+				o->sack[n++] = tp->ooo[holder];
+		}
 		for (unsigned i = 0; i < tp->nooo && n < max; i++)
-			o->sack[n++] = tp->ooo[i];
+			if ((int)i != holder)
+				o->sack[n++] = tp->ooo[i];
 		o->nsack = n;
 		o->has |= REF_HAS_SACK;
 		lay(o, REF_OPT_NOP);

@@ -161,6 +161,14 @@ static bool output_one(struct ref_tcb *tp)
 	}
 	uint32_t wnd = min32(tp->snd_wnd, tp->cwnd);
 	uint32_t usable = wnd > inflight ? wnd - inflight : 0;
+	if (tp->xflags & XF_SACK_RECOVERY) {
+		/* RFC 6675 5 (C): new data (NextSeg rule 2) only while cwnd - pipe >= 1
+		 * SMSS; the peer's window still bounds it */
+		uint32_t pipe = ref_sack_pipe(tp);
+		uint32_t cwu = tp->cwnd >= pipe + tp->snd_mss ? tp->cwnd - pipe : 0;
+		uint32_t rwu = tp->snd_wnd > inflight ? tp->snd_wnd - inflight : 0;
+		usable = min32(cwu, rwu);
+	}
 	bool force = (tp->flags & TF_FORCE_PROBE) && avail > 0;
 	if (force && usable == 0)
 		usable = 1;             /* a zero-window probe: one octet (RFC 9293 3.8.6.1) */
@@ -244,8 +252,71 @@ after:
 	return true;
 }
 
+/* Send [seq, seq + len) again (data, and the FIN when it is the last octet sent). */
+void ref_retransmit_range(struct ref_tcb *tp, ref_seq_t seq, uint32_t len)
+{
+	ref_seq_t data_end = ref_snd_data_end(tp);
+	uint32_t dlen = ref_seq_lt(seq, data_end) ? min32(len, ref_seq_len(seq, data_end)) : 0;
+	bool fin = dlen < len && ref_seq_add(seq, dlen) == data_end &&
+		   ref_seq_gt(tp->snd_max, data_end);
+	if (!dlen && !fin)
+		return;
+	emit(tp, seq, REF_ACK | (fin ? REF_FIN : 0), dlen);
+	tp->total_retrans++;
+	tp->st->stats.retransmits++;
+}
+
+/* RFC 6675 5 step (4): fast retransmit and enter loss recovery. */
+void ref_sack_enter_recovery(struct ref_tcb *tp)
+{
+	/* (4.1) RecoveryPoint = HighData; (4.2) ssthresh = cwnd = FlightSize / 2, at least
+	 * 2 * SMSS (RFC 5681 3.2 equation 4) */
+	tp->recover = tp->snd_max;
+	uint32_t half = ref_flight(tp) / 2;
+	tp->ssthresh = max32(half, 2u * tp->snd_mss);
+	tp->cwnd = tp->ssthresh;
+	tp->ca_acked = 0;
+	tp->flags |= TF_IN_RECOVERY;
+	tp->flags &= ~TF_RTT_TIMING;
+	tp->xflags |= XF_SACK_RECOVERY;
+	/* (4.3) retransmit the segment at HighACK + 1; HighRxt is its last octet */
+	ref_seq_t end = tp->nsb ? tp->sb[0].left : tp->snd_max;
+	uint32_t n = min32(ref_seq_len(tp->snd_una, end), tp->snd_mss);
+	tp->high_rxt = ref_seq_add(tp->snd_una, n);
+	ref_retransmit_range(tp, tp->snd_una, n);
+	/* (4.4) SetPipe and (4.5) step (C) follow in ref_output */
+}
+
+/* RFC 6675 5 step (C): while cwnd - pipe >= 1 SMSS, send what NextSeg() gives:
+ * (1) a lost hole, (2) new data, (3) a hole below SACKed data. */
+static void sack_output(struct ref_tcb *tp)
+{
+	for (int guard = 0; guard < 10000; guard++) {
+		if (tp->cwnd < ref_sack_pipe(tp) + tp->snd_mss)
+			return;
+		ref_seq_t seq;
+		uint32_t len;
+		if (ref_sack_next_hole(tp, true, &seq, &len)) {
+			ref_retransmit_range(tp, seq, len);
+			tp->high_rxt = ref_seq_add(seq, len);   /* (C.2) */
+			continue;
+		}
+		ref_seq_t before = tp->snd_max;
+		if (tp->snd_nxt == tp->snd_max && output_one(tp) && tp->snd_max != before)
+			continue;                               /* (C.3): new data */
+		if (ref_sack_next_hole(tp, false, &seq, &len)) {
+			ref_retransmit_range(tp, seq, len);
+			tp->high_rxt = ref_seq_add(seq, len);
+			continue;
+		}
+		return;
+	}
+}
+
 void ref_output(struct ref_tcb *tp)
 {
+	if ((tp->xflags & XF_SACK_RECOVERY) && REF_SYNCHRONIZED(tp->state))
+		sack_output(tp);
 	for (int guard = 0; guard < 100000; guard++) {
 		if (!output_one(tp))
 			break;
@@ -389,10 +460,13 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		   !(seg->flags & (REF_SYN | REF_FIN)) && wnd == tp->snd_wnd &&
 		   ref_seq_gt(tp->snd_max, tp->snd_una);
 
-	if ((tp->flags & TF_SACK_OK) && (seg->opt.has & REF_HAS_SACK)) {
-		tp->npeer_sack = seg->opt.nsack > REF_MAX_SACK ? REF_MAX_SACK : seg->opt.nsack;
-		memcpy(tp->peer_sack, seg->opt.sack, tp->npeer_sack * sizeof tp->peer_sack[0]);
-	}
+	/* RFC 6675 5: "Upon the receipt of any ACK containing SACK information, the
+	 * scoreboard MUST be updated via the Update () routine."  An ACK that SACKs new
+	 * octets is a duplicate ACK there (RFC 6675 2), whatever else it does. */
+	bool has_sack = (tp->flags & TF_SACK_OK) && (seg->opt.has & REF_HAS_SACK);
+	bool sack_new = has_sack && ref_sack_update(tp, seg);
+	if (has_sack)
+		dup = sack_new;
 
 	if (advanced) {
 		uint32_t acked = ref_seq_len(tp->snd_una, ack);
@@ -422,9 +496,18 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		 * (ref_rtt_sample) gives a new one */
 		tp->nrexmt = 0;
 		tp->probes = 0;
-		tp->npeer_sack = 0;
+		ref_sack_trim(tp);
 		if (tp->flags & TF_IN_RECOVERY) {
-			if (ref_seq_geq(ack, tp->recover)) {
+			if (ref_seq_geq(ack, tp->recover) && (tp->xflags & XF_SACK_RECOVERY)) {
+				/* RFC 6675 5 (A): a cumulative ACK past RecoveryPoint ends
+				 * recovery; cwnd stays at ssthresh (4.2) */
+				tp->flags &= ~TF_IN_RECOVERY;
+				tp->xflags &= ~XF_SACK_RECOVERY;
+				tp->dupacks = 0;
+			} else if (tp->xflags & XF_SACK_RECOVERY) {
+				/* RFC 6675 5 (B): the scoreboard is updated; (C) runs in
+				 * ref_output */
+			} else if (ref_seq_geq(ack, tp->recover)) {
 				/* RFC 6582 3.2 (3): full ACK, leave fast recovery */
 				uint32_t fl = ref_flight(tp);
 				tp->cwnd = min32(tp->ssthresh, max32(fl, tp->snd_mss) + tp->snd_mss);
@@ -460,10 +543,22 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			tp->rexmt_since = st->now;
 			ref_timer_rexmt_start(tp);
 		}
-	} else if (dup) {
+	}
+	if (dup && (tp->flags & TF_SACK_OK) && tp->nsb && !(tp->flags & TF_IN_RECOVERY)) {
+		/* RFC 6675 5: DupAcks++; (1) DupAcks >= DupThresh, or (2) IsLost(HighACK + 1):
+		 * step (4), fast retransmit and loss recovery */
 		if (tp->dupacks < 255)
 			tp->dupacks++;
-		if (tp->flags & TF_IN_RECOVERY) {
+		if ((tp->dupacks >= REF_DUPTHRESH || ref_sack_is_lost(tp, tp->snd_una)) &&
+		    ref_seq_geq(tp->snd_una, tp->recover))
+			ref_sack_enter_recovery(tp);    /* (not before RecoveryPoint after
+							 * an RTO is acknowledged, 5.1) */
+	} else if (dup && !advanced) {
+		if (tp->dupacks < 255)
+			tp->dupacks++;
+		if (tp->xflags & XF_SACK_RECOVERY) {
+			/* RFC 6675: no inflation, pipe counts what left the network */
+		} else if (tp->flags & TF_IN_RECOVERY) {
 			tp->cwnd += tp->snd_mss;        /* RFC 5681 3.2 (4) */
 		} else if (tp->dupacks == 3 && ref_seq_gt(ack, tp->recover)) {
 			/* RFC 5681 3.2 (2)-(3), RFC 6582 3.2 (2): enter fast recovery */
@@ -475,7 +570,7 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			tp->flags |= TF_IN_RECOVERY;
 			tp->flags &= ~TF_RTT_TIMING;
 		}
-	} else if (!advanced) {
+	} else if (!advanced && !dup && !has_sack) {
 		tp->dupacks = 0;
 	}
 

@@ -21,6 +21,8 @@
 #define REF_MS    1000000LL             /* nanoseconds per millisecond */
 #define REF_SEC   1000000000LL
 #define REF_MAX_OOO 8                   /* out-of-order ranges kept */
+#define REF_MAX_SB 8                    /* SACKed ranges in the sender's scoreboard */
+#define REF_DUPTHRESH 3                 /* RFC 5681 / RFC 6675 DupThresh */
 #define REF_FIRST_FD 3
 
 /* ---- byte rings (buf.c) ------------------------------------------------------------ */
@@ -77,6 +79,12 @@ enum {
 				     * so ACKs are delayed to ride on replies (as Linux) */
 };
 
+/* xflags: the second set of TCB flags */
+enum {
+	XF_SACK_RECOVERY = 1u << 0, /* the loss recovery of RFC 6675 (not RFC 6582) */
+	XF_DSACK         = 1u << 1, /* a D-SACK block (dsack) waits for the next ACK */
+};
+
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
 enum { REF_BLK_NONE = 0, REF_BLK_WAIT, REF_BLK_EXPIRED };
 
@@ -120,8 +128,13 @@ struct ref_tcb {
 	int64_t rexmt_since;            /* when the oldest unacked data was first sent */
 	int64_t last_recv, last_data_recv, last_data_sent, last_ack_recv;
 	struct ref_sack_block ooo[REF_MAX_OOO];     /* data held beyond RCV.NXT, most recent first */
-	struct ref_sack_block peer_sack[REF_MAX_SACK];  /* the peer's last SACK blocks */
-	uint8_t npeer_sack;
+	/* the scoreboard (RFC 6675 2): SACKed ranges above SND.UNA, ascending, disjoint */
+	struct ref_sack_block sb[REF_MAX_SB];
+	uint8_t nsb;
+	uint16_t xflags;                /* XF_* */
+	ref_seq_t high_rxt;             /* RFC 6675 HighRxt, as the octet after it */
+	struct ref_sack_block dsack;    /* RFC 2883: the duplicate to report (XF_DSACK) */
+	uint32_t dsack_dups;            /* D-SACK blocks received */
 	uint8_t oob_byte;
 	int16_t so_error, soft_error;
 	struct ref_ring sndq, rcvq;
@@ -232,5 +245,23 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 
 /* socket.c */
 uint32_t ref_rcvq_readable(const struct ref_tcb *tp);
+
+/* sack.c: the sender's scoreboard and RFC 6675 loss recovery; D-SACK (RFC 2883) */
+/* Record the SACK blocks of seg (a D-SACK first block is counted, not recorded);
+ * true when they SACK octets not SACKed before (RFC 6675 2 "duplicate ACK"). */
+bool ref_sack_update(struct ref_tcb *tp, const struct ref_segment *seg);
+void ref_sack_trim(struct ref_tcb *tp);         /* forget ranges below SND.UNA */
+void ref_sack_clear(struct ref_tcb *tp);
+uint32_t ref_sack_sacked(const struct ref_tcb *tp);    /* octets SACKed */
+bool ref_sack_is_lost(const struct ref_tcb *tp, ref_seq_t seq);   /* IsLost() */
+uint32_t ref_sack_pipe(const struct ref_tcb *tp);      /* SetPipe() */
+/* NextSeg() rules (1) (lost = true) and (3) (lost = false): a range to retransmit */
+bool ref_sack_next_hole(const struct ref_tcb *tp, bool lost, ref_seq_t *seq, uint32_t *len);
+/* The receiver saw [left, right) twice: report it in the next ACK (RFC 2883 4). */
+void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right);
+
+/* output.c, for RFC 6675 */
+void ref_retransmit_range(struct ref_tcb *tp, ref_seq_t seq, uint32_t len);
+void ref_sack_enter_recovery(struct ref_tcb *tp);
 
 #endif

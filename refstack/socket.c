@@ -997,9 +997,8 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	ti->snd_mss = mss;
 	ti->rcv_mss = tp->rcv_mss;
 	ti->unacked = mss ? (ref_flight(tp) + mss - 1) / mss : 0;
-	ti->sacked = 0;
-	for (unsigned i = 0; i < tp->npeer_sack; i++)
-		ti->sacked += (ref_seq_len(tp->peer_sack[i].left, tp->peer_sack[i].right) + mss - 1) / mss;
+	ti->sacked = mss ? (ref_sack_sacked(tp) + mss - 1) / mss : 0;
+	ti->dsack_dups = tp->dsack_dups;
 	ti->last_data_sent = tp->last_data_sent ? (uint32_t)((st->now - tp->last_data_sent) / REF_MS) : 0;
 	ti->last_data_recv = tp->last_data_recv ? (uint32_t)((st->now - tp->last_data_recv) / REF_MS) : 0;
 	ti->last_ack_recv = tp->last_ack_recv ? (uint32_t)((st->now - tp->last_ack_recv) / REF_MS) : 0;

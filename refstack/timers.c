@@ -165,6 +165,9 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 		tp->ca_acked = 0;
 	}
 	tp->flags &= ~(TF_IN_RECOVERY | TF_RTT_TIMING);    /* Karn: no sample from a retransmission */
+	/* RFC 2018 8: "After a retransmit timeout the data sender SHOULD turn off all of
+	 * the SACKed bits" (the receiver may have reneged); RFC 6675 5.1: recovery ends */
+	ref_sack_clear(tp);
 	tp->recover = tp->snd_max;
 	tp->dupacks = 0;
 	tp->snd_nxt = tp->snd_una;                          /* go back to the first unacked octet */

@@ -1656,6 +1656,241 @@ static void sndtimeo_send_partial(void **state)
 	fx_free(f);
 }
 
+/* ==== RFC 2883 D-SACK (receiver) and RFC 6675 SACK loss recovery (sender) ========== */
+
+#define expect_sack(o_, i_, l_, r_) do {                                                \
+	assert_int_equal((uint32_t)((o_)->opt.sack[i_].left - P), (uint32_t)(l_));      \
+	assert_int_equal((uint32_t)((o_)->opt.sack[i_].right - P), (uint32_t)(r_));     \
+} while (0)
+
+/* RFC 2883 4: a segment received twice is reported in the first SACK block of the
+ * ACK it provokes, once */
+static void dsack_for_duplicate_below_rcv_nxt(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 100);
+	at(f, f->now + 40 * MS);
+	expect(f, REF_ACK, 1, 101, 0);
+	/* the same segment again: not acceptable, ACKed at once (RFC 9293 3.10.7.4) */
+	expect_result(in(f, REF_ACK | REF_PSH, 1, 1, 65535, 100), REF_DROP_ACK,
+		      REF_R_OUT_OF_WINDOW);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 101);
+	assert_true(o->opt.has & REF_HAS_SACK);
+	assert_int_equal(o->opt.nsack, 1);
+	expect_sack(o, 0, 1, 101);
+	/* the next ACK reports nothing more */
+	in(f, REF_ACK | REF_PSH, 101, 1, 65535, 100);
+	in(f, REF_ACK | REF_PSH, 201, 1, 65535, 100);
+	at(f, f->now + 40 * MS);
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 301);
+	assert_false(o->opt.has & REF_HAS_SACK);
+	fx_free(f);
+}
+
+/* RFC 2883 4: a duplicate of data held out of order: the D-SACK block first, then the
+ * (larger) block holding it */
+static void dsack_inside_out_of_order_block(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK, 101, 1, 65535, 300);              /* 101:401 held, 1:101 missing */
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->opt.nsack, 1);
+	expect_sack(o, 0, 101, 401);
+	in(f, REF_ACK, 201, 1, 65535, 100);              /* 201:301 again */
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 1);
+	assert_int_equal(o->opt.nsack, 2);
+	expect_sack(o, 0, 201, 301);
+	expect_sack(o, 1, 101, 401);
+	fx_free(f);
+}
+
+/* RFC 2883 4.1.1 (partial duplicate): the old part of a segment that also brings new
+ * octets is reported */
+static void dsack_for_partial_duplicate(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 100);
+	in(f, REF_ACK | REF_PSH, 51, 1, 65535, 150);     /* 51:101 old, 101:201 new */
+	at(f, f->now + 40 * MS);                         /* the delayed ACK carries it */
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 201);
+	assert_int_equal(o->opt.nsack, 1);
+	expect_sack(o, 0, 51, 101);
+	fx_free(f);
+}
+
+static void no_sack_perm(struct ref_config *c) { c->sack = false; }
+
+/* RFC 2018 2 / RFC 2883: no SACK option at all unless SACK-permitted was exchanged */
+static void no_dsack_without_sack_permitted(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, no_sack_perm);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 100);
+	at(f, f->now + 40 * MS);
+	expect(f, REF_ACK, 1, 101, 0);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 100);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_false(o->opt.has & REF_HAS_SACK);
+	fx_free(f);
+}
+
+
+/* an ACK from the peer, ack relative to ISS, SACK blocks relative to ISS */
+static struct ref_result sack_in(struct fx *f, uint32_t ack_rel, int n, ...)
+{
+	struct ref_segment s = mkseg(f, REF_ACK, 1, ack_rel, 65535, 0);
+	va_list ap;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		s.opt.sack[i].left = f->iss + va_arg(ap, uint32_t);
+		s.opt.sack[i].right = f->iss + va_arg(ap, uint32_t);
+	}
+	va_end(ap);
+	if (n) {
+		s.opt.has |= REF_HAS_SACK;
+		s.opt.nsack = n;
+	}
+	return inject(f, &s);
+}
+
+/* ten segments 1:10001 in flight (IW 10, MSS 1000) */
+static struct fx *ten_in_flight(void)
+{
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, iw10);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 10000, 0, f->now), 10000);
+	for (int i = 0; i < 10; i++)
+		expect(f, REF_ACK, 1 + 1000 * i, 1, 1000);
+	expect_silence(f);
+	return f;
+}
+
+static uint32_t info_cwnd(struct fx *f, uint32_t *ssthresh, uint32_t *ca_state)
+{
+	struct ref_tcp_info ti;
+	assert_int_equal(ref_sock_tcp_info(f->st, f->fd, &ti, f->now), 0);
+	if (ssthresh)
+		*ssthresh = ti.snd_ssthresh;
+	if (ca_state)
+		*ca_state = ti.ca_state;
+	return ti.snd_cwnd;
+}
+
+/* RFC 6675 5 (2): one ACK SACKing more than (DupThresh - 1) * SMSS above SND.UNA:
+ * IsLost(HighACK + 1) starts recovery at once; (4.2) ssthresh = cwnd = FlightSize / 2;
+ * (C) new data goes out only while cwnd - pipe >= 1 SMSS; (A) the ACK of
+ * RecoveryPoint ends it */
+static void sack_islost_starts_recovery(void **state)
+{
+	(void)state;
+	struct fx *f = ten_in_flight();
+	sack_in(f, 1, 1, 1001, 4001);
+	expect(f, REF_ACK, 1, 1, 1000);                  /* (4.3) the first segment */
+	expect_silence(f);                               /* pipe 7000 > cwnd 5000 */
+	uint32_t ssth, ca;
+	assert_int_equal(info_cwnd(f, &ssth, &ca), 5);
+	assert_int_equal(ssth, 5);
+	assert_int_equal(ca, 3);                         /* TCP_CA_Recovery */
+	sack_in(f, 1, 1, 1001, 6001);                    /* pipe 1000 + 4000 */
+	expect_silence(f);
+	sack_in(f, 1, 1, 1001, 8001);                    /* pipe 1000 + 2000 */
+	expect_silence(f);                               /* nothing lost, nothing new */
+	/* (C.1) NextSeg rule (2): new data while cwnd - pipe >= SMSS */
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 3000, 0, f->now), 3000);
+	expect(f, REF_ACK, 10001, 1, 1000);
+	expect(f, REF_ACK, 11001, 1, 1000);
+	expect_silence(f);                               /* pipe 5000 = cwnd */
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.sacked, 7);
+	/* (A) a cumulative ACK of RecoveryPoint (10001) ends recovery */
+	sack_in(f, 10001, 0);
+	assert_int_equal(info_cwnd(f, NULL, &ca), 5);
+	assert_int_equal(ca, 0);
+	fx_free(f);
+}
+
+/* RFC 6675 5 (1): the third duplicate ACK (each SACKing new data) starts recovery;
+ * a second hole is retransmitted once IsLost() says so, by NextSeg rule (1) */
+static void sack_second_hole_retransmitted_when_lost(void **state)
+{
+	(void)state;
+	struct fx *f = ten_in_flight();
+	/* 1:1001 and 4001:5001 are lost */
+	sack_in(f, 1, 1, 1001, 2001);
+	sack_in(f, 1, 1, 1001, 3001);
+	expect_silence(f);
+	sack_in(f, 1, 1, 1001, 4001);
+	expect(f, REF_ACK, 1, 1, 1000);
+	expect_silence(f);
+	sack_in(f, 1, 2, 5001, 6001, 1001, 4001);       /* hole 4001 not yet lost */
+	sack_in(f, 1, 2, 5001, 7001, 1001, 4001);
+	expect_silence(f);
+	sack_in(f, 1, 2, 5001, 8001, 1001, 4001);       /* 3000 octets above it: lost */
+	expect(f, REF_ACK, 4001, 1, 1000);
+	expect_silence(f);
+	/* the first retransmission arrives: a partial ACK, nothing more to send */
+	sack_in(f, 4001, 1, 5001, 8001);
+	expect_silence(f);
+	sack_in(f, 10001, 0);
+	expect_silence(f);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.total_retrans, 2);
+	assert_int_equal(ti.sacked, 0);
+	fx_free(f);
+}
+
+/* RFC 6675 2: without new SACK information an ACK is not a duplicate; RFC 2883 5: a
+ * first block below the cumulative ACK is a D-SACK, counted and not recorded */
+static void sack_repeated_or_dsack_not_duplicate(void **state)
+{
+	(void)state;
+	struct fx *f = ten_in_flight();
+	sack_in(f, 1, 1, 1001, 2001);
+	for (int i = 0; i < 5; i++)
+		sack_in(f, 1, 1, 1001, 2001);            /* nothing new: no recovery */
+	expect_silence(f);
+	sack_in(f, 2001, 1, 1, 1001);                    /* D-SACK: 1:1001 arrived twice */
+	expect_silence(f);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.dsack_dups, 1);
+	assert_int_equal(ti.sacked, 0);
+	assert_int_equal(ti.ca_state, 0);
+	fx_free(f);
+}
+
+/* RFC 2018 8: after a retransmission timeout the SACKed bits are forgotten and
+ * recovery ends (RFC 6675 5.1) */
+static void sack_cleared_on_rto(void **state)
+{
+	(void)state;
+	struct fx *f = ten_in_flight();
+	sack_in(f, 1, 1, 1001, 4001);
+	expect(f, REF_ACK, 1, 1, 1000);
+	at(f, f->now + 10 * SEC);
+	expect(f, REF_ACK, 1, 1, 1000);                  /* the RTO retransmission */
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.sacked, 0);
+	assert_int_equal(ti.snd_cwnd, 1);
+	assert_int_equal(ti.ca_state, 4);                /* TCP_CA_Loss */
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -1776,6 +2011,14 @@ int main(void)
 		cmocka_unit_test(rcvtimeo_accept),
 		cmocka_unit_test(sndtimeo_connect),
 		cmocka_unit_test(sndtimeo_send_partial),
+		cmocka_unit_test(dsack_for_duplicate_below_rcv_nxt),
+		cmocka_unit_test(dsack_inside_out_of_order_block),
+		cmocka_unit_test(dsack_for_partial_duplicate),
+		cmocka_unit_test(no_dsack_without_sack_permitted),
+		cmocka_unit_test(sack_islost_starts_recovery),
+		cmocka_unit_test(sack_second_hole_retransmitted_when_lost),
+		cmocka_unit_test(sack_repeated_or_dsack_not_duplicate),
+		cmocka_unit_test(sack_cleared_on_rto),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
