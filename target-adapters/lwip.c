@@ -95,6 +95,8 @@ struct lsock {
 	bool shut_wr, shut_rd;
 	bool dead;                      /* lwIP freed the pcb (reset, abort, timeout) */
 	int err;                        /* pending error for SO_ERROR / the next call */
+	bool nodelay;                   /* TCP_NODELAY: kept here because a listening pcb
+					 * (struct tcp_pcb_listen) has no flags field */
 	bool linger_on;
 	int linger_s;
 	uint8_t *rbuf;                  /* received, not yet read */
@@ -374,8 +376,10 @@ static err_t cb_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	s->connected = true;
 	s->connect_reported = true;
 	s->listener = l;
-	if (tcp_nagle_disabled(l->pcb))
+	if (l->nodelay) {
+		s->nodelay = true;
 		tcp_nagle_disable(newpcb);
+	}
 	conn_callbacks(s);
 	l->aq[l->aqlen++] = s;
 	return ERR_OK;
@@ -837,7 +841,6 @@ static long do_listen(struct lsock *s, const struct target_call *c)
 			return lwerr(e);
 		s->bound = true;
 	}
-	bool nodelay = tcp_nagle_disabled(s->pcb);
 	err_t e = ERR_OK;
 	int bl = c->backlog < 0 ? 0 : c->backlog > 255 ? 255 : c->backlog;
 	struct tcp_pcb *l = tcp_listen_with_backlog_and_err(s->pcb, (u8_t)bl, &e);
@@ -848,8 +851,6 @@ static long do_listen(struct lsock *s, const struct target_call *c)
 	s->kind = LS_LISTEN;
 	tcp_arg(l, s);
 	tcp_accept(l, cb_accept);
-	if (nodelay)
-		l->flags |= TF_NODELAY;  /* inherited by accepted pcbs in cb_accept */
 	return 0;
 }
 
@@ -1126,8 +1127,9 @@ static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *un
 	} else if (c->level == IPPROTO_TCP) {
 		switch (c->optname) {
 		case LX_TCP_NODELAY:
-			if (!pcb)
-				return -EINVAL;
+			s->nodelay = v != 0;    /* accepted connections inherit it */
+			if (!pcb || s->kind == LS_LISTEN)
+				return 0;
 			if (v)
 				tcp_nagle_disable(pcb);
 			else
@@ -1183,9 +1185,7 @@ static long do_getsockopt(struct lsock *s, const struct target_call *c,
 		v = ip_get_option(pcb, c->optname == SO_REUSEADDR ? SOF_REUSEADDR
 								  : SOF_KEEPALIVE) != 0;
 	} else if (c->level == IPPROTO_TCP && c->optname == LX_TCP_NODELAY) {
-		if (!pcb)
-			return -EINVAL;
-		v = tcp_nagle_disabled(pcb) != 0;
+		v = s->nodelay;
 	} else if (c->level == IPPROTO_TCP && s->kind == LS_CONN && pcb &&
 		   (c->optname == LX_TCP_KEEPIDLE || c->optname == LX_TCP_KEEPINTVL ||
 		    c->optname == LX_TCP_KEEPCNT)) {

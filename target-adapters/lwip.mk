@@ -3,3 +3,6 @@ LWIP_CFLAGS ?= $(shell pkg-config --cflags lwip 2>/dev/null || echo -I/usr/inclu
 LWIP_LIBS   ?= $(shell pkg-config --libs lwip 2>/dev/null || echo -llwip)
 $(B)/target-adapters/lwip.o: CPPFLAGS += $(LWIP_CFLAGS)
 LDLIBS += $(LWIP_LIBS)
+
+# corpora/conformance on lwip against corpora/lwip/conformance.expect, and corpora/lwip/
+SHELL_TESTS += tests/lwip_conformance.sh

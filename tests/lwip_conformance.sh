@@ -1,0 +1,48 @@
+#!/bin/sh
+# The conformance suite on the lwip target: every script passes, is skipped (a feature
+# lwIP or the adapter does not have: never counted as passed), or fails in a way
+# corpora/lwip/conformance.expect documents.  A failure not listed there is a test
+# failure; so is a listed script that passes (a stale expectation).  Then lwIP's own
+# scripts in corpora/lwip/ must pass for every IP version.  Prints TAP.
+cd "$(dirname "$0")/.." || exit 1
+T=./tcpspec
+EXP=corpora/lwip/conformance.expect
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if ! $T run --target lwip corpora/lwip/passive-open-data-close.pkt >"$tmp/probe" 2>&1 &&
+   grep -q "not available" "$tmp/probe"; then
+	echo "1..0 # SKIP lwip target not available: $(head -1 "$tmp/probe")"
+	exit 0
+fi
+
+$T run --target lwip -j 2 corpora/conformance >"$tmp/out" 2>&1
+# listed scripts, as paths from the top of the tree
+sed -n 's|^\.\./conformance/\([^	 ]*\).*|corpora/conformance/\1|p' "$EXP" | sort >"$tmp/listed"
+
+awk -v listed="$tmp/listed" '
+BEGIN { while ((getline l < listed) > 0) lst[l] = 1 }
+/^(ok|FAIL|SKIP|ERROR) / {
+	v = $1; p = $2; n++
+	if (v == "ok" && (p in lst)) print "not ok " n " - " p " passes but is listed in the expectations (stale)"
+	else if (v == "ok") print "ok " n " - " p
+	else if (v == "SKIP") { getline why; sub(/^ */, "", why); print "ok " n " - " p " # SKIP " why }
+	else if (v == "FAIL" && (p in lst)) print "ok " n " - " p " (documented lwIP difference)"
+	else { getline why; sub(/^ */, "", why); print "not ok " n " - " p ": " why }
+}
+END { print "#", n, "scripts" }' "$tmp/out" >"$tmp/tap"
+n=$(grep -c '^\(not \)\{0,1\}ok ' "$tmp/tap")
+cat "$tmp/tap"
+for v in ipv4 ipv6 ipv4-mapped-ipv6; do
+	for s in corpora/lwip/*.pkt; do
+		n=$((n + 1))
+		if $T run --target lwip --ip-version $v "$s" >"$tmp/one" 2>&1; then
+			echo "ok $n - $s [$v]"
+		else
+			echo "not ok $n - $s [$v]"
+			sed 's/^/# /' "$tmp/one"
+		fi
+	done
+done
+echo "# $(tail -1 "$tmp/out") (conformance on lwip)"
+echo "1..$n"
