@@ -19,3 +19,4 @@ $(PLUGIN_EXAMPLE): $(PLUGIN_EX_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -Wl,-z,defs -o $@ $^ -lm
 
 SHELL_TESTS += tests/plugin_example.sh
+MANPAGES += docs/tcpspec-plugin.7
