@@ -657,6 +657,54 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 	}
 }
 
+/* The directories whose TARGET.expect files apply to a path given on the command
+ * line: the path itself if it is a directory, else its directory, and every parent
+ * up to the root of the path as written ("corpora/conformance/rfc9293" gives
+ * ".../rfc9293", "corpora/conformance", "corpora" and "."), so that a suite's
+ * expectations still apply when only part of it is run.  Duplicates (by inode)
+ * are kept once. */
+static int add_expect_dirs(struct strv *dirs, const char *path)
+{
+	char buf[4096];
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;               /* collect() reports it */
+	snprintf(buf, sizeof buf, "%s", path);
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = 0;
+	if (!S_ISDIR(st.st_mode)) {
+		char *sl = strrchr(buf, '/');
+		if (sl)
+			*sl = 0;
+		else
+			snprintf(buf, sizeof buf, ".");
+	}
+	for (int depth = 0; depth < 64; depth++) {
+		struct stat d;
+		bool seen = false;
+		if (stat(buf, &d) == 0) {
+			for (size_t k = 0; k < dirs->n && !seen; k++) {
+				struct stat o;
+				seen = stat(dirs->v[k], &o) == 0 && o.st_dev == d.st_dev &&
+				       o.st_ino == d.st_ino;
+			}
+			if (!seen && strv_add(dirs, buf) != 0)
+				return -1;
+		}
+		if (!strcmp(buf, ".") || !strcmp(buf, "/"))
+			break;
+		char *sl = strrchr(buf, '/');
+		if (!sl)
+			snprintf(buf, sizeof buf, ".");
+		else if (sl == buf)
+			buf[1] = 0;
+		else
+			*sl = 0;
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const char *targets = "reference", *md = NULL, *json = NULL;
@@ -748,8 +796,7 @@ int cmd_report(int argc, char **argv)
 			usage(stderr);
 			goto out;
 		} else {
-			struct stat st;
-			if (stat(a, &st) == 0 && S_ISDIR(st.st_mode) && strv_add(&dirs, a) != 0)
+			if (add_expect_dirs(&dirs, a) != 0)
 				goto oom;
 			if (collect(&files, a, 0) != 0)
 				goto out;
@@ -873,9 +920,10 @@ missing:
 	}
 	for (size_t t = 0; t < ntr; t++)
 		for (size_t k = 0; k < tr[t].nexp; k++)
-			if (!tr[t].exp[k].used && tr[t].available)
-				fprintf(stderr, "tcpspec report: warning: %s expects %s, which is not "
-						"among the scripts run\n", tr[t].name, tr[t].exp[k].path);
+			if (!tr[t].exp[k].used && access(tr[t].exp[k].path, F_OK) != 0)
+				fprintf(stderr, "tcpspec report: warning: the expectations of %s list "
+						"%s, which does not exist\n", tr[t].name,
+					tr[t].exp[k].path);
 
 	size_t nrows = 0;
 	if (!(rows = build_rows(sc, nsc, ntr, &nrows)))

@@ -140,4 +140,18 @@ ok = ok and set(req["TEST:B"]["results"]) == set(names)
 sys.exit(0 if ok else 1)' "$tmp/two.json" && [ $rc -eq 0 ]
 check $? "two targets in one matrix (got $rc)"
 
+# the suite's expectations apply when only a subdirectory or one script is run
+$T report -q --json "$tmp/sub.json" "$d/sub" >/dev/null 2>&1
+rc1=$?
+$T report -q --json "$tmp/one.json" "$d/sub/dev.pkt" >/dev/null 2>&1
+rc2=$?
+python3 -c '
+import json, sys
+for f in sys.argv[1:]:
+    r = json.load(open(f))
+    res = r["scripts"][0]["results"]["reference"]
+    if len(r["scripts"]) != 1 or res["status"] != "deviation":
+        sys.exit(1)' "$tmp/sub.json" "$tmp/one.json" && [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]
+check $? "a parent directory's expectations apply to a subdirectory or a single script"
+
 echo "1..$n"
