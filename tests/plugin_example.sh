@@ -43,6 +43,16 @@ for s in $scripts; do
 	fi
 done
 
+# the whole conformance suite: the same verdict per script as the built-in target
+$T run --target reference -j 2 corpora/conformance 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2}' | sort >"$tmp/v-ref"
+$T run --target "plugin:$SO" -j 2 corpora/conformance 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2}' | sort >"$tmp/v-plug"
+if [ -s "$tmp/v-ref" ] && cmp -s "$tmp/v-ref" "$tmp/v-plug"; then
+	ok "plugin: same verdict as reference on all $(wc -l <"$tmp/v-ref") conformance scripts"
+else
+	notok "plugin: verdicts differ from reference on corpora/conformance"
+	diff "$tmp/v-ref" "$tmp/v-plug" | sed 's/^/# /' | head -20
+fi
+
 # a script the plugin must fail: the stack's SYN-ACK is not a RST
 cat >"$tmp/wrong.pkt" <<'PKT'
 0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
