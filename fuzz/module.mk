@@ -101,3 +101,4 @@ cflite-check:
 SHELL_TESTS += tests/fuzz_smoke.sh tests/fuzz_repro.sh
 BENCHES += fuzz/bench.sh
 MANPAGES += docs/tcpspec-repro.1
+UNIT_TESTS += test_fuzz
