@@ -67,7 +67,8 @@ run_target() { # target, extra options...
 
 # virtual time: the whole suite in well under a second of CPU
 run_target reference -j 2
-# real time: a loaded machine needs more than the default 4 ms of tolerance
-run_target linux -j 2 --tolerance_usecs=10000
+# real time: a loaded machine (other builds, fuzzers) needs more than the default
+# 4 ms of tolerance
+run_target linux -j 2 --tolerance_usecs=20000
 
 echo "1..$n"
