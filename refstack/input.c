@@ -111,6 +111,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	if ((seg->opt.has & REF_HAS_WS) && st->cfg.window_scaling)
 		tp->rcv_wscale = ref_our_wscale(tp);
 	ref_opts_syn_received(tp, seg, true);
+	ref_ecn_syn_in(tp, seg, true);
 	tp->adv_mss = ref_our_mss(tp);
 	tp->rcv_mss = tp->adv_mss < 536 ? tp->adv_mss : 536;
 	/* "ISS should be selected" (RFC 6528) */
@@ -182,6 +183,7 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 	tp->rcv_adv = tp->rcv_nxt;
 	tp->last_recv = st->now;
 	ref_opts_syn_received(tp, seg, false);
+	ref_ecn_syn_in(tp, seg, false);
 	ref_init_cwnd(tp);
 	if (ack_ok) {
 		if ((tp->flags & TF_RTT_TIMING) && ref_seq_gt(seg->ack, tp->rtt_seq))
@@ -527,6 +529,8 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	if (ref_seq_lt(seg->ack, ref_seq_sub(tp->snd_una, tp->max_sndwnd)))
 		return challenge(tp, REF_R_ACK_TOO_OLD);
 
+	/* RFC 3168 6.1.3: CE marks echoed, CWR ends the echo */
+	ref_ecn_input(tp, seg);
 	/* RFC 7323 4.3: update TS.Recent from a segment covering Last.ACK.sent */
 	ref_ts_update_recent(tp, seg);
 	tp->last_recv = st->now;

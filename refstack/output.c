@@ -118,6 +118,10 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 			ref_timer_update(tp);
 		}
 	}
+	/* RFC 3168 6.1.1.1 (MAY, as Linux): a retransmitted SYN is no ECN-setup SYN */
+	if ((flags & REF_SYN) && !(flags & REF_ACK) && tp->nrexmt)
+		tp->xflags &= ~XF_ECN_OK;
+	ref_ecn_output(tp, &s, !ref_seq_lt(seq, tp->snd_max));
 	if (flags & REF_RST)
 		st->stats.rsts_sent++;
 	tp->segs_out++;
@@ -523,6 +527,9 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 				if (tp->cwnd < tp->snd_mss)
 					tp->cwnd = tp->snd_mss;
 			}
+		} else if ((tp->xflags & XF_ECN_OK) && (seg->flags & REF_ECE)) {
+			/* RFC 3168 6.1.2: no cwnd increase on an ECN-Echo ACK */
+			tp->dupacks = 0;
 		} else {
 			tp->dupacks = 0;
 			if (tp->cwnd < tp->ssthresh) {
@@ -573,6 +580,8 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 	} else if (!advanced && !dup && !has_sack) {
 		tp->dupacks = 0;
 	}
+
+	ref_ecn_ack(tp, seg);   /* RFC 3168 6.1.2 */
 
 	/* RFC 9293 3.10.7.4: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
 	 * updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)),

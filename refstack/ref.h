@@ -118,7 +118,8 @@ struct ref_segment {
 	struct ref_options opt;
 	const uint8_t *data;    /* payload; output: valid during the callback only */
 	uint32_t len;
-	uint8_t tos;            /* output: IP TOS / traffic class (0) */
+	uint8_t tos;            /* IP TOS / traffic class; its ECN field (tos & 3) is
+				 * read on input and set on output (RFC 3168) */
 };
 
 /* SEG.LEN: payload plus one for each of SYN and FIN (RFC 9293 3.4). */
@@ -224,6 +225,9 @@ struct ref_config {
 	bool timestamps;        /* net.ipv4.tcp_timestamps (1) */
 	bool sack;              /* net.ipv4.tcp_sack (1) */
 	bool window_scaling;    /* net.ipv4.tcp_window_scaling (1) */
+	bool dsack;             /* net.ipv4.tcp_dsack (1): D-SACK blocks (RFC 2883) */
+	uint8_t ecn;            /* net.ipv4.tcp_ecn (2): 0 no ECN; 1 ask for it on
+				 * connect() and accept it; 2 accept it only (RFC 3168) */
 	uint32_t rmem_default, rmem_max;   /* tcp_rmem[1], tcp_rmem[2] (131072, 33554432) */
 	uint32_t wmem_default, wmem_max;   /* tcp_wmem[1], tcp_wmem[2] (16384, 4194304) */
 	uint32_t mtu;           /* link MTU (1500) */

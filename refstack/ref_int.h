@@ -83,6 +83,10 @@ enum {
 enum {
 	XF_SACK_RECOVERY = 1u << 0, /* the loss recovery of RFC 6675 (not RFC 6582) */
 	XF_DSACK         = 1u << 1, /* a D-SACK block (dsack) waits for the next ACK */
+	XF_ECN_OK        = 1u << 2, /* ECN-capable connection (RFC 3168 6.1.1) */
+	XF_ECN_ECE       = 1u << 3, /* receiver: CE seen, ECE on ACKs until CWR (6.1.3) */
+	XF_ECN_CWR       = 1u << 4, /* sender: CWR on the next new data (6.1.2) */
+	XF_ECN_REDUCED   = 1u << 5, /* sender: cwnd reduced for ECE until ecn_recover */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
@@ -135,6 +139,8 @@ struct ref_tcb {
 	ref_seq_t high_rxt;             /* RFC 6675 HighRxt, as the octet after it */
 	struct ref_sack_block dsack;    /* RFC 2883: the duplicate to report (XF_DSACK) */
 	uint32_t dsack_dups;            /* D-SACK blocks received */
+	ref_seq_t ecn_recover;          /* SND.MAX at the last ECE reduction (RFC 3168) */
+	uint32_t delivered_ce;          /* CE-marked segments received */
 	uint8_t oob_byte;
 	int16_t so_error, soft_error;
 	struct ref_ring sndq, rcvq;
@@ -259,6 +265,12 @@ uint32_t ref_sack_pipe(const struct ref_tcb *tp);      /* SetPipe() */
 bool ref_sack_next_hole(const struct ref_tcb *tp, bool lost, ref_seq_t *seq, uint32_t *len);
 /* The receiver saw [left, right) twice: report it in the next ACK (RFC 2883 4). */
 void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right);
+
+/* ecn.c: RFC 3168 */
+void ref_ecn_syn_in(struct ref_tcb *tp, const struct ref_segment *seg, bool passive);
+void ref_ecn_input(struct ref_tcb *tp, const struct ref_segment *seg);
+void ref_ecn_ack(struct ref_tcb *tp, const struct ref_segment *seg);
+void ref_ecn_output(struct ref_tcb *tp, struct ref_segment *s, bool new_data);
 
 /* output.c, for RFC 6675 */
 void ref_retransmit_range(struct ref_tcb *tp, ref_seq_t seq, uint32_t len);

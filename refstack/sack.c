@@ -162,7 +162,7 @@ bool ref_sack_next_hole(const struct ref_tcb *tp, bool lost, ref_seq_t *seq, uin
 /* RFC 2883 4: the first SACK block of the next ACK reports the duplicate. */
 void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right)
 {
-	if (!(tp->flags & TF_SACK_OK) || !ref_seq_lt(left, right))
+	if (!(tp->flags & TF_SACK_OK) || !tp->st->cfg.dsack || !ref_seq_lt(left, right))
 		return;
 	tp->dsack.left = left;
 	tp->dsack.right = right;

@@ -309,6 +309,8 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 		tp->flags |= TF_TS_OK;
 	if (c->sack)
 		tp->flags |= TF_SACK_OK;
+	if (c->ecn == 1)
+		tp->xflags |= XF_ECN_OK;        /* an ECN-setup SYN (RFC 3168 6.1.1) */
 	tp->ts_offset = c->timestamps ? ref_ts_offset(tp) : 0;
 	tp->adv_mss = ref_our_mss(tp);
 	tp->rcv_mss = tp->adv_mss < 536 ? tp->adv_mss : 536;
@@ -981,7 +983,8 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	memset(ti, 0, sizeof *ti);
 	uint32_t mss = tp->snd_mss ? tp->snd_mss : ref_default_mss(tp->family);
 	ti->state = ref_state_linux(tp->state);
-	ti->ca_state = (tp->flags & TF_IN_RECOVERY) ? 3 : tp->nrexmt ? 4 : 0;
+	ti->ca_state = (tp->flags & TF_IN_RECOVERY) ? 3 : tp->nrexmt ? 4
+		       : (tp->xflags & XF_ECN_REDUCED) ? 2 : 0;   /* Recovery, Loss, CWR */
 	ti->retransmits = tp->nrexmt;
 	ti->probes = tp->probes;
 	ti->backoff = tp->backoff;
@@ -999,6 +1002,7 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	ti->unacked = mss ? (ref_flight(tp) + mss - 1) / mss : 0;
 	ti->sacked = mss ? (ref_sack_sacked(tp) + mss - 1) / mss : 0;
 	ti->dsack_dups = tp->dsack_dups;
+	ti->delivered_ce = tp->delivered_ce;
 	ti->last_data_sent = tp->last_data_sent ? (uint32_t)((st->now - tp->last_data_sent) / REF_MS) : 0;
 	ti->last_data_recv = tp->last_data_recv ? (uint32_t)((st->now - tp->last_data_recv) / REF_MS) : 0;
 	ti->last_ack_recv = tp->last_ack_recv ? (uint32_t)((st->now - tp->last_ack_recv) / REF_MS) : 0;

@@ -10,6 +10,8 @@ void ref_config_defaults(struct ref_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->timestamps = c->sack = c->window_scaling = true;
+	c->dsack = true;                /* Linux tcp_dsack = 1 */
+	c->ecn = 2;                     /* Linux tcp_ecn = 2: ECN when the peer asks */
 	c->rmem_default = 131072;
 	c->rmem_max = 33554432;        /* Linux 6.x tcp_rmem[2]: window scale 10 */
 	c->wmem_default = 16384;

@@ -261,6 +261,14 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	BOOL_SETTING("net.ipv4.tcp_timestamps", timestamps)
 	BOOL_SETTING("net.ipv4.tcp_sack", sack)
 	BOOL_SETTING("net.ipv4.tcp_window_scaling", window_scaling)
+	BOOL_SETTING("net.ipv4.tcp_dsack", dsack)
+	if (!strcmp(name, "net.ipv4.tcp_ecn")) {
+		/* 0 off, 1 request and accept, 2 accept only (Linux; 3-5 are AccECN) */
+		if (!parse_u32(value, &v) || v > 2)
+			return -2;
+		c->ecn = (uint8_t)v;
+		return 0;
+	}
 	U32_SETTING("net.ipv4.tcp_syn_retries", syn_retries)
 	U32_SETTING("net.ipv4.tcp_synack_retries", synack_retries)
 	U32_SETTING("net.ipv4.tcp_retries2", retries2)
@@ -295,8 +303,8 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		return 0;
 	}
 	/* features the reference stack does not have: accepted only when turned off */
-	if (!strcmp(name, "net.ipv4.tcp_ecn") || !strcmp(name, "net.ipv4.tcp_fastopen") ||
-	    !strcmp(name, "net.ipv4.tcp_mtu_probing") || !strcmp(name, "net.ipv4.tcp_dsack") ||
+	if (!strcmp(name, "net.ipv4.tcp_fastopen") ||
+	    !strcmp(name, "net.ipv4.tcp_mtu_probing") ||
 	    !strcmp(name, "net.ipv4.tcp_fack") || !strcmp(name, "net.ipv4.tcp_frto") ||
 	    !strcmp(name, "net.ipv4.tcp_early_retrans")) {
 		if (!parse_u32(value, &v))
@@ -631,6 +639,7 @@ static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
 	s.wnd = w.tcp.win;
 	s.urp = w.tcp.urg;
 	s.csum_ok = w.tcp.csum_ok;
+	s.tos = w.ip.tos;               /* its ECN field: RFC 3168 */
 	fill_options(&w.tcp, rc, &s.opt);
 	s.data = w.tcp.payload;
 	s.len = (uint32_t)w.tcp.payload_len;
@@ -917,7 +926,7 @@ static int ref_tcp_info_op(struct target *t, int fd, struct target_tcp_info *ti)
 	F(snd_cwnd); F(advmss); F(reordering); F(rcv_space); F(total_retrans);
 	F(bytes_acked); F(bytes_received); F(bytes_sent); F(bytes_retrans);
 	F(segs_out); F(segs_in); F(data_segs_out); F(data_segs_in); F(notsent_bytes);
-	F(snd_wnd);
+	F(snd_wnd); F(dsack_dups); F(delivered_ce);
 #undef F
 	return TARGET_OK;
 }

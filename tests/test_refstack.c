@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -265,7 +266,7 @@ static struct fx *syn_sent(void (*tune)(struct ref_config *))
 	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EINPROGRESS);
 	struct ref_segment *o = next_out(f);
 	assert_non_null(o);
-	assert_int_equal(o->flags, REF_SYN);
+	assert_int_equal(o->flags & ~(REF_ECE | REF_CWR), REF_SYN);
 	f->iss = o->seq;
 	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
 	return f;
@@ -1891,6 +1892,174 @@ static void sack_cleared_on_rto(void **state)
 	fx_free(f);
 }
 
+/* ==== RFC 3168 ECN ==================================================================== */
+
+#define TOS_ECN(o_) ((o_)->tos & 3)
+#define ECT0 2
+#define CE 3
+
+/* an ECN-setup SYN (ECE and CWR) in, the SYN-ACK out */
+static struct ref_segment *ecn_syn(struct fx *f, uint8_t ecnflags)
+{
+	listening(f, 16);
+	struct ref_segment s = mkseg(f, REF_SYN | ecnflags, 0, 0, 65535, 0);
+	s.opt.has |= REF_HAS_MSS | REF_HAS_SACK_PERM;
+	s.opt.mss = 1000;
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	f->iss = o->seq;
+	return o;
+}
+
+static struct fx *ecn_established(void (*tune)(struct ref_config *))
+{
+	struct fx *f = fx_new(tune);
+	struct ref_segment *o = ecn_syn(f, REF_ECE | REF_CWR);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK | REF_ECE);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_true(f->fd >= 3);
+	expect_silence(f);
+	return f;
+}
+
+static void ecn_off(struct ref_config *c) { c->ecn = 0; }
+static void ecn_on(struct ref_config *c) { c->ecn = 1; }
+
+/* 6.1.1: an ECN-setup SYN is answered by an ECN-setup SYN-ACK (ECE, not CWR), never
+ * ECT; tcp_ecn = 0 answers with a plain SYN-ACK; a SYN with ECE alone is no setup SYN */
+static void ecn_passive_negotiation(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	struct ref_segment *o = ecn_syn(f, REF_ECE | REF_CWR);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK | REF_ECE);
+	assert_int_equal(TOS_ECN(o), 0);
+	fx_free(f);
+	f = fx_new(ecn_off);
+	o = ecn_syn(f, REF_ECE | REF_CWR);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	fx_free(f);
+	f = fx_new(NULL);
+	o = ecn_syn(f, REF_ECE);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	fx_free(f);
+}
+
+/* 6.1.1: tcp_ecn = 1 sends an ECN-setup SYN; a SYN-ACK with ECE and without CWR makes
+ * the connection ECN-capable (data is ECT(0)); with tcp_ecn = 2 (default) the SYN is
+ * plain; a retransmitted SYN is plain (6.1.1.1) */
+static void ecn_active_negotiation(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(ecn_on);
+	struct ref_segment *syn = &f->out[f->next - 1];
+	assert_int_equal(syn->flags, REF_SYN | REF_ECE | REF_CWR);
+	assert_int_equal(TOS_ECN(syn), 0);
+	in(f, REF_SYN | REF_ACK | REF_ECE, 0, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), 0);   /* 6.1.4: pure ACK */
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now), 100);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 100);
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), ECT0);
+	fx_free(f);
+
+	f = syn_sent(ecn_on);
+	in(f, REF_SYN | REF_ACK | REF_ECE | REF_CWR, 0, 1, 65535, 0);  /* not a setup SYN-ACK */
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now), 100);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 100);
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), 0);
+	fx_free(f);
+
+	f = syn_sent(NULL);
+	assert_int_equal(f->out[f->next - 1].flags, REF_SYN);
+	fx_free(f);
+
+	f = syn_sent(ecn_on);
+	at(f, SEC);
+	expect(f, REF_SYN, 0, 0, 0);
+	assert_int_equal(f->out[f->next - 1].flags, REF_SYN);
+	fx_free(f);
+}
+
+/* 6.1.5 retransmissions and 6.1.6 window probes are not ECT; new data is */
+static void ecn_retransmission_not_ect(void **state)
+{
+	(void)state;
+	struct fx *f = ecn_established(NULL);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 1000, 0, f->now), 1000);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 1000);
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), ECT0);
+	at(f, f->now + 5 * SEC);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 1000);
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), 0);
+	fx_free(f);
+}
+
+/* 6.1.3: a CE mark is echoed with ECE on every ACK until a segment with CWR arrives */
+static void ecn_ce_echoed_until_cwr(void **state)
+{
+	(void)state;
+	struct fx *f = ecn_established(NULL);
+	struct ref_segment s = mkseg(f, REF_ACK | REF_PSH, 1, 1, 65535, 100);
+	s.tos = CE;
+	inject(f, &s);
+	expect(f, REF_ACK | REF_ECE, 1, 101, 0);         /* at once */
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), 0);
+	s = mkseg(f, REF_ACK | REF_PSH, 101, 1, 65535, 100);
+	s.tos = ECT0;
+	inject(f, &s);
+	at(f, f->now + 40 * MS);
+	expect(f, REF_ACK | REF_ECE, 1, 201, 0);         /* still echoed */
+	s = mkseg(f, REF_ACK | REF_PSH | REF_CWR, 201, 1, 65535, 100);
+	s.tos = ECT0;
+	inject(f, &s);
+	at(f, f->now + 40 * MS);
+	expect(f, REF_ACK, 1, 301, 0);                   /* CWR ends the echo */
+	/* CWR and CE together: the echo goes on */
+	s = mkseg(f, REF_ACK | REF_PSH | REF_CWR, 301, 1, 65535, 100);
+	s.tos = CE;
+	inject(f, &s);
+	expect(f, REF_ACK | REF_ECE, 1, 401, 0);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.delivered_ce, 2);
+	fx_free(f);
+}
+
+/* 6.1.2: ECE halves cwnd and ssthresh once per window of data; CWR goes on the first new
+ * data sent after the reduction; no second reduction in the same window */
+static void ecn_ece_reduces_once_per_window(void **state)
+{
+	(void)state;
+	struct fx *f = ecn_established(iw10);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 10000, 0, f->now), 10000);
+	for (int i = 0; i < 10; i++)
+		expect(f, REF_ACK, 1 + 1000 * i, 1, 1000);
+	in(f, REF_ACK | REF_ECE, 1, 1001, 65535, 0);
+	uint32_t ssth, ca;
+	assert_int_equal(info_cwnd(f, &ssth, &ca), 5);
+	assert_int_equal(ssth, 5);
+	assert_int_equal(ca, 2);                          /* TCP_CA_CWR */
+	in(f, REF_ACK | REF_ECE, 1, 2001, 65535, 0);
+	in(f, REF_ACK | REF_ECE, 1, 3001, 65535, 0);
+	assert_int_equal(info_cwnd(f, NULL, NULL), 5);   /* no increase, no new cut */
+	expect_silence(f);                                /* 7 in flight > 5 */
+	in(f, REF_ACK | REF_ECE, 1, 6001, 65535, 0);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 1000, 0, f->now), 1000);
+	expect(f, REF_ACK | REF_CWR | REF_PSH, 10001, 1, 1000);
+	assert_int_equal(TOS_ECN(&f->out[f->next - 1]), ECT0);
+	in(f, REF_ACK, 1, 10001, 65535, 0);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 1000, 0, f->now), 1000);
+	expect(f, REF_ACK | REF_PSH, 11001, 1, 1000);    /* CWR once */
+	/* data sent after the cut acknowledged: a new mark reduces again */
+	in(f, REF_ACK | REF_ECE, 1, 11001, 65535, 0);
+	assert_int_equal(info_cwnd(f, &ssth, NULL), 2);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2019,6 +2188,11 @@ int main(void)
 		cmocka_unit_test(sack_second_hole_retransmitted_when_lost),
 		cmocka_unit_test(sack_repeated_or_dsack_not_duplicate),
 		cmocka_unit_test(sack_cleared_on_rto),
+		cmocka_unit_test(ecn_passive_negotiation),
+		cmocka_unit_test(ecn_active_negotiation),
+		cmocka_unit_test(ecn_retransmission_not_ect),
+		cmocka_unit_test(ecn_ce_echoed_until_cwr),
+		cmocka_unit_test(ecn_ece_reduces_once_per_window),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
