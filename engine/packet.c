@@ -523,12 +523,9 @@ static void packet_lines(struct engine_ctx *x, const struct dsl_event *ev, int64
 	}
 }
 
-int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, int64_t lo,
-		    int64_t hi, int64_t tol)
+/* The stack's next packet into x->pkt, advancing virtual time up to the deadline. */
+static int next_packet(struct engine_ctx *x, int64_t deadline)
 {
-	const struct dsl_packet *p = &ev->packet;
-	int64_t deadline = any ? target_now(&x->t) + ENGINE_ANY_WAIT_NS : x->t0 + hi + tol;
-	char lines[1200];
 	int rc;
 	for (;;) {
 		rc = target_next_outbound(&x->t, deadline, &x->pkt);
@@ -540,6 +537,65 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 			break;
 		target_advance(&x->t, next, &next);
 	}
+	return rc;
+}
+
+/* Segmentation offload may send what the script writes as one segment as several
+ * back-to-back ones (or the other way round on the wire).  Unless --strict_segments,
+ * consecutive segments of the same flow -- contiguous, same ack and window, all but
+ * the last of the same size -- are taken together until they carry the script's
+ * length, as scripts written for packetdrill expect.  w becomes the aggregate (its
+ * PSH and FIN from the last piece).  Returns the number of pieces, or -1 with why. */
+static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wire_packet *w,
+		     int64_t deadline, char *why, size_t cap)
+{
+	size_t want = p->seq.len, total = w->tcp.payload_len, last_len = total;
+	uint32_t next_seq = w->tcp.seq + total;
+	uint16_t keep = w->tcp.flags & ~(WIRE_TH_PSH | WIRE_TH_FIN | WIRE_TH_CWR);
+	uint16_t last_flags = w->tcp.flags;
+	int pieces = 1;
+	while (total < want) {
+		if (next_packet(x, deadline) != TARGET_OK)
+			break;
+		engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
+		struct wire_packet n;
+		if (wire_parse(x->pkt.data, x->pkt.len, &n) != WIRE_OK || n.l4 != WIRE_L4_TCP ||
+		    n.tcp.sport != w->tcp.sport || n.tcp.dport != w->tcp.dport) {
+			snprintf(why, cap, "piece %d of the segment is another packet", pieces + 1);
+			return -1;
+		}
+		size_t len = n.tcp.payload_len;
+		if (n.tcp.seq != next_seq || n.tcp.ack != w->tcp.ack || n.tcp.win != w->tcp.win ||
+		    (n.tcp.flags & ~(WIRE_TH_PSH | WIRE_TH_FIN | WIRE_TH_CWR)) != keep) {
+			snprintf(why, cap, "piece %d of the segment does not continue it (seq %u, "
+				 "expected %u)", pieces + 1, n.tcp.seq - x->local_isn,
+				 next_seq - x->local_isn);
+			return -1;
+		}
+		if (total + len < want && len != last_len) {
+			snprintf(why, cap, "piece %d of the segment carries %zu bytes, not %zu like "
+				 "the one before", pieces + 1, len, last_len);
+			return -1;
+		}
+		total += len;
+		next_seq += len;
+		last_len = len;
+		last_flags = n.tcp.flags;
+		pieces++;
+	}
+	w->tcp.payload_len = total;
+	w->tcp.flags = (w->tcp.flags & ~(WIRE_TH_PSH | WIRE_TH_FIN)) |
+		       (last_flags & (WIRE_TH_PSH | WIRE_TH_FIN));
+	return pieces;
+}
+
+int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, int64_t lo,
+		    int64_t hi, int64_t tol)
+{
+	const struct dsl_packet *p = &ev->packet;
+	int64_t deadline = any ? target_now(&x->t) + ENGINE_ANY_WAIT_NS : x->t0 + hi + tol;
+	char lines[1200];
+	int rc = next_packet(x, deadline);
 	if (rc == TARGET_TIMEOUT) {
 		packet_lines(x, ev, lo, any, NULL, 0, lines, sizeof lines);
 		char t[32];
@@ -567,6 +623,15 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				   "error handling packet: expected a TCP packet but got protocol %u%s",
 				   w.ip.proto, lines);
 	}
+	int pieces = 1;
+	if (!x->opts.strict_segments && w.tcp.payload_len > 0 && w.tcp.payload_len < p->seq.len) {
+		char why[160];
+		pieces = aggregate(x, p, &w, deadline, why, sizeof why);
+		if (pieces < 0) {
+			packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+			return engine_fail(x, ev, 'p', "error handling packet: %s%s", why, lines);
+		}
+	}
 	const struct wire_tcp *t = &w.tcp;
 	if (t->flags & WIRE_TH_SYN) {
 		x->local_isn = t->seq;
@@ -592,7 +657,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (p->seq.kind == DSL_SEQ_RANGE && rel_seq != p->seq.start)
 		diff(&d, "seq: expected %u but got %u", p->seq.start, rel_seq);
 	if (t->payload_len != p->seq.len)
-		diff(&d, "len: expected %u but got %zu", p->seq.len, t->payload_len);
+		diff(&d, "len: expected %u but got %zu%s", p->seq.len, t->payload_len,
+		     pieces > 1 ? " (in several segments)" : "");
 	if (p->has_ack) {
 		/* the ack of a SYN-ACK is compared in the script's own numbers (the SYN's
 		 * number as written plus one); other acks relative to the peer's ISN */

@@ -276,6 +276,37 @@ static void option_lists_compare_kinds_in_order_and_values(void **state)
 	assert_non_null(strstr(r.message, "options: expected <mss 1460,wscale 7,nop> but got"));
 }
 
+static void back_to_back_segments_are_taken_together(void **state)
+{
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 1000, NULL);
+	queue_out(0, WIRE_TH_ACK, 1001, 1, 1000, 1000, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 2001, 1, 1000, 500, NULL);
+	struct engine_result r;
+	const char *script = "0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n"
+			     "+0 > P. 1:2501(2500) ack 1\n";
+	run(script, &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	/* --strict_segments: each segment as written */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 1000, NULL);
+	char strict[256];
+	snprintf(strict, sizeof strict, "--strict_segments\n%s", script);
+	run(strict, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "len: expected 2500 but got 1000"));
+	/* a gap in the sequence is not one segment */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 1000, NULL);
+	queue_out(0, WIRE_TH_ACK, 1501, 1, 1000, 1000, NULL);
+	run(script, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "piece 2 of the segment does not continue it (seq 1501, "
+					  "expected 1001)"));
+}
+
 static void win_is_checked_only_when_given(void **state)
 {
 	queue_out(0, WIRE_TH_ACK, 1, 1, 4321, 0, NULL);
@@ -482,6 +513,7 @@ int main(void)
 		cmocka_unit_test_setup(no_options_means_none_and_dots_mean_any, setup),
 		cmocka_unit_test_setup(option_lists_compare_kinds_in_order_and_values, setup),
 		cmocka_unit_test_setup(win_is_checked_only_when_given, setup),
+		cmocka_unit_test_setup(back_to_back_segments_are_taken_together, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
 		cmocka_unit_test_setup(a_packet_that_never_comes_fails_at_its_deadline, setup),
