@@ -159,6 +159,29 @@ static bool unsupported_symbol(const char *s)
 	       !strncmp(s, "MPTCP_", 6) || !strcmp(s, "SOL_MPTCP");
 }
 
+/* socket() asking for something other than a TCP stream: UDP, raw, ... */
+static const char *non_tcp_socket(const struct dsl_syscall *c)
+{
+	static const char *const kinds[] = {
+		"SOCK_DGRAM", "SOCK_RAW", "SOCK_SEQPACKET", "IPPROTO_UDP", "IPPROTO_UDPLITE",
+	};
+	if (strcmp(c->name, "socket"))
+		return NULL;
+	for (size_t i = 0; i < c->n_args; i++) {
+		const struct dsl_expr *e = c->args[i];
+		size_t n = e->kind == DSL_EXPR_OR ? e->n_items : 1;
+		for (size_t j = 0; j < n; j++) {
+			const struct dsl_expr *x = e->kind == DSL_EXPR_OR ? e->items[j] : e;
+			if (x->kind != DSL_EXPR_SYMBOL)
+				continue;
+			for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+				if (!strcmp(x->text, kinds[k]))
+					return kinds[k];
+		}
+	}
+	return NULL;
+}
+
 static const char *expr_find_unsupported(const struct dsl_expr *e)
 {
 	if (!e)
@@ -197,6 +220,9 @@ void dsl_b_finish(struct dsl_pstate *ps, struct dsl_event *ev, const struct dsl_
 				ps->sctp_seen = true;
 			f->unsupported = true;
 			PUNSUP(yl, "%s is not supported (SCTP and MPTCP sockets)", sym);
+		} else if ((sym = non_tcp_socket(&ev->call)) != NULL) {
+			f->unsupported = true;
+			PUNSUP(yl, "%s sockets are not supported (tcpspec tests TCP)", sym);
 		}
 	}
 	if (f->n_events == ps->cap_events) {

@@ -697,6 +697,8 @@ static void unsupported_families(void **state)
 		"0 > . 1:1(0) ack 1 <nop,nop,mpcapable v1 flags[flag_h] key[ckey,skey]>\n",
 		"0 > encap psp spi 23 P. 501:1001(500) ack 501\n",
 		"#ifdef Linux\n0 close(3) = 0\n#endif\n",
+		"0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+1 sendto(3, ..., 1000, 0, ..., ...) = 1000\n"
+		"+0 > udp(1000)\n",
 		/* an SCTP script is unsupported as a whole, also where we cannot read it */
 		("0 > sctp: DATA[flgs=BE, len=1016, tsn=1, sid=0, ssn=0, ppid=0]\n"
 		 "+0 sctp_recvv(3, <weird syntax>) = 0\n"),
