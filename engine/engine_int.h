@@ -14,6 +14,7 @@
 /* a call expected at once may take this much beyond the tolerance before it counts
  * as blocked (then its return time is still checked against the tolerance) */
 #define ENGINE_NONBLOCK_GRACE_NS (100 * 1000000LL)
+#define ENGINE_CODE_TIMEOUT_MS 20000      /* python3 checking the code blocks */
 #define ENGINE_ANY_WAIT_NS (10 * 1000000000LL)  /* `*` waits this long at most */
 
 /* A code block: TCP_INFO captured at its time, run by python3 at the end. */

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -442,13 +443,32 @@ static int run_code_blocks(struct engine_ctx *x)
 	char buf[1024];
 	size_t n = 0;
 	ssize_t r;
-	while (n < sizeof buf - 1 && (r = read(out[0], buf + n, sizeof buf - 1 - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	bool timed_out = false;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		/* a block that never ends must not hang the run */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int left = ENGINE_CODE_TIMEOUT_MS - (int)((now.tv_sec - t0.tv_sec) * 1000 +
+							  (now.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd pf = { .fd = out[0], .events = POLLIN };
+		if (left <= 0 || (poll(&pf, 1, left) == 0)) {
+			timed_out = true;
+			if (pid > 0)
+				kill(pid, SIGKILL);
 			break;
 		}
-		n += r;
+		if (n >= sizeof buf - 1) {
+			char sink[256];       /* keep draining so the child cannot block */
+			r = read(out[0], sink, sizeof sink);
+		} else {
+			r = read(out[0], buf + n, sizeof buf - 1 - n);
+			if (r > 0)
+				n += r;
+		}
+		if (r == 0 || (r < 0 && errno != EINTR))
+			break;
 	}
 	buf[n] = 0;
 	close(out[0]);
@@ -458,6 +478,9 @@ static int run_code_blocks(struct engine_ctx *x)
 			;
 	if (pid < 0)
 		return engine_fail(x, x->code[0].ev, 0, "fork: %s", strerror(errno));
+	if (timed_out)
+		return engine_fail(x, x->code[0].ev, 0, "error in code block: python3 did not "
+				   "finish within %d s", ENGINE_CODE_TIMEOUT_MS / 1000);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return ENGINE_PASS;
 	/* "LINE\tmessage" from the failing block (LINE: the script line of the assert) */
