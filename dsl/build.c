@@ -212,6 +212,9 @@ void dsl_b_finish(struct dsl_pstate *ps, struct dsl_event *ev, const struct dsl_
 		if (!strncmp(ev->call.name, "sctp_", 5)) {
 			sym = ev->call.name;
 			ps->sctp_seen = true;
+		} else if (!strncmp(ev->call.name, "psp_", 4) || !strncmp(ev->call.name, "mp_", 3) ||
+			   !strncmp(ev->call.name, "mptcp_", 6)) {
+			sym = ev->call.name;	/* PSP and MPTCP forks' own calls */
 		}
 		for (size_t i = 0; !sym && i < ev->call.n_args; i++)
 			sym = expr_find_unsupported(ev->call.args[i]);
@@ -219,7 +222,7 @@ void dsl_b_finish(struct dsl_pstate *ps, struct dsl_event *ev, const struct dsl_
 			if (strstr(sym, "SCTP"))
 				ps->sctp_seen = true;
 			f->unsupported = true;
-			PUNSUP(yl, "%s is not supported (SCTP and MPTCP sockets)", sym);
+			PUNSUP(yl, "%s is not supported (SCTP, MPTCP and PSP)", sym);
 		} else if ((sym = non_tcp_socket(&ev->call)) != NULL) {
 			f->unsupported = true;
 			PUNSUP(yl, "%s sockets are not supported (tcpspec tests TCP)", sym);

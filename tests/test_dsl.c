@@ -699,6 +699,8 @@ static void unsupported_families(void **state)
 		"#ifdef Linux\n0 close(3) = 0\n#endif\n",
 		"0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+1 sendto(3, ..., 1000, 0, ..., ...) = 1000\n"
 		"+0 > udp(1000)\n",
+		"0 psp_rx_assoc(4, [7]) = 0\n",
+		"0 mp_join_accept(5) = 6\n",
 		/* an SCTP script is unsupported as a whole, also where we cannot read it */
 		("0 > sctp: DATA[flgs=BE, len=1016, tsn=1, sid=0, ssn=0, ppid=0]\n"
 		 "+0 sctp_recvv(3, <weird syntax>) = 0\n"),
