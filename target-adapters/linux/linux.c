@@ -1007,8 +1007,9 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 	/* the kernel's own prefix route, replaced in place (IPv6: metric 256) */
 	char *a1[] = { "ip", fam, "route", "replace", prefix, "dev", LINUX_TUN_NAME, "proto",
 		       "kernel", "metric", v6 ? "256" : "0", "congctl", cc, NULL };
+	/* the default route added at open (IPv6: metric 1), replaced in place */
 	char *a2[] = { "ip", fam, "route", "replace", "default", "dev", LINUX_TUN_NAME,
-		       "congctl", cc, NULL };
+		       "metric", v6 ? "1" : "0", "congctl", cc, NULL };
 	if (run_prog(a1) != 0 || run_prog(a2) != 0)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "cannot use congestion control %s in the namespace (sysctl: %s; "
