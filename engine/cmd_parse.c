@@ -82,6 +82,9 @@ static void parse_path(const char *path, bool top, struct parse_counts *c, int d
 			parse_one(path, c);
 		return;
 	}
+	struct stat lst;
+	if (!top && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		return;	/* directory symlinks found while recursing: no loops */
 	if (depth > 64) {
 		fprintf(stderr, "%s: directories nested too deep, skipped\n", path);
 		return;

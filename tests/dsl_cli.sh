@@ -17,6 +17,8 @@ printf '0 close(3) = 0\n+0\t< Q 0:0(0) win 1\n+0 f(1)) = 0\n' >"$d/bad.pkt"
 printf '0 > sctp: INIT[flgs=0, tag=1]\n' >"$d/sctp.pkt"
 cp "$d/bad.pkt" "$d/sctp.pkt" "$d/mixed/"
 
+ln -s .. "$d/tree/sub/loop"
+ln -s .. "$d/tree/sub/loop2"
 $T parse "$d/tree" >"$d/out" 2>"$d/err"; rc=$?
 check "parse of a good tree exits 0" '[ $rc -eq 0 ]'
 check "directories are searched for *.pkt only" 'grep -q "^2 files: 2 ok, 0 unsupported, 0 errors$" "$d/out"'
