@@ -190,7 +190,7 @@ static int configure(struct engine_ctx *x)
 	/* The MTU keeps the MSS the same on every IP version unless given: 1500 for IPv4,
 	 * 1520 for IPv6, so one script runs unchanged as ipv4, ipv6 and ipv4-mapped. */
 	int extra = ipv == TARGET_IPV6_ONLY ? 20 : 0;
-	tc->mtu = o->has_mtu ? o->mtu : o->has_mss ? o->mss + 40 + extra : 1500 + extra;
+	tc->mtu = o->has_mtu ? o->mtu : 1500 + extra;
 	tc->mss = o->has_mss ? o->mss : 0;
 	tc->local_port = o->has_bind_port ? o->bind_port : 8080;
 	tc->remote_port = o->has_connect_port ? o->connect_port : 40000;

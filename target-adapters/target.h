@@ -115,7 +115,8 @@ struct target_config {
 	uint16_t local_port;        /* default port for bind(..., ...) (8080) */
 	uint16_t remote_port;       /* the script peer's port (default 40000) */
 	int mtu;                    /* link MTU of the target's interface (1500) */
-	int mss;                    /* --mss: 0 = not set (derived from mtu) */
+	int mss;                    /* --mss: inbound data segments are handed to the stack
+				     * as offloaded (GRO) segments of this size; 0 = plain */
 	const struct target_setting *settings;  /* applied at open, in order */
 	size_t n_settings;
 	const char *plugin_path;    /* plugin:PATH.so */

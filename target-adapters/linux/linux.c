@@ -431,6 +431,20 @@ static int linux_inject(struct target *t, const uint8_t *ip, size_t len)
 {
 	struct linux_target *L = t->priv;
 	struct virtio_net_hdr h = {0};  /* a plain packet: no GSO, checksum complete */
+	/* --mss: a data segment arrives as if a NIC had coalesced segments of that size */
+	if (t->cfg->mss > 0 && len >= 20) {
+		bool v6 = (ip[0] >> 4) == 6;
+		size_t ihl = v6 ? 40 : (size_t)(ip[0] & 15) * 4;
+		uint8_t proto = v6 ? ip[6] : ip[9];
+		if (proto == IPPROTO_TCP && len >= ihl + 20) {
+			size_t thl = (size_t)(ip[ihl + 12] >> 4) * 4;
+			if (len > ihl + thl) {
+				h.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+				h.gso_size = htole16(t->cfg->mss);
+				h.hdr_len = htole16(ihl + thl);
+			}
+		}
+	}
 	struct iovec v[2] = { { &h, sizeof h }, { (void *)ip, len } };
 	if (writev(L->tun_fd, v, 2) != (ssize_t)(sizeof h + len))
 		return target_diagf(&t->diag, TARGET_ERROR, "cannot write to the TUN device: %s",
