@@ -9,15 +9,20 @@
  *  - every TCB: SND.UNA <= SND.NXT <= SND.MAX, ISS <= SND.UNA; window scale <= 14 both
  *    ways (RFC 7323 2.3) and SND.WND <= 2^30; a FIN accepted stays at RCV.NXT - 1 and no
  *    data is accepted after it (RCV.NXT and the bytes received no longer move);
- *  - the bytes the application reads are exactly the peer's bytes in order;
+ *  - no data is sent beyond the largest window edge the peer offered, but for one byte
+ *    of a zero-window probe (RFC 9293 3.8.6);
+ *  - the bytes the application reads are exactly the peer's bytes in order, and the
+ *    bytes the stack sends are exactly the ones the application wrote, at their place;
  *  - a segment with a bad checksum changes nothing and is dropped (MUST-2/3);
  *  - RFC 5961 in synchronized states: a RST resets only when its sequence number is
  *    exactly RCV.NXT (3.2); a SYN never resets and never moves the state (4.2); an ACK of
  *    data never sent, or older than SND.UNA - MAX.SND.WND, is not accepted (5.2).
  * TCPSPEC_FUZZ_STATS=1 prints the number of counters of each kind reached at exit (the
  * campaign script reports them). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz/records.h"
 #include "refstack/ref_int.h"
@@ -44,6 +49,15 @@ static struct {                 /* the peer connection before the current segmen
 	unsigned nout, nrst;
 } pre;
 static unsigned nout, nrst;     /* segments and RSTs the stack sent so far */
+static struct {                 /* the peer connection's largest offered window edge */
+	const struct ref_tcb *tp;
+	ref_seq_t iss, edge, pending;   /* pending: the segment being processed offers it */
+	bool valid, pending_valid;
+} win;
+static uint8_t sent[1 << 16];   /* what the application wrote on the connection */
+static uint32_t nsent;
+static const struct ref_tcb *sent_tp;   /* the connection they were written on */
+static ref_seq_t sent_iss;
 static const struct ref_tcb *fin_tp;    /* the connection whose FIN was accepted */
 static ref_seq_t fin_rcv_nxt;
 static uint64_t fin_bytes;
@@ -76,7 +90,20 @@ static void seg_pre(void *ctx, struct fuzz_drv *d, const struct ref_segment *seg
 {
 	const struct ref_tcb *tp = fuzz_drv_conn(d);
 
-	(void)ctx; (void)seg;
+	(void)ctx;
+	/* the right edge of the window this segment offers (a SYN's is never scaled): the
+	 * stack may use it while answering; it counts afterwards if the segment was
+	 * accepted */
+	if (tp && (win.tp != tp || win.iss != tp->iss)) {
+		win.tp = tp;
+		win.iss = tp->iss;
+		win.valid = false;
+	}
+	win.pending_valid = tp && seg->csum_ok && (seg->flags & REF_ACK) &&
+			    tp->state >= REF_SYN_SENT;
+	if (win.pending_valid)
+		win.pending = ref_seq_add(seg->ack, (uint32_t)seg->wnd <<
+					  ((seg->flags & REF_SYN) ? 0 : tp->snd_wscale));
 	pre.tp = tp;
 	pre.state = tp ? tp->state : REF_CLOSED;
 	if (tp) {
@@ -99,6 +126,12 @@ static void seg_in(void *ctx, struct fuzz_drv *d, const struct ref_segment *s,
 	bool same = tp == pre.tp && state == pre.state;
 
 	(void)ctx;
+	if (win.pending_valid && res.outcome == REF_ACCEPT && tp == win.tp &&
+	    (!win.valid || ref_seq_gt(win.pending, win.edge))) {
+		win.edge = win.pending;
+		win.valid = true;
+	}
+	win.pending_valid = false;
 	fb_class[pre.state][c]++;
 	fb_reason[pre.state][res.reason % REF_NREASONS]++;
 	if (stats)
@@ -136,9 +169,55 @@ static void seg_in(void *ctx, struct fuzz_drv *d, const struct ref_segment *s,
 
 static void seg_out(void *ctx, struct fuzz_drv *d, const struct ref_segment *s)
 {
-	(void)ctx; (void)d;
+	const struct ref_tcb *tp = fuzz_drv_conn(d);
+
+	(void)ctx;
 	nout++;
 	nrst += !!(s->flags & REF_RST);
+	if (!s->len || !tp || s->sport != d->lport || (s->flags & REF_RST))
+		return;
+	/* the stack sends the bytes the application wrote, at their place */
+	if (tp == sent_tp && tp->iss == sent_iss && nsent + d->nsending <= sizeof sent) {
+		/* written so far, and what a send in progress is handing over */
+		uint32_t off = (uint32_t)ref_seq_diff(s->seq, ref_seq_add(tp->iss, 1));
+		if (ref_seq_lt(s->seq, ref_seq_add(tp->iss, 1)) ||
+		    (uint64_t)off + s->len > nsent + d->nsending)
+			fail("data sent that the application did not write");
+		if (d->nsending)
+			memcpy(sent + nsent, d->sending, d->nsending);
+		if (memcmp(s->data, sent + off, s->len))
+			fail("data sent differs from what the application wrote there");
+	}
+	/* RFC 9293 3.8.6: no data beyond the window the peer offered; one byte past it is a
+	 * zero-window probe (3.8.6.1).  The edge is the largest any accepted segment (or
+	 * the one being answered) offered, so this holds however the stack chose. */
+	if (tp == win.tp && tp->iss == win.iss && (win.valid || win.pending_valid)) {
+		ref_seq_t edge = win.valid ? win.edge : win.pending;
+		if (win.valid && win.pending_valid && ref_seq_gt(win.pending, edge))
+			edge = win.pending;
+		if (ref_seq_gt(ref_seq_add(s->seq, s->len), ref_seq_add(edge, 1)))
+			fail("data sent beyond the window the peer offered (RFC 9293 3.8.6)");
+	}
+}
+
+/* what the application wrote, kept for the check above (one connection at a time,
+ * followed after close too: its data may still be retransmitted) */
+static void call(void *ctx, struct fuzz_drv *d, const struct fuzz_call *c)
+{
+	int fd = c->kind == FUZZ_C_ACCEPT ? (int)c->ret : c->fd;
+
+	(void)ctx;
+	if ((c->kind == FUZZ_C_ACCEPT && c->ret >= 0) ||
+	    (c->kind == FUZZ_C_CONNECT && (c->ret >= 0 || c->ret == -EINPROGRESS))) {
+		sent_tp = fd < d->st->nfds ? d->st->fds[fd] : NULL;
+		sent_iss = sent_tp ? sent_tp->iss : 0;
+		nsent = 0;
+	} else if (c->kind == FUZZ_C_SEND && c->ret > 0 && sent_tp &&
+		   fd < d->st->nfds && d->st->fds[fd] == sent_tp) {
+		if (nsent + (uint32_t)c->ret <= sizeof sent)
+			memcpy(sent + nsent, d->payload, (size_t)c->ret);
+		nsent += (uint32_t)c->ret;
+	}
 }
 
 static const struct ref_tcb *tcb_of_fd(struct ref_stack *st, int fd)
@@ -200,6 +279,7 @@ static void after(void *ctx, struct fuzz_drv *d, const struct fuzz_rec *r)
 
 static const struct fuzz_hooks hooks = {
 	.seg_pre = seg_pre, .seg_in = seg_in, .seg_out = seg_out, .data = data, .after = after,
+	.call = call,
 };
 
 static unsigned count(const uint8_t *p, size_t n)
@@ -235,6 +315,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	nout = nrst = 0;
 	fin_tp = NULL;
+	win.tp = NULL;
+	win.valid = win.pending_valid = false;
+	sent_tp = NULL;
+	nsent = 0;
 	fuzz_drv_run(&drv, data, size);
 	fuzz_drv_finish(&drv);
 	return 0;

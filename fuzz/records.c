@@ -407,8 +407,12 @@ static void play_call(struct fuzz_drv *d, const struct fuzz_rec *r)
 	case FUZZ_C_SEND:
 		n = (r->arg + 1) * 16L;
 		memset(d->payload, 'a' + r->arg % 26, (size_t)n);
+		d->sending = d->payload;
+		d->nsending = (size_t)n;
 		ret = ref_sock_send(st, fd, d->payload, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL,
 				    d->now);
+		d->sending = NULL;
+		d->nsending = 0;
 		if (ret == REF_PENDING)
 			ret = -EAGAIN;
 		report(d, FUZZ_C_SEND, fd, n, ret, 0);

@@ -154,6 +154,8 @@ struct fuzz_drv {
 	bool urg_seen;          /* an URG segment was sent: the stream check is off */
 	bool in_call;           /* an application call is being made (its segments come
 				   before the call hook reports it) */
+	const uint8_t *sending; /* during a send call: the bytes being written */
+	size_t nsending;
 	int prev_state;         /* the connection's state before the current record */
 	void *conn;             /* the connection's TCB, while conn_valid */
 	bool conn_valid;
