@@ -50,8 +50,48 @@ static uint32_t live_ts_for(struct engine_ctx *x, uint32_t script_val)
 	return x->have_ts_live ? x->ts_last_live : script_val;
 }
 
-static int add_opt(struct engine_ctx *x, struct wire_tcp_opts *o, const struct dsl_tcp_opt *s)
+/* A symbolic option value (`FO TFO_COOKIE`, `mss MSS`) from --define NAME=VALUE:
+ * a number for mss and wscale, hex bytes for cookies and digests.  r gets s with the
+ * value filled in (bytes in buf).  false when the name is not defined. */
+static bool resolve_opt(struct engine_ctx *x, const struct dsl_tcp_opt *s,
+			struct dsl_tcp_opt *r, uint8_t *buf, size_t cap)
 {
+	*r = *s;
+	if (!s->sym)
+		return true;
+	const char *val = NULL;
+	for (int i = x->opts.n_defines; i-- > 0 && !val;)
+		if (!strcmp(x->opts.defines[i][0], s->sym))
+			val = x->opts.defines[i][1];
+	if (!val)
+		return false;
+	if (s->kind == DSL_OPT_MSS || s->kind == DSL_OPT_WSCALE) {
+		char *end;
+		unsigned long v = strtoul(val, &end, 0);
+		if (!*val || *end)
+			return false;
+		r->value = v;
+		return true;
+	}
+	size_t n = 0;
+	for (const char *h = val; h[0] && h[1] && n < cap; h += 2) {
+		unsigned hi, lo;
+		if (sscanf(h, "%1x%1x", &hi, &lo) != 2)
+			return false;
+		buf[n++] = hi << 4 | lo;
+	}
+	r->bytes = buf;
+	r->len = n;
+	return true;
+}
+
+static int add_opt(struct engine_ctx *x, struct wire_tcp_opts *o, const struct dsl_tcp_opt *so)
+{
+	uint8_t symbuf[DSL_MAX_OPT_BYTES];
+	struct dsl_tcp_opt resolved;
+	if (!resolve_opt(x, so, &resolved, symbuf, sizeof symbuf))
+		return -2;
+	const struct dsl_tcp_opt *s = &resolved;
 	uint8_t b[WIRE_TCP_MAX_OPT_LEN + 2];
 	switch (s->kind) {
 	case DSL_OPT_NOP: return wire_opt_add_nop(o);
@@ -256,8 +296,16 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		w.tcp.urg = p->urg;
 	if (p->opts_kind == DSL_OPTS_LIST)
 		for (size_t i = 0; i < p->n_opts; i++)
-			if (add_opt(x, &w.tcp.opts, &p->opts[i]) != 0)
+			switch (add_opt(x, &w.tcp.opts, &p->opts[i])) {
+			case 0:
+				break;
+			case -2:
+				return engine_skip(x, ev, "TCP option value %s is not defined "
+						   "(give --define %s=VALUE)", p->opts[i].sym,
+						   p->opts[i].sym);
+			default:
 				return engine_fail(x, ev, 0, "error handling packet: too many TCP options");
+			}
 	apply_ip_fields(&w, p);
 	if (p->bad.present) {
 		if (p->bad.has_csum) {
@@ -401,16 +449,23 @@ static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
 		return;
 	}
 	for (size_t i = 0; i < p->n_opts; i++) {
-		const struct dsl_tcp_opt *s = &p->opts[i];
+		uint8_t symbuf[DSL_MAX_OPT_BYTES];
+		struct dsl_tcp_opt resolved;
+		if (!resolve_opt(x, &p->opts[i], &resolved, symbuf, sizeof symbuf)) {
+			diff(d, "option value %s is not defined (give --define %s=VALUE)",
+			     p->opts[i].sym, p->opts[i].sym);
+			continue;
+		}
+		const struct dsl_tcp_opt *s = &resolved;
 		const struct wire_tcp_opt *w = &o->opt[i];
 		char why[160];
 		switch (s->kind) {
 		case DSL_OPT_MSS:
-			if (w->v.mss != s->value)
+			if (!s->value_any && w->v.mss != s->value)
 				diff(d, "mss: expected %u but got %u", s->value, w->v.mss);
 			break;
 		case DSL_OPT_WSCALE:
-			if (w->v.wscale != s->value)
+			if (!s->value_any && w->v.wscale != s->value)
 				diff(d, "wscale: expected %u but got %u", s->value, w->v.wscale);
 			break;
 		case DSL_OPT_SACK: {
@@ -435,9 +490,9 @@ static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
 			break;
 		}
 		case DSL_OPT_TS:
-			if (!ts_val_ok(x, s->ts_val, w->v.ts.val, why, sizeof why))
+			if (!s->ts_val_any && !ts_val_ok(x, s->ts_val, w->v.ts.val, why, sizeof why))
 				diff(d, "%s", why);
-			if (w->v.ts.ecr != s->ts_ecr)
+			if (!s->ts_ecr_any && w->v.ts.ecr != s->ts_ecr)
 				diff(d, "TS ecr: expected %u but got %u", s->ts_ecr, w->v.ts.ecr);
 			break;
 		case DSL_OPT_FASTOPEN:
@@ -475,7 +530,7 @@ static void learn_ts(struct engine_ctx *x, const struct dsl_packet *p, const str
 		x->ts_last_live = live;
 		if (p && p->opts_kind == DSL_OPTS_LIST)
 			for (size_t k = 0; k < p->n_opts; k++)
-				if (p->opts[k].kind == DSL_OPT_TS) {
+				if (p->opts[k].kind == DSL_OPT_TS && !p->opts[k].ts_val_any) {
 					size_t slot = x->n_ts < ENGINE_MAX_TS ? x->n_ts++
 									      : ENGINE_MAX_TS - 1;
 					x->ts_script[slot] = p->opts[k].ts_val;

@@ -307,6 +307,31 @@ static void back_to_back_segments_are_taken_together(void **state)
 					  "expected 1001)"));
 }
 
+static void symbolic_and_any_option_values(void **state)
+{
+	struct wire_tcp_opts o = {0};
+	wire_opt_add_mss(&o, 1460);
+	wire_opt_add_nop(&o);
+	wire_opt_add_wscale(&o, 9);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	struct engine_result r;
+	/* `...` for a value: any; a --define name: its value */
+	run("--define MSS=1460\n0 < S 0:0(0) win 1000 <FO COOKIE>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss MSS,nop,wscale ...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_SKIP);     /* COOKIE is not defined */
+	assert_non_null(strstr(r.message, "TCP option value COOKIE is not defined"));
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	run("--define MSS=1460\n--define COOKIE=0a0b0c0d\n0 < S 0:0(0) win 1000 <FO COOKIE>\n"
+	    "+0 > S. 0:0(0) ack 1 <mss MSS,nop,wscale ...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	wire_parse(M.in[0], M.in_len[0], &w);
+	assert_int_equal(w.tcp.opts.opt[0].kind, WIRE_TCPOPT_FASTOPEN);
+	assert_int_equal(w.tcp.opts.opt[0].v.tfo.len, 4);
+	assert_int_equal(w.tcp.opts.opt[0].v.tfo.cookie[3], 0x0d);
+}
+
 static void win_is_checked_only_when_given(void **state)
 {
 	queue_out(0, WIRE_TH_ACK, 1, 1, 4321, 0, NULL);
@@ -514,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup(option_lists_compare_kinds_in_order_and_values, setup),
 		cmocka_unit_test_setup(win_is_checked_only_when_given, setup),
 		cmocka_unit_test_setup(back_to_back_segments_are_taken_together, setup),
+		cmocka_unit_test_setup(symbolic_and_any_option_values, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
 		cmocka_unit_test_setup(a_packet_that_never_comes_fails_at_its_deadline, setup),
