@@ -672,7 +672,9 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 				   name, (unsigned)ec->optlen, (unsigned)r->optlen);
 	if (ec->check_opt) {
 		const struct target_optval *w = &ec->opt, *g = &r->opt;
-		if (w->kind == TARGET_OPT_INT && !(g->kind == TARGET_OPT_INT && g->i == w->i))
+		/* ints compare as the 32 bits the kernel keeps: [0xffffffff] is -1 */
+		if (w->kind == TARGET_OPT_INT &&
+		    !(g->kind == TARGET_OPT_INT && (uint32_t)g->i == (uint32_t)w->i))
 			return engine_fail(x, ev, 's',
 					   "error handling syscall: %s: optval: expected %lld but got %lld",
 					   name, (long long)w->i,
