@@ -7,3 +7,4 @@ LDLIBS += $(LWIP_LIBS)
 # corpora/conformance on lwip against corpora/lwip/conformance.expect, and corpora/lwip/
 SHELL_TESTS += tests/lwip_conformance.sh
 UNIT_TESTS += test_lwip
+BENCHES += tests/lwip_bench.sh
