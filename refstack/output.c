@@ -149,6 +149,12 @@ static bool output_one(struct ref_tcb *tp)
 		}
 		return false;
 	}
+	if (tp->snd_nxt == tp->iss && tp->snd_una == tp->iss) {
+		/* CLOSE in SYN-RECEIVED sent a FIN before our SYN was acknowledged (RFC 9293
+		 * 3.10.4): going back to SND.UNA resends the SYN,ACK first */
+		emit(tp, tp->iss, REF_SYN | REF_ACK, 0);
+		goto sent_seq;
+	}
 
 	ref_seq_t seq = tp->snd_nxt;
 	ref_seq_t data_end = ref_snd_data_end(tp);

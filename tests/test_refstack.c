@@ -2060,6 +2060,25 @@ static void ecn_ece_reduces_once_per_window(void **state)
 	fx_free(f);
 }
 
+/* RFC 9293 3.10.4: CLOSE in SYN-RECEIVED sends a FIN (FIN-WAIT-1); when our SYN is
+ * still unacknowledged the retransmission starts with the SYN,ACK, never with data */
+static void close_in_syn_received_retransmits_syn_ack(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	in(f, REF_SYN, 0, 0, 65535, 0);                  /* simultaneous open */
+	expect(f, REF_SYN | REF_ACK, 0, 1, 0);
+	assert_int_equal(ref_sock_close(f->st, f->fd, f->now), 0);
+	expect(f, REF_FIN | REF_ACK, 1, 1, 0);
+	at(f, f->now + 5 * SEC);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags & (REF_SYN | REF_ACK), REF_SYN | REF_ACK);
+	assert_int_equal((uint32_t)(o->seq - f->iss), 0);
+	assert_int_equal(o->len, 0);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2193,6 +2212,7 @@ int main(void)
 		cmocka_unit_test(ecn_retransmission_not_ect),
 		cmocka_unit_test(ecn_ce_echoed_until_cwr),
 		cmocka_unit_test(ecn_ece_reduces_once_per_window),
+		cmocka_unit_test(close_in_syn_received_retransmits_syn_ack),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
