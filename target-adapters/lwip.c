@@ -50,12 +50,9 @@
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 
-/* Linux's TCP option numbers (netinet/tcp.h would redefine lwIP's TCP_MSS). */
-#define LX_TCP_NODELAY   1
-#define LX_TCP_MAXSEG    2
-#define LX_TCP_KEEPIDLE  4
-#define LX_TCP_KEEPINTVL 5
-#define LX_TCP_KEEPCNT   6
+/* Linux's TCP option numbers and struct tcp_info, after lwIP's headers: netinet/tcp.h
+ * would redefine lwIP's TCP_MSS, linux/tcp.h does not. */
+#include <linux/tcp.h>
 
 #ifndef SIOCOUTQ
 #define SIOCOUTQ 0x5411
@@ -1126,7 +1123,7 @@ static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *un
 		}
 	} else if (c->level == IPPROTO_TCP) {
 		switch (c->optname) {
-		case LX_TCP_NODELAY:
+		case TCP_NODELAY:
 			s->nodelay = v != 0;    /* accepted connections inherit it */
 			if (!pcb || s->kind == LS_LISTEN)
 				return 0;
@@ -1137,18 +1134,18 @@ static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *un
 			if (v && s->kind == LS_CONN && s->connected)
 				tcp_output(pcb);
 			return 0;
-		case LX_TCP_KEEPIDLE:
-		case LX_TCP_KEEPINTVL:
+		case TCP_KEEPIDLE:
+		case TCP_KEEPINTVL:
 			if (v < 1 || v > 32767)
 				return -EINVAL;
 			if (!pcb || s->kind == LS_LISTEN)
 				break;  /* a listener's values are not inherited by lwIP */
-			if (c->optname == LX_TCP_KEEPIDLE)
+			if (c->optname == TCP_KEEPIDLE)
 				pcb->keep_idle = (u32_t)v * 1000;
 			else
 				pcb->keep_intvl = (u32_t)v * 1000;
 			return 0;
-		case LX_TCP_KEEPCNT:
+		case TCP_KEEPCNT:
 			if (v < 1 || v > 127)
 				return -EINVAL;
 			if (!pcb || s->kind == LS_LISTEN)
@@ -1159,6 +1156,94 @@ static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *un
 	}
 	unsupported(t, unsup, "the lwip target does not implement %s level %d option %d",
 		    "setsockopt", c->level, c->optname);
+	return 0;
+}
+
+/* ---- TCP_INFO: what lwIP's pcb knows, in Linux's units ------------------------------- */
+
+static int linux_state(enum tcp_state s)
+{
+	switch (s) {
+	case ESTABLISHED: return 1;
+	case SYN_SENT: return 2;
+	case SYN_RCVD: return 3;
+	case FIN_WAIT_1: return 4;
+	case FIN_WAIT_2: return 5;
+	case TIME_WAIT: return 6;
+	case CLOSED: return 7;
+	case CLOSE_WAIT: return 8;
+	case LAST_ACK: return 9;
+	case LISTEN: return 10;
+	case CLOSING: return 11;
+	}
+	return 7;
+}
+
+/* The fields lwIP tracks; the others stay invalid: the engine leaves them unbound, so a
+ * code block reading one fails naming it instead of seeing a made-up zero. */
+static void info_view(const struct lsock *s, struct target_tcp_info *ti)
+{
+	memset(ti, 0, sizeof *ti);
+#define SET(f, val) do { ti->v[TARGET_TI_##f] = (int64_t)(val); \
+			 ti->valid |= 1ull << TARGET_TI_##f; } while (0)
+	const struct tcp_pcb *p = s->pcb;
+	if (!p || s->kind == LS_LISTEN) {
+		SET(state, s->kind == LS_LISTEN ? 10 : 7);
+		return;
+	}
+	unsigned unacked = 0;
+	for (const struct tcp_seg *g = p->unacked; g; g = g->next)
+		unacked++;
+	SET(state, linux_state(p->state));
+	SET(retransmits, p->nrtx);
+	SET(backoff, p->nrtx);
+	SET(snd_mss, p->mss);
+	SET(rto, (int64_t)p->rto * TCP_SLOW_INTERVAL * 1000);
+	SET(unacked, unacked);
+	SET(snd_cwnd, p->mss ? p->cwnd / p->mss : 0);
+	SET(snd_ssthresh, p->mss ? p->ssthresh / p->mss : 0);
+	SET(snd_wnd, p->snd_wnd);
+	SET(notsent_bytes, (u32_t)(p->snd_lbb - p->snd_nxt));
+	if (p->flags & TF_WND_SCALE) {
+		SET(snd_wscale, p->snd_scale);
+		SET(rcv_wscale, p->rcv_scale);
+		SET(options, TCPI_OPT_WSCALE);
+	} else {
+		SET(options, 0);
+	}
+#undef SET
+}
+
+/* getsockopt(TCP_INFO): Linux's struct tcp_info, min(buffer, struct) bytes copied and
+ * the length set to that, as do_tcp_getsockopt() does.  Fields lwIP does not track are
+ * zero there, as a kernel that lacks them leaves them. */
+static long tcp_info_bytes(const struct lsock *s, const struct target_call *c,
+			   struct target_result *r)
+{
+	struct target_tcp_info ti;
+	struct tcp_info li;
+	info_view(s, &ti);
+	memset(&li, 0, sizeof li);
+	li.tcpi_state = (uint8_t)ti.v[TARGET_TI_state];
+	li.tcpi_retransmits = (uint8_t)ti.v[TARGET_TI_retransmits];
+	li.tcpi_backoff = (uint8_t)ti.v[TARGET_TI_backoff];
+	li.tcpi_options = (uint8_t)ti.v[TARGET_TI_options];
+	li.tcpi_snd_wscale = (uint8_t)ti.v[TARGET_TI_snd_wscale] & 0xf;
+	li.tcpi_rcv_wscale = (uint8_t)ti.v[TARGET_TI_rcv_wscale] & 0xf;
+	li.tcpi_rto = (uint32_t)ti.v[TARGET_TI_rto];
+	li.tcpi_snd_mss = (uint32_t)ti.v[TARGET_TI_snd_mss];
+	li.tcpi_unacked = (uint32_t)ti.v[TARGET_TI_unacked];
+	li.tcpi_snd_ssthresh = (uint32_t)ti.v[TARGET_TI_snd_ssthresh];
+	li.tcpi_snd_cwnd = (uint32_t)ti.v[TARGET_TI_snd_cwnd];
+	li.tcpi_notsent_bytes = (uint32_t)ti.v[TARGET_TI_notsent_bytes];
+	li.tcpi_snd_wnd = (uint32_t)ti.v[TARGET_TI_snd_wnd];
+	size_t n = c->optlen < sizeof li ? c->optlen : sizeof li;
+	if (n > sizeof r->opt.bytes)
+		n = sizeof r->opt.bytes;
+	r->opt.kind = TARGET_OPT_BYTES;
+	r->opt.nbytes = n;
+	memcpy(r->opt.bytes, &li, n);
+	r->optlen = (socklen_t)n;
 	return 0;
 }
 
@@ -1184,15 +1269,17 @@ static long do_getsockopt(struct lsock *s, const struct target_call *c,
 			return -EINVAL;
 		v = ip_get_option(pcb, c->optname == SO_REUSEADDR ? SOF_REUSEADDR
 								  : SOF_KEEPALIVE) != 0;
-	} else if (c->level == IPPROTO_TCP && c->optname == LX_TCP_NODELAY) {
+	} else if (c->level == IPPROTO_TCP && c->optname == TCP_NODELAY) {
 		v = s->nodelay;
 	} else if (c->level == IPPROTO_TCP && s->kind == LS_CONN && pcb &&
-		   (c->optname == LX_TCP_KEEPIDLE || c->optname == LX_TCP_KEEPINTVL ||
-		    c->optname == LX_TCP_KEEPCNT)) {
-		v = c->optname == LX_TCP_KEEPIDLE ? (long)(pcb->keep_idle / 1000) :
-		    c->optname == LX_TCP_KEEPINTVL ? (long)(pcb->keep_intvl / 1000) :
+		   (c->optname == TCP_KEEPIDLE || c->optname == TCP_KEEPINTVL ||
+		    c->optname == TCP_KEEPCNT)) {
+		v = c->optname == TCP_KEEPIDLE ? (long)(pcb->keep_idle / 1000) :
+		    c->optname == TCP_KEEPINTVL ? (long)(pcb->keep_intvl / 1000) :
 		    (long)pcb->keep_cnt;
-	} else if (c->level == IPPROTO_TCP && c->optname == LX_TCP_MAXSEG && s->kind == LS_CONN &&
+	} else if (c->level == IPPROTO_TCP && c->optname == TCP_INFO) {
+		return tcp_info_bytes(s, c, r);
+	} else if (c->level == IPPROTO_TCP && c->optname == TCP_MAXSEG && s->kind == LS_CONN &&
 		   pcb && pcb->state >= ESTABLISHED) {
 		v = pcb->mss;           /* the effective send MSS, as Linux reports it */
 	} else {
@@ -1433,61 +1520,12 @@ static int lw_advance(struct target *t, int64_t now_ns, int64_t *next)
 	return TARGET_OK;
 }
 
-/* ---- TCP_INFO: what lwIP's pcb knows, in Linux's units ------------------------------- */
-
-static int linux_state(enum tcp_state s)
-{
-	switch (s) {
-	case ESTABLISHED: return 1;
-	case SYN_SENT: return 2;
-	case SYN_RCVD: return 3;
-	case FIN_WAIT_1: return 4;
-	case FIN_WAIT_2: return 5;
-	case TIME_WAIT: return 6;
-	case CLOSED: return 7;
-	case CLOSE_WAIT: return 8;
-	case LAST_ACK: return 9;
-	case LISTEN: return 10;
-	case CLOSING: return 11;
-	}
-	return 7;
-}
-
 static int lw_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)
 {
-	struct lwpriv *w = P(t);
-	struct lsock *s = sock_of(w, fd);
+	struct lsock *s = sock_of(P(t), fd);
 	if (!s)
 		return target_diagf(&t->diag, TARGET_BADARG, "TCP_INFO on fd %d: not a socket", fd);
-	memset(ti, 0, sizeof *ti);
-#define SET(f, val) do { ti->v[TARGET_TI_##f] = (int64_t)(val); \
-			 ti->valid |= 1ull << TARGET_TI_##f; } while (0)
-	struct tcp_pcb *p = s->pcb;
-	if (!p || s->kind == LS_LISTEN) {
-		SET(state, s->kind == LS_LISTEN ? 10 : 7);
-		return TARGET_OK;
-	}
-	unsigned unacked = 0;
-	for (struct tcp_seg *g = p->unacked; g; g = g->next)
-		unacked++;
-	SET(state, linux_state(p->state));
-	SET(retransmits, p->nrtx);
-	SET(backoff, p->nrtx);
-	SET(snd_mss, p->mss);
-	SET(rto, (int64_t)p->rto * TCP_SLOW_INTERVAL * 1000);
-	SET(unacked, unacked);
-	SET(snd_cwnd, p->mss ? p->cwnd / p->mss : 0);
-	SET(snd_ssthresh, p->mss ? p->ssthresh / p->mss : 0);
-	SET(snd_wnd, p->snd_wnd);
-	SET(notsent_bytes, (u32_t)(p->snd_lbb - p->snd_nxt));
-	if (p->flags & TF_WND_SCALE) {
-		SET(snd_wscale, p->snd_scale);
-		SET(rcv_wscale, p->rcv_scale);
-		SET(options, 4);        /* TCPI_OPT_WSCALE */
-	} else {
-		SET(options, 0);
-	}
-#undef SET
+	info_view(s, ti);
 	return TARGET_OK;
 }
 
