@@ -605,6 +605,19 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		ref_tcb_closed(tp, 0);
 		return RESULT(DROP_RST, DATA_AFTER_CLOSE);
 	}
+	/* Text held from the SYN was taken in when the ACK made the connection
+	 * ESTABLISHED: RCV.NXT may have moved past the start of this segment since it was
+	 * trimmed, so trim again (the repeated octets are a duplicate, RFC 2883) */
+	if (len && ref_seq_lt(seq, tp->rcv_nxt)) {
+		uint32_t d = ref_seq_len(seq, tp->rcv_nxt);
+		if (d > len)
+			d = len;
+		ref_dsack_note(tp, seq, ref_seq_add(seq, d));
+		if (data)
+			data += d;
+		len -= d;
+		seq = ref_seq_add(seq, d);
+	}
 	text_and_fin(tp, seg, seq, data, len, fin);
 	ref_output(tp);
 	return RESULT(ACCEPT, OK);

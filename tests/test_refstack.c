@@ -2079,6 +2079,30 @@ static void close_in_syn_received_retransmits_syn_ack(void **state)
 	fx_free(f);
 }
 
+/* RFC 9293 3.10.7.2: text on a SYN is queued and delivered once ESTABLISHED; the
+ * completing ACK may repeat it and carry more: every octet lands at its place */
+static void syn_text_then_overlapping_segment(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 16);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 8);
+	s.data = (const uint8_t *)"ABCDEFGH";
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	f->iss = o->seq;
+	s = mkseg(f, REF_ACK, 1, 1, 65535, 12);
+	s.data = (const uint8_t *)"ABCDEFGHIJKL";
+	inject(f, &s);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_true(f->fd >= 3);
+	char buf[32] = {0};
+	assert_int_equal(ref_sock_recv(f->st, f->fd, buf, sizeof buf, MSG_DONTWAIT, f->now), 12);
+	assert_string_equal(buf, "ABCDEFGHIJKL");
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2213,6 +2237,7 @@ int main(void)
 		cmocka_unit_test(ecn_ce_echoed_until_cwr),
 		cmocka_unit_test(ecn_ece_reduces_once_per_window),
 		cmocka_unit_test(close_in_syn_received_retransmits_syn_ack),
+		cmocka_unit_test(syn_text_then_overlapping_segment),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
