@@ -262,8 +262,28 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	const struct dsl_packet *p = &ev->packet;
 	if (p->proto == DSL_PROTO_ICMP)
 		return inbound_icmp(x, ev);
-	if (p->proto != DSL_PROTO_TCP)
-		return engine_skip(x, ev, "inbound UDP packets are not supported yet");
+	if (p->proto == DSL_PROTO_UDP) {
+		struct wire_packet u;
+		bool v6 = x->tc.local_ip.family == AF_INET6;
+		wire_packet_init(&u, v6 ? 6 : 4);
+		to_wire_addr(&x->tc.remote_ip, &u.ip.src);
+		to_wire_addr(&x->tc.local_ip, &u.ip.dst);
+		u.l4 = WIRE_L4_UDP;
+		u.udp.sport = x->remote_port;
+		u.udp.dport = x->local_port;
+		u.udp.payload_len = p->udp_len;
+		apply_ip_fields(&u, p);
+		size_t len;
+		int rc = wire_build(&u, x->obuf, sizeof x->obuf, &len);
+		if (rc != WIRE_OK)
+			return engine_fail(x, ev, 0, "error handling packet: cannot build it: %s",
+					   wire_strerror(rc));
+		int64_t now = target_now(&x->t);
+		if (target_inject(&x->t, x->obuf, len) != TARGET_OK)
+			return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
+		engine_capture(x, x->obuf, len, now);
+		return ENGINE_PASS;
+	}
 	if (p->has_udp_encap)
 		return engine_skip(x, ev, "TCP over UDP encapsulation is not supported yet");
 	if (p->opts_kind == DSL_OPTS_ANY)
@@ -670,9 +690,38 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		return engine_fail(x, ev, 'p',
 				   "error handling packet: the stack sent a malformed packet: %s",
 				   wire_strerror(wrc));
-	if (w.l4 != WIRE_L4_TCP || p->proto != DSL_PROTO_TCP) {
-		if (p->proto != DSL_PROTO_TCP)
-			return engine_skip(x, ev, "outbound UDP/ICMP packets are not supported yet");
+	if (p->proto == DSL_PROTO_UDP || p->proto == DSL_PROTO_ICMP) {
+		/* UDP: the payload length; ICMP: type and code (the quote is not compared) */
+		struct diffs d = { .n = 0 };
+		bool v6 = x->tc.local_ip.family == AF_INET6;
+		if (p->proto == DSL_PROTO_UDP) {
+			if (w.l4 != WIRE_L4_UDP)
+				diff(&d, "protocol: expected UDP but got %u", w.ip.proto);
+			else if (w.udp.payload_len != p->udp_len)
+				diff(&d, "len: expected %u but got %zu", p->udp_len, w.udp.payload_len);
+		} else {
+			uint8_t type, code;
+			if (!p->icmp.type || !icmp_numbers(v6, &p->icmp, &type, &code))
+				return engine_skip(x, ev, "ICMP '%s' is not supported",
+						   p->icmp.type ? p->icmp.type : "");
+			if (w.l4 != (v6 ? WIRE_L4_ICMP6 : WIRE_L4_ICMP))
+				diff(&d, "protocol: expected ICMP but got %u", w.ip.proto);
+			else if (w.icmp.type != type || (p->icmp.code && w.icmp.code != code))
+				diff(&d, "icmp: expected type %u code %u but got type %u code %u", type,
+				     code, w.icmp.type, w.icmp.code);
+		}
+		if (!d.count && !any && (actual < lo - tol || actual > hi + tol))
+			diff(&d, "timing error: expected the packet at %.6f sec but it came at %.6f sec "
+			     "(tolerance %.6f sec)", (actual < lo - tol ? lo : hi) / 1e9, actual / 1e9,
+			     tol / 1e9);
+		if (d.count) {
+			packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+			return engine_fail(x, ev, 'p', "error handling packet: %s%s", d.buf, lines);
+		}
+		x->out_actual_ns = actual;
+		return ENGINE_PASS;
+	}
+	if (w.l4 != WIRE_L4_TCP) {
 		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
 		return engine_fail(x, ev, 'p',
 				   "error handling packet: expected a TCP packet but got protocol %u%s",
