@@ -290,6 +290,9 @@ static void shell_settings(struct engine_ctx *x, const struct dsl_event *ev)
 		char path[4096];
 		snprintf(path, sizeof path, "%s%s%s", tok[0] == '/' ? "" : dir,
 			 tok[0] == '/' ? "" : "/", tok);
+		struct stat st;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;       /* only plain files: never a device or a pipe */
 		FILE *f = fopen(path, "r");
 		if (!f)
 			continue;
