@@ -170,6 +170,8 @@ int cmd_run(int argc, char **argv)
 			return CLI_OK;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
+		} else if (!strcmp(a, "-v")) {
+			cmdline.verbose++;
 		} else if ((t = TAKE("--target"))) {
 			if (t < 0)
 				goto missing;

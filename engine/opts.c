@@ -140,6 +140,11 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		}
 		o->prefix_len = bits;
 		o->has_prefix_len = true;
+	} else if (!strcmp(n, "tcp_ts_ecr_scaled") || !strcmp(n, "persistent_tun_dev") ||
+		   !strcmp(n, "send_omit_free") || !strcmp(n, "speculative_connect_port") ||
+		   !strcmp(n, "speed")) {
+		/* packetdrill options with no effect here: an unknown TS ecr is always
+		 * placed relative to the first TS pair, the device is always private */
 	} else if (!strcmp(n, "strict_segments")) {
 		o->strict_segments = true;
 	} else if (!strcmp(n, "verbose") || !strcmp(n, "v")) {
