@@ -9,8 +9,8 @@
  *  - every TCB: SND.UNA <= SND.NXT <= SND.MAX, ISS <= SND.UNA; window scale <= 14 both
  *    ways (RFC 7323 2.3) and SND.WND <= 2^30; a FIN accepted stays at RCV.NXT - 1 and no
  *    data is accepted after it (RCV.NXT and the bytes received no longer move);
- *  - no data is sent beyond the largest window edge the peer offered, but for one byte
- *    of a zero-window probe (RFC 9293 3.8.6);
+ *  - no data is sent beyond the largest ACK plus the largest window the peer's accepted
+ *    segments carried, but for one byte of a zero-window probe (RFC 9293 3.8.6);
  *  - the bytes the application reads are exactly the peer's bytes in order, and the
  *    bytes the stack sends are exactly the ones the application wrote, at their place;
  *  - a segment with a bad checksum changes nothing and is dropped (MUST-2/3);
@@ -49,9 +49,10 @@ static struct {                 /* the peer connection before the current segmen
 	unsigned nout, nrst;
 } pre;
 static unsigned nout, nrst;     /* segments and RSTs the stack sent so far */
-static struct {                 /* the peer connection's largest offered window edge */
+static struct {                 /* the largest ACK and window the peer connection got */
 	const struct ref_tcb *tp;
-	ref_seq_t iss, edge, pending;   /* pending: the segment being processed offers it */
+	ref_seq_t iss, ack, pack;       /* p...: of the segment being processed */
+	uint32_t wnd, pwnd;
 	bool valid, pending_valid;
 } win;
 static uint8_t sent[1 << 16];   /* what the application wrote on the connection */
@@ -101,9 +102,10 @@ static void seg_pre(void *ctx, struct fuzz_drv *d, const struct ref_segment *seg
 	}
 	win.pending_valid = tp && seg->csum_ok && (seg->flags & REF_ACK) &&
 			    tp->state >= REF_SYN_SENT;
-	if (win.pending_valid)
-		win.pending = ref_seq_add(seg->ack, (uint32_t)seg->wnd <<
-					  ((seg->flags & REF_SYN) ? 0 : tp->snd_wscale));
+	if (win.pending_valid) {
+		win.pack = seg->ack;
+		win.pwnd = (uint32_t)seg->wnd << ((seg->flags & REF_SYN) ? 0 : tp->snd_wscale);
+	}
 	pre.tp = tp;
 	pre.state = tp ? tp->state : REF_CLOSED;
 	if (tp) {
@@ -126,9 +128,11 @@ static void seg_in(void *ctx, struct fuzz_drv *d, const struct ref_segment *s,
 	bool same = tp == pre.tp && state == pre.state;
 
 	(void)ctx;
-	if (win.pending_valid && res.outcome == REF_ACCEPT && tp == win.tp &&
-	    (!win.valid || ref_seq_gt(win.pending, win.edge))) {
-		win.edge = win.pending;
+	if (win.pending_valid && res.outcome == REF_ACCEPT && tp == win.tp) {
+		if (!win.valid || ref_seq_gt(win.pack, win.ack))
+			win.ack = win.pack;
+		if (!win.valid || win.pwnd > win.wnd)
+			win.wnd = win.pwnd;
 		win.valid = true;
 	}
 	win.pending_valid = false;
@@ -188,15 +192,21 @@ static void seg_out(void *ctx, struct fuzz_drv *d, const struct ref_segment *s)
 		if (memcmp(s->data, sent + off, s->len))
 			fail("data sent differs from what the application wrote there");
 	}
-	/* RFC 9293 3.8.6: no data beyond the window the peer offered; one byte past it is a
-	 * zero-window probe (3.8.6.1).  The edge is the largest any accepted segment (or
-	 * the one being answered) offered, so this holds however the stack chose. */
+	/* RFC 9293 3.8.6: no data beyond SND.UNA + SND.WND; one byte past it is a
+	 * zero-window probe (3.8.6.1).  SND.UNA is at most the largest ACK and SND.WND at
+	 * most the largest window of the accepted segments (or of the one being answered),
+	 * so their sum bounds what the stack may send however it updated the window. */
 	if (tp == win.tp && tp->iss == win.iss && (win.valid || win.pending_valid)) {
-		ref_seq_t edge = win.valid ? win.edge : win.pending;
-		if (win.valid && win.pending_valid && ref_seq_gt(win.pending, edge))
-			edge = win.pending;
-		if (ref_seq_gt(ref_seq_add(s->seq, s->len), ref_seq_add(edge, 1)))
-			fail("data sent beyond the window the peer offered (RFC 9293 3.8.6)");
+		ref_seq_t ack = win.valid ? win.ack : win.pack;
+		uint32_t wnd = win.valid ? win.wnd : win.pwnd;
+		if (win.valid && win.pending_valid) {
+			if (ref_seq_gt(win.pack, ack))
+				ack = win.pack;
+			if (win.pwnd > wnd)
+				wnd = win.pwnd;
+		}
+		if (ref_seq_gt(ref_seq_add(s->seq, s->len), ref_seq_add(ack, wnd + 1)))
+			fail("data sent beyond SND.UNA + SND.WND (RFC 9293 3.8.6)");
 	}
 }
 
