@@ -137,6 +137,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	}
 	ref_set_state(tp, REF_SYN_RECEIVED);
 	ref_tcb_hash_insert(st, tp);
+	ref_tfo_syn_in(l, tp, seg);     /* RFC 7413 4.2.2 */
 	/* "send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>" */
 	ref_output(tp);
 	return RESULT(ACCEPT, OK);
@@ -496,7 +497,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 			ref_send_rst_reply(st, seg);
 			return RESULT(DROP_RST, SYNRCVD_BAD_ACK);
 		}
-		struct ref_tcb *l = tp->parent;
+		struct ref_tcb *l = (tp->flags & TF_QUEUED) ? NULL : tp->parent;
 		if (l && l->nqueued > l->backlog)
 			return RESULT(DROP, ACCEPT_QUEUE_FULL);     /* as Linux: stay half-open */
 		ref_set_state(tp, REF_ESTABLISHED);

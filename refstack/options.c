@@ -135,6 +135,7 @@ void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn)
 			lay(o, REF_OPT_NOP);
 			lay(o, REF_OPT_WS);
 		}
+		ref_tfo_opt_build(tp, out);     /* RFC 7413 2 */
 		return;
 	}
 	if (tp->flags & TF_TS_OK) {

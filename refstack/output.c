@@ -143,11 +143,15 @@ static bool output_one(struct ref_tcb *tp)
 			emit(tp, tp->iss, f, 0);
 			goto sent_seq;
 		}
-		if ((tp->flags & TF_ACKNOW) && state == REF_SYN_RECEIVED) {
-			emit(tp, tp->snd_nxt, REF_ACK, 0);
-			return true;
+		if (!(state == REF_SYN_RECEIVED && (tp->xflags & XF_TFO))) {
+			if ((tp->flags & TF_ACKNOW) && state == REF_SYN_RECEIVED) {
+				emit(tp, tp->snd_nxt, REF_ACK, 0);
+				return true;
+			}
+			return false;
 		}
-		return false;
+		/* RFC 7413 4.2.2: a Fast Open server sends data before the handshake
+		 * completes: on to the data path */
 	}
 	if (tp->snd_nxt == tp->iss && tp->snd_una == tp->iss) {
 		/* CLOSE in SYN-RECEIVED sent a FIN before our SYN was acknowledged (RFC 9293
@@ -182,7 +186,8 @@ static bool output_one(struct ref_tcb *tp)
 	bool force = (tp->flags & TF_FORCE_PROBE) && avail > 0;
 	if (force && usable == 0)
 		usable = 1;             /* a zero-window probe: one octet (RFC 9293 3.8.6.1) */
-	if (!REF_CAN_SEND(state) && !REF_FIN_SENT(state))
+	if (!REF_CAN_SEND(state) && !REF_FIN_SENT(state) &&
+	    !(state == REF_SYN_RECEIVED && (tp->xflags & XF_TFO)))
 		avail = 0;
 	if (state == REF_TIME_WAIT || state == REF_FIN_WAIT_2)
 		avail = 0;

@@ -67,6 +67,8 @@ int ref_state_linux(int state);  /* Linux TCP_* number, as tcpi_state reports it
 enum {
 	REF_OPT_EOL = 0, REF_OPT_NOP = 1, REF_OPT_MSS = 2, REF_OPT_WS = 3,
 	REF_OPT_SACK_PERM = 4, REF_OPT_SACK = 5, REF_OPT_TS = 8,
+	REF_OPT_FO = 34,        /* TCP Fast Open cookie (RFC 7413) */
+	REF_OPT_FO_EXP = 254,   /* the same in the experimental kind (magic 0xF989) */
 };
 
 /* has-bits of struct ref_options */
@@ -75,6 +77,9 @@ enum {
 #define REF_HAS_SACK_PERM 0x04
 #define REF_HAS_TS        0x08
 #define REF_HAS_SACK      0x10
+#define REF_HAS_FO        0x20  /* fo_len 0: a cookie request */
+#define REF_MAX_COOKIE    16
+#define REF_TFO_COOKIE    8     /* the length of the cookies this stack makes */
 
 #define REF_MAX_SACK 4
 #define REF_MAX_LAYOUT 16
@@ -91,6 +96,9 @@ struct ref_options {
 	uint8_t nsack;
 	uint32_t tsval, tsecr;
 	struct ref_sack_block sack[REF_MAX_SACK];
+	uint8_t fo_len;         /* Fast Open cookie length (0 = request) */
+	bool fo_exp;            /* input: in the experimental option kind */
+	uint8_t fo_cookie[REF_MAX_COOKIE];
 	/* output: the option kinds in emission order (NOPs included), so that the bytes
 	 * on the wire are fixed by the stack; input: may be left empty. */
 	uint8_t nlayout;
@@ -228,6 +236,8 @@ struct ref_config {
 	bool dsack;             /* net.ipv4.tcp_dsack (1): D-SACK blocks (RFC 2883) */
 	uint8_t ecn;            /* net.ipv4.tcp_ecn (2): 0 no ECN; 1 ask for it on
 				 * connect() and accept it; 2 accept it only (RFC 3168) */
+	uint32_t fastopen;      /* net.ipv4.tcp_fastopen (1): REF_TFO_* bits (RFC 7413) */
+	uint8_t fastopen_key[16];          /* cookie secret; all zero = reproducible */
 	uint32_t rmem_default, rmem_max;   /* tcp_rmem[1], tcp_rmem[2] (131072, 33554432) */
 	uint32_t wmem_default, wmem_max;   /* tcp_wmem[1], tcp_wmem[2] (16384, 4194304) */
 	uint32_t mtu;           /* link MTU (1500) */
@@ -247,6 +257,13 @@ struct ref_config {
 	uint16_t port_lo, port_hi;         /* ephemeral ports (32768, 60999) */
 	struct ref_addr local4, local6;    /* source addresses for connect() */
 };
+
+/* net.ipv4.tcp_fastopen bits, as Linux */
+#define REF_TFO_CLIENT          0x1     /* MSG_FASTOPEN sends data on the SYN */
+#define REF_TFO_SERVER          0x2     /* listeners with TCP_FASTOPEN take SYN data */
+#define REF_TFO_CLIENT_NOCOOKIE 0x4     /* client: data without a cookie */
+#define REF_TFO_SERVER_NOCOOKIE 0x200   /* server: data without a valid cookie */
+#define REF_TFO_SERVER_NOOPT    0x400   /* server: no TCP_FASTOPEN needed */
 
 void ref_config_defaults(struct ref_config *cfg);
 
@@ -318,6 +335,10 @@ int ref_sock_poll(struct ref_stack *st, int fd, int events);
 int ref_sock_ioctl(struct ref_stack *st, int fd, unsigned long req, int *out);
 int ref_sock_getpeername(struct ref_stack *st, int fd, struct ref_sockaddr *sa);
 int ref_sock_state(struct ref_stack *st, int fd);  /* enum ref_state or -EBADF */
+
+/* The Fast Open cookie this stack gives a client at that address (RFC 7413 4.1.2). */
+void ref_tfo_cookie_for(const struct ref_stack *st, const struct ref_addr *peer,
+			uint8_t out[REF_TFO_COOKIE]);
 
 /* TCP_INFO, Linux's field names and units (microseconds, segments). */
 struct ref_tcp_info {

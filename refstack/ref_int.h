@@ -87,6 +87,10 @@ enum {
 	XF_ECN_ECE       = 1u << 3, /* receiver: CE seen, ECE on ACKs until CWR (6.1.3) */
 	XF_ECN_CWR       = 1u << 4, /* sender: CWR on the next new data (6.1.2) */
 	XF_ECN_REDUCED   = 1u << 5, /* sender: cwnd reduced for ECE until ecn_recover */
+	XF_TFO           = 1u << 6, /* a Fast Open connection (RFC 7413) */
+	XF_FO_COOKIE     = 1u << 7, /* server: our SYN-ACK carries the peer's cookie */
+	XF_FO_SYN        = 1u << 8, /* client: our SYN carries an FO option */
+	XF_FO_EXP        = 1u << 9, /* the FO option in the experimental kind */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
@@ -141,6 +145,7 @@ struct ref_tcb {
 	uint32_t dsack_dups;            /* D-SACK blocks received */
 	ref_seq_t ecn_recover;          /* SND.MAX at the last ECE reduction (RFC 3168) */
 	uint32_t delivered_ce;          /* CE-marked segments received */
+	uint16_t fastopen_qlen;         /* listener: TCP_FASTOPEN (RFC 7413 5.1 limit) */
 	uint8_t oob_byte;
 	int16_t so_error, soft_error;
 	struct ref_ring sndq, rcvq;
@@ -182,6 +187,12 @@ struct ref_stack {
 	int64_t challenge_window;       /* RFC 5961 7: start of the current second */
 	uint32_t challenge_count;
 	struct ref_result last;
+	struct ref_fo_cache {           /* client: cookies by server address (RFC 7413 4.1) */
+		struct ref_addr addr;
+		uint8_t len;
+		uint8_t cookie[REF_MAX_COOKIE];
+	} fo_cache[8];
+	uint8_t nfo_cache, fo_next;
 	struct ref_stats stats;
 	uint8_t scratch[65536];         /* payload of the segment being sent */
 };
@@ -265,6 +276,19 @@ uint32_t ref_sack_pipe(const struct ref_tcb *tp);      /* SetPipe() */
 bool ref_sack_next_hole(const struct ref_tcb *tp, bool lost, ref_seq_t *seq, uint32_t *len);
 /* The receiver saw [left, right) twice: report it in the next ACK (RFC 2883 4). */
 void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right);
+
+/* tfo.c: TCP Fast Open, RFC 7413 */
+void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
+		    uint8_t out[REF_TFO_COOKIE]);
+/* A SYN for listener l made child tp (SYN-RECEIVED, SYN text held): take the text and
+ * queue tp for accept() at once when its cookie is good, else mark a cookie reply. */
+void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segment *seg);
+/* Client: remember the cookie of a SYN-ACK; find the one for a server. */
+void ref_tfo_cache_put(struct ref_stack *st, const struct ref_addr *a, const uint8_t *c,
+		       uint8_t len);
+const struct ref_fo_cache *ref_tfo_cache_get(const struct ref_stack *st,
+					     const struct ref_addr *a);
+void ref_tfo_opt_build(struct ref_tcb *tp, struct ref_segment *out);
 
 /* ecn.c: RFC 3168 */
 void ref_ecn_syn_in(struct ref_tcb *tp, const struct ref_segment *seg, bool passive);

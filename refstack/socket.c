@@ -367,10 +367,12 @@ static long send_once(struct ref_stack *st, int fd, const void *data, size_t len
 		tp->wr_done = 0;
 		return -take_error(tp);
 	}
-	if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
-		/* wait for the connection, SO_SNDTIMEO at most */
+	bool tfo_synrcvd = tp->state == REF_SYN_RECEIVED && (tp->xflags & XF_TFO);
+	if ((tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED) && !tfo_synrcvd)
+		/* wait for the connection, SO_SNDTIMEO at most (RFC 7413 4.2.2: a Fast
+		 * Open server may send before the handshake completes) */
 		return nb || !keep_waiting(tp, tp->sndtimeo) ? -EAGAIN : REF_PENDING;
-	if (!REF_CAN_SEND(tp->state) || (tp->flags & TF_FIN_WANTED)) {
+	if ((!REF_CAN_SEND(tp->state) && !tfo_synrcvd) || (tp->flags & TF_FIN_WANTED)) {
 		tp->wr_done = 0;
 		/* RFC 9293 3.10.2: "error: connection closing"; Linux: EPIPE (or ENOTCONN
 		 * for a socket that never connected and is not connecting... also EPIPE) */
@@ -782,6 +784,15 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 			return -EINVAL;
 		tp->user_timeout_ms = v;
 		return 0;
+	case TCP_FASTOPEN:
+		/* RFC 7413 5.1: the listener's limit on pending Fast Open connections;
+		 * Linux takes it in CLOSED and LISTEN only */
+		if (tp->state != REF_CLOSED && tp->state != REF_LISTEN)
+			return -EINVAL;
+		if (v < 0)
+			return -EINVAL;
+		tp->fastopen_qlen = v > 65535 ? 65535 : (uint16_t)v;
+		return 0;
 	case TCP_QUICKACK:
 		if (v && (tp->t_delack != REF_NEVER || tp->rcv_unacked))
 			ref_send_ack_now(tp);
@@ -869,6 +880,8 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 		return put_int(val, len, tp->syn_retries);
 	case TCP_USER_TIMEOUT:
 		return put_int(val, len, tp->user_timeout_ms);
+	case TCP_FASTOPEN:
+		return put_int(val, len, tp->fastopen_qlen);
 	case TCP_INFO: {
 		/* Linux: min(len, sizeof(struct tcp_info)) bytes, any socket state */
 		struct ref_tcp_info ti;
@@ -914,7 +927,8 @@ int ref_sock_poll(struct ref_stack *st, int fd, int events)
 		mask |= POLLHUP;
 	if (rd_shut)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
-	if (tp->state != REF_SYN_SENT && tp->state != REF_SYN_RECEIVED) {
+	if (tp->state != REF_SYN_SENT &&
+	    (tp->state != REF_SYN_RECEIVED || (tp->xflags & XF_TFO))) {
 		if (ref_rcvq_readable(tp) > 0 && !(tp->flags & TF_SHUT_RD))
 			mask |= POLLIN | POLLRDNORM;
 		if (!wr_shut) {

@@ -12,6 +12,7 @@ void ref_config_defaults(struct ref_config *c)
 	c->timestamps = c->sack = c->window_scaling = true;
 	c->dsack = true;                /* Linux tcp_dsack = 1 */
 	c->ecn = 2;                     /* Linux tcp_ecn = 2: ECN when the peer asks */
+	c->fastopen = REF_TFO_CLIENT;   /* Linux tcp_fastopen = 1 */
 	c->rmem_default = 131072;
 	c->rmem_max = 33554432;        /* Linux 6.x tcp_rmem[2]: window scale 10 */
 	c->wmem_default = 16384;
@@ -79,6 +80,7 @@ void ref_stack_reset(struct ref_stack *st)
 	st->next_port = st->cfg.port_lo;
 	st->challenge_window = 0;
 	st->challenge_count = 0;
+	st->nfo_cache = st->fo_next = 0;        /* Fast Open cookies learnt */
 	st->now = 0;
 	memset(&st->stats, 0, sizeof st->stats);
 	memset(&st->last, 0, sizeof st->last);

@@ -172,6 +172,11 @@ static void on_output(void *ctx, const struct ref_segment *s, int64_t now)
 		case REF_OPT_WS: wire_opt_add_wscale(&t->opts, o->wscale); break;
 		case REF_OPT_SACK_PERM: wire_opt_add_sack_perm(&t->opts); break;
 		case REF_OPT_TS: wire_opt_add_ts(&t->opts, o->tsval, o->tsecr); break;
+		case REF_OPT_FO:
+		case REF_OPT_FO_EXP:
+			wire_opt_add_tfo(&t->opts, o->layout[i] == REF_OPT_FO_EXP, o->fo_cookie,
+					 o->fo_len);
+			break;
 		case REF_OPT_SACK: {
 			uint32_t lr[2 * REF_MAX_SACK];
 			for (unsigned k = 0; k < o->nsack; k++) {
@@ -218,7 +223,7 @@ static void on_output(void *ctx, const struct ref_segment *s, int64_t now)
 static bool parse_u32(const char *s, uint32_t *out)
 {
 	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+	unsigned long v = strtoul(s, &end, 0);  /* 0x603 as tcp_fastopen is written */
 	while (*end == ' ' || *end == '\t')
 		end++;
 	if (end == s || *end)
@@ -303,8 +308,15 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		return 0;
 	}
 	/* features the reference stack does not have: accepted only when turned off */
-	if (!strcmp(name, "net.ipv4.tcp_fastopen") ||
-	    !strcmp(name, "net.ipv4.tcp_mtu_probing") ||
+	if (!strcmp(name, "net.ipv4.tcp_fastopen")) {
+		/* client 0x1, server 0x2, client without cookie 0x4, server without
+		 * cookie 0x200, server without TCP_FASTOPEN 0x400 (Linux's bits) */
+		if (!parse_u32(value, &v) || (v & ~0x607u))
+			return -2;
+		c->fastopen = v;
+		return 0;
+	}
+	if (!strcmp(name, "net.ipv4.tcp_mtu_probing") ||
 	    !strcmp(name, "net.ipv4.tcp_fack") || !strcmp(name, "net.ipv4.tcp_frto") ||
 	    !strcmp(name, "net.ipv4.tcp_early_retrans")) {
 		if (!parse_u32(value, &v))
@@ -550,6 +562,14 @@ static void fill_options(const struct wire_tcp *t, int parse_rc, struct ref_opti
 			o->has |= REF_HAS_TS;
 			o->tsval = w->v.ts.val;
 			o->tsecr = w->v.ts.ecr;
+			break;
+		case WIRE_TCPOPT_FASTOPEN:
+		case WIRE_TCPOPT_EXP:
+			/* (kind 254 other than fast open came as raw, skipped above) */
+			o->has |= REF_HAS_FO;
+			o->fo_exp = w->v.tfo.exp;
+			o->fo_len = w->v.tfo.len > REF_MAX_COOKIE ? REF_MAX_COOKIE : w->v.tfo.len;
+			memcpy(o->fo_cookie, w->v.tfo.cookie, o->fo_len);
 			break;
 		case WIRE_TCPOPT_SACK:
 			o->has |= REF_HAS_SACK;

@@ -2103,6 +2103,92 @@ static void syn_text_then_overlapping_segment(void **state)
 	fx_free(f);
 }
 
+/* ==== RFC 7413 TCP Fast Open ========================================================== */
+
+static void tfo_server(struct ref_config *c) { c->fastopen = REF_TFO_CLIENT | REF_TFO_SERVER; }
+
+/* a SYN with an FO option: fo_len 0 = cookie request */
+static struct ref_segment *tfo_syn(struct fx *f, uint16_t port, const uint8_t *cookie,
+				   uint8_t clen, uint32_t len, const char *data)
+{
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, len);
+	s.sport = port;
+	if (data)
+		s.data = (const uint8_t *)data;
+	s.opt.has |= REF_HAS_MSS | REF_HAS_FO;
+	s.opt.mss = 1000;
+	s.opt.fo_len = clen;
+	if (clen)
+		memcpy(s.opt.fo_cookie, cookie, clen);
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	f->iss = o->seq;
+	return o;
+}
+
+static void tfo_listener(struct fx *f, int qlen)
+{
+	listening(f, 16);
+	assert_int_equal(ref_sock_setsockopt(f->st, f->lfd, IPPROTO_TCP, TCP_FASTOPEN, &qlen,
+					     sizeof qlen, f->now), 0);
+}
+
+/* 4.1.2: a cookie request gets a cookie, a MAC of the client's address under the
+ * server's key: the same for the same key, different under another key */
+static void tfo_cookie_request(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(tfo_server);
+	tfo_listener(f, 1);
+	struct ref_segment *o = tfo_syn(f, 40000, NULL, 0, 0, NULL);
+	assert_true(o->opt.has & REF_HAS_FO);
+	assert_int_equal(o->opt.fo_len, REF_TFO_COOKIE);
+	uint8_t c1[REF_TFO_COOKIE];
+	memcpy(c1, o->opt.fo_cookie, sizeof c1);
+	assert_int_equal(o->ack, P + 1);
+	fx_free(f);
+	f = fx_new(tfo_server);
+	tfo_listener(f, 1);
+	o = tfo_syn(f, 40000, NULL, 0, 0, NULL);
+	assert_memory_equal(o->opt.fo_cookie, c1, sizeof c1);
+	fx_free(f);
+	f = fx_new(tfo_server);
+	ref_stack_config(f->st)->fastopen_key[0] = 1;
+	tfo_listener(f, 1);
+	o = tfo_syn(f, 40000, NULL, 0, 0, NULL);
+	assert_memory_not_equal(o->opt.fo_cookie, c1, sizeof c1);
+	fx_free(f);
+}
+
+/* 4.2.2: a valid cookie: the SYN's data is acknowledged and readable, accept() returns
+ * the connection in SYN-RECEIVED; 5.1: at most TCP_FASTOPEN such connections pending,
+ * the next one falls back to a normal handshake with its data not taken */
+static void tfo_valid_cookie_and_queue_limit(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(tfo_server);
+	tfo_listener(f, 1);
+	uint8_t c[REF_TFO_COOKIE];
+	struct ref_addr peer = addr4(2);
+	ref_tfo_cookie_for(f->st, &peer, c);
+	struct ref_segment *o = tfo_syn(f, 40000, c, sizeof c, 5, "hello");
+	assert_int_equal(o->ack, P + 6);
+	assert_false(o->opt.has & REF_HAS_FO);           /* no cookie when it was valid */
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_true(f->fd >= 3);
+	assert_int_equal(state_of(f, f->fd), REF_SYN_RECEIVED);
+	char buf[16] = {0};
+	assert_int_equal(ref_sock_recv(f->st, f->fd, buf, sizeof buf, 0, f->now), 5);
+	assert_string_equal(buf, "hello");
+	/* a second Fast Open SYN while the first is pending: over the limit of 1 */
+	o = tfo_syn(f, 40001, c, sizeof c, 5, "world");
+	assert_int_equal(o->ack, P + 1);
+	assert_true(o->opt.has & REF_HAS_FO);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2238,6 +2324,8 @@ int main(void)
 		cmocka_unit_test(ecn_ece_reduces_once_per_window),
 		cmocka_unit_test(close_in_syn_received_retransmits_syn_ack),
 		cmocka_unit_test(syn_text_then_overlapping_segment),
+		cmocka_unit_test(tfo_cookie_request),
+		cmocka_unit_test(tfo_valid_cookie_and_queue_limit),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

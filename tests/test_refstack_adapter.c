@@ -169,7 +169,9 @@ static void sysctl_lines_map_to_settings(void **state)
 	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_ecn=1", &status), TARGET_OK);
 	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_ecn=3", &status),
 			 TARGET_UNSUPPORTED);
-	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_fastopen=1", &status),
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_fastopen=0x603", &status),
+			 TARGET_OK);
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_fastopen=8", &status),
 			 TARGET_UNSUPPORTED);
 	target_close(&x->t);
 }

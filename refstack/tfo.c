@@ -1,0 +1,143 @@
+/* refstack/tfo.c: TCP Fast Open (RFC 7413).
+ *
+ * Server: a listener with TCP_FASTOPEN (and net.ipv4.tcp_fastopen & 2) answers a SYN
+ * carrying a Fast Open option: an empty option (a cookie request) or a wrong cookie
+ * gets the right cookie in the SYN-ACK and the SYN's data is not taken (4.2.2); a
+ * valid cookie makes the connection a Fast Open one: the SYN's data is acknowledged by
+ * the SYN-ACK, readable at once, and accept() returns the connection before the
+ * handshake completes (4.2.2).  The cookie is a MAC of the client's IP address under
+ * the stack's key (4.1.2), so runs with the same key give the same bytes.
+ *
+ * Client: cookies learnt from SYN-ACKs are cached by server address (4.1.3); the
+ * socket layer's MSG_FASTOPEN puts data on the SYN when a cookie is known. */
+#include <string.h>
+
+#include "refstack/ref_int.h"
+
+void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
+		    uint8_t out[REF_TFO_COOKIE])
+{
+	uint8_t msg[17];
+	msg[0] = peer->family;
+	memcpy(msg + 1, peer->a, 16);
+	uint64_t h = ref_siphash24(st->cfg.fastopen_key, msg, sizeof msg);
+	for (int i = 0; i < REF_TFO_COOKIE; i++)
+		out[i] = (uint8_t)(h >> (8 * i));
+}
+
+void ref_tfo_cookie_for(const struct ref_stack *st, const struct ref_addr *peer,
+			uint8_t out[REF_TFO_COOKIE])
+{
+	ref_tfo_cookie(st, peer, out);
+}
+
+/* Fast Open connections of this listener still in SYN-RECEIVED, accepted or not:
+ * RFC 7413 5.1 bounds them by the listener's TCP_FASTOPEN queue length. */
+static unsigned pending_tfo(const struct ref_tcb *l)
+{
+	unsigned n = 0;
+	for (const struct ref_tcb *c = l->st->all; c; c = c->anext)
+		if ((c->xflags & XF_TFO) && c->state == REF_SYN_RECEIVED &&
+		    c->lport == l->lport && (ref_addr_any(&l->laddr) ||
+					     ref_addr_eq(&c->laddr, &l->laddr)))
+			n++;
+	return n;
+}
+
+void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segment *seg)
+{
+	struct ref_stack *st = l->st;
+	uint32_t mode = st->cfg.fastopen;
+	if (!(seg->opt.has & REF_HAS_FO) || !(mode & REF_TFO_SERVER) ||
+	    (!l->fastopen_qlen && !(mode & REF_TFO_SERVER_NOOPT)))
+		return;                 /* no Fast Open here: an ordinary handshake */
+	if (seg->opt.fo_exp)
+		tp->xflags |= XF_FO_EXP;
+	uint8_t good[REF_TFO_COOKIE];
+	ref_tfo_cookie(st, &seg->src, good);
+	bool valid = seg->opt.fo_len == REF_TFO_COOKIE &&
+		     !memcmp(seg->opt.fo_cookie, good, REF_TFO_COOKIE);
+	if (!valid && (mode & REF_TFO_SERVER_NOCOOKIE) && seg->len)
+		valid = true;
+	unsigned qlen = l->fastopen_qlen ? l->fastopen_qlen : 1;
+	if (!valid || pending_tfo(l) >= qlen) {
+		/* 4.2.2: no valid cookie (or too many pending, 5.1): the data is not
+		 * acknowledged, the SYN-ACK gives the client its cookie */
+		tp->nooo = 0;
+		if (!valid || seg->opt.fo_len)
+			tp->xflags |= XF_FO_COOKIE;
+		return;
+	}
+	/* a Fast Open connection: the text of the SYN is accepted now, and the
+	 * connection waits in the accept queue while the handshake completes */
+	tp->xflags |= XF_TFO;
+	if (tp->nooo && tp->ooo[0].left == tp->rcv_nxt) {
+		uint32_t n = ref_seq_len(tp->ooo[0].left, tp->ooo[0].right);
+		tp->rcvq.len += n;
+		tp->rcv_nxt = tp->ooo[0].right;
+		tp->rcv_adv = tp->rcv_nxt;
+		tp->bytes_received += n;
+		tp->data_segs_in++;
+		tp->last_data_recv = st->now;
+		tp->nooo = 0;
+	}
+	l->nsyn--;
+	l->nqueued++;
+	tp->flags |= TF_QUEUED;
+}
+
+void ref_tfo_cache_put(struct ref_stack *st, const struct ref_addr *a, const uint8_t *c,
+		       uint8_t len)
+{
+	if (len > REF_MAX_COOKIE)
+		return;
+	struct ref_fo_cache *e = (struct ref_fo_cache *)ref_tfo_cache_get(st, a);
+	if (!e) {
+		unsigned n = sizeof st->fo_cache / sizeof st->fo_cache[0];
+		if (st->nfo_cache < n) {
+			e = &st->fo_cache[st->nfo_cache++];
+		} else {
+			e = &st->fo_cache[st->fo_next];     /* the oldest goes */
+			st->fo_next = (uint8_t)((st->fo_next + 1) % n);
+		}
+		e->addr = *a;
+	}
+	e->len = len;
+	memcpy(e->cookie, c, len);
+}
+
+const struct ref_fo_cache *ref_tfo_cache_get(const struct ref_stack *st,
+					     const struct ref_addr *a)
+{
+	for (unsigned i = 0; i < st->nfo_cache; i++)
+		if (ref_addr_eq(&st->fo_cache[i].addr, a))
+			return &st->fo_cache[i];
+	return NULL;
+}
+
+/* The FO option of a SYN or SYN-ACK, last, padded with NOPs to 4 octets (as Linux). */
+void ref_tfo_opt_build(struct ref_tcb *tp, struct ref_segment *out)
+{
+	struct ref_options *o = &out->opt;
+	bool synack = (out->flags & REF_ACK) != 0;
+	if (synack ? !(tp->xflags & XF_FO_COOKIE) : !(tp->xflags & XF_FO_SYN))
+		return;
+	o->has |= REF_HAS_FO;
+	o->fo_exp = (tp->xflags & XF_FO_EXP) != 0;
+	o->fo_len = 0;
+	if (synack) {
+		ref_tfo_cookie(tp->st, &tp->raddr, o->fo_cookie);
+		o->fo_len = REF_TFO_COOKIE;
+	} else {
+		const struct ref_fo_cache *e = ref_tfo_cache_get(tp->st, &tp->raddr);
+		if (e) {
+			o->fo_len = e->len;
+			memcpy(o->fo_cookie, e->cookie, e->len);
+		}
+	}
+	if (o->nlayout < REF_MAX_LAYOUT)
+		o->layout[o->nlayout++] = o->fo_exp ? REF_OPT_FO_EXP : REF_OPT_FO;
+	unsigned olen = o->fo_exp ? 4u + o->fo_len : 2u + o->fo_len;
+	for (unsigned pad = (4 - olen % 4) % 4; pad && o->nlayout < REF_MAX_LAYOUT; pad--)
+		o->layout[o->nlayout++] = REF_OPT_NOP;
+}
