@@ -48,6 +48,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
+#include "lwip/tcpip.h"
 #include "lwip/timeouts.h"
 
 /* Linux's TCP option numbers and struct tcp_info, after lwIP's headers: netinet/tcp.h
@@ -75,6 +76,37 @@ u32_t sys_now(void)
 	return (u32_t)(lwip_vnow_ns / 1000000);
 }
 
+/* ---- deferred callbacks: the tcpip thread's job, done in our own thread ------------ */
+
+/* With NO_SYS 0, lwIP hands some work to the tcpip thread through tcpip_try_callback():
+ * netif_loop_output() (a segment to the stack's own address, LWIP_NETIF_LOOPBACK with
+ * LWIP_NETIF_LOOPBACK_MULTITHREADING) and pbuf_free_ooseq_pending().  There is no such
+ * thread here (its mailbox does not exist: the library would assert and abort), so
+ * this definition, again reached through liblwip.so's PLT, queues the call and
+ * lw_run_deferred() makes it once the current lwIP entry point has returned. */
+struct lw_deferred {
+	tcpip_callback_fn fn;
+	void *ctx;
+};
+
+static struct lw_deferred lw_defq[64];
+static size_t lw_defq_len;
+
+err_t tcpip_try_callback(tcpip_callback_fn fn, void *ctx)
+{
+	if (lw_defq_len == sizeof lw_defq / sizeof lw_defq[0])
+		return ERR_MEM;         /* as a full mailbox: lwIP retries or drops */
+	lw_defq[lw_defq_len++] = (struct lw_deferred){ fn, ctx };
+	return ERR_OK;
+}
+
+static void lw_run_deferred(void)
+{
+	for (size_t i = 0; i < lw_defq_len; i++)     /* a call may queue more */
+		lw_defq[i].fn(lw_defq[i].ctx);
+	lw_defq_len = 0;
+}
+
 /* ---- sockets -------------------------------------------------------------------------- */
 
 enum lsock_kind { LS_FREE, LS_CONN, LS_LISTEN };
@@ -88,6 +120,8 @@ struct lsock {
 	bool nonblock;
 	bool bound;
 	bool connecting, connected, connect_reported;
+	bool conn_failed;               /* the connection attempt ended in an error */
+	bool need_new_pcb;              /* that was reported: the next connect starts over */
 	bool fin_rcvd;                  /* recv callback with p == NULL */
 	bool shut_wr, shut_rd;
 	bool dead;                      /* lwIP freed the pcb (reset, abort, timeout) */
@@ -318,9 +352,10 @@ static void cb_err(void *arg, err_t err)
 	/* the pcb is already freed */
 	s->pcb = NULL;
 	s->dead = true;
-	if (s->connecting && !s->connected)
+	if (s->connecting && !s->connected) {
 		s->err = err == ERR_RST ? ECONNREFUSED : ETIMEDOUT;
-	else
+		s->conn_failed = true;
+	} else
 		s->err = err == ERR_RST ? ECONNRESET : err == ERR_ABRT ? ETIMEDOUT : EPIPE;
 	s->connecting = false;
 }
@@ -732,6 +767,7 @@ static int lw_inject(struct target *t, const uint8_t *ip, size_t len)
 	pbuf_take(p, ip, (u16_t)len);
 	if (w->nif.input(p, &w->nif) != ERR_OK)
 		pbuf_free(p);
+	lw_run_deferred();
 	return TARGET_OK;
 }
 
@@ -874,6 +910,16 @@ static long do_accept(struct lwpriv *w, struct lsock *l, const struct target_cal
 	return fd;
 }
 
+/* A failed attempt is reported once, by connect: the pending error, or ECONNABORTED
+ * once SO_ERROR took it (Linux __inet_stream_connect, sock_error). */
+static long connect_failed(struct lsock *s)
+{
+	long e = s->err ? take_err(s) : -ECONNABORTED;
+	s->conn_failed = false;
+	s->need_new_pcb = true;
+	return e;
+}
+
 static long do_connect(struct lsock *s, const struct target_call *c, bool retry)
 {
 	if (retry) {
@@ -883,7 +929,7 @@ static long do_connect(struct lsock *s, const struct target_call *c, bool retry)
 			return 0;
 		}
 		if (s->dead || s->err)
-			return take_err(s);
+			return connect_failed(s);
 		return LW_PENDING;
 	}
 	if (s->kind == LS_LISTEN)
@@ -897,10 +943,24 @@ static long do_connect(struct lsock *s, const struct target_call *c, bool retry)
 	}
 	if (s->connecting)
 		return -EALREADY;
+	if (s->conn_failed)
+		return connect_failed(s);
 	if (s->err)
 		return take_err(s);
+	if (s->need_new_pcb) {
+		/* Linux lets a socket whose attempt failed connect again */
+		s->pcb = tcp_new_ip_type(s->domain == AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
+		if (!s->pcb)
+			return -ENOMEM;
+		conn_callbacks(s);
+		if (s->nodelay)
+			tcp_nagle_disable(s->pcb);
+		s->need_new_pcb = false;
+		s->dead = false;
+		s->bound = false;
+	}
 	if (!s->pcb)
-		return -EBADF;
+		return s->dead ? -EISCONN : -EBADF;
 	ip_addr_t ip;
 	uint16_t port;
 	if (!c->has_addr || !sa_to_ip(&c->addr, c->addrlen, &ip, &port))
@@ -1455,6 +1515,15 @@ static int lw_call(struct target *t, const struct target_call *c, struct target_
 	w->pend_start = lwip_vnow_ns;
 	bool unsup;
 	long v = do_call(t, c, r, false, &unsup);
+	/* work looped back to the stack itself (a connection to its own address) is done
+	 * within the call, as a kernel's loopback is: the call may complete because of it */
+	while (!unsup && v == LW_PENDING && lw_defq_len) {
+		lw_run_deferred();
+		memset(r, 0, sizeof *r);
+		r->start_ns = lwip_vnow_ns;
+		v = do_call(t, c, r, true, &unsup);
+	}
+	lw_run_deferred();
 	if (unsup)
 		return TARGET_UNSUPPORTED;
 	if (v == LW_PENDING) {
@@ -1476,6 +1545,7 @@ static int lw_complete(struct target *t, int64_t deadline_ns, struct target_resu
 	memset(r, 0, sizeof *r);
 	bool unsup;
 	long v = do_call(t, &w->pc, r, true, &unsup);
+	lw_run_deferred();
 	r->start_ns = w->pend_start;
 	if (unsup) {
 		w->pending = false;
@@ -1510,6 +1580,7 @@ static int lw_advance(struct target *t, int64_t now_ns, int64_t *next)
 		if (due > lwip_vnow_ns)
 			lwip_vnow_ns = due;
 		sys_check_timeouts();
+		lw_run_deferred();
 	}
 	if (now_ns > lwip_vnow_ns)
 		lwip_vnow_ns = now_ns;

@@ -44,12 +44,14 @@ cat "$tmp/tap"
 for v in ipv4 ipv6 ipv4-mapped-ipv6; do
 	for s in corpora/lwip/*.pkt; do
 		n=$((n + 1))
-		if $T run --target lwip --ip-version $v "$s" >"$tmp/one" 2>&1; then
-			echo "ok $n - $s [$v]"
-		else
-			echo "not ok $n - $s [$v]"
-			sed 's/^/# /' "$tmp/one"
-		fi
+		$T run --target lwip --ip-version $v "$s" >"$tmp/one" 2>&1
+		case $? in
+		0) echo "ok $n - $s [$v]" ;;
+		4) grep -q "written for .* only" "$tmp/one" &&
+			echo "ok $n - $s [$v] # SKIP pinned to another IP version" ||
+			{ echo "not ok $n - $s [$v] skipped"; sed 's/^/# /' "$tmp/one"; } ;;
+		*) echo "not ok $n - $s [$v]"; sed 's/^/# /' "$tmp/one" ;;
+		esac
 	done
 done
 echo "# $(tail -1 "$tmp/out") (conformance on lwip)"
