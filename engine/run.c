@@ -205,6 +205,82 @@ static int configure(struct engine_ctx *x)
 	return 0;
 }
 
+/* Static checks of what the script asks, before anything runs: a mistake in the
+ * script is a usage error (exit 2) naming file:line:column, not a failure of the
+ * stack, and a value the run cannot know makes the script unsupported. */
+static int script_error(struct engine_ctx *x, const struct dsl_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int script_error(struct engine_ctx *x, const struct dsl_loc *loc, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	x->res->verdict = ENGINE_ERROR;
+	snprintf(x->res->message, sizeof x->res->message, "%s:%d:%d: error: %s", x->name,
+		 loc->line, loc->column, text);
+	return -1;
+}
+
+static bool defined(const struct engine_opts *o, const char *name)
+{
+	for (int i = 0; i < o->n_defines; i++)
+		if (!strcmp(o->defines[i][0], name))
+			return true;
+	return false;
+}
+
+static int check_packet(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	const struct dsl_packet *p = &ev->packet;
+	bool in = p->dir == DSL_DIR_INBOUND;
+	if (p->proto != DSL_PROTO_TCP)
+		return 0;
+	for (size_t i = 0; p->opts_kind == DSL_OPTS_LIST && i < p->n_opts; i++) {
+		const struct dsl_tcp_opt *o = &p->opts[i];
+		/* an outbound md5 is compared by kind: its value needs no definition */
+		if (o->sym && !defined(&x->opts, o->sym) && (in || o->kind != DSL_OPT_MD5)) {
+			x->res->verdict = ENGINE_SKIP;
+			snprintf(x->res->message, sizeof x->res->message,
+				 "%s:%d:%d: unsupported: TCP option value %s is not defined (give "
+				 "--define %s=VALUE)", x->name, o->loc.line, o->loc.column, o->sym,
+				 o->sym);
+			return -1;
+		}
+		if (in && o->value_any)
+			return script_error(x, &o->loc, "an inbound %s option needs a value, not ...",
+					    o->kind == DSL_OPT_MSS ? "mss" : "wscale");
+		if (in && o->ts_val_any)
+			return script_error(x, &o->loc, "an inbound TS option needs a val, not ... "
+					    "(ecr ... echoes the stack's latest TS val)");
+	}
+	if (!in)
+		return 0;
+	if (ev->time.kind == DSL_TIME_ANY)
+		return script_error(x, &ev->loc, "an inbound packet needs a time, not *");
+	if (!p->has_win)
+		return script_error(x, &ev->loc, "an inbound packet must give win (the window "
+				    "the peer advertises)");
+	if (p->seq.kind == DSL_SEQ_ANY_START)
+		return script_error(x, &p->seq.loc, "an inbound packet needs a sequence number, "
+				    "not ...(%u)", p->seq.len);
+	if (p->opts_kind == DSL_OPTS_ANY)
+		return script_error(x, &ev->loc, "an inbound packet cannot have <...> options "
+				    "(list the options it carries, or none)");
+	return 0;
+}
+
+static int check_script(struct engine_ctx *x)
+{
+	for (size_t i = 0; i < x->file->n_events; i++) {
+		const struct dsl_event *ev = &x->file->events[i];
+		if (ev->kind == DSL_EV_PACKET && check_packet(x, ev) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void open_capture(struct engine_ctx *x)
 {
 	const char *dir = x->cfg->pcap_dir;
@@ -675,7 +751,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 		parse_failed(x, st, &dg);
 		goto out;
 	}
-	if (configure(x) != 0)
+	if (configure(x) != 0 || check_script(x) != 0)
 		goto out;
 	unsigned caps = cfg->target->caps;
 	if (x->tc.ip_version == TARGET_IPV6_ONLY && !(caps & TARGET_IPV6)) {

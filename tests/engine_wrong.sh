@@ -16,7 +16,7 @@ for f in "$dir"/*.pkt; do
 	if [ -n "$why" ]; then echo "ok $n - $name # SKIP $why"; continue; fi
 	out=$("$T" run --target linux -j1 "$f" 2>&1); rc=$?
 	want_rc=1
-	case "$f" in *unknown-option.pkt) want_rc=2 ;; esac
+	case "$f" in *unknown-option.pkt|*no-win.pkt) want_rc=2 ;; esac
 	got=$(printf '%s\n' "$out" | sed -n '2,$p' | grep '^      ' | sed 's/^      //')
 	ok=1
 	[ "$rc" -eq "$want_rc" ] || ok=0

@@ -332,6 +332,132 @@ static void symbolic_and_any_option_values(void **state)
 	assert_int_equal(w.tcp.opts.opt[0].v.tfo.cookie[3], 0x0d);
 }
 
+static void inbound_packets_must_be_complete(void **state)
+{
+	/* RFC 9293 gives every segment a window: the script must say which (pkt-dialect.md:
+	 * "Inbound packets must give win"); a usage error naming file:line:column, before
+	 * anything is sent */
+	struct engine_result r;
+	run("0 < S 0:0(0) <mss 1000>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, ":1:1: error: an inbound packet must give win"));
+	assert_int_equal(M.n_in, 0);
+	/* `...` is a pattern for what the stack sends, not a value to send */
+	setup(NULL);
+	run("0 < S 0:0(0) win 100 <mss ...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, ":1:23: error: an inbound mss option needs a value"));
+	setup(NULL);
+	run("0 < S 0:0(0) win 100 <nop,wscale ...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "inbound wscale option needs a value"));
+	setup(NULL);
+	run("0 < S 0:0(0) win 100 <TS val ... ecr 0>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "inbound TS option needs a val"));
+	setup(NULL);
+	run("0 < . ...(0) ack 1 win 100\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "inbound packet needs a sequence number"));
+	setup(NULL);
+	run("0 < . 1:1(0) ack 1 win 100 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "inbound packet cannot have <...> options"));
+	assert_int_equal(M.n_in, 0);
+	/* an undefined symbolic value is unsupported here, named with its place */
+	setup(NULL);
+	run("0 < S 0:0(0) win 100 <mss MSS>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_SKIP);
+	assert_non_null(strstr(r.message, ":1:23: unsupported: TCP option value MSS is not defined"));
+}
+
+static void symbolic_values_on_inbound_packets(void **state)
+{
+	/* --define gives the value an inbound option carries: mss and wscale numbers,
+	 * cookie bytes */
+	struct engine_result r;
+	run("--define MSS=1220\n--define WS=3\n--define C=a1b2\n"
+	    "0 < S 0:0(0) win 100 <mss MSS,nop,wscale WS,FOEXP C>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	assert_int_equal(wire_parse(M.in[0], M.in_len[0], &w), WIRE_OK);
+	assert_int_equal(w.tcp.opts.opt[0].v.mss, 1220);
+	assert_int_equal(w.tcp.opts.opt[2].v.wscale, 3);
+	assert_int_equal(w.tcp.opts.opt[3].v.tfo.len, 2);
+	assert_int_equal(w.tcp.opts.opt[3].v.tfo.cookie[0], 0xa1);
+	/* the command line wins over the file */
+	setup(NULL);
+	struct engine_opts cl;
+	memset(&cl, 0, sizeof cl);
+	char m[128];
+	assert_int_equal(engine_opt_set(&cl, "define", "MSS=536", m, sizeof m), 0);
+	strcpy(script_path, "/tmp/test_engine_XXXXXX");
+	int fd = mkstemp(script_path);
+	const char *text = "--define MSS=1220\n0 < S 0:0(0) win 100 <mss MSS>\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct engine_run_cfg cfg = { .path = script_path, .target = &mock_ops, .cmdline = &cl };
+	engine_run_script(&cfg, &r);
+	unlink(script_path);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	assert_int_equal(wire_parse(M.in[0], M.in_len[0], &w), WIRE_OK);
+	assert_int_equal(w.tcp.opts.opt[0].v.mss, 536);
+}
+
+static void absolute_numbers_are_sent_and_compared_as_written(void **state)
+{
+	/* `N!`: not relative to any ISN, in both directions */
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 5001, 1001, 1000, 0, NULL);
+	struct engine_result r;
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1001\n"
+	    "+0 < . 7:7(0)! ack 9! win 1000\n+0 < . 1:1(0) ack 1 win 1000\n"
+	    "+0 > . 5001:5001(0)! ack 1001!\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	wire_parse(M.in[1], M.in_len[1], &w);
+	assert_int_equal(w.tcp.seq, 7);
+	assert_int_equal(w.tcp.ack, 9);
+	wire_parse(M.in[2], M.in_len[2], &w);
+	assert_int_equal(w.tcp.seq, 1001);
+	assert_int_equal(w.tcp.ack, 5001);
+	/* an absolute number that is wrong is reported in absolute terms */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 5001, 1001, 1000, 0, NULL);
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1001\n"
+	    "+0 > . 1:1(0)! ack 1001!\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, ":3: error handling packet: seq: expected 1 but got 5001"));
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 5001, 1001, 1000, 0, NULL);
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1001\n+0 > . 1:1(0) ack 1!\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "ack: expected 1 but got 1001"));
+}
+
+static void ts_ecr_any_echoes_the_latest_ts_val(void **state)
+{
+	struct wire_tcp_opts o = {0};
+	wire_opt_add_nop(&o);
+	wire_opt_add_nop(&o);
+	wire_opt_add_ts(&o, 31337, 10);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, &o);
+	struct engine_result r;
+	/* outbound: `...` matches any val and any ecr; inbound ecr ...: the live val */
+	run("0 < S 0:0(0) win 1000 <TS val 10 ecr ...>\n"
+	    "+0 > S. 0:0(0) ack 1 <nop,nop,TS val ... ecr ...>\n"
+	    "+0 < . 1:1(0) ack 1 win 1000 <TS val 11 ecr ...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	wire_parse(M.in[0], M.in_len[0], &w);
+	assert_int_equal(w.tcp.opts.opt[0].v.ts.ecr, 0);      /* nothing sent yet */
+	wire_parse(M.in[1], M.in_len[1], &w);
+	assert_int_equal(w.tcp.opts.opt[0].v.ts.val, 11);
+	assert_int_equal(w.tcp.opts.opt[0].v.ts.ecr, 31337);
+}
+
 static void win_is_checked_only_when_given(void **state)
 {
 	queue_out(0, WIRE_TH_ACK, 1, 1, 4321, 0, NULL);
@@ -538,6 +664,10 @@ int main(void)
 		cmocka_unit_test_setup(no_options_means_none_and_dots_mean_any, setup),
 		cmocka_unit_test_setup(option_lists_compare_kinds_in_order_and_values, setup),
 		cmocka_unit_test_setup(win_is_checked_only_when_given, setup),
+		cmocka_unit_test_setup(inbound_packets_must_be_complete, setup),
+		cmocka_unit_test_setup(symbolic_values_on_inbound_packets, setup),
+		cmocka_unit_test_setup(absolute_numbers_are_sent_and_compared_as_written, setup),
+		cmocka_unit_test_setup(ts_ecr_any_echoes_the_latest_ts_val, setup),
 		cmocka_unit_test_setup(back_to_back_segments_are_taken_together, setup),
 		cmocka_unit_test_setup(symbolic_and_any_option_values, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
