@@ -191,9 +191,30 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 			ref_rtt_sample(tp, st->now - tp->rtt_start);
 		tp->flags &= ~TF_RTT_TIMING;
 		tp->snd_una = seg->ack;
+		if (ref_seq_gt(seg->ack, tp->snd_buf_seq)) {
+			/* RFC 7413: data that rode on our SYN is acknowledged */
+			uint32_t n = ref_seq_len(tp->snd_buf_seq, seg->ack);
+			ref_ring_consume(&tp->sndq, n);
+			tp->snd_buf_seq = seg->ack;
+			tp->bytes_acked += n;
+			unsigned k = 0;
+			for (unsigned i = 0; i < tp->npush; i++)
+				if (ref_seq_gt(tp->pushq[i], seg->ack))
+					tp->pushq[k++] = tp->pushq[i];
+			tp->npush = k;
+		} else if (ref_seq_gt(tp->snd_max, seg->ack)) {
+			/* RFC 7413 4.2.2 (client): the SYN's data was not taken; send it again
+			 * with the handshake's ACK */
+			tp->snd_nxt = seg->ack;
+		}
 		if (ref_seq_lt(tp->snd_nxt, tp->snd_una))
 			tp->snd_nxt = tp->snd_una;
 	}
+	/* RFC 7413 4.1.3: keep the server's cookie for the next connection */
+	if ((seg->opt.has & REF_HAS_FO) && (tp->xflags & XF_FO_SYN) && seg->opt.fo_len >= 4 &&
+	    seg->opt.fo_len <= REF_MAX_COOKIE && !(seg->opt.fo_len & 1))
+		ref_tfo_cache_put(st, &tp->raddr, seg->opt.fo_cookie, seg->opt.fo_len,
+				  tp->peer_mss ? tp->peer_mss : ref_default_mss(tp->family));
 	/* RFC 7323 2.2: the window in a SYN is never scaled */
 	tp->snd_wnd = tp->max_sndwnd = seg->wnd;
 	tp->snd_wl1 = seg->seq;

@@ -79,15 +79,17 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 		ref_opts_build(tp, &s, false);  /* RFC 7323 3.2: TSopt SHOULD be in a RST */
 	}
 	if (len) {
-		uint32_t off = ref_seq_len(tp->snd_buf_seq, seq);
+		/* (a Fast Open SYN's data starts after the SYN's number, RFC 7413) */
+		ref_seq_t dseq = (flags & REF_SYN) ? ref_seq_add(seq, 1) : seq;
+		uint32_t off = ref_seq_len(tp->snd_buf_seq, dseq);
 		ref_ring_get(&tp->sndq, off, st->scratch, len);
 		s.data = st->scratch;
 		s.len = len;
-		ref_seq_t end = ref_seq_add(seq, len);
-		if (end == ref_snd_data_end(tp))
+		ref_seq_t end = ref_seq_add(dseq, len);
+		if (end == ref_snd_data_end(tp) && !(flags & REF_SYN))
 			s.flags |= REF_PSH;
 		for (unsigned i = 0; i < tp->npush; i++)
-			if (tp->pushq[i] == end)
+			if (tp->pushq[i] == end && !(flags & REF_SYN))
 				s.flags |= REF_PSH;
 		if ((tp->flags & TF_DATA_SEEN) && st->now - tp->last_data_recv <
 		    (int64_t)st->cfg.delack_ms * REF_MS)
@@ -140,8 +142,14 @@ static bool output_one(struct ref_tcb *tp)
 		if (tp->snd_nxt == tp->iss) {
 			/* RFC 9293 3.10.7.2 / 3.10.4: <SEQ=ISS><CTL=SYN> or <SYN,ACK> */
 			uint8_t f = REF_SYN | (state == REF_SYN_RECEIVED ? REF_ACK : 0);
-			emit(tp, tp->iss, f, 0);
-			goto sent_seq;
+			/* RFC 7413 4.1: a Fast Open SYN carries the queued data, the first
+			 * time only (a retransmitted SYN goes without it, as Linux) */
+			uint32_t n = 0;
+			if (state == REF_SYN_SENT && (tp->xflags & XF_TFO) && !tp->nrexmt)
+				n = min32(tp->sndq.len, ref_tfo_syn_room(tp));
+			emit(tp, tp->iss, f, n);
+			tp->snd_nxt = ref_seq_add(tp->iss, 1 + n);
+			goto after;
 		}
 		if (!(state == REF_SYN_RECEIVED && (tp->xflags & XF_TFO))) {
 			if ((tp->flags & TF_ACKNOW) && state == REF_SYN_RECEIVED) {

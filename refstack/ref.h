@@ -317,6 +317,10 @@ int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa
 /* data NULL = zeros.  flags: MSG_DONTWAIT, MSG_OOB, MSG_MORE, MSG_NOSIGNAL. */
 long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
 		   int64_t now);
+/* sendto(): MSG_FASTOPEN on a socket not connected yet connects to sa with the data on
+ * the SYN (RFC 7413); without it, send(). */
+long ref_sock_sendto(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
+		     const struct ref_sockaddr *sa, int64_t now);
 /* buf NULL = discard.  flags: MSG_DONTWAIT, MSG_PEEK, MSG_OOB, MSG_WAITALL. */
 long ref_sock_recv(struct ref_stack *st, int fd, void *buf, size_t len, int flags,
 		   int64_t now);

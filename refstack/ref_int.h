@@ -91,6 +91,8 @@ enum {
 	XF_FO_COOKIE     = 1u << 7, /* server: our SYN-ACK carries the peer's cookie */
 	XF_FO_SYN        = 1u << 8, /* client: our SYN carries an FO option */
 	XF_FO_EXP        = 1u << 9, /* the FO option in the experimental kind */
+	XF_FO_WAIT       = 1u << 10, /* a blocking sendto(MSG_FASTOPEN) awaits the
+				      * handshake (no cookie: nothing on the SYN) */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
@@ -190,6 +192,7 @@ struct ref_stack {
 	struct ref_fo_cache {           /* client: cookies by server address (RFC 7413 4.1) */
 		struct ref_addr addr;
 		uint8_t len;
+		uint16_t mss;           /* the server's MSS (4.1.3) */
 		uint8_t cookie[REF_MAX_COOKIE];
 	} fo_cache[8];
 	uint8_t nfo_cache, fo_next;
@@ -285,7 +288,10 @@ void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
 void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segment *seg);
 /* Client: remember the cookie of a SYN-ACK; find the one for a server. */
 void ref_tfo_cache_put(struct ref_stack *st, const struct ref_addr *a, const uint8_t *c,
-		       uint8_t len);
+		       uint8_t len, uint16_t mss);
+/* Octets a Fast Open SYN to tp's peer may carry (as Linux: the MSS, at most the
+ * server's cached one, less 40 octets of option space). */
+uint32_t ref_tfo_syn_room(const struct ref_tcb *tp);
 const struct ref_fo_cache *ref_tfo_cache_get(const struct ref_stack *st,
 					     const struct ref_addr *a);
 void ref_tfo_opt_build(struct ref_tcb *tp, struct ref_segment *out);

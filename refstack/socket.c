@@ -255,8 +255,9 @@ int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int
 
 /* ---- connect ------------------------------------------------------------------------ */
 
+/* syn_data/syn_len: octets for the SYN (RFC 7413 Fast Open), queued before it goes */
 static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr *sa,
-			int64_t now)
+			int64_t now, const void *syn_data, uint32_t syn_len)
 {
 	GET(tp, st, fd);
 	set_now(st, now);
@@ -322,6 +323,10 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 	ref_set_state(tp, REF_SYN_SENT);
 	ref_tcb_hash_insert(st, tp);
 	tp->flags |= TF_CONNECTING;
+	if (syn_len && ref_ring_reserve(&tp->sndq, syn_len) == 0) {
+		ref_ring_put(&tp->sndq, 0, syn_data, syn_len);
+		tp->sndq.len = syn_len;
+	}
 	ref_output(tp);
 	if (tp->flags & TF_NONBLOCK)
 		return -EINPROGRESS;
@@ -330,7 +335,72 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 
 int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, int64_t now)
 {
-	return (int)call_done(st, fd, connect_once(st, fd, sa, now));
+	return (int)call_done(st, fd, connect_once(st, fd, sa, now, NULL, 0));
+}
+
+static void push_mark(struct ref_tcb *tp);
+static long send_once(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
+		      int64_t now);
+
+/* sendto(MSG_FASTOPEN) on a socket not yet connected (RFC 7413 4.1, Linux semantics):
+ * connect, with the data on the SYN when a cookie for the server is cached (or
+ * tcp_fastopen & 4), returning the octets the SYN carries; else the SYN asks for a
+ * cookie and carries nothing: EINPROGRESS on a non-blocking socket, a blocking one
+ * waits for the connection and sends as send() would. */
+static long fastopen_once(struct ref_stack *st, int fd, const void *data, size_t len,
+			  int flags, const struct ref_sockaddr *sa, int64_t now)
+{
+	GET(tp, st, fd);
+	set_now(st, now);
+	if (!(st->cfg.fastopen & REF_TFO_CLIENT))
+		return -EOPNOTSUPP;
+	if (tp->xflags & XF_FO_WAIT) {          /* a blocking call, repeated */
+		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
+			return keep_waiting(tp, tp->sndtimeo) ? REF_PENDING : -EINPROGRESS;
+		tp->xflags &= ~XF_FO_WAIT;
+		tp->flags &= ~TF_CONNECTING;
+		return send_once(st, fd, data, len, flags & ~MSG_FASTOPEN, now);
+	}
+	if (tp->state == REF_LISTEN)
+		return -EOPNOTSUPP;
+	if ((tp->flags & TF_CONNECTING) || tp->state == REF_SYN_SENT ||
+	    tp->state == REF_SYN_RECEIVED)
+		return -EALREADY;
+	if (tp->state != REF_CLOSED || (tp->flags & TF_DONE))
+		return -EISCONN;
+	if (!sa)
+		return -EDESTADDRREQ;
+	const struct ref_fo_cache *e = ref_tfo_cache_get(st, &sa->addr);
+	bool cookie = e && e->len;
+	uint32_t n = 0;
+	if (cookie || (st->cfg.fastopen & REF_TFO_CLIENT_NOCOOKIE)) {
+		tp->raddr = sa->addr;
+		uint32_t room = ref_tfo_syn_room(tp);
+		n = len < room ? (uint32_t)len : room;
+	}
+	tp->xflags |= XF_TFO | XF_FO_SYN;
+	if (!cookie && (st->cfg.fastopen & REF_TFO_CLIENT_NOCOOKIE))
+		tp->xflags &= ~XF_FO_SYN;       /* data without any option */
+	int rc = connect_once(st, fd, sa, now, data, n);
+	if (rc != -EINPROGRESS && rc != REF_PENDING)
+		return rc;
+	if (n) {
+		push_mark(tp);
+		tp->flags &= ~TF_CONNECTING;    /* the write reports the connection */
+		return n;
+	}
+	if (rc == -EINPROGRESS)
+		return -EINPROGRESS;
+	tp->xflags |= XF_FO_WAIT;
+	return REF_PENDING;
+}
+
+long ref_sock_sendto(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
+		     const struct ref_sockaddr *sa, int64_t now)
+{
+	if (!(flags & MSG_FASTOPEN))
+		return ref_sock_send(st, fd, data, len, flags, now);
+	return call_done(st, fd, fastopen_once(st, fd, data, len, flags, sa, now));
 }
 
 /* ---- send and receive ----------------------------------------------------------------- */

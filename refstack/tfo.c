@@ -87,7 +87,7 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 }
 
 void ref_tfo_cache_put(struct ref_stack *st, const struct ref_addr *a, const uint8_t *c,
-		       uint8_t len)
+		       uint8_t len, uint16_t mss)
 {
 	if (len > REF_MAX_COOKIE)
 		return;
@@ -103,7 +103,17 @@ void ref_tfo_cache_put(struct ref_stack *st, const struct ref_addr *a, const uin
 		e->addr = *a;
 	}
 	e->len = len;
+	e->mss = mss;
 	memcpy(e->cookie, c, len);
+}
+
+uint32_t ref_tfo_syn_room(const struct ref_tcb *tp)
+{
+	uint32_t mss = ref_our_mss(tp);
+	const struct ref_fo_cache *e = ref_tfo_cache_get(tp->st, &tp->raddr);
+	if (e && e->mss && e->mss < mss)
+		mss = e->mss;
+	return mss > 40 ? mss - 40 : 0;
 }
 
 const struct ref_fo_cache *ref_tfo_cache_get(const struct ref_stack *st,

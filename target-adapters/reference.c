@@ -753,10 +753,22 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		return ref_sock_send(st, c->fd, c->data, c->len, 0, now);
 	case TARGET_CALL_SEND:
 	case TARGET_CALL_SENDTO:
+		if (c->flags & MSG_FASTOPEN) {  /* RFC 7413: connect with data on the SYN */
+			if (c->has_addr && !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
+				return -EINVAL;
+			return ref_sock_sendto(st, c->fd, c->data, c->len, c->flags,
+					       c->has_addr ? &sa : NULL, now);
+		}
 		return ref_sock_send(st, c->fd, c->data, c->len, c->flags, now);
 	case TARGET_CALL_WRITEV:
 		return ref_sock_send(st, c->fd, NULL, iov_total(c), 0, now);
 	case TARGET_CALL_SENDMSG:
+		if (c->flags & MSG_FASTOPEN) {
+			if (c->has_addr && !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
+				return -EINVAL;
+			return ref_sock_sendto(st, c->fd, NULL, iov_total(c), c->flags,
+					       c->has_addr ? &sa : NULL, now);
+		}
 		return ref_sock_send(st, c->fd, NULL, iov_total(c), c->flags, now);
 	case TARGET_CALL_CLOSE:
 		return ref_sock_close(st, c->fd, now);

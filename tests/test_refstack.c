@@ -2189,6 +2189,92 @@ static void tfo_valid_cookie_and_queue_limit(void **state)
 	fx_free(f);
 }
 
+static void tfo_off(struct ref_config *c) { c->fastopen = 0; }
+
+/* a client socket; sendto(MSG_FASTOPEN) to the peer */
+static long tfo_sendto(struct fx *f, int fd, size_t len)
+{
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	return ref_sock_sendto(f->st, fd, NULL, len, MSG_FASTOPEN, &to, f->now);
+}
+
+/* 4.1: without a cookie the SYN asks for one and carries no data; the SYN-ACK's cookie
+ * is cached and the next SYN carries data and the cookie; a retransmitted SYN goes
+ * without the data, which follows the handshake; Fast Open off: EOPNOTSUPP */
+static void tfo_client_cookie_cache(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	assert_int_equal(tfo_sendto(f, fd, 300), -EINPROGRESS);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN);
+	assert_int_equal(o->len, 0);
+	assert_true(o->opt.has & REF_HAS_FO);
+	assert_int_equal(o->opt.fo_len, 0);
+	f->iss = o->seq;
+	struct ref_segment s = mkseg(f, REF_SYN | REF_ACK, 0, 1, 65535, 0);
+	s.sport = o->dport;
+	s.dport = o->sport;
+	s.opt.has |= REF_HAS_MSS | REF_HAS_FO;
+	s.opt.mss = 1000;
+	s.opt.fo_len = 8;
+	memcpy(s.opt.fo_cookie, "\1\2\3\4\5\6\7\10", 8);
+	inject(f, &s);
+	assert_int_equal(ref_sock_state(f->st, fd), REF_ESTABLISHED);
+
+	int fd2 = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	assert_int_equal(tfo_sendto(f, fd2, 300), 300);
+	while ((o = next_out(f)) && !(o->flags & REF_SYN))
+		;
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN);
+	assert_int_equal(o->len, 300);
+	assert_int_equal(o->opt.fo_len, 8);
+	assert_memory_equal(o->opt.fo_cookie, "\1\2\3\4\5\6\7\10", 8);
+	f->iss = o->seq;
+	at(f, f->now + SEC);                              /* the SYN times out */
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN);
+	assert_int_equal(o->len, 0);
+	/* a repeated sendto while connecting: EALREADY */
+	assert_int_equal(tfo_sendto(f, fd2, 300), -EALREADY);
+	fx_free(f);
+
+	f = fx_new(tfo_off);
+	fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	assert_int_equal(tfo_sendto(f, fd, 300), -EOPNOTSUPP);
+	expect_silence(f);
+	fx_free(f);
+}
+
+/* Linux: a blocking sendto(MSG_FASTOPEN) without a cookie waits for the connection and
+ * then sends as send() does */
+static void tfo_client_blocking_without_cookie(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	assert_int_equal(tfo_sendto(f, fd, 300), REF_PENDING);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	f->iss = o->seq;
+	assert_int_equal(tfo_sendto(f, fd, 300), REF_PENDING);
+	struct ref_segment s = mkseg(f, REF_SYN | REF_ACK, 0, 1, 65535, 0);
+	s.sport = o->dport;
+	s.dport = o->sport;
+	inject(f, &s);
+	assert_int_equal(tfo_sendto(f, fd, 300), 300);
+	o = next_out(f);                                  /* the handshake's ACK */
+	assert_non_null(o);
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->len, 300);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2326,6 +2412,8 @@ int main(void)
 		cmocka_unit_test(syn_text_then_overlapping_segment),
 		cmocka_unit_test(tfo_cookie_request),
 		cmocka_unit_test(tfo_valid_cookie_and_queue_limit),
+		cmocka_unit_test(tfo_client_cookie_cache),
+		cmocka_unit_test(tfo_client_blocking_without_cookie),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
