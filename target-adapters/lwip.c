@@ -355,8 +355,12 @@ static void cb_err(void *arg, err_t err)
 	if (s->connecting && !s->connected) {
 		s->err = err == ERR_RST ? ECONNREFUSED : ETIMEDOUT;
 		s->conn_failed = true;
-	} else
-		s->err = err == ERR_RST ? ECONNRESET : err == ERR_ABRT ? ETIMEDOUT : EPIPE;
+	} else if (err == ERR_RST) {
+		/* Linux tcp_reset(): EPIPE in CLOSE-WAIT, ECONNRESET elsewhere */
+		s->err = s->fin_rcvd && !s->shut_wr ? EPIPE : ECONNRESET;
+	} else {
+		s->err = err == ERR_ABRT ? ETIMEDOUT : EPIPE;
+	}
 	s->connecting = false;
 }
 
@@ -888,9 +892,8 @@ static long do_listen(struct lsock *s, const struct target_call *c)
 }
 
 static long do_accept(struct lwpriv *w, struct lsock *l, const struct target_call *c,
-		      struct target_result *r, bool retry)
+		      struct target_result *r)
 {
-	(void)retry;
 	if (l->kind != LS_LISTEN)
 		return -EINVAL;
 	if (!l->aqlen)
@@ -985,21 +988,13 @@ static long do_read(struct lsock *s, size_t len, int flags, bool *unsup, struct 
 	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
 	if (len == 0)
 		return 0;
+	/* enough to return: all that was asked (MSG_WAITALL, blocking), else one octet */
 	size_t want = (flags & MSG_WAITALL) && !nb ? len : 1;
-	if (s->rlen < want && s->rlen < len && !s->fin_rcvd && !s->shut_rd) {
-		if (s->err && !s->rlen)
-			return take_err(s);
-		if (s->dead && !s->rlen)
-			return 0;
-		if (!s->connected && !s->connecting && !s->dead)
+	bool eof = s->fin_rcvd || s->shut_rd || s->dead;
+	if (s->rlen < want && !eof) {
+		if (!s->connected && !s->connecting)
 			return -ENOTCONN;
-		if (!s->dead) {
-			if (!s->rlen || !(flags & MSG_WAITALL) || nb)
-				if (!s->rlen)
-					return nb ? -EAGAIN : LW_PENDING;
-			if (s->rlen && (flags & MSG_WAITALL) && !nb)
-				return LW_PENDING;
-		}
+		return nb ? -EAGAIN : LW_PENDING;
 	}
 	size_t n = s->rlen < len ? s->rlen : len;
 	if (n == 0) {
@@ -1466,7 +1461,7 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 	switch (c->kind) {
 	case TARGET_CALL_BIND: return do_bind(s, c);
 	case TARGET_CALL_LISTEN: return do_listen(s, c);
-	case TARGET_CALL_ACCEPT: return do_accept(w, s, c, r, retry);
+	case TARGET_CALL_ACCEPT: return do_accept(w, s, c, r);
 	case TARGET_CALL_CONNECT: return do_connect(s, c, retry);
 	case TARGET_CALL_READ: return do_read(s, c->len, 0, unsup, t);
 	case TARGET_CALL_RECV: case TARGET_CALL_RECVFROM:

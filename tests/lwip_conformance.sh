@@ -5,7 +5,8 @@
 # failing without a listed reason is a test failure; so is a listed script that passes
 # (a stale expectation).  A script added to the suite since the review that fails on
 # lwip is reported as TODO (to review), so other layers adding scripts do not turn the
-# build red.  Then lwIP's own scripts in corpora/lwip/ must pass for every IP version.
+# build red.  Then lwIP's own scripts in corpora/lwip/ must pass for every IP version,
+# and those tagged `// targets: lwip linux` on the linux target as well.
 # Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
 T=./tcpspec
@@ -53,6 +54,17 @@ for v in ipv4 ipv6 ipv4-mapped-ipv6; do
 		*) echo "not ok $n - $s [$v]"; sed 's/^/# /' "$tmp/one" ;;
 		esac
 	done
+done
+# scripts tagged `// targets: lwip linux` check the socket emulation against the
+# kernel: they must pass on the linux target too (skipped where it is not available)
+for s in $(grep -l '^// targets:.*linux' corpora/lwip/*.pkt); do
+	n=$((n + 1))
+	$T run --target linux "$s" >"$tmp/one" 2>&1
+	case $? in
+	0) echo "ok $n - $s [linux target: the same script]" ;;
+	3) echo "ok $n - $s [linux target] # SKIP $(grep -m1 -v '^SKIP\|^ERROR' "$tmp/one" | sed 's/^ *//')" ;;
+	*) echo "not ok $n - $s [linux target]"; sed 's/^/# /' "$tmp/one" ;;
+	esac
 done
 echo "# $(tail -1 "$tmp/out") (conformance on lwip)"
 echo "1..$n"
