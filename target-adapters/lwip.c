@@ -11,10 +11,15 @@
  *                  exports to liblwip.so (the library calls it through its PLT), so
  *                  lwIP's timers, tcp_ticks and RTO all run on the script's clock
  *
+ *   tcp_info       the pcb's fields in Linux's units, for code blocks and for
+ *                  getsockopt(TCP_INFO) as Linux's struct tcp_info
+ *
  * What the Debian build fixes (lwipopts.h, lwIP 2.1.3): NO_SYS=0 with
  * LWIP_TCPIP_CORE_LOCKING=1, but we never start the tcpip thread: lwip_init() alone,
  * every call from this one thread, and sys_check_core_locking() only checks once a
- * tcpip thread exists.  TCP_MSS 1460, TCP_WND 0xFFFF, LWIP_WND_SCALE with
+ * tcpip thread exists.  The little work lwIP posts to that thread
+ * (tcpip_try_callback: loopback to the stack's own address) is interposed like
+ * sys_now() and run here after each entry point.  TCP_MSS 1460, TCP_WND 0xFFFF, LWIP_WND_SCALE with
  * TCP_RCV_SCALE 1, TCP_SND_BUF 0xFFFF; no timestamps (LWIP_TCP_TIMESTAMPS 0), no SACK
  * (LWIP_TCP_SACK_OUT 0), TCP_LISTEN_BACKLOG 0 (listen backlogs are ignored), keepalive
  * and SO_REUSE compiled in; timers on a 250 ms grid (tcp_fasttmr) and 500 ms ticks
