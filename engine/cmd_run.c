@@ -16,12 +16,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tcpspec run [--target T] [-j N] [--ip-version V,...] [--pcap DIR]\n"
-		"                   [--tap FILE] [--junit FILE] [--json FILE] [-q]\n"
+		"                   [--tap FILE] [--junit FILE] [--json FILE] [--timeout SECS]\n"
+		"                   [-q] [-v]\n"
 		"                   [script options...] FILE|DIR...\n"
 		"\n"
 		"Runs each .pkt script (directories are searched recursively) against the\n"
-		"target, one process per script and IP version, and prints one line per run\n"
-		"and a closing 'N passed, N failed, N skipped'.\n"
+		"target, once per IP version, each isolated from tcpspec (linux, lwip, plugin:\n"
+		"a process per run; reference: reusable worker processes), and prints one\n"
+		"line per run and a closing 'N passed, N failed, N skipped'.\n"
 		"\n"
 		"  --target T        reference (default), linux, lwip, plugin:PATH.so\n"
 		"  -j N, --jobs N    parallel runs (default: one per core)\n"
@@ -31,6 +33,8 @@ static void usage(FILE *f)
 		"  --tap FILE        TAP results ('-' for stdout)\n"
 		"  --junit FILE      JUnit XML results\n"
 		"  --json FILE       JSON results\n"
+		"  --timeout SECS    wall-clock limit per script (default 120, 0: none); a\n"
+		"                    script over it is stopped and fails\n"
 		"  -q, --quiet       print only failures and the summary\n"
 		"  -v, --verbose     also trace each event and each packet the stack sent\n"
 		"\n"
@@ -154,6 +158,7 @@ int cmd_run(int argc, char **argv)
 	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
 	int versions[8], nver = 0;
 	bool quiet = false;
+	int64_t timeout_ms = 0;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
 	struct paths files = {0};
@@ -201,6 +206,19 @@ int cmd_run(int argc, char **argv)
 				}
 				versions[nver++] = v;
 			}
+		} else if ((t = TAKE("--timeout"))) {
+			if (t < 0)
+				goto missing;
+			char *end;
+			double secs = strtod(val, &end);
+			if (end == val || *end || secs < 0 || secs > 86400 * 7) {
+				fprintf(stderr, "tcpspec run: bad --timeout '%s' (seconds, 0 for "
+						"no limit)\n", val);
+				{ free_paths(&files); return CLI_USAGE; }
+			}
+			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
+			if (timeout_ms == 0)
+				timeout_ms = 1;
 		} else if ((t = TAKE("--pcap"))) {
 			if (t < 0)
 				goto missing;
@@ -290,6 +308,7 @@ missing:
 		.cmdline = &cmdline,
 		.pcap_dir = pcap,
 		.jobs = (int)jobs_n,
+		.timeout_ms = timeout_ms,
 		.out = quiet ? NULL : stdout,
 	};
 	int stop_sig = engine_jobs_run(&jc, jobs, n);

@@ -74,6 +74,9 @@ struct engine_run_cfg {
 	const struct engine_opts *cmdline;  /* overrides the script's option lines */
 	const char *pcap_dir;               /* NULL: no capture */
 	FILE *log;                          /* failure messages and warnings go here */
+	/* When set, the line of the event being run is stored here as the script goes
+	 * (0 before the first event), so a run stopped from outside can say where. */
+	volatile int *progress_line;
 };
 
 struct engine_result {
@@ -100,14 +103,23 @@ struct engine_jobs_cfg {
 	const struct engine_opts *cmdline;
 	const char *pcap_dir;
 	int jobs;                           /* parallel children (>= 1) */
+	/* Wall-clock limit per script in milliseconds: 0 = ENGINE_DEFAULT_TIMEOUT_S,
+	 * negative = none.  A script over it is stopped (its process and everything it
+	 * started killed) and fails with the line it was at. */
+	int64_t timeout_ms;
 	FILE *out;                          /* one line per script; NULL: quiet */
 	bool verbose;
 };
 
-/* Run every job, each in its own child process (its own PID namespace when
- * permitted, so nothing it starts outlives it), at most cfg->jobs at a time.  Fills
- * jobs[i].res and prints one line per job in order.  Returns 0, or the signal number
- * when interrupted by SIGINT/SIGTERM (children are killed and reaped first). */
+#define ENGINE_DEFAULT_TIMEOUT_S 120
+
+/* Run every job, at most cfg->jobs at a time, never in the calling process.  Targets
+ * with TARGET_OWN_PROCESS get a child process per job (its own PID namespace when
+ * permitted, so nothing it starts outlives it); other targets run in worker processes
+ * that each take job after job, and a worker that crashes or runs over the timeout is
+ * replaced (only its job is lost).  Fills jobs[i].res and prints one line per job in
+ * order.  Returns 0, or the signal number when interrupted by SIGINT/SIGTERM (children
+ * are killed and reaped first). */
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n);
 
 /* Probe whether the target can run here (in a throwaway child for OWN_PROCESS targets).

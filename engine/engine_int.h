@@ -100,6 +100,10 @@ struct engine_ctx {
 	pcap_dumper_t *dumper;
 	int64_t wall0_ns;           /* CLOCK_REALTIME at t0, for capture stamps */
 
+	/* environment variables the script set, with their values before */
+	size_t n_saved_env;
+	struct { char *name, *value; } saved_env[ENGINE_MAX_DEFINES + 1];
+
 	struct target_packet pkt;   /* scratch for outbound packets */
 	uint8_t obuf[TARGET_MAX_PACKET];
 };

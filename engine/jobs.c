@@ -1,11 +1,21 @@
-/* Many scripts: one child process per (script, IP version), at most N at a time.
+/* Many scripts, never in the calling process, at most N at a time.
  *
- * Isolation: the child asks the kernel to die with its parent (PR_SET_PDEATHSIG), and
- * when it may (root) it makes a PID namespace and runs the script in a grandchild that
- * is that namespace's init.  When the init dies, the kernel kills everything left in
- * the namespace, so nothing a script starts (shell lines included) outlives it, and the
- * network namespace, TUN device and sockets go with the last process in them.  No
- * temporary file is ever created: results come back through a pipe.
+ * Targets that change the process they open in (TARGET_OWN_PROCESS: linux, lwip,
+ * plugins) get a child per (script, IP version).  The child asks the kernel to die with
+ * its parent (PR_SET_PDEATHSIG), and when it may (root) it makes a PID namespace and
+ * runs the script in a grandchild that is that namespace's init.  When the init dies,
+ * the kernel kills everything left in the namespace, so nothing a script starts (shell
+ * lines included) outlives it, and the network namespace, TUN device and sockets go with
+ * the last process in them.
+ *
+ * Other targets (the reference stack: pure, no globals) run in worker processes, one
+ * per parallel job, each taking job after job over a pipe: no fork per script, and a
+ * script that crashes or hangs still takes down only its worker, which is replaced.
+ *
+ * Every script has a wall-clock limit (cfg->timeout_ms): past it, its process group is
+ * killed (with the PID namespace, everything it started) and the script fails with
+ * the line it was at, which the script's process keeps in a shared page as it goes.
+ * No temporary file is ever created: results come back through pipes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,11 +23,15 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
@@ -69,8 +83,9 @@ static void write_all(int fd, const void *p, size_t n)
 	}
 }
 
-/* In the child: run one job and send the result up the pipe. */
-static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job, int wfd)
+/* One job in this process; the result goes up the pipe. */
+static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job, int wfd,
+		      volatile int *line)
 {
 	struct engine_run_cfg rc = {
 		.path = job->path,
@@ -79,11 +94,11 @@ static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job,
 		.cmdline = cfg->cmdline,
 		.pcap_dir = cfg->pcap_dir,
 		.log = stderr,
+		.progress_line = line,
 	};
 	struct engine_result res;
 	engine_run_script(&rc, &res);
 	write_all(wfd, &res, sizeof res);
-	close(wfd);     /* the verdict is out before the process's slow exit */
 }
 
 static void reset_signals(void)
@@ -96,31 +111,99 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static pid_t spawn(const struct engine_jobs_cfg *cfg, struct engine_job *job, int *rfd)
+static int64_t mono_ms(void)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) != 0)
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct slot {
+	pid_t pid;                  /* 0: no process */
+	int rfd;                    /* results from the process */
+	int wfd;                    /* workers: job numbers to the process; else -1 */
+	bool busy;
+	size_t job;
+	int64_t started_ms;
+	size_t got;
+	struct engine_result res;
+};
+
+struct pool {
+	const struct engine_jobs_cfg *cfg;
+	struct engine_job *jobs;
+	struct slot *slots;
+	int width;
+	bool workers;               /* reusable processes (not OWN_PROCESS) */
+	volatile int *lines;        /* shared: the line each slot's script is at */
+};
+
+/* Fork the process of slot i: a worker (workers) or the runner of job `job`. */
+static pid_t spawn(struct pool *pl, int i, size_t job)
+{
+	struct slot *s = &pl->slots[i];
+	int r[2], w[2] = { -1, -1 };
+	if (pipe2(r, O_CLOEXEC) != 0)
 		return -1;
+	if (pl->workers && pipe2(w, O_CLOEXEC) != 0) {
+		close(r[0]);
+		close(r[1]);
+		return -1;
+	}
 	pid_t parent = getpid();
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
+		close(r[0]);
+		close(r[1]);
+		if (w[0] >= 0) {
+			close(w[0]);
+			close(w[1]);
+		}
 		return -1;
 	}
 	if (pid > 0) {
-		close(p[1]);
-		*rfd = p[0];
+		setpgid(pid, pid);      /* both sides, so a kill never misses the group */
+		close(r[1]);
+		s->rfd = r[0];
+		s->wfd = w[1];
+		if (w[0] >= 0)
+			close(w[0]);
+		s->pid = pid;
 		return pid;
 	}
-	/* child */
+	/* child: its own process group, dying with the parent */
+	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
 	reset_signals();
-	close(p[0]);
-	bool own = cfg->target->caps & TARGET_OWN_PROCESS;
+	close(r[0]);
+	if (w[1] >= 0)
+		close(w[1]);
+	for (int k = 0; k < pl->width; k++)     /* other slots' ends: not ours to hold */
+		if (k != i && pl->slots[k].pid) {
+			close(pl->slots[k].rfd);
+			if (pl->slots[k].wfd >= 0)
+				close(pl->slots[k].wfd);
+		}
+	if (pl->workers) {
+		uint32_t j;
+		for (;;) {
+			size_t got = 0;
+			while (got < sizeof j) {
+				ssize_t n = read(w[0], (char *)&j + got, sizeof j - got);
+				if (n == 0)
+					_exit(0);
+				if (n < 0 && errno != EINTR)
+					_exit(1);
+				if (n > 0)
+					got += n;
+			}
+			child_run(pl->cfg, &pl->jobs[j], r[1], &pl->lines[i]);
+		}
+	}
+	bool own = pl->cfg->target->caps & TARGET_OWN_PROCESS;
 	if (own && unshare(CLONE_NEWPID) == 0) {
 		pid_t me = getpid();
 		pid_t g = fork();
@@ -128,17 +211,60 @@ static pid_t spawn(const struct engine_jobs_cfg *cfg, struct engine_job *job, in
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != me && getppid() != 0)
 				_exit(1);
-			child_run(cfg, job, p[1]);
+			child_run(pl->cfg, &pl->jobs[job], r[1], &pl->lines[i]);
+			close(r[1]);    /* the verdict is out before the process's slow exit */
 			_exit(0);
 		}
-		close(p[1]);
+		close(r[1]);
 		int st;
 		while (g > 0 && waitpid(g, &st, 0) < 0 && errno == EINTR)
 			;
 		_exit(0);
 	}
-	child_run(cfg, job, p[1]);
+	child_run(pl->cfg, &pl->jobs[job], r[1], &pl->lines[i]);
+	close(r[1]);
 	_exit(0);
+}
+
+/* Stop slot i's process and everything in its group, and forget it. */
+static void slot_kill(struct slot *s, bool wait)
+{
+	if (!s->pid)
+		return;
+	kill(-s->pid, SIGKILL);
+	kill(s->pid, SIGKILL);
+	close(s->rfd);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (wait)
+		while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	else
+		zombie_add(s->pid);
+	s->pid = 0;
+	s->busy = false;
+}
+
+/* Give slot i job j: a new process, or the worker's next job. */
+static int slot_start(struct pool *pl, int i, size_t j)
+{
+	struct slot *s = &pl->slots[i];
+	pl->lines[i] = 0;
+	s->job = j;
+	s->got = 0;
+	s->started_ms = mono_ms();
+	if (!pl->workers || !s->pid) {
+		if (!pl->workers)
+			s->pid = 0;
+		if (spawn(pl, i, j) < 0)
+			return -1;
+	}
+	if (pl->workers) {
+		uint32_t n = (uint32_t)j;
+		write_all(s->wfd, &n, sizeof n);
+	}
+	s->busy = true;
+	return 0;
 }
 
 static void print_line(FILE *out, const struct engine_job *j)
@@ -159,24 +285,52 @@ static void print_line(FILE *out, const struct engine_job *j)
 	fflush(out);
 }
 
+/* The job of slot s did not give a verdict: say why. */
+static void job_lost(struct pool *pl, struct slot *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void job_lost(struct pool *pl, struct slot *s, const char *fmt, ...)
+{
+	struct engine_job *j = &pl->jobs[s->job];
+	memset(&j->res, 0, sizeof j->res);
+	j->res.verdict = ENGINE_FAIL;
+	j->res.ip_version = j->ip_version;
+	j->res.wall_ns = (mono_ms() - s->started_ms) * 1000000;
+	int line = pl->lines[s - pl->slots];
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(j->res.message, sizeof j->res.message, "%s:%d: error: %s (at this line)",
+			 j->path, line, what);
+	else
+		snprintf(j->res.message, sizeof j->res.message, "%s: error: %s", j->path, what);
+}
+
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n)
 {
-	int width = cfg->jobs > 0 ? cfg->jobs : 1;
-	struct slot {
-		pid_t pid;
-		int fd;
-		size_t job;
-		size_t got;
-		struct engine_result res;
-	} *slots = calloc(width, sizeof *slots);
+	struct pool pl = {
+		.cfg = cfg, .jobs = jobs,
+		.width = cfg->jobs > 0 ? cfg->jobs : 1,
+		.workers = !(cfg->target->caps & TARGET_OWN_PROCESS),
+	};
+	if ((size_t)pl.width > n && n > 0)
+		pl.width = (int)n;
+	int64_t timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : ENGINE_DEFAULT_TIMEOUT_S * 1000;
+	pl.slots = calloc(pl.width, sizeof *pl.slots);
 	bool *done = calloc(n ? n : 1, sizeof *done);
-	if (!slots || !done) {
-		free(slots);
+	size_t lines_size = ((size_t)pl.width * sizeof(int) + 4095) & ~(size_t)4095;
+	void *lines = mmap(NULL, lines_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			   -1, 0);
+	if (!pl.slots || !done || lines == MAP_FAILED) {
+		free(pl.slots);
 		free(done);
+		if (lines != MAP_FAILED)
+			munmap(lines, lines_size);
 		return -1;
 	}
-	for (int i = 0; i < width; i++)
-		slots[i].pid = 0;
+	pl.lines = lines;
 
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe;
 	sigemptyset(&sa.sa_mask);
@@ -187,78 +341,89 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	size_t next = 0, printed = 0;
-	int active = 0, rc = 0;
+	int rc = 0;
 	while (printed < n) {
-		for (int i = 0; i < width && next < n && !interrupted; i++) {
-			if (slots[i].pid)
+		for (int i = 0; i < pl.width && next < n && !interrupted; i++) {
+			if (pl.slots[i].busy)
 				continue;
-			struct slot *s = &slots[i];
-			memset(s, 0, sizeof *s);
-			s->job = next;
-			s->pid = spawn(cfg, &jobs[next], &s->fd);
-			if (s->pid < 0) {
-				s->pid = 0;
+			if (slot_start(&pl, i, next) != 0) {
 				jobs[next].res.verdict = ENGINE_ERROR;
 				snprintf(jobs[next].res.message, sizeof jobs[next].res.message,
 					 "%s: cannot start a process: %s", jobs[next].path,
 					 strerror(errno));
 				done[next] = true;
-			} else {
-				active++;
 			}
 			next++;
 		}
 		if (interrupted)
 			break;
-		struct pollfd pf[width];
-		int map[width], np = 0;
-		for (int i = 0; i < width; i++)
-			if (slots[i].pid) {
-				pf[np].fd = slots[i].fd;
-				pf[np].events = POLLIN;
-				map[np++] = i;
+		struct pollfd pf[pl.width];
+		int map[pl.width], np = 0;
+		int64_t now = mono_ms(), wait_ms = -1;
+		for (int i = 0; i < pl.width; i++) {
+			struct slot *s = &pl.slots[i];
+			if (!s->busy)
+				continue;
+			if (timeout_ms > 0) {
+				int64_t left = s->started_ms + timeout_ms - now;
+				if (left <= 0) {
+					slot_kill(s, true);
+					job_lost(&pl, s, "the script did not finish within %g s of "
+						 "wall time (--timeout): stopped, with everything it "
+						 "started", timeout_ms / 1000.0);
+					done[s->job] = true;
+					continue;
+				}
+				if (wait_ms < 0 || left < wait_ms)
+					wait_ms = left;
 			}
+			pf[np].fd = s->rfd;
+			pf[np].events = POLLIN;
+			map[np++] = i;
+		}
 		if (np) {
-			int r = poll(pf, np, -1);
+			int r = poll(pf, np, (int)(wait_ms > INT32_MAX ? INT32_MAX : wait_ms));
 			if (r < 0 && errno != EINTR)
 				break;
 			for (int k = 0; r > 0 && k < np; k++) {
 				if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
 					continue;
-				struct slot *s = &slots[map[k]];
-				ssize_t got = read(s->fd, (char *)&s->res + s->got,
+				struct slot *s = &pl.slots[map[k]];
+				ssize_t got = read(s->rfd, (char *)&s->res + s->got,
 						   sizeof s->res - s->got);
-				if (got > 0) {
-					s->got += got;
-					continue;
-				}
 				if (got < 0 && errno == EINTR)
 					continue;
-				/* EOF: the child is done.  It may still be exiting (the kernel
-				 * tears a network namespace down in the background): reap it
-				 * later unless it left no verdict. */
-				close(s->fd);
-				int st = 0;
-				if (s->got == sizeof s->res)
-					zombie_add(s->pid);
-				else
-					while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
-						;
-				struct engine_job *j = &jobs[s->job];
-				if (s->got == sizeof s->res) {
-					j->res = s->res;
-				} else {
-					memset(&j->res, 0, sizeof j->res);
-					j->res.verdict = ENGINE_ERROR;
-					snprintf(j->res.message, sizeof j->res.message,
-						 "%s: the script's process died without a verdict "
-						 "(%s %d)", j->path,
-						 WIFSIGNALED(st) ? "signal" : "exit status",
-						 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+				if (got > 0) {
+					s->got += got;
+					if (s->got < sizeof s->res)
+						continue;
+					/* a whole verdict */
+					jobs[s->job].res = s->res;
+					done[s->job] = true;
+					s->busy = false;
+					if (!pl.workers) {
+						/* it may still be exiting (the kernel tears a network
+						 * namespace down in the background): reap it later */
+						close(s->rfd);
+						zombie_add(s->pid);
+						s->pid = 0;
+					}
+					continue;
 				}
-				done[s->job] = true;
+				/* EOF or error before a whole verdict: the process died */
+				int st = 0;
+				close(s->rfd);
+				if (s->wfd >= 0)
+					close(s->wfd);
+				while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+					;
 				s->pid = 0;
-				active--;
+				job_lost(&pl, s, "the script's process died without a verdict (%s %d)",
+					 WIFSIGNALED(st) ? "signal" : "exit status",
+					 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+				jobs[s->job].res.verdict = ENGINE_ERROR;
+				done[s->job] = true;
+				s->busy = false;
 			}
 		}
 		zombies_reap(false);
@@ -269,26 +434,32 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 		}
 	}
 	if (interrupted || printed < n) {
-		for (int i = 0; i < width; i++)
-			if (slots[i].pid)
-				kill(slots[i].pid, SIGKILL);
+		for (int i = 0; i < pl.width; i++)
+			if (pl.slots[i].pid) {
+				kill(-pl.slots[i].pid, SIGKILL);
+				kill(pl.slots[i].pid, SIGKILL);
+			}
 		for (size_t i = 0; i < n_zombies; i++)
 			kill(zombies[i], SIGKILL);
-		for (int i = 0; i < width; i++)
-			if (slots[i].pid) {
-				close(slots[i].fd);
-				while (waitpid(slots[i].pid, NULL, 0) < 0 && errno == EINTR)
-					;
-				slots[i].pid = 0;
-			}
+		for (int i = 0; i < pl.width; i++)
+			slot_kill(&pl.slots[i], true);
 		rc = interrupted ? interrupted : SIGTERM;
 	}
+	/* idle workers: end of input makes them exit */
+	for (int i = 0; i < pl.width; i++)
+		if (pl.slots[i].pid) {
+			close(pl.slots[i].wfd);
+			pl.slots[i].wfd = -1;
+			close(pl.slots[i].rfd);
+			zombie_add(pl.slots[i].pid);
+			pl.slots[i].pid = 0;
+		}
 	zombies_reap(true);
-	(void)active;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	free(slots);
+	munmap(lines, lines_size);
+	free(pl.slots);
 	free(done);
 	return rc;
 }

@@ -712,6 +712,34 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 	return v;
 }
 
+/* Remember an environment variable's value before the script sets it. */
+static void save_env(struct engine_ctx *x, const char *name)
+{
+	if (x->n_saved_env >= sizeof x->saved_env / sizeof x->saved_env[0])
+		return;
+	for (size_t i = 0; i < x->n_saved_env; i++)
+		if (!strcmp(x->saved_env[i].name, name))
+			return;
+	const char *old = getenv(name);
+	x->saved_env[x->n_saved_env].name = strdup(name);
+	x->saved_env[x->n_saved_env].value = old ? strdup(old) : NULL;
+	if (x->saved_env[x->n_saved_env].name)
+		x->n_saved_env++;
+}
+
+static void restore_env(struct engine_ctx *x)
+{
+	for (size_t i = 0; i < x->n_saved_env; i++) {
+		if (x->saved_env[i].value)
+			setenv(x->saved_env[i].name, x->saved_env[i].value, 1);
+		else
+			unsetenv(x->saved_env[i].name);
+		free(x->saved_env[i].name);
+		free(x->saved_env[i].value);
+	}
+	x->n_saved_env = 0;
+}
+
 static void parse_failed(struct engine_ctx *x, enum dsl_status st, const struct dsl_diags *dg)
 {
 	struct engine_result *res = x->res;
@@ -767,8 +795,13 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 			 cfg->target->name);
 		goto out;
 	}
-	for (int i = 0; i < x->opts.n_defines; i++)
+	/* the environment shell lines see; put back at the end, as a process may run
+	 * many scripts */
+	save_env(x, "TCPSPEC_SCRIPT_DIR");
+	for (int i = 0; i < x->opts.n_defines; i++) {
+		save_env(x, x->opts.defines[i][0]);
 		setenv(x->opts.defines[i][0], x->opts.defines[i][1], 1);
+	}
 	{
 		char *copy = strdup(x->name);
 		if (copy) {
@@ -794,6 +827,8 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	/* set-up: untimed commands before the first timed event */
 	for (; i < n && dsl_file_is_setup(x->file, i); i++) {
 		const struct dsl_event *ev = &x->file->events[i];
+		if (cfg->progress_line)
+			*cfg->progress_line = ev->loc.line;
 		int v = ev->kind == DSL_EV_SHELL ? run_shell(x, ev) : ENGINE_PASS;
 		if (v != ENGINE_PASS)
 			goto cleanup;
@@ -807,6 +842,8 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	while (first_cleanup > i && dsl_file_is_cleanup(x->file, first_cleanup - 1))
 		first_cleanup--;
 	for (; i < first_cleanup; i++) {
+		if (cfg->progress_line)
+			*cfg->progress_line = x->file->events[i].loc.line;
 		if (run_event(x, &x->file->events[i]) != ENGINE_PASS)
 			break;
 	}
@@ -821,6 +858,8 @@ cleanup:
 		if (dsl_file_is_cleanup(x->file, k) && ev->kind == DSL_EV_SHELL &&
 		    !dsl_file_is_setup(x->file, k)) {
 			/* the namespace goes anyway: a failing clean-up is only reported */
+			if (cfg->progress_line)
+				*cfg->progress_line = ev->loc.line;
 			int status = 0;
 			char *cmd = NULL;
 			if (asprintf(&cmd, "cd \"$TCPSPEC_SCRIPT_DIR\" || exit 127\n%s",
@@ -843,6 +882,7 @@ out:
 	if (x->file)
 		dsl_free(x->file);
 	dsl_diags_free(&dg);
+	restore_env(x);
 	free(x);
 	struct timespec w1;
 	clock_gettime(CLOCK_MONOTONIC, &w1);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -619,6 +620,68 @@ static void option_values(void **state)
 	assert_int_equal(d.tolerance_usecs, 10000);   /* the command line wins */
 }
 
+/* A target that crashes on listen() and never returns from shutdown(), run through
+ * engine_jobs_run's reusable workers (no TARGET_OWN_PROCESS). */
+static int crash_call(struct target *t, const struct target_call *c, struct target_result *r)
+{
+	if (c->kind == TARGET_CALL_LISTEN)
+		abort();
+	if (c->kind == TARGET_CALL_SHUTDOWN)
+		for (;;)
+			pause();
+	memset(r, 0, sizeof *r);
+	r->ret = c->kind == TARGET_CALL_SOCKET ? 3 : 0;
+	r->start_ns = r->end_ns = M.now;
+	return TARGET_OK;
+}
+
+static void write_script(char *path, const char *text)
+{
+	strcpy(path, "/tmp/test_engine_jobs_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void jobs_survive_crashes_and_hangs(void **state)
+{
+	struct target_ops ops = mock_ops;
+	ops.call = crash_call;
+	char ok[64], crash[64], hang[64];
+	write_script(ok, "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(3) = 0\n");
+	write_script(crash, "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n");
+	write_script(hang, "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n\n"
+		     "+0 shutdown(3, SHUT_WR) = 0\n+0 close(3) = 0\n");
+	/* one worker: every job after a crash or a hang still runs, in a new worker */
+	struct engine_job j[5];
+	memset(j, 0, sizeof j);
+	j[0].path = ok;
+	j[1].path = crash;
+	j[2].path = ok;
+	j[3].path = hang;
+	j[4].path = ok;
+	struct engine_jobs_cfg cfg = { .target = &ops, .jobs = 1, .timeout_ms = 300 };
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(engine_jobs_run(&cfg, j, 5), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	unlink(ok);
+	unlink(crash);
+	unlink(hang);
+	assert_int_equal(j[0].res.verdict, ENGINE_PASS);
+	assert_int_equal(j[1].res.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(j[1].res.message, ":2: error: the script's process died without "
+				"a verdict (signal 6)"));
+	assert_int_equal(j[2].res.verdict, ENGINE_PASS);
+	assert_int_equal(j[3].res.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(j[3].res.message, ":3: error: the script did not finish within "
+				"0.3 s of wall time (--timeout)"));
+	assert_int_equal(j[4].res.verdict, ENGINE_PASS);
+	double secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(secs >= 0.3 && secs < 5);
+}
+
 static void reports(void **state)
 {
 	struct engine_job j[3];
@@ -679,6 +742,7 @@ int main(void)
 		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),
 		cmocka_unit_test(option_values),
 		cmocka_unit_test(reports),
+		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
