@@ -181,35 +181,35 @@ static int collect(struct strv *p, const char *path, int depth)
 	return rc;
 }
 
-/* "a//b/./c" and "a/b/c" must compare equal: collapse "//" and "/./", drop "./". */
+/* Paths must compare equal however they were written: "a//b/./c", "./a/b/c" and
+ * "a/x/../b/c" all become "a/b/c" (lexically; a ".." above the start is kept). */
 static void normalize_path(char *s)
 {
-	char *r = s, *w = s;
-	while (r[0] == '.' && r[1] == '/')
-		r += 2;
-	while (*r) {
-		if (r[0] == '/' && r[1] == '/') {
-			r++;
+	char *comp[512];
+	size_t n = 0;
+	bool abs = s[0] == '/';
+	char *save = NULL;
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *c = strtok_r(buf, "/", &save); c && n < 512; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
 			continue;
-		}
-		if (r[0] == '/' && r[1] == '.' && r[2] == '/') {
-			r += 2;
-			continue;
-		}
-		*w++ = *r++;
+		if (!strcmp(c, "..") && n > 0 && strcmp(comp[n - 1], ".."))
+			n--;
+		else if (!(abs && n == 0 && !strcmp(c, "..")))
+			comp[n++] = c;
 	}
-	*w = 0;
-	/* "dir/../" goes away, so an expectations file may name scripts of a sibling
-	 * directory (corpora/lwip/conformance.expect: ../conformance/...) */
-	char *d;
-	while ((d = strstr(s, "/../"))) {
-		char *seg = d;
-		while (seg > s && seg[-1] != '/')
-			seg--;
-		if ((size_t)(d - seg) == 2 && !strncmp(seg, "..", 2))
-			break;  /* a leading ../ stays */
-		memmove(seg, d + 4, strlen(d + 4) + 1);
-	}
+	char out[4096];
+	size_t len = 0;
+	out[0] = 0;
+	if (abs)
+		out[len++] = '/';
+	for (size_t i = 0; i < n && len < sizeof out; i++)
+		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s", i ? "/" : "", comp[i]);
+	out[len < sizeof out ? len : sizeof out - 1] = 0;
+	if (!out[0])
+		snprintf(out, sizeof out, ".");
+	strcpy(s, out);             /* never longer than the input */
 }
 
 /* ---- script headers ------------------------------------------------------------ */

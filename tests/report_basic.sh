@@ -154,4 +154,15 @@ for f in sys.argv[1:]:
         sys.exit(1)' "$tmp/sub.json" "$tmp/one.json" && [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]
 check $? "a parent directory's expectations apply to a subdirectory or a single script"
 
+# an expectations file elsewhere may name scripts through ".."
+mkdir -p "$tmp/other"
+printf '../suite/sub/dev.pkt\tlisted from a sibling directory\n' > "$tmp/other/ref.expect"
+$T report -q --expect reference="$tmp/other/ref.expect" --json "$tmp/dd.json" "$d" >/dev/null 2>&1
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+dev = [x for x in r["scripts"] if x["path"].endswith("/dev.pkt")][0]["results"]["reference"]
+sys.exit(0 if dev["status"] == "deviation" and dev["reason"] == "listed from a sibling directory" else 1)' "$tmp/dd.json"
+check $? "expectation paths with .. are resolved"
+
 echo "1..$n"
