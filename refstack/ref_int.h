@@ -93,6 +93,9 @@ enum {
 	XF_FO_EXP        = 1u << 9, /* the FO option in the experimental kind */
 	XF_FO_WAIT       = 1u << 10, /* a blocking sendto(MSG_FASTOPEN) awaits the
 				      * handshake (no cookie: nothing on the SYN) */
+	XF_FO_CONNECT    = 1u << 11, /* TCP_FASTOPEN_CONNECT set */
+	XF_FO_DEFER      = 1u << 12, /* connect() deferred to the first write, whose
+				      * data goes on the SYN (raddr/rport kept) */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */

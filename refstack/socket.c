@@ -335,6 +335,24 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 
 int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, int64_t now)
 {
+	GET(tp, st, fd);
+	set_now(st, now);
+	if ((tp->xflags & XF_FO_CONNECT) && tp->state == REF_CLOSED && !(tp->flags & TF_DONE) &&
+	    !(tp->flags & TF_CONNECTING)) {
+		if (tp->xflags & XF_FO_DEFER)
+			return -EALREADY;       /* Linux: a second connect() while deferred */
+		/* TCP_FASTOPEN_CONNECT (Linux): with a cookie for the server, connect()
+		 * succeeds at once and the SYN waits for the first write's data (RFC 7413
+		 * 4.1); without one, an ordinary connect whose SYN asks for a cookie */
+		const struct ref_fo_cache *e = sa ? ref_tfo_cache_get(st, &sa->addr) : NULL;
+		if (e && e->len) {
+			tp->xflags |= XF_FO_DEFER;
+			tp->raddr = sa->addr;
+			tp->rport = sa->port;
+			return 0;
+		}
+		tp->xflags |= XF_TFO | XF_FO_SYN;
+	}
 	return (int)call_done(st, fd, connect_once(st, fd, sa, now, NULL, 0));
 }
 
@@ -354,6 +372,13 @@ static long fastopen_once(struct ref_stack *st, int fd, const void *data, size_t
 	set_now(st, now);
 	if (!(st->cfg.fastopen & REF_TFO_CLIENT))
 		return -EOPNOTSUPP;
+	struct ref_sockaddr deferred;
+	if (tp->xflags & XF_FO_DEFER) {         /* TCP_FASTOPEN_CONNECT: the kept peer */
+		tp->xflags &= ~XF_FO_DEFER;
+		deferred.addr = tp->raddr;
+		deferred.port = tp->rport;
+		sa = &deferred;
+	}
 	if (tp->xflags & XF_FO_WAIT) {          /* a blocking call, repeated */
 		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
 			return keep_waiting(tp, tp->sndtimeo) ? REF_PENDING : -EINPROGRESS;
@@ -487,6 +512,9 @@ static long send_once(struct ref_stack *st, int fd, const void *data, size_t len
 long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
 		   int64_t now)
 {
+	struct ref_tcb *tp = fd_get(st, fd);
+	if (tp && (tp->xflags & XF_FO_DEFER))   /* TCP_FASTOPEN_CONNECT's first write */
+		return call_done(st, fd, fastopen_once(st, fd, data, len, flags, NULL, now));
 	return call_done(st, fd, send_once(st, fd, data, len, flags, now));
 }
 
@@ -854,6 +882,16 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 			return -EINVAL;
 		tp->user_timeout_ms = v;
 		return 0;
+	case TCP_FASTOPEN_CONNECT:
+		/* Linux: 0 or 1, on a closed socket, with client Fast Open enabled */
+		if (v < 0 || v > 1)
+			return -EINVAL;
+		if (!(st->cfg.fastopen & REF_TFO_CLIENT))
+			return -EOPNOTSUPP;
+		if (tp->state != REF_CLOSED)
+			return -EINVAL;
+		tp->xflags = v ? tp->xflags | XF_FO_CONNECT : tp->xflags & ~XF_FO_CONNECT;
+		return 0;
 	case TCP_FASTOPEN:
 		/* RFC 7413 5.1: the listener's limit on pending Fast Open connections;
 		 * Linux takes it in CLOSED and LISTEN only */
@@ -952,6 +990,8 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 		return put_int(val, len, tp->user_timeout_ms);
 	case TCP_FASTOPEN:
 		return put_int(val, len, tp->fastopen_qlen);
+	case TCP_FASTOPEN_CONNECT:
+		return put_int(val, len, !!(tp->xflags & XF_FO_CONNECT));
 	case TCP_INFO: {
 		/* Linux: min(len, sizeof(struct tcp_info)) bytes, any socket state */
 		struct ref_tcp_info ti;
@@ -990,6 +1030,8 @@ int ref_sock_poll(struct ref_stack *st, int fd, int events)
 				return (POLLIN | POLLRDNORM) & events;
 		return 0;
 	}
+	if (tp->xflags & XF_FO_DEFER)          /* Linux: writable, the SYN waits for data */
+		return (POLLOUT | POLLWRNORM) & events;
 	bool rd_shut = rcv_shutdown(tp), wr_shut = snd_shutdown(tp);
 	if (tp->so_error)
 		mask |= POLLERR;

@@ -2275,6 +2275,52 @@ static void tfo_client_blocking_without_cookie(void **state)
 	fx_free(f);
 }
 
+/* Linux TCP_FASTOPEN_CONNECT: 0 or 1 on a closed socket, EOPNOTSUPP without client
+ * Fast Open; with a cached cookie connect() defers the SYN to the first write */
+static void tfo_fastopen_connect(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int two = 2, one = 1;
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &two,
+					     sizeof two, f->now), -EINVAL);
+	uint8_t cookie[8] = { 9, 8, 7, 6, 5, 4, 3, 2 };
+	struct ref_addr peer = addr4(2);
+	/* learn a cookie the way a SYN-ACK would teach it: through a first connection */
+	assert_int_equal(tfo_sendto(f, fd, 10), -EINPROGRESS);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	struct ref_segment s = mkseg(f, REF_SYN | REF_ACK, 0, 1, 65535, 0);
+	s.sport = o->dport;
+	s.dport = o->sport;
+	s.opt.has |= REF_HAS_FO;
+	s.opt.fo_len = 8;
+	memcpy(s.opt.fo_cookie, cookie, 8);
+	inject(f, &s);
+	(void)peer;
+	f->next = f->nout;
+	int fd2 = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd2, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one,
+					     sizeof one, f->now), 0);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, fd2, &to, f->now), 0);
+	expect_silence(f);
+	assert_int_equal(ref_sock_poll(f->st, fd2, POLLOUT), POLLOUT);
+	assert_int_equal(ref_sock_send(f->st, fd2, NULL, 50, 0, f->now), 50);
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN);
+	assert_int_equal(o->len, 50);
+	assert_memory_equal(o->opt.fo_cookie, cookie, 8);
+	fx_free(f);
+	f = fx_new(tfo_off);
+	fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one,
+					     sizeof one, f->now), -EOPNOTSUPP);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2414,6 +2460,7 @@ int main(void)
 		cmocka_unit_test(tfo_valid_cookie_and_queue_limit),
 		cmocka_unit_test(tfo_client_cookie_cache),
 		cmocka_unit_test(tfo_client_blocking_without_cookie),
+		cmocka_unit_test(tfo_fastopen_connect),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
