@@ -116,6 +116,12 @@ int engine_fail(struct engine_ctx *x, const struct dsl_event *ev, int kind, cons
 int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* code.c: a code block evaluated without python3 when it is only simple asserts.
+ * 1 every assert holds; 0 one fails (*fail_k: its line within the block, 1-based;
+ * msg: "assertion failed: ..." as python3 would say); -1 not simple enough here. */
+int engine_code_eval(const char *text, const struct target_tcp_info *ti, int *fail_k,
+		     char *msg, size_t cap);
+
 /* symbols.c */
 bool engine_symbol(const char *name, int64_t *value);
 int engine_errno_lookup(const char *name);          /* -1 when unknown */

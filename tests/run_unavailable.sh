@@ -46,17 +46,30 @@ else
 	skp "linux target without /dev/net/tun: exit 3" "needs unshare (util-linux)"
 fi
 if command -v unshare >/dev/null 2>&1; then
-	# no python3 (hidden in a private mount namespace): a script with a code block is
+	# no python3 (hidden in a private mount namespace): simple asserts are checked
+	# without it (passing and failing as they should); a block that needs python3 is
 	# skipped, exit 4, saying why -- never passed
 	hide=""
 	for p in /usr/bin/python3 /usr/local/bin/python3 /bin/python3; do
 		[ -e "$p" ] && hide="$hide mount --bind /dev/null $p &&"
 	done
-	out=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare -m sh -c "$hide exec \"\$0\" run --target linux \"\$1\"" \
-		"$T" corpora/linux/code-block.pkt 2>&1)
-	rc=$?
+	ctmp=$(mktemp -d) || exit 1
+	printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 %%{ assert tcpi_state == TCP_CLOSE, tcpi_state }%%\n' > "$ctmp/simple.pkt"
+	printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 %%{ assert tcpi_state == 1, tcpi_state }%%\n' > "$ctmp/simple-wrong.pkt"
+	printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 %%{ assert tcpi_state in (7, 1), tcpi_state }%%\n' > "$ctmp/python.pkt"
+	nopy() {
+		PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare -m sh -c "$hide exec \"\$0\" run \"\$1\"" "$T" "$1" 2>&1
+	}
+	out=$(nopy "$ctmp/simple.pkt"); rc=$?
+	[ $rc -eq 0 ]
+	res $? "simple asserts without python3: checked here, pass (got $rc)"
+	out=$(nopy "$ctmp/simple-wrong.pkt"); rc=$?
+	[ $rc -eq 1 ] && echo "$out" | grep -q "simple-wrong.pkt:2: error in code block: assertion failed: assert tcpi_state == 1, tcpi_state (value 7)"
+	res $? "a failing simple assert without python3: fails with python3's message (got $rc)"
+	out=$(nopy "$ctmp/python.pkt"); rc=$?
+	rm -rf "$ctmp"
 	[ $rc -eq 4 ] && echo "$out" | grep -q "code blocks need python3" &&
 		echo "$out" | grep -q "0 passed, 0 failed, 1 skipped"
-	res $? "code block without python3: skipped, exit 4 (got $rc)"
+	res $? "code block that needs python3, without python3: skipped, exit 4 (got $rc)"
 fi
 echo "1..$n"
