@@ -237,7 +237,8 @@ struct ref_config {
 	uint8_t ecn;            /* net.ipv4.tcp_ecn (2): 0 no ECN; 1 ask for it on
 				 * connect() and accept it; 2 accept it only (RFC 3168) */
 	uint32_t fastopen;      /* net.ipv4.tcp_fastopen (1): REF_TFO_* bits (RFC 7413) */
-	uint8_t fastopen_key[16];          /* cookie secret; all zero = reproducible */
+	uint8_t fastopen_key[16];          /* cookie secret (SipHash key, as
+					    * net.ipv4.tcp_fastopen_key); all zero default */
 	uint32_t rmem_default, rmem_max;   /* tcp_rmem[1], tcp_rmem[2] (131072, 33554432) */
 	uint32_t wmem_default, wmem_max;   /* tcp_wmem[1], tcp_wmem[2] (16384, 4194304) */
 	uint32_t mtu;           /* link MTU (1500) */
@@ -340,9 +341,10 @@ int ref_sock_ioctl(struct ref_stack *st, int fd, unsigned long req, int *out);
 int ref_sock_getpeername(struct ref_stack *st, int fd, struct ref_sockaddr *sa);
 int ref_sock_state(struct ref_stack *st, int fd);  /* enum ref_state or -EBADF */
 
-/* The Fast Open cookie this stack gives a client at that address (RFC 7413 4.1.2). */
+/* The Fast Open cookie this stack, at address local, gives a client at address peer
+ * (RFC 7413 4.1.2). */
 void ref_tfo_cookie_for(const struct ref_stack *st, const struct ref_addr *peer,
-			uint8_t out[REF_TFO_COOKIE]);
+			const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE]);
 
 /* TCP_INFO, Linux's field names and units (microseconds, segments). */
 struct ref_tcp_info {

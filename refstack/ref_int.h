@@ -285,7 +285,7 @@ void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right);
 
 /* tfo.c: TCP Fast Open, RFC 7413 */
 void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
-		    uint8_t out[REF_TFO_COOKIE]);
+		    const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE]);
 /* A SYN for listener l made child tp (SYN-RECEIVED, SYN text held): take the text and
  * queue tp for accept() at once when its cookie is good, else mark a cookie reply. */
 void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segment *seg);

@@ -380,8 +380,16 @@ static long fastopen_once(struct ref_stack *st, int fd, const void *data, size_t
 		sa = &deferred;
 	}
 	if (tp->xflags & XF_FO_WAIT) {          /* a blocking call, repeated */
-		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED)
-			return keep_waiting(tp, tp->sndtimeo) ? REF_PENDING : -EINPROGRESS;
+		if (tp->state == REF_SYN_SENT || tp->state == REF_SYN_RECEIVED) {
+			if (keep_waiting(tp, tp->sndtimeo))
+				return REF_PENDING;
+			tp->xflags &= ~XF_FO_WAIT;
+			uint32_t n = tp->wr_done;
+			tp->wr_done = 0;
+			return n ? (long)n : -EINPROGRESS;
+		}
+		/* connected: the rest goes as send() sends it (wr_done: what the SYN
+		 * carried), and the call returns the whole count */
 		tp->xflags &= ~XF_FO_WAIT;
 		tp->flags &= ~TF_CONNECTING;
 		return send_once(st, fd, data, len, flags & ~MSG_FASTOPEN, now);
@@ -409,14 +417,16 @@ static long fastopen_once(struct ref_stack *st, int fd, const void *data, size_t
 	int rc = connect_once(st, fd, sa, now, data, n);
 	if (rc != -EINPROGRESS && rc != REF_PENDING)
 		return rc;
-	if (n) {
+	if (n)
 		push_mark(tp);
+	if (rc == -EINPROGRESS || (flags & MSG_DONTWAIT)) {
+		/* non-blocking: the octets on the SYN, or EINPROGRESS (Linux) */
 		tp->flags &= ~TF_CONNECTING;    /* the write reports the connection */
-		return n;
+		return n ? (long)n : -EINPROGRESS;
 	}
-	if (rc == -EINPROGRESS)
-		return -EINPROGRESS;
+	/* blocking: Linux waits for the handshake, then sends the rest */
 	tp->xflags |= XF_FO_WAIT;
+	tp->wr_done = n;
 	return REF_PENDING;
 }
 
@@ -513,7 +523,8 @@ long ref_sock_send(struct ref_stack *st, int fd, const void *data, size_t len, i
 		   int64_t now)
 {
 	struct ref_tcb *tp = fd_get(st, fd);
-	if (tp && (tp->xflags & XF_FO_DEFER))   /* TCP_FASTOPEN_CONNECT's first write */
+	if (tp && (tp->xflags & (XF_FO_DEFER | XF_FO_WAIT)))    /* TCP_FASTOPEN_CONNECT's
+								 * first write */
 		return call_done(st, fd, fastopen_once(st, fd, data, len, flags, NULL, now));
 	return call_done(st, fd, send_once(st, fd, data, len, flags, now));
 }

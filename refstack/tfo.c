@@ -6,7 +6,10 @@
  * valid cookie makes the connection a Fast Open one: the SYN's data is acknowledged by
  * the SYN-ACK, readable at once, and accept() returns the connection before the
  * handshake completes (4.2.2).  The cookie is a MAC of the client's IP address under
- * the stack's key (4.1.2), so runs with the same key give the same bytes.
+ * the stack's key (4.1.2), so runs with the same key give the same bytes; it is made
+ * as Linux makes it (SipHash-2-4 of the SYN's source and destination addresses, the
+ * 64-bit result little-endian), so with the same key (net.ipv4.tcp_fastopen_key) both
+ * stacks give the same cookie.
  *
  * Client: cookies learnt from SYN-ACKs are cached by server address (4.1.3); the
  * socket layer's MSG_FASTOPEN puts data on the SYN when a cookie is known. */
@@ -15,20 +18,21 @@
 #include "refstack/ref_int.h"
 
 void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
-		    uint8_t out[REF_TFO_COOKIE])
+		    const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE])
 {
-	uint8_t msg[17];
-	msg[0] = peer->family;
-	memcpy(msg + 1, peer->a, 16);
-	uint64_t h = ref_siphash24(st->cfg.fastopen_key, msg, sizeof msg);
+	uint8_t msg[32];
+	size_t n = peer->family == REF_AF_INET6 ? 16 : 4;
+	memcpy(msg, peer->a, n);
+	memcpy(msg + n, local->a, n);
+	uint64_t h = ref_siphash24(st->cfg.fastopen_key, msg, 2 * n);
 	for (int i = 0; i < REF_TFO_COOKIE; i++)
 		out[i] = (uint8_t)(h >> (8 * i));
 }
 
 void ref_tfo_cookie_for(const struct ref_stack *st, const struct ref_addr *peer,
-			uint8_t out[REF_TFO_COOKIE])
+			const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE])
 {
-	ref_tfo_cookie(st, peer, out);
+	ref_tfo_cookie(st, peer, local, out);
 }
 
 /* Fast Open connections of this listener still in SYN-RECEIVED, accepted or not:
@@ -54,7 +58,7 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 	if (seg->opt.fo_exp)
 		tp->xflags |= XF_FO_EXP;
 	uint8_t good[REF_TFO_COOKIE];
-	ref_tfo_cookie(st, &seg->src, good);
+	ref_tfo_cookie(st, &seg->src, &seg->dst, good);
 	bool valid = seg->opt.fo_len == REF_TFO_COOKIE &&
 		     !memcmp(seg->opt.fo_cookie, good, REF_TFO_COOKIE);
 	if (!valid && (mode & REF_TFO_SERVER_NOCOOKIE) && seg->len)
@@ -136,7 +140,7 @@ void ref_tfo_opt_build(struct ref_tcb *tp, struct ref_segment *out)
 	o->fo_exp = (tp->xflags & XF_FO_EXP) != 0;
 	o->fo_len = 0;
 	if (synack) {
-		ref_tfo_cookie(tp->st, &tp->raddr, o->fo_cookie);
+		ref_tfo_cookie(tp->st, &tp->raddr, &tp->laddr, o->fo_cookie);
 		o->fo_len = REF_TFO_COOKIE;
 	} else {
 		const struct ref_fo_cache *e = ref_tfo_cache_get(tp->st, &tp->raddr);

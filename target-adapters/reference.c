@@ -316,6 +316,21 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		c->fastopen = v;
 		return 0;
 	}
+	if (!strcmp(name, "net.ipv4.tcp_fastopen_key")) {
+		/* "xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx": four 32-bit hex words, each
+		 * stored little-endian, as Linux fills its SipHash key (a backup key
+		 * after a comma is ignored: only the primary makes cookies) */
+		unsigned w[4];
+		char dash[3];
+		if (sscanf(value, "%8x%c%8x%c%8x%c%8x", &w[0], &dash[0], &w[1], &dash[1], &w[2],
+			   &dash[2], &w[3]) != 7 || dash[0] != '-' || dash[1] != '-' ||
+		    dash[2] != '-')
+			return -2;
+		for (int i = 0; i < 4; i++)
+			for (int k = 0; k < 4; k++)
+				c->fastopen_key[4 * i + k] = (uint8_t)(w[i] >> (8 * k));
+		return 0;
+	}
 	if (!strcmp(name, "net.ipv4.tcp_mtu_probing") ||
 	    !strcmp(name, "net.ipv4.tcp_fack") || !strcmp(name, "net.ipv4.tcp_frto") ||
 	    !strcmp(name, "net.ipv4.tcp_early_retrans")) {
