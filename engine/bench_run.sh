@@ -6,6 +6,9 @@
 #     bare `unshare -n true` (a network namespace and nothing else) in the same run.
 #  2. the -j 2 speed-up over -j 1 on the linux corpus (ipv4).
 #  3. per-script overhead on the reference target (virtual time), for comparison.
+#  4. the conformance suite on the reference target: wall time against its scripted time,
+#     as run now (reusable workers, simple asserts checked in process) next to the
+#     baseline of a process per script with every code block in python3, same run.
 # Figures only, no pass/fail threshold.
 T=${TCPSPEC:-./tcpspec}
 N=${BENCH_N:-100}
@@ -57,3 +60,19 @@ while [ $i -lt $N ]; do /bin/true; i=$((i + 1)); done
 t3=$(now)
 awk -v s=$(( (t1 - t0) / N )) -v b=$(( (t3 - t2) / N )) 'BEGIN {
 	printf "reference target, trivial script: %.3f ms per script (baseline fork+exec /bin/true %.3f ms, %.2fx)\n", s/1e6, b/1e6, s/b }'
+if [ -d corpora/conformance ]; then
+	suite() {
+		t0=$(now)
+		"$T" run --target reference -j1 -q --json "$tmp/c.json" corpora/conformance >/dev/null 2>&1
+		t1=$(now)
+		echo $((t1 - t0))
+	}
+	new=$(suite)
+	scripted=$(python3 -c 'import json,sys; print(sum(x["scripted_seconds"] for x in json.load(open(sys.argv[1]))["results"]))' "$tmp/c.json" 2>/dev/null || echo 0)
+	old=$(TCPSPEC_FORK_PER_SCRIPT=1 TCPSPEC_CODE_PYTHON=1 suite)
+	awk -v n="$new" -v o="$old" -v s="$scripted" 'BEGIN {
+		printf "conformance suite, reference target, -j 1, scripted time %.1f s:\n", s
+		printf "  workers + in-process asserts      : %.3f s  (%.0fx faster than scripted time)\n", n/1e9, s*1e9/n
+		printf "  baseline: process per script, python3: %.3f s  (%.0fx faster than scripted time)\n", o/1e9, s*1e9/o
+		printf "  speed-up over the baseline        : %.2fx\n", o/n }'
+fi

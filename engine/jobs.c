@@ -315,6 +315,9 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 		.width = cfg->jobs > 0 ? cfg->jobs : 1,
 		.workers = !(cfg->target->caps & TARGET_OWN_PROCESS),
 	};
+	const char *fork_each = getenv("TCPSPEC_FORK_PER_SCRIPT");   /* benchmarks */
+	if (fork_each && *fork_each == '1')
+		pl.workers = false;
 	if ((size_t)pl.width > n && n > 0)
 		pl.width = (int)n;
 	int64_t timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : ENGINE_DEFAULT_TIMEOUT_S * 1000;
