@@ -278,12 +278,26 @@ void dsl_b_option(struct dsl_pstate *ps, struct dsl_tok t, DSL_YYLTYPE yl)
 	}
 }
 
-static bool has_word(const char *s, size_t n, const char *w)
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* W occurs in S[0..N) as a word of its own: not inside a longer word ("gre" is not
+ * found in "progress").  A marker ending in '_' or ' ' is a prefix ("mp_" finds
+ * "mp_capable"), and one ending in a letter may be followed by '_' only if PREFIX. */
+static bool has_word(const char *s, size_t n, const char *w, bool prefix)
 {
 	size_t wl = strlen(w);
-	for (size_t i = 0; i + wl <= n; i++)
-		if (strncasecmp(s + i, w, wl) == 0)
-			return true;
+	for (size_t i = 0; i + wl <= n; i++) {
+		if (strncasecmp(s + i, w, wl) != 0)
+			continue;
+		if (i > 0 && word_char(s[i - 1]) && word_char(w[0]))
+			continue;
+		if (!prefix && i + wl < n && word_char(s[i + wl]) && word_char(w[wl - 1]))
+			continue;
+		return true;
+	}
 	return false;
 }
 
@@ -309,16 +323,21 @@ void dsl_b_recover(struct dsl_pstate *ps, DSL_YYLTYPE err, DSL_YYLTYPE nl)
 		ps->pending = false;
 		return;
 	}
-	static const char *const markers[] = {
-		"sctp", "mptcp", "mp_", "mpcapable", "mpjoin", "dss", "add_addr", "remove_addr",
-		"encap", "psp", "gre", "mpls", "ipv4 ", "ipv6 ", "{rep", "{ rep", "{mut", "{ mut",
-		"{ins", "{ ins", "{del", "{ del", "subflow",
+	/* whole words (a prefix where it says so), so that "gre" in "(Operation now in
+	 * progress)" does not excuse a real mistake */
+	static const struct { const char *w; bool prefix; } markers[] = {
+		{ "sctp", false }, { "mptcp", true }, { "mp_", true }, { "mpcapable", false },
+		{ "mpjoin", false }, { "dss", false }, { "add_addr", true },
+		{ "remove_addr", true }, { "encap", false }, { "psp", false }, { "gre", false },
+		{ "mpls", false }, { "ipv4 ", true }, { "ipv6 ", true }, { "{rep", false },
+		{ "{ rep", false }, { "{mut", false }, { "{ mut", false }, { "{ins", false },
+		{ "{ ins", false }, { "{del", false }, { "{ del", false }, { "subflow", true },
 	};
 	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
-		if (has_word(ps->buf + a, b - a, markers[i])) {
+		if (has_word(ps->buf + a, b - a, markers[i].w, markers[i].prefix)) {
 			ps->file->unsupported = true;
 			dsl_punsup(ps, ps->pending_off, ps->pending_line, ps->pending_col,
-				   "unsupported packet form (%s)", markers[i]);
+				   "unsupported packet form (%s)", markers[i].w);
 			free(ps->pending_msg);
 			ps->pending_msg = NULL;
 			ps->pending = false;
@@ -1010,6 +1029,13 @@ void dsl_b_pkt_icmp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_atom
 		dsl_perr(ps, yl.first_off, w->v[i].loc.line, w->v[i].loc.column,
 			 "unexpected '%.*s' in an icmp packet", tlen(w->v[i].t), w->v[i].t.s);
 	dsl_atomv_free(w);
+}
+
+void dsl_b_unsup_quote(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl)
+{
+	(void)ev;
+	ps->file->unsupported = true;
+	PUNSUP(yl, "ICMP quoting a UDP datagram is not supported (tcpspec tests TCP)");
 }
 
 struct dsl_atomv *dsl_b_atom(struct dsl_pstate *ps, struct dsl_atomv *v,

@@ -248,6 +248,8 @@ struct dsl_expr {
 	size_t n_items;
 	struct dsl_expr *index;	/* FIELD: the (N) of msg_iov(1)=..., or NULL */
 	struct dsl_expr *value;	/* FIELD: the value */
+	bool str_prefix;	/* STRING written "abc"... (strace style): the bytes given
+				 * are only the start of the data */
 };
 
 struct dsl_syscall {

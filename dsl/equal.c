@@ -146,7 +146,8 @@ static bool expr_eq(const struct dsl_expr *a, const struct dsl_expr *b)
 			return false;
 		break;
 	case DSL_EXPR_STRING:
-		if (a->text_len != b->text_len || memcmp(a->text, b->text, a->text_len))
+		if (a->text_len != b->text_len || memcmp(a->text, b->text, a->text_len) ||
+		    a->str_prefix != b->str_prefix)
 			return false;
 		break;
 	case DSL_EXPR_DECIMAL:

@@ -1,7 +1,7 @@
 # dsl/: the script language (reentrant flex scanner, pure bison grammar, AST, printer).
 LIB_SRCS += dsl/build.c dsl/parse.c dsl/print.c dsl/equal.c
 GEN_SRCS += $(B)/dsl/lexer.c $(B)/dsl/parser.c
-UNIT_TESTS += test_dsl
+UNIT_TESTS += test_dsl test_dsl_realworld
 SHELL_TESTS += $(wildcard tests/dsl_*.sh)
 MANPAGES += $(wildcard docs/tcpspec-parse.1 docs/tcpspec-fmt.1 docs/tcpspec-dialect.7)
 BENCHES += $(B)/dsl/bench_parse

@@ -68,7 +68,7 @@ static void diag_vadd(struct dsl_diags *d, enum dsl_severity sev, const char *fi
 			c = b - a;
 		size_t wa = a, wb = b;
 		if (b - a > DSL_SOURCE_WINDOW) {
-			wa = a + c > DSL_SOURCE_WINDOW / 2 ? a + c - DSL_SOURCE_WINDOW / 2 : a;
+			wa = c > DSL_SOURCE_WINDOW / 2 ? a + c - DSL_SOURCE_WINDOW / 2 : a;
 			wb = wa + DSL_SOURCE_WINDOW < b ? wa + DSL_SOURCE_WINDOW : b;
 		}
 		g->source_line = malloc(wb - wa + 1);

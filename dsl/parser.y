@@ -71,6 +71,7 @@ void dsl_b_pkt_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 		     struct dsl_tok b, DSL_YYLTYPE yl);
 void dsl_b_pkt_icmp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_atomv *w,
 		    DSL_YYLTYPE yl);
+void dsl_b_unsup_quote(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl);
 struct dsl_atomv *dsl_b_atom(struct dsl_pstate *ps, struct dsl_atomv *v,
 			     enum dsl_atom_kind k, struct dsl_tok a, struct dsl_tok b,
 			     DSL_YYLTYPE yl);
@@ -272,6 +273,10 @@ icmp
 	| pre K_ICMP icmp_words '[' seq ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
 				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote = $5; }
+	/* an ICMP error quoting a UDP datagram (UDP suites): recognised, not supported */
+	| pre K_ICMP icmp_words '[' K_UDP '(' INTEGER ')' ']' {
+				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
+				  dsl_b_unsup_quote(ps, $$, @5); }
 	| pre K_ICMP icmp_words '[' ELLIPSIS ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
 				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote_any = true; }
@@ -377,6 +382,7 @@ primary
 	| DECIMAL		{ $$ = dsl_b_expr(ps, DSL_EXPR_DECIMAL, $1, @1); }
 	| IDENT			{ $$ = dsl_b_expr(ps, DSL_EXPR_SYMBOL, $1, @1); }
 	| STRING		{ $$ = dsl_b_expr(ps, DSL_EXPR_STRING, $1, @1); }
+	| STRING ELLIPSIS	{ $$ = dsl_b_expr(ps, DSL_EXPR_STRING, $1, @1); $$->str_prefix = true; }
 	| '[' args ']'		{ $$ = dsl_b_list(ps, DSL_EXPR_ARRAY, (struct dsl_tok){ 0 }, $2, @1); }
 	| '{' args '}'		{ $$ = dsl_b_list(ps, DSL_EXPR_STRUCT, (struct dsl_tok){ 0 }, $2, @1); }
 	| IDENT '(' args ')'	{ $$ = dsl_b_list(ps, DSL_EXPR_CALL, $1, $3, @1); }

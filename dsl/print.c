@@ -288,6 +288,8 @@ int dsl_print_expr(FILE *fp, const struct dsl_expr *e)
 		break;
 	case DSL_EXPR_STRING:
 		pr_string(fp, e->text, e->text_len);
+		if (e->str_prefix)
+			fputs("...", fp);
 		break;
 	case DSL_EXPR_ARRAY:
 		fputc('[', fp);

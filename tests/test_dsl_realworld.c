@@ -1,0 +1,210 @@
+/* dsl/: forms found while reading public script suites (the Linux selftests, packetdrill's
+ * gtests, FreeBSD's tcp-testsuite, the SCTP, MPTCP and PSP forks).  The scripts here are
+ * our own, written to show each form; each test asserts the tree or the verdict the
+ * dialect requires, and that fmt keeps the meaning. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dsl/dsl.h"
+
+static struct dsl_file *parse_as(const char *src, enum dsl_status want, struct dsl_diags *d)
+{
+	struct dsl_file *f = NULL;
+	enum dsl_status st = dsl_parse_buffer("rw.pkt", src, strlen(src), &f, d);
+	if (st != want) {
+		for (size_t i = 0; i < d->n; i++)
+			dsl_diag_print(stderr, &d->v[i]);
+		fprintf(stderr, "input:\n%s\n", src);
+	}
+	assert_int_equal(st, want);
+	return f;
+}
+
+static struct dsl_file *parse_ok(const char *src)
+{
+	struct dsl_diags d = { 0 };
+	struct dsl_file *f = parse_as(src, DSL_OK, &d);
+	dsl_diags_free(&d);
+	assert_non_null(f);
+	return f;
+}
+
+/* fmt(src) parses to the same tree and is a fixed point; returns fmt(src). */
+static char *fmt_checked(const char *src)
+{
+	struct dsl_file *a = parse_ok(src);
+	char *out = dsl_print_string(a, NULL);
+	assert_non_null(out);
+	struct dsl_file *b = parse_ok(out);
+	assert_true(dsl_ast_equal(a, b));
+	char *again = dsl_print_string(b, NULL);
+	assert_string_equal(out, again);
+	free(again);
+	dsl_free(a);
+	dsl_free(b);
+	return out;
+}
+
+/* The first diagnostic of a script that must not parse cleanly. */
+static void first_diag_is(const char *src, enum dsl_status want, enum dsl_severity sev,
+			  int line, int col, const char *msg)
+{
+	struct dsl_diags d = { 0 };
+	struct dsl_file *f = parse_as(src, want, &d);
+	assert_true(d.n >= 1);
+	assert_int_equal(d.v[0].severity, sev);
+	assert_int_equal(d.v[0].line, line);
+	assert_int_equal(d.v[0].column, col);
+	assert_string_equal(d.v[0].message, msg);
+	dsl_free(f);
+	dsl_diags_free(&d);
+}
+
+/* strace-style truncated strings: "abc"... gives the first bytes of the data only */
+static void string_with_ellipsis(void **state)
+{
+	(void)state;
+	const char *src = "0 write(4, \"GET / HTTP/1.1\\r\\n\"..., 400) = 400\n";
+	struct dsl_file *f = parse_ok(src);
+	const struct dsl_expr *e = f->events[0].call.args[1];
+	assert_int_equal(e->kind, DSL_EXPR_STRING);
+	assert_true(e->str_prefix);
+	assert_int_equal(e->text_len, 16);
+	assert_memory_equal(e->text, "GET / HTTP/1.1\r\n", 16);
+	struct dsl_file *g = parse_ok("0 write(4, \"GET / HTTP/1.1\\r\\n\", 400) = 400\n");
+	assert_false(g->events[0].call.args[1]->str_prefix);
+	assert_false(dsl_ast_equal(f, g));	/* the prefix mark is part of the meaning */
+	dsl_free(f);
+	dsl_free(g);
+	char *out = fmt_checked(src);
+	assert_string_equal(out, src);
+	free(out);
+}
+
+/* "2." is two seconds; "0..." still starts a blocking time */
+static void decimal_time_without_digits_after_point(void **state)
+{
+	(void)state;
+	struct dsl_file *f = parse_ok("+2. close(3) = 0\n0...1. accept(3, ..., ...) = 4\n"
+				      "+0...0.2 accept(3, ..., ...) = 5\n");
+	assert_int_equal(f->events[0].time.kind, DSL_TIME_RELATIVE);
+	assert_int_equal(f->events[0].time.start.ns, 2000000000);
+	assert_int_equal(f->events[1].time.kind, DSL_TIME_BLOCKING);
+	assert_int_equal(f->events[1].time.end.ns, 1000000000);
+	assert_int_equal(f->events[2].time.kind, DSL_TIME_BLOCKING);
+	assert_true(f->events[2].time.start.relative);
+	assert_int_equal(f->events[2].time.end.ns, 200000000);
+	dsl_free(f);
+	free(fmt_checked("+2. close(3) = 0\n"));
+}
+
+/* packetdrill ignores line breaks: a packet may go on with its fields, its sequence or
+ * its flags on the next lines */
+static void packet_over_several_lines(void **state)
+{
+	(void)state;
+	const char *src =
+		"+0 < . 1:1(0) ack 1\n"
+		"       win 257\n"
+		"+0 < S\n"
+		"       0:0(0) win 1000\n"
+		"       <mss 1000,\n"
+		"        nop>\n"
+		"+0 < .\n"
+		"       ...(10) win 5 // the rest of it\n"
+		"+0 > P. 1:1001(1000)\n"
+		"       ack 1\n"
+		"+0 close(3) = 0\n";
+	struct dsl_file *f = parse_ok(src);
+	assert_int_equal(f->n_events, 5);
+	const struct dsl_packet *p = &f->events[0].packet;
+	assert_true(p->has_ack && p->ack == 1 && p->has_win && p->win == 257);
+	p = &f->events[1].packet;
+	assert_int_equal(p->flags, DSL_TCP_SYN);
+	assert_int_equal(p->win, 1000);
+	assert_int_equal(p->n_opts, 2);
+	assert_int_equal(f->events[2].packet.seq.kind, DSL_SEQ_ANY_START);
+	assert_int_equal(f->events[2].packet.seq.len, 10);
+	assert_true(f->events[3].packet.has_ack);
+	assert_int_equal(f->events[4].kind, DSL_EV_SYSCALL);
+	assert_int_equal(f->events[4].loc.line, 11);
+	dsl_free(f);
+	char *out = fmt_checked(src);
+	assert_non_null(strstr(out, "+0 < . 1:1(0) ack 1 win 257\n"));
+	free(out);
+	/* a line that is neither an event nor the rest of a packet is still an error */
+	first_diag_is("+0 < . 1:1(0) ack 1 win 1\n= 3\n", DSL_SYNTAX, DSL_DIAG_ERROR, 2, 1,
+		      "syntax error, unexpected '='");
+}
+
+/* ICMP errors quoting UDP come from UDP suites: unsupported, not a syntax error */
+static void icmp_quoting_udp(void **state)
+{
+	(void)state;
+	first_diag_is("0 < icmp unreachable port_unreachable [udp (10)]\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 40,
+		      "ICMP quoting a UDP datagram is not supported (tcpspec tests TCP)");
+	first_diag_is("0 < icmp packet_too_big mtu 1300 [udp(1400)]\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 35,
+		      "ICMP quoting a UDP datagram is not supported (tcpspec tests TCP)");
+}
+
+/* Words of other families excuse a syntax error only as whole words: "progress" holds
+ * "gre", but a mistake on that line is still a mistake. */
+static void family_words_are_whole_words(void **state)
+{
+	(void)state;
+	first_diag_is("0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress) x\n",
+		      DSL_SYNTAX, DSL_DIAG_ERROR, 1, 69,
+		      "syntax error, unexpected identifier, expecting newline");
+	first_diag_is("0 close(3) = 0 (congress) junk\n", DSL_SYNTAX, DSL_DIAG_ERROR, 1, 27,
+		      "syntax error, unexpected identifier, expecting newline");
+	/* the real thing is still recognised */
+	struct dsl_diags d = { 0 };
+	struct dsl_file *f = parse_as("0 < ipv4 192.0.2.1 > 192.0.2.2: gre: . 1:1(0) ack 1 win 1\n"
+				      "0 > encap psp spi 12 . 1:1(0) ack 1\n",
+				      DSL_UNSUPPORTED, &d);
+	assert_int_equal(d.n_errors, 0);
+	dsl_free(f);
+	dsl_diags_free(&d);
+}
+
+/* The caret excerpt of a long line starts in that line, not in the one before it. */
+static void long_line_excerpt_stays_on_its_line(void **state)
+{
+	(void)state;
+	char src[1024];
+	int n = snprintf(src, sizeof src, "// %0300d\n0 < Q 0:0(0) win 1 <", 0);
+	for (int i = 0; i < 60; i++)
+		n += snprintf(src + n, sizeof src - (size_t)n, "nop,");
+	snprintf(src + n, sizeof src - (size_t)n, "nop>\n");
+	struct dsl_diags d = { 0 };
+	struct dsl_file *f = parse_as(src, DSL_SYNTAX, &d);
+	assert_int_equal(d.v[0].line, 2);
+	assert_int_equal(d.v[0].column, 5);
+	assert_string_equal(d.v[0].message, "unknown TCP flag 'Q'");
+	assert_memory_equal(d.v[0].source_line, "0 < Q 0:0(0)", 12);
+	assert_int_equal(d.v[0].source_col, 5);
+	assert_true(strlen(d.v[0].source_line) <= 160);
+	dsl_free(f);
+	dsl_diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(string_with_ellipsis),
+		cmocka_unit_test(decimal_time_without_digits_after_point),
+		cmocka_unit_test(packet_over_several_lines),
+		cmocka_unit_test(icmp_quoting_udp),
+		cmocka_unit_test(family_words_are_whole_words),
+		cmocka_unit_test(long_line_excerpt_stays_on_its_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
