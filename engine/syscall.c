@@ -73,6 +73,13 @@ static bool is_ellipsis(const struct dsl_expr *e)
 	return !e || e->kind == DSL_EXPR_ELLIPSIS;
 }
 
+/* `...`, 0 or NULL for a pointer argument */
+static bool is_null(const struct dsl_expr *e)
+{
+	return is_ellipsis(e) || (e->kind == DSL_EXPR_INT && e->ival == 0) ||
+	       (e->kind == DSL_EXPR_SYMBOL && !strcmp(e->text, "NULL"));
+}
+
 static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 {
 	if (!e) {
@@ -396,6 +403,14 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		if (k == TARGET_CALL_SENDMSG && name && !is_ellipsis(name) &&
 		    !eval_addr_arg(d, name, c, false))
 			return false;
+		/* ancillary data is not compared yet: never pass a script that expects some */
+		const struct dsl_expr *ctl = field(m, "msg_control");
+		if (ctl && !is_null(ctl) &&
+		    !(ctl->kind == DSL_EXPR_ARRAY && ctl->n_items == 0)) {
+			snprintf(d->why, sizeof d->why, "%s() with msg_control (ancillary data) is "
+				 "not supported yet", sc->name);
+			return false;
+		}
 		const struct dsl_expr *fl = field(m, "msg_flags");
 		if (k == TARGET_CALL_RECVMSG && fl && !is_ellipsis(fl)) {
 			if (!eval_int(d, fl, &v))
@@ -565,6 +580,83 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		c->timeout_ms = v;
 		return true;
 	}
+	case TARGET_CALL_PIPE: {
+		/* pipe([R, W]): the numbers the script uses for the read and write ends */
+		const struct dsl_expr *a = ARG(0);
+		if (is_ellipsis(a))
+			return true;
+		int64_t r, w;
+		if (a->kind != DSL_EXPR_ARRAY || a->n_items != 2 || !eval_int(d, a->items[0], &r) ||
+		    !eval_int(d, a->items[1], &w)) {
+			snprintf(d->why, sizeof d->why, "pipe() wants [READ_FD, WRITE_FD]");
+			return false;
+		}
+		ec->map_pipe = true;
+		ec->pipe_script_fd[0] = (int)r;
+		ec->pipe_script_fd[1] = (int)w;
+		return true;
+	}
+	case TARGET_CALL_OPEN: {
+		/* open("name", FLAGS[, MODE]); a relative name is taken from the script's
+		 * directory, as shell lines run there */
+		const struct dsl_expr *a = ARG(0);
+		if (!a || a->kind != DSL_EXPR_STRING || memchr(a->text, 0, a->text_len)) {
+			snprintf(d->why, sizeof d->why, "open() wants a file name string");
+			return false;
+		}
+		if (a->text[0] == '/') {
+			snprintf(ec->path, sizeof ec->path, "%s", a->text);
+		} else {
+			const char *slash = strrchr(x->name, '/');
+			int dl = slash ? (int)(slash - x->name) : 1;
+			snprintf(ec->path, sizeof ec->path, "%.*s/%s", dl, slash ? x->name : ".",
+				 a->text);
+		}
+		c->path = ec->path;
+		if (!eval_int(d, ARG(1), &v))
+			return false;
+		c->type = v;
+		if (sc->n_args > 2 && !is_ellipsis(ARG(2))) {
+			if (!eval_int(d, ARG(2), &v))
+				return false;
+			c->protocol = v;
+		}
+		return true;
+	}
+	case TARGET_CALL_SENDFILE:
+		/* sendfile(OUT, IN, [OFFSET] or NULL, COUNT) */
+		if (!eval_fd(d, ARG(0), &c->fd) || !eval_fd(d, ARG(1), &c->in_fd))
+			return false;
+		if (!is_null(ARG(2))) {
+			if (ARG(2)->kind != DSL_EXPR_ARRAY || !eval_int(d, ARG(2), &v))
+				return false;
+			c->has_offset = true;
+			c->offset = v;
+		}
+		if (!eval_int(d, ARG(3), &v) || v < 0)
+			return false;
+		c->len = v;
+		return true;
+	case TARGET_CALL_SPLICE:
+		/* splice(IN, NULL, OUT, NULL, LEN, FLAGS): offsets only as NULL (sockets and
+		 * pipes take none) */
+		if (!eval_fd(d, ARG(0), &c->in_fd) || !eval_fd(d, ARG(2), &c->fd))
+			return false;
+		for (int k = 1; k <= 3; k += 2)
+			if (!is_null(ARG(k))) {
+				snprintf(d->why, sizeof d->why, "splice() with an offset is not "
+					 "supported (only ... or NULL)");
+				return false;
+			}
+		if (!eval_int(d, ARG(4), &v) || v < 0)
+			return false;
+		c->len = v;
+		if (sc->n_args > 5 && !is_ellipsis(ARG(5))) {
+			if (!eval_int(d, ARG(5), &v))
+				return false;
+			c->flags = v;
+		}
+		return true;
 	default:
 		snprintf(d->why, sizeof d->why, "system call %s() is not supported by the engine yet",
 			 sc->name);
@@ -592,7 +684,7 @@ static bool decode_result(struct dctx *d, const struct dsl_syscall *sc, struct e
 		}
 	}
 	if (ec->c.kind == TARGET_CALL_SOCKET || ec->c.kind == TARGET_CALL_ACCEPT ||
-	    ec->c.kind == TARGET_CALL_EPOLL_CREATE)
+	    ec->c.kind == TARGET_CALL_EPOLL_CREATE || ec->c.kind == TARGET_CALL_OPEN)
 		ec->ret_script_fd = (int)v;
 	return true;
 }
@@ -632,7 +724,7 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 	const struct dsl_event *ev = ec->ev;
 	const char *name = ev->call.name;
 	bool fd_ret = ec->c.kind == TARGET_CALL_SOCKET || ec->c.kind == TARGET_CALL_ACCEPT ||
-		      ec->c.kind == TARGET_CALL_EPOLL_CREATE;
+		      ec->c.kind == TARGET_CALL_EPOLL_CREATE || ec->c.kind == TARGET_CALL_OPEN;
 	if (ec->check_ret) {
 		bool ok;
 		if (fd_ret && ec->ret >= 0)
@@ -655,8 +747,12 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 	if (fd_ret && r->ret >= 0) {
 		int sfd = ec->check_ret && ec->ret >= 0 ? (int)ec->ret : (int)r->ret;
 		map_fd(x, sfd, (int)r->ret);
-		if (ec->c.kind != TARGET_CALL_EPOLL_CREATE)
+		if (ec->c.kind == TARGET_CALL_SOCKET || ec->c.kind == TARGET_CALL_ACCEPT)
 			x->last_sock = (int)r->ret;
+	}
+	if (ec->c.kind == TARGET_CALL_PIPE && r->ret == 0 && ec->map_pipe) {
+		map_fd(x, ec->pipe_script_fd[0], r->pipefd[0]);
+		map_fd(x, ec->pipe_script_fd[1], r->pipefd[1]);
 	}
 	if (ec->c.kind == TARGET_CALL_CLOSE && r->ret == 0)
 		unmap_fd(x, ec->c.fd);

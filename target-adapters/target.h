@@ -255,6 +255,11 @@ struct target_call {
 	 * then make it directly and interrupt it after block_ns, returning TARGET_TIMEOUT
 	 * (nothing left in flight) instead of TARGET_PENDING. */
 	bool nonblocking_expected;
+
+	/* Added after the first release (plugins built before never read them): */
+	const char *path;           /* OPEN: the file name */
+	bool has_offset;            /* SENDFILE: an offset was given ([N]), else NULL */
+	int64_t offset;
 };
 
 /* What a call did.  The engine compares ret/err and the outputs with the script. */

@@ -682,6 +682,26 @@ static void jobs_survive_crashes_and_hangs(void **state)
 	assert_true(secs >= 0.3 && secs < 5);
 }
 
+static void ancillary_data_is_unsupported_never_passed(void **state)
+{
+	struct engine_result r;
+	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	    "+0 recvmsg(3, {msg_iov(1)=[{...,10}], msg_control=[{cmsg_level=SOL_IP, "
+	    "cmsg_type=IP_TOS, cmsg_data=0x3}], msg_flags=0}, 0) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_SKIP);
+	assert_non_null(strstr(r.message, ":2: unsupported: recvmsg() with msg_control"));
+	/* none at all is fine */
+	setup(NULL);
+	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	    "+0 recvmsg(3, {msg_iov(1)=[{...,10}], msg_control=NULL, msg_flags=0}, 0) = 0\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	/* splice with an offset: unsupported, named */
+	setup(NULL);
+	run("0 splice(3, [0], 4, NULL, 10, 0) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_SKIP);
+	assert_non_null(strstr(r.message, "splice() with an offset is not supported"));
+}
+
 static void reports(void **state)
 {
 	struct engine_job j[3];
@@ -742,6 +762,7 @@ int main(void)
 		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),
 		cmocka_unit_test(option_values),
 		cmocka_unit_test(reports),
+		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

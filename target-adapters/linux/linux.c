@@ -798,8 +798,13 @@ static void do_call(const struct target_call *c, struct target_result *r)
 	case TARGET_CALL_PIPE:
 		r->ret = pipe(r->pipefd);
 		break;
-	case TARGET_CALL_SENDFILE:
-		r->ret = sendfile(c->fd, c->in_fd, NULL, c->len);
+	case TARGET_CALL_SENDFILE: {
+		off_t off = c->offset;
+		r->ret = sendfile(c->fd, c->in_fd, c->has_offset ? &off : NULL, c->len);
+		break;
+	}
+	case TARGET_CALL_OPEN:
+		r->ret = open(c->path, c->type, (mode_t)c->protocol);
 		break;
 	case TARGET_CALL_SPLICE:
 		r->ret = splice(c->in_fd, NULL, c->fd, NULL, c->len, c->flags);
@@ -864,9 +869,8 @@ static int wait_done(struct linux_target *L, int64_t deadline_ns, struct target_
 static int linux_call(struct target *t, const struct target_call *c, struct target_result *res)
 {
 	struct linux_target *L = t->priv;
-	if (c->kind == TARGET_CALL_OPEN)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "open() is not supported by the linux target");
+	if (c->kind == TARGET_CALL_OPEN && !c->path)
+		return target_diagf(&t->diag, TARGET_BADARG, "open() without a file name");
 	pthread_mutex_lock(&L->mu);
 	if (c->nonblocking_expected && L->have_timer && !L->busy && !L->have_call && !L->done) {
 		/* direct: no thread hand-off, and nothing left running if it blocks */
