@@ -1,9 +1,10 @@
 /* Many scripts, never in the calling process, at most N at a time.
  *
  * Targets that change the process they open in (TARGET_OWN_PROCESS: linux, lwip,
- * plugins) get a child per (script, IP version).  The child asks the kernel to die with
- * its parent (PR_SET_PDEATHSIG), and when it may (root) it makes a PID namespace and
- * runs the script in a grandchild that is that namespace's init.  When the init dies,
+ * plugins) get a child per (script, IP version), in a process group of its own.  The
+ * child asks the kernel to die with its parent (PR_SET_PDEATHSIG).  For a target that
+ * starts processes (shell lines: linux), when it may (root) it also makes a PID
+ * namespace and runs the script in a grandchild that is that namespace's init.  When the init dies,
  * the kernel kills everything left in the namespace, so nothing a script starts (shell
  * lines included) outlives it, and the network namespace, TUN device and sockets go with
  * the last process in them.
@@ -203,8 +204,10 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 			child_run(pl->cfg, &pl->jobs[j], r[1], &pl->lines[i]);
 		}
 	}
-	bool own = pl->cfg->target->caps & TARGET_OWN_PROCESS;
-	if (own && unshare(CLONE_NEWPID) == 0) {
+	/* a PID namespace (~1 ms) only for targets that start processes of their own
+	 * (shell lines in a network namespace); the others die with their process group */
+	bool spawns = pl->cfg->target->caps & (TARGET_RUNS_SHELL | TARGET_NEEDS_ROOT);
+	if (spawns && unshare(CLONE_NEWPID) == 0) {
 		pid_t me = getpid();
 		pid_t g = fork();
 		if (g == 0) {       /* init of the new PID namespace */
