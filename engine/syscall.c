@@ -915,7 +915,12 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 		if (!blocking) {
 			char t[32];
 			engine_fmt_time(t, sizeof t, ec.c.block_ns);
-			/* the call stays stuck in the target; the script cannot go on */
+			/* the call stays stuck in the target; the script cannot go on.  A
+			 * virtual-time target says at once that it would block. */
+			if (x->virtual_time)
+				return engine_fail(x, ev, 0,
+						   "error handling syscall: %s: expected the call to return "
+						   "at once but it blocked", ev->call.name);
 			return engine_fail(x, ev, 0,
 					   "error handling syscall: %s: expected the call to return at once "
 					   "but it blocked (still running after %s sec)", ev->call.name, t);
