@@ -462,11 +462,17 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 	fprintf(f, "%zu scripts, %zu requirements, %zu target%s.\n\n", nsc, nrows, ntr,
 		ntr == 1 ? "" : "s");
 
-	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | expectations |\n"
-		   "|---|---|---|---|---|---|\n");
+	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | scripted s | run s "
+		   "| expectations |\n|---|---|---|---|---|---|---|---|\n");
 	for (size_t t = 0; t < ntr; t++) {
-		fprintf(f, "| %s | %zu | %zu | %zu | %zu | ", tr[t].name, tr[t].count[CELL_PASS],
-			tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL], tr[t].count[CELL_SKIP]);
+		double scripted = 0, wall = 0;
+		for (size_t i = 0; tr[t].jobs && i < nsc; i++) {
+			scripted += tr[t].jobs[i].res.scripted_ns / 1e9;
+			wall += tr[t].jobs[i].res.wall_ns / 1e9;
+		}
+		fprintf(f, "| %s | %zu | %zu | %zu | %zu | %.1f | %.3f | ", tr[t].name,
+			tr[t].count[CELL_PASS], tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL],
+			tr[t].count[CELL_SKIP], scripted, wall);
 		if (!tr[t].available) {
 			fputs("target unavailable: ", f);
 			md_cell(f, tr[t].why);
