@@ -4,7 +4,9 @@
 # (default 5) on one core from its seed corpus with a fixed -seed.  The machine's load
 # average is printed with the figures: other work on the cores lowers them.  The baseline, measured
 # in the same run with the same instrumentation, is bench_null: libFuzzer alone, a target
-# that does nothing.  Figures are printed as ratios to it; there is no pass/fail threshold.
+# that does nothing.  Each figure is given per second of wall clock (libFuzzer's own) and
+# per second of CPU time the run used; the ratios (to bench_null, and ASan+UBSan to
+# plain) use the CPU-time figures.  There is no pass/fail threshold.
 set -u
 MAKE=${MAKE:-make}
 SECS=${BENCH_SECS:-5}
@@ -14,28 +16,32 @@ targets=$($MAKE -s --no-print-directory fuzz-list)
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-execs() { # binary target -> prints libFuzzer's average executions per second
+execs() { # binary target -> "E C": libFuzzer's executions per second (wall clock) and
+	# executions per second of CPU time used (steadier when others share the cores).
 	# Seeds go in with -seed_inputs and no corpus directory is given, so that new units
 	# stay in memory: the figure is fuzzing, not writing files.
 	ls -d "corpora/fuzz/$2"/* 2>/dev/null | tr '\n' ',' | sed 's/,$//' >"$tmp/seeds"
 	if [ -s "$tmp/seeds" ]; then set -- "$1" "-seed_inputs=@$tmp/seeds"; else set -- "$1"; fi
-	ASAN_OPTIONS=detect_leaks=0 "$@" -seed=1 -max_total_time="$SECS" -print_final_stats=1 \
-		-artifact_prefix="$tmp/" >"$tmp/log" 2>&1
+	ASAN_OPTIONS=detect_leaks=0 /usr/bin/time -f "%U %S" -o "$tmp/cpu" "$@" -seed=1 \
+		-max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$tmp/" >"$tmp/log" 2>&1
 	r=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$tmp/log")
-	echo "${r:-0}"
+	n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log")
+	c=$(tail -1 "$tmp/cpu" | awk -v n="${n:-0}" '{ t = $1 + $2; printf "%d", (t > 0 ? n / t : 0) }')
+	echo "${r:-0} ${c:-0}"
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
+
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-printf '%-20s %12s %8s %12s %8s %9s\n' target plain/s "/null" asan+ubsan/s "/null" asan/plain
-np=$(execs build-fuzz-plain/fuzz/bench_null bench_null)
-na=$(execs build-fuzz/fuzz/bench_null bench_null)
-printf '%-20s %12s %8s %12s %8s %9s\n' "bench_null (base)" "$np" 1.00 "$na" 1.00 \
-	"$(awk "BEGIN { printf \"%.2f\", $na / ($np ? $np : 1) }")"
+printf '%-18s %10s %10s %7s %12s %12s %7s %8s\n' target plain/s plain/cpu-s /null \
+	asan+ubsan/s asan/cpu-s /null asan/plain
+set -- $(execs build-fuzz-plain/fuzz/bench_null bench_null); np=$1 npc=$2
+set -- $(execs build-fuzz/fuzz/bench_null bench_null); na=$1 nac=$2
+printf '%-18s %10s %10s %7s %12s %12s %7s %8s\n' "bench_null (base)" "$np" "$npc" 1.000 \
+	"$na" "$nac" 1.000 "$(ratio "$nac" "$npc")"
 for t in $targets; do
-	p=$(execs "build-fuzz-plain/fuzz/$t" "$t")
-	a=$(execs "build-fuzz/fuzz/$t" "$t")
-	printf '%-20s %12s %8s %12s %8s %9s\n' "$t" "$p" \
-		"$(awk "BEGIN { printf \"%.3f\", $p / ($np ? $np : 1) }")" "$a" \
-		"$(awk "BEGIN { printf \"%.3f\", $a / ($na ? $na : 1) }")" \
-		"$(awk "BEGIN { printf \"%.2f\", $a / ($p ? $p : 1) }")"
+	set -- $(execs "build-fuzz-plain/fuzz/$t" "$t"); p=$1 pc=$2
+	set -- $(execs "build-fuzz/fuzz/$t" "$t"); a=$1 ac=$2
+	printf '%-18s %10s %10s %7s %12s %12s %7s %8s\n' "$t" "$p" "$pc" "$(ratio "$pc" "$npc")" \
+		"$a" "$ac" "$(ratio "$ac" "$nac")" "$(ratio "$ac" "$pc")"
 done
