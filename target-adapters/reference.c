@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -30,6 +31,12 @@ struct ref_pkt {
 	size_t len;
 	uint8_t *data;
 };
+
+/* epoll (Linux semantics) lives in the adapter, over ref_sock_poll(): instances get
+ * descriptors far above the stack's own, so the two never meet. */
+#define REF_EPOLL_FD0 100000
+#define REF_EPOLL_MAX 8
+#define REF_EPOLL_MAX_REG 32
 
 struct refpriv {
 	struct ref_stack *st;
@@ -46,6 +53,17 @@ struct refpriv {
 	struct target_call pc;
 	int64_t pend_start;
 	int64_t poll_deadline;          /* INT64_MAX when none */
+	struct ref_epoll {              /* epoll instances: fds REF_EPOLL_FD0 + index */
+		bool used;
+		int n;
+		struct ref_epoll_reg {
+			int fd;
+			uint32_t events;        /* EPOLL* as asked, with EPOLLET/ONESHOT */
+			uint64_t data;
+			uint32_t last;          /* edge-triggered: the mask last reported */
+			bool disabled;          /* EPOLLONESHOT fired */
+		} reg[REF_EPOLL_MAX_REG];
+	} ep[REF_EPOLL_MAX];
 	uint8_t buf[TARGET_MAX_PACKET];
 };
 
@@ -712,6 +730,107 @@ static size_t iov_total(const struct target_call *c)
 	return n;
 }
 
+/* ---- epoll ------------------------------------------------------------------------------ */
+
+static struct ref_epoll *epoll_get(struct refpriv *p, int fd)
+{
+	if (fd < REF_EPOLL_FD0 || fd >= REF_EPOLL_FD0 + REF_EPOLL_MAX)
+		return NULL;
+	struct ref_epoll *e = &p->ep[fd - REF_EPOLL_FD0];
+	return e->used ? e : NULL;
+}
+
+static long epoll_create_call(struct refpriv *p, const struct target_call *c)
+{
+	if (c->maxevents <= 0)
+		return -EINVAL;         /* epoll_create(size): size must be positive */
+	for (int i = 0; i < REF_EPOLL_MAX; i++)
+		if (!p->ep[i].used) {
+			memset(&p->ep[i], 0, sizeof p->ep[i]);
+			p->ep[i].used = true;
+			return REF_EPOLL_FD0 + i;
+		}
+	return -EMFILE;
+}
+
+static long epoll_ctl_call(struct refpriv *p, const struct target_call *c)
+{
+	struct ref_epoll *e = epoll_get(p, c->fd);
+	if (!e)
+		return -EBADF;
+	if (c->epoll_target_fd == c->fd)
+		return -EINVAL;
+	if (epoll_get(p, c->epoll_target_fd))
+		return -EINVAL;         /* nested epoll: not here */
+	if (ref_sock_state(p->st, c->epoll_target_fd) < 0)
+		return -EBADF;
+	int k;
+	for (k = 0; k < e->n; k++)
+		if (e->reg[k].fd == c->epoll_target_fd)
+			break;
+	switch (c->epoll_op) {
+	case EPOLL_CTL_ADD:
+		if (k < e->n)
+			return -EEXIST;
+		if (e->n == REF_EPOLL_MAX_REG)
+			return -ENOSPC;
+		e->reg[e->n++] = (struct ref_epoll_reg){ .fd = c->epoll_target_fd,
+			.events = c->epoll_ev.events, .data = c->epoll_ev.data };
+		return 0;
+	case EPOLL_CTL_MOD:
+		if (k == e->n)
+			return -ENOENT;
+		e->reg[k].events = c->epoll_ev.events;
+		e->reg[k].data = c->epoll_ev.data;
+		e->reg[k].last = 0;
+		e->reg[k].disabled = false;     /* re-arms an EPOLLONESHOT */
+		return 0;
+	case EPOLL_CTL_DEL:
+		if (k == e->n)
+			return -ENOENT;
+		e->reg[k] = e->reg[--e->n];
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The ready registrations, in registration order: level-triggered ones whenever
+ * ready, EPOLLET ones when something new became ready, EPOLLONESHOT ones once. */
+static long epoll_wait_call(struct refpriv *p, const struct target_call *c,
+			    struct target_result *r)
+{
+	struct ref_epoll *e = epoll_get(p, c->fd);
+	if (!e)
+		return -EBADF;
+	if (c->maxevents <= 0)
+		return -EINVAL;
+	int n = 0;
+	for (int k = 0; k < e->n && n < c->maxevents && n < TARGET_MAX_EVENTS; k++) {
+		struct ref_epoll_reg *g = &e->reg[k];
+		int ev = ref_sock_poll(p->st, g->fd, (int)(g->events & 0xffff));
+		if (ev < 0) {                   /* closed: gone from the set, as Linux */
+			e->reg[k--] = e->reg[--e->n];
+			continue;
+		}
+		uint32_t ready = (uint32_t)ev;
+		if (g->disabled || !ready)
+			continue;
+		if ((g->events & EPOLLET) && !(ready & ~g->last)) {
+			g->last = ready;
+			continue;
+		}
+		g->last = ready;
+		if (g->events & EPOLLONESHOT)
+			g->disabled = true;
+		r->events[n].events = ready;
+		r->events[n].data = g->data;
+		n++;
+	}
+	r->nevents = n;
+	return n;
+}
+
 /* Make the call once.  Returns the stack's value (>= 0, -errno, REF_PENDING) or
  * TARGET_UNSUPPORTED (as a positive marker via *unsupported). */
 static long do_call(struct target *t, const struct target_call *c, struct target_result *r,
@@ -786,7 +905,23 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		}
 		return ref_sock_send(st, c->fd, NULL, iov_total(c), c->flags, now);
 	case TARGET_CALL_CLOSE:
+		if (epoll_get(p, c->fd)) {
+			epoll_get(p, c->fd)->used = false;
+			return 0;
+		}
 		return ref_sock_close(st, c->fd, now);
+	case TARGET_CALL_EPOLL_CREATE:
+		return epoll_create_call(p, c);
+	case TARGET_CALL_EPOLL_CTL:
+		return epoll_ctl_call(p, c);
+	case TARGET_CALL_EPOLL_WAIT: {
+		long n = epoll_wait_call(p, c, r);
+		if (n || c->timeout_ms == 0)
+			return n;
+		if (c->timeout_ms > 0 && now >= p->pend_start + (int64_t)c->timeout_ms * 1000000)
+			return 0;
+		return REF_PENDING;
+	}
 	case TARGET_CALL_SHUTDOWN:
 		return ref_sock_shutdown(st, c->fd, c->how, now);
 	case TARGET_CALL_SETSOCKOPT: {
@@ -915,7 +1050,8 @@ static int ref_call(struct target *t, const struct target_call *c, struct target
 	if (v == REF_PENDING) {
 		p->pending = true;
 		p->pc = *c;
-		if (c->kind == TARGET_CALL_POLL && c->timeout_ms > 0)
+		if ((c->kind == TARGET_CALL_POLL || c->kind == TARGET_CALL_EPOLL_WAIT) &&
+		    c->timeout_ms > 0)
 			p->poll_deadline = p->now + (int64_t)c->timeout_ms * 1000000;
 		return TARGET_PENDING;
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/epoll.h>
 #include <cmocka.h>
 
 #include "target-adapters/target.h"
@@ -234,8 +235,52 @@ static void blocking_accept_completes(void **state)
 	assert_int_equal(ti.v[TARGET_TI_snd_mss], 1000);
 	/* a call the reference does not have is unsupported, not failed */
 	memset(&c, 0, sizeof c);
-	c.kind = TARGET_CALL_EPOLL_CREATE;
+	c.kind = TARGET_CALL_PIPE;
 	assert_int_equal(target_call(&x->t, &c, &r), TARGET_UNSUPPORTED);
+	target_close(&x->t);
+}
+
+/* epoll in the reference target, Linux semantics over the stack's poll */
+static void epoll_over_poll(void **state)
+{
+	(void)state;
+	struct tx *x = tx_open();
+	listen_on_8080(x);
+	struct target_call c = { .kind = TARGET_CALL_EPOLL_CREATE, .maxevents = 1 };
+	struct target_result r;
+	int ep = (int)call(x, &c, &r);
+	assert_true(ep >= 0);
+	c = (struct target_call){ .kind = TARGET_CALL_EPOLL_CTL, .fd = ep,
+				  .epoll_op = EPOLL_CTL_ADD, .epoll_target_fd = x->lfd,
+				  .epoll_ev = { .events = EPOLLIN, .data = 77 } };
+	assert_int_equal(call(x, &c, &r), 0);
+	assert_int_equal(call(x, &c, &r), -1);
+	assert_int_equal(r.err, EEXIST);
+	c.epoll_target_fd = 999;
+	assert_int_equal(call(x, &c, &r), -1);
+	assert_int_equal(r.err, EBADF);
+	/* nothing ready: 0 at once; with a timeout it waits, then gives 0 */
+	c = (struct target_call){ .kind = TARGET_CALL_EPOLL_WAIT, .fd = ep, .maxevents = 4 };
+	assert_int_equal(call(x, &c, &r), 0);
+	c.timeout_ms = 100;
+	assert_int_equal(target_call(&x->t, &c, &r), TARGET_PENDING);
+	int64_t next;
+	target_advance(&x->t, 50000000, &next);
+	assert_int_equal(next, 100000000);
+	assert_int_equal(target_complete(&x->t, 0, &r), TARGET_PENDING);
+	target_advance(&x->t, 100000000, &next);
+	assert_int_equal(target_complete(&x->t, 0, &r), TARGET_OK);
+	assert_int_equal(r.ret, 0);
+	c.fd = 12345;
+	c.timeout_ms = 0;
+	assert_int_equal(call(x, &c, &r), -1);
+	assert_int_equal(r.err, EBADF);
+	/* closing the instance frees it */
+	c = (struct target_call){ .kind = TARGET_CALL_CLOSE, .fd = ep };
+	assert_int_equal(call(x, &c, &r), 0);
+	c = (struct target_call){ .kind = TARGET_CALL_EPOLL_WAIT, .fd = ep, .maxevents = 4 };
+	assert_int_equal(call(x, &c, &r), -1);
+	assert_int_equal(r.err, EBADF);
 	target_close(&x->t);
 }
 
@@ -247,6 +292,7 @@ int main(void)
 		cmocka_unit_test(sysctl_lines_map_to_settings),
 		cmocka_unit_test(timers_on_virtual_time),
 		cmocka_unit_test(blocking_accept_completes),
+		cmocka_unit_test(epoll_over_poll),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
