@@ -40,7 +40,7 @@ all: tcpspec
 MODULES := wire dsl refstack target-adapters engine tests fuzz
 include $(wildcard $(addsuffix /module.mk,$(MODULES)))
 # Adapters with their own link needs keep them in target-adapters/NAME.mk.
-include $(wildcard target-adapters/*.mk)
+include $(filter-out target-adapters/module.mk,$(wildcard target-adapters/*.mk))
 
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(patsubst %.c,%.o,$(GEN_SRCS))
 MAIN_OBJ  := $(B)/engine/main.o
