@@ -295,7 +295,9 @@ void ref_sack_enter_recovery(struct ref_tcb *tp)
 	/* (4.1) RecoveryPoint = HighData; (4.2) ssthresh = cwnd = FlightSize / 2, at least
 	 * 2 * SMSS (RFC 5681 3.2 equation 4) */
 	tp->recover = tp->snd_max;
-	uint32_t half = ref_flight(tp) / 2;
+	/* (Limited Transmit's segments are not counted in FlightSize here, RFC 5681) */
+	uint32_t fl = ref_flight(tp);
+	uint32_t half = (fl > tp->lt_bytes ? fl - tp->lt_bytes : 0) / 2;
 	tp->ssthresh = max32(half, 2u * tp->snd_mss);
 	tp->cwnd = tp->ssthresh;
 	tp->ca_acked = 0;
@@ -451,6 +453,27 @@ void ref_rtt_sample(struct ref_tcb *tp, int64_t r)
 	tp->rto = rto;
 }
 
+/* RFC 3042 / RFC 5681 3.2: on the first and second duplicate ACK, one segment of new
+ * data "provided that the receiver's advertised window allows, the total FlightSize
+ * would remain less than or equal to cwnd plus 2*SMSS, and that new data is available";
+ * cwnd itself is not changed. */
+static void limited_transmit(struct ref_tcb *tp)
+{
+	if (tp->snd_nxt != tp->snd_max || !REF_CAN_SEND(tp->state))
+		return;
+	uint32_t flight = ref_flight(tp);
+	uint32_t avail = ref_seq_len(tp->snd_nxt, ref_snd_data_end(tp));
+	uint32_t n = min32(avail, tp->snd_mss);
+	if (!n || flight + n > tp->cwnd + 2u * tp->snd_mss || flight + n > tp->snd_wnd)
+		return;
+	uint32_t save = tp->cwnd;
+	tp->cwnd = flight + n;                  /* room for exactly this segment */
+	ref_seq_t before = tp->snd_max;
+	output_one(tp);
+	tp->cwnd = save;
+	tp->lt_bytes += ref_seq_len(before, tp->snd_max);
+}
+
 /* Retransmit the first unacknowledged segment (fast retransmit, partial ACK). */
 static void retransmit_head(struct ref_tcb *tp)
 {
@@ -519,6 +542,7 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		 * (ref_rtt_sample) gives a new one */
 		tp->nrexmt = 0;
 		tp->probes = 0;
+		tp->lt_bytes = 0;
 		ref_sack_trim(tp);
 		if (tp->flags & TF_IN_RECOVERY) {
 			if (ref_seq_geq(ack, tp->recover) && (tp->xflags & XF_SACK_RECOVERY)) {
@@ -579,6 +603,8 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		    ref_seq_geq(tp->snd_una, tp->recover))
 			ref_sack_enter_recovery(tp);    /* (not before RecoveryPoint after
 							 * an RTO is acknowledged, 5.1) */
+		else if (tp->dupacks < REF_DUPTHRESH)
+			limited_transmit(tp);           /* (3) */
 	} else if (dup && !advanced) {
 		if (tp->dupacks < 255)
 			tp->dupacks++;
@@ -586,9 +612,13 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			/* RFC 6675: no inflation, pipe counts what left the network */
 		} else if (tp->flags & TF_IN_RECOVERY) {
 			tp->cwnd += tp->snd_mss;        /* RFC 5681 3.2 (4) */
+		} else if (tp->dupacks < 3) {
+			limited_transmit(tp);
 		} else if (tp->dupacks == 3 && ref_seq_gt(ack, tp->recover)) {
-			/* RFC 5681 3.2 (2)-(3), RFC 6582 3.2 (2): enter fast recovery */
-			uint32_t half = ref_flight(tp) / 2;
+			/* RFC 5681 3.2 (2)-(3), RFC 6582 3.2 (2): enter fast recovery;
+			 * Limited Transmit's segments are not counted in FlightSize */
+			uint32_t fl = ref_flight(tp);
+			uint32_t half = (fl > tp->lt_bytes ? fl - tp->lt_bytes : 0) / 2;
 			tp->ssthresh = max32(half, 2u * tp->snd_mss);
 			tp->recover = tp->snd_max;
 			retransmit_head(tp);

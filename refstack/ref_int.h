@@ -150,6 +150,8 @@ struct ref_tcb {
 	uint32_t dsack_dups;            /* D-SACK blocks received */
 	ref_seq_t ecn_recover;          /* SND.MAX at the last ECE reduction (RFC 3168) */
 	uint32_t delivered_ce;          /* CE-marked segments received */
+	uint32_t lt_bytes;              /* sent by Limited Transmit since the last
+					 * cumulative ACK (RFC 3042; not FlightSize) */
 	uint16_t fastopen_qlen;         /* listener: TCP_FASTOPEN (RFC 7413 5.1 limit) */
 	uint8_t oob_byte;
 	int16_t so_error, soft_error;

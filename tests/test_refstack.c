@@ -2328,6 +2328,28 @@ static void tfo_fastopen_connect(void **state)
 	fx_free(f);
 }
 
+/* RFC 3042 / RFC 5681 3.2: the first and second duplicate ACKs each send one new
+ * segment (FlightSize at most cwnd + 2 SMSS), cwnd unchanged; the third starts fast
+ * retransmit with ssthresh from FlightSize without those segments */
+static void limited_transmit_then_fast_retransmit(void **state)
+{
+	(void)state;
+	struct fx *f = ten_in_flight();
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 3000, 0, f->now), 3000);
+	expect_silence(f);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect(f, REF_ACK, 10001, 1, 1000);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect(f, REF_ACK, 11001, 1, 1000);
+	assert_int_equal(info_cwnd(f, NULL, NULL), 10);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 1, 1000);                  /* fast retransmit */
+	uint32_t ssth;
+	info_cwnd(f, &ssth, NULL);
+	assert_int_equal(ssth, 5);                        /* (12000 - 2000) / 2 */
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2456,6 +2478,7 @@ int main(void)
 		cmocka_unit_test(sack_second_hole_retransmitted_when_lost),
 		cmocka_unit_test(sack_repeated_or_dsack_not_duplicate),
 		cmocka_unit_test(sack_cleared_on_rto),
+		cmocka_unit_test(limited_transmit_then_fast_retransmit),
 		cmocka_unit_test(ecn_passive_negotiation),
 		cmocka_unit_test(ecn_active_negotiation),
 		cmocka_unit_test(ecn_retransmission_not_ect),
