@@ -90,6 +90,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->rcvbuf = l->rcvbuf;
 	tp->sndbuf = l->sndbuf;
 	tp->user_mss = l->user_mss;
+	tp->defer_accept = l->defer_accept;
 	tp->keep_idle_s = l->keep_idle_s;
 	tp->keep_intvl_s = l->keep_intvl_s;
 	tp->keep_cnt = l->keep_cnt;
@@ -517,6 +518,14 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		if (!(ref_seq_gt(seg->ack, tp->snd_una) && ref_seq_leq(seg->ack, tp->snd_max))) {
 			ref_send_rst_reply(st, seg);
 			return RESULT(DROP_RST, SYNRCVD_BAD_ACK);
+		}
+		/* TCP_DEFER_ACCEPT (Linux tcp_check_req): a bare ACK completing the handshake
+		 * is dropped while the SYN-ACK has timed out fewer than defer_accept times;
+		 * data (or a later ACK) makes the connection */
+		if (tp->defer_accept && (tp->flags & TF_PASSIVE) && !seg->len &&
+		    !(f & REF_FIN) && tp->nrexmt < tp->defer_accept) {
+			tp->xflags |= XF_DEFER_ACKED;
+			return RESULT(DROP, DEFER_ACCEPT);
 		}
 		struct ref_tcb *l = (tp->flags & TF_QUEUED) ? NULL : tp->parent;
 		if (l && l->nqueued > l->backlog)

@@ -202,7 +202,8 @@ enum ref_outcome {
 	X(ACCEPT_QUEUE_FULL, "accept queue full")                                  \
 	X(DATA_AFTER_CLOSE,  "data after close")                                   \
 	X(OOO_FULL,          "out-of-order queue full")                            \
-	X(TIMEWAIT_FIN,      "retransmitted FIN in TIME-WAIT")
+	X(TIMEWAIT_FIN,      "retransmitted FIN in TIME-WAIT")                    \
+	X(DEFER_ACCEPT,      "bare ACK held back by TCP_DEFER_ACCEPT")
 
 enum ref_reason {
 #define REF_REASON_ENUM_(name, text) REF_R_##name,

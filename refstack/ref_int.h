@@ -96,6 +96,7 @@ enum {
 	XF_FO_CONNECT    = 1u << 11, /* TCP_FASTOPEN_CONNECT set */
 	XF_FO_DEFER      = 1u << 12, /* connect() deferred to the first write, whose
 				      * data goes on the SYN (raddr/rport kept) */
+	XF_DEFER_ACKED   = 1u << 13, /* TCP_DEFER_ACCEPT: the handshake's bare ACK came */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
@@ -153,6 +154,7 @@ struct ref_tcb {
 	uint32_t lt_bytes;              /* sent by Limited Transmit since the last
 					 * cumulative ACK (RFC 3042; not FlightSize) */
 	uint16_t fastopen_qlen;         /* listener: TCP_FASTOPEN (RFC 7413 5.1 limit) */
+	uint8_t defer_accept;           /* TCP_DEFER_ACCEPT as SYN-ACK timeouts (Linux) */
 	uint8_t oob_byte;
 	int16_t so_error, soft_error;
 	struct ref_ring sndq, rcvq;

@@ -893,6 +893,20 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 			return -EINVAL;
 		tp->user_timeout_ms = v;
 		return 0;
+	case TCP_DEFER_ACCEPT: {
+		/* Linux: seconds, kept as the number of SYN-ACK timeouts (1 s doubling,
+		 * at most 120 s each) that first cover them */
+		uint8_t n = 0;
+		if (v > 0) {
+			int64_t period = 1, timeout = 1;
+			for (n = 1; v > period && n < 255; n++) {
+				timeout = timeout * 2 > 120 ? 120 : timeout * 2;
+				period += timeout;
+			}
+		}
+		tp->defer_accept = n;
+		return 0;
+	}
 	case TCP_FASTOPEN_CONNECT:
 		/* Linux: 0 or 1, on a closed socket, with client Fast Open enabled */
 		if (v < 0 || v > 1)
@@ -1003,6 +1017,15 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 		return put_int(val, len, tp->fastopen_qlen);
 	case TCP_FASTOPEN_CONNECT:
 		return put_int(val, len, !!(tp->xflags & XF_FO_CONNECT));
+	case TCP_DEFER_ACCEPT: {
+		/* Linux: the seconds the timeouts cover (retrans_to_secs) */
+		int64_t period = 0, timeout = 1;
+		for (unsigned i = 0; i < tp->defer_accept; i++) {
+			period += timeout;
+			timeout = timeout * 2 > 120 ? 120 : timeout * 2;
+		}
+		return put_int(val, len, (int)period);
+	}
 	case TCP_INFO: {
 		/* Linux: min(len, sizeof(struct tcp_info)) bytes, any socket state */
 		struct ref_tcp_info ti;

@@ -148,8 +148,18 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 		: tp->state == REF_SYN_RECEIVED ? c->synack_retries : c->retries2;
 	bool user_to = tp->user_timeout_ms &&
 		now - tp->rexmt_since >= (int64_t)tp->user_timeout_ms * REF_MS;
-	if (tp->nrexmt > limit || user_to) {
+	/* TCP_DEFER_ACCEPT (Linux syn_ack_recalc): once the bare ACK came, the half-open
+	 * connection lives until the deferral is over, and the SYN-ACK is not resent
+	 * until its last timeout, which gives the peer a last chance */
+	bool deferred = tp->state == REF_SYN_RECEIVED && (tp->xflags & XF_DEFER_ACKED);
+	if ((tp->nrexmt > limit && (!deferred || tp->nrexmt > tp->defer_accept)) || user_to) {
 		abort_timeout(tp, false);
+		return;
+	}
+	if (deferred && tp->nrexmt < tp->defer_accept) {
+		if (tp->backoff < 16)
+			tp->backoff++;
+		ref_timer_rexmt_start(tp);
 		return;
 	}
 	if (tp->backoff < 16)

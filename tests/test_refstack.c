@@ -2350,6 +2350,35 @@ static void limited_transmit_then_fast_retransmit(void **state)
 	fx_free(f);
 }
 
+/* Linux TCP_DEFER_ACCEPT: seconds kept as SYN-ACK timeouts (5 s -> 3: 1 + 2 + 4 = 7 s
+ * read back); the handshake's bare ACK is dropped with its reason, data is taken */
+static void defer_accept_holds_bare_ack(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 16);
+	int five = 5, v = 0;
+	unsigned len = sizeof v;
+	assert_int_equal(ref_sock_setsockopt(f->st, f->lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &five,
+					     sizeof five, f->now), 0);
+	assert_int_equal(ref_sock_getsockopt(f->st, f->lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &v,
+					     &len, f->now), 0);
+	assert_int_equal(v, 7);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	expect_result(in(f, REF_ACK, 1, 1, 65535, 0), REF_DROP, REF_R_DEFER_ACCEPT);
+	assert_int_equal(ref_sock_fcntl(f->st, f->lfd, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(ref_sock_accept(f->st, f->lfd, NULL, f->now), -EAGAIN);
+	at(f, 1 * SEC);
+	at(f, 3 * SEC);
+	expect_silence(f);                               /* no SYN-ACK resent yet */
+	expect_result(in(f, REF_ACK | REF_PSH, 1, 1, 65535, 10), REF_ACCEPT, REF_R_OK);
+	assert_true(ref_sock_accept(f->st, f->lfd, NULL, f->now) >= 3);
+	fx_free(f);
+}
+
 static void reset_frees_everything(void **state)
 {
 	(void)state;
@@ -2491,6 +2520,7 @@ int main(void)
 		cmocka_unit_test(tfo_client_cookie_cache),
 		cmocka_unit_test(tfo_client_blocking_without_cookie),
 		cmocka_unit_test(tfo_fastopen_connect),
+		cmocka_unit_test(defer_accept_holds_bare_ack),
 		cmocka_unit_test(reset_frees_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
