@@ -106,7 +106,9 @@ static void reset_signals(void)
 {
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+	/* a script's write() on a closed connection must see EPIPE, as the scripts
+	 * expect, not kill the process (a PID namespace's init never got SIGPIPE anyway) */
+	signal(SIGPIPE, SIG_IGN);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -138,6 +140,31 @@ struct pool {
 	bool workers;               /* reusable processes (not OWN_PROCESS) */
 	volatile int *lines;        /* shared: the line each slot's script is at */
 };
+
+/* Whether a script has a shell line (a backquote) or a code block ("%{"), anything
+ * that makes processes; true when the file cannot be read (the safe answer). */
+static bool may_start_processes(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	static char buf[1 << 16];
+	bool found = false, whole = false;
+	size_t n = 0;
+	ssize_t r;
+	while (!found && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0) {
+		n += r;
+		buf[n] = 0;
+		found = memchr(buf, '`', n) || strstr(buf, "%{");
+		if (n >= sizeof buf - 2) {       /* keep a byte: "%{" across the edge */
+			buf[0] = buf[n - 1];
+			n = 1;
+		}
+	}
+	whole = r == 0;
+	close(fd);
+	return found || !whole;
+}
 
 /* Fork the process of slot i: a worker (workers) or the runner of job `job`. */
 static pid_t spawn(struct pool *pl, int i, size_t job)
@@ -204,9 +231,10 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 			child_run(pl->cfg, &pl->jobs[j], r[1], &pl->lines[i]);
 		}
 	}
-	/* a PID namespace (~1 ms) only for targets that start processes of their own
-	 * (shell lines in a network namespace); the others die with their process group */
-	bool spawns = pl->cfg->target->caps & (TARGET_RUNS_SHELL | TARGET_NEEDS_ROOT);
+	/* a PID namespace (~1.5 ms) only where processes may be started that could leave
+	 * the process group: shell lines (or a code block) on a target that runs them */
+	bool spawns = (pl->cfg->target->caps & (TARGET_RUNS_SHELL | TARGET_NEEDS_ROOT)) &&
+		      may_start_processes(pl->jobs[job].path);
 	if (spawns && unshare(CLONE_NEWPID) == 0) {
 		pid_t me = getpid();
 		pid_t g = fork();

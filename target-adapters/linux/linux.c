@@ -959,6 +959,7 @@ static int linux_shell(struct target *t, const char *cmd, int *exit_status)
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);       /* the script's process ignores it */
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
