@@ -114,8 +114,9 @@ struct engine_jobs_cfg {
 #define ENGINE_DEFAULT_TIMEOUT_S 120
 
 /* Run every job, at most cfg->jobs at a time, never in the calling process.  Targets
- * with TARGET_OWN_PROCESS get a child process per job (its own PID namespace when
- * permitted, so nothing it starts outlives it); other targets run in worker processes
+ * with TARGET_OWN_PROCESS get a child process per job, in a process group of its
+ * own (and a PID namespace when it may start processes: a script with shell lines or
+ * code blocks on a target that runs them, so nothing it starts outlives it); other targets run in worker processes
  * that each take job after job, and a worker that crashes or runs over the timeout is
  * replaced (only its job is lost).  Fills jobs[i].res and prints one line per job in
  * order.  Returns 0, or the signal number when interrupted by SIGINT/SIGTERM (children
