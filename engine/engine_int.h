@@ -47,6 +47,9 @@ struct engine_call {
 	int nevents;
 	struct target_epoll_event events[TARGET_MAX_EVENTS];
 	int epoll_script_fd[TARGET_MAX_EVENTS];
+	int n_cmsg;                 /* recvmsg msg_control: the messages expected */
+	bool check_cmsg;
+	struct { int level, type; int64_t data; } cmsg[4];
 	bool map_pipe;              /* pipe([R, W]): the script's numbers for the two ends */
 	int pipe_script_fd[2];
 	char path[4096];            /* open(): the file name, relative to the script */

@@ -24,6 +24,9 @@
 #ifndef TCP_FASTOPEN_CONNECT
 #define TCP_FASTOPEN_CONNECT 30
 #endif
+#ifndef TCP_CM_INQ
+#define TCP_CM_INQ 36
+#endif
 #ifndef TCP_INQ
 #define TCP_INQ 36
 #endif
@@ -51,7 +54,8 @@
 	S(TCP_MD5SIG) S(TCP_THIN_LINEAR_TIMEOUTS) S(TCP_THIN_DUPACK)                \
 	S(TCP_USER_TIMEOUT) S(TCP_REPAIR) S(TCP_FASTOPEN) S(TCP_TIMESTAMP)          \
 	S(TCP_NOTSENT_LOWAT) S(TCP_SAVE_SYN) S(TCP_SAVED_SYN)                       \
-	S(TCP_FASTOPEN_CONNECT) S(TCP_INQ) S(TCP_ULP)                               \
+	S(TCP_FASTOPEN_CONNECT) S(TCP_INQ) S(TCP_ULP) S(TCP_CM_INQ)                 \
+	S(IP_RECVTOS) S(IPV6_RECVTCLASS)                                            \
 	S(IP_TOS) S(IP_TTL) S(IP_MTU_DISCOVER) S(IP_MTU) S(IP_RECVERR)              \
 	S(IP_PMTUDISC_DONT) S(IP_PMTUDISC_DO) S(IP_PMTUDISC_PROBE) S(IP_FREEBIND)   \
 	S(IP_TRANSPARENT) S(IPV6_TCLASS) S(IPV6_V6ONLY) S(IPV6_MTU)                 \

@@ -70,6 +70,7 @@ enum target_caps {
 					 * call it only in a process made for one script */
 	TARGET_BLOCKING      = 1u << 7, /* calls may return TARGET_PENDING */
 	TARGET_SETTINGS      = 1u << 8, /* honours target_config.settings (sysctl names) */
+	TARGET_CMSG          = 1u << 9, /* recvmsg returns ancillary data (controllen) */
 };
 
 /* ---- diagnostics ------------------------------------------------------------------- */
@@ -180,6 +181,7 @@ int target_call_lookup(const char *name);                   /* -1 when unknown *
 #define TARGET_MAX_POLLFD  16
 #define TARGET_MAX_EVENTS  16
 #define TARGET_MAX_OPTBYTES 256
+#define TARGET_MAX_CONTROL 256
 
 /* A socket option value, decoded. */
 enum target_optval_kind {
@@ -260,6 +262,7 @@ struct target_call {
 	const char *path;           /* OPEN: the file name */
 	bool has_offset;            /* SENDFILE: an offset was given ([N]), else NULL */
 	int64_t offset;
+	size_t controllen;          /* RECVMSG: room for ancillary data (TARGET_CMSG) */
 };
 
 /* What a call did.  The engine compares ret/err and the outputs with the script. */
@@ -279,6 +282,10 @@ struct target_result {
 	socklen_t addrlen;          /* accept, recvfrom: the peer */
 	struct sockaddr_storage addr;
 	int pipefd[2];              /* pipe */
+	/* Added after the first release.  RECVMSG on a TARGET_CMSG target: the ancillary
+	 * data as Linux lays it out (struct cmsghdr, CMSG_ALIGN'ed), controllen bytes. */
+	size_t controllen;
+	uint8_t control[TARGET_MAX_CONTROL];
 };
 
 /* ---- TCP_INFO view ----------------------------------------------------------------- */

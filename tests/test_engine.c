@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <cmocka.h>
@@ -689,7 +690,8 @@ static void ancillary_data_is_unsupported_never_passed(void **state)
 	    "+0 recvmsg(3, {msg_iov(1)=[{...,10}], msg_control=[{cmsg_level=SOL_IP, "
 	    "cmsg_type=IP_TOS, cmsg_data=0x3}], msg_flags=0}, 0) = 10\n", &r);
 	assert_int_equal(r.verdict, ENGINE_SKIP);
-	assert_non_null(strstr(r.message, ":2: unsupported: recvmsg() with msg_control"));
+	assert_non_null(strstr(r.message, ":2: unsupported: the mock target does not return "
+				"ancillary data (msg_control)"));
 	/* none at all is fine */
 	setup(NULL);
 	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
@@ -700,6 +702,69 @@ static void ancillary_data_is_unsupported_never_passed(void **state)
 	run("0 splice(3, [0], 4, NULL, 10, 0) = 10\n", &r);
 	assert_int_equal(r.verdict, ENGINE_SKIP);
 	assert_non_null(strstr(r.message, "splice() with an offset is not supported"));
+}
+
+/* A target with ancillary data: recvmsg returns TCP_CM_INQ 7 (an int). */
+static int cmsg_call(struct target *t, const struct target_call *c, struct target_result *r)
+{
+	m_call(t, c, r);
+	if (c->kind == TARGET_CALL_RECVMSG && c->controllen >= CMSG_SPACE(sizeof(int))) {
+		struct msghdr mh = { .msg_control = r->control, .msg_controllen = sizeof r->control };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = 6;             /* SOL_TCP */
+		cm->cmsg_type = 36;             /* TCP_CM_INQ */
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		int v = 7;
+		memcpy(CMSG_DATA(cm), &v, sizeof v);
+		r->controllen = CMSG_SPACE(sizeof(int));
+	}
+	return TARGET_OK;
+}
+
+static void recvmsg_ancillary_data_is_compared(void **state)
+{
+	struct target_ops ops = mock_ops;
+	ops.caps |= TARGET_CMSG;
+	ops.call = cmsg_call;
+	static const char *const scripts[] = {
+		"{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=7}",
+		"{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=8}",
+		"{cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=7}",
+		"{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=7}, "
+		"{cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=1}",
+		"{cmsg_level=SOL_SOCKET, cmsg_type=SCM_TIMESTAMPING, cmsg_data={scm_sec=0}}",
+	};
+	static const char *const want[] = {
+		NULL,
+		":2: error handling syscall: recvmsg: msg_control 1: cmsg_data: expected 8 but got 7",
+		":2: error handling syscall: recvmsg: msg_control 1: expected level 0 type 1 but got "
+		"level 6 type 36",
+		":2: error handling syscall: recvmsg: msg_control: expected 2 control messages but got 1",
+		":2: unsupported: msg_control with structured cmsg_data is not supported yet",
+	};
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		setup(NULL);
+		char text[512];
+		snprintf(text, sizeof text, "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+			 "+0 recvmsg(3, {msg_iov(1)=[{...,10}], msg_control=[%s], msg_flags=0}, 0) = 0\n",
+			 scripts[i]);
+		strcpy(script_path, "/tmp/test_engine_XXXXXX");
+		int fd = mkstemp(script_path);
+		assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+		close(fd);
+		struct engine_run_cfg cfg = { .path = script_path, .target = &ops };
+		struct engine_result r;
+		engine_run_script(&cfg, &r);
+		unlink(script_path);
+		if (!want[i]) {
+			assert_int_equal(r.verdict, ENGINE_PASS);
+			continue;
+		}
+		if (!strstr(r.message, want[i]))
+			fprintf(stderr, "# %s\n", r.message);
+		assert_non_null(strstr(r.message, want[i]));
+		assert_int_equal(r.verdict, strstr(want[i], "unsupported") ? ENGINE_SKIP : ENGINE_FAIL);
+	}
 }
 
 static void reports(void **state)
@@ -762,6 +827,7 @@ int main(void)
 		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),
 		cmocka_unit_test(option_values),
 		cmocka_unit_test(reports),
+		cmocka_unit_test_setup(recvmsg_ancillary_data_is_compared, setup),
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
 	};

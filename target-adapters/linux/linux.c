@@ -660,8 +660,14 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	default: /* RECVMSG */
 		mh.msg_name = &peer;
 		mh.msg_namelen = sizeof peer;
+		if (c->controllen) {
+			mh.msg_control = r->control;
+			mh.msg_controllen = c->controllen < sizeof r->control ? c->controllen
+									     : sizeof r->control;
+		}
 		r->ret = recvmsg(c->fd, &mh, c->flags);
 		r->msg_flags = mh.msg_flags;
+		r->controllen = r->ret >= 0 ? mh.msg_controllen : 0;
 		break;
 	}
 	int e = errno;
@@ -1038,7 +1044,7 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 
 const struct target_ops target_linux_ops = {
 	.name = "linux",
-	.caps = TARGET_NEEDS_ROOT | TARGET_RUNS_SHELL | TARGET_TCP_INFO | TARGET_IPV6 |
+	.caps = TARGET_NEEDS_ROOT | TARGET_RUNS_SHELL | TARGET_TCP_INFO | TARGET_CMSG | TARGET_IPV6 |
 		TARGET_IPV4_MAPPED | TARGET_OWN_PROCESS | TARGET_BLOCKING | TARGET_SETTINGS,
 	.open = linux_open,
 	.close = linux_close,
