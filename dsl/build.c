@@ -286,7 +286,7 @@ static bool word_char(char c)
 /* W occurs in S[0..N) as a word of its own: not inside a longer word ("gre" is not
  * found in "progress").  A marker ending in '_' or ' ' is a prefix ("mp_" finds
  * "mp_capable"), and one ending in a letter may be followed by '_' only if PREFIX. */
-static bool has_word(const char *s, size_t n, const char *w, bool prefix)
+static bool has_word(const char *s, size_t n, const char *w, bool prefix, size_t *at)
 {
 	size_t wl = strlen(w);
 	for (size_t i = 0; i + wl <= n; i++) {
@@ -296,26 +296,52 @@ static bool has_word(const char *s, size_t n, const char *w, bool prefix)
 			continue;
 		if (!prefix && i + wl < n && word_char(s[i + wl]) && word_char(w[wl - 1]))
 			continue;
+		*at = i;
 		return true;
 	}
 	return false;
+}
+
+/* Line and column of byte POS, counted from a byte REF whose line is known. */
+static void line_col(const struct dsl_pstate *ps, size_t ref, int ref_line, size_t pos,
+		     int *line, int *col)
+{
+	int l = ref_line;
+	for (size_t i = ref; i < pos; i++)
+		l += ps->buf[i] == '\n';
+	for (size_t i = pos; i < ref; i++)
+		l -= ps->buf[i] == '\n';
+	size_t start = pos;
+	while (start > 0 && ps->buf[start - 1] != '\n')
+		start--;
+	*line = l;
+	*col = (int)(pos - start) + 1;
 }
 
 /* After a syntax error: report it, unless the line uses a family tcpspec recognises as
  * unsupported (then the file is skipped, not rejected). */
 void dsl_b_recover(struct dsl_pstate *ps, DSL_YYLTYPE err, DSL_YYLTYPE nl)
 {
-	if (!ps->pending)
+	size_t a = err.first_off, b = nl.first_off;
+	if (ps->pending) {
+		if (ps->pending_off < a)
+			a = ps->pending_off;
+		if (ps->pending_off > b)
+			b = ps->pending_off;
+	} else if (!ps->diags->n || ps->diags->v[ps->diags->n - 1].severity != DSL_DIAG_ERROR ||
+		   ps->diags->v[ps->diags->n - 1].line < err.first_line) {
 		return;
-	size_t a = err.first_off < ps->pending_off ? err.first_off : ps->pending_off;
-	size_t b = nl.first_off > ps->pending_off ? nl.first_off : ps->pending_off;
+	}
+	/* else the scanner reported this line's mistake itself (a stray character): the line
+	 * may still be another family's syntax, as "dss dack4=hmac(key)+1" of an MPTCP fork */
 	if (b > ps->len)
 		b = ps->len;
 	if (a > b)
 		a = b;
 	while (a > 0 && ps->buf[a - 1] != '\n')
 		a--;
-	if (ps->diags->n && ps->diags->v[ps->diags->n - 1].severity == DSL_DIAG_UNSUPPORTED &&
+	if (ps->pending && ps->diags->n &&
+	    ps->diags->v[ps->diags->n - 1].severity == DSL_DIAG_UNSUPPORTED &&
 	    ps->diags->v[ps->diags->n - 1].line >= err.first_line) {
 		/* the line already uses an unsupported family: the rest is its syntax */
 		free(ps->pending_msg);
@@ -334,16 +360,26 @@ void dsl_b_recover(struct dsl_pstate *ps, DSL_YYLTYPE err, DSL_YYLTYPE nl)
 		{ "{ ins", false }, { "{del", false }, { "{ del", false }, { "subflow", true },
 	};
 	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
-		if (has_word(ps->buf + a, b - a, markers[i].w, markers[i].prefix)) {
+		size_t at;
+		if (has_word(ps->buf + a, b - a, markers[i].w, markers[i].prefix, &at)) {
 			ps->file->unsupported = true;
-			dsl_punsup(ps, ps->pending_off, ps->pending_line, ps->pending_col,
-				   "unsupported packet form (%s)", markers[i].w);
+			if (ps->pending) {
+				dsl_punsup(ps, ps->pending_off, ps->pending_line, ps->pending_col,
+					   "unsupported packet form (%s)", markers[i].w);
+			} else {	/* point at the word */
+				int line, col;
+				line_col(ps, err.first_off, err.first_line, a + at, &line, &col);
+				dsl_punsup(ps, a + at, line, col, "unsupported packet form (%s)",
+					   markers[i].w);
+			}
 			free(ps->pending_msg);
 			ps->pending_msg = NULL;
 			ps->pending = false;
 			return;
 		}
 	}
+	if (!ps->pending)
+		return;
 	dsl_perr(ps, ps->pending_off, ps->pending_line, ps->pending_col, "%s",
 		 ps->pending_msg);
 	free(ps->pending_msg);

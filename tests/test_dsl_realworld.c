@@ -196,6 +196,47 @@ static void long_line_excerpt_stays_on_its_line(void **state)
 	dsl_diags_free(&d);
 }
 
+/* One line of each shape met in the suites, with the verdict it must get: TCP forms
+ * parse, other families are unsupported, never a syntax error. */
+static const struct { const char *src; enum dsl_status want; } verdicts[] = {
+	{ "+.002 ... 0.052 connect(4, ..., ...) = 0\n", DSL_OK },
+	{ "+0 < [0:0(0)]icmp unreachable no_route\n", DSL_OK },
+	{ "+0 < icmp type_7 code_255\n", DSL_OK },
+	{ "+0 setsockopt(3, SOL_TCP, TCP_FASTOPEN_KEY, \"\", 3) = -1 (Invalid Argument)\n", DSL_OK },
+	{ "+0 > R. 0:0(0)! ack 2 win 0 <nop,nop,md5 valid>/udp(9811 > 1)\n", DSL_OK },
+	{ "+0 > (hlim 4) S 0:0(0) win 65535 <mss 1440,nop,wscale 6,sackOK,TS val 100 ecr 0>\n",
+	  DSL_OK },
+	{ "+0 > [ect0] P7. 13141:14601(1460) ack 1\n", DSL_OK },
+	{ "0.1 connect(3, ..., ...) = -1 // EINPROGRESS\n", DSL_OK },
+	{ "+0 fcntl(3, F_GETFL) = 0x02 (flags O_RDWR)\n", DSL_OK },
+	{ "+0 %{ assert tcpi_probes == 6, tcpi_probes; \\\n assert tcpi_backoff == 0 }%\n", DSL_OK },
+	{ "+0 > S 0:0(0) <mss 1460> { mut ipv4 ihl; trun tcp 34-36; ins ipv4 34 2 }\n",
+	  DSL_UNSUPPORTED },
+	{ "+0 < S 0:0(0) win 1 <mss 1460,edoOK>\n+0 < . 1:1(0) ack 1 win 1 <edo 16,40*nop>\n",
+	  DSL_UNSUPPORTED },
+	{ "+0 < addr[caddr] > addr[saddr] S 0:0(0) win 1 <mp_join_syn backup=1>\n",
+	  DSL_UNSUPPORTED },
+	{ "+0 > P. 1:11(10) ack 1 <dss dack4=trunc_r64_hmac(key_a)+1> sock(4)\n", DSL_UNSUPPORTED },
+	{ "+0 > encap psp spi 0x684abfc1, vc 0x123456789abcdef . 1:1(0) ack 1\n", DSL_UNSUPPORTED },
+	{ "+0 < ipv6 2001:db8::2 > 2001:db8::1: gre:\n     mpls (label 1, tc 0, [S], ttl 9): . 1:1(0) ack 1 win 1\n",
+	  DSL_UNSUPPORTED },
+	{ "+0 < sctp: ERROR[flgs=0, INVALID_STREAM_IDENTIFIER[sid=1]]\n", DSL_UNSUPPORTED },
+	{ "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 > udp(1400)\n", DSL_UNSUPPORTED },
+	{ "#ifdef Linux\n0 close(3) = 0\n#endif\n", DSL_UNSUPPORTED },
+};
+
+static void verdicts_of_suite_forms(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++) {
+		struct dsl_diags d = { 0 };
+		struct dsl_file *f = parse_as(verdicts[i].src, verdicts[i].want, &d);
+		assert_int_equal(d.n_errors, 0);
+		dsl_free(f);
+		dsl_diags_free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +246,7 @@ int main(void)
 		cmocka_unit_test(icmp_quoting_udp),
 		cmocka_unit_test(family_words_are_whole_words),
 		cmocka_unit_test(long_line_excerpt_stays_on_its_line),
+		cmocka_unit_test(verdicts_of_suite_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
