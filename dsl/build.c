@@ -357,7 +357,8 @@ void dsl_b_recover(struct dsl_pstate *ps, DSL_YYLTYPE err, DSL_YYLTYPE nl)
 		{ "remove_addr", true }, { "encap", false }, { "psp", false }, { "gre", false },
 		{ "mpls", false }, { "ipv4 ", true }, { "ipv6 ", true }, { "{rep", false },
 		{ "{ rep", false }, { "{mut", false }, { "{ mut", false }, { "{ins", false },
-		{ "{ ins", false }, { "{del", false }, { "{ del", false }, { "subflow", true },
+		{ "{ ins", false }, { "{del", false }, { "{ del", false }, { "{trun", true },
+		{ "{ trun", true }, { "subflow", true },
 	};
 	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
 		size_t at;
@@ -956,7 +957,8 @@ void dsl_b_pkt_bad(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv
 	struct dsl_packet *p = &ev->packet;
 	struct dsl_malformed *m = &p->bad;
 	if (a && a->n && (tok_is(a->v[0].name, "rep") || tok_is(a->v[0].name, "ins") ||
-			  tok_is(a->v[0].name, "del") || tok_is(a->v[0].name, "mut"))) {
+			  tok_is(a->v[0].name, "del") || tok_is(a->v[0].name, "mut") ||
+			  tok_is(a->v[0].name, "trun"))) {
 		ps->file->unsupported = true;
 		PUNSUP(yl, "the packet mutation suffix '{%.*s ...}' is not supported",
 		       tlen(a->v[0].name), a->v[0].name.s);

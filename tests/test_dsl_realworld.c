@@ -212,6 +212,8 @@ static const struct { const char *src; enum dsl_status want; } verdicts[] = {
 	{ "+0 %{ assert tcpi_probes == 6, tcpi_probes; \\\n assert tcpi_backoff == 0 }%\n", DSL_OK },
 	{ "+0 > S 0:0(0) <mss 1460> { mut ipv4 ihl; trun tcp 34-36; ins ipv4 34 2 }\n",
 	  DSL_UNSUPPORTED },
+	{ "+0 > S 0:0(0) <mss 1460> { trun tcp 34-36 }\n", DSL_UNSUPPORTED },
+	{ "+0 > S 0:0(0) <mss 1460> {trun tcp source_port}\n", DSL_UNSUPPORTED },
 	{ "+0 < S 0:0(0) win 1 <mss 1460,edoOK>\n+0 < . 1:1(0) ack 1 win 1 <edo 16,40*nop>\n",
 	  DSL_UNSUPPORTED },
 	{ "+0 < addr[caddr] > addr[saddr] S 0:0(0) win 1 <mp_join_syn backup=1>\n",
