@@ -365,6 +365,12 @@ struct target_ops {
 	 * can honour what its namespace refused (a child network namespace may not pick
 	 * a congestion control outside the host's allowed list).  Optional. */
 	int (*setting)(struct target *t, const char *name, const char *value);
+
+	/* Whether open() can work here, checked cheaply without changing the calling
+	 * process: TARGET_OK, or TARGET_UNAVAILABLE with d saying what is missing.
+	 * Optional: without it the engine opens and closes the target in a throwaway
+	 * process (TARGET_OWN_PROCESS) or in place. */
+	int (*probe)(struct target_diag *d);
 };
 
 struct target {

@@ -237,6 +237,36 @@ static int setup_route(struct target *t, struct linux_target *L,
 static void *syscall_thread(void *arg);
 static void *reader_thread(void *arg);
 
+/* The effective capability set has bit `cap` (from /proc/self/status). */
+static bool have_cap(int cap)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	if (!f)
+		return true;            /* cannot tell: let open() say */
+	char line[256];
+	unsigned long long eff = ~0ull;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff & (1ull << cap);
+}
+
+/* What open() needs, checked without a namespace: the TUN device, and the
+ * capabilities to make a network namespace (CAP_SYS_ADMIN) and configure it
+ * (CAP_NET_ADMIN).  The messages are open()'s own. */
+static int linux_probe(struct target_diag *d)
+{
+	if (access("/dev/net/tun", F_OK) != 0)
+		return target_diagf(d, TARGET_UNAVAILABLE,
+				    "the linux target needs /dev/net/tun, which is missing here");
+	if (!have_cap(21 /* CAP_SYS_ADMIN */) || !have_cap(12 /* CAP_NET_ADMIN */))
+		return target_diagf(d, TARGET_UNAVAILABLE,
+				    "the linux target needs root (CAP_NET_ADMIN) to create a "
+				    "network namespace");
+	return TARGET_OK;
+}
+
 static int linux_open(struct target *t, const struct target_config *cfg)
 {
 	if (access("/dev/net/tun", F_OK) != 0)
@@ -1057,4 +1087,5 @@ const struct target_ops target_linux_ops = {
 	.tcp_info = linux_tcp_info,
 	.shell = linux_shell,
 	.setting = linux_setting,
+	.probe = linux_probe,
 };
