@@ -988,15 +988,16 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 	struct engine_call ec;
 	memset(&ec, 0, sizeof ec);
 	ec.ev = ev;
-	if (!decode(&d, &ev->call, &ec) || !decode_result(&d, &ev->call, &ec))
-		return engine_skip(x, ev, "%s", d.why);
-
-	/* a call in flight must return before the next one starts */
+	/* A call in flight must return before the next one starts, and before that one is
+	 * decoded: a blocking accept() maps the script's fd onto the target's only when it
+	 * is collected, and the next call may name that fd. */
 	if (x->pending) {
 		int v = engine_pending_check(x, true);
 		if (v != ENGINE_PASS)
 			return v;
 	}
+	if (!decode(&d, &ev->call, &ec) || !decode_result(&d, &ev->call, &ec))
+		return engine_skip(x, ev, "%s", d.why);
 	struct target_result r;
 	memset(&r, 0, sizeof r);
 	if (blocking)
