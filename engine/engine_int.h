@@ -98,6 +98,13 @@ struct engine_ctx {
 	bool pending;
 	struct engine_call pcall;
 	int64_t pend_lo, pend_hi, pend_tol;
+	/* Virtual time: the call's own deadline on the target clock (poll/epoll_wait
+	 * timeout; INT64_MAX when none), and its result when it returned while the
+	 * engine was moving time on (engine_vadvance), kept for engine_pending_check. */
+	int64_t pend_deadline;
+	bool pend_have;
+	int pend_rc;
+	struct target_result pend_res;
 
 	size_t n_code;
 	struct engine_code code[ENGINE_MAX_CODE];
@@ -137,6 +144,10 @@ const char *engine_errno_name(int e);               /* "EAGAIN" or NULL */
 int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t start_ns,
 		      int64_t end_lo, int64_t end_hi, int64_t tol, bool blocking);
 int engine_pending_check(struct engine_ctx *x, bool wait);
+/* Virtual time: advance the target to when_ns (target clock) like target_advance, then
+ * collect a call in flight that returned by then, so it keeps its own return time; *next
+ * also counts the call's own deadline. */
+int engine_vadvance(struct engine_ctx *x, int64_t when_ns, int64_t *next);
 int engine_target_fd(struct engine_ctx *x, int script_fd);
 
 /* packet.c */

@@ -612,10 +612,10 @@ static int next_packet(struct engine_ctx *x, int64_t deadline)
 		if (rc != TARGET_TIMEOUT || !x->virtual_time)
 			break;
 		int64_t next;
-		target_advance(&x->t, target_now(&x->t), &next);
+		engine_vadvance(x, target_now(&x->t), &next);
 		if (next == INT64_MAX || next > deadline)
 			break;
-		target_advance(&x->t, next, &next);
+		engine_vadvance(x, next, &next);
 	}
 	return rc;
 }

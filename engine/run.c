@@ -98,11 +98,11 @@ int engine_wait_until(struct engine_ctx *x, int64_t script_ns)
 	if (x->virtual_time) {
 		int64_t next;
 		while (target_now(&x->t) < target_time) {
-			target_advance(&x->t, target_now(&x->t), &next);
+			engine_vadvance(x, target_now(&x->t), &next);
 			int64_t step = next < target_time ? next : target_time;
 			if (step <= target_now(&x->t))
 				step = target_time;
-			if (target_advance(&x->t, step, &next) != TARGET_OK)
+			if (engine_vadvance(x, step, &next) != TARGET_OK)
 				return -1;
 		}
 		return 0;

@@ -937,6 +937,23 @@ static int check_return_time(struct engine_ctx *x, struct engine_call *ec, int64
 
 /* ---- running ------------------------------------------------------------------------- */
 
+int engine_vadvance(struct engine_ctx *x, int64_t when_ns, int64_t *next)
+{
+	int rc = target_advance(&x->t, when_ns, next);
+	if (x->pending && !x->pend_have) {
+		int c = target_complete(&x->t, target_now(&x->t), &x->pend_res);
+		if (c != TARGET_PENDING) {
+			x->pend_have = true;
+			x->pend_rc = c;
+		}
+	}
+	/* a poll's timeout is a deadline even if the target does not report it */
+	if (x->pending && !x->pend_have && x->pend_deadline > target_now(&x->t) &&
+	    x->pend_deadline < *next)
+		*next = x->pend_deadline;
+	return rc;
+}
+
 int engine_pending_check(struct engine_ctx *x, bool wait)
 {
 	if (!x->pending)
@@ -945,14 +962,19 @@ int engine_pending_check(struct engine_ctx *x, bool wait)
 	int64_t deadline = x->t0 + x->pend_hi + x->pend_tol;
 	int rc;
 	if (x->virtual_time) {
-		rc = target_complete(&x->t, target_now(&x->t), &r);
-		while (rc == TARGET_PENDING && wait) {
-			int64_t next;
-			target_advance(&x->t, target_now(&x->t), &next);
+		int64_t next;
+		engine_vadvance(x, target_now(&x->t), &next);
+		while (!x->pend_have && wait) {
 			if (next == INT64_MAX || next > deadline)
 				break;
-			target_advance(&x->t, next, &next);
-			rc = target_complete(&x->t, target_now(&x->t), &r);
+			engine_vadvance(x, next, &next);
+		}
+		if (x->pend_have) {
+			rc = x->pend_rc;
+			r = x->pend_res;
+			x->pend_have = false;
+		} else {
+			rc = TARGET_PENDING;
 		}
 	} else {
 		rc = target_complete(&x->t, wait ? deadline : 0, &r);
@@ -1007,6 +1029,7 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 	if (ec.c.block_ns < 0)
 		ec.c.block_ns = 0;
 	ec.c.nonblocking_expected = !blocking;
+	int64_t called_at = target_now(&x->t);
 	int rc = target_call(&x->t, &ec.c, &r);
 	if (rc == TARGET_PENDING || (rc == TARGET_TIMEOUT && !blocking)) {
 		if (!blocking) {
@@ -1024,6 +1047,11 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 		}
 		x->pending = true;
 		x->pcall = ec;
+		x->pend_have = false;
+		x->pend_deadline = INT64_MAX;
+		if ((ec.c.kind == TARGET_CALL_POLL || ec.c.kind == TARGET_CALL_EPOLL_WAIT) &&
+		    ec.c.timeout_ms > 0)
+			x->pend_deadline = called_at + (int64_t)ec.c.timeout_ms * 1000000;
 		x->pend_lo = end_lo;
 		x->pend_hi = end_hi;
 		x->pend_tol = tol;

@@ -1,0 +1,103 @@
+/* The engine against the real virtual-time targets (the reference stack, and lwIP when
+ * built in): scripts whose timing depends on how the engine moves virtual time while a
+ * blocking call is in flight, and on which SYN gives the remote ISN. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "engine/engine.h"
+#include "target-adapters/target.h"
+
+/* Run text on target name; NULL ops (not built in) leaves r->verdict ENGINE_SKIP. */
+static void run_on(const char *name, const char *text, struct engine_result *r)
+{
+	memset(r, 0, sizeof *r);
+	struct target_diag d = {0};
+	const struct target_ops *ops = target_lookup(name, &d);
+	if (!ops) {
+		r->verdict = ENGINE_SKIP;
+		snprintf(r->message, sizeof r->message, "%s", d.msg);
+		return;
+	}
+	char path[] = "/tmp/test_engine_virtual_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct engine_run_cfg cfg = { .path = path, .target = ops };
+	engine_run_script(&cfg, r);
+	unlink(path);
+	if (r->verdict != ENGINE_PASS)
+		fprintf(stderr, "# %s: %s\n", name, r->message);
+}
+
+/* A passive open with no options (lwIP has no SACK or window scaling). */
+#define OPEN_4 \
+	"0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n" \
+	"+0  bind(3, ..., ...) = 0\n" \
+	"+0  listen(3, 1) = 0\n" \
+	"+0  < S 0:0(0) win 32792 <mss 1000>\n" \
+	"+0  > S. 0:0(0) ack 1 <...>\n" \
+	"+.1 < . 1:1(0) ack 1 win 257\n" \
+	"+0  accept(3, ..., ...) = 4\n"
+
+/* A poll that times out returns at its own timeout, not when the next script event
+ * comes: the engine moves virtual time to the call's deadline first. */
+static void poll_times_out_at_its_own_deadline(void **state)
+{
+	(void)state;
+	static const char *const targets[] = { "reference", "lwip" };
+	for (size_t i = 0; i < 2; i++) {
+		struct engine_result r;
+		run_on(targets[i], OPEN_4
+		       "+0...0.5 poll([{fd=4, events=POLLIN, revents=0}], 1, 500) = 0\n"
+		       "+1  < P. 1:11(10) ack 1 win 257\n"
+		       "+0  read(4, ..., 100) = 10\n", &r);
+		if (i > 0 && r.verdict == ENGINE_SKIP)
+			continue;               /* lwIP not built in */
+		assert_int_equal(r.verdict, ENGINE_PASS);
+		/* and a poll whose window ends before its timeout is late, still blocked */
+		run_on(targets[i], OPEN_4
+		       "+0...0.3 poll([{fd=4, events=POLLIN, revents=0}], 1, 500) = 0\n"
+		       "+1  < P. 1:11(10) ack 1 win 257\n", &r);
+		assert_int_equal(r.verdict, ENGINE_FAIL);
+		assert_non_null(strstr(r.message, ":8: error handling syscall: poll: timing error: "
+					"expected the call to return at 0.400000 sec but it returned "
+					"at 0.600000 sec"));
+	}
+}
+
+/* The same with epoll_wait, and a poll that data ends before its timeout. */
+static void epoll_wait_times_out_and_poll_ends_on_data(void **state)
+{
+	(void)state;
+	struct engine_result r;
+	run_on("reference", OPEN_4
+	       "+0  epoll_create(1) = 5\n"
+	       "+0  epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN, fd=4}) = 0\n"
+	       "+0...0.2 epoll_wait(5, {events=EPOLLIN, fd=4}, 1, 200) = 0\n"
+	       "+2  < P. 1:11(10) ack 1 win 257\n"
+	       "+0  > . 1:1(0) ack 11 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	run_on("reference", OPEN_4
+	       "+0...0.3 poll([{fd=4, events=POLLIN, revents=POLLIN}], 1, 500) = 1\n"
+	       "+.3 < P. 1:11(10) ack 1 win 257\n"
+	       "+0  > . 1:1(0) ack 11 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(poll_times_out_at_its_own_deadline),
+		cmocka_unit_test(epoll_wait_times_out_and_poll_ends_on_data),
+	};
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
