@@ -76,6 +76,10 @@ struct engine_ctx {
 
 	/* sequence numbers */
 	bool have_local_isn, have_remote_isn;
+	/* The next inbound SYN (or SYN-ACK) gives the remote ISN: true at the start and
+	 * after each socket() call, false once a SYN has given it.  A later SYN on the same
+	 * connection (RFC 5961 4.2 tests) leaves the ISN alone, as in packetdrill. */
+	bool remote_isn_open;
 	uint32_t local_isn, remote_isn;
 	uint16_t local_port, remote_port;
 	bool local_port_known;

@@ -301,12 +301,17 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	w.tcp.sport = x->remote_port;
 	w.tcp.dport = x->local_port;
 	w.tcp.flags = p->flags;
-	/* A SYN carries its number as written: that is the peer's ISN.  Later packets are
-	 * written relative to it (so are the stack's acks), as scripts written for
-	 * packetdrill expect; with the usual ISN 0 both readings agree. */
+	/* A SYN carries its number as written.  The connection's first one (the first
+	 * after the script's socket() call) is the peer's ISN: later packets are written
+	 * relative to it (so are the stack's acks), as in packetdrill.  A second SYN on
+	 * the same connection does not move it, so the challenge ACK of RFC 5961 4.2 is
+	 * still written relative to the connection's own ISN. */
 	if (p->flags & DSL_TCP_SYN) {
-		x->remote_isn = p->seq.start;
-		x->have_remote_isn = true;
+		if (x->remote_isn_open || !x->have_remote_isn) {
+			x->remote_isn = p->seq.start;
+			x->have_remote_isn = true;
+			x->remote_isn_open = false;
+		}
 		w.tcp.seq = p->seq.start;
 	} else {
 		w.tcp.seq = p->seq.start_absolute ? p->seq.start : x->remote_isn + p->seq.start;

@@ -840,6 +840,9 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 		map_fd(x, sfd, (int)r->ret);
 		if (ec->c.kind == TARGET_CALL_SOCKET || ec->c.kind == TARGET_CALL_ACCEPT)
 			x->last_sock = (int)r->ret;
+		/* a new socket: its connection's first SYN gives a new remote ISN */
+		if (ec->c.kind == TARGET_CALL_SOCKET)
+			x->remote_isn_open = true;
 	}
 	if (ec->c.kind == TARGET_CALL_PIPE && r->ret == 0 && ec->map_pipe) {
 		map_fd(x, ec->pipe_script_fd[0], r->pipefd[0]);

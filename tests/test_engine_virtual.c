@@ -92,11 +92,55 @@ static void epoll_wait_times_out_and_poll_ends_on_data(void **state)
 	assert_int_equal(r.verdict, ENGINE_PASS);
 }
 
+/* The remote ISN is the connection's first SYN: a second SYN in ESTABLISHED (RFC 5961
+ * 4.2) is sent as written, but the challenge ACK and the later data stay relative to
+ * the first SYN's number, as packetdrill reads them. */
+static void a_second_syn_does_not_move_the_remote_isn(void **state)
+{
+	(void)state;
+	struct engine_result r;
+	run_on("reference",
+	       "0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	       "+0  bind(3, ..., ...) = 0\n"
+	       "+0  listen(3, 1) = 0\n"
+	       "+0  < S 100:100(0) win 65535 <mss 1000>\n"
+	       "+0  > S. 0:0(0) ack 101 <...>\n"
+	       "+.1 < . 1:1(0) ack 1 win 65535\n"
+	       "+0  accept(3, ..., ...) = 4\n"
+	       "+.1 < S 5000:5000(0) win 65535 <mss 1000>\n"
+	       "+0  > . 1:1(0) ack 1\n"
+	       "+.1 < P. 1:11(10) ack 1 win 65535\n"
+	       "+0~+.5 > . 1:1(0) ack 11\n"
+	       "+0  read(4, ..., 100) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	/* a new socket's connection takes its own ISN from its first SYN */
+	run_on("reference",
+	       "0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	       "+0  bind(3, ..., ...) = 0\n"
+	       "+0  listen(3, 1) = 0\n"
+	       "+0  < S 100:100(0) win 65535 <mss 1000>\n"
+	       "+0  > S. 0:0(0) ack 101 <...>\n"
+	       "+.1 < R. 1:1(0) ack 1 win 0\n"
+	       "+0  close(3) = 0\n"
+	       "+0  socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	       "+0  setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0\n"
+	       "+0  bind(3, ..., ...) = 0\n"
+	       "+0  listen(3, 1) = 0\n"
+	       "+0  < S 7000:7000(0) win 65535 <mss 1000>\n"
+	       "+0  > S. 0:0(0) ack 7001 <...>\n"
+	       "+.1 < . 1:1(0) ack 1 win 65535\n"
+	       "+0  accept(3, ..., ...) = 4\n"
+	       "+.1 < P. 1:11(10) ack 1 win 65535\n"
+	       "+0~+.5 > . 1:1(0) ack 11\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(poll_times_out_at_its_own_deadline),
 		cmocka_unit_test(epoll_wait_times_out_and_poll_ends_on_data),
+		cmocka_unit_test(a_second_syn_does_not_move_the_remote_isn),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, NULL, NULL);
