@@ -97,6 +97,9 @@ enum {
 	XF_FO_DEFER      = 1u << 12, /* connect() deferred to the first write, whose
 				      * data goes on the SYN (raddr/rport kept) */
 	XF_DEFER_ACKED   = 1u << 13, /* TCP_DEFER_ACCEPT: the handshake's bare ACK came */
+	XF_PORT_LOCK     = 1u << 14, /* bind() gave a port: kept when a failed connect
+				      * disconnects the socket (Linux SOCK_BINDPORT_LOCK) */
+	XF_ADDR_LOCK     = 1u << 15, /* bind() gave an address (SOCK_BINDADDR_LOCK) */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */

@@ -195,6 +195,10 @@ int ref_sock_bind(struct ref_stack *st, int fd, const struct ref_sockaddr *sa, i
 		return -EADDRINUSE;
 	tp->lport = port;
 	tp->flags |= TF_BOUND;
+	if (sa->port)
+		tp->xflags |= XF_PORT_LOCK;
+	if (!ref_addr_any(&sa->addr))
+		tp->xflags |= XF_ADDR_LOCK;
 	return 0;
 }
 
@@ -255,6 +259,49 @@ int ref_sock_accept(struct ref_stack *st, int fd, struct ref_sockaddr *peer, int
 
 /* ---- connect ------------------------------------------------------------------------ */
 
+/* A connect() that failed (refused, timed out, an ICMP hard error) leaves the socket
+ * unconnected, so that connect() may be called on it again.  RFC 9293 and POSIX leave
+ * this open (POSIX: "the state of the socket is unspecified"); Linux's
+ * inet_stream_connect() reports the error and calls tcp_disconnect(), and the next
+ * connect() starts a new attempt.  As there: a fresh TCB behind the same descriptor,
+ * the socket options kept, the address and port kept only when bind() gave them.
+ * A connection that was established and then reset stays done (EISCONN), as on Linux. */
+static void disconnect(struct ref_stack *st, struct ref_tcb *old)
+{
+	struct ref_tcb *tp = ref_tcb_new(st, old->family);
+	if (!tp)
+		return;                 /* out of memory: the socket stays done */
+	const uint32_t keep = TF_NODELAY | TF_CORK | TF_KEEPALIVE | TF_NONBLOCK |
+			      TF_REUSEADDR | TF_OOBINLINE | TF_LINGER | TF_SNDBUF_SET;
+	tp->flags = old->flags & keep;
+	tp->xflags = old->xflags & (XF_FO_CONNECT | XF_PORT_LOCK | XF_ADDR_LOCK);
+	tp->laddr.family = tp->family;
+	if (old->xflags & XF_ADDR_LOCK)
+		tp->laddr = old->laddr;
+	if (old->xflags & XF_PORT_LOCK) {
+		tp->lport = old->lport;
+		tp->flags |= TF_BOUND;
+	}
+	tp->user_mss = old->user_mss;
+	tp->defer_accept = old->defer_accept;
+	tp->fastopen_qlen = old->fastopen_qlen;
+	tp->sndbuf = old->sndbuf;
+	tp->rcvbuf = old->rcvbuf;
+	tp->user_timeout_ms = old->user_timeout_ms;
+	tp->keep_idle_s = old->keep_idle_s;
+	tp->keep_intvl_s = old->keep_intvl_s;
+	tp->keep_cnt = old->keep_cnt;
+	tp->syn_retries = old->syn_retries;
+	tp->linger_s = old->linger_s;
+	tp->rcvtimeo = old->rcvtimeo;
+	tp->sndtimeo = old->sndtimeo;
+	int fd = old->fd;
+	old->fd = -1;
+	ref_tcb_free(old);
+	st->fds[fd] = tp;
+	tp->fd = fd;
+}
+
 /* syn_data/syn_len: octets for the SYN (RFC 7413 Fast Open), queued before it goes */
 static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr *sa,
 			int64_t now, const void *syn_data, uint32_t syn_len)
@@ -272,6 +319,7 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 		tp->flags &= ~TF_CONNECTING;
 		if (tp->state == REF_CLOSED) {
 			int e = take_error(tp);
+			disconnect(st, tp);
 			return e ? -e : -ECONNABORTED;
 		}
 		return 0;               /* connected since the last call */

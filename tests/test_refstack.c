@@ -532,6 +532,75 @@ static void synsent_rst_refuses(void **state)
 	fx_free(f);
 }
 
+/* A refused connect() leaves the socket unconnected: connecting again starts a new
+ * attempt (POSIX leaves the socket's state unspecified; Linux inet_stream_connect()
+ * disconnects it), from the port bind() gave and with the socket's options. */
+static void synsent_rst_then_connect_again(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	int one = 1;
+	assert_int_equal(ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+					     sizeof one, f->now), 0);
+	expect_result(in(f, REF_RST | REF_ACK, 0, 1, 0, 0), REF_ACCEPT, REF_R_SYNSENT_RST);
+	int err = -1;
+	unsigned len = sizeof err;
+	assert_int_equal(ref_sock_getsockopt(f->st, f->fd, SOL_SOCKET, SO_ERROR, &err, &len,
+					     f->now), 0);
+	assert_int_equal(err, ECONNREFUSED);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	/* the error was taken: the call that notices the failure reports ECONNABORTED */
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -ECONNABORTED);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	f->now = 100 * MS;
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EINPROGRESS);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags & ~(REF_ECE | REF_CWR), REF_SYN);
+	assert_int_equal(o->sport, 8080);
+	f->iss = o->seq;
+	assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	struct ref_segment s = mkseg(f, REF_SYN | REF_ACK, 0, 1, 5000, 0);
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), 0);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EISCONN);
+	int v = 0;
+	len = sizeof v;
+	assert_int_equal(ref_sock_getsockopt(f->st, f->fd, IPPROTO_TCP, TCP_NODELAY, &v, &len,
+					     f->now), 0);
+	assert_true(v);
+	/* an established connection that is reset stays done: no new attempt */
+	expect_result(in(f, REF_RST, 1, 0, 0, 0), REF_ACCEPT, REF_R_RST_RESET);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EISCONN);
+	fx_free(f);
+}
+
+/* Without bind(), the retry takes a new ephemeral port (Linux releases the one connect()
+ * chose); a blocking connect() reports the refusal itself, then may try again. */
+static void refused_blocking_connect_again(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, fd, &to, f->now), REF_PENDING);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	uint16_t port1 = o->sport;
+	struct ref_segment rst = mkseg(f, REF_RST | REF_ACK, 0, 0, 0, 0);
+	rst.dport = port1;
+	rst.ack = o->seq + 1;
+	expect_result(inject(f, &rst), REF_ACCEPT, REF_R_SYNSENT_RST);
+	assert_int_equal(ref_sock_connect(f->st, fd, &to, f->now), -ECONNREFUSED);
+	assert_int_equal(ref_sock_connect(f->st, fd, &to, f->now), REF_PENDING);
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags & ~(REF_ECE | REF_CWR), REF_SYN);
+	assert_int_not_equal(o->sport, port1);
+	fx_free(f);
+}
+
 static void synsent_synack_establishes(void **state)
 {
 	(void)state;
@@ -2437,6 +2506,8 @@ int main(void)
 		cmocka_unit_test(synsent_bad_ack_gets_rst),
 		cmocka_unit_test(synsent_rst_without_ack_ignored),
 		cmocka_unit_test(synsent_rst_refuses),
+		cmocka_unit_test(synsent_rst_then_connect_again),
+		cmocka_unit_test(refused_blocking_connect_again),
 		cmocka_unit_test(synsent_synack_establishes),
 		cmocka_unit_test(synsent_syn_retransmits_then_times_out),
 		cmocka_unit_test(simultaneous_open),
