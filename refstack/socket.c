@@ -1190,7 +1190,9 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	set_now(st, now);
 	memset(ti, 0, sizeof *ti);
 	uint32_t mss = tp->snd_mss ? tp->snd_mss : ref_default_mss(tp->family);
-	ti->state = ref_state_linux(tp->state);
+	/* A TCP_FASTOPEN_CONNECT connect() held back until the first write is SYN-SENT
+	 * on Linux (tcp_v4_connect() sets the state before deferring the SYN) */
+	ti->state = ref_state_linux((tp->xflags & XF_FO_DEFER) ? REF_SYN_SENT : tp->state);
 	ti->ca_state = (tp->flags & TF_IN_RECOVERY) ? 3 : tp->nrexmt ? 4
 		       : (tp->xflags & XF_ECN_REDUCED) ? 2 : 0;   /* Recovery, Loss, CWR */
 	ti->retransmits = tp->nrexmt;

@@ -2376,6 +2376,16 @@ static void tfo_fastopen_connect(void **state)
 	assert_int_equal(ref_sock_connect(f->st, fd2, &to, f->now), 0);
 	expect_silence(f);
 	assert_int_equal(ref_sock_poll(f->st, fd2, POLLOUT), POLLOUT);
+	/* deferred, the connection is SYN-SENT as Linux reports it (tcp_v4_connect()
+	 * enters SYN-SENT before tcp_fastopen_defer_connect() holds the SYN back) */
+	struct ref_tcp_info ti;
+	assert_int_equal(ref_sock_tcp_info(f->st, fd2, &ti, f->now), 0);
+	assert_int_equal(ti.state, TCP_SYN_SENT);
+	uint8_t raw[8];
+	unsigned rawlen = sizeof raw;
+	assert_int_equal(ref_sock_getsockopt(f->st, fd2, IPPROTO_TCP, TCP_INFO, raw, &rawlen,
+					     f->now), 0);
+	assert_int_equal(raw[0], TCP_SYN_SENT);         /* tcpi_state */
 	/* a blocking socket: the write waits for the handshake, as Linux */
 	assert_int_equal(ref_sock_send(f->st, fd2, NULL, 50, 0, f->now), REF_PENDING);
 	o = next_out(f);
