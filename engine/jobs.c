@@ -502,7 +502,7 @@ int engine_target_probe(const struct target_ops *ops, struct target_diag *d)
 	memset(d, 0, sizeof *d);
 	if (ops->probe)
 		return ops->probe(d) == TARGET_UNAVAILABLE ? TARGET_UNAVAILABLE : TARGET_OK;
-	struct target_config tc = { .ip_version = TARGET_IPV4_ONLY };
+	struct target_config tc = { .ip_version = TARGET_IPV4_ONLY, .plugin_path = ops->arg };
 	target_config_defaults(&tc);
 	if (!(ops->caps & TARGET_OWN_PROCESS)) {
 		struct target t;

@@ -198,6 +198,7 @@ static int configure(struct engine_ctx *x)
 	if (o->has_prefix_len)
 		tc->prefix_len = o->prefix_len;
 	tc->script_path = x->name;
+	tc->plugin_path = cfg->target->arg;     /* plugin:PATH */
 	tc->verbose = o->verbose;
 	target_config_defaults(tc);
 	x->local_port = tc->local_port;

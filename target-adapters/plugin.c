@@ -18,8 +18,6 @@
 #include "target-adapters/plugin_abi.h"
 #include "target-adapters/target.h"
 
-const char *target_plugin_spec_path(void);   /* target.c: PATH of plugin:PATH */
-
 struct plugin_state {
 	void *dl;
 	const struct tcpspec_plugin_v1 *pl;
@@ -129,7 +127,7 @@ static int check_table(struct target *t, const char *path, const struct tcpspec_
 
 static int pl_open(struct target *t, const struct target_config *cfg)
 {
-	const char *path = cfg->plugin_path ? cfg->plugin_path : target_plugin_spec_path();
+	const char *path = cfg->plugin_path;
 	if (!path || !*path)
 		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
 				    "no plugin given: use --target plugin:PATH.so");

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "target-adapters/target.h"
@@ -189,24 +190,42 @@ const char *const *target_names(void)
 	return names;
 }
 
-/* The PATH of the last "plugin:PATH.so" looked up, for the plugin adapter when the
- * caller leaves target_config.plugin_path unset (inherited by forked jobs). */
-static const char *plugin_spec_path;
+/* One copy of an adapter's ops per "NAME:ARG" spec, carrying ARG (plugin:PATH.so).
+ * Kept for the life of the process: ops pointers outlive every run made with them. */
+struct spec_ops {
+	struct spec_ops *next;
+	struct target_ops ops;
+	char arg[];
+};
+static struct spec_ops *spec_ops_list;
 
-const char *target_plugin_spec_path(void)
+static const struct target_ops *ops_with_arg(const struct target_ops *base, const char *arg,
+					     struct target_diag *d)
 {
-	return plugin_spec_path;
+	for (struct spec_ops *s = spec_ops_list; s; s = s->next)
+		if (s->ops.name == base->name && !strcmp(s->arg, arg))
+			return &s->ops;
+	size_t n = strlen(arg);
+	struct spec_ops *s = malloc(sizeof *s + n + 1);
+	if (!s) {
+		target_diagf(d, TARGET_UNAVAILABLE, "out of memory");
+		return NULL;
+	}
+	s->ops = *base;
+	memcpy(s->arg, arg, n + 1);
+	s->ops.arg = s->arg;
+	s->next = spec_ops_list;
+	spec_ops_list = s;
+	return &s->ops;
 }
 
 const struct target_ops *target_lookup(const char *spec, struct target_diag *d)
 {
 	size_t n = strcspn(spec, ":");
 	for (size_t i = 0; builtin[i]; i++)
-		if (strlen(builtin[i]->name) == n && !strncmp(builtin[i]->name, spec, n)) {
-			if (!strcmp(builtin[i]->name, "plugin") && spec[n] == ':')
-				plugin_spec_path = spec + n + 1;
-			return builtin[i];
-		}
+		if (strlen(builtin[i]->name) == n && !strncmp(builtin[i]->name, spec, n))
+			return spec[n] == ':' ? ops_with_arg(builtin[i], spec + n + 1, d)
+					      : builtin[i];
 	for (size_t i = 0; known[i]; i++)
 		if (strlen(known[i]) == n && !strncmp(known[i], spec, n)) {
 			target_diagf(d, TARGET_UNAVAILABLE,

@@ -371,6 +371,13 @@ struct target_ops {
 	 * Optional: without it the engine opens and closes the target in a throwaway
 	 * process (TARGET_OWN_PROCESS) or in place. */
 	int (*probe)(struct target_diag *d);
+
+	/* Added after the first release.  What follows the name in the spec the ops were
+	 * looked up by: target_lookup("plugin:PATH.so") returns its own copy of the plugin
+	 * ops with arg = "PATH.so" (one copy per path), so two plugins can be run side by
+	 * side; NULL for the other targets.  The engine passes it on as
+	 * target_config.plugin_path. */
+	const char *arg;
 };
 
 struct target {
@@ -380,8 +387,9 @@ struct target {
 	struct target_diag diag;    /* the last failure */
 };
 
-/* Find an adapter by name: "linux", "reference", "lwip", "plugin:PATH.so".  NULL with
- * d filled (status TARGET_UNAVAILABLE) when unknown or not built in. */
+/* Find an adapter by name: "linux", "reference", "lwip", "plugin:PATH.so" (ops->arg is
+ * then "PATH.so").  NULL with d filled (status TARGET_UNAVAILABLE) when unknown or not
+ * built in. */
 const struct target_ops *target_lookup(const char *spec, struct target_diag *d);
 /* Names of the adapters built in, NULL-terminated. */
 const char *const *target_names(void);

@@ -39,7 +39,12 @@ static struct mock {
 	struct target_result pend_res;
 } M;
 
-static int m_open(struct target *t, const struct target_config *c) { return TARGET_OK; }
+static const char *m_plugin_path;   /* target_config.plugin_path at open */
+static int m_open(struct target *t, const struct target_config *c)
+{
+	m_plugin_path = c->plugin_path;
+	return TARGET_OK;
+}
 static void m_close(struct target *t) {}
 static int64_t m_now(struct target *t) { return M.now; }
 
@@ -767,6 +772,31 @@ static void recvmsg_ancillary_data_is_compared(void **state)
 	}
 }
 
+/* The engine hands the target the ARG of its spec (plugin:PATH) as plugin_path. */
+static void plugin_path_reaches_the_target(void **state)
+{
+	struct target_ops ops = mock_ops;
+	ops.arg = "/tmp/stack.so";
+	strcpy(script_path, "/tmp/test_engine_XXXXXX");
+	int fd = mkstemp(script_path);
+	const char *text = "0 < S 0:0(0) win 100\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct engine_run_cfg cfg = { .path = script_path, .target = &ops };
+	struct engine_result r;
+	m_plugin_path = NULL;
+	engine_run_script(&cfg, &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	assert_non_null(m_plugin_path);
+	assert_string_equal(m_plugin_path, "/tmp/stack.so");
+	cfg.target = &mock_ops;
+	m_plugin_path = "unset";
+	engine_run_script(&cfg, &r);
+	unlink(script_path);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	assert_null(m_plugin_path);
+}
+
 static void reports(void **state)
 {
 	struct engine_job j[3];
@@ -826,6 +856,7 @@ int main(void)
 		cmocka_unit_test_setup(blocking_calls_are_checked_against_their_window, setup),
 		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),
 		cmocka_unit_test(option_values),
+		cmocka_unit_test_setup(plugin_path_reaches_the_target, setup),
 		cmocka_unit_test(reports),
 		cmocka_unit_test_setup(recvmsg_ancillary_data_is_compared, setup),
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
