@@ -541,6 +541,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		if (l) {
 			l->nsyn--;
 			l->nqueued++;
+			l->wake_rd++;           /* a connection to accept: sk_data_ready */
 			tp->flags |= TF_QUEUED;
 		}
 		/* text that came on the SYN is processed now */
@@ -710,6 +711,8 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 				}
 			}
 		}
+		if (len || had_ooo)
+			tp->wake_rd++;          /* new readable data: sk_data_ready */
 		if (tp->flags & TF_SHUT_RD)     /* nobody will read it: discard */
 			ref_ring_consume(&tp->rcvq, tp->rcvq.len);
 		/* the urgent byte, once it is in the queue, is taken out of band */

@@ -341,6 +341,11 @@ int ref_sock_poll(struct ref_stack *st, int fd, int events);
 int ref_sock_ioctl(struct ref_stack *st, int fd, unsigned long req, int *out);
 int ref_sock_getpeername(struct ref_stack *st, int fd, struct ref_sockaddr *sa);
 int ref_sock_state(struct ref_stack *st, int fd);  /* enum ref_state or -EBADF */
+/* Counters that move at each wake-up Linux gives the socket's waiters, for epoll's
+ * edge-triggered mode: *rd when data became readable or a connection joined a listener's
+ * accept queue (sk_data_ready: POLLIN waiters), *all at each state change or error
+ * (sk_state_change, sk_error_report: every waiter).  0 or -EBADF. */
+int ref_sock_wakeups(struct ref_stack *st, int fd, uint32_t *rd, uint32_t *all);
 
 /* The Fast Open cookie this stack, at address local, gives a client at address peer
  * (RFC 7413 4.1.2). */

@@ -157,6 +157,9 @@ struct ref_tcb {
 	uint32_t lt_bytes;              /* sent by Limited Transmit since the last
 					 * cumulative ACK (RFC 3042; not FlightSize) */
 	uint16_t fastopen_qlen;         /* listener: TCP_FASTOPEN (RFC 7413 5.1 limit) */
+	uint16_t wake_rd, wake_all;     /* wake-ups as Linux gives them to waiters
+					 * (ref_sock_wakeups): readable data or a connection
+					 * to accept; a state change or error */
 	uint8_t defer_accept;           /* TCP_DEFER_ACCEPT as SYN-ACK timeouts (Linux) */
 	uint8_t oob_byte;
 	int16_t so_error, soft_error;

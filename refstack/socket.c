@@ -1184,6 +1184,14 @@ int ref_sock_state(struct ref_stack *st, int fd)
 	return tp->state;
 }
 
+int ref_sock_wakeups(struct ref_stack *st, int fd, uint32_t *rd, uint32_t *all)
+{
+	GET(tp, st, fd);
+	*rd = tp->wake_rd;
+	*all = tp->wake_all;
+	return 0;
+}
+
 int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int64_t now)
 {
 	GET(tp, st, fd);

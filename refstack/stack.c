@@ -239,6 +239,8 @@ struct ref_tcb *ref_listener_lookup(struct ref_stack *st, const struct ref_addr 
 
 void ref_set_state(struct ref_tcb *tp, int state)
 {
+	if (tp->state != state)
+		tp->wake_all++;         /* sk_state_change: every waiter wakes */
 	tp->state = state;
 	if (state == REF_ESTABLISHED)
 		tp->flags |= TF_ESTAB_SEEN;
@@ -271,6 +273,8 @@ void ref_tcb_closed(struct ref_tcb *tp, int err)
 		ref_tcb_hash_remove(tp->st, tp);
 	if (tp->state != REF_CLOSED && tp->state != REF_LISTEN)
 		tp->flags |= TF_DONE;
+	if (tp->state != REF_CLOSED || err)
+		tp->wake_all++;
 	tp->state = REF_CLOSED;
 	if (err)
 		tp->so_error = err;

@@ -87,6 +87,7 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 	}
 	l->nsyn--;
 	l->nqueued++;
+	l->wake_rd++;                   /* a connection to accept: sk_data_ready */
 	tp->flags |= TF_QUEUED;
 }
 

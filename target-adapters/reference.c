@@ -60,7 +60,9 @@ struct refpriv {
 			int fd;
 			uint32_t events;        /* EPOLL* as asked, with EPOLLET/ONESHOT */
 			uint64_t data;
-			uint32_t last;          /* edge-triggered: the mask last reported */
+			uint32_t last;          /* edge-triggered: the mask last seen */
+			uint32_t wrd, wall;     /* edge-triggered: the socket's wake-up
+						 * counters when last looked at */
 			bool disabled;          /* EPOLLONESHOT fired */
 		} reg[REF_EPOLL_MAX_REG];
 	} ep[REF_EPOLL_MAX];
@@ -776,6 +778,8 @@ static long epoll_ctl_call(struct refpriv *p, const struct target_call *c)
 			return -ENOSPC;
 		e->reg[e->n++] = (struct ref_epoll_reg){ .fd = c->epoll_target_fd,
 			.events = c->epoll_ev.events, .data = c->epoll_ev.data };
+		ref_sock_wakeups(p->st, c->epoll_target_fd, &e->reg[e->n - 1].wrd,
+				 &e->reg[e->n - 1].wall);
 		return 0;
 	case EPOLL_CTL_MOD:
 		if (k == e->n)
@@ -784,6 +788,7 @@ static long epoll_ctl_call(struct refpriv *p, const struct target_call *c)
 		e->reg[k].data = c->epoll_ev.data;
 		e->reg[k].last = 0;
 		e->reg[k].disabled = false;     /* re-arms an EPOLLONESHOT */
+		ref_sock_wakeups(p->st, e->reg[k].fd, &e->reg[k].wrd, &e->reg[k].wall);
 		return 0;
 	case EPOLL_CTL_DEL:
 		if (k == e->n)
@@ -796,7 +801,10 @@ static long epoll_ctl_call(struct refpriv *p, const struct target_call *c)
 }
 
 /* The ready registrations, in registration order: level-triggered ones whenever
- * ready, EPOLLET ones when something new became ready, EPOLLONESHOT ones once. */
+ * ready; EPOLLET ones when a kind of event became ready or, as Linux queues an item at
+ * each wake-up of the socket, when the socket was woken since last looked at (new data
+ * or a new connection for read interest, a state change or error for any), with the
+ * whole ready mask; EPOLLONESHOT ones once. */
 static long epoll_wait_call(struct refpriv *p, const struct target_call *c,
 			    struct target_result *r)
 {
@@ -814,10 +822,21 @@ static long epoll_wait_call(struct refpriv *p, const struct target_call *c,
 			continue;
 		}
 		uint32_t ready = (uint32_t)ev;
-		if (g->disabled || !ready)
+		if (g->disabled)
 			continue;
-		if ((g->events & EPOLLET) && !(ready & ~g->last)) {
+		if (g->events & EPOLLET) {
+			uint32_t rd = g->wrd, all = g->wall;
+			ref_sock_wakeups(p->st, g->fd, &rd, &all);
+			bool woken = all != g->wall ||
+				     (rd != g->wrd && (g->events & (EPOLLIN | EPOLLRDNORM |
+								    EPOLLPRI | EPOLLRDBAND)));
+			uint32_t fresh = ready & ~g->last;
+			g->wrd = rd;            /* a wake-up is used up when looked at */
+			g->wall = all;
 			g->last = ready;
+			if (!ready || (!fresh && !woken))
+				continue;
+		} else if (!ready) {
 			continue;
 		}
 		g->last = ready;

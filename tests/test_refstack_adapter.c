@@ -284,6 +284,102 @@ static void epoll_over_poll(void **state)
 	target_close(&x->t);
 }
 
+/* A segment from the script's peer (port sport) to 8080: seq and ack absolute. */
+static void inject_seg(struct tx *x, uint16_t sport, uint16_t flags, uint32_t seq,
+		       uint32_t ack, size_t len)
+{
+	struct wire_packet w;
+	wire_packet_init(&w, 4);
+	memcpy(w.ip.src.a, &x->cfg.remote_ip.u.v4, 4);
+	memcpy(w.ip.dst.a, &x->cfg.local_ip.u.v4, 4);
+	w.tcp.sport = sport;
+	w.tcp.dport = 8080;
+	w.tcp.seq = seq;
+	w.tcp.ack = ack;
+	w.tcp.flags = flags;
+	w.tcp.win = 65535;
+	w.tcp.payload_len = len;
+	uint8_t buf[1600];
+	size_t n;
+	assert_int_equal(wire_build(&w, buf, sizeof buf, &n), WIRE_OK);
+	assert_int_equal(target_inject(&x->t, buf, n), TARGET_OK);
+}
+
+/* The handshake from the peer's port sport; returns our ISS + 1. */
+static uint32_t handshake(struct tx *x, uint16_t sport)
+{
+	inject_syn(x, sport, NULL, 0, false);
+	struct wire_packet w;
+	assert_true(next_packet(x, &w, NULL));
+	assert_int_equal(w.tcp.flags, WIRE_TH_SYN | WIRE_TH_ACK);
+	inject_seg(x, sport, WIRE_TH_ACK, 1, w.tcp.seq + 1, 0);
+	return w.tcp.seq + 1;
+}
+
+static int epoll_wait_now(struct tx *x, int ep, struct target_result *r)
+{
+	struct target_call c = { .kind = TARGET_CALL_EPOLL_WAIT, .fd = ep, .maxevents = 4 };
+	return (int)call(x, &c, r);
+}
+
+/* EPOLLET reports an item again at each wake-up of its socket, as Linux queues it from
+ * sk_data_ready: new data on a socket already readable, a new connection on a listener
+ * whose queue is not empty.  A readiness already reported and no wake-up: nothing. */
+static void epoll_edge_new_data_reported_again(void **state)
+{
+	(void)state;
+	struct tx *x = tx_open();
+	listen_on_8080(x);
+	struct target_call c = { .kind = TARGET_CALL_EPOLL_CREATE, .maxevents = 1 };
+	struct target_result r;
+	int ep = (int)call(x, &c, &r);
+	c = (struct target_call){ .kind = TARGET_CALL_EPOLL_CTL, .fd = ep,
+				  .epoll_op = EPOLL_CTL_ADD, .epoll_target_fd = x->lfd,
+				  .epoll_ev = { .events = EPOLLIN | EPOLLET, .data = 1 } };
+	assert_int_equal(call(x, &c, &r), 0);
+	uint32_t iss1 = handshake(x, 40000);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 1);
+	assert_int_equal(r.events[0].events, EPOLLIN);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 0);
+	handshake(x, 40001);            /* a second connection, the first not accepted */
+	assert_int_equal(epoll_wait_now(x, ep, &r), 1);
+	assert_int_equal(r.events[0].data, 1);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 0);
+
+	c = (struct target_call){ .kind = TARGET_CALL_ACCEPT, .fd = x->lfd };
+	int fd = (int)call(x, &c, &r);
+	assert_true(fd >= 0);
+	c = (struct target_call){ .kind = TARGET_CALL_EPOLL_CTL, .fd = ep,
+				  .epoll_op = EPOLL_CTL_ADD, .epoll_target_fd = fd,
+				  .epoll_ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET,
+						.data = 2 } };
+	assert_int_equal(call(x, &c, &r), 0);
+	c.epoll_op = EPOLL_CTL_DEL;
+	c.epoll_target_fd = x->lfd;
+	assert_int_equal(call(x, &c, &r), 0);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 1);
+	assert_int_equal(r.events[0].events, EPOLLOUT);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 0);
+	inject_seg(x, 40000, WIRE_TH_ACK | WIRE_TH_PSH, 1, iss1, 100);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 1);
+	assert_int_equal(r.events[0].events, EPOLLIN | EPOLLOUT);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 0);
+	/* more data, the first 100 octets still unread: reported again, whole mask */
+	inject_seg(x, 40000, WIRE_TH_ACK | WIRE_TH_PSH, 101, iss1, 100);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 1);
+	assert_int_equal(r.events[0].events, EPOLLIN | EPOLLOUT);
+	assert_int_equal(r.events[0].data, 2);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 0);
+	/* a segment that brings no data (a duplicate) wakes nobody */
+	inject_seg(x, 40000, WIRE_TH_ACK, 201, iss1, 0);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 0);
+	/* the peer's FIN, a state change, wakes every waiter */
+	inject_seg(x, 40000, WIRE_TH_ACK | WIRE_TH_FIN, 201, iss1, 0);
+	assert_int_equal(epoll_wait_now(x, ep, &r), 1);
+	assert_true(r.events[0].events & EPOLLIN);
+	target_close(&x->t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +389,7 @@ int main(void)
 		cmocka_unit_test(timers_on_virtual_time),
 		cmocka_unit_test(blocking_accept_completes),
 		cmocka_unit_test(epoll_over_poll),
+		cmocka_unit_test(epoll_edge_new_data_reported_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
