@@ -275,6 +275,13 @@ after:
 	return true;
 }
 
+/* The SYN,ACK again, alone (a Fast Open server's SYN-ACK timeout): what was sent after
+ * it stays in flight, SND.NXT unchanged. */
+void ref_send_synack_again(struct ref_tcb *tp)
+{
+	emit(tp, tp->iss, REF_SYN | REF_ACK, 0);
+}
+
 /* Send [seq, seq + len) again (data, and the FIN when it is the last octet sent). */
 void ref_retransmit_range(struct ref_tcb *tp, ref_seq_t seq, uint32_t len)
 {

@@ -317,6 +317,7 @@ void ref_ecn_output(struct ref_tcb *tp, struct ref_segment *s, bool new_data);
 
 /* output.c, for RFC 6675 */
 void ref_retransmit_range(struct ref_tcb *tp, ref_seq_t seq, uint32_t len);
+void ref_send_synack_again(struct ref_tcb *tp);   /* SYN,ACK only, SND.NXT kept */
 void ref_sack_enter_recovery(struct ref_tcb *tp);
 
 #endif

@@ -52,9 +52,12 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 {
 	struct ref_stack *st = l->st;
 	uint32_t mode = st->cfg.fastopen;
-	if (!(seg->opt.has & REF_HAS_FO) || !(mode & REF_TFO_SERVER) ||
-	    (!l->fastopen_qlen && !(mode & REF_TFO_SERVER_NOOPT)))
+	if (!(mode & REF_TFO_SERVER) || (!l->fastopen_qlen && !(mode & REF_TFO_SERVER_NOOPT)))
 		return;                 /* no Fast Open here: an ordinary handshake */
+	/* a SYN without the option: Fast Open only for its data when no cookie is
+	 * needed (tcp_fastopen & 0x200, as Linux's tcp_try_fastopen) */
+	if (!(seg->opt.has & REF_HAS_FO) && !((mode & REF_TFO_SERVER_NOCOOKIE) && seg->len))
+		return;
 	if (seg->opt.fo_exp)
 		tp->xflags |= XF_FO_EXP;
 	uint8_t good[REF_TFO_COOKIE];

@@ -174,6 +174,25 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 		tp->cwnd = tp->snd_mss;
 		tp->ca_acked = 0;
 	}
+	/* A Fast Open server's SYN-ACK timed out (RFC 7413 4.2.2: the server may have sent
+	 * data after it).  The RFC asks nothing of the retransmission beyond RFC 9293's
+	 * SYN,ACK; Linux (tcp_fastopen_synack_timer) sends the SYN,ACK alone and enters
+	 * loss: one SMSS (RFC 5681 3.1 LW), and the data goes again when its own timer,
+	 * restarted by the handshake's ACK, expires.  As Linux. */
+	if (tp->state == REF_SYN_RECEIVED && (tp->xflags & XF_TFO)) {
+		if (tp->nrexmt == 1) {
+			uint32_t half = ref_flight(tp) / 2;
+			tp->ssthresh = half > 2u * tp->snd_mss ? half : 2u * tp->snd_mss;
+		}
+		tp->cwnd = tp->snd_mss;
+		tp->ca_acked = 0;
+		tp->flags &= ~TF_RTT_TIMING;
+		tp->st->stats.retransmits++;
+		tp->total_retrans++;
+		ref_send_synack_again(tp);
+		ref_timer_rexmt_start(tp);
+		return;
+	}
 	tp->flags &= ~(TF_IN_RECOVERY | TF_RTT_TIMING);    /* Karn: no sample from a retransmission */
 	/* RFC 2018 8: "After a retransmit timeout the data sender SHOULD turn off all of
 	 * the SACKed bits" (the receiver may have reneged); RFC 6675 5.1: recovery ends */

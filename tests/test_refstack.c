@@ -2258,6 +2258,75 @@ static void tfo_valid_cookie_and_queue_limit(void **state)
 	fx_free(f);
 }
 
+static void tfo_server_nocookie(struct ref_config *c)
+{
+	c->fastopen = REF_TFO_CLIENT | REF_TFO_SERVER | REF_TFO_SERVER_NOCOOKIE;
+}
+
+/* tcp_fastopen & 0x200 (Linux): SYN data is taken without a cookie, also from a SYN
+ * that carries no Fast Open option at all; the SYN-ACK then carries none either */
+static void tfo_server_nocookie_takes_plain_syn_data(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(tfo_server_nocookie);
+	tfo_listener(f, 1);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 5);
+	s.data = (const uint8_t *)"hello";
+	s.opt.has = REF_HAS_MSS;
+	s.opt.mss = 1000;
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	assert_int_equal(o->ack, P + 6);
+	assert_false(o->opt.has & REF_HAS_FO);
+	fx_free(f);
+	/* without 0x200 the data of a plain SYN is not taken */
+	f = fx_new(tfo_server);
+	tfo_listener(f, 1);
+	s = mkseg(f, REF_SYN, 0, 0, 65535, 5);
+	inject(f, &s);
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 1);
+	fx_free(f);
+}
+
+/* A Fast Open server sent data after its SYN-ACK, and the SYN-ACK timed out: the
+ * SYN,ACK goes again alone (RFC 7413 4.2.2 asks nothing more; Linux sends no data with
+ * it), cwnd falls to one SMSS (RFC 5681 3.1); the handshake's ACK restarts the timer at
+ * 3 s (RFC 6298 5.7) and the data goes again when it expires. */
+static void tfo_synack_timeout_resends_synack_alone(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(tfo_server);
+	tfo_listener(f, 1);
+	uint8_t c[REF_TFO_COOKIE];
+	struct ref_addr peer = addr4(2), local = addr4(1);
+	ref_tfo_cookie_for(f->st, &peer, &local, c);
+	tfo_syn(f, 40000, c, sizeof c, 5, "hello");
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_true(f->fd >= 3);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now), 100);
+	expect(f, REF_ACK | REF_PSH, 1, 6, 100);
+	expect_silence(f);
+	at(f, 1 * SEC);
+	expect(f, REF_SYN | REF_ACK, 0, 6, 0);
+	assert_int_equal(f->when[f->next - 1], 1 * SEC);
+	expect_silence(f);                      /* no data after the SYN,ACK */
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_cwnd, 1);
+	f->now = 1100 * MS;
+	expect_result(in(f, REF_ACK, 6, 1, 65535, 0), REF_ACCEPT, REF_R_OK);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	expect_silence(f);                      /* the data waits for its timer */
+	assert_int_equal(ref_next_deadline(f->st), 1100 * MS + 3 * SEC);
+	at(f, 1100 * MS + 3 * SEC);
+	expect(f, REF_ACK | REF_PSH, 1, 6, 100);
+	fx_free(f);
+}
+
 static void tfo_off(struct ref_config *c) { c->fastopen = 0; }
 
 /* a client socket; sendto(MSG_FASTOPEN) to the peer */
@@ -2598,6 +2667,8 @@ int main(void)
 		cmocka_unit_test(syn_text_then_overlapping_segment),
 		cmocka_unit_test(tfo_cookie_request),
 		cmocka_unit_test(tfo_valid_cookie_and_queue_limit),
+		cmocka_unit_test(tfo_synack_timeout_resends_synack_alone),
+		cmocka_unit_test(tfo_server_nocookie_takes_plain_syn_data),
 		cmocka_unit_test(tfo_client_cookie_cache),
 		cmocka_unit_test(tfo_client_blocking_without_cookie),
 		cmocka_unit_test(tfo_fastopen_connect),
