@@ -120,6 +120,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_up = tp->iss;
 	tp->snd_buf_seq = ref_seq_add(tp->iss, 1);
 	tp->recover = tp->snd_sml = tp->iss;
+	tp->rxt_end = tp->loss_end = tp->iss;
 	/* RFC 7323 2.2: the window of a SYN is not scaled */
 	tp->snd_wnd = tp->max_sndwnd = seg->wnd;
 	tp->snd_wl1 = seg->seq;

@@ -96,8 +96,11 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 			tp->flags |= TF_PINGPONG;
 		tp->data_segs_out++;
 		tp->bytes_sent += len;
-		if (ref_seq_lt(seq, tp->snd_max))
+		if (ref_seq_lt(seq, tp->snd_max)) {
 			tp->bytes_retrans += len;
+			if (ref_seq_gt(end, tp->rxt_end))
+				tp->rxt_end = end;      /* tcpi_retrans */
+		}
 		tp->last_data_sent = st->now;
 		if (len < tp->snd_mss)
 			tp->snd_sml = ref_seq_add(seq, len);
@@ -543,6 +546,11 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		tp->snd_una = ack;
 		if (ref_seq_lt(tp->snd_nxt, tp->snd_una))
 			tp->snd_nxt = tp->snd_una;
+		/* (kept from falling behind, so that they never wrap past SND.UNA) */
+		if (ref_seq_lt(tp->rxt_end, tp->snd_una))
+			tp->rxt_end = tp->snd_una;
+		if (ref_seq_lt(tp->loss_end, tp->snd_una))
+			tp->loss_end = tp->snd_una;
 		if (ref_seq_lt(tp->snd_up, tp->snd_una))
 			tp->snd_up = tp->snd_una;
 		/* Karn (RFC 6298 5 note): the backed-off RTO stays until a valid sample

@@ -358,6 +358,7 @@ struct ref_tcp_info {
 	uint8_t snd_wscale, rcv_wscale;
 	uint32_t rto, ato, snd_mss, rcv_mss;
 	uint32_t unacked, sacked;
+	uint32_t lost, retrans; /* segments deemed lost; retransmitted, not yet acked */
 	uint32_t last_data_sent, last_data_recv, last_ack_recv;
 	uint32_t pmtu, rcv_ssthresh, rtt, rttvar, snd_ssthresh, snd_cwnd, advmss;
 	uint32_t reordering, rcv_space, total_retrans;

@@ -150,6 +150,10 @@ struct ref_tcb {
 	uint8_t nsb;
 	uint16_t xflags;                /* XF_* */
 	ref_seq_t high_rxt;             /* RFC 6675 HighRxt, as the octet after it */
+	ref_seq_t rxt_end;              /* after the highest octet retransmitted (any
+					 * way); <= SND.UNA when none is outstanding */
+	ref_seq_t loss_end;             /* SND.MAX at the last RTO: what lies below it
+					 * and above SND.UNA counts as lost (tcpi_lost) */
 	struct ref_sack_block dsack;    /* RFC 2883: the duplicate to report (XF_DSACK) */
 	uint32_t dsack_dups;            /* D-SACK blocks received */
 	ref_seq_t ecn_recover;          /* SND.MAX at the last ECE reduction (RFC 3168) */
@@ -290,6 +294,10 @@ bool ref_sack_is_lost(const struct ref_tcb *tp, ref_seq_t seq);   /* IsLost() */
 uint32_t ref_sack_pipe(const struct ref_tcb *tp);      /* SetPipe() */
 /* NextSeg() rules (1) (lost = true) and (3) (lost = false): a range to retransmit */
 bool ref_sack_next_hole(const struct ref_tcb *tp, bool lost, ref_seq_t *seq, uint32_t *len);
+/* Segments (SMSS each, rounded up per hole) of the unSACKed octets in [from, to);
+ * lost_only: only in holes IsLost() declares lost. */
+uint32_t ref_sack_count_segs(const struct ref_tcb *tp, ref_seq_t from, ref_seq_t to,
+			     bool lost_only);
 /* The receiver saw [left, right) twice: report it in the next ACK (RFC 2883 4). */
 void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right);
 

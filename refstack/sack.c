@@ -159,6 +159,23 @@ bool ref_sack_next_hole(const struct ref_tcb *tp, bool lost, ref_seq_t *seq, uin
 	return false;
 }
 
+uint32_t ref_sack_count_segs(const struct ref_tcb *tp, ref_seq_t from, ref_seq_t to,
+			     bool lost_only)
+{
+	uint32_t segs = 0, mss = tp->snd_mss ? tp->snd_mss : 536;
+	ref_seq_t a = tp->snd_una;
+	for (unsigned i = 0; i <= tp->nsb; i++) {
+		ref_seq_t b = i < tp->nsb ? tp->sb[i].left : tp->snd_max;
+		ref_seq_t l = ref_seq_gt(from, a) ? from : a;
+		ref_seq_t r = ref_seq_lt(to, b) ? to : b;
+		if (ref_seq_lt(l, r) && (!lost_only || (i < tp->nsb && hole_lost(tp, i))))
+			segs += (ref_seq_len(l, r) + mss - 1) / mss;
+		if (i < tp->nsb && ref_seq_gt(tp->sb[i].right, a))
+			a = tp->sb[i].right;
+	}
+	return segs;
+}
+
 /* RFC 2883 4: the first SACK block of the next ACK reports the duplicate. */
 void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right)
 {

@@ -366,6 +366,7 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 	tp->snd_mss = ref_default_mss(tp->family);
 	tp->iss = ref_isn(tp, st->now);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_up = tp->recover = tp->iss;
+	tp->rxt_end = tp->loss_end = tp->iss;
 	tp->snd_sml = tp->iss;
 	tp->snd_buf_seq = ref_seq_add(tp->iss, 1);
 	ref_set_state(tp, REF_SYN_SENT);
@@ -1219,6 +1220,19 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	ti->rcv_mss = tp->rcv_mss;
 	ti->unacked = mss ? (ref_flight(tp) + mss - 1) / mss : 0;
 	ti->sacked = mss ? (ref_sack_sacked(tp) + mss - 1) / mss : 0;
+	/* tcpi_lost and tcpi_retrans in segments, as Linux's lost_out and retrans_out:
+	 * after an RTO everything outstanding then and not SACKed since is lost (Linux
+	 * tcp_enter_loss); else the holes RFC 6675 IsLost() declares lost, or in NewReno
+	 * fast recovery (RFC 6582) the segment at SND.UNA; retransmitted: the unSACKed
+	 * octets below the highest retransmitted one */
+	if (ref_seq_lt(tp->snd_una, tp->loss_end) && ref_seq_leq(tp->loss_end, tp->snd_max))
+		ti->lost = ref_sack_count_segs(tp, tp->snd_una, tp->loss_end, false);
+	else if (tp->nsb)
+		ti->lost = ref_sack_count_segs(tp, tp->snd_una, tp->snd_max, true);
+	else if ((tp->flags & TF_IN_RECOVERY) && ref_seq_lt(tp->snd_una, tp->snd_max))
+		ti->lost = 1;
+	if (ref_seq_lt(tp->snd_una, tp->rxt_end) && ref_seq_leq(tp->rxt_end, tp->snd_max))
+		ti->retrans = ref_sack_count_segs(tp, tp->snd_una, tp->rxt_end, false);
 	ti->dsack_dups = tp->dsack_dups;
 	ti->delivered_ce = tp->delivered_ce;
 	ti->last_data_sent = tp->last_data_sent ? (uint32_t)((st->now - tp->last_data_sent) / REF_MS) : 0;

@@ -29,6 +29,8 @@ int ref_tcp_info_bytes(const struct ref_tcp_info *ti, void *buf, unsigned *len)
 	li.tcpi_rcv_mss = ti->rcv_mss;
 	li.tcpi_unacked = ti->unacked;
 	li.tcpi_sacked = ti->sacked;
+	li.tcpi_lost = ti->lost;
+	li.tcpi_retrans = ti->retrans;
 	li.tcpi_last_data_sent = ti->last_data_sent;
 	li.tcpi_last_data_recv = ti->last_data_recv;
 	li.tcpi_last_ack_recv = ti->last_ack_recv;

@@ -198,6 +198,8 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 	 * the SACKed bits" (the receiver may have reneged); RFC 6675 5.1: recovery ends */
 	ref_sack_clear(tp);
 	tp->recover = tp->snd_max;
+	if (tp->state >= REF_ESTABLISHED)
+		tp->loss_end = tp->snd_max;     /* all outstanding is lost (tcpi_lost) */
 	tp->dupacks = 0;
 	tp->snd_nxt = tp->snd_una;                          /* go back to the first unacked octet */
 	tp->st->stats.retransmits++;

@@ -1123,7 +1123,7 @@ static int ref_tcp_info_op(struct target *t, int fd, struct target_tcp_info *ti)
 		     ti->valid |= 1ull << TARGET_TI_##name; } while (0)
 	F(state); F(ca_state); F(retransmits); F(probes); F(backoff); F(options);
 	F(snd_wscale); F(rcv_wscale); F(rto); F(ato); F(snd_mss); F(rcv_mss);
-	F(unacked); F(sacked); F(last_data_sent); F(last_data_recv);
+	F(unacked); F(sacked); F(lost); F(retrans); F(last_data_sent); F(last_data_recv);
 	F(last_ack_recv); F(pmtu); F(rcv_ssthresh); F(rtt); F(rttvar); F(snd_ssthresh);
 	F(snd_cwnd); F(advmss); F(reordering); F(rcv_space); F(total_retrans);
 	F(bytes_acked); F(bytes_received); F(bytes_sent); F(bytes_retrans);

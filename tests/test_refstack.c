@@ -1961,6 +1961,81 @@ static void sack_cleared_on_rto(void **state)
 	fx_free(f);
 }
 
+static void lost_retrans(struct fx *f, uint32_t lost, uint32_t retrans)
+{
+	struct ref_tcp_info ti;
+	assert_int_equal(ref_sock_tcp_info(f->st, f->fd, &ti, f->now), 0);
+	assert_int_equal(ti.lost, lost);
+	assert_int_equal(ti.retrans, retrans);
+	uint8_t raw[232];
+	unsigned len = sizeof raw;
+	assert_int_equal(ref_sock_getsockopt(f->st, f->fd, IPPROTO_TCP, TCP_INFO, raw, &len,
+					     f->now), 0);
+	struct tcp_info li;
+	memcpy(&li, raw, len < sizeof li ? len : sizeof li);
+	assert_int_equal(li.tcpi_lost, lost);
+	assert_int_equal(li.tcpi_retrans, retrans);
+}
+
+/* tcpi_lost and tcpi_retrans (segments, as Linux's lost_out and retrans_out) from the
+ * RFC 6675 scoreboard: a hole is lost when IsLost() says so, a retransmission counts
+ * until it is acknowledged or SACKed */
+static void sack_lost_and_retrans_counted(void **state)
+{
+	(void)state;
+	struct fx *f = ten_in_flight();
+	lost_retrans(f, 0, 0);
+	/* 1:1001 and 4001:5001 are lost */
+	sack_in(f, 1, 1, 1001, 2001);
+	lost_retrans(f, 0, 0);                           /* 1000 octets above: not lost */
+	sack_in(f, 1, 1, 1001, 3001);
+	sack_in(f, 1, 1, 1001, 4001);
+	expect(f, REF_ACK, 1, 1, 1000);
+	lost_retrans(f, 1, 1);
+	sack_in(f, 1, 2, 5001, 6001, 1001, 4001);
+	sack_in(f, 1, 2, 5001, 7001, 1001, 4001);
+	lost_retrans(f, 1, 1);                           /* hole 4001 not yet lost */
+	sack_in(f, 1, 2, 5001, 8001, 1001, 4001);
+	expect(f, REF_ACK, 4001, 1, 1000);
+	lost_retrans(f, 2, 2);
+	sack_in(f, 4001, 1, 5001, 8001);                 /* the first one arrived */
+	lost_retrans(f, 1, 1);
+	sack_in(f, 10001, 0);
+	lost_retrans(f, 0, 0);
+	fx_free(f);
+}
+
+/* After an RTO everything outstanding is lost (as Linux's tcp_enter_loss); the
+ * retransmissions go out one cwnd at a time and count until acknowledged.  NewReno
+ * fast recovery: the segment at SND.UNA is the lost one. */
+static void rto_and_newreno_lost_and_retrans(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, iw10);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 3000, 0, f->now), 3000);
+	f->next = f->nout;
+	at(f, ref_next_deadline(f->st));
+	expect(f, REF_ACK, 1, 1, 1000);
+	expect_silence(f);
+	lost_retrans(f, 3, 1);
+	in(f, REF_ACK, 1, 1001, 65535, 0);               /* cwnd 2: the other two go */
+	expect(f, REF_ACK, 1001, 1, 1000);
+	expect(f, REF_ACK, 2001, 1, 1000);
+	lost_retrans(f, 2, 2);
+	in(f, REF_ACK, 1, 3001, 65535, 0);
+	lost_retrans(f, 0, 0);
+	/* new data after the loss is not lost */
+	ref_sock_send(f->st, f->fd, NULL, 5000, 0, f->now);
+	f->next = f->nout;
+	lost_retrans(f, 0, 0);
+	in(f, REF_ACK, 1, 4001, 65535, 0);
+	for (int i = 0; i < 3; i++)
+		in(f, REF_ACK, 1, 4001, 65535, 0);
+	f->next = f->nout;
+	lost_retrans(f, 1, 1);                           /* RFC 6582 fast retransmit */
+	fx_free(f);
+}
+
 /* ==== RFC 3168 ECN ==================================================================== */
 
 #define TOS_ECN(o_) ((o_)->tos & 3)
@@ -2657,6 +2732,8 @@ int main(void)
 		cmocka_unit_test(sack_second_hole_retransmitted_when_lost),
 		cmocka_unit_test(sack_repeated_or_dsack_not_duplicate),
 		cmocka_unit_test(sack_cleared_on_rto),
+		cmocka_unit_test(sack_lost_and_retrans_counted),
+		cmocka_unit_test(rto_and_newreno_lost_and_retrans),
 		cmocka_unit_test(limited_transmit_then_fast_retransmit),
 		cmocka_unit_test(ecn_passive_negotiation),
 		cmocka_unit_test(ecn_active_negotiation),
