@@ -25,6 +25,7 @@
 
 #include "engine/cli.h"
 #include "engine/engine.h"
+#include "engine/strv.h"
 
 #define MAX_TARGETS 8
 #define MAX_EXPECT_FILES 16
@@ -71,41 +72,6 @@ struct script {
 	bool stale[MAX_TARGETS];
 };
 
-struct strv {
-	char **v;
-	size_t n, cap;
-};
-
-static int strv_add(struct strv *s, const char *x)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char **v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
-	if (!(s->v[s->n] = strdup(x)))
-		return -1;
-	s->n++;
-	return 0;
-}
-
-static void strv_free(struct strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -138,7 +104,7 @@ static void usage(FILE *f)
 
 /* ---- collecting scripts -------------------------------------------------------- */
 
-static int collect(struct strv *p, const char *path, int depth)
+static int collect(struct engine_strv *p, const char *path, int depth)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -146,7 +112,7 @@ static int collect(struct strv *p, const char *path, int depth)
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return strv_add(p, path);
+		return engine_strv_add(p, path);
 	if (depth > 32)
 		return 0;
 	DIR *d = opendir(path);
@@ -154,7 +120,7 @@ static int collect(struct strv *p, const char *path, int depth)
 		fprintf(stderr, "tcpspec report: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	struct strv sub = {0};
+	struct engine_strv sub = {0};
 	struct dirent *e;
 	int rc = 0;
 	while ((e = readdir(d))) {
@@ -169,15 +135,14 @@ static int collect(struct strv *p, const char *path, int depth)
 			continue;
 		size_t n = strlen(e->d_name);
 		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
-			if (strv_add(&sub, full) != 0)
+			if (engine_strv_add(&sub, full) != 0)
 				rc = -1;
 	}
 	closedir(d);
-	if (sub.n)
-		qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+	engine_strv_sort(&sub);
 	for (size_t i = 0; i < sub.n && rc == 0; i++)
 		rc = collect(p, sub.v[i], depth + 1);
-	strv_free(&sub);
+	engine_strv_free(&sub);
 	return rc;
 }
 
@@ -680,7 +645,7 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
  * ".../rfc9293", "corpora/conformance", "corpora" and "."), so that a suite's
  * expectations still apply when only part of it is run.  Duplicates (by inode)
  * are kept once. */
-static int add_expect_dirs(struct strv *dirs, const char *path)
+static int add_expect_dirs(struct engine_strv *dirs, const char *path)
 {
 	char buf[4096];
 	struct stat st;
@@ -706,7 +671,7 @@ static int add_expect_dirs(struct strv *dirs, const char *path)
 				seen = stat(dirs->v[k], &o) == 0 && o.st_dev == d.st_dev &&
 				       o.st_ino == d.st_ino;
 			}
-			if (!seen && strv_add(dirs, buf) != 0)
+			if (!seen && engine_strv_add(dirs, buf) != 0)
 				return -1;
 		}
 		if (!strcmp(buf, ".") || !strcmp(buf, "/"))
@@ -729,7 +694,7 @@ int cmd_report(int argc, char **argv)
 	bool quiet = false;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
-	struct strv files = {0}, dirs = {0}, expects = {0}, keep = {0};
+	struct engine_strv files = {0}, dirs = {0}, expects = {0}, keep = {0};
 	int rc = CLI_USAGE;
 	struct target_run tr[MAX_TARGETS];
 	size_t ntr = 0;
@@ -774,7 +739,7 @@ int cmd_report(int argc, char **argv)
 					val);
 				goto out;
 			}
-			if (strv_add(&expects, val) != 0)
+			if (engine_strv_add(&expects, val) != 0)
 				goto oom;
 		} else if ((t = TAKE("--jobs")) || (t = TAKE("-j")) ||
 			   (!strncmp(a, "-j", 2) && a[2] && (val = a + 2, t = 1))) {
@@ -884,7 +849,7 @@ missing:
 			if (asprintf(&p, "%s%s%s.expect", dirs.v[k],
 				     dl && dirs.v[k][dl - 1] == '/' ? "" : "/", tr[t].name) < 0)
 				goto oom;
-			if (strv_add(&keep, p) != 0) {  /* alive until the report is written */
+			if (engine_strv_add(&keep, p) != 0) {  /* alive until the report is written */
 				free(p);
 				goto oom;
 			}
@@ -975,9 +940,9 @@ out:
 		free(tr[t].jobs);
 	}
 	free(tlist);
-	strv_free(&files);
-	strv_free(&dirs);
-	strv_free(&expects);
-	strv_free(&keep);
+	engine_strv_free(&files);
+	engine_strv_free(&dirs);
+	engine_strv_free(&expects);
+	engine_strv_free(&keep);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "engine/cli.h"
 #include "engine/engine.h"
+#include "engine/strv.h"
 
 static void usage(FILE *f)
 {
@@ -48,42 +49,7 @@ static void usage(FILE *f)
 		"available here, 4 some script needs an unsupported feature (skipped).\n");
 }
 
-struct paths {
-	char **v;
-	size_t n, cap;
-};
-
-static int add_path(struct paths *p, const char *s)
-{
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		char **v = realloc(p->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
-	if (!(p->v[p->n] = strdup(s)))
-		return -1;
-	p->n++;
-	return 0;
-}
-
-static void free_paths(struct paths *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
-	p->v = NULL;
-	p->n = p->cap = 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int collect(struct paths *p, const char *path, int depth)
+static int collect(struct engine_strv *p, const char *path, int depth)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -91,7 +57,7 @@ static int collect(struct paths *p, const char *path, int depth)
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return add_path(p, path);
+		return engine_strv_add(p, path);
 	if (depth > 32)
 		return 0;
 	DIR *d = opendir(path);
@@ -99,8 +65,9 @@ static int collect(struct paths *p, const char *path, int depth)
 		fprintf(stderr, "tcpspec run: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	struct paths sub = {0};
+	struct engine_strv sub = {0};
 	struct dirent *e;
+	int rc = 0;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -112,17 +79,15 @@ static int collect(struct paths *p, const char *path, int depth)
 			continue;
 		size_t n = strlen(e->d_name);
 		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
-			add_path(&sub, full);
+			if (engine_strv_add(&sub, full) != 0)
+				rc = -1;
 	}
 	closedir(d);
-	qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
-	int rc = 0;
-	for (size_t i = 0; i < sub.n; i++) {
-		if (rc == 0 && collect(p, sub.v[i], depth + 1) != 0)
+	engine_strv_sort(&sub);
+	for (size_t i = 0; i < sub.n && rc == 0; i++)
+		if (collect(p, sub.v[i], depth + 1) != 0)
 			rc = -1;
-		free(sub.v[i]);
-	}
-	free(sub.v);
+	engine_strv_free(&sub);
 	return rc;
 }
 
@@ -161,7 +126,7 @@ int cmd_run(int argc, char **argv)
 	int64_t timeout_ms = 0;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
-	struct paths files = {0};
+	struct engine_strv files = {0};
 	int rc = CLI_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -190,7 +155,7 @@ int cmd_run(int argc, char **argv)
 			jobs_n = strtol(val, &end, 10);
 			if (*end || jobs_n < 1 || jobs_n > 256) {
 				fprintf(stderr, "tcpspec run: bad job count '%s'\n", val);
-				{ free_paths(&files); return CLI_USAGE; }
+				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
 		} else if ((t = TAKE("--ip-version"))) {
 			if (t < 0)
@@ -202,7 +167,7 @@ int cmd_run(int argc, char **argv)
 				if (v < 0 || nver >= 8) {
 					fprintf(stderr, "tcpspec run: unknown IP version '%s' "
 							"(ipv4, ipv6, ipv4-mapped-ipv6)\n", s);
-					{ free_paths(&files); return CLI_USAGE; }
+					{ engine_strv_free(&files); return CLI_USAGE; }
 				}
 				versions[nver++] = v;
 			}
@@ -214,7 +179,7 @@ int cmd_run(int argc, char **argv)
 			if (end == val || *end || secs < 0 || secs > 86400 * 7) {
 				fprintf(stderr, "tcpspec run: bad --timeout '%s' (seconds, 0 for "
 						"no limit)\n", val);
-				{ free_paths(&files); return CLI_USAGE; }
+				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
 			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
 			if (timeout_ms == 0)
@@ -241,7 +206,7 @@ int cmd_run(int argc, char **argv)
 			char msg[256];
 			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				{ free_paths(&files); return CLI_USAGE; }
+				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
 		} else if (!strncmp(a, "--", 2) && a[2]) {
 			char name[64], msg[256];
@@ -249,37 +214,37 @@ int cmd_run(int argc, char **argv)
 			size_t k = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 			if (k >= sizeof name) {
 				fprintf(stderr, "tcpspec run: unknown option %s\n", a);
-				{ free_paths(&files); return CLI_USAGE; }
+				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
 			memcpy(name, a + 2, k);
 			name[k] = 0;
 			if (engine_opt_set(&cmdline, name, eq ? eq + 1 : NULL, msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				{ free_paths(&files); return CLI_USAGE; }
+				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "tcpspec run: unknown option %s\n", a);
 			usage(stderr);
-			{ free_paths(&files); return CLI_USAGE; }
+			{ engine_strv_free(&files); return CLI_USAGE; }
 		} else if (collect(&files, a, 0) != 0) {
-			{ free_paths(&files); return CLI_USAGE; }
+			{ engine_strv_free(&files); return CLI_USAGE; }
 		}
 		continue;
 missing:
 		fprintf(stderr, "tcpspec run: %s needs a value\n", a);
-		{ free_paths(&files); return CLI_USAGE; }
+		{ engine_strv_free(&files); return CLI_USAGE; }
 #undef TAKE
 	}
 	if (!files.n) {
 		fprintf(stderr, "tcpspec run: no script given\n");
 		usage(stderr);
-		{ free_paths(&files); return CLI_USAGE; }
+		{ engine_strv_free(&files); return CLI_USAGE; }
 	}
 	if (pcap) {
 		struct stat st;
 		if (stat(pcap, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "tcpspec run: --pcap %s: not a directory\n", pcap);
-			{ free_paths(&files); return CLI_USAGE; }
+			{ engine_strv_free(&files); return CLI_USAGE; }
 		}
 	}
 
@@ -287,7 +252,7 @@ missing:
 	const struct target_ops *ops = target_lookup(target, &d);
 	if (!ops || engine_target_probe(ops, &d) != TARGET_OK) {
 		fprintf(stderr, "tcpspec run: %s\n", d.msg);
-		{ free_paths(&files); return CLI_UNAVAILABLE; }
+		{ engine_strv_free(&files); return CLI_UNAVAILABLE; }
 	}
 
 	size_t per = nver ? (size_t)nver : 1;
@@ -295,7 +260,7 @@ missing:
 	struct engine_job *jobs = calloc(n, sizeof *jobs);
 	if (!jobs) {
 		fprintf(stderr, "tcpspec run: out of memory\n");
-		{ free_paths(&files); return CLI_USAGE; }
+		{ engine_strv_free(&files); return CLI_USAGE; }
 	}
 	for (size_t i = 0; i < files.n; i++)
 		for (size_t k = 0; k < per; k++) {
@@ -344,7 +309,7 @@ missing:
 			rc = any_err ? CLI_USAGE : any_fail ? CLI_FAIL : any_unavail ? CLI_UNAVAILABLE
 			     : any_skip ? CLI_UNSUPPORTED : CLI_OK;
 	}
-	free_paths(&files);
+	engine_strv_free(&files);
 	free(jobs);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "engine/engine.h"
+#include "engine/strv.h"
 #include "wire/wire.h"
 
 /* ---- the mock target ---------------------------------------------------------------- */
@@ -833,6 +834,37 @@ static void reports(void **state)
 	free(buf);
 }
 
+/* The path vector tcpspec run and tcpspec report share: copies, byte-order sorting
+ * (the run order of a directory does not follow the locale), reuse after free. */
+static void string_vector_copies_sorts_and_frees(void **state)
+{
+	(void)state;
+	struct engine_strv s = {0};
+	char buf[16];
+	for (int i = 99; i >= 0; i--) {     /* past the first capacity of 64 */
+		snprintf(buf, sizeof buf, "p%02d", i);
+		assert_int_equal(engine_strv_add(&s, buf), 0);
+	}
+	buf[0] = 'X';                       /* the vector holds its own copies */
+	assert_int_equal(s.n, 100);
+	assert_string_equal(s.v[0], "p99");
+	assert_int_equal(engine_strv_add(&s, "B.pkt"), 0);
+	assert_int_equal(engine_strv_add(&s, "a.pkt"), 0);
+	engine_strv_sort(&s);
+	assert_string_equal(s.v[0], "B.pkt");          /* 'B' < 'a' < 'p' in bytes */
+	assert_string_equal(s.v[1], "a.pkt");
+	assert_string_equal(s.v[2], "p00");
+	assert_string_equal(s.v[101], "p99");
+	engine_strv_free(&s);
+	assert_null(s.v);
+	assert_int_equal(s.n, 0);
+	engine_strv_sort(&s);                           /* empty: nothing to do */
+	assert_int_equal(engine_strv_add(&s, "again"), 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0], "again");
+	engine_strv_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -861,6 +893,7 @@ int main(void)
 		cmocka_unit_test_setup(recvmsg_ancillary_data_is_compared, setup),
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
+		cmocka_unit_test(string_vector_copies_sorts_and_frees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
