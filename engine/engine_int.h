@@ -24,6 +24,47 @@ struct engine_code {
 	struct target_tcp_info info;
 };
 
+/* An option structure written as a struct literal (optstruct.c): the timeval of
+ * SO_RCVTIMEO / SO_SNDTIMEO, Linux's struct tcp_info.  The named fields only, each with
+ * its place in the struct and the value the script gives. */
+enum engine_ostruct_kind {
+	ENGINE_OSTRUCT_NONE = 0,
+	ENGINE_OSTRUCT_TIMEVAL,
+	ENGINE_OSTRUCT_TCP_INFO,
+};
+
+#define ENGINE_MAX_OSTRUCT_FIELDS 64
+
+struct engine_ostruct_field {
+	const char *name;           /* "tcpi_state", "tv_sec" */
+	size_t off, size;           /* bytes; a bit-field: its byte, size 1 */
+	unsigned shift, bits;       /* a bit-field's first bit and width (bits 0: none) */
+	int64_t value;
+};
+
+struct engine_ostruct {
+	enum engine_ostruct_kind kind;
+	size_t size;                /* the whole struct, in this system's headers */
+	int n;
+	struct engine_ostruct_field f[ENGINE_MAX_OSTRUCT_FIELDS];
+};
+
+/* The structure a field name belongs to (NONE: no known one). */
+enum engine_ostruct_kind engine_ostruct_kind_of(const char *field_name);
+const char *engine_ostruct_type(enum engine_ostruct_kind k);     /* "tcp_info" */
+size_t engine_ostruct_size(enum engine_ostruct_kind k);
+/* Place field name of structure k (value left 0); false when k has no such field. */
+bool engine_ostruct_field(enum engine_ostruct_kind k, const char *name,
+			  struct engine_ostruct_field *f);
+/* The s->size bytes of the struct: named fields set, the rest zero. */
+void engine_ostruct_encode(const struct engine_ostruct *s, uint8_t *buf);
+/* Field f of the len bytes a target returned; false when they stop before it. */
+bool engine_ostruct_read(const struct engine_ostruct *s, const struct engine_ostruct_field *f,
+			 const uint8_t *buf, size_t len, int64_t *v);
+/* "1 (TCP_ESTABLISHED)" for the state fields, the number otherwise. */
+const char *engine_ostruct_fmt(char *buf, size_t cap, const struct engine_ostruct_field *f,
+			       int64_t v);
+
 /* A decoded call and what the script expects of it. */
 struct engine_call {
 	const struct dsl_event *ev;
@@ -36,6 +77,8 @@ struct engine_call {
 	/* outputs to compare */
 	bool check_opt;
 	struct target_optval opt;   /* getsockopt expected value */
+	bool check_ostruct;         /* getsockopt: a struct literal, field by field */
+	struct engine_ostruct ostruct;
 	bool check_optlen;
 	socklen_t optlen;
 	bool check_revents;         /* poll */

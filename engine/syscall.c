@@ -233,10 +233,71 @@ static bool eval_fd(struct dctx *d, const struct dsl_expr *e, int *fd)
 	return true;
 }
 
-/* An option value: [1], 1, {onoff=1, linger=0}, "cubic", or ... */
-static bool eval_optval(struct dctx *d, const struct dsl_expr *e, struct target_optval *o)
+/* `...` or `[...]`: a value the script does not give (optlen) */
+static bool is_any(const struct dsl_expr *e)
+{
+	return is_ellipsis(e) ||
+	       (e->kind == DSL_EXPR_ARRAY && e->n_items == 1 && is_ellipsis(e->items[0]));
+}
+
+/* A struct literal of named timeval or tcp_info fields: {tv_sec=1, tv_usec=500000},
+ * {tcpi_state=TCP_ESTABLISHED, tcpi_snd_mss=1000, ...}.  Fields left out, `...` among
+ * them or a field written `NAME=...` are not set (setsockopt: zero) nor checked.
+ * os->kind stays NONE for `{...}`. */
+static bool eval_ostruct(struct dctx *d, const struct dsl_expr *e, struct engine_ostruct *os)
+{
+	memset(os, 0, sizeof *os);
+	for (size_t i = 0; i < e->n_items; i++) {
+		const struct dsl_expr *it = e->items[i];
+		if (is_ellipsis(it))
+			continue;
+		if (it->kind != DSL_EXPR_FIELD || !it->text || it->index) {
+			snprintf(d->why, sizeof d->why, "unsupported option structure (line %d col "
+				 "%d): only named fields NAME=VALUE", it->loc.line, it->loc.column);
+			return false;
+		}
+		enum engine_ostruct_kind k = engine_ostruct_kind_of(it->text);
+		if (k == ENGINE_OSTRUCT_NONE) {
+			snprintf(d->why, sizeof d->why, "unsupported option structure: unknown "
+				 "field %s (known: struct timeval, struct tcp_info)", it->text);
+			return false;
+		}
+		if (os->kind != ENGINE_OSTRUCT_NONE && k != os->kind) {
+			snprintf(d->why, sizeof d->why, "unsupported option structure: field %s is "
+				 "not in struct %s", it->text, engine_ostruct_type(os->kind));
+			return false;
+		}
+		os->kind = k;
+		if (is_ellipsis(it->value))
+			continue;
+		for (int j = 0; j < os->n; j++)
+			if (!strcmp(os->f[j].name, it->text)) {
+				snprintf(d->why, sizeof d->why, "option structure field %s given twice",
+					 it->text);
+				return false;
+			}
+		struct engine_ostruct_field *f = &os->f[os->n];
+		if (os->n >= ENGINE_MAX_OSTRUCT_FIELDS || !engine_ostruct_field(k, it->text, f)) {
+			snprintf(d->why, sizeof d->why, "unsupported option structure field %s",
+				 it->text);
+			return false;
+		}
+		if (!eval_int(d, it->value, &f->value))
+			return false;
+		os->n++;
+	}
+	os->size = engine_ostruct_size(os->kind);
+	return true;
+}
+
+/* An option value: [1], 1, {onoff=1, linger=0}, "cubic", {tv_sec=1, tv_usec=0},
+ * {tcpi_state=..., ...} or ...; a struct other than a linger is also left in *os. */
+static bool eval_optval(struct dctx *d, const struct dsl_expr *e, struct target_optval *o,
+			struct engine_ostruct *os)
 {
 	memset(o, 0, sizeof *o);
+	os->kind = ENGINE_OSTRUCT_NONE;
+	os->n = 0;
 	if (is_ellipsis(e))
 		return true;
 	if (e->kind == DSL_EXPR_STRUCT) {
@@ -247,14 +308,26 @@ static bool eval_optval(struct dctx *d, const struct dsl_expr *e, struct target_
 		if (!lg)
 			lg = field(e, "l_linger");
 		int64_t a, b;
-		if (on && lg && eval_int(d, on, &a) && eval_int(d, lg, &b)) {
-			o->kind = TARGET_OPT_LINGER;
-			o->linger.onoff = a;
-			o->linger.linger = b;
-			return true;
+		if (on || lg) {
+			if (on && lg && eval_int(d, on, &a) && eval_int(d, lg, &b)) {
+				o->kind = TARGET_OPT_LINGER;
+				o->linger.onoff = a;
+				o->linger.linger = b;
+				return true;
+			}
+			snprintf(d->why, sizeof d->why, "unsupported option structure: a linger "
+				 "needs onoff and linger");
+			return false;
 		}
-		snprintf(d->why, sizeof d->why, "unsupported option structure");
-		return false;
+		if (!eval_ostruct(d, e, os))
+			return false;
+		if (os->kind != ENGINE_OSTRUCT_NONE) {
+			/* the bytes a setsockopt passes (getsockopt compares field by field) */
+			o->kind = TARGET_OPT_BYTES;
+			o->nbytes = os->size;
+			engine_ostruct_encode(os, o->bytes);
+		}
+		return true;
 	}
 	if (e->kind == DSL_EXPR_STRING) {
 		o->kind = TARGET_OPT_BYTES;
@@ -534,10 +607,11 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		c->level = lvl;
 		c->optname = name;
 		struct target_optval o;
-		if (!eval_optval(d, ARG(3), &o))
+		struct engine_ostruct *os = &ec->ostruct;
+		if (!eval_optval(d, ARG(3), &o, os))
 			return false;
 		int64_t len = -1;
-		if (!is_ellipsis(ARG(4)) && !eval_int(d, ARG(4), &len))
+		if (!is_any(ARG(4)) && !eval_int(d, ARG(4), &len))
 			return false;
 		size_t natural = o.kind == TARGET_OPT_LINGER ? 8
 				 : o.kind == TARGET_OPT_BYTES ? o.nbytes
@@ -546,7 +620,8 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 			c->opt = o;
 			c->optlen = len >= 0 ? (socklen_t)len : natural;
 		} else {
-			ec->check_opt = o.kind != TARGET_OPT_NONE;
+			ec->check_ostruct = os->kind != ENGINE_OSTRUCT_NONE;
+			ec->check_opt = o.kind != TARGET_OPT_NONE && !ec->check_ostruct;
 			ec->opt = o;
 			ec->check_optlen = len >= 0;
 			ec->optlen = len;
@@ -809,6 +884,45 @@ static const char *poll_names(char *buf, size_t cap, unsigned bits)
 	return buf;
 }
 
+/* getsockopt's struct literal: each named field against the bytes the target returned,
+ * every differing field named in the one message. */
+static int check_ostruct(struct engine_ctx *x, struct engine_call *ec,
+			 const struct target_result *r)
+{
+	const struct engine_ostruct *os = &ec->ostruct;
+	uint8_t ibuf[sizeof(int)];
+	const uint8_t *buf = r->opt.bytes;
+	size_t len = r->opt.nbytes < TARGET_MAX_OPTBYTES ? r->opt.nbytes : TARGET_MAX_OPTBYTES;
+	if (r->opt.kind == TARGET_OPT_INT && !len) {   /* a target that gave an int only */
+		int iv = (int)r->opt.i;
+		memcpy(ibuf, &iv, sizeof iv);
+		buf = ibuf;
+		len = sizeof iv;
+	} else if (r->opt.kind == TARGET_OPT_LINGER || r->opt.kind == TARGET_OPT_NONE) {
+		len = 0;
+	}
+	char msg[1024], w[64], g[64];
+	size_t n = 0;
+	for (int i = 0; i < os->n && n < sizeof msg; i++) {
+		const struct engine_ostruct_field *f = &os->f[i];
+		int64_t got;
+		if (!engine_ostruct_read(os, f, buf, len, &got))
+			n += snprintf(msg + n, sizeof msg - n, "%s%s: expected %s but the target "
+				      "returned only %zu bytes of struct %s", n ? "; " : "", f->name,
+				      engine_ostruct_fmt(w, sizeof w, f, f->value), len,
+				      engine_ostruct_type(os->kind));
+		else if (got != f->value)
+			n += snprintf(msg + n, sizeof msg - n, "%s%s: expected %s but got %s",
+				      n ? "; " : "", f->name,
+				      engine_ostruct_fmt(w, sizeof w, f, f->value),
+				      engine_ostruct_fmt(g, sizeof g, f, got));
+	}
+	if (!n)
+		return ENGINE_PASS;
+	return engine_fail(x, ec->ev, 's', "error handling syscall: %s: optval: %s",
+			   ec->ev->call.name, msg);
+}
+
 static int check_result(struct engine_ctx *x, struct engine_call *ec,
 			const struct target_result *r)
 {
@@ -881,6 +995,11 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 					   "error handling syscall: %s: optval: expected \"%.*s\" but got \"%.*s\"",
 					   name, (int)w->nbytes, (const char *)w->bytes,
 					   (int)g->nbytes, (const char *)g->bytes);
+	}
+	if (ec->check_ostruct) {
+		int v = check_ostruct(x, ec, r);
+		if (v != ENGINE_PASS)
+			return v;
 	}
 	if (ec->check_revents)
 		for (int i = 0; i < ec->c.nfds; i++) {
