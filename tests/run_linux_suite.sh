@@ -23,7 +23,10 @@ fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/pcap"
-"$T" run --target linux -j 2 --ip-version ipv4,ipv6,ipv4-mapped-ipv6 --pcap "$tmp/pcap" \
+# 10 ms of timing tolerance instead of the default 4: the machines CI runs on are shared
+# 2-core boxes where an injection can be a few ms late under load.  Timing failures
+# themselves are asserted, with exact messages, by tests/engine_wrong.sh.
+"$T" run --target linux -j 2 --tolerance_usecs=10000 --ip-version ipv4,ipv6,ipv4-mapped-ipv6 --pcap "$tmp/pcap" \
 	--tap "$tmp/r.tap" --junit "$tmp/r.xml" --json "$tmp/r.json" corpora/linux \
 	> "$tmp/out" 2>&1
 rc=$?
