@@ -1149,6 +1149,17 @@ static int opt_int(const struct target_call *c, int *v)
 	return 0;
 }
 
+/* The integer-valued options do_setsockopt() implements. */
+static bool lw_int_option(const struct target_call *c)
+{
+	if (c->level == SOL_SOCKET)
+		return c->optname == SO_REUSEADDR || c->optname == SO_KEEPALIVE;
+	if (c->level == IPPROTO_TCP)
+		return c->optname == TCP_NODELAY || c->optname == TCP_KEEPIDLE ||
+		       c->optname == TCP_KEEPINTVL || c->optname == TCP_KEEPCNT;
+	return false;
+}
+
 static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *unsup,
 			  struct target *t)
 {
@@ -1167,8 +1178,15 @@ static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *un
 		s->linger_s = c->opt.linger.linger;
 		return 0;
 	}
-	if (opt_int(c, &v))
+	if (opt_int(c, &v)) {
+		/* A structured value (e.g. the struct timeval of SO_RCVTIMEO) for an option
+		 * this target does not implement is unsupported, not EINVAL. */
+		if (!lw_int_option(c))
+			return unsupported(t, unsup, "the lwip target does not implement %s "
+					   "level %d option %d", "setsockopt", c->level,
+					   c->optname), 0;
 		return -EINVAL;
+	}
 	if (c->level == SOL_SOCKET) {
 		u8_t flag = c->optname == SO_REUSEADDR ? SOF_REUSEADDR :
 			    c->optname == SO_KEEPALIVE ? SOF_KEEPALIVE : 0;

@@ -230,6 +230,12 @@ static void options_lwip_lacks_are_unsupported(void **state)
 	c.opt.i = 4096;
 	assert_int_equal(target_call(&f->t, &c, &r), TARGET_UNSUPPORTED);
 	assert_non_null(strstr(f->t.diag.msg, "lwip"));
+	/* a structured value (SO_RCVTIMEO's struct timeval) is unsupported, not EINVAL */
+	c = (struct target_call){ .kind = TARGET_CALL_SETSOCKOPT, .fd = fd, .level = SOL_SOCKET,
+				  .optname = SO_RCVTIMEO, .optlen = 16 };
+	c.opt.kind = TARGET_OPT_BYTES;
+	c.opt.nbytes = 16;
+	assert_int_equal(target_call(&f->t, &c, &r), TARGET_UNSUPPORTED);
 	int st = 0;
 	assert_int_equal(target_shell(&f->t, "sysctl -q net.ipv4.tcp_timestamps=0", &st),
 			 TARGET_OK);
