@@ -387,6 +387,19 @@ static void shell_settings(struct engine_ctx *x, const struct dsl_event *ev)
 		fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, ev->loc.line, x->t.diag.msg);
 }
 
+/* The command handed to the target for a shell line.  A real shell runs it from the
+ * script's directory (suites call ../common/setup.sh); an in-process target maps the
+ * text onto settings itself and gets it as written, so its messages quote the script. */
+static char *shell_command(const struct engine_ctx *x, const char *text)
+{
+	char *cmd = NULL;
+	if (!target_has(&x->t, TARGET_RUNS_SHELL))
+		return strdup(text);
+	if (asprintf(&cmd, "cd \"$TCPSPEC_SCRIPT_DIR\" || exit 127\n%s", text) < 0)
+		return NULL;
+	return cmd;
+}
+
 static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	if (!target_has(&x->t, TARGET_RUNS_SHELL) && !x->t.ops->shell)
@@ -394,9 +407,8 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 				   x->t.ops->name, ev->text);
 	int64_t before = target_now(&x->t);
 	int status = 0;
-	/* commands run from the script's directory (suites call ../common/setup.sh) */
-	char *cmd = NULL;
-	if (asprintf(&cmd, "cd \"$TCPSPEC_SCRIPT_DIR\" || exit 127\n%s", ev->text) < 0)
+	char *cmd = shell_command(x, ev->text);
+	if (!cmd)
 		return engine_fail(x, ev, 0, "out of memory");
 	int rc = target_shell(&x->t, cmd, &status);
 	free(cmd);
@@ -882,9 +894,8 @@ cleanup:
 			if (cfg->progress_line)
 				*cfg->progress_line = ev->loc.line;
 			int status = 0;
-			char *cmd = NULL;
-			if (asprintf(&cmd, "cd \"$TCPSPEC_SCRIPT_DIR\" || exit 127\n%s",
-				     ev->text) < 0)
+			char *cmd = shell_command(x, ev->text);
+			if (!cmd)
 				continue;
 			if (target_shell(&x->t, cmd, &status) == TARGET_OK && status != 0 &&
 			    cfg->log)
