@@ -11,6 +11,7 @@
 #define ENGINE_MAX_FDS 64
 #define ENGINE_MAX_TS 256
 #define ENGINE_MAX_CODE 64
+#define ENGINE_MAX_ISNS 256         /* stack ISNs kept for tcpspec_local_isns */
 /* a call expected at once may take this much beyond the tolerance before it counts
  * as blocked (then its return time is still checked against the tolerance) */
 #define ENGINE_NONBLOCK_GRACE_NS (100 * 1000000LL)
@@ -22,6 +23,7 @@ struct engine_code {
 	const struct dsl_event *ev;
 	bool have_info;
 	struct target_tcp_info info;
+	size_t n_isns;              /* tcpspec_local_isns: the first n_isns of x->isns */
 };
 
 /* An option structure written as a struct literal (optstruct.c): the timeval of
@@ -126,6 +128,11 @@ struct engine_ctx {
 	uint32_t local_isn, remote_isn;
 	uint16_t local_port, remote_port;
 	bool local_port_known;
+	/* The stack's ISNs seen on the wire, absolute, in order, for code blocks
+	 * (tcpspec_local_isns): one entry per SYN or SYN-ACK whose (ports, seq) differ
+	 * from the previous entry's, so a retransmitted SYN does not count twice. */
+	size_t n_isns;
+	struct { uint32_t seq; uint16_t sport, dport; } isns[ENGINE_MAX_ISNS];
 	/* timestamps: the script's TS val -> the stack's live TS val */
 	size_t n_ts;
 	uint32_t ts_script[ENGINE_MAX_TS], ts_live[ENGINE_MAX_TS];

@@ -674,6 +674,25 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 	return pieces;
 }
 
+/* Record an ISN of the stack for tcpspec_local_isns; a retransmitted SYN (same ports,
+ * same number as the previous entry) is not a new one.  Past ENGINE_MAX_ISNS the
+ * list stops growing (a code block using it then sees the first ones only). */
+static void engine_note_isn(struct engine_ctx *x, uint32_t seq, uint16_t sport,
+			    uint16_t dport)
+{
+	if (x->n_isns) {
+		const __typeof__(x->isns[0]) *l = &x->isns[x->n_isns - 1];
+		if (l->seq == seq && l->sport == sport && l->dport == dport)
+			return;
+	}
+	if (x->n_isns >= ENGINE_MAX_ISNS)
+		return;
+	x->isns[x->n_isns].seq = seq;
+	x->isns[x->n_isns].sport = sport;
+	x->isns[x->n_isns].dport = dport;
+	x->n_isns++;
+}
+
 int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, int64_t lo,
 		    int64_t hi, int64_t tol)
 {
@@ -750,6 +769,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (t->flags & WIRE_TH_SYN) {
 		x->local_isn = t->seq;
 		x->have_local_isn = true;
+		engine_note_isn(x, t->seq, t->sport, t->dport);
 	}
 	if (!x->local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
 		/* the first packet, or a new connection the stack opens */

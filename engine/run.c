@@ -433,6 +433,7 @@ static int snapshot_code(struct engine_ctx *x, const struct dsl_event *ev)
 	struct engine_code *c = &x->code[x->n_code++];
 	c->ev = ev;
 	c->have_info = false;
+	c->n_isns = x->n_isns;
 	if (x->last_sock >= 0 && target_tcp_info(&x->t, x->last_sock, &c->info) == TARGET_OK)
 		c->have_info = true;
 	return ENGINE_PASS;
@@ -529,7 +530,10 @@ static int run_code_blocks(struct engine_ctx *x)
 			if (c->info.valid & (1ull << k))
 				fprintf(f, "'tcpi_%s': %lld, ", target_tcp_info_name(k),
 					(long long)c->info.v[k]);
-		fputs("}, '", f);
+		fputs("'tcpspec_local_isns': [", f);
+		for (size_t k = 0; k < c->n_isns; k++)
+			fprintf(f, "%s%lu", k ? ", " : "", (unsigned long)x->isns[k].seq);
+		fputs("]}, '", f);
 		hex_append(f, c->ev->text ? c->ev->text : "");
 		fputs("')\n", f);
 	}
