@@ -20,7 +20,7 @@ $T repro fuzz_wire_segment /dev/null >/dev/null 2>&1; rc=$?
 
 mkdir -p "$tmp/scripts"
 made=0 bad=0
-for f in corpora/fuzz/fuzz_refstack/* corpora/fuzz/regressions/fuzz_refstack/*; do
+for f in corpora/fuzz/fuzz_refstack/seed-* corpora/fuzz/regressions/fuzz_refstack/reg-*; do
 	[ -f "$f" ] || continue
 	if $T repro fuzz_refstack "$f" -o "$tmp/scripts/$(basename "$f").pkt" 2>"$tmp/err"; then
 		made=$((made + 1))
