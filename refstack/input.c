@@ -422,6 +422,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		trimmed = *seg;
 		trimmed.seq = tp->rcv_nxt;
 		trimmed.flags &= ~REF_SYN;
+		trimmed.wnd_on_syn = true;      /* RFC 7323 2.2 */
 		seg = &trimmed;
 		f = seg->flags;
 		seglen = ref_seg_len(seg);
@@ -534,7 +535,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		ref_set_state(tp, REF_ESTABLISHED);
 		rto_after_handshake(tp);
 		/* "set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK" */
-		tp->snd_wnd = (uint32_t)seg->wnd << tp->snd_wscale;
+		tp->snd_wnd = ref_seg_wnd(tp, seg);
 		if (tp->snd_wnd > tp->max_sndwnd)
 			tp->max_sndwnd = tp->snd_wnd;
 		tp->snd_wl1 = seg->seq;

@@ -218,3 +218,13 @@ uint8_t ref_our_wscale(const struct ref_tcb *tp)
 	return ws;
 }
 
+
+/* RFC 7323 2.2: "The window field in a segment where the SYN bit is set (i.e., a <SYN>
+ * or <SYN,ACK>) MUST NOT be scaled."  This also holds for the SYN,ACK that completes a
+ * simultaneous open in SYN-RECEIVED, after scaling was agreed. */
+uint32_t ref_seg_wnd(const struct ref_tcb *tp, const struct ref_segment *seg)
+{
+	if ((seg->flags & REF_SYN) || seg->wnd_on_syn)
+		return seg->wnd;
+	return (uint32_t)seg->wnd << tp->snd_wscale;
+}

@@ -506,7 +506,7 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 {
 	struct ref_stack *st = tp->st;
 	ref_seq_t ack = seg->ack;
-	uint32_t wnd = (uint32_t)seg->wnd << tp->snd_wscale;
+	uint32_t wnd = ref_seg_wnd(tp, seg);
 	bool advanced = ref_seq_gt(ack, tp->snd_una);
 	tp->last_ack_recv = st->now;
 

@@ -128,6 +128,8 @@ struct ref_segment {
 	uint32_t len;
 	uint8_t tos;            /* IP TOS / traffic class; its ECN field (tos & 3) is
 				 * read on input and set on output (RFC 3168) */
+	bool wnd_on_syn;        /* internal: the window came on a SYN whose bit the input
+				 * path trimmed; still never scaled (RFC 7323 2.2) */
 };
 
 /* SEG.LEN: payload plus one for each of SYN and FIN (RFC 9293 3.4). */

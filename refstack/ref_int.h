@@ -254,6 +254,8 @@ void ref_send_rst_reply(struct ref_stack *st, const struct ref_segment *seg);
  * false when the limit suppressed it. */
 bool ref_send_challenge_ack(struct ref_tcb *tp);
 uint32_t ref_rcv_window(struct ref_tcb *tp);   /* what we would advertise now */
+/* The peer's window a segment offers, in octets (RFC 7323 2.2: never scaled on a SYN). */
+uint32_t ref_seg_wnd(const struct ref_tcb *tp, const struct ref_segment *seg);
 void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg);
 uint32_t ref_flight(const struct ref_tcb *tp);
 void ref_rtt_sample(struct ref_tcb *tp, int64_t r);   /* RFC 6298 2 */

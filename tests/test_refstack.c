@@ -664,6 +664,33 @@ static void simultaneous_open(void **state)
 	fx_free(f);
 }
 
+/* RFC 7323 2.2: the window of a segment with SYN set is never scaled, also on the
+ * SYN,ACK that completes a simultaneous open after both SYNs agreed on scaling (found
+ * by fuzz_refstack: 1 << 14 was taken as the window, corpora/fuzz/regressions). */
+static void simultaneous_open_synack_window_unscaled(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(NULL);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 100, 0);
+	s.opt.has |= REF_HAS_WS;
+	s.opt.wscale = 7;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	expect(f, REF_SYN | REF_ACK, 0, 1, 0);
+	s = mkseg(f, REF_SYN | REF_ACK, 0, 1, 100, 0);
+	s.opt.has |= REF_HAS_WS;
+	s.opt.wscale = 7;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wnd, 100);
+	/* a later segment's window is scaled */
+	in(f, REF_ACK, 1, 1, 100, 0);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_wnd, 100 << 7);
+	fx_free(f);
+}
+
 /* ==== 3.10.7.4 acceptability, RST, SYN, ACK ========================================== */
 
 static void out_of_window_data_gets_ack(void **state)
@@ -2665,6 +2692,7 @@ int main(void)
 		cmocka_unit_test(synsent_synack_establishes),
 		cmocka_unit_test(synsent_syn_retransmits_then_times_out),
 		cmocka_unit_test(simultaneous_open),
+		cmocka_unit_test(simultaneous_open_synack_window_unscaled),
 		cmocka_unit_test(out_of_window_data_gets_ack),
 		cmocka_unit_test(zero_length_segment_tests),
 		cmocka_unit_test(rst_exact_resets),
