@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "dsl/internal.h"
-#include "build/dsl/parser.h"
+#include "dsl/parser.h"         /* generated into $(B)/dsl/ */
 
 #define L(yl) ((struct dsl_loc){ ps->name, (yl).first_line, (yl).first_column })
 #define PERR(yl, ...) dsl_perr(ps, (yl).first_off, (yl).first_line, (yl).first_column, __VA_ARGS__)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "dsl/internal.h"
-#include "build/dsl/parser.h"
+#include "dsl/parser.h"         /* generated into $(B)/dsl/ */
 
 /* from the generated scanner */
 typedef void *yyscan_t;

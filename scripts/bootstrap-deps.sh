@@ -4,7 +4,7 @@
 # `make check`; safe to run by hand.
 set -u
 PKGS="flex bison libpcap-dev liblwip-dev libcmocka-dev clang libclang-rt-14-dev \
-tcpdump iproute2 python3 libxml2-utils"
+tcpdump iproute2 python3 libxml2-utils afl++"
 
 missing=""
 for p in $PKGS; do
