@@ -14,7 +14,6 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -103,48 +102,6 @@ static void usage(FILE *f)
 }
 
 /* ---- collecting scripts -------------------------------------------------------- */
-
-static int collect(struct engine_strv *p, const char *path, int depth)
-{
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "tcpspec report: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return engine_strv_add(p, path);
-	if (depth > 32)
-		return 0;
-	DIR *d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "tcpspec report: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	struct engine_strv sub = {0};
-	struct dirent *e;
-	int rc = 0;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char full[4096];
-		size_t pl = strlen(path);
-		snprintf(full, sizeof full, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/",
-			 e->d_name);
-		struct stat s2;
-		if (stat(full, &s2) != 0)
-			continue;
-		size_t n = strlen(e->d_name);
-		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
-			if (engine_strv_add(&sub, full) != 0)
-				rc = -1;
-	}
-	closedir(d);
-	engine_strv_sort(&sub);
-	for (size_t i = 0; i < sub.n && rc == 0; i++)
-		rc = collect(p, sub.v[i], depth + 1);
-	engine_strv_free(&sub);
-	return rc;
-}
 
 /* Paths must compare equal however they were written: "a//b/./c", "./a/b/c" and
  * "a/x/../b/c" all become "a/b/c" (lexically; a ".." above the start is kept). */
@@ -650,7 +607,7 @@ static int add_expect_dirs(struct engine_strv *dirs, const char *path)
 	char buf[4096];
 	struct stat st;
 	if (stat(path, &st) != 0)
-		return 0;               /* collect() reports it */
+		return 0;               /* engine_collect_scripts() reports it */
 	snprintf(buf, sizeof buf, "%s", path);
 	size_t n = strlen(buf);
 	while (n > 1 && buf[n - 1] == '/')
@@ -780,7 +737,7 @@ int cmd_report(int argc, char **argv)
 		} else {
 			if (add_expect_dirs(&dirs, a) != 0)
 				goto oom;
-			if (collect(&files, a, 0) != 0)
+			if (engine_collect_scripts(&files, a, "tcpspec report") != 0)
 				goto out;
 		}
 		continue;

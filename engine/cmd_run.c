@@ -1,6 +1,5 @@
 /* tcpspec run: run scripts against a target, in parallel, with reports and captures. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,48 +46,6 @@ static void usage(FILE *f)
 		"\n"
 		"Exit: 0 all passed, 1 a script failed, 2 usage or parse error, 3 target not\n"
 		"available here, 4 some script needs an unsupported feature (skipped).\n");
-}
-
-static int collect(struct engine_strv *p, const char *path, int depth)
-{
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "tcpspec run: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return engine_strv_add(p, path);
-	if (depth > 32)
-		return 0;
-	DIR *d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "tcpspec run: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	struct engine_strv sub = {0};
-	struct dirent *e;
-	int rc = 0;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char full[4096];
-		snprintf(full, sizeof full, "%s%s%s", path,
-			 path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
-		struct stat s2;
-		if (stat(full, &s2) != 0)
-			continue;
-		size_t n = strlen(e->d_name);
-		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
-			if (engine_strv_add(&sub, full) != 0)
-				rc = -1;
-	}
-	closedir(d);
-	engine_strv_sort(&sub);
-	for (size_t i = 0; i < sub.n && rc == 0; i++)
-		if (collect(p, sub.v[i], depth + 1) != 0)
-			rc = -1;
-	engine_strv_free(&sub);
-	return rc;
 }
 
 static FILE *open_out(const char *path)
@@ -226,7 +183,7 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "tcpspec run: unknown option %s\n", a);
 			usage(stderr);
 			{ engine_strv_free(&files); return CLI_USAGE; }
-		} else if (collect(&files, a, 0) != 0) {
+		} else if (engine_collect_scripts(&files, a, "tcpspec run") != 0) {
 			{ engine_strv_free(&files); return CLI_USAGE; }
 		}
 		continue;

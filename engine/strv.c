@@ -1,6 +1,10 @@
 /* The growable string vector of strv.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine/strv.h"
 
@@ -38,4 +42,52 @@ void engine_strv_free(struct engine_strv *s)
 	free(s->v);
 	s->v = NULL;
 	s->n = s->cap = 0;
+}
+
+static int collect(struct engine_strv *p, const char *path, const char *who, int depth)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return engine_strv_add(p, path);
+	if (depth > 32)
+		return 0;
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
+		return -1;
+	}
+	struct engine_strv sub = {0};
+	struct dirent *e;
+	int rc = 0;
+	size_t pl = strlen(path);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char full[4096];
+		snprintf(full, sizeof full, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/",
+			 e->d_name);
+		struct stat s2;
+		if (stat(full, &s2) != 0)
+			continue;
+		size_t n = strlen(e->d_name);
+		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
+			if (engine_strv_add(&sub, full) != 0)
+				rc = -1;
+	}
+	closedir(d);
+	engine_strv_sort(&sub);
+	for (size_t i = 0; i < sub.n && rc == 0; i++)
+		if (collect(p, sub.v[i], who, depth + 1) != 0)
+			rc = -1;
+	engine_strv_free(&sub);
+	return rc;
+}
+
+int engine_collect_scripts(struct engine_strv *s, const char *path, const char *who)
+{
+	return collect(s, path, who, 0);
 }

@@ -17,4 +17,9 @@ void engine_strv_sort(struct engine_strv *s);
 /* Free the strings and the array; the vector is empty and reusable afterwards. */
 void engine_strv_free(struct engine_strv *s);
 
+/* Append path to s if it is a file; if it is a directory, append every *.pkt below it
+ * (hidden entries skipped, at most 32 levels deep), each directory in byte order.
+ * Errors are printed as "WHO: PATH: reason"; returns 0, or -1 on any error. */
+int engine_collect_scripts(struct engine_strv *s, const char *path, const char *who);
+
 #endif
