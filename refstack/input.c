@@ -88,6 +88,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->flags |= TF_PASSIVE | (l->flags & (TF_NODELAY | TF_KEEPALIVE | TF_LINGER |
 					       TF_OOBINLINE | TF_CORK));
 	tp->rcvbuf = l->rcvbuf;
+	tp->rcvbuf_locked = l->rcvbuf_locked;
 	tp->sndbuf = l->sndbuf;
 	tp->user_mss = l->user_mss;
 	tp->defer_accept = l->defer_accept;
@@ -469,8 +470,8 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	const uint8_t *data = seg->data;
 	uint32_t len = control_only ? 0 : seg->len;
 	bool fin = (f & REF_FIN) && !control_only;
-	if (control_only && seg->len)
-		tp->flags |= TF_ACKNOW; /* the text was not taken: tell the peer */
+	if (control_only && (seg->len || (f & REF_FIN)))
+		tp->flags |= TF_ACKNOW; /* the text or FIN was not taken: tell the peer */
 	if ((f & REF_SYN) && ref_seq_lt(seq, tp->rcv_nxt))
 		seq = ref_seq_add(seq, 1);      /* the SYN takes the first number */
 	if (ref_seq_lt(seq, tp->rcv_nxt)) {

@@ -210,8 +210,13 @@ void ref_ts_update_recent(struct ref_tcb *tp, const struct ref_segment *seg)
 
 uint8_t ref_our_wscale(const struct ref_tcb *tp)
 {
-	/* RFC 7323 2.3: the smallest shift that lets the buffer be advertised */
-	uint32_t space = tp->st->cfg.rmem_max > tp->rcvbuf ? tp->st->cfg.rmem_max : tp->rcvbuf;
+	/* RFC 7323 2.3: the smallest shift that lets the buffer be advertised.  A buffer
+	 * the user fixed with SO_RCVBUF never grows, so it alone is the largest window
+	 * (Linux clamps the window to it the same way); otherwise the buffer may grow up
+	 * to rmem_max (tcp_rmem[2]). */
+	uint32_t space = tp->rcvbuf;
+	if (!tp->rcvbuf_locked && tp->st->cfg.rmem_max > space)
+		space = tp->st->cfg.rmem_max;
 	uint8_t ws = 0;
 	while (ws < 14 && (65535u << ws) < space)
 		ws++;

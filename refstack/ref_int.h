@@ -169,6 +169,8 @@ struct ref_tcb {
 	int16_t so_error, soft_error;
 	struct ref_ring sndq, rcvq;
 	uint32_t sndbuf, rcvbuf;
+	bool rcvbuf_locked;             /* SO_RCVBUF given: the buffer never grows, so it
+					 * alone sizes the window scale (RFC 7323 2.3) */
 	uint32_t wr_done;               /* a blocking send: octets already queued */
 	ref_seq_t *pushq;               /* where writes ended: PSH goes there (also when
 					 * retransmitted); part of the send buffer */

@@ -287,6 +287,7 @@ static void disconnect(struct ref_stack *st, struct ref_tcb *old)
 	tp->fastopen_qlen = old->fastopen_qlen;
 	tp->sndbuf = old->sndbuf;
 	tp->rcvbuf = old->rcvbuf;
+	tp->rcvbuf_locked = old->rcvbuf_locked;
 	tp->user_timeout_ms = old->user_timeout_ms;
 	tp->keep_idle_s = old->keep_idle_s;
 	tp->keep_intvl_s = old->keep_intvl_s;
@@ -872,6 +873,7 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 				b = 212992;
 			b *= 2;
 			tp->rcvbuf = b < 2304 ? 2304 : b;
+			tp->rcvbuf_locked = true;
 			return 0;
 		}
 		case SO_SNDBUF: {

@@ -1252,6 +1252,85 @@ static void wscale_above_14_is_14(void **state)
 	fx_free(f);
 }
 
+/* RFC 7323 2.3: the shift is chosen for the largest window the receiver can offer.  A
+ * buffer fixed with SO_RCVBUF never grows past its size, so a 40000-octet buffer needs
+ * no scaling at all (rmem_max, which only an autotuned buffer can reach, is irrelevant). */
+static void wscale_from_fixed_rcvbuf(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 4);
+	int v = 20000;          /* rcvbuf 40000 after Linux's doubling */
+	assert_int_equal(ref_sock_setsockopt(f->st, f->lfd, SOL_SOCKET, SO_RCVBUF, &v,
+					     sizeof v, 0), 0);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	s.opt.has |= REF_HAS_WS | REF_HAS_MSS;
+	s.opt.wscale = 7;
+	s.opt.mss = 1000;
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_true(o->opt.has & REF_HAS_WS);
+	assert_int_equal(o->opt.wscale, 0);
+	assert_int_equal(o->wnd, 40000);
+	fx_free(f);
+	/* a buffer large enough to need a shift gets the smallest one that covers it
+	 * (the fixture is a single static object: one at a time) */
+	struct fx *g = fx_new(NULL);
+	g->lfd = ref_sock_socket(g->st, AF_INET, SOCK_STREAM, 0, g->now);
+	v = 200000;             /* 400000 octets: 400000 > 65535 << 2, <= 65535 << 3 */
+	ref_sock_setsockopt(g->st, g->lfd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v, 0);
+	struct ref_sockaddr sa = { .addr = { .family = 0 }, .port = 8080 };
+	assert_int_equal(ref_sock_bind(g->st, g->lfd, &sa, g->now), 0);
+	assert_int_equal(ref_sock_listen(g->st, g->lfd, 4, g->now), 0);
+	s = mkseg(g, REF_SYN, 0, 0, 65535, 0);
+	s.opt.has |= REF_HAS_WS;
+	s.opt.wscale = 7;
+	inject(g, &s);
+	o = next_out(g);
+	assert_non_null(o);
+	assert_int_equal(o->opt.wscale, 3);
+	fx_free(g);
+}
+
+/* RFC 9293 3.10.7.4: with RCV.WND zero "no segments will be acceptable, but special
+ * allowance should be made to accept valid ACKs, URGs, and RSTs"; the FIN is not taken,
+ * and "If an incoming segment is not acceptable, an acknowledgment should be sent". */
+static void zero_window_fin_not_taken_but_acked(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 4);
+	int v = 2000;           /* rcvbuf 4000 */
+	ref_sock_setsockopt(f->st, f->lfd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v, 0);
+	in(f, REF_SYN, 0, 0, 65535, 0);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	for (uint32_t q = 1; q < 4001; q += 1000)
+		in(f, REF_ACK, q, 1, 65535, 1000);
+	at(f, 1 * SEC);
+	while ((o = next_out(f)) != NULL && o->wnd != 0)
+		;
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 4001);
+	expect_silence(f);
+	/* the FIN right at RCV.NXT with the window closed */
+	in(f, REF_FIN | REF_ACK, 4001, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 4001, 0);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	/* once the window opens the retransmitted FIN is taken */
+	char b[4000];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, sizeof b, 0, f->now), 4000);
+	while (next_out(f) != NULL)
+		;
+	in(f, REF_FIN | REF_ACK, 4001, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 4002, 0);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	fx_free(f);
+}
+
 /* ==== retransmission and congestion control =========================================== */
 
 static void restart_window_after_idle(void **state)
@@ -2727,6 +2806,8 @@ int main(void)
 		cmocka_unit_test(mss_default_536),
 		cmocka_unit_test(window_scaling),
 		cmocka_unit_test(wscale_above_14_is_14),
+		cmocka_unit_test(wscale_from_fixed_rcvbuf),
+		cmocka_unit_test(zero_window_fin_not_taken_but_acked),
 		cmocka_unit_test(restart_window_after_idle),
 		cmocka_unit_test(urgent_mark_reported),
 		cmocka_unit_test(rto_backoff_and_karn),
