@@ -196,6 +196,111 @@ static void long_line_excerpt_stays_on_its_line(void **state)
 	dsl_diags_free(&d);
 }
 
+/* packetdrill's AccECN tests put the ACE digit after the dot too (".5", "P.5", "F5."):
+ * the same ACE field as "5.", so AE and ECE for 5 (bit 2 AE, bit 0 ECE), plus ACK. */
+static void ace_digit_after_the_dot(void **state)
+{
+	(void)state;
+	struct dsl_file *f = parse_ok("+0 > [ect0] .5 1:1013(1012) ack 1\n"
+				      "+0 > [ect0] P.5 1013:2025(1012) ack 1\n"
+				      "+0 < [ect0] F5. 1:1(0) ack 1002 win 257\n"
+				      "+0 < [ect0] 5. 1:1(0) ack 1002 win 257\n"
+				      "+0 < [ect0] .2 1:1(0) ack 1002 win 257\n");
+	assert_int_equal(f->n_events, 5);
+	const uint16_t ace5 = DSL_TCP_AE | DSL_TCP_ECE;
+	assert_int_equal(f->events[0].packet.flags, DSL_TCP_ACK | ace5);
+	assert_int_equal(f->events[1].packet.flags, DSL_TCP_PSH | DSL_TCP_ACK | ace5);
+	assert_int_equal(f->events[2].packet.flags, DSL_TCP_FIN | DSL_TCP_ACK | ace5);
+	assert_int_equal(f->events[3].packet.flags, f->events[0].packet.flags);
+	assert_int_equal(f->events[4].packet.flags, DSL_TCP_ACK | DSL_TCP_CWR);
+	dsl_free(f);
+	free(fmt_checked("+0 > [ect0] P.5 1013:2025(1012) ack 1\n"));
+}
+
+/* The AccECN option is written with its counters in either order (kind 172 lists
+ * e0b ceb e1b, kind 174 e1b ceb e0b); the order written is kept, also through fmt. */
+static void accecn_counters_keep_written_order(void **state)
+{
+	(void)state;
+	const char *src = "+0.1 < [ect0] .5 1:1(0) ack 1 win 264 "
+			  "<ECN e1b 1 ceb 0 e0b 977,nop,nop,nop,sack 2025:3001>\n";
+	struct dsl_file *f = parse_ok(src);
+	const struct dsl_packet *p = &f->events[0].packet;
+	assert_int_equal(p->n_opts, 5);
+	assert_int_equal(p->opts[0].kind, DSL_OPT_ACCECN);
+	assert_int_equal(p->opts[0].n_accecn, 3);
+	assert_int_equal(p->opts[0].accecn[0].field, DSL_ACCECN_E1B);
+	assert_int_equal(p->opts[0].accecn[0].value, 1);
+	assert_int_equal(p->opts[0].accecn[1].field, DSL_ACCECN_CEB);
+	assert_int_equal(p->opts[0].accecn[1].value, 0);
+	assert_int_equal(p->opts[0].accecn[2].field, DSL_ACCECN_E0B);
+	assert_int_equal(p->opts[0].accecn[2].value, 977);
+	assert_int_equal(p->opts[4].kind, DSL_OPT_SACK);
+	dsl_free(f);
+	char *out = fmt_checked(src);
+	assert_non_null(strstr(out, "<ECN e1b 1 ceb 0 e0b 977,"));
+	free(out);
+}
+
+/* FreeBSD's window-probe tests: a range whose both ends are relative ("+5~+6"). */
+static void range_with_two_relative_ends(void **state)
+{
+	(void)state;
+	struct dsl_file *f = parse_ok("+5~+6 > [ect0] . 5001:5002(1) ack 1\n"
+				      "+.02~+0.5 > [ect0] .5 1:1013(1012) ack 1\n");
+	const struct dsl_time *t = &f->events[0].time;
+	assert_int_equal(t->kind, DSL_TIME_RANGE);
+	assert_true(t->start.relative);
+	assert_true(t->end.relative);
+	assert_true(t->start.ns == 5000000000LL);
+	assert_true(t->end.ns == 6000000000LL);
+	t = &f->events[1].time;
+	assert_int_equal(t->kind, DSL_TIME_RANGE);
+	assert_true(t->start.ns == 20000000LL);
+	assert_true(t->end.ns == 500000000LL);
+	dsl_free(f);
+	free(fmt_checked("+5~+6 > [ect0] . 5001:5002(1) ack 1\n"));
+}
+
+/* Linux selftests (zerocopy, TCP_INQ): calls spread over lines indented with tabs, and an
+ * empty array msg_control=[]. */
+static void empty_array_in_call_over_tabbed_lines(void **state)
+{
+	(void)state;
+	const char *src = "+0.1 recvmsg(4, {msg_name(...)=...,\n"
+			  "\t\t    msg_iov(1)=[{...,0}],\n"
+			  "\t\t    msg_flags=MSG_ERRQUEUE,\n"
+			  "\t\t    msg_control=[]}, MSG_ERRQUEUE) = -1 EAGAIN (Resource temporarily unavailable)\n"
+			  "+0 epoll_ctl(5, EPOLL_CTL_ADD, 4,\n"
+			  "\t\t{events=EPOLLOUT|EPOLLET|EPOLLEXCLUSIVE, fd=4}) = 0\n";
+	struct dsl_file *f = parse_ok(src);
+	assert_int_equal(f->n_events, 2);
+	const struct dsl_expr *msg = f->events[0].call.args[1];
+	assert_int_equal(msg->kind, DSL_EXPR_STRUCT);
+	assert_int_equal(msg->n_items, 4);
+	const struct dsl_expr *ctl = msg->items[3];
+	assert_int_equal(ctl->kind, DSL_EXPR_FIELD);
+	assert_string_equal(ctl->text, "msg_control");
+	assert_int_equal(ctl->value->kind, DSL_EXPR_ARRAY);
+	assert_int_equal(ctl->value->n_items, 0);
+	const struct dsl_expr *ev = f->events[1].call.args[3];
+	assert_int_equal(ev->kind, DSL_EXPR_STRUCT);
+	assert_int_equal(ev->items[0]->value->kind, DSL_EXPR_OR);
+	assert_int_equal(ev->items[0]->value->n_items, 3);
+	dsl_free(f);
+	free(fmt_checked(src));
+}
+
+/* A script generator's templates leave a format placeholder "{0}" after a packet: that
+ * is not a script, and not a malformed-segment suffix either. */
+static void template_placeholder_is_an_error(void **state)
+{
+	(void)state;
+	first_diag_is("+.1 < P. 1:1(0) ack 1 win 257 <wscale 8,nop> {0}\n", DSL_SYNTAX,
+		      DSL_DIAG_ERROR, 1, 47,
+		      "syntax error, unexpected integer, expecting identifier");
+}
+
 /* One line of each shape met in the suites, with the verdict it must get: TCP forms
  * parse, other families are unsupported, never a syntax error. */
 static const struct { const char *src; enum dsl_status want; } verdicts[] = {
@@ -225,6 +330,13 @@ static const struct { const char *src; enum dsl_status want; } verdicts[] = {
 	{ "+0 < sctp: ERROR[flgs=0, INVALID_STREAM_IDENTIFIER[sid=1]]\n", DSL_UNSUPPORTED },
 	{ "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 > udp(1400)\n", DSL_UNSUPPORTED },
 	{ "#ifdef Linux\n0 close(3) = 0\n#endif\n", DSL_UNSUPPORTED },
+	/* a fork's option that switches option checking off */
+	{ "0.200 > P. 1:1451(1450) ack 1 <nocheck>\n", DSL_UNSUPPORTED },
+	/* the MPTCP fork's keys in a plain-TCP script: the whole script is unsupported */
+	{ "0 setsockopt(4, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = 0\n"
+	  "+0 > . 1001:1001(0) ack 1 <mp_fastclose a> // <mp_fastclose a+123>\n", DSL_UNSUPPORTED },
+	{ "+0 < ipv4 192.0.2.2 > 192.0.2.1: gre flags 0xb000, sum 511, key 0x80001234, seq 512: "
+	  ". 1:1001(1000) ack 1 win 123\n", DSL_UNSUPPORTED },
 };
 
 static void verdicts_of_suite_forms(void **state)
@@ -248,6 +360,11 @@ int main(void)
 		cmocka_unit_test(icmp_quoting_udp),
 		cmocka_unit_test(family_words_are_whole_words),
 		cmocka_unit_test(long_line_excerpt_stays_on_its_line),
+		cmocka_unit_test(ace_digit_after_the_dot),
+		cmocka_unit_test(accecn_counters_keep_written_order),
+		cmocka_unit_test(range_with_two_relative_ends),
+		cmocka_unit_test(empty_array_in_call_over_tabbed_lines),
+		cmocka_unit_test(template_placeholder_is_an_error),
 		cmocka_unit_test(verdicts_of_suite_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
