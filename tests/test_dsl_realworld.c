@@ -301,6 +301,29 @@ static void template_placeholder_is_an_error(void **state)
 		      "syntax error, unexpected integer, expecting identifier");
 }
 
+/* Option lines: the dialect makes an unknown name an error with the name (tcpspec run
+ * said so while tcpspec parse called the script fine); options packetdrill or a fork
+ * gives a meaning tcpspec does not implement make the script unsupported. */
+static void option_names_are_checked(void **state)
+{
+	(void)state;
+	first_diag_is("--tolerance_usecs=1000\n--frobnicate=1\n0 close(3) = 0\n", DSL_SYNTAX,
+		      DSL_DIAG_ERROR, 2, 1, "unknown option --frobnicate");
+	first_diag_is("--udp_encapsulation=sctp\n0 close(3) = 0\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --udp_encapsulation is not supported");
+	first_diag_is("--psp_udp_port=1000\n0 close(3) = 0\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --psp_udp_port is not supported");
+	first_diag_is("--tcp-md5-secret=secret\n0 close(3) = 0\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --tcp-md5-secret is not supported");
+	/* the names tcpspec reads, in both spellings, and -D style defines */
+	struct dsl_file *f = parse_ok("--bind_port=57005\n--tcp-ts-tick-usecs=1000\n"
+				      "--tolerance_percent=1\n--define X=1\n--DPORT=8080\n"
+				      "0 close(3) = 0\n");
+	assert_int_equal(f->n_options, 5);
+	assert_string_equal(f->options[1].name, "tcp-ts-tick-usecs");
+	dsl_free(f);
+}
+
 /* One line of each shape met in the suites, with the verdict it must get: TCP forms
  * parse, other families are unsupported, never a syntax error. */
 static const struct { const char *src; enum dsl_status want; } verdicts[] = {
@@ -365,6 +388,7 @@ int main(void)
 		cmocka_unit_test(range_with_two_relative_ends),
 		cmocka_unit_test(empty_array_in_call_over_tabbed_lines),
 		cmocka_unit_test(template_placeholder_is_an_error),
+		cmocka_unit_test(option_names_are_checked),
 		cmocka_unit_test(verdicts_of_suite_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
