@@ -258,6 +258,8 @@ static int option_name_class(const char *s, size_t len)
 		"dry_run", "debug", "init_scripts", "so_filename", "so_flags",
 		"wire_client", "wire_server", "wire_server_ip", "wire_server_port",
 		"wire_client_dev", "wire_server_dev",
+		"code_command", "code_format", "code_sockopt",	/* the code-block runner */
+		"fm_filename", "fm_flags",
 	};
 	char n[64];
 	if (len == 0 || len >= sizeof n)
