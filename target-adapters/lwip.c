@@ -1512,15 +1512,7 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 
 static int finish(long v, struct target_result *r)
 {
-	r->end_ns = lwip_vnow_ns;
-	if (v < 0) {
-		r->ret = -1;
-		r->err = (int)-v;
-	} else {
-		r->ret = v;
-		r->err = 0;
-	}
-	return TARGET_OK;
+	return target_result_finish(r, v, lwip_vnow_ns);
 }
 
 static int lw_call(struct target *t, const struct target_call *c, struct target_result *r)

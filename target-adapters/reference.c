@@ -1042,16 +1042,7 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 
 static int finish(struct target *t, long v, struct target_result *r)
 {
-	struct refpriv *p = P(t);
-	r->end_ns = p->now;
-	if (v < 0) {
-		r->ret = -1;
-		r->err = (int)-v;
-	} else {
-		r->ret = v;
-		r->err = 0;
-	}
-	return TARGET_OK;
+	return target_result_finish(r, v, P(t)->now);
 }
 
 static int ref_call(struct target *t, const struct target_call *c, struct target_result *r)

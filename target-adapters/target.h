@@ -465,6 +465,16 @@ static inline int target_setting(struct target *t, const char *name, const char 
 	return t->ops->setting ? t->ops->setting(t, name, value) : TARGET_UNSUPPORTED;
 }
 
+/* For in-process adapters whose calls return a value or -errno (the kernel's
+ * convention): complete r at time now_ns.  Returns TARGET_OK. */
+static inline int target_result_finish(struct target_result *r, long v, int64_t now_ns)
+{
+	r->end_ns = now_ns;
+	r->ret = v < 0 ? -1 : v;
+	r->err = v < 0 ? (int)-v : 0;
+	return TARGET_OK;
+}
+
 /* Plugins: PATH.so exports this symbol, a function returning its ops table for the
  * ABI version asked (NULL when it does not speak it). */
 #define TARGET_PLUGIN_ABI 1
