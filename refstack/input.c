@@ -286,6 +286,11 @@ static void fin_in_sequence(struct ref_tcb *tp)
 	tp->flags |= TF_RCVD_FIN | TF_ACKNOW;
 	tp->flags &= ~TF_FIN_RCVD_OOO;
 	tp->nooo = 0;
+	/* Nothing can follow the FIN, so the ACK of the FIN reports no SACK information:
+	 * a D-SACK noted for the duplicate head of a retransmitted data+FIN segment is
+	 * dropped (RFC 2883 makes D-SACK a SHOULD for the receiver; Linux, too, clears its
+	 * SACK state when it takes the FIN and acknowledges it bare). */
+	tp->xflags &= ~XF_DSACK;
 	switch (tp->state) {
 	case REF_SYN_RECEIVED:
 	case REF_ESTABLISHED:

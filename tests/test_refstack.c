@@ -1906,6 +1906,25 @@ static void dsack_for_partial_duplicate(void **state)
 	fx_free(f);
 }
 
+/* A retransmitted data+FIN whose data was all received: the FIN is taken and its ACK
+ * goes at once, bare, with no D-SACK for the repeated octets (refstack/input.c
+ * fin_in_sequence; Linux acknowledges the FIN the same way). */
+static void no_dsack_on_ack_of_fin(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_PSH, 1, 1, 65535, 100);
+	at(f, f->now + 40 * MS);
+	expect(f, REF_ACK, 1, 101, 0);
+	in(f, REF_ACK | REF_FIN, 1, 1, 65535, 100);      /* 1:101 again, then the FIN */
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 102);
+	assert_false(o->opt.has & REF_HAS_SACK);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	fx_free(f);
+}
+
 static void no_sack_perm(struct ref_config *c) { c->sack = false; }
 
 /* RFC 2018 2 / RFC 2883: no SACK option at all unless SACK-permitted was exchanged */
@@ -2836,6 +2855,7 @@ int main(void)
 		cmocka_unit_test(dsack_for_duplicate_below_rcv_nxt),
 		cmocka_unit_test(dsack_inside_out_of_order_block),
 		cmocka_unit_test(dsack_for_partial_duplicate),
+		cmocka_unit_test(no_dsack_on_ack_of_fin),
 		cmocka_unit_test(no_dsack_without_sack_permitted),
 		cmocka_unit_test(sack_islost_starts_recovery),
 		cmocka_unit_test(sack_second_hole_retransmitted_when_lost),
