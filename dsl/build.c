@@ -955,6 +955,8 @@ static size_t pairs(struct dsl_attrv *a, struct pair *out, size_t max, bool *bad
 	return n;
 }
 
+/* A parenthesised group: IP fields (tos, ttl, class, hlim, flowlabel, id) and, as a
+ * tcpspec extension sharing the shape, `rport N`, the script-side port of the packet. */
 void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv *a,
 		  DSL_YYLTYPE yl)
 {
@@ -971,6 +973,7 @@ void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv 
 		else if (tok_is(nm->t, "ttl") || tok_is(nm->t, "hlim")) { max = 255; has = &p->has_ttl; }
 		else if (tok_is(nm->t, "flowlabel")) { max = 0xfffff; has = &p->has_flowlabel; }
 		else if (tok_is(nm->t, "id")) { max = 65535; has = &p->has_ip_id; }
+		else if (tok_is(nm->t, "rport")) { max = 65535; has = &p->has_rport; }
 		else {
 			ps->file->unsupported = true;
 			dsl_punsup(ps, nm->off, nm->loc.line, nm->loc.column,
@@ -979,24 +982,28 @@ void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv 
 		}
 		if (!v || v->kind != DSL_ATOM_INT) {
 			dsl_perr(ps, nm->off, nm->loc.line, nm->loc.column,
-				 "IP field '%.*s' needs a number", tlen(nm->t), nm->t.s);
+				 "%s '%.*s' needs a number", has == &p->has_rport ? "field" : "IP field",
+				 tlen(nm->t), nm->t.s);
 			continue;
 		}
 		if (*has) {
 			dsl_perr(ps, nm->off, nm->loc.line, nm->loc.column,
-				 "duplicate IP field '%.*s'", tlen(nm->t), nm->t.s);
+				 "duplicate %s '%.*s'", has == &p->has_rport ? "field" : "IP field",
+				 tlen(nm->t), nm->t.s);
 			continue;
 		}
-		if (v->t.v < 0 || v->t.v > max) {
+		int64_t min = has == &p->has_rport ? 1 : 0;    /* port 0 is no port */
+		if (v->t.v < min || v->t.v > max) {
 			dsl_perr(ps, v->off, v->loc.line, v->loc.column,
-				 "%.*s %.*s is out of range (0..%lld)", tlen(nm->t), nm->t.s,
-				 tlen(v->t), v->t.s, (long long)max);
+				 "%.*s %.*s is out of range (%lld..%lld)", tlen(nm->t), nm->t.s,
+				 tlen(v->t), v->t.s, (long long)min, (long long)max);
 			continue;
 		}
 		*has = true;
 		if (has == &p->has_tos) { p->tos = (uint8_t)v->t.v; p->tos_as_class = alt; }
 		else if (has == &p->has_ttl) { p->ttl = (uint8_t)v->t.v; p->ttl_as_hlim = alt; }
 		else if (has == &p->has_flowlabel) p->flowlabel = (uint32_t)v->t.v;
+		else if (has == &p->has_rport) p->rport = (uint16_t)v->t.v;
 		else p->ip_id = (uint16_t)v->t.v;
 	}
 	if (bad)

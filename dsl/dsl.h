@@ -220,6 +220,12 @@ struct dsl_packet {
 	/* ICMP packets */
 	struct dsl_icmp icmp;
 	struct dsl_malformed bad;
+	/* tcpspec extension `(rport N)`: the script-side (remote) port this packet belongs
+	 * to, so one script can speak for several peers: inbound, the port it is sent
+	 * from; outbound, the port it must be sent to.  Not written: the script's one
+	 * remote port, unchecked on outbound packets. */
+	bool has_rport;
+	uint16_t rport;
 };
 
 /* ---- system calls ------------------------------------------------------------------ */

@@ -95,6 +95,8 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 	    a->has_ip_id != b->has_ip_id || (a->has_ip_id && a->ip_id != b->ip_id) ||
 	    a->tos_as_class != b->tos_as_class || a->ttl_as_hlim != b->ttl_as_hlim)
 		return false;
+	if (a->has_rport != b->has_rport || (a->has_rport && a->rport != b->rport))
+		return false;
 	if (a->has_udp_encap != b->has_udp_encap ||
 	    (a->has_udp_encap && (a->udp_src != b->udp_src || a->udp_dst != b->udp_dst)))
 		return false;

@@ -227,6 +227,8 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 			fprintf(fp, "%sdoff %u", sep, p->bad.doff);
 		fputc('}', fp);
 	}
+	if (p->has_rport)
+		fprintf(fp, " (rport %u)", p->rport);
 	if (p->has_udp_encap)
 		fprintf(fp, " /udp(%u > %u)", p->udp_src, p->udp_dst);
 }

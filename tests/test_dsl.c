@@ -459,6 +459,42 @@ static void packet_ip_level(void **state)
 	       "+0 < (class 0x28) S. 0:0(0) ack 1 win 32767\n");
 }
 
+/* tcpspec extension: (rport N) names the script-side port of a packet, on its own or
+ * among IP fields, before the flags or after the rest; fmt prints it last. */
+static void packet_remote_port(void **state)
+{
+	(void)state;
+	const char *src =
+		"0 < S 0:0(0) win 1 <mss 1000> (rport 40001)\n"
+		"+0 > (rport 40001) S. 0:0(0) ack 1 <...>\n"
+		"+0 < (tos 0x20, rport 65535) . 1:1(0) ack 1 win 1\n"
+		"+0 < (rport 1 ttl 9) . 1:1(0) ack 1 win 1 {csum bad}\n"
+		"+0 < udp (10) (rport 53)\n"
+		"+0 < S 0:0(0) win 1\n";
+	struct dsl_file *f = parse(src);
+	assert_true(f->events[0].packet.has_rport);
+	assert_int_equal(f->events[0].packet.rport, 40001);
+	assert_false(f->events[0].packet.has_tos);
+	assert_int_equal(f->events[1].packet.dir, DSL_DIR_OUTBOUND);
+	assert_int_equal(f->events[1].packet.rport, 40001);
+	assert_int_equal(f->events[2].packet.rport, 65535);
+	assert_int_equal(f->events[2].packet.tos, 0x20);
+	assert_int_equal(f->events[3].packet.rport, 1);
+	assert_int_equal(f->events[3].packet.ttl, 9);
+	assert_true(f->events[3].packet.bad.csum_bad);
+	assert_int_equal(f->events[4].packet.proto, DSL_PROTO_UDP);
+	assert_int_equal(f->events[4].packet.rport, 53);
+	assert_false(f->events[5].packet.has_rport);
+	dsl_free(f);
+	fmt_is(src,
+	       "0 < S 0:0(0) win 1 <mss 1000> (rport 40001)\n"
+	       "+0 > S. 0:0(0) ack 1 <...> (rport 40001)\n"
+	       "+0 < (tos 0x20) . 1:1(0) ack 1 win 1 (rport 65535)\n"
+	       "+0 < (ttl 9) . 1:1(0) ack 1 win 1 {csum bad} (rport 1)\n"
+	       "+0 < udp (10) (rport 53)\n"
+	       "+0 < S 0:0(0) win 1\n");
+}
+
 static void packet_udp_icmp_encap(void **state)
 {
 	(void)state;
@@ -767,6 +803,10 @@ static const struct bad {
 	{ "0 < [ect0] [ce] S 0:0(0) win 1\n", 1, 13, "duplicate ECN codepoint" },
 	{ "0 < (tos 300) S 0:0(0) win 1\n", 1, 10, "tos 300 is out of range (0..255)" },
 	{ "0 < (ttl) S 0:0(0) win 1\n", 1, 6, "IP field 'ttl' needs a number" },
+	{ "0 < S 0:0(0) win 1 (rport)\n", 1, 21, "field 'rport' needs a number" },
+	{ "0 < S 0:0(0) win 1 (rport 0)\n", 1, 27, "rport 0 is out of range (1..65535)" },
+	{ "0 < S 0:0(0) win 1 (rport 65536)\n", 1, 27, "rport 65536 is out of range (1..65535)" },
+	{ "0 < (rport 1) S 0:0(0) win 1 (rport 2)\n", 1, 31, "duplicate field 'rport'" },
 	{ "0 < . 1:1(0) ack 1 ack 2 win 1\n", 1, 20, "duplicate 'ack'" },
 	{ "0 < . 1:1(0) win 1! \n", 1, 14, "'!' (absolute) applies to sequence and ack numbers only" },
 	{ "0 < S 0:0(0) win 1 {csum maybe}\n", 1, 21, "'csum' needs 'bad' or a number 0..65535" },
@@ -1126,6 +1166,8 @@ static void equality_sees_differences(void **state)
 		{ "0 < S 0:0(0) win 1 <mss 1>\n", "0 < S 0:0(0) win 1 <mss 2>\n" },
 		{ "0 < S 0:0(0) win 1 <...>\n", "0 < S 0:0(0) win 1\n" },
 		{ "0 < S 0:0(0) win 1 {csum bad}\n", "0 < S 0:0(0) win 1 {csum 0}\n" },
+		{ "0 < S 0:0(0) win 1 (rport 2)\n", "0 < S 0:0(0) win 1 (rport 3)\n" },
+		{ "0 < S 0:0(0) win 1 (rport 2)\n", "0 < S 0:0(0) win 1\n" },
 		{ "0 write(3, \"a\", 1) = 1\n", "0 write(3, \"b\", 1) = 1\n" },
 		{ "0 close(3) = 0 // a\n", "0 close(3) = 0 // b\n" },
 		{ "0 close(3) = 0 // a\n", "0 close(3) = 0\n// a\n" },
@@ -1179,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(packet_every_option),
 		cmocka_unit_test(packet_symbolic_option_values),
 		cmocka_unit_test(packet_ip_level),
+		cmocka_unit_test(packet_remote_port),
 		cmocka_unit_test(packet_udp_icmp_encap),
 		cmocka_unit_test(packet_malformed_extension),
 		cmocka_unit_test(syscall_expressions),
