@@ -353,6 +353,11 @@ static struct ref_result rst_arrives(struct ref_tcb *tp, const struct ref_segmen
 	 * ... If the RST bit is set and the sequence number does not exactly match the
 	 * next expected sequence value, yet is within the current receive window, TCP
 	 * MUST send an acknowledgment (challenge ACK)" */
+	/* RFC 1337 3 (tcp_rfc1337 = 1): "simply ignore RST segments in TIME-WAIT state",
+	 * so an old duplicate RST cannot assassinate the TIME-WAIT connection (as Linux
+	 * with the same setting; RFC 9293 3.10.7.4 otherwise closes it). */
+	if (tp->state == REF_TIME_WAIT && tp->st->cfg.rfc1337)
+		return RESULT(DROP, TIMEWAIT_RST);
 	if (seg->seq != tp->rcv_nxt)
 		return challenge(tp, REF_R_RST_CHALLENGE);
 	switch (tp->state) {

@@ -205,7 +205,8 @@ enum ref_outcome {
 	X(DATA_AFTER_CLOSE,  "data after close")                                   \
 	X(OOO_FULL,          "out-of-order queue full")                            \
 	X(TIMEWAIT_FIN,      "retransmitted FIN in TIME-WAIT")                    \
-	X(DEFER_ACCEPT,      "bare ACK held back by TCP_DEFER_ACCEPT")
+	X(DEFER_ACCEPT,      "bare ACK held back by TCP_DEFER_ACCEPT")             \
+	X(TIMEWAIT_RST,      "RST in TIME-WAIT ignored (RFC 1337)")
 
 enum ref_reason {
 #define REF_REASON_ENUM_(name, text) REF_R_##name,
@@ -256,6 +257,9 @@ struct ref_config {
 	uint32_t challenge_ack_limit;      /* per second, stack-wide (1000); 0 = unlimited */
 	uint32_t keepalive_time_s, keepalive_intvl_s, keepalive_probes; /* 7200, 75, 9 */
 	uint32_t fin_timeout_s; /* orphaned FIN-WAIT-2 (60) */
+	bool rfc1337;           /* net.ipv4.tcp_rfc1337 (0): ignore RSTs in TIME-WAIT */
+	bool slow_start_after_idle;        /* net.ipv4.tcp_slow_start_after_idle (1):
+					    * RFC 5681 4.1 restart window after idle */
 	uint32_t max_syn_backlog;          /* half-open connections per listener (256) */
 	uint8_t isn_key[16];    /* RFC 6528 secret; all zero = reproducible runs */
 	uint16_t port_lo, port_hi;         /* ephemeral ports (32768, 60999) */

@@ -35,6 +35,7 @@ void ref_config_defaults(struct ref_config *c)
 	c->keepalive_intvl_s = 75;
 	c->keepalive_probes = 9;
 	c->fin_timeout_s = 60;
+	c->slow_start_after_idle = true;   /* RFC 5681 4.1 (SHOULD), Linux's default */
 	c->max_syn_backlog = 256;
 	c->port_lo = 32768;
 	c->port_hi = 60999;

@@ -303,6 +303,8 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	U32_SETTING("net.ipv4.tcp_keepalive_probes", keepalive_probes)
 	U32_SETTING("net.ipv4.tcp_challenge_ack_limit", challenge_ack_limit)
 	U32_SETTING("net.ipv4.tcp_max_syn_backlog", max_syn_backlog)
+	BOOL_SETTING("net.ipv4.tcp_rfc1337", rfc1337)
+	BOOL_SETTING("net.ipv4.tcp_slow_start_after_idle", slow_start_after_idle)
 #undef BOOL_SETTING
 #undef U32_SETTING
 	if (!strcmp(name, "net.ipv4.tcp_rmem")) {
@@ -351,28 +353,47 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 				c->fastopen_key[4 * i + k] = (uint8_t)(w[i] >> (8 * k));
 		return 0;
 	}
-	if (!strcmp(name, "net.ipv4.tcp_mtu_probing") ||
-	    !strcmp(name, "net.ipv4.tcp_fack") || !strcmp(name, "net.ipv4.tcp_frto") ||
-	    !strcmp(name, "net.ipv4.tcp_early_retrans")) {
-		if (!parse_u32(value, &v))
-			return -2;
-		return v == 0 ? 0 : -2;
-	}
-	/* the reference's fixed behaviour: exponential SYN backoff (Linux 6.x retries
-	 * linearly first unless 0), restart after idle (RFC 5681 4.1), no route metrics
-	 * cache, no autocorking */
-	if (!strcmp(name, "net.ipv4.tcp_syn_linear_timeouts") ||
-	    !strcmp(name, "net.ipv4.tcp_autocorking")) {
-		if (!parse_u32(value, &v))
-			return -2;
-		return v == 0 ? 0 : -2;
-	}
-	if (!strcmp(name, "net.ipv4.tcp_slow_start_after_idle") ||
-	    !strcmp(name, "net.ipv4.tcp_no_metrics_save")) {
-		if (!parse_u32(value, &v))
-			return -2;
-		return v == 1 ? 0 : -2;
-	}
+	/* Linux settings for mechanisms the reference stack does not have, accepted only
+	 * at the value that matches its fixed behaviour: no PMTU probing, FACK, F-RTO,
+	 * tail loss probe, RACK, linear SYN backoff, autocorking, route metrics cache,
+	 * receive-buffer autotuning, window shrinking, SACK compression, rate limit on
+	 * out-of-window ACKs, or signed-window workaround; DupThresh 3 (RFC 5681 3.2);
+	 * never aborting on a full accept queue (the SYN is dropped); plain SYN after an
+	 * ECN-setup SYN timed out (RFC 3168 6.1.1.1) */
+	static const struct { const char *name; uint32_t value; } fixed[] = {
+		{ "net.ipv4.tcp_mtu_probing", 0 },      { "net.ipv4.tcp_fack", 0 },
+		{ "net.ipv4.tcp_frto", 0 },             { "net.ipv4.tcp_early_retrans", 0 },
+		{ "net.ipv4.tcp_recovery", 0 },         { "net.ipv4.tcp_syn_linear_timeouts", 0 },
+		{ "net.ipv4.tcp_autocorking", 0 },      { "net.ipv4.tcp_no_metrics_save", 1 },
+		{ "net.ipv4.tcp_moderate_rcvbuf", 0 },  { "net.ipv4.tcp_shrink_window", 0 },
+		{ "net.ipv4.tcp_comp_sack_nr", 0 },     { "net.ipv4.tcp_invalid_ratelimit", 0 },
+		{ "net.ipv4.tcp_workaround_signed_windows", 0 },
+		{ "net.ipv4.tcp_thin_linear_timeouts", 0 },
+		{ "net.ipv4.tcp_reordering", 3 },       { "net.ipv4.tcp_abort_on_overflow", 0 },
+		{ "net.ipv4.tcp_ecn_fallback", 1 },     { "net.ipv4.tcp_app_win", 31 },
+		{ "net.ipv4.tcp_notsent_lowat", 4294967295u },
+	};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (!strcmp(name, fixed[i].name))
+			return parse_u32(value, &v) && v == fixed[i].value ? 0 : -2;
+	/* SYN cookies are sent only when a listener's SYN queue overflows (1) or never
+	 * (0); the reference never sends them and drops the SYN instead */
+	if (!strcmp(name, "net.ipv4.tcp_syncookies"))
+		return parse_u32(value, &v) && v <= 1 ? 0 : -2;
+	/* NewReno (RFC 5681, RFC 6582) is the only congestion control */
+	if (!strcmp(name, "net.ipv4.tcp_congestion_control"))
+		return !strcmp(value, "reno") ? 0 : -2;
+	/* settings of TSO, pacing, PMTU probing, Linux's min-RTT filter, routing advice
+	 * and socket marks: nothing on the wire of a stack without them depends on them */
+	static const char *const no_effect[] = {
+		"net.ipv4.tcp_min_tso_segs", "net.ipv4.tcp_tso_win_divisor",
+		"net.ipv4.tcp_pacing_ss_ratio", "net.ipv4.tcp_pacing_ca_ratio",
+		"net.ipv4.tcp_limit_output_bytes", "net.ipv4.tcp_min_rtt_wlen",
+		"net.ipv4.tcp_base_mss", "net.ipv4.tcp_retries1", "net.ipv4.tcp_fwmark_accept",
+	};
+	for (size_t i = 0; i < sizeof no_effect / sizeof no_effect[0]; i++)
+		if (!strcmp(name, no_effect[i]))
+			return parse_u32(value, &v) ? 0 : -2;
 	return -1;
 }
 

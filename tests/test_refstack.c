@@ -959,6 +959,29 @@ static void time_wait_reacks_fin_and_expires(void **state)
 	fx_free(f);
 }
 
+static void rfc1337_on(struct ref_config *c) { c->rfc1337 = true; }
+
+/* RFC 9293 3.10.7.4: an RST at RCV.NXT in TIME-WAIT closes the connection; with
+ * tcp_rfc1337 = 1 RFC 1337 3 applies: the RST is ignored and TIME-WAIT runs out. */
+static void time_wait_rst_closes_unless_rfc1337(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_TIME_WAIT, NULL);
+	expect_result(in(f, REF_RST, 2, 0, 0, 0), REF_ACCEPT, REF_R_RST_RESET);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	expect_silence(f);
+	fx_free(f);
+
+	f = tcb_in_state(REF_TIME_WAIT, rfc1337_on);
+	expect_result(in(f, REF_RST, 2, 0, 0, 0), REF_DROP, REF_R_TIMEWAIT_RST);
+	expect_result(in(f, REF_RST, 5, 0, 0, 0), REF_DROP, REF_R_TIMEWAIT_RST);  /* no challenge */
+	expect_silence(f);
+	assert_int_equal(state_of(f, f->fd), REF_TIME_WAIT);
+	at(f, f->now + 60 * SEC);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	fx_free(f);
+}
+
 static void time_wait_new_syn_reopens(void **state)
 {
 	(void)state;
@@ -1348,6 +1371,23 @@ static void restart_window_after_idle(void **state)
 	ref_sock_send(f->st, f->fd, NULL, 10000, 0, f->now);
 	/* RFC 5681 4.1: restart from RW = min(IW, cwnd) = 4 segments */
 	assert_int_equal(f->nout - f->next, 4);
+	fx_free(f);
+}
+
+static void no_idle_restart(struct ref_config *c) { c->slow_start_after_idle = false; }
+
+/* RFC 5681 4.1 is a SHOULD; tcp_slow_start_after_idle = 0 keeps cwnd over idle time */
+static void no_restart_window_when_turned_off(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, no_idle_restart);
+	ref_sock_send(f->st, f->fd, NULL, 4000, 0, f->now);
+	f->next = f->nout;
+	for (uint32_t a = 1001; a <= 4001; a += 1000)
+		in(f, REF_ACK, 1, a, 65535, 0);
+	f->now += 5 * SEC;
+	ref_sock_send(f->st, f->fd, NULL, 10000, 0, f->now);
+	assert_int_equal(f->nout - f->next, 8);         /* the whole cwnd of 8 segments */
 	fx_free(f);
 }
 
@@ -2809,6 +2849,7 @@ int main(void)
 		cmocka_unit_test(simultaneous_close_closing_to_time_wait),
 		cmocka_unit_test(time_wait_reacks_fin_and_expires),
 		cmocka_unit_test(time_wait_new_syn_reopens),
+		cmocka_unit_test(time_wait_rst_closes_unless_rfc1337),
 		cmocka_unit_test(close_with_unread_data_sends_rst),
 		cmocka_unit_test(linger_zero_aborts),
 		cmocka_unit_test(data_after_close_sends_rst),
@@ -2828,6 +2869,7 @@ int main(void)
 		cmocka_unit_test(wscale_from_fixed_rcvbuf),
 		cmocka_unit_test(zero_window_fin_not_taken_but_acked),
 		cmocka_unit_test(restart_window_after_idle),
+		cmocka_unit_test(no_restart_window_when_turned_off),
 		cmocka_unit_test(urgent_mark_reported),
 		cmocka_unit_test(rto_backoff_and_karn),
 		cmocka_unit_test(retransmission_limit_aborts),

@@ -174,6 +174,19 @@ static void sysctl_lines_map_to_settings(void **state)
 			 TARGET_OK);
 	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_fastopen=8", &status),
 			 TARGET_UNSUPPORTED);
+	/* settings of mechanisms the stack lacks: only the value matching what it does */
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_recovery=0", &status),
+			 TARGET_OK);
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_recovery=1", &status),
+			 TARGET_UNSUPPORTED);
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_congestion_control=reno",
+				      &status), TARGET_OK);
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_congestion_control=cubic",
+				      &status), TARGET_UNSUPPORTED);
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_min_tso_segs=10", &status),
+			 TARGET_OK);
+	assert_int_equal(target_shell(&x->t, "sysctl -q net.ipv4.tcp_rfc1337=1", &status),
+			 TARGET_OK);
 	target_close(&x->t);
 }
 
