@@ -177,7 +177,8 @@ static bool output_one(struct ref_tcb *tp)
 	uint32_t inflight = ref_seq_len(tp->snd_una, seq);
 	/* RFC 5681 4.1: after an idle period longer than the RTO, restart from
 	 * RW = min(IW, cwnd) (a SHOULD: tcp_slow_start_after_idle = 0 keeps cwnd) */
-	if (tp->st->cfg.slow_start_after_idle && avail && inflight == 0 && tp->snd_una == tp->snd_max && tp->bytes_sent &&
+	if (tp->st->cfg.slow_start_after_idle && avail && inflight == 0 &&
+	    tp->snd_una == tp->snd_max && tp->bytes_sent &&
 	    tp->st->now - tp->last_data_sent > tp->rto) {
 		uint32_t cw = tp->cwnd;
 		ref_init_cwnd(tp);
