@@ -20,8 +20,13 @@ uint32_t ref_flight(const struct ref_tcb *tp)
 }
 
 /* The window to advertise (RFC 9293 3.8.6.2.2).  Never shrink the window already
- * offered (SHLD-14); move the right edge only by at least min(RCV.BUFF/2, Eff.MSS)
- * at a time (receiver SWS avoidance, MUST-39). */
+ * offered (SHLD-14); move the right edge only by at least min(RCV.BUFF/2, Eff.snd.MSS)
+ * at a time (receiver SWS avoidance, MUST-39: "keep RCV.NXT+RCV.WND fixed until the
+ * reduction satisfies RCV.BUFF - RCV.USER - RCV.WND >= min(Fr * RCV.BUFF,
+ * Eff.snd.MSS)", Fr = 1/2, Eff.snd.MSS "the effective send MSS for the connection
+ * (see Section 3.7.1)": the peer's MSS option bounded by ours, less TCP options; the
+ * segment size the peer sends when both ends announce the same MSS).  Before the
+ * peer's SYN is known the MSS we offer stands in. */
 uint32_t ref_rcv_window(struct ref_tcb *tp)
 {
 	uint32_t cap = tp->rcvbuf;
@@ -34,7 +39,8 @@ uint32_t ref_rcv_window(struct ref_tcb *tp)
 	uint32_t cur = ref_seq_len(tp->rcv_nxt, tp->rcv_adv);
 	if (space <= cur)
 		return cur;
-	uint32_t thresh = min32(cap / 2, tp->adv_mss ? tp->adv_mss : 536);
+	uint32_t eff = tp->snd_mss ? tp->snd_mss : tp->adv_mss ? tp->adv_mss : 536;
+	uint32_t thresh = min32(cap / 2, eff);
 	if (space - cur < thresh)
 		return cur;
 	return space;

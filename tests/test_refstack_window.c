@@ -249,6 +249,27 @@ static void zero_window_urg_processed(void **state)
 	wfx_free(f);
 }
 
+/* MUST-39, RFC 9293 3.8.6.2.2: the window stays closed until RCV.BUFF - RCV.USER -
+ * RCV.WND >= min(Fr * RCV.BUFF, Eff.snd.MSS) = min(2000, 1000): the peer's MSS option
+ * (1000) bounds the effective send MSS, not the 1460 the stack offered.  Then one
+ * window update offers all the free space. */
+static void zero_window_reopens_by_eff_snd_mss(void **state)
+{
+	(void)state;
+	struct wfx *f = zero_window();
+	char b[1000];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 100, 0, f->now), 100);
+	expect_silence(f);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 899, 0, f->now), 899);
+	expect_silence(f);
+	in(f, REF_ACK, 4001, 1, 1);             /* a probe still sees the window closed */
+	expect_ack(f, 1, 4001, 0);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 1, 0, f->now), 1);
+	expect_ack(f, 1, 4001, 1000);
+	expect_silence(f);
+	wfx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +278,7 @@ int main(void)
 		cmocka_unit_test(zero_window_ack_processed),
 		cmocka_unit_test(zero_window_rst_processed),
 		cmocka_unit_test(zero_window_urg_processed),
+		cmocka_unit_test(zero_window_reopens_by_eff_snd_mss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
