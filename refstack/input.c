@@ -371,9 +371,11 @@ static struct ref_result rst_arrives(struct ref_tcb *tp, const struct ref_segmen
 	case REF_FIN_WAIT_2:
 	case REF_CLOSE_WAIT:
 		/* "any outstanding RECEIVEs and SEND should receive 'reset' responses ...
-		 * enter the CLOSED state, delete the TCB" */
+		 * enter the CLOSED state, delete the TCB".  The "reset" response is
+		 * ECONNRESET, except in CLOSE-WAIT where the peer had already closed its
+		 * side: there Linux (tcp_reset) reports EPIPE, and so do we. */
 		ref_ring_consume(&tp->sndq, tp->sndq.len);
-		ref_tcb_closed(tp, ECONNRESET);
+		ref_tcb_closed(tp, tp->state == REF_CLOSE_WAIT ? EPIPE : ECONNRESET);
 		break;
 	default:
 		/* CLOSING, LAST-ACK, TIME-WAIT: "enter the CLOSED state, delete the TCB" */

@@ -732,6 +732,21 @@ static void rst_exact_resets(void **state)
 	fx_free(f);
 }
 
+/* RFC 9293 3.10.7.4 CLOSE-WAIT, RST: SEND gets the "reset" response; as Linux's
+ * tcp_reset() that is EPIPE once the peer has closed its side, and a read sees the
+ * end of file the FIN gave. */
+static void rst_in_close_wait_reports_epipe(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_CLOSE_WAIT, NULL);
+	expect_result(in(f, REF_RST, 2, 0, 0, 0), REF_ACCEPT, REF_R_RST_RESET);
+	expect_silence(f);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	char b[4] = { 0 };
+	assert_int_equal(ref_sock_send(f->st, f->fd, b, 4, 0, f->now), -EPIPE);
+	fx_free(f);
+}
+
 static void rst_in_window_gets_challenge_ack(void **state)
 {
 	(void)state;
@@ -2812,6 +2827,7 @@ int main(void)
 		cmocka_unit_test(closed_syn_gets_rst_ack),
 		cmocka_unit_test(closed_ack_gets_rst_seq_ack),
 		cmocka_unit_test(closed_rst_is_dropped),
+		cmocka_unit_test(rst_in_close_wait_reports_epipe),
 		cmocka_unit_test(bad_checksum_dropped),
 		cmocka_unit_test(illegal_option_length_dropped),
 		cmocka_unit_test(reserved_bits_ignored),
