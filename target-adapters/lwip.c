@@ -44,6 +44,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "target-adapters/common/shellmap.h"
 #include "target-adapters/target.h"
 
 #include "lwip/init.h"
@@ -548,87 +549,23 @@ static int check_setting(const char *name, const char *value)
 	return -1;
 }
 
-static int setting_diag(struct target *t, const char *name, const char *value,
-			const char *line)
+static int check_cb(void *ctx, const char *name, const char *value)
 {
-	int rc = check_setting(name, value);
-	if (rc == -1)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the lwip target has no setting %s (needed by `%s`)", name, line);
-	if (rc == -2)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "lwIP as built by Debian cannot do %s = %s (in `%s`): the "
-				    "feature is fixed at compile time", name, value, line);
-	return TARGET_OK;
+	(void)ctx;
+	return check_setting(name, value);
 }
 
-/* Shell lines: `sysctl [-q] [-w] name=value ...` separated by ; && or newlines. */
-static int shell_one(struct target *t, char *cmd, const char *line)
-{
-	char *save = NULL;
-	char *tok = strtok_r(cmd, " \t\n", &save);
-	if (!tok || !strcmp(tok, "cd") || !strcmp(tok, "true") || !strcmp(tok, ":"))
-		return TARGET_OK;
-	if (strcmp(tok, "sysctl"))
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the lwip target runs no shell commands; only sysctl "
-				    "settings lwIP has are mapped: `%s`", line);
-	int n = 0;
-	while ((tok = strtok_r(NULL, " \t\n", &save))) {
-		if (tok[0] == '-') {
-			if (strcmp(tok, "-q") && strcmp(tok, "-w") && strcmp(tok, "-qw") &&
-			    strcmp(tok, "-wq"))
-				return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-						    "the lwip target cannot map sysctl option %s "
-						    "in `%s`", tok, line);
-			continue;
-		}
-		char *eq = strchr(tok, '=');
-		if (!eq)
-			return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-					    "the lwip target only maps sysctl writes: `%s`", line);
-		*eq = 0;
-		char *val = eq + 1;
-		size_t vl = strlen(val);
-		if (vl >= 2 && (val[0] == '"' || val[0] == '\'') && val[vl - 1] == val[0]) {
-			val[vl - 1] = 0;
-			val++;
-		}
-		int rc = setting_diag(t, tok, val, line);
-		if (rc != TARGET_OK)
-			return rc;
-		n++;
-	}
-	if (!n)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the lwip target only maps sysctl writes: `%s`", line);
-	return TARGET_OK;
-}
-
+/* Shell lines: the sysctl settings they make, each one lwIP as built has fixed
+ * (target-adapters/common/shellmap.h); nothing is run. */
 static int lw_shell(struct target *t, const char *cmd, int *exit_status)
 {
-	size_t n = strlen(cmd);
-	char *copy = malloc(n + 1);
-	if (!copy)
-		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
-	memcpy(copy, cmd, n + 1);
-	int rc = TARGET_OK;
-	char *s = copy;
-	while (rc == TARGET_OK && *s) {
-		size_t k = strcspn(s, ";&\n");
-		char sep = s[k];
-		s[k] = 0;
-		rc = shell_one(t, s, cmd);
-		s += k;
-		if (sep)
-			s++;
-		while (*s == '&')
-			s++;
-	}
-	free(copy);
-	if (rc == TARGET_OK)
-		*exit_status = 0;
-	return rc;
+	struct lwpriv *w = P(t);
+	struct target_shellmap m = {
+		.target_name = "lwip", .script_path = w->cfg->script_path,
+		.fresh = w->nall == 0, .apply = check_cb,
+		.fixed_why = "Debian builds lwIP with the feature fixed at compile time",
+	};
+	return target_shellmap_run(t, &m, cmd, exit_status);
 }
 
 /* ---- open / close ------------------------------------------------------------------- */
@@ -646,8 +583,12 @@ static int lw_open(struct target *t, const struct target_config *cfg)
 	w->cfg = cfg;
 	w->poll_deadline = INT64_MAX;
 	for (size_t i = 0; i < cfg->n_settings; i++) {
-		int rc = setting_diag(t, cfg->settings[i].name, cfg->settings[i].value,
-				      cfg->settings[i].name);
+		int rc = check_setting(cfg->settings[i].name, cfg->settings[i].value);
+		if (rc != 0)
+			rc = target_diagf(&t->diag, TARGET_UNSUPPORTED,
+					  "the lwip target %s %s = %s", rc == -1 ?
+					  "has no setting" : "cannot take", cfg->settings[i].name,
+					  cfg->settings[i].value);
 		if (rc != TARGET_OK) {
 			free(w);
 			t->priv = NULL;

@@ -5,7 +5,8 @@ LDLIBS += -ldl
 
 PLUGIN_EXAMPLE := $(B)/examples/plugin/libexample.so
 PLUGIN_EX_SRCS := examples/plugin/example_plugin.c target-adapters/reference.c \
-	target-adapters/target.c $(filter-out %/bench_refstack.c,$(wildcard refstack/*.c)) \
+	target-adapters/target.c $(wildcard target-adapters/common/*.c) \
+	$(filter-out %/bench_refstack.c,$(wildcard refstack/*.c)) \
 	$(filter-out %/bench_wire.c,$(wildcard wire/*.c))
 PLUGIN_EX_OBJS := $(patsubst %.c,$(B)/examples/plugin/pic/%.o,$(PLUGIN_EX_SRCS))
 

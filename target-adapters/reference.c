@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 
 #include "refstack/ref.h"
+#include "target-adapters/common/shellmap.h"
 #include "target-adapters/target.h"
 #include "wire/wire.h"
 
@@ -53,6 +54,8 @@ struct refpriv {
 	struct target_call pc;
 	int64_t pend_start;
 	int64_t poll_deadline;          /* INT64_MAX when none */
+	char *script_path;              /* set-up files of shell lines are relative to it */
+	bool sockets_made;              /* socket() was called */
 	struct ref_epoll {              /* epoll instances: fds REF_EPOLL_FD0 + index */
 		bool used;
 		int n;
@@ -398,125 +401,36 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 }
 
 static int apply_or_diag(struct target *t, struct ref_config *c, const char *name,
-			 const char *value, const char *line)
+			 const char *value)
 {
 	int rc = apply_setting(c, name, value);
 	if (rc == -1)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the reference target has no setting %s (needed by `%s`)", name,
-				    line);
+				    "the reference target has no setting %s", name);
 	if (rc == -2)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the reference target does not support %s = %s (in `%s`)", name,
-				    value, line);
+				    "the reference target cannot take %s = %s", name, value);
 	return TARGET_OK;
 }
 
-/* One shell command: only `sysctl [-q] [-w] name=value ...` is understood. */
-static int shell_one(struct target *t, struct ref_config *c, char *cmd, const char *line)
+static int apply_cb(void *ctx, const char *name, const char *value)
 {
-	char *save = NULL;
-	char *tok = strtok_r(cmd, " \t\n", &save);
-	if (!tok)
-		return TARGET_OK;
-	/* the engine's preamble (`cd "$TCPSPEC_SCRIPT_DIR" || exit 127`) and no-ops change
-	 * nothing for an in-process stack */
-	if (!strcmp(tok, "cd") || !strcmp(tok, "true") || !strcmp(tok, ":"))
-		return TARGET_OK;
-	if (strcmp(tok, "sysctl"))
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the reference target runs no shell commands; "
-				    "only sysctl settings are mapped: `%s`", line);
-	int n = 0;
-	/* the rest, keeping quoted values with spaces ("4096 87380 6291456") */
-	char *rest = save;
-	while (rest && *rest) {
-		while (*rest == ' ' || *rest == '\t' || *rest == '\n')
-			rest++;
-		if (!*rest)
-			break;
-		if (*rest == '-') {
-			char *e = rest;
-			while (*e && *e != ' ' && *e != '\t')
-				e++;
-			size_t l = (size_t)(e - rest);
-			if (!((l == 2 && (rest[1] == 'q' || rest[1] == 'w')) ||
-			      (l == 3 && !strncmp(rest, "-qw", 3)) || (l == 3 && !strncmp(rest, "-wq", 3))))
-				return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-						    "the reference target cannot map sysctl option "
-						    "%.*s in `%s`", (int)l, rest, line);
-			rest = e;
-			continue;
-		}
-		char *eq = strchr(rest, '=');
-		if (!eq)
-			return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-					    "the reference target only maps sysctl writes: `%s`", line);
-		*eq = 0;
-		char *name = rest, *val = eq + 1, *end;
-		char *ne = name + strlen(name);
-		while (ne > name && (ne[-1] == ' ' || ne[-1] == '\t'))
-			*--ne = 0;
-		if (*val == '"' || *val == '\'') {
-			char qch = *val++;
-			end = strchr(val, qch);
-			if (!end)
-				return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-						    "unbalanced quote in `%s`", line);
-			*end++ = 0;
-		} else {
-			end = val;
-			while (*end && *end != ' ' && *end != '\t' && *end != '\n')
-				end++;
-			if (*end)
-				*end++ = 0;
-		}
-		int rc = apply_or_diag(t, c, name, val, line);
-		if (rc != TARGET_OK)
-			return rc;
-		n++;
-		rest = end;
-	}
-	if (!n)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "the reference target only maps sysctl writes: `%s`", line);
-	return TARGET_OK;
+	return apply_setting(ctx, name, value);
 }
 
+/* Shell lines: the sysctl settings they make, mapped onto the stack's configuration
+ * (target-adapters/common/shellmap.h); all or nothing. */
 static int ref_shell(struct target *t, const char *cmd, int *exit_status)
 {
 	struct refpriv *p = P(t);
 	struct ref_config c = *ref_stack_config(p->st);
-	size_t n = strlen(cmd);
-	char *copy = malloc(n + 1);
-	if (!copy)
-		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
-	memcpy(copy, cmd, n + 1);
-	/* commands separated by ; && or newlines, each a sysctl */
-	int rc = TARGET_OK;
-	char *s = copy;
-	while (rc == TARGET_OK && s && *s) {
-		char *sep = s + strcspn(s, ";&\n");
-		char *next = NULL;
-		if (*sep) {
-			next = sep + 1;
-			if (*sep == '&' && *next == '&')
-				next++;
-			else if (*sep == '&')
-				rc = target_diagf(&t->diag, TARGET_UNSUPPORTED,
-						  "the reference target runs no background commands: `%s`",
-						  cmd);
-			*sep = 0;
-		}
-		if (rc == TARGET_OK)
-			rc = shell_one(t, &c, s, cmd);
-		s = next;
-	}
-	free(copy);
-	if (rc == TARGET_OK) {
+	struct target_shellmap m = {
+		.target_name = "reference", .script_path = p->script_path,
+		.fresh = !p->sockets_made, .apply = apply_cb, .ctx = &c,
+	};
+	int rc = target_shellmap_run(t, &m, cmd, exit_status);
+	if (rc == TARGET_OK && *exit_status == 0)
 		*ref_stack_config(p->st) = c;
-		*exit_status = 0;
-	}
 	return rc;
 }
 
@@ -529,6 +443,8 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
 	t->priv = p;
 	p->poll_deadline = INT64_MAX;
+	if (cfg->script_path && !(p->script_path = strdup(cfg->script_path)))
+		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
 	struct ref_config c;
 	ref_config_defaults(&c);
 	p->version = cfg->ip_version == TARGET_IPV6_ONLY ? 6 : 4;
@@ -540,9 +456,9 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 	else if (cfg->local_ip.family == AF_INET6)
 		addr_from_target(&cfg->local_ip, &c.local6);
 	for (size_t i = 0; i < cfg->n_settings; i++) {
-		int rc = apply_or_diag(t, &c, cfg->settings[i].name, cfg->settings[i].value,
-				       cfg->settings[i].name);
+		int rc = apply_or_diag(t, &c, cfg->settings[i].name, cfg->settings[i].value);
 		if (rc != TARGET_OK) {
+			free(p->script_path);
 			free(p);
 			t->priv = NULL;
 			return rc;
@@ -550,6 +466,7 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 	}
 	p->st = ref_stack_new(&c, on_output, p);
 	if (!p->st) {
+		free(p->script_path);
 		free(p);
 		t->priv = NULL;
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
@@ -567,6 +484,7 @@ static void ref_close(struct target *t)
 		free(p->q[(p->qhead + i) % p->qcap].data);
 	free(p->q);
 	free(p->domains);
+	free(p->script_path);
 	free(p);
 	t->priv = NULL;
 }
@@ -883,6 +801,7 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 	*unsupported = false;
 	switch (c->kind) {
 	case TARGET_CALL_SOCKET: {
+		p->sockets_made = true;
 		long fd = ref_sock_socket(st, c->domain, c->type, c->protocol, now);
 		if (fd == -EPROTONOSUPPORT && (c->type & 0xf) != SOCK_STREAM) {
 			*unsupported = true;
