@@ -644,10 +644,17 @@ static long recv_once(struct ref_stack *st, int fd, void *buf, size_t len, int f
 	ref_seq_t rd = ref_seq_sub(tp->rcv_nxt, tp->rcvq.len);
 	uint32_t n = len < avail ? (uint32_t)len : avail;
 	/* The urgent mark: stop reading there; the urgent octet itself is skipped (it
-	 * is read with MSG_OOB) unless SO_OOBINLINE (RFC 6093 3, Linux semantics). */
-	if ((tp->flags & TF_URG_VALID) && !(tp->flags & TF_OOBINLINE)) {
+	 * is read with MSG_OOB) unless SO_OOBINLINE (RFC 6093 3, Linux semantics).
+	 * With SO_OOBINLINE a read still stops at the mark, and the next one starts
+	 * with the urgent octet (Linux tcp_recvmsg: "used = urg_offset"; RFC 9293
+	 * MUST-33 asks that the application can tell where urgent data ends). */
+	bool inl = tp->flags & TF_OOBINLINE;
+	if (tp->flags & TF_URG_VALID) {
 		ref_seq_t ubyte = ref_seq_sub(tp->rcv_up, 1);
-		if (ubyte == rd && (tp->flags & (TF_HAVE_OOB | TF_OOB_READ)) && avail > 0) {
+		if (inl) {
+			if (ubyte != rd && ref_seq_in(ubyte, rd, ref_seq_add(rd, n)))
+				n = ref_seq_len(rd, ubyte);
+		} else if (ubyte == rd && (tp->flags & (TF_HAVE_OOB | TF_OOB_READ)) && avail > 0) {
 			ref_ring_consume(&tp->rcvq, 1);     /* the byte went out of band */
 			tp->flags &= ~TF_URG_VALID;
 			avail--;

@@ -1558,6 +1558,30 @@ static void urgent_data_received_out_of_band(void **state)
 	fx_free(f);
 }
 
+/* SO_OOBINLINE: the urgent octet stays in the stream, but a read still stops at the
+ * mark and the next one starts with the urgent octet (Linux tcp_recvmsg; MUST-33) */
+static void urgent_inline_read_stops_at_mark(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	int one = 1;
+	assert_int_equal(ref_sock_setsockopt(f->st, f->fd, SOL_SOCKET, SO_OOBINLINE, &one,
+					     sizeof one, f->now), 0);
+	struct ref_segment s = mkseg(f, REF_ACK | REF_URG, 1, 1, 100, 6);
+	uint8_t d[6] = { 'a', 'b', '!', 'c', 'd', 'e' };
+	s.data = d;
+	s.urp = 3;              /* the urgent octet is '!' */
+	inject(f, &s);
+	char c = 0;
+	assert_int_equal(ref_sock_recv(f->st, f->fd, &c, 1, MSG_OOB, f->now), -EINVAL);
+	char b[10];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 10, 0, f->now), 2);
+	assert_memory_equal(b, "ab", 2);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 10, 0, f->now), 4);
+	assert_memory_equal(b, "!cde", 4);
+	fx_free(f);
+}
+
 static void urgent_data_sent(void **state)
 {
 	(void)state;
@@ -2897,6 +2921,7 @@ int main(void)
 		cmocka_unit_test(slow_start_growth),
 		cmocka_unit_test(urgent_data_received_out_of_band),
 		cmocka_unit_test(urgent_data_sent),
+		cmocka_unit_test(urgent_inline_read_stops_at_mark),
 		cmocka_unit_test(keepalive_probes_then_reset),
 		cmocka_unit_test(keepalive_off_by_default),
 		cmocka_unit_test(icmp_port_unreachable_is_hard),
