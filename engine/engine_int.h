@@ -12,6 +12,7 @@
 #define ENGINE_MAX_TS 256
 #define ENGINE_MAX_CODE 64
 #define ENGINE_MAX_ISNS 256         /* stack ISNs kept for tcpspec_local_isns */
+#define ENGINE_MAX_CONNS 32         /* script-side ports besides the live one */
 /* a call expected at once may take this much beyond the tolerance before it counts
  * as blocked (then its return time is still checked against the tolerance) */
 #define ENGINE_NONBLOCK_GRACE_NS (100 * 1000000LL)
@@ -100,6 +101,30 @@ struct engine_call {
 	char path[4096];            /* open(): the file name, relative to the script */
 };
 
+/* What the engine keeps per connection, that is per script-side (remote) port: the
+ * numbers relative sequence numbers, acks and timestamps are written against. */
+struct engine_conn {
+	uint16_t remote_port;       /* the key: the script-side port */
+	uint16_t local_port;        /* the stack's port */
+	bool local_port_known;
+	/* sequence numbers */
+	bool have_local_isn, have_remote_isn;
+	/* The next inbound SYN (or SYN-ACK) gives the remote ISN: true at the start and
+	 * after each socket() call, false once a SYN has given it.  A later SYN on the same
+	 * connection (RFC 5961 4.2 tests) leaves the ISN alone, as in packetdrill. */
+	bool remote_isn_open;
+	uint32_t local_isn, remote_isn;
+	/* timestamps: the script's TS val -> the stack's live TS val */
+	size_t n_ts;
+	uint32_t ts_script[ENGINE_MAX_TS], ts_live[ENGINE_MAX_TS];
+	bool have_ts_live;
+	uint32_t ts_last_live;
+	bool have_ts_first;          /* the first script/live TS val pair seen */
+	uint32_t ts_first_script, ts_first_live;
+	bool have_ts_base;
+	uint32_t ts_base_script, ts_base_live;
+};
+
 struct engine_ctx {
 	const struct engine_run_cfg *cfg;
 	struct engine_result *res;
@@ -119,34 +144,27 @@ struct engine_ctx {
 	int64_t last_ns;            /* latest script time reached */
 	int64_t out_actual_ns;      /* when the last outbound packet came (script clock) */
 
-	/* sequence numbers */
-	bool have_local_isn, have_remote_isn;
-	/* The next inbound SYN (or SYN-ACK) gives the remote ISN: true at the start and
-	 * after each socket() call, false once a SYN has given it.  A later SYN on the same
-	 * connection (RFC 5961 4.2 tests) leaves the ISN alone, as in packetdrill. */
-	bool remote_isn_open;
-	uint32_t local_isn, remote_isn;
-	uint16_t local_port, remote_port;
-	bool local_port_known;
+	/* The live connection: the one the packet being handled belongs to.  Packets
+	 * without (rport N) and system calls use the home connection, the one at
+	 * home_port; the others wait in conns[] (engine_conn_select). */
+	struct engine_conn c;
+	uint16_t home_port;
+	size_t n_conns;
+	struct engine_conn conns[ENGINE_MAX_CONNS];
 	/* The stack's ISNs seen on the wire, absolute, in order, for code blocks
 	 * (tcpspec_local_isns): one entry per SYN or SYN-ACK whose (ports, seq) differ
 	 * from the previous entry's, so a retransmitted SYN does not count twice. */
 	size_t n_isns;
 	struct { uint32_t seq; uint16_t sport, dport; } isns[ENGINE_MAX_ISNS];
-	/* timestamps: the script's TS val -> the stack's live TS val */
-	size_t n_ts;
-	uint32_t ts_script[ENGINE_MAX_TS], ts_live[ENGINE_MAX_TS];
-	bool have_ts_live;
-	uint32_t ts_last_live;
-	bool have_ts_first;          /* the first script/live TS val pair seen */
-	uint32_t ts_first_script, ts_first_live;
-	bool have_ts_base;
-	uint32_t ts_base_script, ts_base_live;
 
 	/* script fd -> target fd */
 	int n_fds;
 	int fd_script[ENGINE_MAX_FDS], fd_target[ENGINE_MAX_FDS];
 	int last_sock;              /* target fd for code blocks' TCP_INFO */
+	/* stream sockets (target fds) the script has neither bound nor connected: a
+	 * listen() on one binds it to the script's local address and port first */
+	int n_unbound;
+	int unbound[ENGINE_MAX_FDS];
 
 	/* the blocking call in flight */
 	bool pending;
@@ -205,6 +223,16 @@ int engine_vadvance(struct engine_ctx *x, int64_t when_ns, int64_t *next);
 int engine_target_fd(struct engine_ctx *x, int script_fd);
 
 /* packet.c */
+/* Make the connection at the script-side port PORT the live one (x->c): the live one
+ * is put back into conns[], PORT's taken out, or a new one begun (its remote ISN
+ * open, the home connection's local port).  false when conns[] is full. */
+bool engine_conn_select(struct engine_ctx *x, uint16_t port);
+/* The home connection moves to port PORT (connect, or the stack's own SYN): the live
+ * connection, which must be the home one, takes the new key; a waiting one at PORT
+ * is dropped. */
+void engine_conn_rehome(struct engine_ctx *x, uint16_t port);
+/* After socket(): every connection's next SYN gives a new remote ISN. */
+void engine_conn_reopen(struct engine_ctx *x);
 int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev);
 int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any,
 		    int64_t lo, int64_t hi, int64_t tol);

@@ -42,12 +42,12 @@ void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t 
  * never wrote is placed on the stack's clock at the same distance from the first pair. */
 static uint32_t live_ts_for(struct engine_ctx *x, uint32_t script_val)
 {
-	for (size_t i = x->n_ts; i-- > 0;)
-		if (x->ts_script[i] == script_val)
-			return x->ts_live[i];
-	if (x->have_ts_first)
-		return x->ts_first_live + (script_val - x->ts_first_script);
-	return x->have_ts_live ? x->ts_last_live : script_val;
+	for (size_t i = x->c.n_ts; i-- > 0;)
+		if (x->c.ts_script[i] == script_val)
+			return x->c.ts_live[i];
+	if (x->c.have_ts_first)
+		return x->c.ts_first_live + (script_val - x->c.ts_first_script);
+	return x->c.have_ts_live ? x->c.ts_last_live : script_val;
 }
 
 /* A symbolic option value (`FO TFO_COOKIE`, `mss MSS`) from --define NAME=VALUE:
@@ -102,15 +102,15 @@ static int add_opt(struct engine_ctx *x, struct wire_tcp_opts *o, const struct d
 	case DSL_OPT_SACK: {
 		uint32_t lr[2 * DSL_MAX_SACK_BLOCKS];
 		for (size_t i = 0; i < s->n_sack; i++) {
-			lr[2 * i] = x->local_isn + s->sack[i].start;
-			lr[2 * i + 1] = x->local_isn + s->sack[i].end;
+			lr[2 * i] = x->c.local_isn + s->sack[i].start;
+			lr[2 * i + 1] = x->c.local_isn + s->sack[i].end;
 		}
 		return wire_opt_add_sack(o, s->n_sack, lr);
 	}
 	case DSL_OPT_TS:
 		/* `ecr ...` echoes the stack's latest TS val (0 before it sent one) */
 		if (s->ts_ecr_any)
-			return wire_opt_add_ts(o, s->ts_val, x->have_ts_live ? x->ts_last_live : 0);
+			return wire_opt_add_ts(o, s->ts_val, x->c.have_ts_live ? x->c.ts_last_live : 0);
 		return wire_opt_add_ts(o, s->ts_val, s->ts_ecr ? live_ts_for(x, s->ts_ecr) : 0);
 	case DSL_OPT_FASTOPEN:
 	case DSL_OPT_FASTOPEN_EXP:
@@ -229,17 +229,17 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	to_wire_addr(&x->tc.local_ip, &q.ip.src);
 	to_wire_addr(&x->tc.remote_ip, &q.ip.dst);
 	q.l4 = WIRE_L4_TCP;
-	q.tcp.sport = x->local_port;
-	q.tcp.dport = x->remote_port;
+	q.tcp.sport = x->c.local_port;
+	q.tcp.dport = x->c.remote_port;
 	q.tcp.flags = WIRE_TH_ACK;
-	q.tcp.ack = x->remote_isn + 1;
+	q.tcp.ack = x->c.remote_isn + 1;
 	q.tcp.win = 1000;
 	if (p->icmp.has_quote && !p->icmp.quote_any) {
 		q.tcp.seq = p->icmp.quote.start_absolute ? p->icmp.quote.start
-							 : x->local_isn + p->icmp.quote.start;
+							 : x->c.local_isn + p->icmp.quote.start;
 		q.tcp.payload_len = p->icmp.quote.len;
 	} else {
-		q.tcp.seq = x->local_isn + 1;
+		q.tcp.seq = x->c.local_isn + 1;
 	}
 	uint8_t inner[TARGET_MAX_PACKET];
 	size_t ilen, len;
@@ -260,9 +260,75 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	return ENGINE_PASS;
 }
 
+/* ---- connections --------------------------------------------------------------------- */
+
+static struct engine_conn *conn_find(struct engine_ctx *x, uint16_t port)
+{
+	for (size_t i = 0; i < x->n_conns; i++)
+		if (x->conns[i].remote_port == port)
+			return &x->conns[i];
+	return NULL;
+}
+
+bool engine_conn_select(struct engine_ctx *x, uint16_t port)
+{
+	if (x->c.remote_port == port)
+		return true;
+	struct engine_conn *s = conn_find(x, port);
+	if (s) {                        /* swap the waiting one in, the live one out */
+		struct engine_conn tmp = *s;
+		*s = x->c;
+		x->c = tmp;
+		return true;
+	}
+	if (x->n_conns >= ENGINE_MAX_CONNS)
+		return false;
+	/* a new peer talks to the port the home connection talks to (a listener's) */
+	const struct engine_conn *home = x->c.remote_port == x->home_port
+						 ? &x->c : conn_find(x, x->home_port);
+	uint16_t lport = home ? home->local_port : x->tc.local_port;
+	x->conns[x->n_conns++] = x->c;
+	memset(&x->c, 0, sizeof x->c);
+	x->c.remote_port = port;
+	x->c.local_port = lport;
+	x->c.remote_isn_open = true;
+	return true;
+}
+
+void engine_conn_rehome(struct engine_ctx *x, uint16_t port)
+{
+	if (x->c.remote_port != port) {
+		struct engine_conn *s = conn_find(x, port);
+		if (s)
+			*s = x->conns[--x->n_conns];
+		x->c.remote_port = port;
+	}
+	x->home_port = port;
+}
+
+void engine_conn_reopen(struct engine_ctx *x)
+{
+	x->c.remote_isn_open = true;
+	for (size_t i = 0; i < x->n_conns; i++)
+		x->conns[i].remote_isn_open = true;
+}
+
+/* The connection a packet belongs to: (rport N) names it, else the home one. */
+static int select_conn(struct engine_ctx *x, const struct dsl_event *ev)
+{
+	const struct dsl_packet *p = &ev->packet;
+	if (engine_conn_select(x, p->has_rport ? p->rport : x->home_port))
+		return ENGINE_PASS;
+	return engine_skip(x, ev, "a script speaks from at most %d remote ports",
+			   ENGINE_MAX_CONNS + 1);
+}
+
 int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	const struct dsl_packet *p = &ev->packet;
+	int v = select_conn(x, ev);
+	if (v != ENGINE_PASS)
+		return v;
 	if (p->proto == DSL_PROTO_ICMP)
 		return inbound_icmp(x, ev);
 	if (p->proto == DSL_PROTO_UDP) {
@@ -272,8 +338,8 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		to_wire_addr(&x->tc.remote_ip, &u.ip.src);
 		to_wire_addr(&x->tc.local_ip, &u.ip.dst);
 		u.l4 = WIRE_L4_UDP;
-		u.udp.sport = x->remote_port;
-		u.udp.dport = x->local_port;
+		u.udp.sport = x->c.remote_port;
+		u.udp.dport = x->c.local_port;
 		u.udp.payload_len = p->udp_len;
 		apply_ip_fields(&u, p);
 		size_t len;
@@ -298,8 +364,8 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	to_wire_addr(&x->tc.remote_ip, &w.ip.src);
 	to_wire_addr(&x->tc.local_ip, &w.ip.dst);
 	w.l4 = WIRE_L4_TCP;
-	w.tcp.sport = x->remote_port;
-	w.tcp.dport = x->local_port;
+	w.tcp.sport = x->c.remote_port;
+	w.tcp.dport = x->c.local_port;
 	w.tcp.flags = p->flags;
 	/* A SYN carries its number as written.  The connection's first one (the first
 	 * after the script's socket() call) is the peer's ISN: later packets are written
@@ -307,18 +373,18 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	 * the same connection does not move it, so the challenge ACK of RFC 5961 4.2 is
 	 * still written relative to the connection's own ISN. */
 	if (p->flags & DSL_TCP_SYN) {
-		if (x->remote_isn_open || !x->have_remote_isn) {
-			x->remote_isn = p->seq.start;
-			x->have_remote_isn = true;
-			x->remote_isn_open = false;
+		if (x->c.remote_isn_open || !x->c.have_remote_isn) {
+			x->c.remote_isn = p->seq.start;
+			x->c.have_remote_isn = true;
+			x->c.remote_isn_open = false;
 		}
 		w.tcp.seq = p->seq.start;
 	} else {
-		w.tcp.seq = p->seq.start_absolute ? p->seq.start : x->remote_isn + p->seq.start;
+		w.tcp.seq = p->seq.start_absolute ? p->seq.start : x->c.remote_isn + p->seq.start;
 	}
 	w.tcp.payload_len = p->seq.len;
 	if (p->has_ack)
-		w.tcp.ack = p->ack_absolute ? p->ack : x->local_isn + p->ack;
+		w.tcp.ack = p->ack_absolute ? p->ack : x->c.local_isn + p->ack;
 	w.tcp.win = p->win;
 	if (p->has_urg)
 		w.tcp.urg = p->urg;
@@ -410,19 +476,19 @@ static bool ts_val_ok(struct engine_ctx *x, uint32_t script_val, uint32_t live, 
 	int64_t tick = x->opts.tcp_ts_tick_usecs;
 	if (tick <= 0)
 		return true;
-	if (!x->have_ts_base) {
-		x->have_ts_base = true;
-		x->ts_base_script = script_val;
-		x->ts_base_live = live;
+	if (!x->c.have_ts_base) {
+		x->c.have_ts_base = true;
+		x->c.ts_base_script = script_val;
+		x->c.ts_base_live = live;
 		return true;
 	}
-	uint32_t want = x->ts_base_live + (script_val - x->ts_base_script);
+	uint32_t want = x->c.ts_base_live + (script_val - x->c.ts_base_script);
 	int64_t slack = x->opts.tolerance_usecs / tick + 1;
 	int64_t off = (int32_t)(live - want);
 	if (off >= -slack && off <= slack)
 		return true;
 	snprintf(why, cap, "TS val: expected %u but got %u (%u ticks of %lld us from the first)",
-		 script_val, script_val + (uint32_t)off, (unsigned)(live - x->ts_base_live),
+		 script_val, script_val + (uint32_t)off, (unsigned)(live - x->c.ts_base_live),
 		 (long long)tick);
 	return false;
 }
@@ -436,7 +502,7 @@ static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
 		return;
 	if (p->opts_kind == DSL_OPTS_NONE) {
 		if (o->n || t->opt_len) {
-			wire_print_tcp_options(got, sizeof got, o, x->remote_isn);
+			wire_print_tcp_options(got, sizeof got, o, x->c.remote_isn);
 			diff(d, "options: expected none but got %s", got);
 		}
 		return;
@@ -452,7 +518,7 @@ static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
 		    (o->opt[i].flags & WIRE_OPT_F_RAW && p->opts[i].kind != DSL_OPT_RAW))
 			kinds_ok = false;
 	if (!kinds_ok) {
-		wire_print_tcp_options(got, sizeof got, o, x->remote_isn);
+		wire_print_tcp_options(got, sizeof got, o, x->c.remote_isn);
 		FILE *f = fmemopen(want, sizeof want - 1, "w");
 		if (f) {
 			fputc('<', f);
@@ -501,15 +567,15 @@ static void compare_options(struct engine_ctx *x, const struct dsl_packet *p,
 		case DSL_OPT_SACK: {
 			bool same = w->v.sack.n == s->n_sack;
 			for (size_t k = 0; same && k < s->n_sack; k++)
-				same = w->v.sack.block[k].left - x->remote_isn == s->sack[k].start &&
-				       w->v.sack.block[k].right - x->remote_isn == s->sack[k].end;
+				same = w->v.sack.block[k].left - x->c.remote_isn == s->sack[k].start &&
+				       w->v.sack.block[k].right - x->c.remote_isn == s->sack[k].end;
 			if (!same) {
 				char g[160] = "";
 				size_t n = 0;
 				for (size_t k = 0; k < w->v.sack.n && n < sizeof g; k++)
 					n += snprintf(g + n, sizeof g - n, "%s%u:%u", k ? " " : "",
-						      w->v.sack.block[k].left - x->remote_isn,
-						      w->v.sack.block[k].right - x->remote_isn);
+						      w->v.sack.block[k].left - x->c.remote_isn,
+						      w->v.sack.block[k].right - x->c.remote_isn);
 				char e[160] = "";
 				n = 0;
 				for (size_t k = 0; k < s->n_sack && n < sizeof e; k++)
@@ -556,19 +622,19 @@ static void learn_ts(struct engine_ctx *x, const struct dsl_packet *p, const str
 		    (t->opts.opt[i].flags & WIRE_OPT_F_RAW))
 			continue;
 		uint32_t live = t->opts.opt[i].v.ts.val;
-		x->have_ts_live = true;
-		x->ts_last_live = live;
+		x->c.have_ts_live = true;
+		x->c.ts_last_live = live;
 		if (p && p->opts_kind == DSL_OPTS_LIST)
 			for (size_t k = 0; k < p->n_opts; k++)
 				if (p->opts[k].kind == DSL_OPT_TS && !p->opts[k].ts_val_any) {
-					size_t slot = x->n_ts < ENGINE_MAX_TS ? x->n_ts++
+					size_t slot = x->c.n_ts < ENGINE_MAX_TS ? x->c.n_ts++
 									      : ENGINE_MAX_TS - 1;
-					x->ts_script[slot] = p->opts[k].ts_val;
-					x->ts_live[slot] = live;
-					if (!x->have_ts_first) {
-						x->have_ts_first = true;
-						x->ts_first_script = p->opts[k].ts_val;
-						x->ts_first_live = live;
+					x->c.ts_script[slot] = p->opts[k].ts_val;
+					x->c.ts_live[slot] = live;
+					if (!x->c.have_ts_first) {
+						x->c.have_ts_first = true;
+						x->c.ts_first_script = p->opts[k].ts_val;
+						x->c.ts_first_live = live;
 					}
 				}
 	}
@@ -601,10 +667,19 @@ static void packet_lines(struct engine_ctx *x, const struct dsl_event *ev, int64
 		engine_fmt_time(te, sizeof te, expected);
 	size_t n = snprintf(out, cap, "\nscript packet: %s %s", te, sl);
 	if (w && n < cap) {
-		struct wire_print_cfg pc = { .seq_base = x->local_isn, .ack_base = x->remote_isn };
+		/* numbers relative to the connection the packet went to, when the script
+		 * knows it: an (rport N) mismatch shows the other connection's numbers */
+		const struct engine_conn *c = &x->c;
+		bool tcp = w->l4 == WIRE_L4_TCP;
+		if (tcp && w->tcp.dport != x->c.remote_port && conn_find(x, w->tcp.dport))
+			c = conn_find(x, w->tcp.dport);
+		struct wire_print_cfg pc = { .seq_base = c->local_isn, .ack_base = c->remote_isn };
 		wire_print(al, sizeof al, w, &pc);
 		engine_fmt_time(ta, sizeof ta, actual);
-		snprintf(out + n, cap - n, "\nactual packet: %s > %s", ta, al);
+		n += snprintf(out + n, cap - n, "\nactual packet: %s > %s", ta, al);
+		uint16_t dport = tcp ? w->tcp.dport : w->l4 == WIRE_L4_UDP ? w->udp.dport : 0;
+		if (ev->packet.has_rport && dport && n < cap)
+			snprintf(out + n, cap - n, " (rport %u)", dport);
 	}
 }
 
@@ -653,8 +728,8 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 		if (n.tcp.seq != next_seq || n.tcp.ack != w->tcp.ack || n.tcp.win != w->tcp.win ||
 		    (n.tcp.flags & ~(WIRE_TH_PSH | WIRE_TH_FIN | WIRE_TH_CWR)) != keep) {
 			snprintf(why, cap, "piece %d of the segment does not continue it (seq %u, "
-				 "expected %u)", pieces + 1, n.tcp.seq - x->local_isn,
-				 next_seq - x->local_isn);
+				 "expected %u)", pieces + 1, n.tcp.seq - x->c.local_isn,
+				 next_seq - x->c.local_isn);
 			return -1;
 		}
 		if (total + len < want && len != last_len) {
@@ -699,7 +774,10 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	const struct dsl_packet *p = &ev->packet;
 	int64_t deadline = any ? target_now(&x->t) + ENGINE_ANY_WAIT_NS : x->t0 + hi + tol;
 	char lines[1200];
-	int rc = next_packet(x, deadline);
+	int rc = select_conn(x, ev);
+	if (rc != ENGINE_PASS)
+		return rc;
+	rc = next_packet(x, deadline);
 	if (rc == TARGET_TIMEOUT) {
 		packet_lines(x, ev, lo, any, NULL, 0, lines, sizeof lines);
 		char t[32];
@@ -726,6 +804,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		if (p->proto == DSL_PROTO_UDP) {
 			if (w.l4 != WIRE_L4_UDP)
 				diff(&d, "protocol: expected UDP but got %u", w.ip.proto);
+			else if (p->has_rport && w.udp.dport != p->rport)
+				diff(&d, "rport: expected %u but got %u", p->rport, w.udp.dport);
 			else if (w.udp.payload_len != p->udp_len)
 				diff(&d, "len: expected %u but got %zu", p->udp_len, w.udp.payload_len);
 		} else {
@@ -766,16 +846,23 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		}
 	}
 	const struct wire_tcp *t = &w.tcp;
+	if (p->has_rport && t->dport != p->rport) {
+		/* another connection's packet: its numbers mean nothing here */
+		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+		return engine_fail(x, ev, 'p', "error handling packet: rport: expected %u but "
+				   "got %u%s", p->rport, t->dport, lines);
+	}
 	if (t->flags & WIRE_TH_SYN) {
-		x->local_isn = t->seq;
-		x->have_local_isn = true;
+		x->c.local_isn = t->seq;
+		x->c.have_local_isn = true;
 		engine_note_isn(x, t->seq, t->sport, t->dport);
 	}
-	if (!x->local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
+	if (!x->c.local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
 		/* the first packet, or a new connection the stack opens */
-		x->local_port = t->sport;
-		x->local_port_known = true;
-		x->remote_port = t->dport;      /* where the stack really talks to */
+		x->c.local_port = t->sport;
+		x->c.local_port_known = true;
+		if (!p->has_rport)
+			engine_conn_rehome(x, t->dport);  /* where the stack really talks to */
 	}
 	learn_ts(x, p, t);
 
@@ -787,7 +874,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		wire_print_flags(b, sizeof b, got_flags);
 		diff(&d, "flags: expected %s but got %s", a, b);
 	}
-	uint32_t rel_seq = p->seq.start_absolute ? t->seq : t->seq - x->local_isn;
+	uint32_t rel_seq = p->seq.start_absolute ? t->seq : t->seq - x->c.local_isn;
 	if (p->seq.kind == DSL_SEQ_RANGE && rel_seq != p->seq.start)
 		diff(&d, "seq: expected %u but got %u", p->seq.start, rel_seq);
 	if (t->payload_len != p->seq.len)
@@ -797,7 +884,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		/* the ack of a SYN-ACK is compared in the script's own numbers (the SYN's
 		 * number as written plus one); other acks relative to the peer's ISN */
 		uint32_t rel_ack = p->ack_absolute || (t->flags & WIRE_TH_SYN) ? t->ack
-										 : t->ack - x->remote_isn;
+										 : t->ack - x->c.remote_isn;
 		if (rel_ack != p->ack)
 			diff(&d, "ack: expected %u but got %u", p->ack, rel_ack);
 	}
@@ -844,7 +931,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	}
 	if (x->opts.verbose && x->cfg->log) {
 		char al[512], ta[32];
-		struct wire_print_cfg pc = { .seq_base = x->local_isn, .ack_base = x->remote_isn };
+		struct wire_print_cfg pc = { .seq_base = x->c.local_isn, .ack_base = x->c.remote_isn };
 		wire_print(al, sizeof al, &w, &pc);
 		engine_fmt_time(ta, sizeof ta, actual);
 		fprintf(x->cfg->log, "%s:%d: got %s > %s\n", x->name, ev->loc.line, ta, al);

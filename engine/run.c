@@ -201,8 +201,9 @@ static int configure(struct engine_ctx *x)
 	tc->plugin_path = cfg->target->arg;     /* plugin:PATH */
 	tc->verbose = o->verbose;
 	target_config_defaults(tc);
-	x->local_port = tc->local_port;
-	x->remote_port = tc->remote_port;
+	x->c.local_port = tc->local_port;
+	x->c.remote_port = tc->remote_port;
+	x->home_port = tc->remote_port;
 	x->res->ip_version = ipv;
 	return 0;
 }

@@ -60,6 +60,24 @@ static void unmap_fd(struct engine_ctx *x, int target_fd)
 		}
 }
 
+/* Remove target fd from the unbound stream sockets; true if it was there. */
+static bool take_unbound(struct engine_ctx *x, int fd)
+{
+	for (int i = 0; i < x->n_unbound; i++)
+		if (x->unbound[i] == fd) {
+			x->unbound[i] = x->unbound[--x->n_unbound];
+			return true;
+		}
+	return false;
+}
+
+static void add_unbound(struct engine_ctx *x, int fd)
+{
+	take_unbound(x, fd);
+	if (x->n_unbound < ENGINE_MAX_FDS)
+		x->unbound[x->n_unbound++] = fd;
+}
+
 /* ---- expressions --------------------------------------------------------------------- */
 
 struct dctx {
@@ -509,10 +527,10 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 			port = ntohs(((struct sockaddr_in *)&c->addr)->sin_port);
 		else if (c->addr.ss_family == AF_INET6)
 			port = ntohs(((struct sockaddr_in6 *)&c->addr)->sin6_port);
-		if (port && k == TARGET_CALL_BIND && !x->local_port_known)
-			x->local_port = port;
+		if (port && k == TARGET_CALL_BIND && !x->c.local_port_known)
+			x->c.local_port = port;
 		if (port && k == TARGET_CALL_CONNECT)
-			x->remote_port = port;
+			engine_conn_rehome(x, port);
 		return true;
 	}
 	case TARGET_CALL_LISTEN:
@@ -956,14 +974,18 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 			x->last_sock = (int)r->ret;
 		/* a new socket: its connection's first SYN gives a new remote ISN */
 		if (ec->c.kind == TARGET_CALL_SOCKET)
-			x->remote_isn_open = true;
+			engine_conn_reopen(x);
 	}
 	if (ec->c.kind == TARGET_CALL_PIPE && r->ret == 0 && ec->map_pipe) {
 		map_fd(x, ec->pipe_script_fd[0], r->pipefd[0]);
 		map_fd(x, ec->pipe_script_fd[1], r->pipefd[1]);
 	}
-	if (ec->c.kind == TARGET_CALL_CLOSE && r->ret == 0)
+	if (ec->c.kind == TARGET_CALL_SOCKET && r->ret >= 0 && (ec->c.type & 0xf) == SOCK_STREAM)
+		add_unbound(x, (int)r->ret);
+	if (ec->c.kind == TARGET_CALL_CLOSE && r->ret == 0) {
 		unmap_fd(x, ec->c.fd);
+		take_unbound(x, ec->c.fd);
+	}
 	if ((ec->c.kind == TARGET_CALL_CONNECT || ec->c.kind == TARGET_CALL_SENDTO ||
 	     ec->c.kind == TARGET_CALL_WRITE || ec->c.kind == TARGET_CALL_READ) &&
 	    ec->c.fd >= 0 && ec->c.fd < (1 << 20))
@@ -1125,6 +1147,29 @@ int engine_pending_check(struct engine_ctx *x, bool wait)
 	return check_result(x, &x->pcall, &r);
 }
 
+/* Implicit bind: scripts written for tools that bind a listener for them call listen()
+ * on a socket they never bound and then send SYNs to the script's local port.  Every
+ * target is made to bind it there first, as the script assumes; a socket the script
+ * bound or connected itself is left alone.  A refused bind leaves listen() to the
+ * stack, as written. */
+static void implicit_bind(struct engine_ctx *x, int fd)
+{
+	if (!take_unbound(x, fd))
+		return;
+	struct target_call c;
+	memset(&c, 0, sizeof c);
+	c.kind = TARGET_CALL_BIND;
+	c.fd = fd;
+	c.nonblocking_expected = true;
+	default_addr(x, &c, true);
+	struct target_result r;
+	memset(&r, 0, sizeof r);
+	if (target_call(&x->t, &c, &r) == TARGET_OK && r.ret == 0 && x->opts.verbose &&
+	    x->cfg->log)
+		fprintf(x->cfg->log, "%s: fd %d bound to the local port %u before listen()\n",
+			x->name, fd, x->tc.local_port);
+}
+
 int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t start_ns,
 		      int64_t end_lo, int64_t end_hi, int64_t tol, bool blocking)
 {
@@ -1140,8 +1185,14 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 		if (v != ENGINE_PASS)
 			return v;
 	}
+	/* calls see the home connection (bind and connect set its ports) */
+	engine_conn_select(x, x->home_port);
 	if (!decode(&d, &ev->call, &ec) || !decode_result(&d, &ev->call, &ec))
 		return engine_skip(x, ev, "%s", d.why);
+	if (ec.c.kind == TARGET_CALL_BIND || ec.c.kind == TARGET_CALL_CONNECT)
+		take_unbound(x, ec.c.fd);
+	else if (ec.c.kind == TARGET_CALL_LISTEN)
+		implicit_bind(x, ec.c.fd);
 	struct target_result r;
 	memset(&r, 0, sizeof r);
 	if (blocking)
