@@ -38,6 +38,10 @@ static struct mock {
 	bool pending;
 	int64_t pend_until;
 	struct target_result pend_res;
+	/* every call the target was given, in order */
+	enum target_call_kind seen[16];
+	struct sockaddr_storage seen_addr[16];
+	int n_seen;
 } M;
 
 static const char *m_plugin_path;   /* target_config.plugin_path at open */
@@ -86,6 +90,10 @@ static int m_call(struct target *t, const struct target_call *c, struct target_r
 {
 	memset(r, 0, sizeof *r);
 	r->start_ns = M.now;
+	if (M.n_seen < 16) {
+		M.seen_addr[M.n_seen] = c->addr;
+		M.seen[M.n_seen++] = c->kind;
+	}
 	if (M.next_call >= M.n_calls) {
 		r->ret = c->kind == TARGET_CALL_SOCKET ? 3 : 0;
 		r->end_ns = M.now;
@@ -122,16 +130,16 @@ static const struct target_ops mock_ops = {
 	.next_outbound = m_next, .call = m_call, .complete = m_complete, .advance = m_advance,
 };
 
-/* Queue a TCP packet from the stack (192.0.2.2:8080 -> 192.0.2.1:40000). */
-static void queue_out(int64_t t, uint16_t flags, uint32_t seq, uint32_t ack, uint16_t win,
-		      size_t len, const struct wire_tcp_opts *opts)
+/* Queue a TCP packet from the stack (192.0.2.2:8080 -> 192.0.2.1:dport). */
+static void queue_out_to(uint16_t dport, int64_t t, uint16_t flags, uint32_t seq, uint32_t ack,
+			 uint16_t win, size_t len, const struct wire_tcp_opts *opts)
 {
 	struct wire_packet w;
 	wire_packet_init(&w, 4);
 	wire_addr_parse("192.0.2.2", &w.ip.src);
 	wire_addr_parse("192.0.2.1", &w.ip.dst);
 	w.tcp.sport = 8080;
-	w.tcp.dport = 40000;
+	w.tcp.dport = dport;
 	w.tcp.flags = flags;
 	w.tcp.seq = seq;
 	w.tcp.ack = ack;
@@ -142,6 +150,13 @@ static void queue_out(int64_t t, uint16_t flags, uint32_t seq, uint32_t ack, uin
 	int i = M.n_out++;
 	M.out[i].t = t;
 	assert_int_equal(wire_build(&w, M.out[i].b, sizeof M.out[i].b, &M.out[i].len), WIRE_OK);
+}
+
+/* ... to the script's default remote port, 40000 */
+static void queue_out(int64_t t, uint16_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+		      size_t len, const struct wire_tcp_opts *opts)
+{
+	queue_out_to(40000, t, flags, seq, ack, win, len, opts);
 }
 
 static char script_path[64];
@@ -245,6 +260,113 @@ static void seq_and_ack_are_relative_to_the_live_isns(void **state)
 	    &r);
 	assert_int_equal(r.verdict, ENGINE_FAIL);
 	assert_non_null(strstr(r.message, "ack: expected 1001 but got 1"));
+}
+
+/* (rport N): one script speaks for two peers of one listener.  Each port is its own
+ * connection: the first SYN from it gives its ISN, the stack's SYN-ACK to it the
+ * stack's, and relative numbers on its packets count from those two. */
+static void each_remote_port_numbers_its_own_connection(void **state)
+{
+	queue_out_to(40000, 0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out_to(40001, 0, WIRE_TH_SYN | WIRE_TH_ACK, 9000, 7001, 1000, 0, NULL);
+	queue_out_to(40001, 0, WIRE_TH_PSH | WIRE_TH_ACK, 9001, 7001, 1000, 10, NULL);
+	queue_out_to(40000, 0, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1001, 1000, 20, NULL);
+	struct engine_result r;
+	run("0 < S 1000:1000(0) win 1000\n"
+	    "+0 < S 7000:7000(0) win 1000 (rport 40001)\n"
+	    "+0 > S. 0:0(0) ack 1001\n"
+	    "+0 > S. 0:0(0) ack 7001 (rport 40001)\n"
+	    "+0 < . 1:1(0) ack 1 win 1000 (rport 40001)\n"
+	    "+0 < . 1:1(0) ack 1 win 1000\n"
+	    "+0 > P. 1:11(10) ack 1 (rport 40001)\n"
+	    "+0 > P. 1:21(20) ack 1\n"
+	    "+0 < . 1:1(0) ack 11 win 1000 (rport 40001)\n"
+	    "+0 < . 1:1(0) ack 21 win 1000 (rport 40000)\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	static const struct { uint16_t sport; uint32_t seq, ack; } want[] = {
+		{ 40000, 1000, 0 }, { 40001, 7000, 0 }, { 40001, 7001, 9001 },
+		{ 40000, 1001, 5001 }, { 40001, 7001, 9011 }, { 40000, 1001, 5021 },
+	};
+	assert_int_equal(M.n_in, 6);
+	for (int i = 0; i < 6; i++) {
+		struct wire_packet w;
+		assert_int_equal(wire_parse(M.in[i], M.in_len[i], &w), WIRE_OK);
+		assert_int_equal(w.tcp.sport, want[i].sport);
+		assert_int_equal(w.tcp.dport, 8080);
+		assert_int_equal(w.tcp.seq, want[i].seq);
+		if (want[i].ack)
+			assert_int_equal(w.tcp.ack, want[i].ack);
+	}
+}
+
+/* An outbound packet with (rport N) must go to port N; without it the port is not
+ * checked, as before. */
+static void an_outbound_rport_is_checked(void **state)
+{
+	queue_out_to(40000, 0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	struct engine_result r;
+	run("0 < S 1000:1000(0) win 1000 (rport 40001)\n"
+	    "+0 > S. 0:0(0) ack 1001 (rport 40001)\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, ":2: error handling packet: rport: expected 40001 "
+				"but got 40000\nscript packet: "));
+	assert_non_null(strstr(r.message, "(rport 40000)"));   /* the actual packet's */
+	setup(NULL);
+	queue_out_to(40001, 0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	run("0 < S 1000:1000(0) win 1000\n+0 > S. 0:0(0) ack 1001\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
+/* listen() on a socket the script never bound binds it to the script's local address
+ * and port first; one the script bound or connected is left alone. */
+static void listen_binds_an_unbound_socket_first(void **state)
+{
+	struct engine_result r;
+	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	assert_int_equal(M.n_seen, 3);
+	assert_int_equal(M.seen[0], TARGET_CALL_SOCKET);
+	assert_int_equal(M.seen[1], TARGET_CALL_BIND);
+	assert_int_equal(M.seen[2], TARGET_CALL_LISTEN);
+	const struct sockaddr_in *a = (const struct sockaddr_in *)&M.seen_addr[1];
+	assert_int_equal(a->sin_family, AF_INET);
+	assert_int_equal(ntohs(a->sin_port), 8080);
+	char ip[32];
+	assert_string_equal(inet_ntop(AF_INET, &a->sin_addr, ip, sizeof ip), "192.0.2.2");
+
+	static const struct { const char *src; int n; enum target_call_kind second; } other[] = {
+		{ "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		  "+0 bind(3, {sa_family=AF_INET, sin_port=htons(9000), "
+		  "sin_addr=inet_addr(\"192.0.2.2\")}, 16) = 0\n+0 listen(3, 1) = 0\n",
+		  3, TARGET_CALL_BIND },
+		{ "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		  "+0 connect(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n", 3, TARGET_CALL_CONNECT },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		setup(NULL);
+		run(other[i].src, &r);
+		assert_int_equal(r.verdict, ENGINE_PASS);
+		assert_int_equal(M.n_seen, other[i].n);
+		assert_int_equal(M.seen[1], other[i].second);
+		assert_int_equal(M.seen[other[i].n - 1], TARGET_CALL_LISTEN);
+		if (i == 0)     /* the script's own bind, untouched */
+			assert_int_equal(ntohs(((struct sockaddr_in *)&M.seen_addr[1])->sin_port),
+					 9000);
+	}
+	/* a second listen() (a new backlog) does not bind again; a closed and reopened
+	 * fd is a new socket */
+	setup(NULL);
+	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n"
+	    "+0 listen(3, 5) = 0\n+0 close(3) = 0\n"
+	    "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	static const enum target_call_kind want[] = {
+		TARGET_CALL_SOCKET, TARGET_CALL_BIND, TARGET_CALL_LISTEN, TARGET_CALL_LISTEN,
+		TARGET_CALL_CLOSE, TARGET_CALL_SOCKET, TARGET_CALL_BIND, TARGET_CALL_LISTEN,
+	};
+	assert_int_equal(M.n_seen, 8);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(M.seen[i], want[i]);
 }
 
 static void no_options_means_none_and_dots_mean_any(void **state)
@@ -871,6 +993,9 @@ int main(void)
 		cmocka_unit_test_setup(inbound_packets_carry_the_scripts_numbers, setup),
 		cmocka_unit_test_setup(malformed_extension_reaches_the_wire, setup),
 		cmocka_unit_test_setup(seq_and_ack_are_relative_to_the_live_isns, setup),
+		cmocka_unit_test_setup(each_remote_port_numbers_its_own_connection, setup),
+		cmocka_unit_test_setup(an_outbound_rport_is_checked, setup),
+		cmocka_unit_test_setup(listen_binds_an_unbound_socket_first, setup),
 		cmocka_unit_test_setup(no_options_means_none_and_dots_mean_any, setup),
 		cmocka_unit_test_setup(option_lists_compare_kinds_in_order_and_values, setup),
 		cmocka_unit_test_setup(win_is_checked_only_when_given, setup),

@@ -135,12 +135,57 @@ static void a_second_syn_does_not_move_the_remote_isn(void **state)
 	assert_int_equal(r.verdict, ENGINE_PASS);
 }
 
+/* Two peers of one listener, told apart by (rport N): each connection keeps its own
+ * ISNs (the second SYN at another number), accept() returns them in the order they
+ * arrived, and data sent on each fd reaches its own port.  The listener is never
+ * bound: listen() binds it to the script's local port first. */
+#define TWO_PEERS \
+	"0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n" \
+	"+0  listen(3, 5) = 0\n" \
+	"+0  < S 100:100(0) win 65535 <mss 1000>\n" \
+	"+0  > S. 0:0(0) ack 101 <...>\n" \
+	"+.1 < . 1:1(0) ack 1 win 65535\n" \
+	"+0  < S 9000:9000(0) win 65535 <mss 1000> (rport 40001)\n" \
+	"+0  > S. 0:0(0) ack 9001 <...> (rport 40001)\n" \
+	"+.1 < . 1:1(0) ack 1 win 65535 (rport 40001)\n" \
+	"+0  accept(3, ..., ...) = 4\n" \
+	"+0  accept(3, ..., ...) = 5\n"
+
+static void two_peers_of_one_listener(void **state)
+{
+	(void)state;
+	static const char *const targets[] = { "reference", "lwip" };
+	for (size_t i = 0; i < 2; i++) {
+		struct engine_result r;
+		run_on(targets[i], TWO_PEERS
+		       "+0  write(5, ..., 10) = 10\n"
+		       "+0  > P. 1:11(10) ack 1 (rport 40001)\n"
+		       "+0  write(4, ..., 20) = 20\n"
+		       "+0  > P. 1:21(20) ack 1\n"
+		       "+.1 < P. 1:4(3) ack 11 win 65535 (rport 40001)\n"
+		       "+0  < P. 1:6(5) ack 21 win 65535\n"
+		       "+0  read(5, ..., 100) = 3\n"
+		       "+0  read(4, ..., 100) = 5\n", &r);
+		if (r.verdict == ENGINE_SKIP && i > 0)
+			continue;               /* lwIP not built in */
+		assert_int_equal(r.verdict, ENGINE_PASS);
+		/* data on the first accepted fd goes to the first peer, not the second */
+		run_on(targets[i], TWO_PEERS
+		       "+0  write(4, ..., 10) = 10\n"
+		       "+0  > P. 1:11(10) ack 1 (rport 40001)\n", &r);
+		assert_int_equal(r.verdict, ENGINE_FAIL);
+		assert_non_null(strstr(r.message, ":12: error handling packet: rport: expected "
+					"40001 but got 40000"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(poll_times_out_at_its_own_deadline),
 		cmocka_unit_test(epoll_wait_times_out_and_poll_ends_on_data),
 		cmocka_unit_test(a_second_syn_does_not_move_the_remote_isn),
+		cmocka_unit_test(two_peers_of_one_listener),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, NULL, NULL);
