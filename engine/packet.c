@@ -674,11 +674,13 @@ static void packet_lines(struct engine_ctx *x, const struct dsl_event *ev, int64
 		if (tcp && w->tcp.dport != x->c.remote_port && conn_find(x, w->tcp.dport))
 			c = conn_find(x, w->tcp.dport);
 		struct wire_print_cfg pc = { .seq_base = c->local_isn, .ack_base = c->remote_isn };
+		if (c != &x->c && tcp && (w->tcp.flags & WIRE_TH_SYN) && !c->have_local_isn)
+			pc.seq_base = w->tcp.seq;   /* that connection's first SYN: its ISN */
 		wire_print(al, sizeof al, w, &pc);
 		engine_fmt_time(ta, sizeof ta, actual);
 		n += snprintf(out + n, cap - n, "\nactual packet: %s > %s", ta, al);
 		uint16_t dport = tcp ? w->tcp.dport : w->l4 == WIRE_L4_UDP ? w->udp.dport : 0;
-		if (ev->packet.has_rport && dport && n < cap)
+		if (dport && (ev->packet.has_rport || dport != x->c.remote_port) && n < cap)
 			snprintf(out + n, cap - n, " (rport %u)", dport);
 	}
 }
