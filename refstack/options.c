@@ -150,7 +150,8 @@ void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn)
 	 * most recently received segment first, then the others by recency (the list
 	 * is kept in that order); at most 3 with timestamps (40 octets). */
 	bool dsack = (tp->xflags & XF_DSACK) != 0;
-	if ((tp->flags & TF_SACK_OK) && (tp->nooo || dsack) && !(out->flags & REF_RST)) {
+	bool ofin = (tp->flags & TF_FIN_RCVD_OOO) != 0;
+	if ((tp->flags & TF_SACK_OK) && (tp->nooo || dsack || ofin) && !(out->flags & REF_RST)) {
 		unsigned max = (tp->flags & TF_TS_OK) ? 3 : 4;
 		unsigned n = 0;
 		int holder = -1;
@@ -168,9 +169,28 @@ void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn)
 			if (holder >= 0)
 				o->sack[n++] = tp->ooo[holder];
 		}
+		/* A FIN held out of order occupies its sequence number: the block it ends
+		 * reaches past it, or it is a block of its own (the received sequence
+		 * space, RFC 2018 3; as Linux, whose out-of-order queue holds the FIN) */
+		bool fin_done = !ofin;
+		if (ofin && tp->nooo == 0 && n < max) {
+			o->sack[n++] = (struct ref_sack_block){ tp->fin_seq,
+								 ref_seq_add(tp->fin_seq, 1) };
+			fin_done = true;
+		}
 		for (unsigned i = 0; i < tp->nooo && n < max; i++)
 			if ((int)i != holder)
 				o->sack[n++] = tp->ooo[i];
+		for (unsigned i = 0; i < n && !fin_done; i++)
+			if (i > 0 || !dsack) {
+				if (o->sack[i].right == tp->fin_seq) {
+					o->sack[i].right = ref_seq_add(tp->fin_seq, 1);
+					fin_done = true;
+				}
+			}
+		if (!fin_done && n < max)
+			o->sack[n++] = (struct ref_sack_block){ tp->fin_seq,
+								 ref_seq_add(tp->fin_seq, 1) };
 		o->nsack = n;
 		o->has |= REF_HAS_SACK;
 		lay(o, REF_OPT_NOP);

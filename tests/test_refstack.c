@@ -1093,6 +1093,36 @@ static void ack_every_second_full_segment(void **state)
 	fx_free(f);
 }
 
+/* A FIN held out of order occupies its sequence number in the SACK information:
+ * data+FIN extends its block by one, a bare FIN beyond a gap is a block of its own
+ * (RFC 2018 3, as Linux); once the gap fills the ACK covers the FIN, no SACK */
+static void out_of_order_fin_sacked(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_FIN, 101, 1, 100, 100);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->ack, P + 1);
+	assert_int_equal(o->opt.nsack, 1);
+	assert_int_equal(o->opt.sack[0].left, P + 101);
+	assert_int_equal(o->opt.sack[0].right, P + 202);
+	in(f, REF_ACK, 1, 1, 100, 100);
+	o = next_out(f);
+	assert_int_equal(o->ack, P + 202);
+	assert_false(o->opt.has & REF_HAS_SACK);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	fx_free(f);
+
+	f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_FIN, 51, 1, 100, 0);
+	o = next_out(f);
+	assert_int_equal(o->ack, P + 1);
+	assert_int_equal(o->opt.nsack, 1);
+	assert_int_equal(o->opt.sack[0].left, P + 51);
+	assert_int_equal(o->opt.sack[0].right, P + 52);
+	fx_free(f);
+}
+
 static void out_of_order_sacked_then_filled(void **state)
 {
 	(void)state;
@@ -2900,6 +2930,7 @@ int main(void)
 		cmocka_unit_test(quick_acks_then_delayed),
 		cmocka_unit_test(ack_every_second_full_segment),
 		cmocka_unit_test(out_of_order_sacked_then_filled),
+		cmocka_unit_test(out_of_order_fin_sacked),
 		cmocka_unit_test(sack_blocks_by_recency),
 		cmocka_unit_test(window_update_rules),
 		cmocka_unit_test(zero_window_probe_with_persist),
