@@ -549,7 +549,14 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		rto_after_handshake(tp);
 		/* "set SND.WND <- SEG.WND, set SND.WL1 <- SEG.SEQ, and set SND.WL2 <- SEG.ACK" */
 		tp->snd_wnd = ref_seg_wnd(tp, seg);
-		if (tp->snd_wnd > tp->max_sndwnd)
+		/* For a passive open this is the first SND.WND RFC 9293 defines (the SYN's
+		 * window only let a SYN-RECEIVED Fast Open server send), so the largest
+		 * window seen, Max(SND.WND) of sender SWS avoidance (3.8.6.2.1) and
+		 * MAX.SND.WND of RFC 5961 5.2, starts here, as Linux's max_window does
+		 * (tcp_create_openreq_child takes the handshake ACK's window).  Counting
+		 * the unscaled SYN window would hold back sends into a smaller scaled
+		 * window (win 4 << 7) that no peer ever offered as its maximum. */
+		if ((tp->flags & TF_PASSIVE) || tp->snd_wnd > tp->max_sndwnd)
 			tp->max_sndwnd = tp->snd_wnd;
 		tp->snd_wl1 = seg->seq;
 		tp->snd_wl2 = seg->ack;

@@ -1204,6 +1204,28 @@ static void zero_window_probe_with_persist(void **state)
 	fx_free(f);
 }
 
+/* RFC 9293 3.10.7.4: a passive open gets its first SND.WND from the ACK completing
+ * the handshake, so the largest window seen starts there (as Linux's max_window):
+ * SYN win 65535 with wscale 7, then win 4 << 7 = 512: 512 octets go at once, not
+ * held for the SWS override timeout as if 65535 had ever been offered */
+static void passive_max_window_from_handshake_ack(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 1000, 7);
+	expect_result(in(f, REF_ACK, 1, 1, 4, 0), REF_ACCEPT, REF_R_OK);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_true(f->fd >= 3);
+	int one = 1;
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one, f->now);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 2000, 0, f->now), 2000);
+	expect(f, REF_ACK, 1, 1, 512);
+	expect_silence(f);
+	in(f, REF_ACK, 1, 513, 4, 0);
+	expect(f, REF_ACK, 513, 1, 512);
+	fx_free(f);
+}
+
 static void sws_override_timeout(void **state)
 {
 	(void)state;
@@ -2935,6 +2957,7 @@ int main(void)
 		cmocka_unit_test(window_update_rules),
 		cmocka_unit_test(zero_window_probe_with_persist),
 		cmocka_unit_test(sws_override_timeout),
+		cmocka_unit_test(passive_max_window_from_handshake_ack),
 		cmocka_unit_test(nagle_and_nodelay),
 		cmocka_unit_test(receiver_sws_avoidance),
 		cmocka_unit_test(mss_default_536),
