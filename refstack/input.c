@@ -891,6 +891,9 @@ void ref_icmp_input(struct ref_stack *st, const struct ref_icmp *ic, int64_t now
 			uint32_t mss = ic->mtu > hdr ? ic->mtu - hdr : 0;
 			if (tp->flags & TF_TS_OK)
 				mss = mss > 12 ? mss - 12 : 0;
+			/* the path MTU as TCP_INFO reports it (Linux tcpi_pmtu) */
+			if (ic->mtu < (tp->pmtu ? tp->pmtu : tp->st->cfg.mtu))
+				tp->pmtu = (uint16_t)ic->mtu;
 			if (mss >= 64 && mss < tp->snd_mss) {
 				tp->snd_mss = mss;
 				tp->snd_nxt = tp->snd_una;      /* resend with the new size */

@@ -134,6 +134,7 @@ struct ref_tcb {
 	uint8_t dupacks, backoff, nrexmt, probes, nooo, quick;
 	uint16_t peer_mss, adv_mss, snd_mss, user_mss;
 	uint16_t rcv_mss;               /* largest segment seen from the peer */
+	uint16_t pmtu;                  /* path MTU learnt from ICMP (0: the link MTU) */
 	uint32_t ts_recent, ts_offset;
 	uint32_t rcv_unacked;           /* bytes received since the last ACK we sent */
 	int64_t ts_recent_age;

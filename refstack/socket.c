@@ -1247,7 +1247,7 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	ti->last_data_sent = tp->last_data_sent ? (uint32_t)((st->now - tp->last_data_sent) / REF_MS) : 0;
 	ti->last_data_recv = tp->last_data_recv ? (uint32_t)((st->now - tp->last_data_recv) / REF_MS) : 0;
 	ti->last_ack_recv = tp->last_ack_recv ? (uint32_t)((st->now - tp->last_ack_recv) / REF_MS) : 0;
-	ti->pmtu = st->cfg.mtu;
+	ti->pmtu = tp->pmtu ? tp->pmtu : st->cfg.mtu;
 	ti->rcv_ssthresh = tp->rcvbuf;
 	ti->rtt = tp->srtt >= 0 ? (uint32_t)(tp->srtt / 1000) : 0;
 	ti->rttvar = tp->srtt >= 0 ? (uint32_t)(tp->rttvar / 1000) : 250000;

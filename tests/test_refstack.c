@@ -1694,6 +1694,34 @@ static void icmp_port_unreachable_is_hard(void **state)
 	fx_free(f);
 }
 
+/* RFC 1191: "fragmentation needed" with MTU 576 quoting our segment: the data goes
+ * again in 536-octet segments, and TCP_INFO reports the path MTU (Linux tcpi_pmtu) */
+static void icmp_frag_needed_lowers_pmtu(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.pmtu, 1500);
+	ref_sock_send(f->st, f->fd, NULL, 1000, 0, f->now);
+	expect(f, REF_ACK | REF_PSH, 1, 1, 1000);
+	struct ref_icmp ic = icmp_for(f, REF_ICMP_FRAG_NEEDED);
+	ic.seq = f->iss + 1;
+	ic.mtu = 576;
+	ref_icmp_input(f->st, &ic, f->now);
+	expect(f, REF_ACK, 1, 1, 536);
+	expect(f, REF_ACK | REF_PSH, 537, 1, 464);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.pmtu, 576);
+	assert_int_equal(ti.snd_mss, 536);
+	/* a larger MTU later does not raise it (RFC 1191 6.3: increases only by probing) */
+	ic.mtu = 1400;
+	ref_icmp_input(f->st, &ic, f->now);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.pmtu, 576);
+	fx_free(f);
+}
+
 static void icmp_soft_errors_do_not_abort(void **state)
 {
 	(void)state;
@@ -2980,6 +3008,7 @@ int main(void)
 		cmocka_unit_test(keepalive_off_by_default),
 		cmocka_unit_test(icmp_port_unreachable_is_hard),
 		cmocka_unit_test(icmp_soft_errors_do_not_abort),
+		cmocka_unit_test(icmp_frag_needed_lowers_pmtu),
 		cmocka_unit_test(isn_keyed_and_clocked),
 		cmocka_unit_test(isn_advances_with_clock),
 		cmocka_unit_test(socket_errors),
