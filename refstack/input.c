@@ -120,6 +120,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->iss = ref_isn(tp, st->now);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_up = tp->iss;
 	tp->snd_buf_seq = ref_seq_add(tp->iss, 1);
+	tp->pushed_seq = tp->snd_buf_seq;
 	tp->recover = tp->snd_sml = tp->iss;
 	tp->rxt_end = tp->loss_end = tp->iss;
 	/* RFC 7323 2.2: the window of a SYN is not scaled */
@@ -228,6 +229,7 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 		 * send it.  ... If there are other controls or text in the segment, then
 		 * continue processing at the sixth step" */
 		ref_set_state(tp, REF_ESTABLISHED);
+		ref_bound_mss_to_window(tp);
 		tp->t_rexmt = REF_NEVER;
 		rto_after_handshake(tp);
 		tp->nrexmt = 0;
@@ -558,6 +560,10 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		 * window (win 4 << 7) that no peer ever offered as its maximum. */
 		if ((tp->flags & TF_PASSIVE) || tp->snd_wnd > tp->max_sndwnd)
 			tp->max_sndwnd = tp->snd_wnd;
+		/* (not after a simultaneous open: there the largest window seen is the
+		 * unscaled window of a SYN, no guide to the scaled windows that follow) */
+		if (tp->flags & TF_PASSIVE)
+			ref_bound_mss_to_window(tp);
 		tp->snd_wl1 = seg->seq;
 		tp->snd_wl2 = seg->ack;
 		if (l) {

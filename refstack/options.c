@@ -38,6 +38,22 @@ void ref_update_snd_mss(struct ref_tcb *tp)
 	tp->snd_mss = mss;
 }
 
+/* Segments no larger than half the largest window the peer offered when the
+ * connection was established (the whole window when that is at most 536 octets), as
+ * Linux's tcp_sync_mss() / tcp_bound_to_half_wnd() fix its MSS then.  RFC 9293 3.7.1
+ * makes Eff.snd.MSS an upper bound only; with a peer window smaller than two MSS a
+ * peer written against Linux expects these smaller segments (RFC 1122 4.2.3.4: the
+ * sender SWS algorithm works on the largest window seen). */
+void ref_bound_mss_to_window(struct ref_tcb *tp)
+{
+	uint32_t w = tp->max_sndwnd;
+	uint32_t cutoff = w > 536 ? w / 2 : w;
+	if (cutoff && tp->snd_mss > cutoff) {
+		uint32_t floor = 68 - ((tp->flags & TF_TS_OK) ? 32 : 20);
+		tp->snd_mss = (uint16_t)(cutoff > floor ? cutoff : floor);
+	}
+}
+
 uint32_t ref_ts_now(const struct ref_tcb *tp)
 {
 	/* RFC 7323 5.4: a 1 ms clock, offset per connection (7.1) */

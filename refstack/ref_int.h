@@ -127,6 +127,7 @@ struct ref_tcb {
 	ref_seq_t recover;              /* RFC 6582 */
 	ref_seq_t rtt_seq;
 	ref_seq_t snd_sml;              /* end of the last short segment sent (Nagle) */
+	ref_seq_t pushed_seq;           /* where the last PSH was marked (Linux forced push) */
 	uint32_t snd_wnd, max_sndwnd, cwnd, ssthresh, ca_acked;
 	/* receive sequence space */
 	ref_seq_t irs, rcv_nxt, rcv_adv, rcv_up, last_ack_sent, fin_seq;
@@ -266,6 +267,7 @@ ref_seq_t ref_snd_data_end(const struct ref_tcb *tp);  /* seq after the last que
 
 /* options.c */
 void ref_opts_syn_received(struct ref_tcb *tp, const struct ref_segment *seg, bool our_syn_sent_opts);
+void ref_bound_mss_to_window(struct ref_tcb *tp);
 void ref_opts_build(struct ref_tcb *tp, struct ref_segment *out, bool syn);
 bool ref_paws_reject(struct ref_tcb *tp, const struct ref_segment *seg);
 void ref_ts_update_recent(struct ref_tcb *tp, const struct ref_segment *seg);

@@ -370,6 +370,7 @@ static int connect_once(struct ref_stack *st, int fd, const struct ref_sockaddr 
 	tp->rxt_end = tp->loss_end = tp->iss;
 	tp->snd_sml = tp->iss;
 	tp->snd_buf_seq = ref_seq_add(tp->iss, 1);
+	tp->pushed_seq = tp->snd_buf_seq;
 	ref_set_state(tp, REF_SYN_SENT);
 	ref_tcb_hash_insert(st, tp);
 	tp->flags |= TF_CONNECTING;
@@ -407,6 +408,7 @@ int ref_sock_connect(struct ref_stack *st, int fd, const struct ref_sockaddr *sa
 }
 
 static void push_mark(struct ref_tcb *tp);
+static void push_at(struct ref_tcb *tp, ref_seq_t end);
 static long send_once(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
 		      int64_t now);
 
@@ -495,8 +497,14 @@ long ref_sock_sendto(struct ref_stack *st, int fd, const void *data, size_t len,
 static void push_mark(struct ref_tcb *tp)
 {
 	ref_seq_t end = ref_snd_data_end(tp);
+	tp->pushed_seq = end;           /* Linux tcp_mark_push: pushed_seq = write_seq */
 	if (tp->npush && tp->pushq[tp->npush - 1] == end)
 		return;
+	push_at(tp, end);
+}
+
+static void push_at(struct ref_tcb *tp, ref_seq_t end)
+{
 	if (tp->npush == tp->cappush) {
 		uint16_t cap = tp->cappush ? tp->cappush * 2 : 8;
 		if (cap > 4096 || cap < tp->cappush)
@@ -508,6 +516,33 @@ static void push_mark(struct ref_tcb *tp)
 		tp->cappush = cap;
 	}
 	tp->pushq[tp->npush++] = end;
+}
+
+/* PSH beyond the end of each write, as Linux sets it (tcp_sendmsg, forced_push()):
+ * while a write fills its send buffers of one MSS each, counted from the first octet
+ * not yet sent, a buffer that is full, is not the write's last, and ends more than
+ * half the largest window seen past the last push point is pushed.  RFC 9293 3.9.1
+ * leaves when to set PSH to the sender beyond the end of a SEND with PUSH; peers
+ * written against Linux expect these marks (a write of 3000 octets into a window of
+ * 2000 carries PSH on the segment that fills the window). */
+static void forced_push(struct ref_tcb *tp, ref_seq_t old_end)
+{
+	uint32_t mss = tp->snd_mss;
+	uint32_t half = tp->max_sndwnd >> 1;
+	ref_seq_t end = ref_snd_data_end(tp);
+	if (!mss || !REF_CAN_SEND(tp->state))
+		return;
+	ref_seq_t b = ref_seq_gt(tp->snd_max, tp->snd_buf_seq) ? tp->snd_max : tp->snd_buf_seq;
+	if (ref_seq_gt(old_end, b))             /* the first buffer ending after old_end */
+		b = ref_seq_add(b, (ref_seq_len(b, old_end) / mss) * mss);
+	for (b = ref_seq_add(b, mss); ref_seq_lt(b, end); b = ref_seq_add(b, mss)) {
+		if (!ref_seq_gt(b, ref_seq_add(tp->pushed_seq, half)))
+			continue;
+		tp->pushed_seq = b;
+		if (tp->npush && !ref_seq_lt(tp->pushq[tp->npush - 1], b))
+			continue;
+		push_at(tp, b);
+	}
 }
 
 static long send_once(struct ref_stack *st, int fd, const void *data, size_t len, int flags,
@@ -542,9 +577,11 @@ static long send_once(struct ref_stack *st, int fd, const void *data, size_t len
 	if (n) {
 		if (ref_ring_reserve(&tp->sndq, tp->sndq.len + n) < 0)
 			return -ENOMEM;
+		ref_seq_t old_end = ref_snd_data_end(tp);
 		ref_ring_put(&tp->sndq, tp->sndq.len, data ? (const uint8_t *)data + done : NULL, n);
 		tp->sndq.len += n;
 		done += n;
+		forced_push(tp, old_end);
 		if (flags & MSG_OOB)
 			/* RFC 9293 3.8.5, RFC 6093: SND.UP = the octet after the last urgent one */
 			tp->snd_up = ref_snd_data_end(tp);

@@ -1226,6 +1226,60 @@ static void passive_max_window_from_handshake_ack(void **state)
 	fx_free(f);
 }
 
+/* PSH as Linux sets it beyond the end of each write (forced push): a write of 3000
+ * into a peer window of 2000 (the largest seen) pushes the segment ending 1000 octets
+ * (half that window) past the last push point, then the write's last one */
+static void forced_push_half_window(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 1000, -1);
+	in(f, REF_ACK, 1, 1, 2000, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 3000, 0, f->now), 3000);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->len, 1000);
+	assert_int_equal(o->flags, REF_ACK);
+	o = next_out(f);
+	assert_int_equal(o->len, 1000);
+	assert_int_equal(o->flags, REF_ACK | REF_PSH);
+	expect_silence(f);
+	in(f, REF_ACK, 1, 2001, 2000, 0);
+	o = next_out(f);
+	assert_int_equal(o->flags, REF_ACK | REF_PSH);
+	assert_int_equal(o->len, 1000);
+	fx_free(f);
+}
+
+/* Linux's tcp_bound_to_half_wnd() at establishment: a peer whose handshake ACK offers
+ * 1000 octets (MSS 1460) gets segments of 500; one offering at most 536 the whole
+ * window as segment size */
+static void mss_bounded_by_half_the_window(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 1460, -1);
+	in(f, REF_ACK, 1, 1, 1000, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_mss, 500);
+	int one = 1;
+	ref_sock_setsockopt(f->st, f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one, f->now);
+	assert_int_equal(ref_sock_send(f->st, f->fd, NULL, 1000, 0, f->now), 1000);
+	expect(f, REF_ACK, 1, 1, 500);
+	expect(f, REF_ACK | REF_PSH, 501, 1, 500);
+	fx_free(f);
+
+	f = fx_new(NULL);
+	syn_received(f, 1460, -1);
+	in(f, REF_ACK, 1, 1, 300, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_mss, 300);
+	fx_free(f);
+}
+
 static void sws_override_timeout(void **state)
 {
 	(void)state;
@@ -2985,6 +3039,8 @@ int main(void)
 		cmocka_unit_test(window_update_rules),
 		cmocka_unit_test(zero_window_probe_with_persist),
 		cmocka_unit_test(sws_override_timeout),
+		cmocka_unit_test(forced_push_half_window),
+		cmocka_unit_test(mss_bounded_by_half_the_window),
 		cmocka_unit_test(passive_max_window_from_handshake_ack),
 		cmocka_unit_test(nagle_and_nodelay),
 		cmocka_unit_test(receiver_sws_avoidance),
