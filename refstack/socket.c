@@ -856,6 +856,31 @@ static int get_int(const void *val, unsigned len, int *out)
 	return 0;
 }
 
+/* TCP_CONGESTION: the stack's congestion control is RFC 5681 with RFC 6582 NewReno,
+ * which Linux calls "reno"; scripts written for Linux select it to get the standard
+ * behaviour.  Other algorithms Linux has are not implemented here (-ENOPROTOOPT:
+ * the target reports the script unsupported); a name Linux does not know is ENOENT,
+ * as Linux's tcp_set_congestion_control() says. */
+static int set_congestion(const void *val, unsigned len)
+{
+	static const char *const linux_cc[] = {
+		"cubic", "bbr", "bic", "cdg", "dctcp", "highspeed", "htcp", "hybla",
+		"illinois", "lp", "nv", "scalable", "vegas", "veno", "westwood", "yeah",
+	};
+	char name[16];
+	if (!val || len == 0)
+		return -EINVAL;
+	unsigned n = len < sizeof name - 1 ? len : (unsigned)sizeof name - 1;
+	memcpy(name, val, n);
+	name[n] = 0;
+	if (!strcmp(name, "reno"))
+		return 0;
+	for (size_t i = 0; i < sizeof linux_cc / sizeof linux_cc[0]; i++)
+		if (!strcmp(name, linux_cc[i]))
+			return -ENOPROTOOPT;
+	return -ENOENT;
+}
+
 int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 			const void *val, unsigned len, int64_t now)
 {
@@ -935,6 +960,8 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 	}
 	if (level != IPPROTO_TCP)
 		return -ENOPROTOOPT;
+	if (name == TCP_CONGESTION)
+		return set_congestion(val, len);
 	if (get_int(val, len, &v) < 0)
 		return -EINVAL;
 	switch (name) {

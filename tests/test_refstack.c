@@ -1776,6 +1776,24 @@ static void icmp_frag_needed_lowers_pmtu(void **state)
 	fx_free(f);
 }
 
+/* TCP_CONGESTION: "reno" is this stack's RFC 5681/6582 congestion control; another
+ * algorithm Linux has is not implemented (ENOPROTOOPT), an unknown name is ENOENT */
+static void congestion_control_names(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM, 0, f->now);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4,
+					     f->now), 0);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 5,
+					     f->now), 0);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5,
+					     f->now), -ENOPROTOOPT);
+	assert_int_equal(ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, TCP_CONGESTION, "x1", 2,
+					     f->now), -ENOENT);
+	fx_free(f);
+}
+
 static void icmp_soft_errors_do_not_abort(void **state)
 {
 	(void)state;
@@ -3064,6 +3082,7 @@ int main(void)
 		cmocka_unit_test(keepalive_off_by_default),
 		cmocka_unit_test(icmp_port_unreachable_is_hard),
 		cmocka_unit_test(icmp_soft_errors_do_not_abort),
+		cmocka_unit_test(congestion_control_names),
 		cmocka_unit_test(icmp_frag_needed_lowers_pmtu),
 		cmocka_unit_test(isn_keyed_and_clocked),
 		cmocka_unit_test(isn_advances_with_clock),
