@@ -741,8 +741,6 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 		}
 		if (len || had_ooo)
 			tp->wake_rd++;          /* new readable data: sk_data_ready */
-		if (tp->flags & TF_SHUT_RD)     /* nobody will read it: discard */
-			ref_ring_consume(&tp->rcvq, tp->rcvq.len);
 		/* the urgent byte, once it is in the queue, is taken out of band */
 		if ((tp->flags & TF_URG_VALID) && !(tp->flags & (TF_HAVE_OOB | TF_OOB_READ))) {
 			ref_seq_t ubyte = ref_seq_sub(tp->rcv_up, 1);

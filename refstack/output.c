@@ -31,8 +31,6 @@ uint32_t ref_rcv_window(struct ref_tcb *tp)
 {
 	uint32_t cap = tp->rcvbuf;
 	uint32_t space = cap > tp->rcvq.len ? cap - tp->rcvq.len : 0;
-	if (tp->flags & TF_SHUT_RD)
-		space = cap;            /* data after SHUT_RD is discarded, never stalls */
 	uint32_t maxw = 65535u << tp->rcv_wscale;
 	if (space > maxw)
 		space = maxw;

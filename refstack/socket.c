@@ -657,9 +657,10 @@ static long recv_once(struct ref_stack *st, int fd, void *buf, size_t len, int f
 	}
 	if (tp->state == REF_LISTEN)
 		return -ENOTCONN;
+	/* after shutdown(SHUT_RD) what is queued, and what still arrives, stays
+	 * readable; end of file only once it is drained (Linux: RCV_SHUTDOWN only ends
+	 * the wait for more) */
 	uint32_t avail = ref_rcvq_readable(tp);
-	if (tp->flags & TF_SHUT_RD)
-		avail = 0;
 	if (avail == 0) {
 		if (tp->so_error)
 			return -take_error(tp);
@@ -837,10 +838,8 @@ int ref_sock_shutdown(struct ref_stack *st, int fd, int how, int64_t now)
 		}
 		return 0;
 	}
-	if (how != SHUT_WR) {
-		tp->flags |= TF_SHUT_RD;
-		ref_ring_consume(&tp->rcvq, tp->rcvq.len);
-	}
+	if (how != SHUT_WR)
+		tp->flags |= TF_SHUT_RD;        /* (the queue is kept, as Linux's inet_shutdown) */
 	if (how != SHUT_RD && REF_CAN_SEND(tp->state) && !(tp->flags & TF_FIN_WANTED))
 		send_fin(tp);                   /* half-close (RFC 9293 3.6) */
 	return 0;
@@ -1197,7 +1196,7 @@ int ref_sock_poll(struct ref_stack *st, int fd, int events)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
 	if (tp->state != REF_SYN_SENT &&
 	    (tp->state != REF_SYN_RECEIVED || (tp->xflags & XF_TFO))) {
-		if (ref_rcvq_readable(tp) > 0 && !(tp->flags & TF_SHUT_RD))
+		if (ref_rcvq_readable(tp) > 0)
 			mask |= POLLIN | POLLRDNORM;
 		if (!wr_shut) {
 			uint32_t space = tp->sndbuf > tp->sndq.len ? tp->sndbuf - tp->sndq.len : 0;

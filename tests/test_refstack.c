@@ -1778,6 +1778,31 @@ static void icmp_frag_needed_lowers_pmtu(void **state)
 
 /* TCP_CONGESTION: "reno" is this stack's RFC 5681/6582 congestion control; another
  * algorithm Linux has is not implemented (ENOPROTOOPT), an unknown name is ENOENT */
+/* shutdown(SHUT_RD) as Linux: what is queued stays readable, data arriving later is
+ * still taken (and ACKed) and readable; end of file once the queue is drained */
+static void shut_rd_keeps_data(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	in(f, REF_ACK | REF_PSH, 1, 1, 100, 100);
+	next_out(f);
+	assert_int_equal(ref_sock_shutdown(f->st, f->fd, SHUT_RD, f->now), 0);
+	expect_silence(f);
+	char b[300];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, sizeof b, 0, f->now), 100);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, sizeof b, 0, f->now), 0);
+	in(f, REF_ACK | REF_PSH, 101, 1, 100, 50);
+	struct ref_segment *o = next_out(f);
+	if (o == NULL) {                /* a delayed ACK */
+		at(f, f->now + SEC);
+		o = next_out(f);
+	}
+	assert_non_null(o);
+	assert_int_equal(o->ack, P + 151);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, sizeof b, 0, f->now), 50);
+	fx_free(f);
+}
+
 static void congestion_control_names(void **state)
 {
 	(void)state;
@@ -3083,6 +3108,7 @@ int main(void)
 		cmocka_unit_test(icmp_port_unreachable_is_hard),
 		cmocka_unit_test(icmp_soft_errors_do_not_abort),
 		cmocka_unit_test(congestion_control_names),
+		cmocka_unit_test(shut_rd_keeps_data),
 		cmocka_unit_test(icmp_frag_needed_lowers_pmtu),
 		cmocka_unit_test(isn_keyed_and_clocked),
 		cmocka_unit_test(isn_advances_with_clock),
