@@ -228,8 +228,8 @@ int engine_target_fd(struct engine_ctx *x, int script_fd);
  * open, the home connection's local port).  false when conns[] is full. */
 bool engine_conn_select(struct engine_ctx *x, uint16_t port);
 /* The home connection moves to port PORT (connect, or the stack's own SYN): the live
- * connection, which must be the home one, takes the new key; a waiting one at PORT
- * is dropped. */
+ * connection, which must be the home one, takes the new key, keeping its numbers as
+ * before; a copy waits under the old port, and a waiting one at PORT is dropped. */
 void engine_conn_rehome(struct engine_ctx *x, uint16_t port);
 /* After socket(): every connection's next SYN gives a new remote ISN. */
 void engine_conn_reopen(struct engine_ctx *x);

@@ -301,6 +301,10 @@ void engine_conn_rehome(struct engine_ctx *x, uint16_t port)
 		struct engine_conn *s = conn_find(x, port);
 		if (s)
 			*s = x->conns[--x->n_conns];
+		/* the old port's connection stays reachable with (rport OLD); the home
+		 * one carries its numbers on (until the next SYNs), as it always did */
+		if (x->n_conns < ENGINE_MAX_CONNS)
+			x->conns[x->n_conns++] = x->c;
 		x->c.remote_port = port;
 	}
 	x->home_port = port;

@@ -179,6 +179,42 @@ static void two_peers_of_one_listener(void **state)
 	}
 }
 
+/* Two active opens: connect() to another port moves the script's remote port there,
+ * and the first connection stays reachable, with its numbers, as (rport 40000). */
+static void two_active_opens_to_two_ports(void **state)
+{
+	(void)state;
+	static const char *const targets[] = { "reference", "lwip" };
+	for (size_t i = 0; i < 2; i++) {
+		struct engine_result r;
+		run_on(targets[i],
+		       "0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "+0  fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+		       "+0  connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)\n"
+		       "+0  > S 0:0(0) <...>\n"
+		       "+.1 < S. 0:0(0) ack 1 win 65535 <mss 1000>\n"
+		       "+0  > . 1:1(0) ack 1\n"
+		       "+0  socket(..., SOCK_STREAM, IPPROTO_TCP) = 4\n"
+		       "+0  fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+		       "+0  connect(4, {sa_family=AF_INET, sin_port=htons(40001), "
+		       "sin_addr=inet_addr(\"192.0.2.1\")}, 16) = -1 EINPROGRESS (Operation now in progress)\n"
+		       "+0  > S 0:0(0) <...> (rport 40001)\n"
+		       "+.1 < S. 5000:5000(0) ack 1 win 65535 <mss 1000> (rport 40001)\n"
+		       "+0  > . 1:1(0) ack 1 (rport 40001)\n"
+		       "+0  write(3, ..., 10) = 10\n"
+		       "+0  > P. 1:11(10) ack 1 (rport 40000)\n"
+		       "+0  write(4, ..., 20) = 20\n"
+		       "+0  > P. 1:21(20) ack 1\n"
+		       "+.1 < . 1:1(0) ack 11 win 65535 (rport 40000)\n"
+		       "+0  < . 1:1(0) ack 21 win 65535\n"
+		       "+0  < P. 1:4(3) ack 11 win 65535 (rport 40000)\n"
+		       "+0  read(3, ..., 100) = 3\n", &r);
+		if (r.verdict == ENGINE_SKIP && i > 0)
+			continue;               /* lwIP not built in */
+		assert_int_equal(r.verdict, ENGINE_PASS);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +222,7 @@ int main(void)
 		cmocka_unit_test(epoll_wait_times_out_and_poll_ends_on_data),
 		cmocka_unit_test(a_second_syn_does_not_move_the_remote_isn),
 		cmocka_unit_test(two_peers_of_one_listener),
+		cmocka_unit_test(two_active_opens_to_two_ports),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests(tests, NULL, NULL);
