@@ -470,7 +470,8 @@ static void packet_remote_port(void **state)
 		"+0 < (tos 0x20, rport 65535) . 1:1(0) ack 1 win 1\n"
 		"+0 < (rport 1 ttl 9) . 1:1(0) ack 1 win 1 {csum bad}\n"
 		"+0 < udp (10) (rport 53)\n"
-		"+0 < S 0:0(0) win 1\n";
+		"+0 < S 0:0(0) win 1\n"
+		"+0 < (rport 40001) icmp unreachable port_unreachable [1:1(0)]\n";
 	struct dsl_file *f = parse(src);
 	assert_true(f->events[0].packet.has_rport);
 	assert_int_equal(f->events[0].packet.rport, 40001);
@@ -485,6 +486,8 @@ static void packet_remote_port(void **state)
 	assert_int_equal(f->events[4].packet.proto, DSL_PROTO_UDP);
 	assert_int_equal(f->events[4].packet.rport, 53);
 	assert_false(f->events[5].packet.has_rport);
+	assert_int_equal(f->events[6].packet.proto, DSL_PROTO_ICMP);
+	assert_int_equal(f->events[6].packet.rport, 40001);
 	dsl_free(f);
 	fmt_is(src,
 	       "0 < S 0:0(0) win 1 <mss 1000> (rport 40001)\n"
@@ -492,7 +495,8 @@ static void packet_remote_port(void **state)
 	       "+0 < (tos 0x20) . 1:1(0) ack 1 win 1 (rport 65535)\n"
 	       "+0 < (ttl 9) . 1:1(0) ack 1 win 1 {csum bad} (rport 1)\n"
 	       "+0 < udp (10) (rport 53)\n"
-	       "+0 < S 0:0(0) win 1\n");
+	       "+0 < S 0:0(0) win 1\n"
+	       "+0 < (rport 40001) icmp unreachable port_unreachable [1:1(0)]\n");
 }
 
 static void packet_udp_icmp_encap(void **state)
