@@ -1161,11 +1161,14 @@ static void implicit_bind(struct engine_ctx *x, int fd)
 	c.kind = TARGET_CALL_BIND;
 	c.fd = fd;
 	c.nonblocking_expected = true;
+	c.block_ns = ENGINE_NONBLOCK_GRACE_NS;
 	default_addr(x, &c, true);
 	struct target_result r;
 	memset(&r, 0, sizeof r);
-	if (target_call(&x->t, &c, &r) == TARGET_OK && r.ret == 0 && x->opts.verbose &&
-	    x->cfg->log)
+	int rc = target_call(&x->t, &c, &r);
+	if (rc == TARGET_PENDING)       /* bind does not block; never leave it in flight */
+		rc = target_complete(&x->t, target_now(&x->t) + ENGINE_NONBLOCK_GRACE_NS, &r);
+	if (rc == TARGET_OK && r.ret == 0 && x->opts.verbose && x->cfg->log)
 		fprintf(x->cfg->log, "%s: fd %d bound to the local port %u before listen()\n",
 			x->name, fd, x->tc.local_port);
 }
