@@ -457,12 +457,17 @@ void ref_rtt_sample(struct ref_tcb *tp, int64_t r)
 		tp->srtt = (7 * tp->srtt + r) / 8;
 	}
 	tp->backoff = 0;        /* a valid sample: the RTO "collapses" to the estimate */
+	/* 2.3: RTO <- SRTT + max (G, K*RTTVAR).  The floor is put on the variance term,
+	 * as Linux does (its rttvar never drops below tcp_rto_min): RTO is at least SRTT
+	 * plus rto_min (200 ms), so a 10 ms path gets 210 ms as on Linux, and 2.4's
+	 * lower bound (here rto_min, Linux's, below the 1 s SHOULD) holds a fortiori. */
 	int64_t k = 4 * tp->rttvar;
-	if (k < REF_MS)
-		k = REF_MS;                     /* G: the 1 ms clock granularity */
+	int64_t g = (int64_t)c->rto_min_ms * REF_MS;
+	if (g < REF_MS)
+		g = REF_MS;                     /* G: at least the 1 ms clock granularity */
+	if (k < g)
+		k = g;
 	int64_t rto = tp->srtt + k;
-	if (rto < (int64_t)c->rto_min_ms * REF_MS)
-		rto = (int64_t)c->rto_min_ms * REF_MS;   /* 2.4 */
 	if (rto > (int64_t)c->rto_max_ms * REF_MS)
 		rto = (int64_t)c->rto_max_ms * REF_MS;   /* 2.5 */
 	tp->rto = rto;

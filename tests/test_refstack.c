@@ -1532,6 +1532,31 @@ static void urgent_mark_reported(void **state)
 	fx_free(f);
 }
 
+/* RFC 6298 2.2/2.3 with the floor on the variance term (as Linux): a 10 ms handshake
+ * gives RTO = 10 + max(200, 4 * 5) = 210 ms; a 500 ms one 500 + 4 * 250 = 1500 ms */
+static void rto_floor_on_variance(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 1000, -1);
+	at(f, 10 * MS);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.rto, 210000);
+	fx_free(f);
+
+	f = fx_new(NULL);
+	syn_received(f, 1000, -1);
+	at(f, 500 * MS);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.rto, 1500000);
+	fx_free(f);
+}
+
 static void rto_backoff_and_karn(void **state)
 {
 	(void)state;
@@ -3096,6 +3121,7 @@ int main(void)
 		cmocka_unit_test(no_restart_window_when_turned_off),
 		cmocka_unit_test(urgent_mark_reported),
 		cmocka_unit_test(rto_backoff_and_karn),
+		cmocka_unit_test(rto_floor_on_variance),
 		cmocka_unit_test(retransmission_limit_aborts),
 		cmocka_unit_test(user_timeout_aborts),
 		cmocka_unit_test(fast_retransmit_and_recovery),
