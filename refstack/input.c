@@ -566,12 +566,8 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 			ref_bound_mss_to_window(tp);
 		tp->snd_wl1 = seg->seq;
 		tp->snd_wl2 = seg->ack;
-		if (l) {
-			l->nsyn--;
-			l->nqueued++;
-			l->wake_rd++;           /* a connection to accept: sk_data_ready */
-			tp->flags |= TF_QUEUED;
-		}
+		if (l)
+			ref_child_queue(tp);
 		/* text that came on the SYN is processed now */
 		if (tp->nooo && tp->ooo[0].left == tp->rcv_nxt)
 			ref_deliver_data(tp, seg, tp->rcv_nxt, NULL, 0);

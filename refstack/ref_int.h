@@ -234,6 +234,9 @@ void ref_tcb_closed(struct ref_tcb *tp, int err);
 void ref_tcb_release_if_dead(struct ref_tcb *tp);
 void ref_tcb_free(struct ref_tcb *tp);
 void ref_child_unlink(struct ref_tcb *tp);   /* out of its listener's lists */
+/* A passive child's handshake completed: into the accept queue, behind the children
+ * that completed before it (accept() order is completion order, not SYN order). */
+void ref_child_queue(struct ref_tcb *tp);
 void ref_set_state(struct ref_tcb *tp, int state);
 bool ref_addr_eq(const struct ref_addr *a, const struct ref_addr *b);
 bool ref_addr_any(const struct ref_addr *a);

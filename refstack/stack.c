@@ -266,6 +266,30 @@ void ref_child_unlink(struct ref_tcb *tp)
 	tp->qnext = NULL;
 }
 
+void ref_child_queue(struct ref_tcb *tp)
+{
+	struct ref_tcb *l = tp->parent;
+	if (!l || (tp->flags & TF_QUEUED))
+		return;
+	/* the list holds SYN-RECEIVED children in SYN order and queued ones; moving tp
+	 * to the tail keeps the queued ones in the order their handshakes completed, as
+	 * Linux's accept queue (inet_csk_reqsk_queue_add at the third ACK) */
+	struct ref_tcb **pp = &l->qnext;
+	while (*pp && *pp != tp)
+		pp = &(*pp)->qnext;
+	if (*pp)
+		*pp = tp->qnext;
+	tp->qnext = NULL;
+	pp = &l->qnext;
+	while (*pp)
+		pp = &(*pp)->qnext;
+	*pp = tp;
+	l->nsyn--;
+	l->nqueued++;
+	l->wake_rd++;                   /* a connection to accept: sk_data_ready */
+	tp->flags |= TF_QUEUED;
+}
+
 void ref_tcb_closed(struct ref_tcb *tp, int err)
 {
 	if (tp->state != REF_CLOSED && tp->state != REF_LISTEN)

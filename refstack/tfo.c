@@ -88,10 +88,7 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 		tp->last_data_recv = st->now;
 		tp->nooo = 0;
 	}
-	l->nsyn--;
-	l->nqueued++;
-	l->wake_rd++;                   /* a connection to accept: sk_data_ready */
-	tp->flags |= TF_QUEUED;
+	ref_child_queue(tp);
 }
 
 void ref_tfo_cache_put(struct ref_stack *st, const struct ref_addr *a, const uint8_t *c,

@@ -432,6 +432,38 @@ static void listen_backlog_drops_syn(void **state)
 	fx_free(f);
 }
 
+/* accept() hands out connections in the order their handshakes completed, not the
+ * order of their SYNs (as Linux's accept queue; RFC 9293 leaves the order open) */
+static void accept_order_is_completion_order(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	listening(f, 5);
+	struct ref_segment a = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	a.sport = 40001;
+	inject(f, &a);
+	ref_seq_t iss_a = next_out(f)->seq;
+	struct ref_segment b = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	b.sport = 40002;
+	inject(f, &b);
+	ref_seq_t iss_b = next_out(f)->seq;
+	/* B's handshake completes first */
+	b = mkseg(f, REF_ACK, 1, 0, 65535, 0);
+	b.sport = 40002;
+	b.ack = iss_b + 1;
+	expect_result(inject(f, &b), REF_ACCEPT, REF_R_OK);
+	a = mkseg(f, REF_ACK, 1, 0, 65535, 0);
+	a.sport = 40001;
+	a.ack = iss_a + 1;
+	expect_result(inject(f, &a), REF_ACCEPT, REF_R_OK);
+	struct ref_sockaddr peer;
+	assert_true(ref_sock_accept(f->st, f->lfd, &peer, f->now) >= 0);
+	assert_int_equal(peer.port, 40002);
+	assert_true(ref_sock_accept(f->st, f->lfd, &peer, f->now) >= 0);
+	assert_int_equal(peer.port, 40001);
+	fx_free(f);
+}
+
 static void syn_received_bad_ack_gets_rst(void **state)
 {
 	(void)state;
@@ -3062,6 +3094,7 @@ int main(void)
 		cmocka_unit_test(listen_syn_gets_synack_with_mss),
 		cmocka_unit_test(syn_text_processed_when_established),
 		cmocka_unit_test(listen_backlog_drops_syn),
+		cmocka_unit_test(accept_order_is_completion_order),
 		cmocka_unit_test(syn_received_bad_ack_gets_rst),
 		cmocka_unit_test(syn_received_rst_returns_to_listen),
 		cmocka_unit_test(syn_received_dup_syn_resends_synack),
