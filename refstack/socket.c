@@ -1287,7 +1287,8 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	ti->snd_wscale = tp->snd_wscale;
 	ti->rcv_wscale = tp->rcv_wscale;
 	ti->rto = (uint32_t)(ref_rto_backed_off(tp) / 1000);
-	ti->ato = tp->st->cfg.delack_ms * 1000;
+	/* Linux icsk_ack.ato: 0 until the first data arrives, then the delayed-ACK time */
+	ti->ato = (tp->flags & TF_DATA_SEEN) ? tp->st->cfg.delack_ms * 1000 : 0;
 	ti->snd_mss = mss;
 	ti->rcv_mss = tp->rcv_mss;
 	ti->unacked = mss ? (ref_flight(tp) + mss - 1) / mss : 0;

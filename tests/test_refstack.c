@@ -1566,6 +1566,21 @@ static void urgent_mark_reported(void **state)
 
 /* RFC 6298 2.2/2.3 with the floor on the variance term (as Linux): a 10 ms handshake
  * gives RTO = 10 + max(200, 4 * 5) = 210 ms; a 500 ms one 500 + 4 * 250 = 1500 ms */
+/* tcpi_ato as Linux's icsk_ack.ato: 0 before any data arrived, the delayed-ACK
+ * time (40 ms) after */
+static void tcp_info_ato_after_data(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, NULL);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.ato, 0);
+	in(f, REF_ACK | REF_PSH, 1, 1, 100, 10);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.ato, 40000);
+	fx_free(f);
+}
+
 static void rto_floor_on_variance(void **state)
 {
 	(void)state;
@@ -3155,6 +3170,7 @@ int main(void)
 		cmocka_unit_test(urgent_mark_reported),
 		cmocka_unit_test(rto_backoff_and_karn),
 		cmocka_unit_test(rto_floor_on_variance),
+		cmocka_unit_test(tcp_info_ato_after_data),
 		cmocka_unit_test(retransmission_limit_aborts),
 		cmocka_unit_test(user_timeout_aborts),
 		cmocka_unit_test(fast_retransmit_and_recovery),
