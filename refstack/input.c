@@ -198,6 +198,7 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 		if (ref_seq_gt(seg->ack, tp->snd_buf_seq)) {
 			/* RFC 7413: data that rode on our SYN is acknowledged */
 			uint32_t n = ref_seq_len(tp->snd_buf_seq, seg->ack);
+			tp->xflags |= XF_SYN_DATA_ACKED;
 			ref_ring_consume(&tp->sndq, n);
 			tp->snd_buf_seq = seg->ack;
 			tp->bytes_acked += n;

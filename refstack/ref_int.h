@@ -100,6 +100,8 @@ enum {
 	XF_PORT_LOCK     = 1u << 14, /* bind() gave a port: kept when a failed connect
 				      * disconnects the socket (Linux SOCK_BINDPORT_LOCK) */
 	XF_ADDR_LOCK     = 1u << 15, /* bind() gave an address (SOCK_BINDADDR_LOCK) */
+	XF_SYN_DATA_ACKED = 1u << 16, /* Fast Open: the SYN's data was acknowledged
+				       * (Linux syn_data_acked, TCPI_OPT_SYN_DATA) */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */
@@ -150,7 +152,7 @@ struct ref_tcb {
 	/* the scoreboard (RFC 6675 2): SACKed ranges above SND.UNA, ascending, disjoint */
 	struct ref_sack_block sb[REF_MAX_SB];
 	uint8_t nsb;
-	uint16_t xflags;                /* XF_* */
+	uint32_t xflags;                /* XF_* */
 	ref_seq_t high_rxt;             /* RFC 6675 HighRxt, as the octet after it */
 	ref_seq_t rxt_end;              /* after the highest octet retransmitted (any
 					 * way); <= SND.UNA when none is outstanding */

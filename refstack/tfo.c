@@ -80,6 +80,8 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 	tp->xflags |= XF_TFO;
 	if (tp->nooo && tp->ooo[0].left == tp->rcv_nxt) {
 		uint32_t n = ref_seq_len(tp->ooo[0].left, tp->ooo[0].right);
+		if (n)
+			tp->xflags |= XF_SYN_DATA_ACKED;
 		tp->rcvq.len += n;
 		tp->rcv_nxt = tp->ooo[0].right;
 		tp->rcv_adv = tp->rcv_nxt;

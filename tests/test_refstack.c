@@ -2779,6 +2779,10 @@ static void tfo_valid_cookie_and_queue_limit(void **state)
 	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
 	assert_true(f->fd >= 3);
 	assert_int_equal(state_of(f, f->fd), REF_SYN_RECEIVED);
+	/* Linux's TCPI_OPT_SYN_DATA: the SYN's data was acknowledged */
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_true(ti.options & REF_TI_OPT_SYN_DATA);
 	char buf[16] = {0};
 	assert_int_equal(ref_sock_recv(f->st, f->fd, buf, sizeof buf, 0, f->now), 5);
 	assert_string_equal(buf, "hello");
@@ -2892,6 +2896,9 @@ static void tfo_client_cookie_cache(void **state)
 	memcpy(s.opt.fo_cookie, "\1\2\3\4\5\6\7\10", 8);
 	inject(f, &s);
 	assert_int_equal(ref_sock_state(f->st, fd), REF_ESTABLISHED);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, fd, &ti, f->now);
+	assert_false(ti.options & REF_TI_OPT_SYN_DATA);     /* a cookie request only */
 
 	int fd2 = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
 	assert_int_equal(tfo_sendto(f, fd2, 300), 300);
