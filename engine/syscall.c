@@ -98,6 +98,13 @@ static bool is_null(const struct dsl_expr *e)
 	       (e->kind == DSL_EXPR_SYMBOL && !strcmp(e->text, "NULL"));
 }
 
+/* NULL (or 0) written for a buffer: the call gets a NULL pointer (target_call.null_buf) */
+static bool is_null_ptr(const struct dsl_expr *e)
+{
+	return e && ((e->kind == DSL_EXPR_INT && e->ival == 0) ||
+		     (e->kind == DSL_EXPR_SYMBOL && !strcmp(e->text, "NULL")));
+}
+
 static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 {
 	if (!e) {
@@ -373,11 +380,16 @@ static bool eval_iov(struct dctx *d, const struct dsl_expr *e, struct target_cal
 	for (size_t i = 0; i < e->n_items && i < TARGET_MAX_IOV; i++) {
 		const struct dsl_expr *it = e->items[i];
 		const struct dsl_expr *len = field(it, "iov_len");
-		if (!len && it->kind == DSL_EXPR_STRUCT && it->n_items == 2)
+		const struct dsl_expr *base = field(it, "iov_base");
+		if (!len && it->kind == DSL_EXPR_STRUCT && it->n_items == 2) {
 			len = it->items[1];
+			base = it->items[0];
+		}
 		int64_t v;
 		if (!len || !eval_int(d, len, &v) || v < 0)
 			return false;
+		if (is_null_ptr(base))
+			c->null_iov |= 1u << c->iovcnt;
 		c->iov_len[c->iovcnt++] = v;
 	}
 	return true;
@@ -556,6 +568,7 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		if (!eval_fd(d, ARG(0), &c->fd) || !eval_int(d, ARG(2), &v) || v < 0)
 			return false;
 		c->len = v;
+		c->null_buf = is_null_ptr(ARG(1));
 		if (k != TARGET_CALL_READ && k != TARGET_CALL_WRITE && sc->n_args > 3) {
 			if (!eval_int(d, ARG(3), &v))
 				return false;

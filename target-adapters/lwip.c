@@ -1464,6 +1464,8 @@ static int lw_call(struct target *t, const struct target_call *c, struct target_
 	memset(r, 0, sizeof *r);
 	r->start_ns = lwip_vnow_ns;
 	w->pend_start = lwip_vnow_ns;
+	struct target_call probe;       /* a NULL buffer: see target_call_null_prepare */
+	c = target_call_null_prepare(c, &probe);
 	bool unsup;
 	long v = do_call(t, c, r, false, &unsup);
 	/* work looped back to the stack itself (a connection to its own address) is done
@@ -1484,7 +1486,7 @@ static int lw_call(struct target *t, const struct target_call *c, struct target_
 			w->poll_deadline = lwip_vnow_ns + (int64_t)c->timeout_ms * 1000000;
 		return TARGET_PENDING;
 	}
-	return finish(v, r);
+	return finish(target_call_null_fix(c, v), r);
 }
 
 static int lw_complete(struct target *t, int64_t deadline_ns, struct target_result *r)
@@ -1506,7 +1508,7 @@ static int lw_complete(struct target *t, int64_t deadline_ns, struct target_resu
 		return TARGET_PENDING;
 	w->pending = false;
 	w->poll_deadline = INT64_MAX;
-	return finish(v, r);
+	return finish(target_call_null_fix(&w->pc, v), r);
 }
 
 /* ---- time --------------------------------------------------------------------------- */

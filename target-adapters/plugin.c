@@ -22,6 +22,9 @@ struct plugin_state {
 	void *dl;
 	const struct tcpspec_plugin_v1 *pl;
 	void *h;
+	/* the call made last (a NULL-buffer probe, see target_call_null_prepare): its
+	 * result is fixed when a pending one completes */
+	struct target_call pend;
 };
 
 static struct plugin_state plug;
@@ -54,9 +57,40 @@ static int pl_next_outbound(struct target *t, int64_t deadline_ns, struct target
 	return PL(t)->next_outbound(H(t), deadline_ns, p);
 }
 
+/* NULL buffers (target_call.null_buf / null_iov) are answered here: the fields sit in
+ * what was padding in ABI version 1, and a plugin built before would read the NULL as
+ * a buffer of zeros.  So a plugin never sees them set. */
+_Static_assert(offsetof(struct target_call, path) ==
+	       offsetof(struct target_call, block_ns) + 2 * sizeof(int64_t),
+	       "target_call's NULL-buffer flags must stay in ABI 1's padding");
+
+static int pl_fix(const struct target_call *made, int rc, struct target_result *r)
+{
+	if (rc != TARGET_OK || !made->null_buf)
+		return rc;
+	long v = target_call_null_fix(made, r->ret < 0 ? -(long)r->err : (long)r->ret);
+	r->ret = v < 0 ? -1 : v;
+	r->err = v < 0 ? (int)-v : 0;
+	return rc;
+}
+
 static int pl_call(struct target *t, const struct target_call *c, struct target_result *r)
 {
-	return PL(t)->call(H(t), c, r);
+	struct plugin_state *s = t->priv;
+	c = target_call_null_prepare(c, &s->pend);
+	struct target_call give;        /* a plugin never sees the NULL flags set */
+	const struct target_call *g = c;
+	if (c->null_buf) {
+		give = *c;
+		give.null_buf = false;
+		g = &give;
+	}
+	int rc = PL(t)->call(H(t), g, r);
+	if (rc == TARGET_PENDING && c != &s->pend) {
+		s->pend = *c;
+		s->pend.null_buf = false;
+	}
+	return pl_fix(c, rc, r);
 }
 
 static int pl_complete(struct target *t, int64_t deadline_ns, struct target_result *r)
@@ -64,7 +98,8 @@ static int pl_complete(struct target *t, int64_t deadline_ns, struct target_resu
 	if (!PL(t)->complete)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "plugin %s has no complete() for blocking calls", PL(t)->name);
-	return PL(t)->complete(H(t), deadline_ns, r);
+	struct plugin_state *s = t->priv;
+	return pl_fix(&s->pend, PL(t)->complete(H(t), deadline_ns, r), r);
 }
 
 static int pl_advance(struct target *t, int64_t now_ns, int64_t *next)
@@ -179,7 +214,7 @@ static int pl_open(struct target *t, const struct target_config *cfg)
 		dlclose(dl);
 		return st;
 	}
-	plug = (struct plugin_state){ dl, pl, h };
+	plug = (struct plugin_state){ .dl = dl, .pl = pl, .h = h };
 	t->priv = &plug;
 	plugin_live_ops = *t->ops;
 	plugin_live_ops.caps = pl->caps | TARGET_OWN_PROCESS;

@@ -993,8 +993,10 @@ static int ref_call(struct target *t, const struct target_call *c, struct target
 	memset(r, 0, sizeof *r);
 	r->start_ns = p->now;
 	p->pend_start = p->now;
+	struct target_call probe;       /* a NULL buffer: see target_call_null_prepare */
+	c = target_call_null_prepare(c, &probe);
 	bool unsupported;
-	long v = do_call(t, c, r, &unsupported);
+	long v = target_call_null_fix(c, do_call(t, c, r, &unsupported));
 	if (unsupported)
 		return TARGET_UNSUPPORTED;
 	if (v == REF_PENDING) {
@@ -1018,7 +1020,7 @@ static int ref_complete(struct target *t, int64_t deadline_ns, struct target_res
 	memset(r, 0, sizeof *r);
 	r->start_ns = start;
 	bool unsupported;
-	long v = do_call(t, &p->pc, r, &unsupported);
+	long v = target_call_null_fix(&p->pc, do_call(t, &p->pc, r, &unsupported));
 	r->start_ns = start;
 	if (v == REF_PENDING)
 		return TARGET_PENDING;

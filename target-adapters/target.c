@@ -1,5 +1,6 @@
 /* The target registry and the helpers every adapter shares (target.h). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,71 @@ int target_call_lookup(const char *name)
 		if (!strcmp(call_names[i], name))
 			return i;
 	return -1;
+}
+
+static bool null_reader(enum target_call_kind k)
+{
+	return k == TARGET_CALL_READ || k == TARGET_CALL_RECV || k == TARGET_CALL_RECVFROM ||
+	       k == TARGET_CALL_READV || k == TARGET_CALL_RECVMSG;
+}
+
+const struct target_call *target_call_null_prepare(const struct target_call *c,
+						   struct target_call *probe)
+{
+	size_t len = 0;
+	bool faults = false;
+	switch (c->kind) {
+	case TARGET_CALL_READ: case TARGET_CALL_WRITE: case TARGET_CALL_SEND:
+	case TARGET_CALL_RECV: case TARGET_CALL_SENDTO: case TARGET_CALL_RECVFROM:
+		len = c->len;
+		faults = c->null_buf && len > 0;
+		break;
+	case TARGET_CALL_READV: case TARGET_CALL_WRITEV:
+	case TARGET_CALL_SENDMSG: case TARGET_CALL_RECVMSG:
+		for (int i = 0; i < c->iovcnt && i < TARGET_MAX_IOV; i++) {
+			len += c->iov_len[i];
+			if ((c->null_iov & (1u << i)) && c->iov_len[i] > 0)
+				faults = true;
+		}
+		break;
+	default:
+		break;
+	}
+	if (!faults && !c->null_buf && !c->null_iov)
+		return c;
+	*probe = *c;
+	if (!faults) {          /* nothing to copy through NULL: an ordinary call */
+		probe->null_buf = false;
+		probe->null_iov = 0;
+		return probe;
+	}
+	probe->null_buf = true;
+	probe->null_iov = 0;
+	probe->iovcnt = 0;
+	probe->controllen = 0;
+	probe->data = NULL;
+	if (null_reader(c->kind)) {
+		probe->kind = TARGET_CALL_RECV;
+		probe->len = len;
+		probe->flags = (c->kind == TARGET_CALL_READ || c->kind == TARGET_CALL_READV
+				? 0 : c->flags & ~MSG_WAITALL) | MSG_PEEK;
+	} else {
+		bool addressed = c->kind == TARGET_CALL_SENDTO || c->kind == TARGET_CALL_SENDMSG;
+		probe->kind = addressed ? TARGET_CALL_SENDTO : TARGET_CALL_WRITE;
+		probe->len = 0;
+		if (!addressed)
+			probe->flags = 0;
+	}
+	return probe;
+}
+
+long target_call_null_fix(const struct target_call *made, long v)
+{
+	if (!made->null_buf)
+		return v;
+	if (null_reader(made->kind) ? v > 0 : v >= 0)
+		return -EFAULT;
+	return v;
 }
 
 static const char *const ti_names[] = {

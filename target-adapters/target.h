@@ -257,6 +257,20 @@ struct target_call {
 	 * then make it directly and interrupt it after block_ns, returning TARGET_TIMEOUT
 	 * (nothing left in flight) instead of TARGET_PENDING. */
 	bool nonblocking_expected;
+	/* The script passed NULL as the buffer (null_buf: read, write, send, recv, sendto,
+	 * recvfrom) or as the base of iovec i (bit i of null_iov: readv, writev, sendmsg,
+	 * recvmsg).  Linux fails with EFAULT when it copies to or from that buffer, so only
+	 * when there is something to copy: a length of 0 returns 0, a read with nothing
+	 * to read blocks (or EAGAIN), end of file returns 0, and the errors a write finds
+	 * before copying (EPIPE, ENOTCONN) come first; the data stays queued.  The linux
+	 * target passes a real NULL and the kernel answers.  An in-process target answers
+	 * at its call boundary with target_call_null_prepare()/target_call_null_fix()
+	 * below, since the fault is in the user/kernel copy, not in TCP.  Both fields sit
+	 * in what was padding in ABI version 1, so the layout and size of this struct are
+	 * unchanged and plugins built before still load; plugin.c answers for them (a
+	 * plugin never sees these set). */
+	bool null_buf;
+	uint16_t null_iov;
 
 	/* Added after the first release (plugins built before never read them): */
 	const char *path;           /* OPEN: the file name */
@@ -287,6 +301,23 @@ struct target_result {
 	size_t controllen;
 	uint8_t control[TARGET_MAX_CONTROL];
 };
+
+/* NULL buffers, for targets that do not hand the call to a kernel.  prepare returns
+ * the call to make instead of c: c itself when it copies nothing through NULL, else a
+ * probe in *probe that finds what Linux finds before its copy faults -- a read family
+ * call becomes recv(fd, len, flags | MSG_PEEK) (it blocks, fails or returns 0 as the
+ * real one would, and consumes nothing), a write family call becomes a write of 0
+ * bytes (sendto for sendto/sendmsg, keeping address and flags).  The probe keeps
+ * null_buf set, so keep it for a call left pending.  fix then turns the probe's
+ * result (a value or -errno, the kernel's convention) into the call's: -EFAULT where
+ * a copy would have happened (a read that found data, a write that got through).
+ * An iovec with a NULL base and bytes counts as a NULL buffer for the whole call (the
+ * kernel copies across iovecs in one go, so the bytes before it are not a partial
+ * result).  Known difference: a write into a full send buffer blocks on Linux before
+ * the copy; the probe does not. */
+const struct target_call *target_call_null_prepare(const struct target_call *c,
+						   struct target_call *probe);
+long target_call_null_fix(const struct target_call *made, long v);
 
 /* ---- TCP_INFO view ----------------------------------------------------------------- */
 

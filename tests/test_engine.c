@@ -33,7 +33,7 @@ static struct mock {
 	size_t in_len[8];
 	int n_in;
 	/* calls: each returns ret/err; pending_until > 0 makes it block until then */
-	struct { int64_t ret; int err; int64_t pending_until; } calls[8];
+	struct { int64_t ret; int err; int64_t pending_until; } calls[16];
 	int n_calls, next_call;
 	bool pending;
 	int64_t pend_until;
@@ -41,6 +41,8 @@ static struct mock {
 	/* every call the target was given, in order */
 	enum target_call_kind seen[16];
 	struct sockaddr_storage seen_addr[16];
+	bool seen_null_buf[16];
+	uint16_t seen_null_iov[16];
 	int n_seen;
 } M;
 
@@ -92,6 +94,8 @@ static int m_call(struct target *t, const struct target_call *c, struct target_r
 	r->start_ns = M.now;
 	if (M.n_seen < 16) {
 		M.seen_addr[M.n_seen] = c->addr;
+		M.seen_null_buf[M.n_seen] = c->null_buf;
+		M.seen_null_iov[M.n_seen] = c->null_iov;
 		M.seen[M.n_seen++] = c->kind;
 	}
 	if (M.next_call >= M.n_calls) {
@@ -685,6 +689,43 @@ static void syscall_results_and_errno_are_checked(void **state)
 				       "with errno 11 (Resource temporarily unavailable)"));
 }
 
+/* NULL (or 0) as a buffer reaches the target as a NULL pointer (the target answers:
+ * EFAULT on Linux); `...` and a length of 0 do not change that, and an iovec's NULL
+ * base is marked by its index. */
+static void null_buffers_reach_the_target(void **state)
+{
+	struct engine_result r;
+	for (int i = 0; i < 9; i++) {
+		M.calls[i].ret = -1;
+		M.calls[i].err = EFAULT;
+	}
+	M.calls[2].ret = 0;
+	M.calls[2].err = 0;
+	M.calls[8].ret = 10;
+	M.calls[8].err = 0;
+	M.n_calls = 9;
+	run("0 write(3, NULL, 1000) = -1 EFAULT (Bad address)\n"
+	    "+0 read(3, NULL, 1000) = -1 EFAULT (Bad address)\n"
+	    "+0 send(3, 0, 0, 0) = 0\n"
+	    "+0 recv(3, NULL, 10, 0) = -1 EFAULT\n"
+	    "+0 sendto(3, NULL, 10, 0, ..., ...) = -1 EFAULT\n"
+	    "+0 recvfrom(3, NULL, 10, 0, ..., ...) = -1 EFAULT\n"
+	    "+0 writev(3, [{..., 10}, {NULL, 10}, {iov_base=NULL, iov_len=5}], 3) = -1 EFAULT\n"
+	    "+0 readv(3, [{NULL, 10}], 1) = -1 EFAULT\n"
+	    "+0 write(3, ..., 10) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	assert_int_equal(M.n_seen, 9);
+	for (int i = 0; i < 6; i++)
+		assert_true(M.seen_null_buf[i]);
+	assert_int_equal(M.seen[0], TARGET_CALL_WRITE);
+	assert_int_equal(M.seen[5], TARGET_CALL_RECVFROM);
+	assert_false(M.seen_null_buf[6]);
+	assert_int_equal(M.seen_null_iov[6], 0x6);     /* the second and third iovecs */
+	assert_int_equal(M.seen_null_iov[7], 0x1);
+	assert_false(M.seen_null_buf[8]);               /* `...` is a buffer */
+	assert_int_equal(M.seen_null_iov[8], 0);
+}
+
 static void non_fatal_turns_mismatches_into_warnings(void **state)
 {
 	M.calls[0].ret = 5;
@@ -1009,6 +1050,7 @@ int main(void)
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
 		cmocka_unit_test_setup(a_packet_that_never_comes_fails_at_its_deadline, setup),
 		cmocka_unit_test_setup(syscall_results_and_errno_are_checked, setup),
+		cmocka_unit_test_setup(null_buffers_reach_the_target, setup),
 		cmocka_unit_test_setup(non_fatal_turns_mismatches_into_warnings, setup),
 		cmocka_unit_test_setup(blocking_calls_are_checked_against_their_window, setup),
 		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <errno.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
@@ -107,6 +108,81 @@ static void plugin_spec_carries_its_path(void **state)
 	assert_null(r->arg);
 }
 
+/* NULL buffers on targets without a kernel: the call is made as a probe that finds
+ * what Linux finds before its copy faults, and the probe's result becomes EFAULT where
+ * a copy would have happened. */
+static void null_buffer_probe_reads_and_writes(void **state)
+{
+	(void)state;
+	struct target_call c = { .kind = TARGET_CALL_READ, .fd = 4, .len = 1000,
+				 .null_buf = true };
+	struct target_call probe;
+	const struct target_call *m = target_call_null_prepare(&c, &probe);
+	assert_ptr_equal(m, &probe);
+	assert_int_equal(m->kind, TARGET_CALL_RECV);   /* peeks: consumes nothing */
+	assert_int_equal(m->flags, MSG_PEEK);
+	assert_int_equal(m->len, 1000);
+	assert_int_equal(target_call_null_fix(m, 200), -EFAULT);     /* data: the copy faults */
+	assert_int_equal(target_call_null_fix(m, 0), 0);             /* end of file */
+	assert_int_equal(target_call_null_fix(m, -EAGAIN), -EAGAIN); /* nothing to read */
+
+	c = (struct target_call){ .kind = TARGET_CALL_RECV, .fd = 4, .len = 10,
+				  .flags = MSG_WAITALL | MSG_DONTWAIT, .null_buf = true };
+	m = target_call_null_prepare(&c, &probe);
+	assert_int_equal(m->flags, MSG_PEEK | MSG_DONTWAIT);
+
+	c = (struct target_call){ .kind = TARGET_CALL_SEND, .fd = 4, .len = 1000,
+				  .flags = MSG_NOSIGNAL, .null_buf = true };
+	m = target_call_null_prepare(&c, &probe);
+	assert_int_equal(m->kind, TARGET_CALL_WRITE);
+	assert_int_equal(m->len, 0);
+	assert_int_equal(target_call_null_fix(m, 0), -EFAULT);       /* would have copied */
+	assert_int_equal(target_call_null_fix(m, -EPIPE), -EPIPE);   /* found before the copy */
+
+	c = (struct target_call){ .kind = TARGET_CALL_SENDTO, .fd = 4, .len = 10,
+				  .null_buf = true, .has_addr = true };
+	m = target_call_null_prepare(&c, &probe);
+	assert_int_equal(m->kind, TARGET_CALL_SENDTO);
+	assert_true(m->has_addr);
+	assert_int_equal(m->len, 0);
+
+	/* nothing to copy: an ordinary call, whose result stands */
+	c = (struct target_call){ .kind = TARGET_CALL_WRITE, .fd = 4, .len = 0, .null_buf = true };
+	m = target_call_null_prepare(&c, &probe);
+	assert_false(m->null_buf);
+	assert_int_equal(m->kind, TARGET_CALL_WRITE);
+	assert_int_equal(target_call_null_fix(m, 0), 0);
+	c = (struct target_call){ .kind = TARGET_CALL_WRITE, .fd = 4, .len = 10 };
+	assert_ptr_equal(target_call_null_prepare(&c, &probe), &c);
+	assert_int_equal(target_call_null_fix(&c, 10), 10);
+}
+
+static void null_iovec_faults_the_whole_call(void **state)
+{
+	(void)state;
+	struct target_call c = { .kind = TARGET_CALL_WRITEV, .fd = 4, .iovcnt = 2,
+				 .iov_len = { 100, 200 }, .null_iov = 0x2 };
+	struct target_call probe;
+	const struct target_call *m = target_call_null_prepare(&c, &probe);
+	assert_int_equal(m->kind, TARGET_CALL_WRITE);
+	assert_int_equal(target_call_null_fix(m, 0), -EFAULT);  /* not 100: one copy faults */
+
+	c = (struct target_call){ .kind = TARGET_CALL_RECVMSG, .fd = 4, .iovcnt = 2,
+				  .iov_len = { 50, 100 }, .null_iov = 0x2 };
+	m = target_call_null_prepare(&c, &probe);
+	assert_int_equal(m->kind, TARGET_CALL_RECV);
+	assert_int_equal(m->len, 150);
+	assert_int_equal(target_call_null_fix(m, 150), -EFAULT);
+
+	/* a NULL base with no bytes is never copied through */
+	c = (struct target_call){ .kind = TARGET_CALL_WRITEV, .fd = 4, .iovcnt = 2,
+				  .iov_len = { 0, 100 }, .null_iov = 0x1 };
+	m = target_call_null_prepare(&c, &probe);
+	assert_int_equal(m->kind, TARGET_CALL_WRITEV);
+	assert_int_equal(m->null_iov, 0);
+	assert_int_equal(target_call_null_fix(m, 100), 100);
+}
+
 static void tcp_info_names(void **state)
 {
 	(void)state;
@@ -125,6 +201,8 @@ int main(void)
 		cmocka_unit_test(ip_version_names),
 		cmocka_unit_test(unknown_target_is_unavailable_with_a_reason),
 		cmocka_unit_test(tcp_info_names),
+		cmocka_unit_test(null_buffer_probe_reads_and_writes),
+		cmocka_unit_test(null_iovec_faults_the_whole_call),
 		cmocka_unit_test(plugin_spec_carries_its_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -669,9 +669,10 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	}
 	size_t off = 0;
 	for (int i = 0; i < n; i++) {
-		iov[i].iov_base = buf + off;
+		iov[i].iov_base = (c->null_iov & (1u << i)) ? NULL : buf + off;
 		iov[i].iov_len = c->iov_len[i];
-		if (c->data && (c->kind == TARGET_CALL_WRITEV || c->kind == TARGET_CALL_SENDMSG))
+		if (c->data && iov[i].iov_base &&
+		    (c->kind == TARGET_CALL_WRITEV || c->kind == TARGET_CALL_SENDMSG))
 			memcpy(buf + off, c->data + off, c->iov_len[i]);
 		off += c->iov_len[i];
 	}
@@ -731,11 +732,12 @@ static void do_call(const struct target_call *c, struct target_result *r)
 	case TARGET_CALL_READ:
 	case TARGET_CALL_RECV:
 	case TARGET_CALL_RECVFROM:
-		if (!(buf = zero_buffer(c->len))) {
+		if (!c->null_buf && !(buf = zero_buffer(c->len))) {
 			r->ret = -1;
 			errno = ENOMEM;
 			break;
 		}
+		/* buf stays NULL for the script's NULL: the kernel answers (EFAULT) */
 		if (c->kind == TARGET_CALL_READ)
 			r->ret = read(c->fd, buf, c->len);
 		else if (c->kind == TARGET_CALL_RECV)
@@ -750,10 +752,10 @@ static void do_call(const struct target_call *c, struct target_result *r)
 	case TARGET_CALL_WRITE:
 	case TARGET_CALL_SEND:
 	case TARGET_CALL_SENDTO: {
-		const void *data = c->data;
-		if (!data)
+		const void *data = c->null_buf ? NULL : c->data;
+		if (!data && !c->null_buf)
 			data = buf = zero_buffer(c->len);
-		if (!data) {
+		if (!data && !c->null_buf) {
 			r->ret = -1;
 			errno = ENOMEM;
 			break;
