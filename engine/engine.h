@@ -35,6 +35,11 @@ const char *engine_verdict_name(enum engine_verdict v);   /* "ok", "FAIL", "SKIP
 
 #define ENGINE_MAX_DEFINES 32
 #define ENGINE_MAX_SETTINGS 32
+/* The least link MTU each IP version allows (--mtu): every IPv4 module must take a
+ * 68-octet datagram unfragmented (RFC 791), every IPv6 link 1280 (RFC 8200 section 5).
+ * ipv4-mapped-ipv6 runs are IPv4 on the wire. */
+#define ENGINE_MIN_MTU_IPV4 68
+#define ENGINE_MIN_MTU_IPV6 1280
 
 /* Script options: option lines of a script and the command line share these names
  * (--tolerance_usecs=...); the command line overrides the file.  has_* says whether a

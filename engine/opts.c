@@ -97,8 +97,16 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		o->ip_version = iv;
 		o->has_ip_version = true;
 	} else if (!strcmp(n, "mtu")) {
-		if (!parse_i64(value, &v) || v < 576 || v > 65535)
+		/* the least the IP version allows; IPv6's 1280 is checked once the run's
+		 * version is known (engine run.c) */
+		if (!parse_i64(value, &v) || v > 65535)
 			return bad(msg, cap, name, value);
+		if (v < ENGINE_MIN_MTU_IPV4) {
+			snprintf(msg, cap, "bad value for --%s: '%s': below the least MTU of IPv4, "
+				 "%d octets (RFC 791; IPv6's is %d, RFC 8200)", name, value,
+				 ENGINE_MIN_MTU_IPV4, ENGINE_MIN_MTU_IPV6);
+			return -1;
+		}
 		o->mtu = v;
 		o->has_mtu = true;
 	} else if (!strcmp(n, "mss")) {

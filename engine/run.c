@@ -191,6 +191,23 @@ static int configure(struct engine_ctx *x)
 	/* The MTU keeps the MSS the same on every IP version unless given: 1500 for IPv4,
 	 * 1520 for IPv6, so one script runs unchanged as ipv4, ipv6 and ipv4-mapped. */
 	int extra = ipv == TARGET_IPV6_ONLY ? 20 : 0;
+	if (o->has_mtu && ipv == TARGET_IPV6_ONLY && o->mtu < ENGINE_MIN_MTU_IPV6) {
+		/* where the value came from: the command line, else the option line */
+		const struct dsl_option *op = NULL;
+		for (size_t i = 0; i < x->file->n_options; i++)
+			if (!strcmp(x->file->options[i].name, "mtu"))
+				op = &x->file->options[i];
+		char at[64] = "";
+		if (op && !(cfg->cmdline && cfg->cmdline->has_mtu))
+			snprintf(at, sizeof at, ":%d:%d", op->loc.line, op->loc.column);
+		x->res->verdict = ENGINE_ERROR;
+		snprintf(x->res->message, sizeof x->res->message,
+			 "%s%s: error: --mtu=%d is below the least MTU of IPv6, %d octets "
+			 "(RFC 8200 section 5; IPv4 allows %d): pin the script to "
+			 "--ip_version=ipv4 or raise the MTU", x->name, at, o->mtu,
+			 ENGINE_MIN_MTU_IPV6, ENGINE_MIN_MTU_IPV4);
+		return -1;
+	}
 	tc->mtu = o->has_mtu ? o->mtu : 1500 + extra;
 	tc->mss = o->has_mss ? o->mss : 0;
 	tc->local_port = o->has_bind_port ? o->bind_port : 8080;

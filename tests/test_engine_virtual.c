@@ -14,6 +14,8 @@
 #include "engine/engine.h"
 #include "target-adapters/target.h"
 
+static int run_ipv;    /* the run's IP version (0: the script's, else ipv4) */
+
 /* Run text on target name; NULL ops (not built in) leaves r->verdict ENGINE_SKIP. */
 static void run_on(const char *name, const char *text, struct engine_result *r)
 {
@@ -30,7 +32,7 @@ static void run_on(const char *name, const char *text, struct engine_result *r)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
-	struct engine_run_cfg cfg = { .path = path, .target = ops };
+	struct engine_run_cfg cfg = { .path = path, .target = ops, .ip_version = run_ipv };
 	engine_run_script(&cfg, r);
 	unlink(path);
 	if (r->verdict != ENGINE_PASS)
@@ -49,6 +51,46 @@ static void run_on(const char *name, const char *text, struct engine_result *r)
 
 /* A poll that times out returns at its own timeout, not when the next script event
  * comes: the engine moves virtual time to the call's deadline first. */
+/* --mtu takes any MTU the IP version allows (68 octets for IPv4, RFC 791; 1280 for
+ * IPv6, RFC 8200 section 5), as FreeBSD's suite uses tiny ones, and the reference
+ * stack announces MSS = MTU - 40 (IPv4) or MTU - 60 (IPv6) in its SYN-ACK. */
+#define MTU_OPEN(mtu, mss) \
+	"--mtu=" #mtu "\n" \
+	"0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n" \
+	"+0  bind(3, ..., ...) = 0\n" \
+	"+0  listen(3, 1) = 0\n" \
+	"+0  < S 0:0(0) win 32792 <mss 1000>\n" \
+	"+0  > S. 0:0(0) ack 1 <mss " #mss ">\n"
+
+static void tiny_mtus_the_ip_version_allows(void **state)
+{
+	(void)state;
+	struct engine_result r;
+	run_ipv = TARGET_IPV4_ONLY;
+	run_on("reference", MTU_OPEN(72, 32), &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	run_on("reference", MTU_OPEN(68, 28), &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	run_ipv = TARGET_IPV4_MAPPED_IPV6;      /* IPv4 on the wire */
+	run_on("reference", MTU_OPEN(72, 32), &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	run_ipv = TARGET_IPV6_ONLY;
+	run_on("reference", MTU_OPEN(1280, 1220), &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+
+	/* below the least: a usage error naming the option line and the version's least */
+	run_on("reference", MTU_OPEN(1279, 1219), &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, ":1:1: error: --mtu=1279 is below the least MTU of "
+				"IPv6, 1280 octets"));
+	run_ipv = TARGET_IPV4_ONLY;
+	run_on("reference", MTU_OPEN(67, 27), &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, ":1:1: error: bad value for --mtu: '67': below the "
+				"least MTU of IPv4, 68 octets"));
+	run_ipv = 0;
+}
+
 static void poll_times_out_at_its_own_deadline(void **state)
 {
 	(void)state;
@@ -218,6 +260,7 @@ static void two_active_opens_to_two_ports(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tiny_mtus_the_ip_version_allows),
 		cmocka_unit_test(poll_times_out_at_its_own_deadline),
 		cmocka_unit_test(epoll_wait_times_out_and_poll_ends_on_data),
 		cmocka_unit_test(a_second_syn_does_not_move_the_remote_isn),

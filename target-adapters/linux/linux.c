@@ -356,8 +356,9 @@ static int linux_open(struct target *t, const struct target_config *cfg)
 	}
 
 	ifr.ifr_mtu = cfg->mtu;
-	if (ioctl(L->ctl4, SIOCSIFMTU, &ifr) < 0)
-		return target_diagf(&t->diag, TARGET_BADARG, "cannot set MTU %d: %s", cfg->mtu,
+	if (ioctl(L->ctl4, SIOCSIFMTU, &ifr) < 0)      /* the kernel's own minimums */
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "the kernel refused MTU %d on the TUN device: %s", cfg->mtu,
 				    strerror(errno));
 	if ((rc = if_up(L->ctl4, LINUX_TUN_NAME, t)) ||
 	    (rc = setup_addresses(t, L, cfg)) || (rc = setup_route(t, L, cfg)))
