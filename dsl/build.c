@@ -236,48 +236,9 @@ void dsl_b_finish(struct dsl_pstate *ps, struct dsl_event *ev, const struct dsl_
 	free(ev);
 }
 
-/* Option lines: the names tcpspec reads (the engine's set, engine/opts.c), the names
- * packetdrill and its forks give a meaning tcpspec does not implement (the script is
- * unsupported), and anything else (an error, as on the command line).  '-' and '_' are
- * the same letter in a name. */
-enum { OPTNAME_UNKNOWN, OPTNAME_KNOWN, OPTNAME_UNSUPPORTED };
-
-static int option_name_class(const char *s, size_t len)
-{
-	static const char *const known[] = {
-		"tolerance_usecs", "tolerance_percent", "tcp_ts_tick_usecs", "non_fatal",
-		"verbose", "v", "define", "bind_port", "connect_port", "gateway_ip",
-		"ip_version", "local_ip", "mss", "mtu", "netmask_ip", "persistent_tun_dev",
-		"remote_ip", "send_omit_free", "speculative_connect_port", "speed",
-		"strict_segments", "tcp_ts_ecr_scaled",
-	};
-	static const char *const unsupported[] = {
-		"udp_encapsulation",	/* TCP over UDP (the /udp(...) suffix) */
-		"psp_udp_port",		/* the PSP fork */
-		"tcp_md5_secret",	/* FreeBSD's MD5 signatures */
-		"dry_run", "debug", "init_scripts", "so_filename", "so_flags",
-		"wire_client", "wire_server", "wire_server_ip", "wire_server_port",
-		"wire_client_dev", "wire_server_dev",
-		"code_command", "code_format", "code_sockopt",	/* the code-block runner */
-		"fm_filename", "fm_flags",
-	};
-	char n[64];
-	if (len == 0 || len >= sizeof n)
-		return OPTNAME_UNKNOWN;
-	for (size_t i = 0; i < len; i++)
-		n[i] = s[i] == '-' ? '_' : s[i];
-	n[len] = 0;
-	if (n[0] == 'D')	/* -DNAME=VALUE, as the engine reads it */
-		return OPTNAME_KNOWN;
-	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-		if (!strcmp(n, known[i]))
-			return OPTNAME_KNOWN;
-	for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++)
-		if (!strcmp(n, unsupported[i]))
-			return OPTNAME_UNSUPPORTED;
-	return OPTNAME_UNKNOWN;
-}
-
+/* Option lines: the names tcpspec reads, the names packetdrill and its forks give a
+ * meaning tcpspec does not implement (the script is unsupported), and anything else
+ * (an error, as on the command line): the one list in dsl.h, DSL_OPTNAMES. */
 void dsl_b_option(struct dsl_pstate *ps, struct dsl_tok t, DSL_YYLTYPE yl)
 {
 	struct dsl_file *f = ps->file;
@@ -301,16 +262,16 @@ void dsl_b_option(struct dsl_pstate *ps, struct dsl_tok t, DSL_YYLTYPE yl)
 				 isprint((unsigned char)*c) ? *c : '?');
 			return;
 		}
-	switch (option_name_class(s, (size_t)(n - s))) {
-	case OPTNAME_KNOWN:
-		break;
-	case OPTNAME_UNSUPPORTED:
+	switch (dsl_optname_lookup(s, (size_t)(n - s))) {
+	case DSL_OPTNAME_UNSUPPORTED:
 		PUNSUP(yl, "option --%.*s is not supported", (int)(n - s), s);
 		break;
-	default:
+	case DSL_OPTNAME_UNKNOWN:
 		/* the same words as the engine's check of the command line */
 		PERR(yl, "unknown option --%.*s", (int)(n - s), s);
 		return;
+	default:
+		break;
 	}
 	if (f->n_options == ps->cap_options) {
 		ps->cap_options = ps->cap_options ? 2 * ps->cap_options : 16;

@@ -290,6 +290,62 @@ struct dsl_event {
 	char *reason;		/* UNSUPPORTED */
 };
 
+/* Option names (--NAME on an option line or the command line): the one list.  The
+ * parser checks option lines against it; the engine dispatches on it, for option
+ * lines and the command line alike, so the two cannot drift apart.  A name added here
+ * needs its case in the engine's switch (engine/opts.c: -Wswitch says so). */
+#define DSL_OPTNAMES(X)                                                         \
+	X(TOLERANCE_USECS, "tolerance_usecs")                                   \
+	X(TOLERANCE_PERCENT, "tolerance_percent")                               \
+	X(TCP_TS_TICK_USECS, "tcp_ts_tick_usecs")                               \
+	X(NON_FATAL, "non_fatal")                                               \
+	X(IP_VERSION, "ip_version")                                             \
+	X(MTU, "mtu")                                                           \
+	X(MSS, "mss")                                                           \
+	X(LOCAL_IP, "local_ip")                                                 \
+	X(REMOTE_IP, "remote_ip")                                               \
+	X(GATEWAY_IP, "gateway_ip")                                             \
+	X(NETMASK_IP, "netmask_ip")                                             \
+	X(BIND_PORT, "bind_port")                                               \
+	X(CONNECT_PORT, "connect_port")                                         \
+	X(STRICT_SEGMENTS, "strict_segments")                                   \
+	X(VERBOSE, "verbose")                                                   \
+	X(V, "v")                                                               \
+	X(DEFINE, "define")             /* also -DNAME=VALUE: any name with D */ \
+	/* packetdrill's, accepted with no effect here */                       \
+	X(TCP_TS_ECR_SCALED, "tcp_ts_ecr_scaled")                               \
+	X(PERSISTENT_TUN_DEV, "persistent_tun_dev")                             \
+	X(SEND_OMIT_FREE, "send_omit_free")                                     \
+	X(SPECULATIVE_CONNECT_PORT, "speculative_connect_port")                 \
+	X(SPEED, "speed")
+
+/* Names packetdrill and its forks give a meaning tcpspec does not implement: a script
+ * that sets one is unsupported (skipped), never run as if it were not there. */
+#define DSL_OPTNAMES_UNSUPPORTED(X)                                             \
+	X("udp_encapsulation")          /* TCP over UDP (the /udp(...) suffix) */ \
+	X("psp_udp_port")               /* the PSP fork */                      \
+	X("tcp_md5_secret")             /* FreeBSD's MD5 signatures */          \
+	X("dry_run") X("debug") X("init_scripts") X("so_filename") X("so_flags") \
+	X("wire_client") X("wire_server") X("wire_server_ip")                   \
+	X("wire_server_port") X("wire_client_dev") X("wire_server_dev")         \
+	X("code_command") X("code_format") X("code_sockopt") /* code blocks */  \
+	X("fm_filename") X("fm_flags")
+
+enum dsl_optname {
+	DSL_OPTNAME_UNSUPPORTED = -2,   /* in DSL_OPTNAMES_UNSUPPORTED */
+	DSL_OPTNAME_UNKNOWN = -1,       /* an error, with the name */
+#define DSL_OPTNAME_ENUM_(id, text) DSL_OPTNAME_##id,
+	DSL_OPTNAMES(DSL_OPTNAME_ENUM_)
+#undef DSL_OPTNAME_ENUM_
+	DSL_OPTNAME_COUNT
+};
+
+/* The name S[0..len) ('-' and '_' are the same letter; a name starting with 'D' is
+ * -DNAME=VALUE, DSL_OPTNAME_DEFINE).  */
+enum dsl_optname dsl_optname_lookup(const char *s, size_t len);
+/* "tolerance_usecs"; "?" when out of range */
+const char *dsl_optname_text(enum dsl_optname id);
+
 struct dsl_option {
 	char *name;		/* without the leading "--"; for --define: "define" */
 	char *value;		/* text after '=' or the space; NULL for a bare --name */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsl/dsl.h"
 #include "engine/engine.h"
 
 static const char *const verdict_names[] = {
@@ -45,38 +46,42 @@ static int set_str(char *dst, size_t cap, bool *has, const char *v)
 	return 0;
 }
 
+/* One option by name: the names are dsl's list (DSL_OPTNAMES), so a name the script
+ * parser accepts is one handled here; a name the parser calls unsupported is unknown
+ * on the command line (a script that sets one never reaches the engine: skipped). */
 int engine_opt_set(struct engine_opts *o, const char *name, const char *value, char *msg,
 		   size_t cap)
 {
 	int64_t v;
-	/* both spellings: --tolerance_usecs and --tolerance-usecs */
-	char n[64];
-	size_t len = strlen(name);
-	if (len >= sizeof n) {
+	enum dsl_optname id = dsl_optname_lookup(name, strlen(name));
+	switch (id) {
+	case DSL_OPTNAME_UNKNOWN:
+	case DSL_OPTNAME_UNSUPPORTED:
+	case DSL_OPTNAME_COUNT:
 		snprintf(msg, cap, "unknown option --%s", name);
 		return -1;
-	}
-	for (size_t i = 0; i <= len; i++)
-		n[i] = name[i] == '-' ? '_' : name[i];
-
-	if (!strcmp(n, "tolerance_usecs")) {
+	case DSL_OPTNAME_TOLERANCE_USECS:
 		if (!parse_i64(value, &v) || v < 0)
 			return bad(msg, cap, name, value);
 		o->tolerance_usecs = v;
 		o->has_tolerance_usecs = true;
-	} else if (!strcmp(n, "tolerance_percent")) {
+		break;
+	case DSL_OPTNAME_TOLERANCE_PERCENT: {
 		char *end;
 		double d = value ? strtod(value, &end) : -1;
 		if (!value || *end || d < 0)
 			return bad(msg, cap, name, value);
 		o->tolerance_percent = d;
 		o->has_tolerance_percent = true;
-	} else if (!strcmp(n, "tcp_ts_tick_usecs")) {
+		break;
+	}
+	case DSL_OPTNAME_TCP_TS_TICK_USECS:
 		if (!parse_i64(value, &v) || v < 0)
 			return bad(msg, cap, name, value);
 		o->tcp_ts_tick_usecs = v;
 		o->has_ts_tick = true;
-	} else if (!strcmp(n, "non_fatal")) {
+		break;
+	case DSL_OPTNAME_NON_FATAL: {
 		o->has_non_fatal = true;
 		o->non_fatal_packet = o->non_fatal_syscall = false;
 		const char *p = value ? value : "packet,syscall";
@@ -90,13 +95,17 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 				return bad(msg, cap, name, value);
 			p += k + (p[k] == ',');
 		}
-	} else if (!strcmp(n, "ip_version")) {
+		break;
+	}
+	case DSL_OPTNAME_IP_VERSION: {
 		int iv = value ? target_ip_version_parse(value) : -1;
 		if (iv < 0)
 			return bad(msg, cap, name, value);
 		o->ip_version = iv;
 		o->has_ip_version = true;
-	} else if (!strcmp(n, "mtu")) {
+		break;
+	}
+	case DSL_OPTNAME_MTU:
 		/* the least the IP version allows; IPv6's 1280 is checked once the run's
 		 * version is known (engine run.c) */
 		if (!parse_i64(value, &v) || v > 65535)
@@ -109,31 +118,38 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		}
 		o->mtu = v;
 		o->has_mtu = true;
-	} else if (!strcmp(n, "mss")) {
+		break;
+	case DSL_OPTNAME_MSS:
 		if (!parse_i64(value, &v) || v < 88 || v > 65495)
 			return bad(msg, cap, name, value);
 		o->mss = v;
 		o->has_mss = true;
-	} else if (!strcmp(n, "local_ip")) {
+		break;
+	case DSL_OPTNAME_LOCAL_IP:
 		if (set_str(o->local_ip, sizeof o->local_ip, &o->has_local_ip, value))
 			return bad(msg, cap, name, value);
-	} else if (!strcmp(n, "remote_ip")) {
+		break;
+	case DSL_OPTNAME_REMOTE_IP:
 		if (set_str(o->remote_ip, sizeof o->remote_ip, &o->has_remote_ip, value))
 			return bad(msg, cap, name, value);
-	} else if (!strcmp(n, "gateway_ip")) {
+		break;
+	case DSL_OPTNAME_GATEWAY_IP:
 		if (set_str(o->gateway_ip, sizeof o->gateway_ip, &o->has_gateway_ip, value))
 			return bad(msg, cap, name, value);
-	} else if (!strcmp(n, "bind_port")) {
+		break;
+	case DSL_OPTNAME_BIND_PORT:
 		if (!parse_i64(value, &v) || v < 1 || v > 65535)
 			return bad(msg, cap, name, value);
 		o->bind_port = v;
 		o->has_bind_port = true;
-	} else if (!strcmp(n, "connect_port")) {
+		break;
+	case DSL_OPTNAME_CONNECT_PORT:
 		if (!parse_i64(value, &v) || v < 1 || v > 65535)
 			return bad(msg, cap, name, value);
 		o->connect_port = v;
 		o->has_connect_port = true;
-	} else if (!strcmp(n, "netmask_ip")) {
+		break;
+	case DSL_OPTNAME_NETMASK_IP: {
 		struct in_addr m;
 		int64_t bits;
 		if (value && inet_pton(AF_INET, value, &m) == 1) {
@@ -148,17 +164,28 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		}
 		o->prefix_len = bits;
 		o->has_prefix_len = true;
-	} else if (!strcmp(n, "tcp_ts_ecr_scaled") || !strcmp(n, "persistent_tun_dev") ||
-		   !strcmp(n, "send_omit_free") || !strcmp(n, "speculative_connect_port") ||
-		   !strcmp(n, "speed")) {
+		break;
+	}
+	case DSL_OPTNAME_TCP_TS_ECR_SCALED:
+	case DSL_OPTNAME_PERSISTENT_TUN_DEV:
+	case DSL_OPTNAME_SEND_OMIT_FREE:
+	case DSL_OPTNAME_SPECULATIVE_CONNECT_PORT:
+	case DSL_OPTNAME_SPEED:
 		/* packetdrill options with no effect here: an unknown TS ecr is always
 		 * placed relative to the first TS pair, the device is always private */
-	} else if (!strcmp(n, "strict_segments")) {
+		break;
+	case DSL_OPTNAME_STRICT_SEGMENTS:
 		o->strict_segments = true;
-	} else if (!strcmp(n, "verbose") || !strcmp(n, "v")) {
+		break;
+	case DSL_OPTNAME_VERBOSE:
+	case DSL_OPTNAME_V:
 		o->verbose++;
-	} else if (!strcmp(n, "define") || n[0] == 'D') {
-		const char *def = n[0] == 'D' && n[1] ? name + 1 : value;
+		break;
+	case DSL_OPTNAME_DEFINE: {
+		/* --define NAME=VALUE, or -DNAME=VALUE (the name is then "DNAME=VALUE"'s
+		 * first part, or "D" with the definition as the value) */
+		bool dash_d = name[0] == 'D';
+		const char *def = dash_d && name[1] ? name + 1 : value;
 		const char *eq = def ? strchr(def, '=') : NULL;
 		if (!eq || eq == def || o->n_defines >= ENGINE_MAX_DEFINES ||
 		    (size_t)(eq - def) >= sizeof o->defines[0][0] ||
@@ -168,9 +195,8 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		memcpy(o->defines[i][0], def, eq - def);
 		o->defines[i][0][eq - def] = 0;
 		strcpy(o->defines[i][1], eq + 1);
-	} else {
-		snprintf(msg, cap, "unknown option --%s", name);
-		return -1;
+		break;
+	}
 	}
 	return 0;
 }

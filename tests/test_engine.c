@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
+#include "dsl/dsl.h"
 #include "engine/engine.h"
 #include "engine/strv.h"
 #include "wire/wire.h"
@@ -790,6 +791,45 @@ static void option_values(void **state)
 	assert_int_equal(d.tolerance_usecs, 10000);   /* the command line wins */
 }
 
+/* The engine reads every name of dsl's option list (DSL_OPTNAMES) and no other: a name
+ * the parser accepts on an option line is never "unknown" to the engine, and both
+ * spellings ('-' and '_') and -DNAME=VALUE work on the command line too. */
+static void option_names_are_dsls_list(void **state)
+{
+	char m[160];
+	for (int id = 0; id < DSL_OPTNAME_COUNT; id++) {
+		struct engine_opts o;
+		memset(&o, 0, sizeof o);
+		const char *name = dsl_optname_text(id);
+		m[0] = 0;
+		int rc = engine_opt_set(&o, name, "1", m, sizeof m);
+		if (rc != 0)
+			assert_null(strstr(m, "unknown option"));
+		/* and the parser takes it on an option line */
+		char text[128];
+		snprintf(text, sizeof text, "--%s=1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n",
+			 name);
+		struct dsl_file *f = NULL;
+		struct dsl_diags dg = {0};
+		assert_int_equal(dsl_parse_buffer("t.pkt", text, strlen(text), &f, &dg), DSL_OK);
+		dsl_free(f);
+		dsl_diags_free(&dg);
+	}
+	struct engine_opts o;
+	memset(&o, 0, sizeof o);
+	assert_int_equal(engine_opt_set(&o, "tolerance-usecs", "7", m, sizeof m), 0);
+	assert_int_equal(o.tolerance_usecs, 7);
+	assert_int_equal(engine_opt_set(&o, "DMSS=536", NULL, m, sizeof m), 0);
+	assert_string_equal(o.defines[0][0], "MSS");
+	assert_string_equal(o.defines[0][1], "536");
+	assert_int_equal(engine_opt_set(&o, "frob", "1", m, sizeof m), -1);
+	assert_string_equal(m, "unknown option --frob");
+	/* a name the parser calls unsupported is not read by the engine either */
+	assert_int_equal(dsl_optname_lookup("udp_encapsulation", 17), DSL_OPTNAME_UNSUPPORTED);
+	assert_int_equal(engine_opt_set(&o, "udp_encapsulation", "1", m, sizeof m), -1);
+	assert_string_equal(m, "unknown option --udp_encapsulation");
+}
+
 /* A target that crashes on listen() and never returns from shutdown(), run through
  * engine_jobs_run's reusable workers (no TARGET_OWN_PROCESS). */
 static int crash_call(struct target *t, const struct target_call *c, struct target_result *r)
@@ -1054,6 +1094,7 @@ int main(void)
 		cmocka_unit_test_setup(non_fatal_turns_mismatches_into_warnings, setup),
 		cmocka_unit_test_setup(blocking_calls_are_checked_against_their_window, setup),
 		cmocka_unit_test_setup(unknown_calls_and_options_are_reported, setup),
+		cmocka_unit_test(option_names_are_dsls_list),
 		cmocka_unit_test(option_values),
 		cmocka_unit_test_setup(plugin_path_reaches_the_target, setup),
 		cmocka_unit_test(reports),
