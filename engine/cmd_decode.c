@@ -60,6 +60,10 @@ struct decoder {
 	bool local_given;       /* --local was given */
 	const char *local_text;
 	bool local_seen;        /* and some packet had it */
+	/* the remote (script-side) port of the first connection printed: the lines of
+	 * any other remote port say (rport N), so the output replays as a script */
+	bool have_home_rport;
+	uint16_t home_rport;
 };
 
 static void usage(FILE *f)
@@ -70,7 +74,8 @@ static void usage(FILE *f)
 		"Print a capture as script lines: time since the first frame, direction, packet.\n"
 		"`>` is a packet the local endpoint sent, `<` one it received.  Sequence numbers\n"
 		"are relative to each connection's ISNs, as in a script.  Link types: raw IP,\n"
-		"Ethernet (with VLAN tags), Linux cooked v1 and v2, BSD loopback.\n"
+		"Ethernet (with VLAN tags), Linux cooked v1 and v2, BSD loopback.  Lines of a\n"
+		"remote port other than the first connection's say (rport N), as a script does.\n"
 		"\n"
 		"options:\n"
 		"  --local ADDR[:PORT]  the endpoint whose point of view the lines take\n"
@@ -484,6 +489,18 @@ static char addr_dir(const struct decoder *dc, const struct wire_packet *p)
 	return 0;
 }
 
+/* The remote port of connection c, when it is not the first connection's: a script
+ * names it with (rport N).  0 for the first connection's port (and unknown sides). */
+static uint16_t rport_of(struct decoder *dc, const struct conn *c, int remote_side)
+{
+	uint16_t port = c->port[remote_side];
+	if (!dc->have_home_rport) {
+		dc->home_rport = port;
+		dc->have_home_rport = true;
+	}
+	return port == dc->home_rport ? 0 : port;
+}
+
 static void print_tcp(struct decoder *dc, const struct wire_packet *p, int st)
 {
 	char line[1024];
@@ -492,12 +509,14 @@ static void print_tcp(struct decoder *dc, const struct wire_packet *p, int st)
 				   true);
 	struct wire_print_cfg cfg = { 0, 0, 0 };
 	char dir = '?';
+	uint16_t rport = 0;
 
 	if (c) {
 		int l = side_is_local(dc, c, s);
 		if (l < 0)     /* nothing known: the receiver of its first packet is local */
 			l = s == 1;
 		dir = l ? '>' : '<';
+		rport = rport_of(dc, c, l ? !s : s);
 		if ((p->tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN ||
 		    (p->tcp.flags & WIRE_TH_SYN)) {
 			if (!c->isn_known[s]) {
@@ -517,6 +536,8 @@ static void print_tcp(struct decoder *dc, const struct wire_packet *p, int st)
 		cfg.flags |= WIRE_PRINT_IP_FIELDS;
 	wire_print(line, sizeof line, p, &cfg);
 	printf(" %c %s", dir, line);
+	if (rport)              /* last, on its own, as tcpspec fmt prints it */
+		printf(" (rport %u)", rport);
 	if (st != WIRE_OK)
 		printf(" // malformed: %s", wire_strerror(st));
 	if (dc->endpoints)
@@ -535,6 +556,17 @@ static void render_icmp(struct decoder *dc, const struct wire_packet *p, char *l
 					   false);
 		if (c && c->isn_known[s])
 			cfg.ack_base = c->isn[s];
+		/* a segment of another remote port's connection: (rport N) before "icmp"
+		 * (an icmp line takes no group after its words) */
+		int l = c ? side_is_local(dc, c, s) : -1;
+		uint16_t rport = l >= 0 ? rport_of(dc, c, l ? !s : s) : 0;
+		if (rport) {
+			int n = snprintf(line, cap, "(rport %u) ", rport);
+			if (n > 0 && (size_t)n < cap) {
+				line += n;
+				cap -= (size_t)n;
+			}
+		}
 	}
 	if (dc->absolute)
 		cfg.flags |= WIRE_PRINT_ABSOLUTE;

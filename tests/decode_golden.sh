@@ -33,6 +33,37 @@ golden $D/linux-v4-raw-client.out $W/linux-v4-raw.pcap --local 192.0.2.1
 golden $D/linux-v6-null-absolute.out $W/linux-v6-null.pcap --absolute --local '[2001:db8::2]:8080'
 golden $D/synthetic.out      $D/synthetic.pcap
 golden $D/synthetic-checksums-encap.out $D/synthetic.pcap --checksums --udp-encap 9899
+golden $D/two-peers.out      $D/two-peers.pcap
+
+# several connections: the lines of every remote port but the first connection's say
+# (rport N), the ICMP quoting such a connection's segment too, so that the decoded
+# lines replay as a script between the calls of the script that made the capture
+c=$(grep -c '(rport 40001)' $D/two-peers.out)
+if [ "$c" -eq 6 ] && ! grep -q '(rport 40000)' $D/two-peers.out &&
+   grep -q '^[0-9.]* < (rport 40001) icmp ' $D/two-peers.out
+then ok "two-peers.out: (rport 40001) on the second peer's 5 segments and its ICMP only"
+else notok "two-peers.out: (rport 40001) on the second peer's 5 segments and its ICMP only"
+fi
+replay() { # description, capture, target
+	{ sed -n '/^0 /,/listen(/p' $D/two-peers.pkt; $T decode "$2"
+	  grep 'accept(' $D/two-peers.pkt; } >"$tmp/replay.pkt"
+	if $T run --target "$3" "$tmp/replay.pkt" >"$tmp/rout" 2>&1
+	then ok "$1"
+	else notok "$1"; sed 's/^/# /' "$tmp/rout"
+	fi
+}
+mkdir "$tmp/pc"
+if $T run --pcap "$tmp/pc" $D/two-peers.pkt >"$tmp/rout" 2>&1; then
+	replay "a reference capture of two peers, decoded, replays on the reference target" \
+		"$tmp/pc/two-peers.ipv4.pcap" reference
+else
+	notok "two-peers.pkt runs on the reference target"; sed 's/^/# /' "$tmp/rout"
+fi
+if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/net/tun ]; then
+	skip "the linux capture of two peers, decoded, replays on linux" "needs root and /dev/net/tun"
+else
+	replay "the linux capture of two peers, decoded, replays on linux" $D/two-peers.pcap linux
+fi
 
 # the output is a script: every golden output parses with tcpspec parse
 for f in $D/*.out; do
