@@ -540,6 +540,15 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		if ((tp->flags & TF_RTT_TIMING) && ref_seq_gt(ack, tp->rtt_seq)) {
 			ref_rtt_sample(tp, st->now - tp->rtt_start);
 			tp->flags &= ~TF_RTT_TIMING;
+		} else if (tp->nrexmt && (tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
+			   seg->opt.tsecr) {
+			/* RFC 6298 3: "The only case when TCP can safely take RTT samples
+			 * from retransmitted segments is when the TCP timestamp option is
+			 * employed": the echoed TSval dates the instance acknowledged
+			 * (RFC 7323 4.1, as Linux's tcp_rtt_tsopt_us) */
+			uint32_t ms = ref_ts_now(tp) - seg->opt.tsecr;
+			if (ms < 0x7fffffffu)
+				ref_rtt_sample(tp, (int64_t)ms * REF_MS);
 		}
 		ref_seq_t upto = ref_seq_min(ack, ref_snd_data_end(tp));
 		if (ref_seq_gt(upto, tp->snd_buf_seq)) {

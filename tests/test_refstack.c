@@ -896,6 +896,51 @@ static void paws_rejects_old_timestamp(void **state)
 	fx_free(f);
 }
 
+/* RFC 6298 3: with timestamps an ACK of a retransmitted segment gives an RTT sample
+ * from the echoed TSval (Karn's ambiguity is gone): a 100 ms handshake, an RTO at
+ * 300 ms, the ACK 10 ms after the retransmission: RTO = SRTT + max(200 ms, 4*RTTVAR)
+ * from the new sample, no longer the backed-off 600 ms */
+static void rtt_from_timestamp_of_retransmission(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(ts_on);
+	listening(f, 4);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	s.opt.has = REF_HAS_TS | REF_HAS_MSS;
+	s.opt.mss = 1000;
+	s.opt.tsval = 5000;
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	at(f, 100 * MS);
+	s = mkseg(f, REF_ACK, 1, 1, 65535, 0);
+	s.opt.has = REF_HAS_TS;
+	s.opt.tsval = 5100;
+	s.opt.tsecr = o->opt.tsval;
+	inject(f, &s);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now);
+	o = next_out(f);
+	assert_int_equal(o->len, 100);
+	at(f, 400 * MS);                        /* RTO 300 ms: the retransmission */
+	o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->len, 100);
+	uint32_t echo = o->opt.tsval;
+	at(f, 410 * MS);
+	s = mkseg(f, REF_ACK, 1, 101, 65535, 0);
+	s.opt.has = REF_HAS_TS;
+	s.opt.tsval = 5410;
+	s.opt.tsecr = echo;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	/* SRTT 88.75 ms, RTTVAR 60 ms: 88.75 + 240 */
+	assert_int_equal(ti.rto, 328750);
+	assert_int_equal(ti.backoff, 0);
+	fx_free(f);
+}
+
 /* ==== FIN in every state, close ======================================================= */
 
 static void fin_in_established_to_close_wait(void **state)
@@ -3142,6 +3187,7 @@ int main(void)
 		cmocka_unit_test(ack_too_old_challenged),
 		cmocka_unit_test(ack_bit_off_dropped),
 		cmocka_unit_test(paws_rejects_old_timestamp),
+		cmocka_unit_test(rtt_from_timestamp_of_retransmission),
 		cmocka_unit_test(fin_in_established_to_close_wait),
 		cmocka_unit_test(fin_in_every_state),
 		cmocka_unit_test(last_ack_closes_on_ack),
