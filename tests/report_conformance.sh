@@ -18,8 +18,8 @@ fi
 # Figures and verdicts for one target from the report's JSON: prints
 # "STATUS|description" where STATUS is ok, fail or skip; failing scripts follow as
 # "# ..." lines.
-summarize() { # json target
-	python3 - "$1" "$2" <<'PY'
+summarize() { # json target tcpspec [run options for a retry...]
+	python3 - "$@" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 t = r["targets"][0]
@@ -27,12 +27,30 @@ name = sys.argv[2]
 if not t["available"]:
     print("skip|%s: target unavailable: %s" % (name, t["reason"].splitlines()[0] if t["reason"] else "?"))
     sys.exit(0)
+# A real-time target on a shared machine: a script that failed only on timing (a packet
+# or call late by more than the tolerance) is run once more on its own; it counts as
+# passed only if that run passes, and the first failure is still printed.
+retried = []
+if name != "reference":
+    import subprocess
+    for x in r["scripts"]:
+        res = x["results"][t["name"]]
+        why = res.get("reason") or ""
+        if res["status"] == "fail" and ("timing error" in why or "timed out waiting" in why):
+            cmd = [sys.argv[3], "run", "-q", "--target", name, "-j", "1"] + sys.argv[4:] + [x["path"]]
+            if subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                retried.append((x["path"], why.splitlines()[0]))
+                res["status"] = "pass"
+                t["fail"] -= 1
+                t["pass"] += 1
 wall = sum(x["results"][t["name"]].get("wall_s", 0) for x in r["scripts"])
 scripted = sum(x["results"][t["name"]].get("scripted_s", 0) for x in r["scripts"])
 desc = "%s: %d scripts, %d pass, %d deviation, %d fail, %d skipped, %d stale expectations; scripted %.1f s, run time %.1f s" % (
     name, len(r["scripts"]), t["pass"], t["deviation"], t["fail"], t["skipped"],
     t["stale_expectations"], scripted, wall)
 print(("fail" if t["fail"] else "ok") + "|" + desc)
+for path, why in retried:
+    print("# late on the loaded machine, passed when run again alone: %s: %s" % (path, why))
 for x in r["scripts"]:
     res = x["results"][t["name"]]
     if res["status"] == "fail" or res.get("stale_expectation"):
@@ -53,7 +71,7 @@ run_target() { # target, extra options...
 		sed 's/^/# /' "$tmp/$tgt.err"
 		return
 	fi
-	out=$(summarize "$tmp/$tgt.json" "$tgt")
+	out=$(summarize "$tmp/$tgt.json" "$tgt" "$T" "$@")
 	line=$(echo "$out" | head -1)
 	status=${line%%|*}
 	desc=${line#*|}
