@@ -224,6 +224,9 @@ missing:
 			jobs[i * per + k].path = files.v[i];
 			jobs[i * per + k].ip_version = nver ? versions[k] : 0;
 		}
+	if (pcap && engine_pcap_names(jobs, n) != 0)
+		fprintf(stderr, "tcpspec run: out of memory naming captures; scripts with the "
+			"same name will share a capture file\n");
 
 	struct engine_jobs_cfg jc = {
 		.target = ops,
@@ -267,6 +270,7 @@ missing:
 			     : any_skip ? CLI_UNSUPPORTED : CLI_OK;
 	}
 	engine_strv_free(&files);
+	engine_pcap_names_free(jobs, n);
 	free(jobs);
 	return rc;
 }

@@ -78,6 +78,7 @@ struct engine_run_cfg {
 	int ip_version;                     /* 0: the script's, else forced */
 	const struct engine_opts *cmdline;  /* overrides the script's option lines */
 	const char *pcap_dir;               /* NULL: no capture */
+	const char *pcap_name;              /* capture file stem; NULL: the script's name */
 	FILE *log;                          /* failure messages and warnings go here */
 	/* When set, the line of the event being run is stored here as the script goes
 	 * (0 before the first event), so a run stopped from outside can say where. */
@@ -100,6 +101,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 struct engine_job {
 	const char *path;
 	int ip_version;                     /* 0 = the script's own */
+	const char *pcap_name;              /* capture file stem (engine_pcap_names) */
 	struct engine_result res;
 };
 
@@ -127,6 +129,15 @@ struct engine_jobs_cfg {
  * order.  Returns 0, or the signal number when interrupted by SIGINT/SIGTERM (children
  * are killed and reaped first). */
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n);
+
+/* Capture file stems for a run's jobs (--pcap): a script's name without .pkt, or, when
+ * another script of the run has the same name, as many of its trailing directories as
+ * tell them apart, joined with '-' (blind/close.pkt and 3.6-closing/close.pkt become
+ * blind-close and 3.6-closing-close), so no capture overwrites another.  Sets
+ * jobs[i].pcap_name; engine_pcap_names_free releases them.  Returns -1 when out of
+ * memory (names then stay NULL: the plain script names are used). */
+int engine_pcap_names(struct engine_job *jobs, size_t n);
+void engine_pcap_names_free(struct engine_job *jobs, size_t n);
 
 /* Probe whether the target can run here (in a throwaway child for OWN_PROCESS targets).
  * TARGET_OK, or TARGET_UNAVAILABLE with d saying what is missing. */

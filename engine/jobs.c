@@ -94,6 +94,7 @@ static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job,
 		.ip_version = job->ip_version,
 		.cmdline = cfg->cmdline,
 		.pcap_dir = cfg->pcap_dir,
+		.pcap_name = job->pcap_name,
 		.log = stderr,
 		.progress_line = line,
 	};
@@ -558,4 +559,110 @@ int engine_target_probe(const struct target_ops *ops, struct target_diag *d)
 		return TARGET_UNAVAILABLE;
 	}
 	return TARGET_OK;
+}
+
+/* ---- capture names ------------------------------------------------------------------ */
+
+/* The last k components of path (empty and "." components skipped), joined with '-',
+ * without a trailing ".pkt"; NULL when out of memory. */
+static char *path_tail(const char *path, int k)
+{
+	const char *comp[256];
+	size_t clen[256];
+	int nc = 0;
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, '/');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l && !(l == 1 && *p == '.')) {
+			if (nc == 256) {
+				memmove(comp, comp + 1, sizeof comp[0] * 255);
+				memmove(clen, clen + 1, sizeof clen[0] * 255);
+				nc--;
+			}
+			comp[nc] = p;
+			clen[nc++] = l;
+		}
+		p += l + (e != NULL);
+	}
+	int from = nc > k ? nc - k : 0;
+	size_t total = 1;
+	for (int c = from; c < nc; c++)
+		total += clen[c] + 1;
+	char *out = malloc(total);
+	if (!out)
+		return NULL;
+	size_t w = 0;
+	for (int c = from; c < nc; c++) {
+		if (w)
+			out[w++] = '-';
+		memcpy(out + w, comp[c], clen[c]);
+		w += clen[c];
+	}
+	out[w] = 0;
+	if (w > 4 && !strcmp(out + w - 4, ".pkt"))
+		out[w - 4] = 0;
+	return out;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct engine_job *x = *(const struct engine_job *const *)a;
+	const struct engine_job *y = *(const struct engine_job *const *)b;
+	int c = strcmp(x->pcap_name, y->pcap_name);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+int engine_pcap_names(struct engine_job *jobs, size_t n)
+{
+	struct engine_job **ix = malloc((n ? n : 1) * sizeof *ix);
+	if (!ix)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		ix[i] = &jobs[i];
+		if (!(jobs[i].pcap_name = path_tail(jobs[i].path, 1)))
+			goto oom;
+	}
+	qsort(ix, n, sizeof *ix, by_name);
+	/* a run of equal names from different scripts: lengthen each of them by one
+	 * directory at a time until the run's names differ (or the paths run out) */
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && !strcmp(ix[b]->pcap_name, ix[a]->pcap_name))
+			b++;
+		bool distinct = false;
+		for (size_t i = a + 1; i < b; i++)
+			distinct |= strcmp(ix[i]->path, ix[a]->path) != 0;
+		for (int k = 2; distinct && k < 256; k++) {
+			bool grew = false, clash = false;
+			for (size_t i = a; i < b; i++) {
+				char *t = path_tail(ix[i]->path, k);
+				if (!t)
+					goto oom;
+				grew |= strcmp(t, ix[i]->pcap_name) != 0;
+				free((char *)ix[i]->pcap_name);
+				ix[i]->pcap_name = t;
+			}
+			for (size_t i = a; i < b && !clash; i++)
+				for (size_t j = i + 1; j < b && !clash; j++)
+					clash = strcmp(ix[i]->path, ix[j]->path) &&
+						!strcmp(ix[i]->pcap_name, ix[j]->pcap_name);
+			if (!clash || !grew)
+				break;
+		}
+		a = b;
+	}
+	free(ix);
+	return 0;
+oom:
+	free(ix);
+	engine_pcap_names_free(jobs, n);
+	return -1;
+}
+
+void engine_pcap_names_free(struct engine_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)jobs[i].pcap_name);
+		jobs[i].pcap_name = NULL;
+	}
 }

@@ -306,10 +306,10 @@ static void open_capture(struct engine_ctx *x)
 	const char *dir = x->cfg->pcap_dir;
 	if (!dir)
 		return;
-	char *copy = strdup(x->name);
+	char *copy = strdup(x->cfg->pcap_name ? x->cfg->pcap_name : x->name);
 	if (!copy)
 		return;
-	char *base = basename(copy);
+	char *base = x->cfg->pcap_name ? copy : basename(copy);
 	size_t n = strlen(base);
 	if (n > 4 && !strcmp(base + n - 4, ".pkt"))
 		base[n - 4] = 0;
@@ -889,9 +889,14 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 			goto cleanup;
 	}
 	x->t0 = target_now(&x->t);
-	struct timespec rt;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	x->wall0_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
+	/* Capture stamps: the wall clock on real-time targets; on virtual-time targets
+	 * script time 0 is the Unix epoch, so two runs write byte-identical captures */
+	x->wall0_ns = 0;
+	if (!x->virtual_time) {
+		struct timespec rt;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		x->wall0_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
+	}
 
 	size_t first_cleanup = n;
 	while (first_cleanup > i && dsl_file_is_cleanup(x->file, first_cleanup - 1))

@@ -1068,6 +1068,31 @@ static void string_vector_copies_sorts_and_frees(void **state)
 	engine_strv_free(&s);
 }
 
+/* --pcap file stems: the script's name, lengthened by directories only where two
+ * scripts of the run share a name */
+static void capture_names_unique(void **state)
+{
+	(void)state;
+	struct engine_job j[] = {
+		{ .path = "corpora/blind/close.pkt" }, { .path = "corpora/3.6-closing/close.pkt" },
+		{ .path = "x.pkt", .ip_version = 4 }, { .path = "x.pkt", .ip_version = 6 },
+		{ .path = "./dir//y.pkt" }, { .path = "a/same/z.pkt" }, { .path = "b/same/z.pkt" },
+		{ .path = "noext" },
+	};
+	size_t n = sizeof j / sizeof j[0];
+	assert_int_equal(engine_pcap_names(j, n), 0);
+	assert_string_equal(j[0].pcap_name, "blind-close");
+	assert_string_equal(j[1].pcap_name, "3.6-closing-close");
+	assert_string_equal(j[2].pcap_name, "x");        /* one script, two versions */
+	assert_string_equal(j[3].pcap_name, "x");
+	assert_string_equal(j[4].pcap_name, "y");
+	assert_string_equal(j[5].pcap_name, "a-same-z");
+	assert_string_equal(j[6].pcap_name, "b-same-z");
+	assert_string_equal(j[7].pcap_name, "noext");
+	engine_pcap_names_free(j, n);
+	assert_null(j[0].pcap_name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1102,6 +1127,7 @@ int main(void)
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
 		cmocka_unit_test(string_vector_copies_sorts_and_frees),
+		cmocka_unit_test(capture_names_unique),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
