@@ -220,6 +220,9 @@ int engine_pending_check(struct engine_ctx *x, bool wait);
  * collect a call in flight that returned by then, so it keeps its own return time; *next
  * also counts the call's own deadline. */
 int engine_vadvance(struct engine_ctx *x, int64_t when_ns, int64_t *next);
+/* At the end of a run: the packets the stack had sent by then that no script line
+ * consumed go into the capture (and the -v trace); they are not checked. */
+void engine_drain_outbound(struct engine_ctx *x);
 int engine_target_fd(struct engine_ctx *x, int script_fd);
 
 /* packet.c */

@@ -947,3 +947,29 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		x->last_ns = actual;
 	return ENGINE_PASS;
 }
+
+void engine_drain_outbound(struct engine_ctx *x)
+{
+	if (!x->open)
+		return;
+	int64_t now = target_now(&x->t);
+	for (int i = 0; i < 4096; i++) {
+		if (target_next_outbound(&x->t, now, &x->pkt) != TARGET_OK)
+			break;
+		engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
+		if (x->opts.verbose && x->cfg->log) {
+			struct wire_packet w;
+			char al[512], ta[32];
+			if (wire_parse(x->pkt.data, x->pkt.len, &w) != WIRE_OK)
+				snprintf(al, sizeof al, "(%zu bytes, not parsed)", x->pkt.len);
+			else {
+				struct wire_print_cfg pc = { .seq_base = x->c.local_isn,
+							     .ack_base = x->c.remote_isn };
+				wire_print(al, sizeof al, &w, &pc);
+			}
+			engine_fmt_time(ta, sizeof ta, x->pkt.time_ns - x->t0);
+			fprintf(x->cfg->log, "%s: after the last event, not checked: %s > %s\n",
+				x->name, ta, al);
+		}
+	}
+}

@@ -634,7 +634,8 @@ static int run_code_blocks(struct engine_ctx *x)
 	if (line > 0)
 		at.loc.line = line;
 	return engine_fail(x, &at, 0, "error in code block: %s%s", msg,
-			   noinfo ? " (no TCP_INFO: no socket yet at that time)" : "");
+			   noinfo ? " (no TCP_INFO at that time: no socket open yet, or the last "
+			   "one closed)" : "");
 }
 
 /* ---- the event loop ------------------------------------------------------------------ */
@@ -913,6 +914,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 		run_code_blocks(x);
 cleanup:
 	res->scripted_ns = x->last_ns;
+	engine_drain_outbound(x);
 	for (size_t k = 0; k < n; k++) {
 		const struct dsl_event *ev = &x->file->events[k];
 		if (dsl_file_is_cleanup(x->file, k) && ev->kind == DSL_EV_SHELL &&

@@ -241,7 +241,7 @@ static bool eval_addr_arg(struct dctx *d, const struct dsl_expr *e, struct targe
 	}
 	if (e->kind == DSL_EXPR_STRUCT)
 		return eval_sockaddr(d, e, c);
-	if (e->kind == DSL_EXPR_INT && e->ival == 0) {  /* NULL */
+	if (is_null_ptr(e)) {                           /* NULL or 0: no address */
 		c->has_addr = false;
 		return true;
 	}
