@@ -245,6 +245,8 @@ struct ref_config {
 					    * net.ipv4.tcp_fastopen_key); all zero default */
 	uint32_t rmem_default, rmem_max;   /* tcp_rmem[1], tcp_rmem[2] (131072, 33554432) */
 	uint32_t wmem_default, wmem_max;   /* tcp_wmem[1], tcp_wmem[2] (16384, 4194304) */
+	uint32_t core_rmem_max, core_wmem_max;  /* net.core.rmem_max / wmem_max: the most
+						 * SO_RCVBUF / SO_SNDBUF take (212992) */
 	uint32_t mtu;           /* link MTU (1500) */
 	uint32_t msl_ms;        /* MSL; TIME-WAIT lasts 2*MSL (30000: 60 s as Linux) */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;   /* 1000, 200, 120000 */

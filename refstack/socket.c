@@ -937,18 +937,18 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 		case SO_RCVBUF: {
 			/* Linux: doubled for bookkeeping overhead, clamped by rmem_max */
 			uint32_t b = v < 0 ? 0 : (uint32_t)v;
-			if (b > 212992)
-				b = 212992;
-			b *= 2;
+			if (b > st->cfg.core_rmem_max)
+				b = st->cfg.core_rmem_max;
+			b = b > UINT32_MAX / 2 ? UINT32_MAX : b * 2;
 			tp->rcvbuf = b < 2304 ? 2304 : b;
 			tp->rcvbuf_locked = true;
 			return 0;
 		}
 		case SO_SNDBUF: {
 			uint32_t b = v < 0 ? 0 : (uint32_t)v;
-			if (b > 212992)
-				b = 212992;
-			b *= 2;
+			if (b > st->cfg.core_wmem_max)
+				b = st->cfg.core_wmem_max;
+			b = b > UINT32_MAX / 2 ? UINT32_MAX : b * 2;
 			tp->sndbuf = b < 4608 ? 4608 : b;
 			tp->flags |= TF_SNDBUF_SET;
 			return 0;

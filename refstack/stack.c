@@ -17,6 +17,7 @@ void ref_config_defaults(struct ref_config *c)
 	c->rmem_max = 33554432;        /* Linux 6.x tcp_rmem[2]: window scale 10 */
 	c->wmem_default = 16384;
 	c->wmem_max = 4194304;
+	c->core_rmem_max = c->core_wmem_max = 212992;   /* Linux's defaults */
 	c->mtu = 1500;
 	c->msl_ms = 30000;              /* TIME-WAIT = 2*MSL = 60 s, as Linux */
 	c->rto_initial_ms = 1000;       /* RFC 6298 2.1 */

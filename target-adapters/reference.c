@@ -306,6 +306,8 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	U32_SETTING("net.ipv4.tcp_keepalive_probes", keepalive_probes)
 	U32_SETTING("net.ipv4.tcp_challenge_ack_limit", challenge_ack_limit)
 	U32_SETTING("net.ipv4.tcp_max_syn_backlog", max_syn_backlog)
+	U32_SETTING("net.core.rmem_max", core_rmem_max)
+	U32_SETTING("net.core.wmem_max", core_wmem_max)
 	BOOL_SETTING("net.ipv4.tcp_rfc1337", rfc1337)
 	BOOL_SETTING("net.ipv4.tcp_slow_start_after_idle", slow_start_after_idle)
 #undef BOOL_SETTING
@@ -375,6 +377,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		{ "net.ipv4.tcp_reordering", 3 },       { "net.ipv4.tcp_abort_on_overflow", 0 },
 		{ "net.ipv4.tcp_ecn_fallback", 1 },     { "net.ipv4.tcp_app_win", 31 },
 		{ "net.ipv4.tcp_notsent_lowat", 4294967295u },
+		{ "net.ipv4.ip_no_pmtu_disc", 0 },     /* PMTU discovery on (RFC 1191) */
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (!strcmp(name, fixed[i].name))
@@ -383,6 +386,17 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	 * (0); the reference never sends them and drops the SYN instead */
 	if (!strcmp(name, "net.ipv4.tcp_syncookies"))
 		return parse_u32(value, &v) && v <= 1 ? 0 : -2;
+	/* the RTO floor in microseconds (Linux 6.x); the stack keeps milliseconds */
+	if (!strcmp(name, "net.ipv4.tcp_rto_min_us")) {
+		if (!parse_u32(value, &v) || v % 1000 || v == 0)
+			return -2;
+		c->rto_min_ms = v / 1000;
+		return 0;
+	}
+	/* a bound on TIME-WAIT connections no script comes near (Linux's default is far
+	 * larger than any script's connection count; 0 would mean no TIME-WAIT at all) */
+	if (!strcmp(name, "net.ipv4.tcp_max_tw_buckets"))
+		return parse_u32(value, &v) && v >= 64 ? 0 : -2;
 	/* NewReno (RFC 5681, RFC 6582) is the only congestion control */
 	if (!strcmp(name, "net.ipv4.tcp_congestion_control"))
 		return !strcmp(value, "reno") ? 0 : -2;
@@ -393,6 +407,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		"net.ipv4.tcp_pacing_ss_ratio", "net.ipv4.tcp_pacing_ca_ratio",
 		"net.ipv4.tcp_limit_output_bytes", "net.ipv4.tcp_min_rtt_wlen",
 		"net.ipv4.tcp_base_mss", "net.ipv4.tcp_retries1", "net.ipv4.tcp_fwmark_accept",
+		"net.ipv4.tcp_low_latency",     /* ignored by Linux itself since 4.14 */
 	};
 	for (size_t i = 0; i < sizeof no_effect / sizeof no_effect[0]; i++)
 		if (!strcmp(name, no_effect[i]))
