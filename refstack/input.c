@@ -452,6 +452,9 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	if (ref_paws_reject(tp, seg)) {
 		if (f & REF_RST)
 			return RESULT(DROP, PAWS);
+		/* dataless segments only: data is never part of an ACK loop */
+		if (!seg->len && !(f & REF_SYN) && ref_oow_rate_limited(tp))
+			return RESULT(DROP, ACK_RATE_LIMITED);
 		ref_send_ack_now(tp);
 		return RESULT(DROP_ACK, PAWS);
 	}
@@ -476,6 +479,8 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 			ref_seq_t end = ref_seq_add(seg->seq, seglen);
 			ref_dsack_note(tp, seg->seq, ref_seq_min(end, tp->rcv_nxt));
 		}
+		if (!seg->len && !(f & REF_SYN) && ref_oow_rate_limited(tp))
+			return RESULT(DROP, ACK_RATE_LIMITED);
 		ref_send_ack_now(tp);
 		return RESULT(DROP_ACK, OUT_OF_WINDOW);
 	}

@@ -422,9 +422,26 @@ void ref_send_rst_reply(struct ref_stack *st, const struct ref_segment *seg)
 		st->out(st->out_ctx, &s, st->now);
 }
 
+bool ref_oow_rate_limited(struct ref_tcb *tp)
+{
+	struct ref_stack *st = tp->st;
+	int64_t gap = (int64_t)st->cfg.invalid_ratelimit_ms * REF_MS;
+	if (!gap)
+		return false;
+	if (tp->last_oow_ack != INT64_MIN && st->now - tp->last_oow_ack >= 0 &&
+	    st->now - tp->last_oow_ack < gap)
+		return true;
+	tp->last_oow_ack = st->now;
+	return false;
+}
+
 bool ref_send_challenge_ack(struct ref_tcb *tp)
 {
 	struct ref_stack *st = tp->st;
+	/* RFC 5961 7 leaves the throttle to the implementation: per connection first
+	 * (tcp_invalid_ratelimit, as Linux), then the stack-wide count */
+	if (ref_oow_rate_limited(tp))
+		return false;
 	/* RFC 5961 7: at most challenge_ack_limit challenge ACKs per second, stack-wide */
 	if (st->cfg.challenge_ack_limit) {
 		if (st->now - st->challenge_window >= REF_SEC || st->now < st->challenge_window) {

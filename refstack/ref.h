@@ -206,7 +206,8 @@ enum ref_outcome {
 	X(OOO_FULL,          "out-of-order queue full")                            \
 	X(TIMEWAIT_FIN,      "retransmitted FIN in TIME-WAIT")                    \
 	X(DEFER_ACCEPT,      "bare ACK held back by TCP_DEFER_ACCEPT")             \
-	X(TIMEWAIT_RST,      "RST in TIME-WAIT ignored (RFC 1337)")
+	X(TIMEWAIT_RST,      "RST in TIME-WAIT ignored (RFC 1337)")               \
+	X(ACK_RATE_LIMITED,  "ACK of an unacceptable segment held back (rate limit)")
 
 enum ref_reason {
 #define REF_REASON_ENUM_(name, text) REF_R_##name,
@@ -257,6 +258,10 @@ struct ref_config {
 	uint32_t init_cwnd;     /* segments; 0 (default) = RFC 5681 3.1: min(4*SMSS,
 				 * max(2*SMSS, 4380)) bytes; 10 = RFC 6928 as Linux */
 	uint32_t challenge_ack_limit;      /* per second, stack-wide (1000); 0 = unlimited */
+	uint32_t invalid_ratelimit_ms;     /* net.ipv4.tcp_invalid_ratelimit (0 = off; Linux
+					    * 500): per connection, at most one challenge ACK
+					    * or ACK of an unacceptable dataless segment per
+					    * this many ms */
 	uint32_t keepalive_time_s, keepalive_intvl_s, keepalive_probes; /* 7200, 75, 9 */
 	uint32_t fin_timeout_s; /* orphaned FIN-WAIT-2 (60) */
 	bool rfc1337;           /* net.ipv4.tcp_rfc1337 (0): ignore RSTs in TIME-WAIT */

@@ -148,6 +148,8 @@ struct ref_tcb {
 	int64_t deadline;               /* the earliest of them, the heap key */
 	int64_t rexmt_since;            /* when the oldest unacked data was first sent */
 	int64_t last_recv, last_data_recv, last_data_sent, last_ack_recv;
+	int64_t last_oow_ack;           /* tcp_invalid_ratelimit: the last throttled-kind
+					 * ACK (challenge, or for an unacceptable segment) */
 	struct ref_sack_block ooo[REF_MAX_OOO];     /* data held beyond RCV.NXT, most recent first */
 	/* the scoreboard (RFC 6675 2): SACKed ranges above SND.UNA, ascending, disjoint */
 	struct ref_sack_block sb[REF_MAX_SB];
@@ -262,6 +264,9 @@ void ref_send_rst_reply(struct ref_stack *st, const struct ref_segment *seg);
 /* A challenge ACK (RFC 5961 3.2, 4.2, 5.2), rate limited (RFC 5961 7);
  * false when the limit suppressed it. */
 bool ref_send_challenge_ack(struct ref_tcb *tp);
+/* tcp_invalid_ratelimit (0 = off): true when an ACK answering an unacceptable segment
+ * must be held back, because one went less than the limit ago on this connection. */
+bool ref_oow_rate_limited(struct ref_tcb *tp);
 uint32_t ref_rcv_window(struct ref_tcb *tp);   /* what we would advertise now */
 /* The peer's window a segment offers, in octets (RFC 7323 2.2: never scaled on a SYN). */
 uint32_t ref_seg_wnd(const struct ref_tcb *tp, const struct ref_segment *seg);

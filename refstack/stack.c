@@ -125,6 +125,7 @@ struct ref_tcb *ref_tcb_new(struct ref_stack *st, int family)
 	tp->heap_idx = UINT32_MAX;
 	tp->t_rexmt = tp->t_persist = tp->t_delack = tp->t_keep = tp->t_2msl = REF_NEVER;
 	tp->t_linger = tp->t_block = REF_NEVER;
+	tp->last_oow_ack = INT64_MIN;
 	tp->deadline = REF_NEVER;
 	tp->srtt = -1;
 	tp->rto = (int64_t)st->cfg.rto_initial_ms * REF_MS;

@@ -305,6 +305,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	U32_SETTING("net.ipv4.tcp_keepalive_intvl", keepalive_intvl_s)
 	U32_SETTING("net.ipv4.tcp_keepalive_probes", keepalive_probes)
 	U32_SETTING("net.ipv4.tcp_challenge_ack_limit", challenge_ack_limit)
+	U32_SETTING("net.ipv4.tcp_invalid_ratelimit", invalid_ratelimit_ms)
 	U32_SETTING("net.ipv4.tcp_max_syn_backlog", max_syn_backlog)
 	U32_SETTING("net.core.rmem_max", core_rmem_max)
 	U32_SETTING("net.core.wmem_max", core_wmem_max)
@@ -371,7 +372,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		{ "net.ipv4.tcp_recovery", 0 },         { "net.ipv4.tcp_syn_linear_timeouts", 0 },
 		{ "net.ipv4.tcp_autocorking", 0 },      { "net.ipv4.tcp_no_metrics_save", 1 },
 		{ "net.ipv4.tcp_moderate_rcvbuf", 0 },  { "net.ipv4.tcp_shrink_window", 0 },
-		{ "net.ipv4.tcp_comp_sack_nr", 0 },     { "net.ipv4.tcp_invalid_ratelimit", 0 },
+		{ "net.ipv4.tcp_comp_sack_nr", 0 },
 		{ "net.ipv4.tcp_workaround_signed_windows", 0 },
 		{ "net.ipv4.tcp_thin_linear_timeouts", 0 },
 		{ "net.ipv4.tcp_reordering", 3 },       { "net.ipv4.tcp_abort_on_overflow", 0 },

@@ -829,6 +829,31 @@ static void challenge_ack_rate_limited(void **state)
 	fx_free(f);
 }
 
+static void per_conn_500(struct ref_config *c)
+{
+	c->invalid_ratelimit_ms = 500;
+	c->challenge_ack_limit = 0;
+}
+
+/* tcp_invalid_ratelimit (as Linux): per connection, one challenge ACK or ACK of an
+ * unacceptable dataless segment per interval; data out of the window always gets one */
+static void per_connection_ack_throttle(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, per_conn_500);
+	f->now = 10 * SEC;
+	expect_result(in(f, REF_RST, 5, 0, 0, 0), REF_DROP_ACK, REF_R_RST_CHALLENGE);
+	f->now += 100 * MS;
+	expect_result(in(f, REF_SYN, 5, 0, 0, 0), REF_DROP, REF_R_CHALLENGE_LIMITED);
+	expect_result(in(f, REF_ACK, 90000, 1, 65535, 0), REF_DROP, REF_R_ACK_RATE_LIMITED);
+	expect_result(in(f, REF_ACK, 90000, 1, 65535, 10), REF_DROP_ACK, REF_R_OUT_OF_WINDOW);
+	assert_int_equal(f->nout - f->next, 2);
+	f->next = f->nout;
+	f->now = 10 * SEC + 500 * MS;
+	expect_result(in(f, REF_ACK, 90000, 1, 65535, 0), REF_DROP_ACK, REF_R_OUT_OF_WINDOW);
+	fx_free(f);
+}
+
 static void ack_of_unsent_data_challenged(void **state)
 {
 	(void)state;
@@ -3183,6 +3208,7 @@ int main(void)
 		cmocka_unit_test(rst_out_of_window_silent),
 		cmocka_unit_test(syn_in_established_gets_challenge_ack),
 		cmocka_unit_test(challenge_ack_rate_limited),
+		cmocka_unit_test(per_connection_ack_throttle),
 		cmocka_unit_test(ack_of_unsent_data_challenged),
 		cmocka_unit_test(ack_too_old_challenged),
 		cmocka_unit_test(ack_bit_off_dropped),
