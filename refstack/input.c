@@ -139,6 +139,14 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 		tp->ooo[0].right = ref_seq_add(tp->rcv_nxt, n);
 		tp->nooo = 1;
 	}
+	/* The same sentence covers control: a FIN on the SYN is held like a FIN beyond
+	 * RCV.NXT (after the text, if all of it was kept) and processed once the ACK
+	 * makes the connection ESTABLISHED (CLOSE-WAIT).  Linux drops a SYN,FIN. */
+	if ((seg->flags & REF_FIN) && (!seg->len || (tp->nooo &&
+	    ref_seq_len(tp->ooo[0].left, tp->ooo[0].right) == seg->len))) {
+		tp->flags |= TF_FIN_RCVD_OOO;
+		tp->fin_seq = ref_seq_add(tp->rcv_nxt, seg->len);
+	}
 	ref_set_state(tp, REF_SYN_RECEIVED);
 	ref_tcb_hash_insert(st, tp);
 	ref_tfo_syn_in(l, tp, seg);     /* RFC 7413 4.2.2 */

@@ -414,6 +414,48 @@ static void syn_text_processed_when_established(void **state)
 	fx_free(f);
 }
 
+/* RFC 9293 3.10.7.2: "any other control or text should be queued for processing
+ * later": a FIN on the SYN is not acknowledged by the SYN-ACK; the handshake ACK
+ * makes the connection ESTABLISHED and the held FIN then takes it to CLOSE-WAIT, with
+ * an ACK of the FIN (blind-rfc/listen-syn-fin-queued.pkt). */
+static void syn_fin_processed_when_established(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, NULL);
+	in(f, REF_SYN | REF_FIN, 0, 0, 65535, 0);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	assert_int_equal(o->ack, P + 1);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 2, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	char b[4];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 4, 0, f->now), 0);
+	fx_free(f);
+}
+
+/* The same with text: the FIN is held after the SYN's 10 octets. */
+static void syn_text_fin_processed_when_established(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, NULL);
+	struct ref_segment s = mkseg(f, REF_SYN | REF_FIN, 0, 0, 65535, 10);
+	inject(f, &s);
+	struct ref_segment *o = next_out(f);
+	f->iss = o->seq;
+	assert_int_equal(o->ack, P + 1);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect(f, REF_ACK, 1, 12, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSE_WAIT);
+	char b[20];
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, 0, f->now), 10);
+	assert_int_equal(ref_sock_recv(f->st, f->fd, b, 20, 0, f->now), 0);
+	fx_free(f);
+}
+
 static void listen_backlog_drops_syn(void **state)
 {
 	(void)state;
@@ -3185,6 +3227,8 @@ int main(void)
 		cmocka_unit_test(listen_ack_gets_rst),
 		cmocka_unit_test(listen_syn_gets_synack_with_mss),
 		cmocka_unit_test(syn_text_processed_when_established),
+		cmocka_unit_test(syn_fin_processed_when_established),
+		cmocka_unit_test(syn_text_fin_processed_when_established),
 		cmocka_unit_test(listen_backlog_drops_syn),
 		cmocka_unit_test(accept_order_is_completion_order),
 		cmocka_unit_test(syn_received_bad_ack_gets_rst),
