@@ -1198,6 +1198,21 @@ static int linux_state(enum tcp_state s)
 	return 7;
 }
 
+/* Linux's congestion-avoidance state (TCP_CA_Open 0, Disorder 1, Recovery 3, Loss 4)
+ * from what lwIP records: TF_RTO from a retransmission timeout until everything then in
+ * flight is acknowledged (rto_end), as Linux's Loss until high_seq; TF_INFR in fast
+ * recovery; duplicate ACKs counted short of fast retransmit (Linux counts them as
+ * sacked_out without SACK: Disorder).  lwIP has no ECN nor local congestion, so never
+ * CWR (2). */
+static int ca_state(const struct tcp_pcb *p)
+{
+	if (p->flags & TF_RTO)
+		return 4;
+	if (p->flags & TF_INFR)
+		return 3;
+	return p->dupacks ? 1 : 0;
+}
+
 /* The fields lwIP tracks; the others stay invalid: the engine leaves them unbound, so a
  * code block reading one fails naming it instead of seeing a made-up zero. */
 static void info_view(const struct lsock *s, struct target_tcp_info *ti)
@@ -1214,6 +1229,7 @@ static void info_view(const struct lsock *s, struct target_tcp_info *ti)
 	for (const struct tcp_seg *g = p->unacked; g; g = g->next)
 		unacked++;
 	SET(state, linux_state(p->state));
+	SET(ca_state, ca_state(p));
 	SET(retransmits, p->nrtx);
 	SET(backoff, p->nrtx);
 	SET(snd_mss, p->mss);
@@ -1244,6 +1260,7 @@ static long tcp_info_bytes(const struct lsock *s, const struct target_call *c,
 	info_view(s, &ti);
 	memset(&li, 0, sizeof li);
 	li.tcpi_state = (uint8_t)ti.v[TARGET_TI_state];
+	li.tcpi_ca_state = (uint8_t)ti.v[TARGET_TI_ca_state];
 	li.tcpi_retransmits = (uint8_t)ti.v[TARGET_TI_retransmits];
 	li.tcpi_backoff = (uint8_t)ti.v[TARGET_TI_backoff];
 	li.tcpi_options = (uint8_t)ti.v[TARGET_TI_options];
