@@ -542,6 +542,8 @@ static int check_setting(const char *name, const char *value)
 		{ "net.ipv4.tcp_abort_on_overflow", 0 },
 		{ "net.ipv4.tcp_no_metrics_save", 1 },  /* no route metrics cache */
 		{ "net.ipv4.tcp_syn_linear_timeouts", 0 },
+		{ "net.ipv4.tcp_rfc1337", 1 },          /* tcp_timewait_input drops RSTs */
+		{ "net.ipv4.tcp_slow_start_after_idle", 0 }, /* no cwnd restart */
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (!strcmp(name, fixed[i].name))
