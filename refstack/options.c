@@ -31,10 +31,15 @@ void ref_update_snd_mss(struct ref_tcb *tp)
 	uint32_t ours = ref_our_mss(tp);
 	if (ours < mss)
 		mss = ours;
+	/* A floor against absurd announcements (MSS 0 or 1 would mean endless tiny
+	 * segments).  RFC 9293 sets none (MUST-16 makes any SendMSS binding); the floor is
+	 * Linux's, 48 octets (net.ipv4.tcp_min_snd_mss), applied as __tcp_mtu_to_mss()
+	 * does, before the timestamp option is taken off, so an MSS of 48 or more is
+	 * honoured exactly (it was 64 here, larger than the peer allows for 48..63). */
+	if (mss < 48)
+		mss = 48;
 	if (tp->flags & TF_TS_OK)
 		mss -= 12;
-	if (mss < 64)
-		mss = 64;               /* a floor against absurd announcements */
 	tp->snd_mss = mss;
 }
 

@@ -1508,6 +1508,31 @@ static void mss_default_536(void **state)
 	fx_free(f);
 }
 
+/* MUST-16: an MSS of 50 is honoured exactly (segments of 50, not the old floor of 64);
+ * below Linux's floor of 48 (tcp_min_snd_mss) the stack sends 48-octet segments. */
+static void mss_small_honoured_floor_48(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	syn_received(f, 50, -1);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_mss, 50);
+	ref_sock_send(f->st, f->fd, NULL, 100, 0, f->now);
+	expect(f, REF_ACK, 1, 1, 50);
+	fx_free(f);
+
+	f = fx_new(NULL);
+	syn_received(f, 16, -1);
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, 0);
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_int_equal(ti.snd_mss, 48);
+	fx_free(f);
+}
+
 static void window_scaling(void **state)
 {
 	(void)state;
@@ -3284,6 +3309,7 @@ int main(void)
 		cmocka_unit_test(nagle_and_nodelay),
 		cmocka_unit_test(receiver_sws_avoidance),
 		cmocka_unit_test(mss_default_536),
+		cmocka_unit_test(mss_small_honoured_floor_48),
 		cmocka_unit_test(window_scaling),
 		cmocka_unit_test(wscale_above_14_is_14),
 		cmocka_unit_test(wscale_from_fixed_rcvbuf),
