@@ -1103,6 +1103,33 @@ static bool lw_int_option(const struct target_call *c)
 	return false;
 }
 
+#define LW_CA_NAME_MAX 16       /* Linux's TCP_CA_NAME_MAX (net/tcp.h, not in the uapi) */
+
+/* TCP_CONGESTION: lwIP has one congestion control, RFC 5681's slow start and congestion
+ * avoidance, the algorithm Linux calls "reno" (its loss recovery differs from Linux's:
+ * the expectations say where).  Another algorithm Linux has is unsupported (the script
+ * is skipped); a name Linux does not know is ENOENT, as tcp_set_congestion_control(). */
+static long set_congestion(const struct target_call *c, bool *unsup, struct target *t)
+{
+	static const char *const others[] = {
+		"cubic", "bbr", "bic", "cdg", "dctcp", "highspeed", "htcp", "hybla",
+		"illinois", "lp", "nv", "scalable", "vegas", "veno", "westwood", "yeah",
+	};
+	char name[LW_CA_NAME_MAX];
+	if (c->opt.kind != TARGET_OPT_BYTES || c->opt.nbytes == 0)
+		return -EINVAL;
+	size_t n = c->opt.nbytes < sizeof name - 1 ? c->opt.nbytes : sizeof name - 1;
+	memcpy(name, c->opt.bytes, n);
+	name[n] = 0;
+	if (!strcmp(name, "reno"))
+		return 0;
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (!strcmp(name, others[i]))
+			return unsupported(t, unsup, "the lwip target has only lwIP's congestion "
+					   "control (Linux's \"reno\"), not \"%s\"", name), 0;
+	return -ENOENT;
+}
+
 static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *unsup,
 			  struct target *t)
 {
@@ -1110,6 +1137,8 @@ static long do_setsockopt(struct lsock *s, const struct target_call *c, bool *un
 	struct tcp_pcb *pcb = s->pcb;
 	if (c->opt.kind == TARGET_OPT_NONE)
 		return -EFAULT;
+	if (c->level == IPPROTO_TCP && c->optname == TCP_CONGESTION)
+		return set_congestion(c, unsup, t);
 	if (c->level == SOL_SOCKET && c->optname == SO_LINGER) {
 		if (c->opt.kind != TARGET_OPT_LINGER)
 			return -EINVAL;
@@ -1317,6 +1346,17 @@ static long do_getsockopt(struct lsock *s, const struct target_call *c,
 		    (long)pcb->keep_cnt;
 	} else if (c->level == IPPROTO_TCP && c->optname == TCP_INFO) {
 		return tcp_info_bytes(s, c, r);
+	} else if (c->level == IPPROTO_TCP && c->optname == TCP_CONGESTION) {
+		/* the name, NUL-padded, min(optlen, LW_CA_NAME_MAX) bytes as Linux */
+		size_t n = c->optlen < LW_CA_NAME_MAX ? c->optlen : LW_CA_NAME_MAX;
+		if (n > sizeof r->opt.bytes)
+			n = sizeof r->opt.bytes;
+		r->opt.kind = TARGET_OPT_BYTES;
+		memset(r->opt.bytes, 0, n);
+		memcpy(r->opt.bytes, "reno", n < 4 ? n : 4);
+		r->opt.nbytes = n;
+		r->optlen = (unsigned)n;
+		return 0;
 	} else if (c->level == IPPROTO_TCP && c->optname == TCP_MAXSEG && s->kind == LS_CONN &&
 		   pcb && pcb->state >= ESTABLISHED) {
 		v = pcb->mss;           /* the effective send MSS, as Linux reports it */
