@@ -519,7 +519,10 @@ static int run_code_blocks(struct engine_ctx *x)
 	FILE *f = open_memstream(&prog, &plen);
 	if (!f)
 		return engine_fail(x, x->code[0].ev, 0, "out of memory");
+	/* the verdict goes to the engine on stdout; what a block prints itself goes to
+	 * stderr, the run's log, so it can never be read as a verdict */
 	fputs("import sys, textwrap, traceback\n"
+	      "verdict = sys.stdout; sys.stdout = sys.stderr\n"
 	      "consts = dict(TCP_ESTABLISHED=1, TCP_SYN_SENT=2, TCP_SYN_RECV=3, TCP_FIN_WAIT1=4,\n"
 	      "  TCP_FIN_WAIT2=5, TCP_TIME_WAIT=6, TCP_CLOSE=7, TCP_CLOSE_WAIT=8, TCP_LAST_ACK=9,\n"
 	      "  TCP_LISTEN=10, TCP_CLOSING=11, TCP_CA_Open=0, TCP_CA_Disorder=1, TCP_CA_CWR=2,\n"
@@ -536,10 +539,10 @@ static int run_code_blocks(struct engine_ctx *x)
 	      "        tb = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
 	      "        k = tb.lineno if tb.filename.startswith('line ') else 1\n"
 	      "        txt = src.split('\\n')[k - 1].strip()\n"
-	      "        print('%d\\tassertion failed: %s%s' % (line + k - 1, txt, (' (value ' + str(e) + ')') if str(e) else ''))\n"
+	      "        print('%d\\tassertion failed: %s%s' % (line + k - 1, txt, (' (value ' + str(e) + ')') if str(e) else ''), file=verdict)\n"
 	      "        sys.exit(1)\n"
 	      "    except Exception as e:\n"
-	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e))\n"
+	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e), file=verdict)\n"
 	      "        sys.exit(1)\n", f);
 	for (size_t i = 0; i < x->n_code; i++) {
 		const struct engine_code *c = &x->code[i];
@@ -562,11 +565,17 @@ static int run_code_blocks(struct engine_ctx *x)
 		free(prog);
 		return engine_fail(x, x->code[0].ev, 0, "pipe: %s", strerror(errno));
 	}
+	if (x->cfg->log)
+		fflush(x->cfg->log);
+	int logfd = x->cfg->log ? fileno(x->cfg->log) : -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(out[1], 1);
-		dup2(out[1], 2);
+		if (logfd < 0)
+			logfd = open("/dev/null", O_WRONLY);
+		if (logfd >= 0)
+			dup2(logfd, 2);
 		close(out[0]);
 		close(out[1]);
 		execl(py, "python3", "-S", "-c", prog, (char *)NULL);

@@ -49,4 +49,20 @@ for target in reference linux; do
 		echo "#   capture: [$want]"
 	fi
 done
+# what a code block prints goes to the run's log, never into the verdict: a printed
+# number must not be taken for the line of the failing assert
+cat > "$tmp/print.pkt" <<'PKT'
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    %{ print(12345) }%
++0    %{ assert tcpi_state == 99 }%
+PKT
+n=$((n + 1))
+out=$("$T" run -j1 "$tmp/print.pkt" 2>&1)
+if printf '%s\n' "$out" | grep -q 'print.pkt:3: error in code block: assertion failed: assert tcpi_state == 99' &&
+   printf '%s\n' "$out" | grep -q '^12345'; then
+	echo "ok $n - a code block's own output goes to the log, the failing assert keeps its line"
+else
+	echo "not ok $n - a code block's own output goes to the log, the failing assert keeps its line"
+	printf '%s\n' "$out" | sed 's/^/#   /'
+fi
 echo "1..$n"
