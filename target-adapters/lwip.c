@@ -1270,11 +1270,15 @@ static void info_view(const struct lsock *s, struct target_tcp_info *ti)
 	SET(snd_ssthresh, p->mss ? p->ssthresh / p->mss : 0);
 	SET(snd_wnd, p->snd_wnd);
 	SET(notsent_bytes, (u32_t)(p->snd_lbb - p->snd_nxt));
+	/* Without a negotiated window scale neither window is shifted: both counts are 0,
+	 * as Linux reports them (and as lwIP's SND/RCV_WND_SCALE then apply). */
 	if (p->flags & TF_WND_SCALE) {
 		SET(snd_wscale, p->snd_scale);
 		SET(rcv_wscale, p->rcv_scale);
 		SET(options, TCPI_OPT_WSCALE);
 	} else {
+		SET(snd_wscale, 0);
+		SET(rcv_wscale, 0);
 		SET(options, 0);
 	}
 #undef SET
