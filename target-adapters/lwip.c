@@ -44,6 +44,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "target-adapters/common/pktq.h"
 #include "target-adapters/common/shellmap.h"
 #include "target-adapters/target.h"
 
@@ -144,11 +145,6 @@ struct lsock {
 	struct lsock *listener;         /* the listener of a connection not yet accepted */
 };
 
-struct lw_pkt {
-	int64_t t;
-	size_t len;
-	uint8_t *data;
-};
 
 struct lwpriv {
 	struct netif nif;
@@ -157,8 +153,7 @@ struct lwpriv {
 	size_t nfds;
 	struct lsock **all;             /* every socket, accepted or not, for cleanup */
 	size_t nall, allcap;
-	struct lw_pkt *q;
-	size_t qhead, qlen, qcap;
+	struct target_pktq out;         /* what lwIP sent, in order */
 	bool pending;
 	struct target_call pc;
 	int64_t pend_start;
@@ -199,27 +194,9 @@ static err_t queue_out(struct netif *nif, struct pbuf *p)
 	if (!copy)
 		return ERR_MEM;
 	pbuf_copy_partial(p, copy, p->tot_len, 0);
-	if (!keep_outbound(copy, len)) {
-		free(copy);
-		return ERR_OK;
-	}
-	if (w->qlen == w->qcap) {
-		size_t ncap = w->qcap ? w->qcap * 2 : 64;
-		struct lw_pkt *nq = malloc(ncap * sizeof *nq);
-		if (!nq) {
-			free(copy);
-			return ERR_MEM;
-		}
-		for (size_t i = 0; i < w->qlen; i++)
-			nq[i] = w->q[(w->qhead + i) % w->qcap];
-		free(w->q);
-		w->q = nq;
-		w->qcap = ncap;
-		w->qhead = 0;
-	}
-	w->q[(w->qhead + w->qlen) % w->qcap] = (struct lw_pkt){ lwip_vnow_ns, len, copy };
-	w->qlen++;
-	return ERR_OK;
+	int rc = keep_outbound(copy, len) ? target_pktq_push(&w->out, lwip_vnow_ns, copy, len) : 0;
+	free(copy);
+	return rc == 0 ? ERR_OK : ERR_MEM;
 }
 
 static err_t out4(struct netif *nif, struct pbuf *p, const ip4_addr_t *dst)
@@ -690,9 +667,7 @@ static void lw_close(struct target *t)
 	}
 	if (w->nif_added)
 		netif_remove(&w->nif);
-	for (size_t i = 0; i < w->qlen; i++)
-		free(w->q[(w->qhead + i) % w->qcap].data);
-	free(w->q);
+	target_pktq_free(&w->out);
 	free(w->all);
 	free(w->fds);
 	free(w);
@@ -727,16 +702,7 @@ static int lw_next_outbound(struct target *t, int64_t deadline_ns, struct target
 {
 	struct lwpriv *w = P(t);
 	(void)deadline_ns;
-	if (!w->qlen)
-		return TARGET_TIMEOUT;
-	struct lw_pkt *q = &w->q[w->qhead];
-	pk->time_ns = q->t;
-	pk->len = q->len <= sizeof pk->data ? q->len : sizeof pk->data;
-	memcpy(pk->data, q->data, pk->len);
-	free(q->data);
-	w->qhead = (w->qhead + 1) % w->qcap;
-	w->qlen--;
-	return TARGET_OK;
+	return target_pktq_pop(&w->out, pk);
 }
 
 /* ---- calls ------------------------------------------------------------------------- */

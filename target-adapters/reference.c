@@ -23,15 +23,10 @@
 #include <sys/socket.h>
 
 #include "refstack/ref.h"
+#include "target-adapters/common/pktq.h"
 #include "target-adapters/common/shellmap.h"
 #include "target-adapters/target.h"
 #include "wire/wire.h"
-
-struct ref_pkt {
-	int64_t t;
-	size_t len;
-	uint8_t *data;
-};
 
 /* epoll (Linux semantics) lives in the adapter, over ref_sock_poll(): instances get
  * descriptors far above the stack's own, so the two never meet. */
@@ -44,8 +39,7 @@ struct refpriv {
 	int64_t now;
 	int version;                    /* 4 or 6 on the wire */
 	bool mapped;                    /* AF_INET6 sockets, IPv4 wire */
-	struct ref_pkt *q;              /* outbound queue (FIFO) */
-	size_t qhead, qlen, qcap;
+	struct target_pktq out;         /* what the stack sent, in order */
 	bool fail;                      /* an outbound segment could not be built */
 	char fail_msg[200];
 	uint8_t *domains;               /* socket domain by refstack fd */
@@ -221,24 +215,12 @@ static void on_output(void *ctx, const struct ref_segment *s, int64_t now)
 			 "reference stack produced a segment wire/ cannot build: %s", wire_strerror(rc));
 		return;
 	}
-	if (p->qlen == p->qcap) {
-		size_t ncap = p->qcap ? p->qcap * 2 : 64;
-		struct ref_pkt *nq = malloc(ncap * sizeof *nq);
-		if (!nq)
-			return;
-		for (size_t i = 0; i < p->qlen; i++)
-			nq[i] = p->q[(p->qhead + i) % p->qcap];
-		free(p->q);
-		p->q = nq;
-		p->qcap = ncap;
-		p->qhead = 0;
+	if (target_pktq_push(&p->out, now, p->buf, len) != 0 && !p->fail) {
+		/* a segment lost here would look like the stack's silence */
+		p->fail = true;
+		snprintf(p->fail_msg, sizeof p->fail_msg,
+			 "out of memory queueing a segment the reference stack sent");
 	}
-	uint8_t *copy = malloc(len);
-	if (!copy)
-		return;
-	memcpy(copy, p->buf, len);
-	p->q[(p->qhead + p->qlen) % p->qcap] = (struct ref_pkt){ now, len, copy };
-	p->qlen++;
 }
 
 /* ---- settings: sysctl names onto the stack's configuration ------------------------- */
@@ -496,9 +478,7 @@ static void ref_close(struct target *t)
 	if (!p)
 		return;
 	ref_stack_free(p->st);
-	for (size_t i = 0; i < p->qlen; i++)
-		free(p->q[(p->qhead + i) % p->qcap].data);
-	free(p->q);
+	target_pktq_free(&p->out);
 	free(p->domains);
 	free(p->script_path);
 	free(p);
@@ -665,16 +645,7 @@ static int ref_next_outbound(struct target *t, int64_t deadline_ns, struct targe
 		p->fail = false;
 		return target_diagf(&t->diag, TARGET_ERROR, "%s", p->fail_msg);
 	}
-	if (!p->qlen)
-		return TARGET_TIMEOUT;
-	struct ref_pkt *q = &p->q[p->qhead];
-	pk->time_ns = q->t;
-	pk->len = q->len <= sizeof pk->data ? q->len : sizeof pk->data;
-	memcpy(pk->data, q->data, pk->len);
-	free(q->data);
-	p->qhead = (p->qhead + 1) % p->qcap;
-	p->qlen--;
-	return TARGET_OK;
+	return target_pktq_pop(&p->out, pk);
 }
 
 /* ---- calls ---------------------------------------------------------------------------- */
