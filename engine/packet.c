@@ -327,6 +327,23 @@ static int select_conn(struct engine_ctx *x, const struct dsl_event *ev)
 			   ENGINE_MAX_CONNS + 1);
 }
 
+/* An inbound packet's IP and transport framing: from the peer's address and the
+ * current connection's script-side port to the stack's. */
+static void start_inbound(struct engine_ctx *x, struct wire_packet *w, enum wire_l4 l4)
+{
+	wire_packet_init(w, x->tc.local_ip.family == AF_INET6 ? 6 : 4);
+	to_wire_addr(&x->tc.remote_ip, &w->ip.src);
+	to_wire_addr(&x->tc.local_ip, &w->ip.dst);
+	w->l4 = l4;
+	if (l4 == WIRE_L4_UDP) {
+		w->udp.sport = x->c.remote_port;
+		w->udp.dport = x->c.local_port;
+	} else {
+		w->tcp.sport = x->c.remote_port;
+		w->tcp.dport = x->c.local_port;
+	}
+}
+
 int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	const struct dsl_packet *p = &ev->packet;
@@ -337,13 +354,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		return inbound_icmp(x, ev);
 	if (p->proto == DSL_PROTO_UDP) {
 		struct wire_packet u;
-		bool v6 = x->tc.local_ip.family == AF_INET6;
-		wire_packet_init(&u, v6 ? 6 : 4);
-		to_wire_addr(&x->tc.remote_ip, &u.ip.src);
-		to_wire_addr(&x->tc.local_ip, &u.ip.dst);
-		u.l4 = WIRE_L4_UDP;
-		u.udp.sport = x->c.remote_port;
-		u.udp.dport = x->c.local_port;
+		start_inbound(x, &u, WIRE_L4_UDP);
 		u.udp.payload_len = p->udp_len;
 		apply_ip_fields(&u, p);
 		size_t len;
@@ -363,13 +374,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		return engine_fail(x, ev, 0, "error handling packet: an inbound packet cannot have <...> options");
 
 	struct wire_packet w;
-	bool v6 = x->tc.local_ip.family == AF_INET6;
-	wire_packet_init(&w, v6 ? 6 : 4);
-	to_wire_addr(&x->tc.remote_ip, &w.ip.src);
-	to_wire_addr(&x->tc.local_ip, &w.ip.dst);
-	w.l4 = WIRE_L4_TCP;
-	w.tcp.sport = x->c.remote_port;
-	w.tcp.dport = x->c.local_port;
+	start_inbound(x, &w, WIRE_L4_TCP);
 	w.tcp.flags = p->flags;
 	/* A SYN carries its number as written.  The connection's first one (the first
 	 * after the script's socket() call) is the peer's ISN: later packets are written
