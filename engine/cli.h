@@ -14,6 +14,28 @@ enum cli_exit {
 	CLI_UNSUPPORTED = 4,
 };
 
+#include <string.h>
+
+/* An option with a value, `NAME VALUE` or `NAME=VALUE`, at argv[*i]: 1 with *val set
+ * (and *i moved past a separate value), -1 when NAME ends the command line without its
+ * value, 0 when argv[*i] is something else. */
+static inline int cli_take(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (!strcmp(a, name)) {
+		if (*i + 1 >= argc)
+			return -1;
+		*val = argv[++*i];
+		return 1;
+	}
+	if (!strncmp(a, name, n) && a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);

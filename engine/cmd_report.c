@@ -666,9 +666,6 @@ int cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
-#define TAKE(name)                                                                  \
-	(!strcmp(a, name) ? (i + 1 < argc ? (val = argv[++i], 1) : -1)             \
-	 : !strncmp(a, name "=", sizeof name) ? (val = a + sizeof name, 1) : 0)
 		int t;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
@@ -676,19 +673,19 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
-		} else if ((t = TAKE("--target"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--target", &val))) {
 			if (t < 0)
 				goto missing;
 			targets = val;
-		} else if ((t = TAKE("--markdown"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--markdown", &val))) {
 			if (t < 0)
 				goto missing;
 			md = val;
-		} else if ((t = TAKE("--json"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--json", &val))) {
 			if (t < 0)
 				goto missing;
 			json = val;
-		} else if ((t = TAKE("--expect"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--expect", &val))) {
 			if (t < 0)
 				goto missing;
 			if (!strchr(val, '=')) {
@@ -698,7 +695,7 @@ int cmd_report(int argc, char **argv)
 			}
 			if (engine_strv_add(&expects, val) != 0)
 				goto oom;
-		} else if ((t = TAKE("--jobs")) || (t = TAKE("-j")) ||
+		} else if ((t = cli_take(argc, argv, &i, "--jobs", &val)) || (t = cli_take(argc, argv, &i, "-j", &val)) ||
 			   (!strncmp(a, "-j", 2) && a[2] && (val = a + 2, t = 1))) {
 			if (t < 0)
 				goto missing;
@@ -744,7 +741,6 @@ int cmd_report(int argc, char **argv)
 missing:
 		fprintf(stderr, "tcpspec report: %s needs a value\n", a);
 		goto out;
-#undef TAKE
 	}
 	if (!files.n) {
 		fprintf(stderr, "tcpspec report: no script given\n");

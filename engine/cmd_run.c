@@ -89,9 +89,6 @@ int cmd_run(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
-#define TAKE(name)                                                                  \
-	(!strcmp(a, name) ? (i + 1 < argc ? (val = argv[++i], 1) : -1)             \
-	 : !strncmp(a, name "=", sizeof name) ? (val = a + sizeof name, 1) : 0)
 		int t;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
@@ -100,11 +97,12 @@ int cmd_run(int argc, char **argv)
 			quiet = true;
 		} else if (!strcmp(a, "-v")) {
 			cmdline.verbose++;
-		} else if ((t = TAKE("--target"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--target", &val))) {
 			if (t < 0)
 				goto missing;
 			target = val;
-		} else if ((t = TAKE("--jobs")) || (t = TAKE("-j")) ||
+		} else if ((t = cli_take(argc, argv, &i, "--jobs", &val)) ||
+			   (t = cli_take(argc, argv, &i, "-j", &val)) ||
 			   (!strncmp(a, "-j", 2) && a[2] && (val = a + 2, t = 1))) {
 			if (t < 0)
 				goto missing;
@@ -114,7 +112,7 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "tcpspec run: bad job count '%s'\n", val);
 				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
-		} else if ((t = TAKE("--ip-version"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--ip-version", &val))) {
 			if (t < 0)
 				goto missing;
 			char buf[256];
@@ -128,7 +126,7 @@ int cmd_run(int argc, char **argv)
 				}
 				versions[nver++] = v;
 			}
-		} else if ((t = TAKE("--timeout"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {
 			if (t < 0)
 				goto missing;
 			char *end;
@@ -141,19 +139,19 @@ int cmd_run(int argc, char **argv)
 			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
 			if (timeout_ms == 0)
 				timeout_ms = 1;
-		} else if ((t = TAKE("--pcap"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--pcap", &val))) {
 			if (t < 0)
 				goto missing;
 			pcap = val;
-		} else if ((t = TAKE("--tap"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--tap", &val))) {
 			if (t < 0)
 				goto missing;
 			tap = val;
-		} else if ((t = TAKE("--junit"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--junit", &val))) {
 			if (t < 0)
 				goto missing;
 			junit = val;
-		} else if ((t = TAKE("--json"))) {
+		} else if ((t = cli_take(argc, argv, &i, "--json", &val))) {
 			if (t < 0)
 				goto missing;
 			json = val;
@@ -190,7 +188,6 @@ int cmd_run(int argc, char **argv)
 missing:
 		fprintf(stderr, "tcpspec run: %s needs a value\n", a);
 		{ engine_strv_free(&files); return CLI_USAGE; }
-#undef TAKE
 	}
 	if (!files.n) {
 		fprintf(stderr, "tcpspec run: no script given\n");
