@@ -312,6 +312,7 @@ struct dsl_event {
 	X(VERBOSE, "verbose")                                                   \
 	X(V, "v")                                                               \
 	X(DEFINE, "define")             /* also -DNAME=VALUE: any name with D */ \
+	X(RELAX, "relax")               /* relaxations, tcpspec-dialect(7) */ \
 	/* packetdrill's, accepted with no effect here */                       \
 	X(TCP_TS_ECR_SCALED, "tcp_ts_ecr_scaled")                               \
 	X(PERSISTENT_TUN_DEV, "persistent_tun_dev")                             \
@@ -426,6 +427,18 @@ enum dsl_status dsl_parse_buffer(const char *name, const char *buf, size_t len,
 				 struct dsl_file **out, struct dsl_diags *diags);
 enum dsl_status dsl_parse_file(const char *path, struct dsl_file **out,
 			       struct dsl_diags *diags);
+/* The same, with conditional blocks evaluated first (dsl_preprocess) against DEFINED
+ * (N_DEFINED names; NULL: none evaluated, '#' lines reach the parser as written). */
+enum dsl_status dsl_parse_file_defs(const char *path, const char *const *defined,
+				    size_t n_defined, struct dsl_file **out,
+				    struct dsl_diags *diags);
+/* Conditional blocks (#ifdef NAME, #ifndef NAME, #else, #endif; nested) evaluated
+ * against the names in DEFINED: BUF (LEN bytes, changed in place) keeps its lines; the
+ * directives and the lines of branches not taken become blanks, so locations stay the
+ * file's.  Other '#' lines are left for the parser.  Returns 0, or -1 with an error
+ * in DIAGS (#else or #endif without #ifdef, #ifdef without #endif or without a name). */
+int dsl_preprocess(const char *name, char *buf, size_t len, const char *const *defined,
+		   size_t n_defined, struct dsl_diags *diags);
 
 void dsl_free(struct dsl_file *f);
 void dsl_diags_free(struct dsl_diags *d);

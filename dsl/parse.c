@@ -388,8 +388,9 @@ done:
 	return DSL_OK;
 }
 
-enum dsl_status dsl_parse_file(const char *path, struct dsl_file **out,
-			       struct dsl_diags *diags)
+enum dsl_status dsl_parse_file_defs(const char *path, const char *const *defined,
+				    size_t n_defined, struct dsl_file **out,
+				    struct dsl_diags *diags)
 {
 	*out = NULL;
 	FILE *fp = fopen(path, "rb");
@@ -429,9 +430,19 @@ enum dsl_status dsl_parse_file(const char *path, struct dsl_file **out,
 			     "file too large or out of memory");
 		return DSL_IO;
 	}
+	if (defined && dsl_preprocess(path, buf, n, defined, n_defined, diags)) {
+		free(buf);
+		return DSL_SYNTAX;
+	}
 	enum dsl_status st = dsl_parse_buffer(path, buf, n, out, diags);
 	free(buf);
 	return st;
+}
+
+enum dsl_status dsl_parse_file(const char *path, struct dsl_file **out,
+			       struct dsl_diags *diags)
+{
+	return dsl_parse_file_defs(path, NULL, 0, out, diags);
 }
 
 bool dsl_file_is_setup(const struct dsl_file *f, size_t i)

@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: tcpspec run [--target T] [-j N] [--ip-version V,...] [--pcap DIR]\n"
 		"                   [--tap FILE] [--junit FILE] [--json FILE] [--timeout SECS]\n"
-		"                   [-q] [-v]\n"
+		"                   [-q] [-v] [--profile P] [--relax NAME,...]\n"
 		"                   [script options...] FILE|DIR...\n"
 		"\n"
 		"Runs each .pkt script (directories are searched recursively) against the\n"
@@ -42,7 +42,12 @@ static void usage(FILE *f)
 		"  --tolerance_usecs=N (4000)  --tolerance_percent=P (12.5)  --non_fatal=packet,syscall\n"
 		"  --tcp_ts_tick_usecs=N  --ip_version=V  --mtu=N  --mss=N  --local_ip=A\n"
 		"  --remote_ip=A  --gateway_ip=A  --bind_port=N  --connect_port=N\n"
-		"  --strict_segments  --netmask_ip=M  --define NAME=VALUE (or -D NAME=VALUE)\n"
+		"  --strict_segments  --netmask_ip=M  --define NAME[=VALUE] (or -D NAME[=VALUE];\n"
+		"  a NAME alone is defined for #ifdef)\n"
+		"  --relax NAME[,NAME]   relaxations for scripts written for another stack:\n"
+		"                    syn-options, win, psh, ts-val, all (tcpspec-dialect(7))\n"
+		"  --profile freebsd     run FreeBSD's tcp-testsuite as its own runner does,\n"
+		"                    with every relaxation (tcpspec-run(1), PROFILES)\n"
 		"\n"
 		"Exit: 0 all passed, 1 a script failed, 2 usage or parse error, 3 target not\n"
 		"available here, 4 some script needs an unsupported feature (skipped).\n");
@@ -155,6 +160,18 @@ int cmd_run(int argc, char **argv)
 			if (t < 0)
 				goto missing;
 			json = val;
+		} else if ((t = cli_take(argc, argv, &i, "--profile", &val)) ||
+			   (t = cli_take(argc, argv, &i, "--relax", &val))) {
+			if (t < 0)
+				goto missing;
+			char msg[256];
+			int bad = strncmp(a, "--profile", 9)
+					  ? engine_opt_set(&cmdline, "relax", val, msg, sizeof msg)
+					  : engine_profile_apply(&cmdline, val, msg, sizeof msg);
+			if (bad) {
+				fprintf(stderr, "tcpspec run: %s\n", msg);
+				{ engine_strv_free(&files); return CLI_USAGE; }
+			}
 		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
 			if (i + 1 >= argc)
 				goto missing;

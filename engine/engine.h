@@ -59,10 +59,34 @@ struct engine_opts {
 	bool has_connect_port;      int connect_port;
 	bool has_prefix_len;        int prefix_len;   /* --netmask_ip=255.255.255.0 */
 	bool strict_segments;
+	unsigned relax;             /* ENGINE_RELAX_* bits (--relax NAME,...) */
 	int n_defines;
 	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */
 	int verbose;
 };
+
+/* Relaxations for suites written for another stack (--relax NAME[,NAME]; "all" is
+ * every one).  Each leaves one choice of the stack's unchecked; none ever hides a
+ * sequence number, an ACK number, a flag other than PSH, a segment length or a missing
+ * segment.  Semantics: tcpspec-dialect(7), RELAXATIONS. */
+#define ENGINE_RELAXATIONS(X)                                                   \
+	X(SYN_OPTIONS, 1u << 0, "syn-options")  /* own SYN / SYN-ACK options by RFC */ \
+	X(WIN, 1u << 1, "win")                  /* outbound window unchecked */ \
+	X(PSH, 1u << 2, "psh")                  /* PSH either way */            \
+	X(TS_VAL, 1u << 3, "ts-val")            /* outbound TS val free */
+enum {
+#define ENGINE_RELAX_ENUM_(id, bit, text) ENGINE_RELAX_##id = bit,
+	ENGINE_RELAXATIONS(ENGINE_RELAX_ENUM_)
+#undef ENGINE_RELAX_ENUM_
+	ENGINE_RELAX_ALL = (1u << 4) - 1
+};
+/* "syn-options,psh" -> bits; -1 with the unknown name in msg */
+int engine_relax_parse(const char *list, unsigned *bits, char *msg, size_t cap);
+/* "syn-options,win" for bits (all names when every bit is set) */
+void engine_relax_format(unsigned bits, char *buf, size_t cap);
+
+/* --profile NAME: "freebsd" (FreeBSD's tcp-testsuite); -1 with msg when unknown */
+int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, size_t cap);
 
 /* Apply one option "name" / "value" (value NULL for a bare --name).  Returns 0, or -1
  * with msg filled ("unknown option --frob", "bad value for --mtu: x"). */

@@ -123,6 +123,10 @@ struct engine_conn {
 	uint32_t ts_first_script, ts_first_live;
 	bool have_ts_base;
 	uint32_t ts_base_script, ts_base_live;
+	/* what the handshake offered (ENGINE_SYNOPT_* bits): the peer's SYN as the
+	 * script wrote it, the stack's own SYN or SYN-ACK as it was sent */
+	unsigned peer_syn_opts, stack_syn_opts;
+	bool have_peer_syn, have_stack_syn;
 };
 
 struct engine_ctx {
@@ -200,6 +204,10 @@ int engine_fail(struct engine_ctx *x, const struct dsl_event *ev, int kind, cons
 		...) __attribute__((format(printf, 4, 5)));
 int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A skip: "file:LINE: not applicable: the stack did not offer FEATURE" (a script that
+ * needs an optional mechanism the stack's handshake did not offer). */
+int engine_not_applicable(struct engine_ctx *x, const struct dsl_event *ev,
+			  const char *feature);
 
 /* code.c: a code block evaluated without python3 when it is only simple asserts.
  * 1 every assert holds; 0 one fails (*fail_k: its line within the block, 1-based;
@@ -224,6 +232,38 @@ int engine_vadvance(struct engine_ctx *x, int64_t when_ns, int64_t *next);
  * consumed go into the capture (and the -v trace); they are not checked. */
 void engine_drain_outbound(struct engine_ctx *x);
 int engine_target_fd(struct engine_ctx *x, int script_fd);
+
+/* tcpopt.c: TCP options of scripted packets */
+struct engine_diffs {
+	char buf[1024];
+	size_t n;
+	int count;
+};
+void engine_diff(struct engine_diffs *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* the options a handshake segment offers */
+enum {
+	ENGINE_SYNOPT_MSS = 1, ENGINE_SYNOPT_WSCALE = 2, ENGINE_SYNOPT_SACK_PERM = 4,
+	ENGINE_SYNOPT_TS = 8, ENGINE_SYNOPT_FASTOPEN = 16, ENGINE_SYNOPT_ECN = 32,
+};
+/* Append the script's option s to o (the peer's packet): 0, -1 no room, -2 a
+ * symbolic value that is not defined. */
+int engine_opt_add(struct engine_ctx *x, struct wire_tcp_opts *o, const struct dsl_tcp_opt *s);
+/* Compare the stack's options with the script's (pkt-dialect.md; the syn-options
+ * relaxation on a SYN or SYN-ACK), differences into d. */
+void engine_opts_compare(struct engine_ctx *x, const struct dsl_packet *p,
+			 const struct wire_tcp *t, struct engine_diffs *d);
+/* Record the stack's live TS vals against the script's for later inbound ecr. */
+void engine_opts_learn_ts(struct engine_ctx *x, const struct dsl_packet *p,
+			  const struct wire_tcp *t);
+/* ENGINE_SYNOPT_* bits of a handshake segment: as the script wrote it / as sent */
+unsigned engine_synopts_script(const struct dsl_packet *p);
+unsigned engine_synopts_wire(const struct wire_tcp *t);
+/* The optional feature the script's outbound packet p needs that the stack's
+ * handshake did not offer, given the segment t it sent: "timestamps", "SACK",
+ * "window scaling", "ECN", "Fast Open"; NULL when none is missing. */
+const char *engine_not_offered(struct engine_ctx *x, const struct dsl_packet *p,
+			       const struct wire_tcp *t);
 
 /* packet.c */
 /* Make the connection at the script-side port PORT the live one (x->c): the live one

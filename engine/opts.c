@@ -177,6 +177,13 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 	case DSL_OPTNAME_STRICT_SEGMENTS:
 		o->strict_segments = true;
 		break;
+	case DSL_OPTNAME_RELAX: {
+		unsigned bits;
+		if (!value || engine_relax_parse(value, &bits, msg, cap))
+			return value ? -1 : bad(msg, cap, name, value);
+		o->relax |= bits;
+		break;
+	}
 	case DSL_OPTNAME_VERBOSE:
 	case DSL_OPTNAME_V:
 		o->verbose++;
@@ -186,15 +193,18 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		 * first part, or "D" with the definition as the value) */
 		bool dash_d = name[0] == 'D';
 		const char *def = dash_d && name[1] ? name + 1 : value;
+		/* -D NAME alone defines NAME for #ifdef with an empty value */
 		const char *eq = def ? strchr(def, '=') : NULL;
+		if (def && !eq)
+			eq = def + strlen(def);
 		if (!eq || eq == def || o->n_defines >= ENGINE_MAX_DEFINES ||
 		    (size_t)(eq - def) >= sizeof o->defines[0][0] ||
-		    strlen(eq + 1) >= sizeof o->defines[0][1])
+		    (*eq && strlen(eq + 1) >= sizeof o->defines[0][1]))
 			return bad(msg, cap, name, value);
 		int i = o->n_defines++;
 		memcpy(o->defines[i][0], def, eq - def);
 		o->defines[i][0][eq - def] = 0;
-		strcpy(o->defines[i][1], eq + 1);
+		strcpy(o->defines[i][1], *eq ? eq + 1 : "");
 		break;
 	}
 	}
@@ -221,8 +231,63 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 #undef M
 	if (s->strict_segments)
 		d->strict_segments = true;
+	d->relax |= s->relax;       /* the command line adds to the script's own */
 	if (s->verbose)
 		d->verbose = s->verbose;
 	for (int i = 0; i < s->n_defines && d->n_defines < ENGINE_MAX_DEFINES; i++)
 		memcpy(d->defines[d->n_defines++], s->defines[i], sizeof s->defines[i]);
+}
+
+static const struct { unsigned bit; const char *name; } relaxations[] = {
+#define X(id, bit, text) { bit, text },
+	ENGINE_RELAXATIONS(X)
+#undef X
+};
+
+int engine_relax_parse(const char *list, unsigned *bits, char *msg, size_t cap)
+{
+	*bits = 0;
+	const char *p = list;
+	do {
+		size_t k = strcspn(p, ",");
+		bool found = k == 3 && !strncmp(p, "all", 3);
+		if (found)
+			*bits |= ENGINE_RELAX_ALL;
+		for (size_t i = 0; !found && i < sizeof relaxations / sizeof relaxations[0]; i++)
+			if (strlen(relaxations[i].name) == k && !strncmp(p, relaxations[i].name, k)) {
+				*bits |= relaxations[i].bit;
+				found = true;
+			}
+		if (!found) {
+			snprintf(msg, cap, "bad value for --relax: unknown relaxation '%.*s' "
+				 "(known: syn-options, win, psh, ts-val, all)", (int)k, p);
+			return -1;
+		}
+		p += k + (p[k] == ',');
+	} while (*p);
+	return 0;
+}
+
+void engine_relax_format(unsigned bits, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof relaxations / sizeof relaxations[0] && n < cap; i++)
+		if (bits & relaxations[i].bit)
+			n += snprintf(buf + n, cap - n, "%s%s", n ? "," : "", relaxations[i].name);
+}
+
+/* Profiles for public suites: what the suite's own runner gives its scripts, and the
+ * relaxations its stack's choices need.  FreeBSD's tcp-testsuite runner
+ * (run-tests.sh) passes no -D definition and no address: each script's
+ * --ip_version and --tolerance_usecs lines stand; FreeBSD's sysctl names are mapped
+ * by every in-process target anyway (target-adapters/common/shellmap.c). */
+int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, size_t cap)
+{
+	if (!strcmp(name, "freebsd")) {
+		o->relax |= ENGINE_RELAX_ALL;
+		return 0;
+	}
+	snprintf(msg, cap, "unknown profile '%s' (known: freebsd)", name);
+	return -1;
 }

@@ -92,6 +92,24 @@ int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fm
 	return v;
 }
 
+static int report(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int report(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vreport(x, ev, v, NULL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int engine_not_applicable(struct engine_ctx *x, const struct dsl_event *ev,
+			  const char *feature)
+{
+	return report(x, ev, ENGINE_SKIP, "not applicable: the stack did not offer %s", feature);
+}
+
 int engine_wait_until(struct engine_ctx *x, int64_t script_ns)
 {
 	int64_t target_time = x->t0 + script_ns;
@@ -839,7 +857,12 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	x->last_sock = -1;
 
 	struct dsl_diags dg = {0};
-	enum dsl_status st = dsl_parse_file(cfg->path, &x->file, &dg);
+	/* #ifdef blocks against the command line's definitions (-D NAME[=VALUE]) */
+	const char *defined[ENGINE_MAX_DEFINES];
+	size_t n_defined = 0;
+	for (int i = 0; cfg->cmdline && i < cfg->cmdline->n_defines; i++)
+		defined[n_defined++] = cfg->cmdline->defines[i][0];
+	enum dsl_status st = dsl_parse_file_defs(cfg->path, defined, n_defined, &x->file, &dg);
 	if (st != DSL_OK) {
 		parse_failed(x, st, &dg);
 		goto out;

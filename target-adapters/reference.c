@@ -237,9 +237,27 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
+/* "min default max"; a field written "-" keeps the value it had (v[i] as given):
+ * how FreeBSD's recvspace and maxsockbuf reach one field (shellmap.c) */
 static bool parse_triple(const char *s, uint32_t v[3])
 {
-	return sscanf(s, "%u %u %u", &v[0], &v[1], &v[2]) == 3;
+	for (int i = 0; i < 3; i++) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '-' && (s[1] == ' ' || s[1] == '\t' || !s[1])) {
+			s++;
+			continue;
+		}
+		char *end;
+		unsigned long x = strtoul(s, &end, 10);
+		if (end == s || x > 0xffffffffUL)
+			return false;
+		v[i] = (uint32_t)x;
+		s = end;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return !*s;
 }
 
 /* 0 applied, -1 unknown name, -2 bad or unsupported value */
@@ -296,6 +314,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 #undef BOOL_SETTING
 #undef U32_SETTING
 	if (!strcmp(name, "net.ipv4.tcp_rmem")) {
+		tr[0] = 4096, tr[1] = c->rmem_default, tr[2] = c->rmem_max;
 		if (!parse_triple(value, tr))
 			return -2;
 		c->rmem_default = tr[1];
@@ -303,6 +322,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		return 0;
 	}
 	if (!strcmp(name, "net.ipv4.tcp_wmem")) {
+		tr[0] = 4096, tr[1] = c->wmem_default, tr[2] = c->wmem_max;
 		if (!parse_triple(value, tr))
 			return -2;
 		c->wmem_default = tr[1];

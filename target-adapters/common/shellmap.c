@@ -216,6 +216,126 @@ static bool split_words(const char *cmd, struct words *ws, const char **why)
 
 static int map_text(struct run *r, const char *text, const char *file, const char *line);
 
+/* FreeBSD's sysctl names (net.inet.tcp.*, kern.ipc.*), as FreeBSD's own suites set
+ * them, onto the settings the Linux names reach; each target then takes or refuses
+ * the Linux setting as it would from a Linux script.  Kinds of mapping:
+ *   SAME      the same value to the Linux name(s)
+ *   RFC1323   0 neither, 1 both, 2 window scaling only, 3 timestamps only (RFC 7323)
+ *   MS_TO_S   milliseconds onto a Linux setting in seconds (whole seconds only)
+ *   DEFAULT   the middle of a Linux "min default max" triple ("- V -")
+ *   MAXIMUM   the last of the triple ("- - V"), and net.core.*mem_max
+ *   INVERT    0 <-> 1
+ *   FIXED     a behaviour every in-process target has: only the value given
+ *   NONE      a cache or counter with nothing to act on before the first socket */
+enum bsd_kind { SAME, RFC1323, MS_TO_S, DEFAULT, MAXIMUM, INVERT, FIXED, NONE };
+
+static const struct bsd_name {
+	const char *bsd;
+	enum bsd_kind kind;
+	const char *linux1, *linux2;
+	uint32_t fixed;
+	const char *why;            /* FIXED: the behaviour the value names */
+} bsd_names[] = {
+	{ "net.inet.tcp.rfc1323", RFC1323, "net.ipv4.tcp_timestamps",
+	  "net.ipv4.tcp_window_scaling", 0, NULL },
+	{ "net.inet.tcp.sack.enable", SAME, "net.ipv4.tcp_sack", NULL, 0, NULL },
+	/* 0 off, 1 ask and accept, 2 accept only: Linux's tcp_ecn 0, 1, 2 */
+	{ "net.inet.tcp.ecn.enable", SAME, "net.ipv4.tcp_ecn", NULL, 0, NULL },
+	{ "net.inet.tcp.recvspace", DEFAULT, "net.ipv4.tcp_rmem", NULL, 0, NULL },
+	{ "net.inet.tcp.sendspace", DEFAULT, "net.ipv4.tcp_wmem", NULL, 0, NULL },
+	{ "kern.ipc.maxsockbuf", MAXIMUM, "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", 0, NULL },
+	{ "net.inet.tcp.keepidle", MS_TO_S, "net.ipv4.tcp_keepalive_time", NULL, 0, NULL },
+	{ "net.inet.tcp.keepintvl", MS_TO_S, "net.ipv4.tcp_keepalive_intvl", NULL, 0, NULL },
+	{ "net.inet.tcp.keepcnt", SAME, "net.ipv4.tcp_keepalive_probes", NULL, 0, NULL },
+	{ "net.inet.tcp.syncookies", SAME, "net.ipv4.tcp_syncookies", NULL, 0, NULL },
+	{ "net.inet.tcp.path_mtu_discovery", INVERT, "net.ipv4.ip_no_pmtu_disc", NULL, 0, NULL },
+	{ "net.inet.tcp.pmtud_blackhole_detection", SAME, "net.ipv4.tcp_mtu_probing", NULL, 0,
+	  NULL },
+	{ "net.inet.tcp.fastopen.client_enable", SAME, "net.ipv4.tcp_fastopen", NULL, 0, NULL },
+	{ "net.inet.tcp.hostcache.purgenow", NONE, NULL, NULL, 0, NULL },
+	{ "net.inet.tcp.pmtud_blackhole_mss", NONE, NULL, NULL, 0, NULL },
+	{ "net.inet.tcp.v6pmtud_blackhole_mss", NONE, NULL, NULL, 0, NULL },
+	{ "net.inet.tcp.blackhole", FIXED, NULL, NULL, 0,
+	  "a segment for no connection gets a RST (RFC 9293 3.10.7.1)" },
+	{ "net.inet.tcp.insecure_rst", FIXED, NULL, NULL, 0,
+	  "an in-window RST off RCV.NXT gets a challenge ACK (RFC 5961 3.2)" },
+	{ "net.inet.tcp.insecure_syn", FIXED, NULL, NULL, 0,
+	  "a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2)" },
+	{ "net.inet.tcp.syncookies_only", FIXED, NULL, NULL, 0,
+	  "SYN cookies only when the SYN queue overflows" },
+	{ "net.inet.tcp.icmp_may_rst", FIXED, NULL, NULL, 1,
+	  "ICMP port and protocol unreachable abort the connection (RFC 1122 4.2.3.9)" },
+	{ "net.inet.tcp.rexmit_initial", FIXED, NULL, NULL, 1000,
+	  "the initial RTO is 1 s (RFC 6298 2.1)" },
+	{ "net.inet.tcp.rexmit_drop_options", FIXED, NULL, NULL, 0,
+	  "a retransmitted SYN keeps its options" },
+	{ "net.inet.tcp.delacktime", FIXED, NULL, NULL, 40, "the delayed-ACK timer is 40 ms" },
+	{ "net.inet.tcp.mssdflt", FIXED, NULL, NULL, 536,
+	  "the MSS without an MSS option is 536 (RFC 9293 3.7.1)" },
+	{ "net.inet.tcp.v6mssdflt", FIXED, NULL, NULL, 1220,
+	  "the IPv6 MSS without an MSS option is 1220 (RFC 8200 5)" },
+	{ "net.inet.tcp.udp_tunneling_port", FIXED, NULL, NULL, 0, "no TCP over UDP" },
+	{ "net.inet.tcp.tolerate_missing_ts", FIXED, NULL, NULL, 0,
+	  "a segment without TS on a TS connection is dropped (RFC 7323 3.2)" },
+};
+
+static int bsd_apply(struct run *r, const char *name, const char *value, const char **fixed)
+{
+	const struct bsd_name *b = NULL;
+	for (size_t i = 0; i < sizeof bsd_names / sizeof bsd_names[0] && !b; i++)
+		if (!strcmp(bsd_names[i].bsd, name))
+			b = &bsd_names[i];
+	if (!b)
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(value, &end, 0);
+	bool num = *value && !*end && !errno && v <= 0xffffffffUL;
+	char buf[64];
+	int rc;
+	switch (b->kind) {
+	case SAME:
+		rc = r->m->apply(r->m->ctx, b->linux1, value);
+		return rc || !b->linux2 ? rc : r->m->apply(r->m->ctx, b->linux2, value);
+	case RFC1323:
+		if (!num || v > 3)
+			return -2;
+		rc = r->m->apply(r->m->ctx, b->linux1, v == 1 || v == 3 ? "1" : "0");
+		return rc ? rc : r->m->apply(r->m->ctx, b->linux2, v == 1 || v == 2 ? "1" : "0");
+	case MS_TO_S:
+		if (!num || v % 1000)
+			return -2;
+		snprintf(buf, sizeof buf, "%lu", v / 1000);
+		return r->m->apply(r->m->ctx, b->linux1, buf);
+	case DEFAULT:
+		if (!num)
+			return -2;
+		snprintf(buf, sizeof buf, "- %lu -", v);
+		return r->m->apply(r->m->ctx, b->linux1, buf);
+	case MAXIMUM:
+		if (!num)
+			return -2;
+		snprintf(buf, sizeof buf, "- - %lu", v);
+		if ((rc = r->m->apply(r->m->ctx, b->linux1, buf)) ||
+		    (rc = r->m->apply(r->m->ctx, b->linux2, buf)))
+			return rc;
+		snprintf(buf, sizeof buf, "%lu", v);
+		if ((rc = r->m->apply(r->m->ctx, "net.core.rmem_max", buf)))
+			return rc;
+		return r->m->apply(r->m->ctx, "net.core.wmem_max", buf);
+	case INVERT:
+		if (!num || v > 1)
+			return -2;
+		return r->m->apply(r->m->ctx, b->linux1, v ? "0" : "1");
+	case FIXED:
+		*fixed = b->why;
+		return num && v == b->fixed ? 0 : -2;
+	case NONE:
+		return 0;
+	}
+	return -1;
+}
+
 static int take(struct run *r, const struct origin *o, const char *cmd, const char *name,
 		const char *value)
 {
@@ -224,7 +344,16 @@ static int take(struct run *r, const struct origin *o, const char *cmd, const ch
 	for (char *q = dotted; *q; q++)
 		if (*q == '/')
 			*q = '.';
-	int rc = r->m->apply(r->m->ctx, dotted, value);
+	const char *fixed = NULL;
+	int rc = !strncmp(dotted, "net.inet.", 9) || !strncmp(dotted, "kern.ipc.", 9)
+			 ? bsd_apply(r, dotted, value, &fixed)
+			 : r->m->apply(r->m->ctx, dotted, value);
+	if (rc == -2 && fixed) {
+		char what[400];
+		snprintf(what, sizeof what, "cannot take %s = %s: its behaviour is fixed: %s",
+			 dotted, value, fixed);
+		return unsupported(r, o, cmd, "%s", what);
+	}
 	if (rc == -1)
 		return unsupported(r, o, cmd, "has no setting %s", dotted);
 	if (rc == -2) {

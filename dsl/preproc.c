@@ -1,0 +1,136 @@
+/* Conditional blocks of a script: #ifdef NAME, #ifndef NAME, #else, #endif (nested),
+ * evaluated against the names the run defines (-D NAME, --define NAME=VALUE).  The
+ * buffer keeps every line: a directive and each line of a branch not taken become
+ * spaces, so the parser's locations stay those of the file.  Any other '#' line is
+ * left for the parser (which calls it unsupported). */
+#include <stdbool.h>
+#include <string.h>
+
+#include "dsl/dsl.h"
+#include "dsl/internal.h"
+
+#define MAX_NEST 32
+
+enum directive { D_NONE, D_IFDEF, D_IFNDEF, D_ELSE, D_ENDIF };
+
+/* The directive that starts at line[0..n) (after blanks), and its name in *name. */
+static enum directive directive_of(const char *s, size_t n, const char **name, size_t *nlen)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || s[i] != '#')
+		return D_NONE;
+	i++;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	static const struct { const char *w; enum directive d; } words[] = {
+		{ "ifdef", D_IFDEF }, { "ifndef", D_IFNDEF }, { "else", D_ELSE },
+		{ "endif", D_ENDIF },
+	};
+	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+		size_t wl = strlen(words[k].w);
+		if (n - i < wl || memcmp(s + i, words[k].w, wl))
+			continue;
+		size_t j = i + wl;
+		if (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\r')
+			continue;       /* #ifdefx, #endifs: not ours */
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		size_t e = j;
+		while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '\r')
+			e++;
+		*name = s + j;
+		*nlen = e - j;
+		return words[k].d;
+	}
+	return D_NONE;
+}
+
+static bool is_defined(const char *name, size_t n, const char *const *defined, size_t nd)
+{
+	for (size_t i = 0; i < nd; i++)
+		if (strlen(defined[i]) == n && !memcmp(defined[i], name, n))
+			return true;
+	return false;
+}
+
+static void blank(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\r')
+			s[i] = ' ';
+}
+
+int dsl_preprocess(const char *name, char *buf, size_t len, const char *const *defined,
+		   size_t n_defined, struct dsl_diags *diags)
+{
+	/* per open block: is this branch taken, was the block's condition true, where
+	 * it opened, and has its #else been seen */
+	struct { bool taken, cond, had_else; int line; size_t off; } st[MAX_NEST];
+	int depth = 0, line = 1;
+	bool live = true;           /* all enclosing branches taken */
+	for (size_t off = 0; off < len;) {
+		size_t e = off;
+		while (e < len && buf[e] != '\n')
+			e++;
+		const char *nm = NULL;
+		size_t nl = 0;
+		enum directive d = directive_of(buf + off, e - off, &nm, &nl);
+		const char *err = NULL;
+		switch (d) {
+		case D_NONE:
+			if (!live)
+				blank(buf + off, e - off);
+			break;
+		case D_IFDEF:
+		case D_IFNDEF:
+			if (!nl) {
+				err = d == D_IFDEF ? "#ifdef without a name" : "#ifndef without a name";
+				break;
+			}
+			if (depth >= MAX_NEST) {
+				err = "#ifdef blocks nested too deep";
+				break;
+			}
+			st[depth].cond = is_defined(nm, nl, defined, n_defined) == (d == D_IFDEF);
+			st[depth].taken = live && st[depth].cond;
+			st[depth].had_else = false;
+			st[depth].line = line;
+			st[depth].off = off;
+			depth++;
+			break;
+		case D_ELSE:
+			if (!depth || st[depth - 1].had_else) {
+				err = depth ? "a second #else in one block" : "#else without #ifdef";
+				break;
+			}
+			st[depth - 1].had_else = true;
+			st[depth - 1].taken = (depth < 2 || st[depth - 2].taken) &&
+					      !st[depth - 1].cond;
+			break;
+		case D_ENDIF:
+			if (!depth) {
+				err = "#endif without #ifdef";
+				break;
+			}
+			depth--;
+			break;
+		}
+		if (err) {
+			dsl_diag_add(diags, DSL_DIAG_ERROR, name, buf, len, off, line, 1, "%s", err);
+			return -1;
+		}
+		if (d != D_NONE)
+			blank(buf + off, e - off);
+		live = !depth || st[depth - 1].taken;
+		off = e + (e < len);
+		line++;
+	}
+	if (depth) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, name, buf, len, st[depth - 1].off,
+			     st[depth - 1].line, 1, "#ifdef without #endif");
+		return -1;
+	}
+	return 0;
+}
