@@ -73,12 +73,13 @@ struct engine_opts {
 	X(SYN_OPTIONS, 1u << 0, "syn-options")  /* own SYN / SYN-ACK options by RFC */ \
 	X(WIN, 1u << 1, "win")                  /* outbound window unchecked */ \
 	X(PSH, 1u << 2, "psh")                  /* PSH either way */            \
-	X(TS_VAL, 1u << 3, "ts-val")            /* outbound TS val free */
+	X(TS_VAL, 1u << 3, "ts-val")            /* outbound TS val free */ \
+	X(SOCKBUF, 1u << 4, "sockbuf")          /* SO_RCVBUF/SO_SNDBUF sizes */
 enum {
 #define ENGINE_RELAX_ENUM_(id, bit, text) ENGINE_RELAX_##id = bit,
 	ENGINE_RELAXATIONS(ENGINE_RELAX_ENUM_)
 #undef ENGINE_RELAX_ENUM_
-	ENGINE_RELAX_ALL = (1u << 4) - 1
+	ENGINE_RELAX_ALL = (1u << 5) - 1
 };
 /* "syn-options,psh" -> bits; -1 with the unknown name in msg */
 int engine_relax_parse(const char *list, unsigned *bits, char *msg, size_t cap);
