@@ -60,6 +60,7 @@ struct engine_opts {
 	bool has_prefix_len;        int prefix_len;   /* --netmask_ip=255.255.255.0 */
 	bool strict_segments;
 	unsigned relax;             /* ENGINE_RELAX_* bits (--relax NAME,...) */
+	const char *profile_setup;  /* --profile: shell line of the OS's defaults */
 	int n_defines;
 	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */
 	int verbose;

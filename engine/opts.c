@@ -232,6 +232,8 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 	if (s->strict_segments)
 		d->strict_segments = true;
 	d->relax |= s->relax;       /* the command line adds to the script's own */
+	if (s->profile_setup)
+		d->profile_setup = s->profile_setup;
 	if (s->verbose)
 		d->verbose = s->verbose;
 	for (int i = 0; i < s->n_defines && d->n_defines < ENGINE_MAX_DEFINES; i++)
@@ -277,8 +279,8 @@ void engine_relax_format(unsigned bits, char *buf, size_t cap)
 			n += snprintf(buf + n, cap - n, "%s%s", n ? "," : "", relaxations[i].name);
 }
 
-/* Profiles for public suites: what the suite's own runner gives its scripts, and the
- * relaxations its stack's choices need.  FreeBSD's tcp-testsuite runner
+/* Profiles for public suites: what the suite's own runner gives its scripts, the
+ * defaults of its OS it relies on, and the relaxations its stack's choices need.  FreeBSD's tcp-testsuite runner
  * (run-tests.sh) passes no -D definition and no address: each script's
  * --ip_version and --tolerance_usecs lines stand; FreeBSD's sysctl names are mapped
  * by every in-process target anyway (target-adapters/common/shellmap.c). */
@@ -286,6 +288,10 @@ int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, siz
 {
 	if (!strcmp(name, "freebsd")) {
 		o->relax |= ENGINE_RELAX_ALL;
+		/* FreeBSD's defaults the suite relies on without setting them: delayed
+		 * ACKs without a quick-ACK start, the 30 ms RTO floor (rexmit_min) */
+		o->profile_setup = "sysctl -w net.inet.tcp.delayed_ack=1 "
+				   "net.inet.tcp.rexmit_min=30";
 		return 0;
 	}
 	snprintf(msg, cap, "unknown profile '%s' (known: freebsd)", name);

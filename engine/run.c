@@ -909,9 +909,21 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	x->open = true;
 	x->virtual_time = target_has(&x->t, TARGET_VIRTUAL_TIME);
 	open_capture(x);
-
 	size_t n = x->file->n_events;
 	size_t i = 0;
+	/* a profile's defaults of the suite's own OS, before the script's own lines, on
+	 * targets that map shell lines (a real shell's OS has its own defaults) */
+	if (x->opts.profile_setup && x->t.ops->shell && !target_has(&x->t, TARGET_RUNS_SHELL)) {
+		int status = 0;
+		rc = target_shell(&x->t, x->opts.profile_setup, &status);
+		if (rc != TARGET_OK || status) {
+			res->verdict = rc == TARGET_UNSUPPORTED ? ENGINE_SKIP : ENGINE_FAIL;
+			snprintf(res->message, sizeof res->message, "%s: the profile's defaults: %s",
+				 x->name, x->t.diag.msg);
+			goto cleanup;
+		}
+	}
+
 	/* set-up: untimed commands before the first timed event */
 	for (; i < n && dsl_file_is_setup(x->file, i); i++) {
 		const struct dsl_event *ev = &x->file->events[i];

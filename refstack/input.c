@@ -369,7 +369,10 @@ static struct ref_result rst_arrives(struct ref_tcb *tp, const struct ref_segmen
 	 * with the same setting; RFC 9293 3.10.7.4 otherwise closes it). */
 	if (tp->state == REF_TIME_WAIT && tp->st->cfg.rfc1337)
 		return RESULT(DROP, TIMEWAIT_RST);
-	if (seg->seq != tp->rcv_nxt)
+	/* Without RFC 5961 3.2 (rfc5961_rst off; RFC 9293 3.10.7.4 makes it optional):
+	 * "a reset is valid if its sequence number is in the window", and the first
+	 * check has let only those through. */
+	if (seg->seq != tp->rcv_nxt && tp->st->cfg.rfc5961_rst)
 		return challenge(tp, REF_R_RST_CHALLENGE);
 	switch (tp->state) {
 	case REF_SYN_RECEIVED:
@@ -534,6 +537,16 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 		if (tp->state == REF_SYN_RECEIVED && (tp->flags & TF_PASSIVE)) {
 			ref_tcb_closed(tp, 0);
 			return RESULT(DROP, SYNRCVD_SYN);
+		}
+		/* Without RFC 5961 4.2 (rfc5961_syn off), RFC 793's rule: "If the SYN is
+		 * in the window it is an error, send a reset, any outstanding RECEIVEs and
+		 * SEND should receive 'reset' responses ... enter the CLOSED state"; the
+		 * first check has let only in-window SYNs through. */
+		if (!tp->st->cfg.rfc5961_syn) {
+			ref_send_rst_for(tp);
+			ref_ring_consume(&tp->sndq, tp->sndq.len);
+			ref_tcb_closed(tp, ECONNRESET);
+			return RESULT(DROP_RST, SYN_RESET);
 		}
 		return challenge(tp, REF_R_SYN_CHALLENGE);
 	}
@@ -865,7 +878,16 @@ struct ref_result ref_input(struct ref_stack *st, const struct ref_segment *seg,
 	if (now > st->now)
 		st->now = now;
 	st->stats.segs_in++;
-	struct ref_result r = dispatch(st, seg);
+	/* drop_synfin (off; FreeBSD's net.inet.tcp.drop_synfin = 1): a segment with both
+	 * SYN and FIN is discarded before any state sees it, as a packet filter would.
+	 * RFC 9293 3.10.7 gives the pair no meaning of its own (a SYN is processed before
+	 * a FIN, and in LISTEN "any other control or text-bearing segment" with the SYN
+	 * is only queued); a segment nothing answers is what the sender's
+	 * retransmission covers. */
+	struct ref_result r = (st->cfg.drop_synfin &&
+			       (seg->flags & (REF_SYN | REF_FIN)) == (REF_SYN | REF_FIN))
+				      ? RESULT(DROP, SYNFIN_DROPPED)
+				      : dispatch(st, seg);
 	st->stats.outcome[r.outcome]++;
 	st->stats.reason[r.reason]++;
 	st->last = r;

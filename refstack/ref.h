@@ -194,6 +194,8 @@ enum ref_outcome {
 	X(CHALLENGE_LIMITED, "challenge ACK suppressed by the rate limit")         \
 	X(RST_RESET,         "connection reset")                                   \
 	X(SYN_CHALLENGE,     "SYN in a synchronized state: challenge ACK")         \
+	X(SYN_RESET,         "SYN in the window without RFC 5961 4.2: reset")      \
+	X(SYNFIN_DROPPED,    "SYN with FIN dropped (drop_synfin)")                 \
 	X(SYNRCVD_DUP_SYN,   "retransmitted SYN in SYN-RECEIVED")                  \
 	X(SYNRCVD_SYN,       "new SYN in SYN-RECEIVED: back to LISTEN")            \
 	X(TIMEWAIT_REOPEN,   "new SYN accepted from TIME-WAIT")                    \
@@ -251,6 +253,7 @@ struct ref_config {
 	uint32_t mtu;           /* link MTU (1500) */
 	uint32_t msl_ms;        /* MSL; TIME-WAIT lasts 2*MSL (30000: 60 s as Linux) */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;   /* 1000, 200, 120000 */
+	uint32_t rto_slop_ms;   /* added to a sampled or backed-off RTO (0) */
 	uint32_t syn_retries, synack_retries, retries2;    /* 7, 7, 15 */
 	uint32_t delack_ms;     /* delayed ACK timeout (40; RFC 9293 requires <= 500) */
 	uint32_t quickack;      /* segments ACKed at once after the first data (16, as
@@ -265,6 +268,12 @@ struct ref_config {
 	uint32_t keepalive_time_s, keepalive_intvl_s, keepalive_probes; /* 7200, 75, 9 */
 	uint32_t fin_timeout_s; /* orphaned FIN-WAIT-2 (60) */
 	bool rfc1337;           /* net.ipv4.tcp_rfc1337 (0): ignore RSTs in TIME-WAIT */
+	/* RFC 5961's mitigations, optional in RFC 9293 3.10.7.4 (1, 1): a RST off
+	 * RCV.NXT and any SYN in a synchronized state get a challenge ACK; 0: an
+	 * in-window RST resets (3.2 off), an in-window SYN resets (4.2 off), as
+	 * FreeBSD's net.inet.tcp.insecure_rst / insecure_syn = 1 */
+	bool rfc5961_rst, rfc5961_syn;
+	bool drop_synfin;       /* (0) discard every segment with SYN and FIN */
 	bool slow_start_after_idle;        /* net.ipv4.tcp_slow_start_after_idle (1):
 					    * RFC 5681 4.1 restart window after idle */
 	uint32_t max_syn_backlog;          /* half-open connections per listener (256) */

@@ -32,6 +32,7 @@ void ref_config_defaults(struct ref_config *c)
 	c->quickack = 16;               /* Linux TCP_MAX_QUICKACKS */
 	c->init_cwnd = 0;               /* RFC 5681 3.1 formula (10 = RFC 6928, Linux) */
 	c->challenge_ack_limit = 1000;  /* RFC 5961 7 */
+	c->rfc5961_rst = c->rfc5961_syn = true;   /* RFC 5961 3.2 and 4.2 */
 	c->keepalive_time_s = 7200;     /* RFC 9293 3.8.4: >= 2 hours (MUST-26) */
 	c->keepalive_intvl_s = 75;
 	c->keepalive_probes = 9;

@@ -110,6 +110,11 @@ int64_t ref_rto_backed_off(const struct ref_tcb *tp)
 	int64_t rto = tp->rto;
 	for (int i = 0; i < tp->backoff && rto < (int64_t)c->rto_max_ms * REF_MS; i++)
 		rto *= 2;                                       /* RFC 6298 5.5 */
+	/* rto_slop_ms (0; FreeBSD's rexmit_slop): a margin on every RTO computed from a
+	 * sample or backed off, never on the initial 1 s; a longer RTO is what RFC
+	 * 6298 2.4 and 5.5 leave to the implementation */
+	if (c->rto_slop_ms && (tp->backoff || tp->srtt >= 0))
+		rto += (int64_t)c->rto_slop_ms * REF_MS;
 	if (rto > (int64_t)c->rto_max_ms * REF_MS)
 		rto = (int64_t)c->rto_max_ms * REF_MS;
 	return rto;

@@ -310,6 +310,36 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	U32_SETTING("net.core.rmem_max", core_rmem_max)
 	U32_SETTING("net.core.wmem_max", core_wmem_max)
 	BOOL_SETTING("net.ipv4.tcp_rfc1337", rfc1337)
+	/* FreeBSD's names for mechanisms no Linux sysctl reaches (shellmap.c maps the
+	 * others onto the Linux names) */
+	if (!strcmp(name, "net.inet.tcp.insecure_rst") || !strcmp(name, "net.inet.tcp.insecure_syn")) {
+		if (!parse_u32(value, &v) || v > 1)
+			return -2;
+		*(name[22] == 'r' ? &c->rfc5961_rst : &c->rfc5961_syn) = v == 0;
+		return 0;
+	}
+	if (!strcmp(name, "net.inet.tcp.delayed_ack")) {
+		/* 1: every ACK the rules allow is delayed (no quick ACKs) */
+		if (!parse_u32(value, &v) || v != 1)
+			return -2;
+		c->quickack = 0;
+		return 0;
+	}
+	if (!strcmp(name, "net.inet.tcp.delacktime")) {
+		/* RFC 9293 3.8.6.3 (MUST-40): "MUST be less than 0.5 seconds" */
+		if (!parse_u32(value, &v) || v == 0 || v >= 500)
+			return -2;
+		c->delack_ms = v;
+		return 0;
+	}
+	U32_SETTING("net.inet.tcp.rexmit_slop", rto_slop_ms)
+	BOOL_SETTING("net.inet.tcp.drop_synfin", drop_synfin)
+	if (!strcmp(name, "net.inet.tcp.rexmit_min")) {
+		if (!parse_u32(value, &v) || v == 0)
+			return -2;
+		c->rto_min_ms = v;
+		return 0;
+	}
 	BOOL_SETTING("net.ipv4.tcp_slow_start_after_idle", slow_start_after_idle)
 #undef BOOL_SETTING
 #undef U32_SETTING

@@ -225,7 +225,9 @@ static int map_text(struct run *r, const char *text, const char *file, const cha
  *   DEFAULT   the middle of a Linux "min default max" triple ("- V -")
  *   MAXIMUM   the last of the triple ("- - V"), and net.core.*mem_max
  *   INVERT    0 <-> 1
- *   FIXED     a behaviour every in-process target has: only the value given
+ *   FIXED     a mechanism Linux has no sysctl for: the target's own setting under
+ *             FreeBSD's name when it has one, else a behaviour every in-process
+ *             target has, taken at that value only
  *   NONE      a cache or counter with nothing to act on before the first socket */
 enum bsd_kind { SAME, RFC1323, MS_TO_S, DEFAULT, MAXIMUM, INVERT, FIXED, NONE };
 
@@ -270,6 +272,13 @@ static const struct bsd_name {
 	{ "net.inet.tcp.rexmit_drop_options", FIXED, NULL, NULL, 0,
 	  "a retransmitted SYN keeps its options" },
 	{ "net.inet.tcp.delacktime", FIXED, NULL, NULL, 40, "the delayed-ACK timer is 40 ms" },
+	{ "net.inet.tcp.delayed_ack", FIXED, NULL, NULL, 1,
+	  "ACKs are delayed (RFC 9293 3.8.6.3)" },
+	{ "net.inet.tcp.rexmit_min", FIXED, NULL, NULL, 200, "the RTO floor is 200 ms" },
+	{ "net.inet.tcp.rexmit_slop", FIXED, NULL, NULL, 0,
+	  "nothing is added to the RTO of RFC 6298 2.3" },
+	{ "net.inet.tcp.drop_synfin", FIXED, NULL, NULL, 0,
+	  "a SYN with FIN is processed as RFC 9293 says" },
 	{ "net.inet.tcp.mssdflt", FIXED, NULL, NULL, 536,
 	  "the MSS without an MSS option is 536 (RFC 9293 3.7.1)" },
 	{ "net.inet.tcp.v6mssdflt", FIXED, NULL, NULL, 1220,
@@ -328,6 +337,8 @@ static int bsd_apply(struct run *r, const char *name, const char *value, const c
 			return -2;
 		return r->m->apply(r->m->ctx, b->linux1, v ? "0" : "1");
 	case FIXED:
+		if ((rc = r->m->apply(r->m->ctx, b->bsd, value)) != -1)
+			return rc;
 		*fixed = b->why;
 		return num && v == b->fixed ? 0 : -2;
 	case NONE:
