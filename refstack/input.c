@@ -733,14 +733,16 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 
 	if (seq == tp->rcv_nxt) {
 		bool had_ooo = tp->nooo > 0;
-		/* RFC 2883 4: octets already held out of order arrived again */
-		for (unsigned i = 0; i < tp->nooo; i++) {
-			ref_seq_t end = ref_seq_add(seq, len);
-			if (ref_seq_lt(tp->ooo[i].left, end)) {
-				ref_dsack_note(tp, tp->ooo[i].left, ref_seq_min(end, tp->ooo[i].right));
-				break;
-			}
-		}
+		/* RFC 2883 4: octets already held out of order arrived again; the
+		 * lowest such range is the first duplicate this segment carries */
+		int low = -1;
+		ref_seq_t end = ref_seq_add(seq, len);
+		for (unsigned i = 0; i < tp->nooo; i++)
+			if (ref_seq_lt(tp->ooo[i].left, end) &&
+			    (low < 0 || ref_seq_lt(tp->ooo[i].left, tp->ooo[low].left)))
+				low = (int)i;
+		if (low >= 0)
+			ref_dsack_note(tp, tp->ooo[low].left, ref_seq_min(end, tp->ooo[low].right));
 		ref_ring_put(&tp->rcvq, tp->rcvq.len, data, len);
 		tp->rcvq.len += len;
 		tp->rcv_nxt = ref_seq_add(tp->rcv_nxt, len);
@@ -805,15 +807,18 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 	ref_ring_put(&tp->rcvq, off, data, len);
 	tp->flags |= TF_ACKNOW;
 	struct ref_sack_block nb = { seq, ref_seq_add(seq, len) };
-	/* RFC 2883 4: octets held already arrived again: a D-SACK block for them */
+	/* RFC 2883 4: octets held already arrived again: a D-SACK block for the first
+	 * (lowest) of them */
+	int low = -1;
 	for (unsigned i = 0; i < tp->nooo; i++) {
 		struct ref_sack_block *b = &tp->ooo[i];
-		if (ref_seq_lt(b->left, nb.right) && ref_seq_lt(nb.left, b->right)) {
-			ref_dsack_note(tp, ref_seq_max(nb.left, b->left),
-				       ref_seq_min(nb.right, b->right));
-			break;
-		}
+		if (ref_seq_lt(b->left, nb.right) && ref_seq_lt(nb.left, b->right) &&
+		    (low < 0 || ref_seq_lt(b->left, tp->ooo[low].left)))
+			low = (int)i;
 	}
+	if (low >= 0)
+		ref_dsack_note(tp, ref_seq_max(nb.left, tp->ooo[low].left),
+			       ref_seq_min(nb.right, tp->ooo[low].right));
 	/* merge with every overlapping or adjacent range */
 	for (unsigned i = 0; i < tp->nooo;) {
 		struct ref_sack_block *b = &tp->ooo[i];

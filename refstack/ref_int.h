@@ -161,6 +161,7 @@ struct ref_tcb {
 	ref_seq_t loss_end;             /* SND.MAX at the last RTO: what lies below it
 					 * and above SND.UNA counts as lost (tcpi_lost) */
 	struct ref_sack_block dsack;    /* RFC 2883: the duplicate to report (XF_DSACK) */
+	uint64_t dsack_seg;             /* stats.segs_in when it was noted */
 	uint32_t dsack_dups;            /* D-SACK blocks received */
 	ref_seq_t ecn_recover;          /* SND.MAX at the last ECE reduction (RFC 3168) */
 	uint32_t delivered_ce;          /* CE-marked segments received */

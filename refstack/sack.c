@@ -181,6 +181,16 @@ void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right)
 {
 	if (!(tp->flags & TF_SACK_OK) || !tp->st->cfg.dsack || !ref_seq_lt(left, right))
 		return;
+	/* RFC 2883 4 (1): the block reports "a duplicate contiguous sequence of data
+	 * received ... in the most recent packet"; a packet that repeats several (a
+	 * retransmission over data held below and above RCV.NXT) reports the first one
+	 * it met, the lowest, as Linux and FreeBSD do */
+	if ((tp->xflags & XF_DSACK) && tp->dsack_seg == tp->st->stats.segs_in)
+		return;
+	tp->dsack_seg = tp->st->stats.segs_in;
+	/* and it is of use only on the ACK of that packet: a delayed ACK would carry it
+	 * after the next packet, where (1) no longer holds, so the ACK goes at once */
+	tp->flags |= TF_ACKNOW;
 	tp->dsack.left = left;
 	tp->dsack.right = right;
 	tp->xflags |= XF_DSACK;
