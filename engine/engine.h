@@ -61,6 +61,8 @@ struct engine_opts {
 	bool strict_segments;
 	unsigned relax;             /* ENGINE_RELAX_* bits (--relax NAME,...) */
 	const char *profile_setup;  /* --profile: shell line of the OS's defaults */
+	bool bsd_sockets;           /* --profile freebsd: FreeBSD's socket API where it
+				     * differs (TCP_FASTOPEN on a client socket) */
 	int n_defines;
 	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */
 	int verbose;

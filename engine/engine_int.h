@@ -167,6 +167,11 @@ struct engine_ctx {
 	int last_sock;              /* target fd for code blocks' TCP_INFO */
 	/* stream sockets (target fds) the script has neither bound nor connected: a
 	 * listen() on one binds it to the script's local address and port first */
+	/* --profile freebsd: target fds a TCP_FASTOPEN setsockopt made Fast Open clients
+	 * (FreeBSD's tcp(4): their sendto() with an address opens with data on the SYN,
+	 * which a Linux-style target does with MSG_FASTOPEN) */
+	int n_tfo_clients;
+	int tfo_client[ENGINE_MAX_FDS];
 	int n_unbound;
 	int unbound[ENGINE_MAX_FDS];
 

@@ -234,6 +234,8 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 	d->relax |= s->relax;       /* the command line adds to the script's own */
 	if (s->profile_setup)
 		d->profile_setup = s->profile_setup;
+	if (s->bsd_sockets)
+		d->bsd_sockets = true;
 	if (s->verbose)
 		d->verbose = s->verbose;
 	for (int i = 0; i < s->n_defines && d->n_defines < ENGINE_MAX_DEFINES; i++)
@@ -292,6 +294,7 @@ int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, siz
 		 * ACKs without a quick-ACK start, the 30 ms RTO floor (rexmit_min) */
 		o->profile_setup = "sysctl -w net.inet.tcp.delayed_ack=1 "
 				   "net.inet.tcp.rexmit_min=30";
+		o->bsd_sockets = true;
 		return 0;
 	}
 	snprintf(msg, cap, "unknown profile '%s' (known: freebsd)", name);

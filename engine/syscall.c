@@ -5,6 +5,8 @@
  * flight while the script goes on; their return is checked against the window. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -576,6 +578,9 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		}
 		if (k == TARGET_CALL_SENDTO) {
 			const struct dsl_expr *a = ARG(4);
+			for (int i = 0; x->opts.bsd_sockets && i < x->n_tfo_clients; i++)
+				if (x->tfo_client[i] == c->fd)
+					c->flags |= MSG_FASTOPEN;
 			if (is_ellipsis(a)) {
 				if (c->flags & MSG_FASTOPEN)
 					default_addr(x, c, false);
@@ -647,6 +652,10 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 		size_t natural = o.kind == TARGET_OPT_LINGER ? 8
 				 : o.kind == TARGET_OPT_BYTES ? o.nbytes
 				 : o.kind == TARGET_OPT_INT ? 4 : 0;
+		if (k == TARGET_CALL_SETSOCKOPT && x->opts.bsd_sockets && lvl == IPPROTO_TCP &&
+		    name == TCP_FASTOPEN && o.kind == TARGET_OPT_INT && o.i &&
+		    x->n_tfo_clients < ENGINE_MAX_FDS)
+			x->tfo_client[x->n_tfo_clients++] = c->fd;
 		if (k == TARGET_CALL_SETSOCKOPT) {
 			c->opt = o;
 			c->optlen = len >= 0 ? (socklen_t)len : natural;
