@@ -173,6 +173,12 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "tcpspec run: %s\n", msg);
 				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
+		} else if (!strncmp(a, "-D", 2) && a[2]) {       /* -DNAME[=VALUE] */
+			char msg[256];
+			if (engine_opt_set(&cmdline, "define", a + 2, msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec run: %s\n", msg);
+				{ engine_strv_free(&files); return CLI_USAGE; }
+			}
 		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
 			if (i + 1 >= argc)
 				goto missing;

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Relaxed matching (--relax), "not applicable" skips, and #ifdef blocks.  TAP.
+#  - a script in another stack's layout fails strictly, passes with --relax all, and
+#    fails again without any one relaxation (each is needed, none is a no-op);
+#  - a relaxation never hides a sequence number, an ACK number, a flag other than PSH,
+#    a segment length or a missing segment: mutants of that script fail under --relax
+#    all and under each relaxation alone, at the mutated line;
+#  - a script that needs timestamps, SACK, window scaling or ECN the stack did not
+#    offer is skipped (exit 4) "not applicable: the stack did not offer X", strictly
+#    and relaxed, with the setting written in Linux's and in FreeBSD's names; and on
+#    lwIP, which has no timestamps;
+#  - #ifdef / #ifndef / #else / #endif against -D, and errors for unbalanced blocks.
+T=${TCPSPEC:-./tcpspec}
+D=${TCPSPEC_TESTDATA:-tests/data/relax}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() {  # ok NAME CONDITION-RESULT [OUTPUT]
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		[ -n "$3" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+}
+# run EXPECTED-EXIT MESSAGE-PATTERN NAME ARGS...: exit code and message checked
+run() {
+	want=$1 pat=$2 name=$3
+	shift 3
+	out=$("$T" run -j1 "$@" 2>&1)
+	rc=$?
+	r=1
+	if [ "$rc" = "$want" ] && { [ -z "$pat" ] || printf '%s\n' "$out" | grep -q -- "$pat"; }; then
+		r=0
+	fi
+	ok "$name (exit $rc)" $r "$out"
+}
+
+base=$D/freebsd-layout.pkt
+all=syn-options,win,psh,ts-val,sockbuf
+run 1 "freebsd-layout.pkt:12: error handling packet: options" "strict: the foreign SYN,ACK layout fails" "$base"
+run 0 "1 passed" "--relax all passes the foreign layout" --relax all "$base"
+run 0 "1 passed" "--relax with every name passes it too" --relax "$all" "$base"
+for r in syn-options win psh ts-val sockbuf; do
+	rest=$(printf '%s' "$all" | tr ',' '\n' | grep -vx "$r" | paste -sd, -)
+	run 1 "error handling" "without $r the script fails (the relaxation is needed)" --relax "$rest" "$base"
+done
+# the same relaxations as an option line of the script
+{ echo "--relax=$all"; cat "$base"; } > "$tmp/optline.pkt"
+run 0 "1 passed" "--relax as a script option line" "$tmp/optline.pkt"
+run 2 "unknown relaxation 'bogus'" "an unknown relaxation is a usage error" --relax win,bogus "$base"
+
+# Mutants: line 12 is the SYN,ACK, 17 the data segment, 19-20 the close and its FIN.
+mutate() {  # mutate NAME SED-EXPR LINE FIELD-PATTERN
+	sed "$2" "$base" > "$tmp/$1.pkt"
+	for r in all syn-options win psh ts-val sockbuf; do
+		out=$("$T" run -j1 --relax $r "$tmp/$1.pkt" 2>&1)
+		rc=$?
+		res=1
+		if [ $r = all ]; then
+			# with every relaxation on, the failure is the mutation's own
+			[ $rc = 1 ] && printf '%s\n' "$out" | grep -q "$1.pkt:$3: .*$4" && res=0
+		else
+			[ $rc = 1 ] && res=0
+		fi
+		ok "mutant $1 fails under --relax $r" $res "$out"
+	done
+}
+mutate seq '17s/1:101(100)/2:102(100)/' 17 'seq: expected 2 but got 1'
+mutate ack '17s/ack 1 win/ack 2 win/' 17 'ack: expected 2 but got 1'
+mutate synack-ack '12s/ack 1 win/ack 2 win/' 12 'ack: expected 2 but got 1'
+mutate flag-fin '17s/> \./> F./' 17 'flags: expected F\. but got'
+mutate flag-syn '12s/> S\./> S/' 12 'flags: expected S but got S\.'
+mutate len '17s/1:101(100)/1:91(90)/' 17 'len: expected 90 but got 100'
+mutate missing '19d' 19 'timed out waiting for the packet'
+mutate option-absent '12s/sackOK,/sackOK,sack 1:2,/' 12 'options: expected .*in any order'
+
+# Not applicable: the stack's handshake did not offer an optional mechanism.
+na() {  # na NAME SETTING FEATURE SCRIPT [RELAX]
+	{ echo "0 \`sysctl -w $2\`"; cat "$4"; } > "$tmp/na-$1.pkt"
+	run 4 "not applicable: the stack did not offer $3" "$1: $2 makes it not applicable ($3)" \
+		${5:+--relax $5} "$tmp/na-$1.pkt"
+}
+na ts-strict net.ipv4.tcp_timestamps=0 timestamps "$base"
+na ts-relaxed net.ipv4.tcp_timestamps=0 timestamps "$base" all
+na sack net.ipv4.tcp_sack=0 SACK "$base" all
+na wscale net.ipv4.tcp_window_scaling=0 "window scaling" "$base" all
+na bsd-rfc1323 net.inet.tcp.rfc1323=0 timestamps "$base" all
+na bsd-rfc1323-ts-only net.inet.tcp.rfc1323=3 "window scaling" "$base" all
+na bsd-sack net.inet.tcp.sack.enable=0 SACK "$base" all
+na later-ts net.ipv4.tcp_timestamps=0 timestamps "$D/later-ts.pkt"
+na ecn net.ipv4.tcp_ecn=0 ECN "$D/ecn.pkt"
+run 0 "1 passed" "the later-TS script passes on a stack that offers timestamps" "$D/later-ts.pkt"
+run 0 "1 passed" "the ECN script passes on a stack that offers ECN" "$D/ecn.pkt"
+if "$T" run --target lwip "$D/ecn.pkt" > /dev/null 2>&1 || [ $? -ne 3 ]; then
+	run 4 "not applicable: the stack did not offer timestamps" \
+		"lwIP (no timestamps) is not applicable to the TS layout" --target lwip --relax all "$base"
+else
+	n=$((n + 1)); echo "ok $n - lwIP not applicable # SKIP no lwip target here"
+fi
+
+# #ifdef blocks
+run 0 "1 passed" "#ifdef: no definition takes the #else and #ifndef paths" "$D/ifdef.pkt"
+run 0 "1 passed" "#ifdef: -D QUIET takes the other paths" -D QUIET "$D/ifdef.pkt"
+run 0 "1 passed" "#ifdef: -DQUIET=1 (glued, with a value) defines QUIET" -DQUIET=1 "$D/ifdef.pkt"
+run 1 "ifdef.pkt:15: error handling packet: timed out" "#ifdef: -D WRONG takes the failing block" \
+	-D WRONG "$D/ifdef.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef A\n' > "$tmp/open.pkt"
+run 2 "open.pkt:2:1: error: #ifdef without #endif" "an unclosed #ifdef is a parse error at its line" "$tmp/open.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n\n#endif\n' > "$tmp/stray.pkt"
+run 2 "stray.pkt:3:1: error: #endif without #ifdef" "a stray #endif is a parse error at its line" "$tmp/stray.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#define X 1\n' > "$tmp/define.pkt"
+run 4 "preprocessor line '#define X 1' is not supported" "other directives stay unsupported" "$tmp/define.pkt"
+echo "1..$n"
