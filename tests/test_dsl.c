@@ -1213,6 +1213,56 @@ static void corpus_round_trips(void **state)
 	globfree(&g);
 }
 
+/* #ifdef blocks: lines kept in place, the branches not taken and the directives blank */
+static void conditional_blocks(void **state)
+{
+	(void)state;
+	const char *defined[] = { "A", "C" };
+	char buf[] = "x\n#ifdef A\na\n#else\nna\n#endif\n#ifndef B\n #ifdef C\nc\n #endif\n"
+		     "#else\nb\n#endif\n# ifdef  B\nb2\n#endif\n#define Z\ny\n";
+	struct dsl_diags d = {0};
+	assert_int_equal(dsl_preprocess("t.pkt", buf, strlen(buf), defined, 2, &d), 0);
+	/* line by line: what stays, with the blanks squeezed out */
+	const char *want[] = { "x", "", "a", "", "", "", "", "", "c", "", "", "", "", "", "",
+			       "", "#define Z", "y" };
+	char *line = buf;
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		char *nl = strchr(line, '\n');
+		assert_non_null(nl);
+		*nl = 0;
+		char squeezed[64];
+		size_t k = 0;
+		for (const char *p = line; *p && k < sizeof squeezed - 1; p++)
+			if (*p != ' ')
+				squeezed[k++] = *p;
+		squeezed[k] = 0;
+		if (!strcmp(want[i], "#define Z"))
+			assert_string_equal(line, "#define Z");
+		else
+			assert_string_equal(squeezed, want[i]);
+		line = nl + 1;
+	}
+	assert_int_equal(d.n, 0);
+	/* errors name the line of the directive */
+	static const struct { const char *text; int line; const char *msg; } bad[] = {
+		{ "x\n#else\n", 2, "#else without #ifdef" },
+		{ "#endif\n", 1, "#endif without #ifdef" },
+		{ "\n#ifdef A\n", 2, "#ifdef without #endif" },
+		{ "#ifdef\n#endif\n", 1, "#ifdef without a name" },
+		{ "#ifdef A\n#else\n#else\n#endif\n", 3, "a second #else in one block" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char b[64];
+		snprintf(b, sizeof b, "%s", bad[i].text);
+		struct dsl_diags e = {0};
+		assert_int_equal(dsl_preprocess("t.pkt", b, strlen(b), defined, 2, &e), -1);
+		assert_int_equal(e.n, 1);
+		assert_int_equal(e.v[0].line, bad[i].line);
+		assert_string_equal(e.v[0].message, bad[i].msg);
+		dsl_diags_free(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1243,6 +1293,7 @@ int main(void)
 		cmocka_unit_test(crlf_and_bom),
 		cmocka_unit_test(equality_sees_differences),
 		cmocka_unit_test(corpus_round_trips),
+		cmocka_unit_test(conditional_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

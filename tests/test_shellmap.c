@@ -18,6 +18,7 @@ struct taken {
 	char name[16][64];
 	char value[16][64];
 	int refuse;                 /* apply() answers this for names containing "no_such" */
+	int bsd;                    /* and this for FreeBSD's own names (net.inet.*) */
 };
 
 static int record(void *ctx, const char *name, const char *value)
@@ -25,6 +26,8 @@ static int record(void *ctx, const char *name, const char *value)
 	struct taken *k = ctx;
 	if (strstr(name, "no_such"))
 		return k->refuse;
+	if (!strncmp(name, "net.inet.", 9) && k->bsd)
+		return k->bsd;
 	if (k->n < 16) {
 		snprintf(k->name[k->n], sizeof k->name[0], "%s", name);
 		snprintf(k->value[k->n], sizeof k->value[0], "%s", value);
@@ -42,6 +45,7 @@ static int run(const char *cmd, bool fresh)
 	memset(&tg, 0, sizeof tg);
 	memset(&tk, 0, sizeof tk);
 	tk.refuse = -1;
+	tk.bsd = -1;
 	struct target_shellmap m = { .target_name = "test", .script_path = SCRIPT,
 				     .fresh = fresh, .apply = record, .ctx = &tk,
 				     .fixed_why = "fixed when built" };
@@ -151,6 +155,70 @@ static void unsupported_lines_are_named(void **state)
 	assert_non_null(strstr(tg.diag.msg, "cannot take net.ipv4.no_such = 7: fixed when built"));
 }
 
+/* FreeBSD's names reach the settings the Linux names reach, with FreeBSD's units and
+ * value meanings; a mechanism no Linux name reaches goes to the target under FreeBSD's
+ * name, and is else taken only at the value every in-process target has. */
+static void freebsd_names(void **state)
+{
+	(void)state;
+	static const struct { const char *v, *ts, *ws; } rfc1323[] = {
+		{ "0", "0", "0" }, { "1", "1", "1" }, { "2", "0", "1" }, { "3", "1", "0" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		char cmd[64];
+		snprintf(cmd, sizeof cmd, "sysctl -w net.inet.tcp.rfc1323=%s", rfc1323[i].v);
+		assert_int_equal(run(cmd, true), TARGET_OK);
+		assert_int_equal(tk.n, 2);
+		expect_taken(0, "net.ipv4.tcp_timestamps", rfc1323[i].ts);
+		expect_taken(1, "net.ipv4.tcp_window_scaling", rfc1323[i].ws);
+	}
+	assert_int_equal(run("sysctl -w net.inet.tcp.rfc1323=4", true), TARGET_UNSUPPORTED);
+	assert_int_equal(run("sysctl -w net.inet.tcp.sack.enable=0 net.inet.tcp.ecn.enable=2",
+			     true), TARGET_OK);
+	expect_taken(0, "net.ipv4.tcp_sack", "0");
+	expect_taken(1, "net.ipv4.tcp_ecn", "2");
+	/* buffer sizes: one field of Linux's triple, the maxima everywhere */
+	assert_int_equal(run("sysctl -w net.inet.tcp.recvspace=65536; "
+			     "sysctl -w net.inet.tcp.sendspace=32768", true), TARGET_OK);
+	expect_taken(0, "net.ipv4.tcp_rmem", "- 65536 -");
+	expect_taken(1, "net.ipv4.tcp_wmem", "- 32768 -");
+	assert_int_equal(run("sysctl -w kern.ipc.maxsockbuf=2097152", true), TARGET_OK);
+	assert_int_equal(tk.n, 4);
+	expect_taken(0, "net.ipv4.tcp_rmem", "- - 2097152");
+	expect_taken(1, "net.ipv4.tcp_wmem", "- - 2097152");
+	expect_taken(2, "net.core.rmem_max", "2097152");
+	expect_taken(3, "net.core.wmem_max", "2097152");
+	/* milliseconds onto seconds, whole seconds only */
+	assert_int_equal(run("sysctl -w net.inet.tcp.keepidle=7200000 net.inet.tcp.keepintvl=75000 "
+			     "net.inet.tcp.keepcnt=8", true), TARGET_OK);
+	expect_taken(0, "net.ipv4.tcp_keepalive_time", "7200");
+	expect_taken(1, "net.ipv4.tcp_keepalive_intvl", "75");
+	expect_taken(2, "net.ipv4.tcp_keepalive_probes", "8");
+	assert_int_equal(run("sysctl -w net.inet.tcp.keepidle=1500", true), TARGET_UNSUPPORTED);
+	assert_int_equal(run("sysctl -w net.inet.tcp.path_mtu_discovery=1", true), TARGET_OK);
+	expect_taken(0, "net.ipv4.ip_no_pmtu_disc", "0");
+	/* a cache with nothing in it, a fixed behaviour at its value */
+	assert_int_equal(run("sysctl -w net.inet.tcp.hostcache.purgenow=1 "
+			     "net.inet.tcp.blackhole=0 net.inet.tcp.insecure_rst=0", true), TARGET_OK);
+	assert_int_equal(tk.n, 0);
+	assert_int_equal(run("sysctl -w net.inet.tcp.blackhole=2", true), TARGET_UNSUPPORTED);
+	assert_non_null(strstr(tg.diag.msg, "cannot take net.inet.tcp.blackhole = 2: its "
+				   "behaviour is fixed: a segment for no connection gets a RST"));
+	/* a target with the mechanism takes it under FreeBSD's name */
+	memset(&tg, 0, sizeof tg);
+	struct taken k = { .refuse = -1, .bsd = 0 };
+	struct target_shellmap m = { .target_name = "test", .script_path = SCRIPT,
+				     .apply = record, .ctx = &k };
+	assert_int_equal(target_shellmap_run(&tg, &m, "sysctl -w net.inet.tcp.insecure_rst=1",
+					     &status), TARGET_OK);
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.name[0], "net.inet.tcp.insecure_rst");
+	assert_string_equal(k.value[0], "1");
+	/* a name FreeBSD's suites never set: no setting, as any unknown name */
+	assert_int_equal(run("sysctl -w net.inet.tcp.frobnicate=1", true), TARGET_UNSUPPORTED);
+	assert_non_null(strstr(tg.diag.msg, "has no setting net.inet.tcp.frobnicate"));
+}
+
 static void empty_and_comments(void **state)
 {
 	(void)state;
@@ -168,6 +236,7 @@ int main(void)
 		cmocka_unit_test(echo_into_proc_sys),
 		cmocka_unit_test(setup_files),
 		cmocka_unit_test(unsupported_lines_are_named),
+		cmocka_unit_test(freebsd_names),
 		cmocka_unit_test(empty_and_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
