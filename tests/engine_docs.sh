@@ -41,7 +41,7 @@ if $T run "$tmp/set.pkt" >"$tmp/out" 2>&1; then ok "listed settings at their val
 else notok "listed settings at their values pass on the reference target"; sed 's/^/# /' "$tmp/out"
 fi
 # a value other than the fixed one, an unlisted name, another command: skipped, with the line
-for line in 'sysctl -q net.ipv4.tcp_reordering=5' 'sysctl -q net.inet.tcp.sack.enable=1' 'ifconfig lo up'; do
+for line in 'sysctl -q net.ipv4.tcp_reordering=5' 'sysctl -q net.inet.tcp.blackhole=2' 'ifconfig lo up'; do
 	printf '`%s`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' "$line" >"$tmp/skip.pkt"
 	$T run "$tmp/skip.pkt" >"$tmp/out" 2>&1; rc=$?
 	if [ $rc -eq 4 ] && grep -q "skip.pkt:1: unsupported: .*reference target" "$tmp/out"
