@@ -511,6 +511,33 @@ static void limited_transmit(struct ref_tcb *tp)
 	tp->lt_bytes += ref_seq_len(before, tp->snd_max);
 }
 
+unsigned ref_send_new_segments(struct ref_tcb *tp, unsigned n)
+{
+	unsigned sent = 0;
+	ref_seq_t save = tp->snd_nxt;
+	tp->snd_nxt = tp->snd_max;
+	while (sent < n && REF_CAN_SEND(tp->state)) {
+		uint32_t flight = ref_flight(tp);
+		uint32_t avail = ref_seq_len(tp->snd_nxt, ref_snd_data_end(tp));
+		uint32_t len = min32(avail, tp->snd_mss);
+		if (!len || flight + len > tp->snd_wnd)
+			break;
+		uint32_t save_cwnd = tp->cwnd, f = tp->flags;
+		tp->cwnd = flight + len;                /* room for exactly this segment */
+		tp->flags |= TF_NODELAY;                /* 2.1 step 2b: Nagle MAY be overridden */
+		ref_seq_t before = tp->snd_max;
+		output_one(tp);
+		tp->flags = (tp->flags & ~TF_NODELAY) | (f & TF_NODELAY);
+		tp->cwnd = save_cwnd;
+		if (tp->snd_max == before)
+			break;
+		sent++;
+	}
+	if (!sent)
+		tp->snd_nxt = save;
+	return sent;
+}
+
 /* Retransmit the first unacknowledged segment (fast retransmit, partial ACK). */
 static void retransmit_head(struct ref_tcb *tp)
 {
@@ -645,7 +672,10 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			ref_timer_rexmt_start(tp);
 		}
 	}
-	if (dup && (tp->flags & TF_SACK_OK) && tp->nsb && !(tp->flags & TF_IN_RECOVERY)) {
+	bool frto_step3_dup = tp->frto == 2 && dup;     /* RFC 5682 2.1 step 3a, below */
+	if (frto_step3_dup) {
+		/* F-RTO's: no duplicate-ACK counting, no Limited Transmit */
+	} else if (dup && (tp->flags & TF_SACK_OK) && tp->nsb && !(tp->flags & TF_IN_RECOVERY)) {
 		/* RFC 6675 5: DupAcks++; (1) DupAcks >= DupThresh, or (2) IsLost(HighACK + 1):
 		 * step (4), fast retransmit and loss recovery */
 		if (tp->dupacks < 255)
@@ -704,4 +734,6 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			ref_timer_update(tp);
 		}
 	}
+	if (tp->frto)
+		ref_frto_ack(tp, advanced, dup);        /* RFC 5682 2.1 steps 2 and 3 */
 }

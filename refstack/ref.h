@@ -231,6 +231,7 @@ struct ref_stats {
 	uint64_t outcome[REF_NOUTCOMES];
 	uint64_t reason[REF_NREASONS];
 	uint64_t segs_in, segs_out, retransmits, challenge_acks, rsts_sent;
+	uint64_t spurious_rtos;         /* RFC 5682 F-RTO: timeouts found spurious */
 	uint64_t conns_opened, conns_freed, conns_live;
 };
 
@@ -254,6 +255,7 @@ struct ref_config {
 	uint32_t msl_ms;        /* MSL; TIME-WAIT lasts 2*MSL (30000: 60 s as Linux) */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;   /* 1000, 200, 120000 */
 	uint32_t rto_slop_ms;   /* added to a sampled or backed-off RTO (0) */
+	bool frto;              /* net.ipv4.tcp_frto (0): RFC 5682 F-RTO after a timeout */
 	uint32_t syn_retries, synack_retries, retries2;    /* 7, 7, 15 */
 	uint32_t delack_ms;     /* delayed ACK timeout (40; RFC 9293 requires <= 500) */
 	uint32_t quickack;      /* segments ACKed at once after the first data (16, as

@@ -127,6 +127,11 @@ struct ref_tcb {
 	ref_seq_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2, snd_up;
 	ref_seq_t snd_buf_seq;          /* sequence number of the first byte of sndq */
 	ref_seq_t recover;              /* RFC 6582 */
+	/* RFC 5682 F-RTO: 0 off, 1 after the timeout's retransmission (step 1), 2 after
+	 * the new segments of step 2b; "recover" of 5682 and the end of the
+	 * retransmitted segment */
+	uint8_t frto;
+	ref_seq_t frto_recover, frto_rexmit_end;
 	ref_seq_t rtt_seq;
 	ref_seq_t snd_sml;              /* end of the last short segment sent (Nagle) */
 	ref_seq_t pushed_seq;           /* where the last PSH was marked (Linux forced push) */
@@ -307,6 +312,17 @@ uint32_t ref_rcvq_readable(const struct ref_tcb *tp);
 bool ref_sack_update(struct ref_tcb *tp, const struct ref_segment *seg);
 void ref_sack_trim(struct ref_tcb *tp);         /* forget ranges below SND.UNA */
 void ref_sack_clear(struct ref_tcb *tp);
+
+/* frto.c: RFC 5682 F-RTO, detecting spurious retransmission timeouts */
+/* At a data retransmission timeout, after the retransmission of step 1. */
+void ref_frto_timeout(struct ref_tcb *tp, bool first);
+/* For an ACK while F-RTO runs, after the rest of its processing (SND.UNA and the
+ * window updated); a duplicate ACK in step 3 is F-RTO's alone (the caller skips the
+ * duplicate-ACK rules for it). */
+void ref_frto_ack(struct ref_tcb *tp, bool advanced, bool dup);
+/* output.c: up to n segments of never-sent data, as the peer's window allows and
+ * whatever cwnd says (RFC 5682 2.1 step 2b); how many went */
+unsigned ref_send_new_segments(struct ref_tcb *tp, unsigned n);
 uint32_t ref_sack_sacked(const struct ref_tcb *tp);    /* octets SACKed */
 bool ref_sack_is_lost(const struct ref_tcb *tp, ref_seq_t seq);   /* IsLost() */
 uint32_t ref_sack_pipe(const struct ref_tcb *tp);      /* SetPipe() */

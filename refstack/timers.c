@@ -198,6 +198,7 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 		ref_timer_rexmt_start(tp);
 		return;
 	}
+	bool was_recovering = (tp->flags & TF_IN_RECOVERY) != 0;
 	tp->flags &= ~(TF_IN_RECOVERY | TF_RTT_TIMING);    /* Karn: no sample from a retransmission */
 	/* RFC 2018 8: "After a retransmit timeout the data sender SHOULD turn off all of
 	 * the SACKed bits" (the receiver may have reneged); RFC 6675 5.1: recovery ends */
@@ -210,6 +211,8 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 	tp->st->stats.retransmits++;
 	tp->total_retrans++;
 	ref_output(tp);
+	/* RFC 5682: F-RTO watches the next two ACKs (step 1 is this retransmission) */
+	ref_frto_timeout(tp, tp->nrexmt == 1 && !was_recovering);
 	if (tp->t_rexmt == REF_NEVER && tp->state != REF_CLOSED)
 		ref_timer_rexmt_start(tp);
 }

@@ -310,6 +310,14 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	U32_SETTING("net.core.rmem_max", core_rmem_max)
 	U32_SETTING("net.core.wmem_max", core_wmem_max)
 	BOOL_SETTING("net.ipv4.tcp_rfc1337", rfc1337)
+	/* RFC 5682 F-RTO: Linux's 1 (basic) and 2 (SACK-enhanced where SACK is on) both
+	 * turn on the basic algorithm, which holds with SACK too (refstack/frto.c) */
+	if (!strcmp(name, "net.ipv4.tcp_frto")) {
+		if (!parse_u32(value, &v) || v > 2)
+			return -2;
+		c->frto = v != 0;
+		return 0;
+	}
 	/* FreeBSD's names for mechanisms no Linux sysctl reaches (shellmap.c maps the
 	 * others onto the Linux names) */
 	if (!strcmp(name, "net.inet.tcp.insecure_rst") || !strcmp(name, "net.inet.tcp.insecure_syn")) {
@@ -392,7 +400,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		return 0;
 	}
 	/* Linux settings for mechanisms the reference stack does not have, accepted only
-	 * at the value that matches its fixed behaviour: no PMTU probing, FACK, F-RTO,
+	 * at the value that matches its fixed behaviour: no PMTU probing, FACK,
 	 * tail loss probe, RACK, linear SYN backoff, autocorking, route metrics cache,
 	 * receive-buffer autotuning, window shrinking, SACK compression, rate limit on
 	 * out-of-window ACKs, or signed-window workaround; DupThresh 3 (RFC 5681 3.2);
@@ -400,7 +408,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	 * ECN-setup SYN timed out (RFC 3168 6.1.1.1) */
 	static const struct { const char *name; uint32_t value; } fixed[] = {
 		{ "net.ipv4.tcp_mtu_probing", 0 },      { "net.ipv4.tcp_fack", 0 },
-		{ "net.ipv4.tcp_frto", 0 },             { "net.ipv4.tcp_early_retrans", 0 },
+		{ "net.ipv4.tcp_early_retrans", 0 },
 		{ "net.ipv4.tcp_recovery", 0 },         { "net.ipv4.tcp_syn_linear_timeouts", 0 },
 		{ "net.ipv4.tcp_autocorking", 0 },      { "net.ipv4.tcp_no_metrics_save", 1 },
 		{ "net.ipv4.tcp_moderate_rcvbuf", 0 },  { "net.ipv4.tcp_shrink_window", 0 },

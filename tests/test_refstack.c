@@ -1834,6 +1834,163 @@ static void fast_retransmit_and_recovery(void **state)
 	fx_free(f);
 }
 
+/* RFC 5682 F-RTO: four segments out, the timeout retransmits the first (step 1) */
+static void frto_on(struct ref_config *c) { c->frto = true; }
+
+static struct fx *frto_after_timeout(void (*tune)(struct ref_config *))
+{
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, tune);
+	ref_sock_send(f->st, f->fd, NULL, 10000, 0, f->now);
+	for (int i = 0; i < 4; i++)                     /* RFC 5681 3.1 IW: 4 * 1000 */
+		expect(f, REF_ACK, 1 + 1000 * i, 1, 1000);
+	expect_silence(f);
+	at(f, ref_next_deadline(f->st));                /* the RTO */
+	expect(f, REF_ACK, 1, 1, 1000);
+	expect_silence(f);
+	return f;
+}
+
+static void frto_spurious_timeout_sends_new_data(void **state)
+{
+	(void)state;
+	struct fx *f = frto_after_timeout(frto_on);
+	/* step 2b: the ACK covers the retransmission and not "recover": two new segments */
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	expect(f, REF_ACK, 4001, 1, 1000);
+	expect(f, REF_ACK, 5001, 1, 1000);
+	expect_silence(f);
+	/* step 3b: acknowledges never-retransmitted data: spurious, nothing resent */
+	in(f, REF_ACK, 1, 3001, 65535, 0);
+	assert_int_equal(ref_stack_stats(f->st)->spurious_rtos, 1);
+	in(f, REF_ACK, 1, 4001, 65535, 0);
+	struct ref_segment *o;
+	int n = 0;
+	for (; (o = next_out(f)); n++)
+		assert_true((uint32_t)(o->seq - f->iss) >= 6001);      /* only new data */
+	assert_true(n >= 1);
+	fx_free(f);
+}
+
+static void frto_duplicate_ack_in_step3_goes_back(void **state)
+{
+	(void)state;
+	struct fx *f = frto_after_timeout(frto_on);
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	expect(f, REF_ACK, 4001, 1, 1000);
+	expect(f, REF_ACK, 5001, 1, 1000);
+	/* step 3a: a duplicate ACK: cwnd <= 3 SMSS, slow-start retransmission */
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	expect(f, REF_ACK, 1001, 1, 1000);
+	expect(f, REF_ACK, 2001, 1, 1000);
+	expect_silence(f);
+	struct ref_tcp_info ti;
+	ref_sock_tcp_info(f->st, f->fd, &ti, f->now);
+	assert_true(ti.snd_cwnd <= 3);
+	assert_int_equal(ref_stack_stats(f->st)->spurious_rtos, 0);
+	fx_free(f);
+}
+
+static void frto_duplicate_ack_in_step2_is_conventional(void **state)
+{
+	(void)state;
+	struct fx *f = frto_after_timeout(frto_on);
+	/* step 2a: a duplicate ACK first: no new data, conventional recovery */
+	in(f, REF_ACK, 1, 1, 65535, 0);
+	expect_silence(f);
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	expect(f, REF_ACK, 1001, 1, 1000);
+	expect(f, REF_ACK, 2001, 1, 1000);
+	fx_free(f);
+}
+
+static void frto_ack_of_everything_is_conventional(void **state)
+{
+	(void)state;
+	struct fx *f = frto_after_timeout(frto_on);
+	/* step 2a: the ACK covers "recover" (4001): nothing to detect, new data as the
+	 * congestion window allows, never the two-segment rule */
+	in(f, REF_ACK, 1, 4001, 65535, 0);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal((uint32_t)(o->seq - f->iss), 4001);
+	assert_int_equal(ref_stack_stats(f->st)->spurious_rtos, 0);
+	fx_free(f);
+}
+
+static void frto_off_goes_back(void **state)
+{
+	(void)state;
+	struct fx *f = frto_after_timeout(NULL);
+	in(f, REF_ACK, 1, 1001, 65535, 0);
+	expect(f, REF_ACK, 1001, 1, 1000);              /* RFC 5681: go back, slow start */
+	expect(f, REF_ACK, 2001, 1, 1000);
+	fx_free(f);
+}
+
+static void frto_not_in_a_window_without_room(void **state)
+{
+	(void)state;
+	struct fx *f = frto_after_timeout(frto_on);
+	/* step 2b: "the advertised window prohibits new transmissions": conventional */
+	in(f, REF_ACK, 1, 1001, 3000, 0);
+	expect(f, REF_ACK, 1001, 1, 1000);
+	fx_free(f);
+}
+
+/* FreeBSD's insecure_rst / insecure_syn: RFC 5961 3.2 and 4.2 off */
+static void rfc5961_off(struct ref_config *c) { c->rfc5961_rst = c->rfc5961_syn = false; }
+
+static void rst_in_window_resets_without_rfc5961(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, rfc5961_off);
+	expect_result(in(f, REF_RST, 100, 0, 0, 0), REF_ACCEPT, REF_R_RST_RESET);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	expect_silence(f);
+	fx_free(f);
+}
+
+static void syn_in_window_resets_without_rfc5961(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_ESTABLISHED, rfc5961_off);
+	expect_result(in(f, REF_SYN, 100, 0, 65535, 0), REF_DROP_RST, REF_R_SYN_RESET);
+	expect(f, REF_RST | REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	fx_free(f);
+	/* outside the window: the acceptability test's ACK, the connection lives */
+	f = tcb_in_state(REF_ESTABLISHED, rfc5961_off);
+	in(f, REF_SYN, 200000, 0, 65535, 0);
+	expect(f, REF_ACK, 1, 1, 0);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	fx_free(f);
+}
+
+static void drop_synfin_on(struct ref_config *c) { c->drop_synfin = true; }
+
+static void synfin_dropped_when_configured(void **state)
+{
+	(void)state;
+	struct fx *f = tcb_in_state(REF_LISTEN, drop_synfin_on);
+	expect_result(in(f, REF_SYN | REF_FIN, 0, 0, 65535, 0), REF_DROP, REF_R_SYNFIN_DROPPED);
+	expect_silence(f);
+	fx_free(f);
+}
+
+static void slop_200(struct ref_config *c) { c->rto_slop_ms = 200; }
+
+static void rto_slop_after_backoff_only(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(slop_200);
+	at(f, ref_next_deadline(f->st));
+	assert_int_equal(f->now, 1000 * MS);            /* the initial RTO as it is */
+	expect(f, REF_SYN, 0, 0, 0);
+	at(f, ref_next_deadline(f->st));
+	assert_int_equal(f->now, 3200 * MS);            /* 2 * 1 s + 200 ms */
+	fx_free(f);
+}
+
 static void slow_start_growth(void **state)
 {
 	(void)state;
@@ -3323,6 +3480,16 @@ int main(void)
 		cmocka_unit_test(retransmission_limit_aborts),
 		cmocka_unit_test(user_timeout_aborts),
 		cmocka_unit_test(fast_retransmit_and_recovery),
+		cmocka_unit_test(frto_spurious_timeout_sends_new_data),
+		cmocka_unit_test(frto_duplicate_ack_in_step3_goes_back),
+		cmocka_unit_test(frto_duplicate_ack_in_step2_is_conventional),
+		cmocka_unit_test(frto_ack_of_everything_is_conventional),
+		cmocka_unit_test(frto_off_goes_back),
+		cmocka_unit_test(frto_not_in_a_window_without_room),
+		cmocka_unit_test(rst_in_window_resets_without_rfc5961),
+		cmocka_unit_test(syn_in_window_resets_without_rfc5961),
+		cmocka_unit_test(synfin_dropped_when_configured),
+		cmocka_unit_test(rto_slop_after_backoff_only),
 		cmocka_unit_test(slow_start_growth),
 		cmocka_unit_test(urgent_data_received_out_of_band),
 		cmocka_unit_test(urgent_data_sent),
