@@ -40,6 +40,12 @@ static const struct { const char *name; int64_t v; } consts[] = {
 	{ "TCP_CA_Loss", 4 }, { "TCPI_OPT_TIMESTAMPS", 1 }, { "TCPI_OPT_SACK", 2 },
 	{ "TCPI_OPT_WSCALE", 4 }, { "TCPI_OPT_ECN", 8 }, { "TCPI_OPT_ECN_SEEN", 16 },
 	{ "TCPI_OPT_SYN_DATA", 32 },
+	/* FreeBSD's names for the same states (its suites' code blocks), as the numbers
+	 * the targets report */
+	{ "TCPI_ESTABLISHED", 1 }, { "TCPI_SYN_SENT", 2 }, { "TCPI_SYN_RECEIVED", 3 },
+	{ "TCPI_FIN_WAIT_1", 4 }, { "TCPI_FIN_WAIT_2", 5 }, { "TCPI_TIME_WAIT", 6 },
+	{ "TCPI_CLOSED", 7 }, { "TCPI_CLOSE_WAIT", 8 }, { "TCPI_LAST_ACK", 9 },
+	{ "TCPI_LISTEN", 10 }, { "TCPI_CLOSING", 11 },
 };
 
 static void skip_ws(struct ev *e)

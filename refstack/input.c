@@ -916,8 +916,10 @@ void ref_icmp_input(struct ref_stack *st, const struct ref_icmp *ic, int64_t now
 	struct ref_tcb *tp = ref_tcb_lookup(st, &key);
 	if (!tp || tp->state == REF_LISTEN || tp->state == REF_CLOSED)
 		return;
-	/* RFC 5927 4.1: the quoted sequence number must be one we have outstanding */
-	if (!ref_seq_in(ic->seq, tp->snd_una, ref_seq_add(tp->snd_max, 1)))
+	/* RFC 5927 4.1: "TCP SHOULD check that the TCP sequence number contained in the
+	 * payload of the ICMP error message is within the range SND.UNA =< SEG.SEQ <
+	 * SND.NXT" (SND.NXT as the highest sent; Linux also takes SEG.SEQ = SND.NXT) */
+	if (!ref_seq_in(ic->seq, tp->snd_una, tp->snd_max))
 		return;
 	switch (ic->kind) {
 	case REF_ICMP_PROTO_UNREACH:
