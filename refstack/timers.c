@@ -130,6 +130,12 @@ void ref_timer_rexmt_start(struct ref_tcb *tp)
 		if (end < tp->t_rexmt)
 			tp->t_rexmt = end > tp->st->now ? end : tp->st->now + 1;
 	}
+	/* the connection-establishment limit (conn_init_timeout_ms), the same way */
+	if (tp->st->cfg.conn_init_timeout_ms && !REF_SYNCHRONIZED(tp->state)) {
+		int64_t end = tp->rexmt_since + (int64_t)tp->st->cfg.conn_init_timeout_ms * REF_MS;
+		if (end < tp->t_rexmt)
+			tp->t_rexmt = end > tp->st->now ? end : tp->st->now + 1;
+	}
 	tp->t_persist = REF_NEVER;
 	ref_timer_update(tp);
 }
@@ -153,6 +159,12 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 		: tp->state == REF_SYN_RECEIVED ? c->synack_retries : c->retries2;
 	bool user_to = tp->user_timeout_ms &&
 		now - tp->rexmt_since >= (int64_t)tp->user_timeout_ms * REF_MS;
+	/* conn_init_timeout_ms (0: none; FreeBSD's keepinit): a connection not
+	 * synchronized by then is given up, as RFC 9293 3.8.3's R2 for a SYN would be;
+	 * below 3 minutes that is shorter than MUST-23 asks, as a low syn_retries is */
+	if (tp->st->cfg.conn_init_timeout_ms && !REF_SYNCHRONIZED(tp->state) &&
+	    now - tp->rexmt_since >= (int64_t)tp->st->cfg.conn_init_timeout_ms * REF_MS)
+		user_to = true;
 	/* TCP_DEFER_ACCEPT (Linux syn_ack_recalc): once the bare ACK came, the half-open
 	 * connection lives until the deferral is over, and the SYN-ACK is not resent
 	 * until its last timeout, which gives the peer a last chance */

@@ -1977,6 +1977,22 @@ static void synfin_dropped_when_configured(void **state)
 	fx_free(f);
 }
 
+static void keepinit_5s(struct ref_config *c) { c->conn_init_timeout_ms = 5000; }
+
+static void connection_attempt_ends_at_its_limit(void **state)
+{
+	(void)state;
+	struct fx *f = syn_sent(keepinit_5s);
+	at(f, ref_next_deadline(f->st));
+	expect(f, REF_SYN, 0, 0, 0);                    /* 1 s */
+	at(f, ref_next_deadline(f->st));
+	expect(f, REF_SYN, 0, 0, 0);                    /* 3 s */
+	at(f, ref_next_deadline(f->st));
+	assert_int_equal(f->now, 5000 * MS);            /* not 7 s: the limit */
+	assert_int_equal(state_of(f, f->fd), REF_CLOSED);
+	fx_free(f);
+}
+
 static void slop_200(struct ref_config *c) { c->rto_slop_ms = 200; }
 
 static void rto_slop_after_backoff_only(void **state)
@@ -3490,6 +3506,7 @@ int main(void)
 		cmocka_unit_test(syn_in_window_resets_without_rfc5961),
 		cmocka_unit_test(synfin_dropped_when_configured),
 		cmocka_unit_test(rto_slop_after_backoff_only),
+		cmocka_unit_test(connection_attempt_ends_at_its_limit),
 		cmocka_unit_test(slow_start_growth),
 		cmocka_unit_test(urgent_data_received_out_of_band),
 		cmocka_unit_test(urgent_data_sent),

@@ -279,6 +279,8 @@ static const struct bsd_name {
 	  "nothing is added to the RTO of RFC 6298 2.3" },
 	{ "net.inet.tcp.drop_synfin", FIXED, NULL, NULL, 0,
 	  "a SYN with FIN is processed as RFC 9293 says" },
+	{ "net.inet.tcp.keepinit", FIXED, NULL, NULL, 0,
+	  "the number of SYN retransmissions alone ends a connection attempt" },
 	{ "net.inet.tcp.mssdflt", FIXED, NULL, NULL, 536,
 	  "the MSS without an MSS option is 536 (RFC 9293 3.7.1)" },
 	{ "net.inet.tcp.v6mssdflt", FIXED, NULL, NULL, 1220,
