@@ -53,6 +53,29 @@ static struct ref_result closed_input(struct ref_stack *st, const struct ref_seg
 
 /* ---- 3.10.7.2 LISTEN -------------------------------------------------------------- */
 
+/* "Any other control or text should be queued for processing later" (3.10.7.2 for
+ * LISTEN, 3.10.7.3 for a simultaneous open): text on the SYN is held like
+ * out-of-order data just after RCV.NXT and taken in when the connection is
+ * ESTABLISHED (the SYN-ACK acknowledges only the SYN).  The same sentence covers
+ * control: a FIN on the SYN is held like a FIN beyond RCV.NXT (after the text, if all
+ * of it was kept) and processed once the ACK makes the connection ESTABLISHED
+ * (CLOSE-WAIT).  Linux drops a SYN,FIN. */
+static void hold_syn_text(struct ref_tcb *tp, const struct ref_segment *seg)
+{
+	if (seg->len && ref_ring_reserve(&tp->rcvq, tp->rcvbuf) == 0) {
+		uint32_t n = seg->len < tp->rcvq.cap ? seg->len : tp->rcvq.cap;
+		ref_ring_put(&tp->rcvq, 0, seg->data, n);
+		tp->ooo[0].left = tp->rcv_nxt;
+		tp->ooo[0].right = ref_seq_add(tp->rcv_nxt, n);
+		tp->nooo = 1;
+	}
+	if ((seg->flags & REF_FIN) && (!seg->len || (tp->nooo &&
+	    ref_seq_len(tp->ooo[0].left, tp->ooo[0].right) == seg->len))) {
+		tp->flags |= TF_FIN_RCVD_OOO;
+		tp->fin_seq = ref_seq_add(tp->rcv_nxt, seg->len);
+	}
+}
+
 static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segment *seg)
 {
 	struct ref_stack *st = l->st;
@@ -129,24 +152,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->snd_wl2 = tp->iss;
 	ref_init_cwnd(tp);
 	tp->last_recv = st->now;
-	/* "Any other control or text should be queued for processing later": text on the
-	 * SYN is held like out-of-order data just after RCV.NXT and taken in when the
-	 * connection is ESTABLISHED (the SYN-ACK acknowledges only the SYN). */
-	if (seg->len && ref_ring_reserve(&tp->rcvq, tp->rcvbuf) == 0) {
-		uint32_t n = seg->len < tp->rcvq.cap ? seg->len : tp->rcvq.cap;
-		ref_ring_put(&tp->rcvq, 0, seg->data, n);
-		tp->ooo[0].left = tp->rcv_nxt;
-		tp->ooo[0].right = ref_seq_add(tp->rcv_nxt, n);
-		tp->nooo = 1;
-	}
-	/* The same sentence covers control: a FIN on the SYN is held like a FIN beyond
-	 * RCV.NXT (after the text, if all of it was kept) and processed once the ACK
-	 * makes the connection ESTABLISHED (CLOSE-WAIT).  Linux drops a SYN,FIN. */
-	if ((seg->flags & REF_FIN) && (!seg->len || (tp->nooo &&
-	    ref_seq_len(tp->ooo[0].left, tp->ooo[0].right) == seg->len))) {
-		tp->flags |= TF_FIN_RCVD_OOO;
-		tp->fin_seq = ref_seq_add(tp->rcv_nxt, seg->len);
-	}
+	hold_syn_text(tp, seg);
 	ref_set_state(tp, REF_SYN_RECEIVED);
 	ref_tcb_hash_insert(st, tp);
 	ref_tfo_syn_in(l, tp, seg);     /* RFC 7413 4.2.2 */
@@ -255,8 +261,10 @@ static struct ref_result synsent_input(struct ref_tcb *tp, const struct ref_segm
 		return RESULT(ACCEPT, OK);
 	}
 	/* "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment
-	 * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it." (simultaneous open; text in
-	 * the SYN is not kept, the peer retransmits it) */
+	 * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it.  Set the variables ... If there
+	 * are other controls or text in the segment, queue them for processing after the
+	 * ESTABLISHED state has been reached, return." (simultaneous open) */
+	hold_syn_text(tp, seg);
 	ref_set_state(tp, REF_SYN_RECEIVED);
 	tp->snd_nxt = tp->iss;
 	tp->t_rexmt = REF_NEVER;
