@@ -399,6 +399,7 @@ struct ref_tcp_info {
 #define REF_TI_OPT_TIMESTAMPS 1
 #define REF_TI_OPT_SACK       2
 #define REF_TI_OPT_WSCALE     4
+#define REF_TI_OPT_ECN        8       /* ECN negotiated (RFC 3168 6.1.1) */
 #define REF_TI_OPT_SYN_DATA   32      /* Fast Open data on the SYN acknowledged */
 
 int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int64_t now);

@@ -1282,6 +1282,7 @@ int ref_sock_tcp_info(struct ref_stack *st, int fd, struct ref_tcp_info *ti, int
 	ti->options = ((tp->flags & TF_TS_OK) ? REF_TI_OPT_TIMESTAMPS : 0) |
 		      ((tp->flags & TF_SACK_OK) ? REF_TI_OPT_SACK : 0) |
 		      ((tp->flags & TF_WS_OK) ? REF_TI_OPT_WSCALE : 0) |
+		      ((tp->xflags & XF_ECN_OK) ? REF_TI_OPT_ECN : 0) |
 		      ((tp->xflags & XF_SYN_DATA_ACKED) ? REF_TI_OPT_SYN_DATA : 0);
 	/* negotiated once the peer's SYN is in (a Fast Open child is accepted in
 	 * SYN-RECEIVED, its options known, as Linux reports them) */
