@@ -127,8 +127,9 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 			ref_timer_update(tp);
 		}
 	}
-	/* RFC 3168 6.1.1.1 (MAY, as Linux): a retransmitted SYN is no ECN-setup SYN */
-	if ((flags & REF_SYN) && !(flags & REF_ACK) && tp->nrexmt)
+	/* RFC 3168 6.1.1.1 (MAY): after ecn_syn_retries ECN-setup SYNs timed out (0, as
+	 * Linux: the first retransmission already), the SYN goes without ECE and CWR */
+	if ((flags & REF_SYN) && !(flags & REF_ACK) && tp->nrexmt > tp->st->cfg.ecn_syn_retries)
 		tp->xflags &= ~XF_ECN_OK;
 	ref_ecn_output(tp, &s, !ref_seq_lt(seq, tp->snd_max));
 	if (flags & REF_RST)

@@ -256,6 +256,7 @@ struct ref_config {
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;   /* 1000, 200, 120000 */
 	uint32_t rto_slop_ms;   /* added to a sampled or backed-off RTO (0) */
 	bool frto;              /* net.ipv4.tcp_frto (0): RFC 5682 F-RTO after a timeout */
+	uint32_t ecn_syn_retries;  /* ECN-setup SYN retransmissions before a plain SYN (0) */
 	uint32_t conn_init_timeout_ms;  /* give up an unsynchronized connection after
 					 * this long (0: only syn_retries ends it) */
 	uint32_t syn_retries, synack_retries, retries2;    /* 7, 7, 15 */

@@ -342,6 +342,7 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	}
 	U32_SETTING("net.inet.tcp.rexmit_slop", rto_slop_ms)
 	U32_SETTING("net.inet.tcp.keepinit", conn_init_timeout_ms)
+	U32_SETTING("net.inet.tcp.ecn.maxretries", ecn_syn_retries)
 	BOOL_SETTING("net.inet.tcp.drop_synfin", drop_synfin)
 	if (!strcmp(name, "net.inet.tcp.rexmit_min")) {
 		if (!parse_u32(value, &v) || v == 0)

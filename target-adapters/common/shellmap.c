@@ -279,6 +279,8 @@ static const struct bsd_name {
 	  "nothing is added to the RTO of RFC 6298 2.3" },
 	{ "net.inet.tcp.drop_synfin", FIXED, NULL, NULL, 0,
 	  "a SYN with FIN is processed as RFC 9293 says" },
+	{ "net.inet.tcp.ecn.maxretries", FIXED, NULL, NULL, 0,
+	  "a retransmitted SYN is no ECN-setup SYN (RFC 3168 6.1.1.1)" },
 	{ "net.inet.tcp.keepinit", FIXED, NULL, NULL, 0,
 	  "the number of SYN retransmissions alone ends a connection attempt" },
 	{ "net.inet.tcp.mssdflt", FIXED, NULL, NULL, 536,
