@@ -126,6 +126,7 @@ struct engine_conn {
 	/* what the handshake offered (ENGINE_SYNOPT_* bits): the peer's SYN as the
 	 * script wrote it, the stack's own SYN or SYN-ACK as it was sent */
 	unsigned peer_syn_opts, stack_syn_opts;
+	unsigned stack_syn_ever;    /* offered in any SYN / SYN-ACK with this ISN before */
 	bool have_peer_syn, have_stack_syn;
 };
 
