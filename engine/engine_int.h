@@ -126,7 +126,8 @@ struct engine_conn {
 	/* what the handshake offered (ENGINE_SYNOPT_* bits): the peer's SYN as the
 	 * script wrote it, the stack's own SYN or SYN-ACK as it was sent */
 	unsigned peer_syn_opts, stack_syn_opts;
-	unsigned stack_syn_ever;    /* offered in any SYN / SYN-ACK with this ISN before */
+	unsigned stack_syn_ever[2]; /* offered before in any SYN [0] / SYN-ACK [1] with
+				     * this ISN: a retransmission cannot take it back */
 	bool have_peer_syn, have_stack_syn;
 };
 

@@ -550,7 +550,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	}
 	if (t->flags & WIRE_TH_SYN) {
 		if (!x->c.have_local_isn || x->c.local_isn != t->seq)
-			x->c.stack_syn_ever = 0;        /* a new connection's first SYN */
+			x->c.stack_syn_ever[0] = x->c.stack_syn_ever[1] = 0;  /* new ISN */
 		x->c.local_isn = t->seq;
 		x->c.have_local_isn = true;
 		x->c.stack_syn_opts = engine_synopts_wire(t);
@@ -584,7 +584,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 			return engine_not_applicable(x, ev, absent);
 	}
 	if (t->flags & WIRE_TH_SYN)
-		x->c.stack_syn_ever |= x->c.stack_syn_opts;
+		x->c.stack_syn_ever[!!(t->flags & WIRE_TH_ACK)] |= x->c.stack_syn_opts;
 
 	struct engine_diffs d = { .n = 0 };
 	uint16_t want_flags = p->flags & flag_mask, got_flags = t->flags & flag_mask;

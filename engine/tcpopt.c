@@ -450,9 +450,11 @@ const char *engine_not_offered(struct engine_ctx *x, const struct dsl_packet *p,
 	if (t->flags & WIRE_TH_SYN) {
 		if (!(p->flags & DSL_TCP_SYN))
 			return NULL;
-		/* a retransmitted SYN that drops what an earlier one of the same connection
-		 * offered (RFC 3168 6.1.1.1's fallback) is judged, not excused */
-		missing = want & ~(engine_synopts_wire(t) | x->c.stack_syn_ever);
+		/* a retransmitted SYN (or SYN-ACK) that drops what an earlier one of the
+		 * same connection offered (RFC 3168 6.1.1.1's fallback) is judged, not
+		 * excused */
+		missing = want & ~(engine_synopts_wire(t) |
+				   x->c.stack_syn_ever[!!(t->flags & WIRE_TH_ACK)]);
 	} else {
 		if (!x->c.have_stack_syn)
 			return NULL;
