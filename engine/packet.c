@@ -89,9 +89,24 @@ static bool icmp_numbers(bool v6, const struct dsl_icmp *ic, uint8_t *type, uint
 			}
 		return false;
 	}
+	/* codes by name (RFC 792 and RFC 4443 3.3, 3.4), as the NPLab packetdrill spells
+	 * them; no name: code 0 */
+	static const struct { const char *name; int code; } texc[] = {
+		{ "ttl_exceeded", 0 }, { "ttl_exceeded_in_transit", 0 },
+		{ "exceeded_hop_limit", 0 }, { "frag_reass_exceeded", 1 },
+		{ "exceeded_frag_time", 1 }, { "code_0", 0 }, { "code_1", 1 },
+	}, pprob[] = {
+		{ "header_field", 0 }, { "unknown_next_header", 1 }, { "unknown_option", 2 },
+		{ "code_0", 0 }, { "code_1", 1 }, { "code_2", 2 },
+	};
 	if (!strcmp(ic->type, "time_exceeded")) {
 		*type = v6 ? WIRE_ICMP6_TIME_EXCEEDED : WIRE_ICMP_TIMXCEED;
-		return true;
+		for (size_t i = 0; ic->code && i < sizeof texc / sizeof texc[0]; i++)
+			if (!strcmp(texc[i].name, ic->code)) {
+				*code = texc[i].code;
+				return true;
+			}
+		return !ic->code;
 	}
 	if (!strcmp(ic->type, "packet_too_big") && v6) {
 		*type = WIRE_ICMP6_PKT_TOO_BIG;
@@ -103,7 +118,12 @@ static bool icmp_numbers(bool v6, const struct dsl_icmp *ic, uint8_t *type, uint
 	}
 	if (!strcmp(ic->type, "parameter_problem")) {
 		*type = v6 ? WIRE_ICMP6_PARAM_PROB : WIRE_ICMP_PARAMPROB;
-		return true;
+		for (size_t i = 0; ic->code && i < sizeof pprob / sizeof pprob[0]; i++)
+			if (!strcmp(pprob[i].name, ic->code)) {
+				*code = pprob[i].code;
+				return true;
+			}
+		return !ic->code;
 	}
 	return false;
 }

@@ -646,7 +646,11 @@ static bool icmp_kind(const struct wire_packet *w, enum ref_icmp_kind *k)
 		}
 	case WIRE_ICMP6_PKT_TOO_BIG: *k = REF_ICMP_FRAG_NEEDED; return true;
 	case WIRE_ICMP6_TIME_EXCEEDED: *k = REF_ICMP_TIME_EXCEEDED; return true;
-	case WIRE_ICMP6_PARAM_PROB: *k = REF_ICMP_PARAM_PROBLEM; return true;
+	case WIRE_ICMP6_PARAM_PROB:
+		/* code 1, "unrecognized Next Header type encountered" (RFC 4443 3.4): the
+		 * IPv6 form of IPv4's protocol unreachable (RFC 8200 4), a hard error */
+		*k = ic->code == 1 ? REF_ICMP_PROTO_UNREACH : REF_ICMP_PARAM_PROBLEM;
+		return true;
 	default: return false;
 	}
 }
