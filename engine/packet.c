@@ -5,7 +5,10 @@
  *  - no <...> at all: no options; <...>: any; a list: the same kinds in the same order,
  *    values byte for byte, NOP and EOL by kind; TS val only with --tcp_ts_tick_usecs.
  * Outbound sequence numbers are relative to the stack's ISN (its SYN), acks and SACK
- * blocks relative to the remote ISN (the script's SYN). */
+ * blocks relative to the remote ISN (the script's SYN).  Relaxations (--relax) leave
+ * the window, PSH, TS val, and the own SYN's option layout unchecked (option matching
+ * is tcpopt.c); a segment needing a mechanism the handshake did not offer is "not
+ * applicable" (a skip). */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
