@@ -60,7 +60,9 @@ struct engine_opts {
 	bool has_prefix_len;        int prefix_len;   /* --netmask_ip=255.255.255.0 */
 	bool strict_segments;
 	unsigned relax;             /* ENGINE_RELAX_* bits (--relax NAME,...) */
-	const char *profile_setup;  /* --profile: shell line of the OS's defaults */
+	/* --profile: the suite's OS defaults ("NAME=VALUE", NULL-terminated), applied
+	 * where the target has the setting (a stack's own choice stands otherwise) */
+	const char *const *profile_defaults;
 	bool bsd_sockets;           /* --profile freebsd: FreeBSD's socket API where it
 				     * differs (TCP_FASTOPEN on a client socket) */
 	int n_defines;

@@ -232,8 +232,8 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 	if (s->strict_segments)
 		d->strict_segments = true;
 	d->relax |= s->relax;       /* the command line adds to the script's own */
-	if (s->profile_setup)
-		d->profile_setup = s->profile_setup;
+	if (s->profile_defaults)
+		d->profile_defaults = s->profile_defaults;
 	if (s->bsd_sockets)
 		d->bsd_sockets = true;
 	if (s->verbose)
@@ -292,8 +292,10 @@ int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, siz
 		o->relax |= ENGINE_RELAX_ALL;
 		/* FreeBSD's defaults the suite relies on without setting them: delayed
 		 * ACKs without a quick-ACK start, the 30 ms RTO floor (rexmit_min) */
-		o->profile_setup = "sysctl -w net.inet.tcp.delayed_ack=1 "
-				   "net.inet.tcp.rexmit_min=30";
+		static const char *const bsd_defaults[] = {
+			"net.inet.tcp.delayed_ack=1", "net.inet.tcp.rexmit_min=30", NULL,
+		};
+		o->profile_defaults = bsd_defaults;
 		o->bsd_sockets = true;
 		return 0;
 	}

@@ -50,6 +50,14 @@ check "rexmit_slop=0 backs off to exactly twice the RTO" 1 "no-slop.pkt:14: erro
 # check is reached, which an in-process target cannot run (a skip with its line)
 check "-D FreeBSD takes the FreeBSD block" 4 "syn-in-window-secure.pkt:24: unsupported: .*sockstat" \
 	-D FreeBSD --profile freebsd "$D/syn-in-window-secure.pkt"
+# the profile's defaults are no demand: a target without them (lwIP has neither setting)
+# still runs the scripts
+if "$T" run --target lwip "$D/../relax/ifdef.pkt" > /dev/null 2>&1 || [ $? -ne 3 ]; then
+	check "the profile's FreeBSD defaults do not skip a script on lwIP" 0 "1 passed" \
+		--target lwip --profile freebsd "$D/../relax/ifdef.pkt"
+else
+	n=$((n + 1)); echo "ok $n - profile defaults on lwIP # SKIP no lwip target here"
+fi
 check "an unknown profile is a usage error" 2 "unknown profile 'openbsd'" \
 	--profile openbsd "$D/synfin-dropped.pkt"
 echo "1..$n"
