@@ -10,6 +10,7 @@
 
 #include "engine/cli.h"
 #include "engine/engine.h"
+#include "engine/shard.h"
 #include "engine/strv.h"
 
 static void usage(FILE *f)
@@ -35,6 +36,8 @@ static void usage(FILE *f)
 		"  --json FILE       JSON results\n"
 		"  --timeout SECS    wall-clock limit per script (default 120, 0: none); a\n"
 		"                    script over it is stopped and fails\n"
+		"  --shard K/N       run only the K-th of N shares of the scripts (by a hash\n"
+		"                    of each path below the FILE|DIR given), for CI matrices\n"
 		"  -q, --quiet       print only failures and the summary\n"
 		"  -v, --verbose     also trace each event and each packet the stack sent\n"
 		"\n"
@@ -91,6 +94,9 @@ int cmd_run(int argc, char **argv)
 	memset(&cmdline, 0, sizeof cmdline);
 	struct engine_strv files = {0};
 	int rc = CLI_OK;
+	unsigned shard_k = 0, shard_n = 0;
+	struct { const char *root; size_t from; } roots[256];
+	size_t nroots = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -145,6 +151,14 @@ int cmd_run(int argc, char **argv)
 			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
 			if (timeout_ms == 0)
 				timeout_ms = 1;
+		} else if ((t = cli_take(argc, argv, &i, "--shard", &val))) {
+			if (t < 0)
+				goto missing;
+			if (engine_shard_parse(val, &shard_k, &shard_n) != 0) {
+				fprintf(stderr, "tcpspec run: bad --shard '%s' (K/N, 1 <= K <= N)\n",
+					val);
+				{ engine_strv_free(&files); return CLI_USAGE; }
+			}
 		} else if ((t = cli_take(argc, argv, &i, "--pcap", &val))) {
 			if (t < 0)
 				goto missing;
@@ -205,15 +219,25 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "tcpspec run: unknown option %s\n", a);
 			usage(stderr);
 			{ engine_strv_free(&files); return CLI_USAGE; }
-		} else if (engine_collect_scripts(&files, a, "tcpspec run") != 0) {
-			{ engine_strv_free(&files); return CLI_USAGE; }
+		} else {
+			if (nroots < sizeof roots / sizeof roots[0]) {
+				roots[nroots].root = a;
+				roots[nroots++].from = files.n;
+			}
+			if (engine_collect_scripts(&files, a, "tcpspec run") != 0)
+				{ engine_strv_free(&files); return CLI_USAGE; }
 		}
 		continue;
 missing:
 		fprintf(stderr, "tcpspec run: %s needs a value\n", a);
 		{ engine_strv_free(&files); return CLI_USAGE; }
 	}
-	if (!files.n) {
+	bool given = files.n > 0;
+	/* each argument's scripts by their paths below it; last argument first, so the
+	 * ranges of the ones before stay where they are */
+	for (size_t r = nroots, end = files.n; shard_n && r-- > 0; end = roots[r].from)
+		engine_shard_filter(&files, roots[r].from, end, roots[r].root, shard_k, shard_n);
+	if (!given) {
 		fprintf(stderr, "tcpspec run: no script given\n");
 		usage(stderr);
 		{ engine_strv_free(&files); return CLI_USAGE; }
@@ -235,7 +259,7 @@ missing:
 
 	size_t per = nver ? (size_t)nver : 1;
 	size_t n = files.n * per;
-	struct engine_job *jobs = calloc(n, sizeof *jobs);
+	struct engine_job *jobs = calloc(n ? n : 1, sizeof *jobs);
 	if (!jobs) {
 		fprintf(stderr, "tcpspec run: out of memory\n");
 		{ engine_strv_free(&files); return CLI_USAGE; }

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/shard.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -375,8 +376,10 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	sigaction(SIGPIPE, &ign, &old_pipe);
 
-	size_t next = 0, printed = 0;
+	size_t next = 0, printed = 0, failed = 0;
 	int rc = 0;
+	struct engine_progress prog;        /* on stderr, when it is a terminal */
+	engine_progress_init(&prog, stderr, n);
 	while (printed < n) {
 		for (int i = 0; i < pl.width && next < n && !interrupted; i++) {
 			if (pl.slots[i].busy)
@@ -412,6 +415,8 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 				if (wait_ms < 0 || left < wait_ms)
 					wait_ms = left;
 			}
+			if (prog.f && (wait_ms < 0 || wait_ms > 1000))
+				wait_ms = 1000;     /* the elapsed time moves on */
 			pf[np].fd = s->rfd;
 			pf[np].events = POLLIN;
 			map[np++] = i;
@@ -462,11 +467,17 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 		}
 		zombies_reap(false);
 		while (printed < n && done[printed]) {
-			if (cfg->out)
+			if (cfg->out) {
+				engine_progress_clear(&prog);
 				print_line(cfg->out, &jobs[printed]);
+			}
+			enum engine_verdict v = jobs[printed].res.verdict;
+			failed += v == ENGINE_FAIL || v == ENGINE_ERROR;
 			printed++;
 		}
+		engine_progress_update(&prog, printed, failed);
 	}
+	engine_progress_clear(&prog);
 	if (interrupted || printed < n) {
 		for (int i = 0; i < pl.width; i++)
 			if (pl.slots[i].pid) {
