@@ -10,6 +10,7 @@
 
 #include "engine/cli.h"
 #include "engine/engine.h"
+#include "engine/html.h"
 #include "engine/shard.h"
 #include "engine/strv.h"
 
@@ -18,7 +19,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: tcpspec run [--target T] [-j N] [--ip-version V,...] [--pcap DIR]\n"
 		"                   [--tap FILE] [--junit FILE] [--json FILE] [--timeout SECS]\n"
-		"                   [-q] [-v] [--profile P] [--relax NAME,...]\n"
+		"                   [--shard K/N] [--html DIR] [-q] [-v] [--profile P]\n"
+		"                   [--relax NAME,...]\n"
 		"                   [script options...] FILE|DIR...\n"
 		"\n"
 		"Runs each .pkt script (directories are searched recursively) against the\n"
@@ -38,6 +40,8 @@ static void usage(FILE *f)
 		"                    script over it is stopped and fails\n"
 		"  --shard K/N       run only the K-th of N shares of the scripts (by a hash\n"
 		"                    of each path below the FILE|DIR given), for CI matrices\n"
+		"  --html DIR        write a static site: DIR/index.html lists the runs, and a\n"
+		"                    page per run shows its ladder diagram and script\n"
 		"  -q, --quiet       print only failures and the summary\n"
 		"  -v, --verbose     also trace each event and each packet the stack sent\n"
 		"\n"
@@ -85,6 +89,7 @@ static int write_report(const char *path, int kind, const struct engine_job *job
 
 int cmd_run(int argc, char **argv)
 {
+	const char *html = NULL;
 	const char *target = "reference", *pcap = NULL, *tap = NULL, *junit = NULL, *json = NULL;
 	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
 	int versions[8], nver = 0;
@@ -159,6 +164,10 @@ int cmd_run(int argc, char **argv)
 					val);
 				{ engine_strv_free(&files); return CLI_USAGE; }
 			}
+		} else if ((t = cli_take(argc, argv, &i, "--html", &val))) {
+			if (t < 0)
+				goto missing;
+			html = val;
 		} else if ((t = cli_take(argc, argv, &i, "--pcap", &val))) {
 			if (t < 0)
 				goto missing;
@@ -269,7 +278,7 @@ missing:
 			jobs[i * per + k].path = files.v[i];
 			jobs[i * per + k].ip_version = nver ? versions[k] : 0;
 		}
-	if (pcap && engine_pcap_names(jobs, n) != 0)
+	if ((pcap || html) && engine_pcap_names(jobs, n) != 0)
 		fprintf(stderr, "tcpspec run: out of memory naming captures; scripts with the "
 			"same name will share a capture file\n");
 
@@ -277,10 +286,18 @@ missing:
 		.target = ops,
 		.cmdline = &cmdline,
 		.pcap_dir = pcap,
+		.html_dir = html,
 		.jobs = (int)jobs_n,
 		.timeout_ms = timeout_ms,
 		.out = quiet ? NULL : stdout,
 	};
+	if (html && engine_html_prepare(html, jobs, n) != 0) {
+		fprintf(stderr, "tcpspec run: --html %s: %s\n", html, strerror(errno));
+		engine_strv_free(&files);
+		engine_pcap_names_free(jobs, n);
+		free(jobs);
+		return CLI_USAGE;
+	}
 	int stop_sig = engine_jobs_run(&jc, jobs, n);
 	bool stopped = stop_sig != 0;
 
@@ -310,6 +327,11 @@ missing:
 		    write_report(junit, 'j', jobs, n, ops->name) ||
 		    write_report(json, 's', jobs, n, ops->name))
 			rc = CLI_USAGE;
+		else if (html && engine_html_run_site(html, jobs, n, ops->name, pcap) != 0) {
+			fprintf(stderr, "tcpspec run: cannot write the site in %s: %s\n", html,
+				strerror(errno));
+			rc = CLI_USAGE;
+		}
 		else
 			rc = any_err ? CLI_USAGE : any_fail ? CLI_FAIL : any_unavail ? CLI_UNAVAILABLE
 			     : any_skip ? CLI_UNSUPPORTED : CLI_OK;

@@ -109,6 +109,7 @@ struct engine_run_cfg {
 	const struct engine_opts *cmdline;  /* overrides the script's option lines */
 	const char *pcap_dir;               /* NULL: no capture */
 	const char *pcap_name;              /* capture file stem; NULL: the script's name */
+	const char *html_dir;               /* NULL: no page; else DIR/runs/STEM.VER.html */
 	FILE *log;                          /* failure messages and warnings go here */
 	/* When set, the line of the event being run is stored here as the script goes
 	 * (0 before the first event), so a run stopped from outside can say where. */
@@ -139,6 +140,7 @@ struct engine_jobs_cfg {
 	const struct target_ops *target;
 	const struct engine_opts *cmdline;
 	const char *pcap_dir;
+	const char *html_dir;               /* each run writes its page there (html.h) */
 	int jobs;                           /* parallel children (>= 1) */
 	/* Wall-clock limit per script in milliseconds: 0 = ENGINE_DEFAULT_TIMEOUT_S,
 	 * negative = none.  A script over it is stopped (its process and everything it

@@ -194,6 +194,7 @@ struct engine_ctx {
 
 	pcap_t *pcap;
 	pcap_dumper_t *dumper;
+	struct engine_evlog *evlog; /* the run's events for its HTML page (evlog.c) */
 	int64_t wall0_ns;           /* CLOCK_REALTIME at t0, for capture stamps */
 
 	/* environment variables the script set, with their values before */
@@ -287,6 +288,19 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev);
 int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any,
 		    int64_t lo, int64_t hi, int64_t tol);
 void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t t_ns);
+
+/* evlog.c: the events of a run for its page in the HTML site; all do nothing unless
+ * the run has an HTML directory.  _packet is called by engine_capture (out: sent by
+ * the stack), _line before each event, _event after it with its verdict, _end before
+ * the packets sent after the last event are drained, _write at the very end. */
+struct engine_evlog;
+void engine_evlog_open(struct engine_ctx *x);
+void engine_evlog_packet(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t t_ns,
+			 bool out);
+void engine_evlog_line(struct engine_ctx *x, const struct dsl_event *ev);
+void engine_evlog_event(struct engine_ctx *x, const struct dsl_event *ev, int verdict);
+void engine_evlog_end(struct engine_ctx *x);
+void engine_evlog_write(struct engine_ctx *x);
 
 /* run.c */
 int64_t engine_now(struct engine_ctx *x);           /* script clock */

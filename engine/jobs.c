@@ -96,6 +96,7 @@ static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job,
 		.cmdline = cfg->cmdline,
 		.pcap_dir = cfg->pcap_dir,
 		.pcap_name = job->pcap_name,
+		.html_dir = cfg->html_dir,
 		.log = stderr,
 		.progress_line = line,
 	};

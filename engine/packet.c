@@ -31,6 +31,7 @@ static void to_wire_addr(const struct target_addr *a, struct wire_addr *w)
 
 void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t t_ns)
 {
+	engine_evlog_packet(x, p, len, t_ns, p == x->pkt.data);
 	if (!x->dumper)
 		return;
 	int64_t wall = x->wall0_ns + (t_ns - x->t0);

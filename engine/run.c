@@ -912,6 +912,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	x->open = true;
 	x->virtual_time = target_has(&x->t, TARGET_VIRTUAL_TIME);
 	open_capture(x);
+	engine_evlog_open(x);
 	size_t n = x->file->n_events;
 	size_t i = 0;
 	/* a profile's defaults of the suite's own OS, before the script's own lines, on
@@ -953,7 +954,10 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	for (; i < first_cleanup; i++) {
 		if (cfg->progress_line)
 			*cfg->progress_line = x->file->events[i].loc.line;
-		if (run_event(x, &x->file->events[i]) != ENGINE_PASS)
+		engine_evlog_line(x, &x->file->events[i]);
+		int v = run_event(x, &x->file->events[i]);
+		engine_evlog_event(x, &x->file->events[i], v);
+		if (v != ENGINE_PASS)
 			break;
 	}
 	if (res->verdict == ENGINE_PASS)
@@ -962,6 +966,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 		run_code_blocks(x);
 cleanup:
 	res->scripted_ns = x->last_ns;
+	engine_evlog_end(x);
 	engine_drain_outbound(x);
 	for (size_t k = 0; k < n; k++) {
 		const struct dsl_event *ev = &x->file->events[k];
@@ -982,6 +987,7 @@ cleanup:
 		}
 	}
 out:
+	engine_evlog_write(x);      /* also for runs that never opened the target */
 	if (x->dumper)
 		pcap_dump_close(x->dumper);
 	if (x->pcap)
