@@ -18,6 +18,7 @@
 #include <pcap/pcap.h>
 
 #include "engine/cli.h"
+#include "engine/ladder.h"
 #include "wire/wire.h"
 
 #ifndef DLT_LINUX_SLL2
@@ -48,6 +49,7 @@ struct conn {
 
 struct decoder {
 	const char *file;
+	FILE *out;              /* the script lines: stdout, or a buffer for --svg */
 	struct endpoint local;
 	bool absolute, checksums, endpoints, ip_fields;
 	struct wire_parse_cfg pcfg;
@@ -91,6 +93,10 @@ static void usage(FILE *f)
 		"                       flow label: (tos 0x00, ttl 64, id 1)\n"
 		"  --endpoints          end every line with // SRC > DST (always on when the\n"
 		"                       capture holds more than one TCP connection)\n"
+		"  --svg                draw the exchange as a ladder diagram (an SVG image on\n"
+		"                       standard output): the local endpoint on the left, the\n"
+		"                       other on the right, one arrow per packet labelled as\n"
+		"                       the script line would be\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"exit status: 0 printed, 2 usage error or unreadable capture,\n"
@@ -465,18 +471,19 @@ static void format_time(struct decoder *dc, const struct pcap_pkthdr *h, bool ev
 }
 
 /* " // SRC > DST", or "; SRC > DST" when a comment is already open */
-static void print_endpoints(const struct wire_packet *p, bool ports, bool in_comment)
+static void print_endpoints(FILE *out, const struct wire_packet *p, bool ports,
+			    bool in_comment)
 {
 	char a[64], b[64];
 	const char *sep = in_comment ? ";" : " //";
 	wire_addr_str(&p->ip.src, a, sizeof a);
 	wire_addr_str(&p->ip.dst, b, sizeof b);
 	if (!ports)
-		printf("%s %s > %s", sep, a, b);
+		fprintf(out, "%s %s > %s", sep, a, b);
 	else if (p->ip.version == 6)
-		printf("%s [%s]:%u > [%s]:%u", sep, a, p->tcp.sport, b, p->tcp.dport);
+		fprintf(out, "%s [%s]:%u > [%s]:%u", sep, a, p->tcp.sport, b, p->tcp.dport);
 	else
-		printf("%s %s:%u > %s:%u", sep, a, p->tcp.sport, b, p->tcp.dport);
+		fprintf(out, "%s %s:%u > %s:%u", sep, a, p->tcp.sport, b, p->tcp.dport);
 }
 
 /* Direction of a non-TCP packet: by address against the local endpoint. */
@@ -535,13 +542,13 @@ static void print_tcp(struct decoder *dc, const struct wire_packet *p, int st)
 	if (dc->ip_fields)
 		cfg.flags |= WIRE_PRINT_IP_FIELDS;
 	wire_print(line, sizeof line, p, &cfg);
-	printf(" %c %s", dir, line);
+	fprintf(dc->out, " %c %s", dir, line);
 	if (rport)              /* last, on its own, as tcpspec fmt prints it */
-		printf(" (rport %u)", rport);
+		fprintf(dc->out, " (rport %u)", rport);
 	if (st != WIRE_OK)
-		printf(" // malformed: %s", wire_strerror(st));
+		fprintf(dc->out, " // malformed: %s", wire_strerror(st));
 	if (dc->endpoints)
-		print_endpoints(p, true, st != WIRE_OK);
+		print_endpoints(dc->out, p, true, st != WIRE_OK);
 }
 
 /* An ICMP message: the quoted segment is relative to its sender's ISN. */
@@ -585,7 +592,7 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 	const uint8_t *ip = frame_ip(dlt, d, h->caplen, &len, what, sizeof what);
 	if (!ip) {
 		format_time(dc, h, false, tm, sizeof tm);
-		printf("// %s %s\n", tm, what);
+		fprintf(dc->out, "// %s %s\n", tm, what);
 		return;
 	}
 	int st = wire_parse_cfg(ip, len, &dc->pcfg, &p);
@@ -593,17 +600,17 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 					     : "";
 	if (p.l4 == WIRE_L4_TCP && p.have & WIRE_HAVE_L4) {
 		format_time(dc, h, true, tm, sizeof tm);
-		printf("%s", tm);
+		fprintf(dc->out, "%s", tm);
 		print_tcp(dc, &p, st);
-		printf("%s\n", cut);
+		fprintf(dc->out, "%s\n", cut);
 		return;
 	}
 	if (st != WIRE_OK && st != WIRE_E_FRAG_NONFIRST) {
 		format_time(dc, h, false, tm, sizeof tm);
-		printf("// %s malformed IP packet: %s%s", tm, wire_strerror(st), cut);
+		fprintf(dc->out, "// %s malformed IP packet: %s%s", tm, wire_strerror(st), cut);
 		if (p.have & WIRE_HAVE_IP)
-			print_endpoints(&p, false, true);
-		printf("\n");
+			print_endpoints(dc->out, &p, false, true);
+		fprintf(dc->out, "\n");
 		return;
 	}
 	/* UDP, ICMP and the rest: a script line when the local endpoint is one side */
@@ -617,9 +624,43 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 	bool event = dir && strncmp(line, "//", 2);
 	format_time(dc, h, event, tm, sizeof tm);
 	if (event)
-		printf("%s %c %s // %s > %s\n", tm, dir, line, a, b);
+		fprintf(dc->out, "%s %c %s // %s > %s\n", tm, dir, line, a, b);
 	else
-		printf("// %s %s, %s > %s\n", tm, line[0] == '/' ? line + 3 : line, a, b);
+		fprintf(dc->out, "// %s %s, %s > %s\n", tm, line[0] == '/' ? line + 3 : line, a, b);
+}
+
+/* --svg: the script lines just printed, drawn.  "TIME > LABEL" is an arrow from the
+ * local endpoint, "TIME < LABEL" one to it; a whole-line comment ("// TIME what") is a
+ * note on the local side. */
+static void draw_svg(struct decoder *dc, char *text)
+{
+	char left[96] = "local endpoint";
+	if (dc->local.set) {
+		char a[64];
+		wire_addr_str(&dc->local.addr, a, sizeof a);
+		snprintf(left, sizeof left, "local %s", a);
+	}
+	struct ladder l = { .left = left, .right = "remote" };
+	for (char *s = text, *e; s && *s; s = e ? e + 1 : NULL) {
+		if ((e = strchr(s, '\n')))
+			*e = 0;
+		bool note = !strncmp(s, "// ", 3);
+		char *p = note ? s + 3 : s;
+		char *end;
+		double t = strtod(p, &end);
+		if (end == p)
+			continue;
+		while (*end == ' ')
+			end++;
+		int64_t ns = (int64_t)(t * 1e9 + (t < 0 ? -0.5 : 0.5));
+		if (!note && (*end == '>' || *end == '<' || *end == '?') && end[1] == ' ')
+			ladder_add(&l, LADDER_PACKET, ns, *end != '<', 0, false, end + 2, 0);
+		else
+			ladder_add(&l, LADDER_NOTE, ns, true, 0, false, end, 0);
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", stdout);
+	ladder_svg(stdout, &l, NULL);
+	ladder_free(&l);
 }
 
 int cmd_decode(int argc, char **argv)
@@ -632,13 +673,18 @@ int cmd_decode(int argc, char **argv)
 		{ "endpoints", no_argument, NULL, 'e' },
 		{ "ip-fields", no_argument, NULL, 'i' },
 		{ "relative", no_argument, NULL, 'r' },
+		{ "svg", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct decoder dc;
 	int o;
+	bool svg = false;
+	char *text = NULL;
+	size_t text_len = 0;
 
 	memset(&dc, 0, sizeof dc);
+	dc.out = stdout;
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -666,6 +712,9 @@ int cmd_decode(int argc, char **argv)
 			break;
 		case 'r':
 			dc.relative = true;
+			break;
+		case 's':
+			svg = true;
 			break;
 		case 'u': {
 			char *end;
@@ -709,9 +758,22 @@ int cmd_decode(int argc, char **argv)
 		/* the connection table is rebuilt while printing, in time order */
 		for (size_t i = 0; i < dc.n_conns; i++)
 			dc.conns[i].isn_known[0] = dc.conns[i].isn_known[1] = false;
-		rc = for_each_frame(&dc, show);
-		if (rc == CLI_READ_ERROR)
+		if (svg)
+			dc.relative = false;   /* the diagram places events by absolute time */
+		if (svg && !(dc.out = open_memstream(&text, &text_len))) {
+			fprintf(stderr, "tcpspec decode: out of memory\n");
 			rc = CLI_USAGE;
+		} else {
+			rc = for_each_frame(&dc, show);
+			if (rc == CLI_READ_ERROR)
+				rc = CLI_USAGE;
+		}
+		if (svg && dc.out) {
+			fclose(dc.out);
+			if (rc == CLI_OK)
+				draw_svg(&dc, text);
+			free(text);
+		}
 	}
 	free(dc.conns);
 	free(dc.slots);
