@@ -24,6 +24,9 @@
 
 #include "engine/cli.h"
 #include "engine/engine.h"
+#include "engine/html.h"
+#include "engine/report_view.h"
+#include "engine/reqtitle.h"
 #include "engine/strv.h"
 
 #define MAX_TARGETS 8
@@ -75,6 +78,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tcpspec report --target T[,T...] [--markdown FILE] [--json FILE]\n"
+		"                      [--html DIR] [--baseline OLD.json]\n"
 		"                      [--expect T=FILE] [-j N] [script options...] FILE|DIR...\n"
 		"\n"
 		"Runs every .pkt script (directories are searched recursively) on each target\n"
@@ -88,6 +92,10 @@ static void usage(FILE *f)
 		"  --markdown FILE   write the Markdown report to FILE ('-' for stdout)\n"
 		"  --json FILE       write the JSON report to FILE ('-' for stdout)\n"
 		"                    (with neither option, Markdown goes to stdout)\n"
+		"  --html DIR        write a static site: DIR/index.html with the matrix, and\n"
+		"                    a page per run with its ladder diagram (DIR/TARGET/runs)\n"
+		"  --baseline OLD.json  a report written earlier with --json: list the scripts\n"
+		"                    newly failing and newly passing since\n"
 		"  --expect T=FILE   expectations for target T; by default T.expect in each\n"
 		"                    directory given is used when it exists.  One line per\n"
 		"                    script: 'path/relative/to/the/file.pkt  reason'\n"
@@ -377,12 +385,17 @@ static struct req_row *build_rows(struct script *sc, size_t nsc, size_t ntr, siz
 	return rows;
 }
 
+/* The readers' parts of the report (report_view.c), set before the writers run. */
+static const struct report_view *md_view;
+
 static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
 			   size_t nsc, struct req_row *rows, size_t nrows)
 {
 	fprintf(f, "# tcpspec conformance report\n\n");
 	fprintf(f, "%zu scripts, %zu requirements, %zu target%s.\n\n", nsc, nrows, ntr,
 		ntr == 1 ? "" : "s");
+	if (md_view)
+		report_md_overview(f, md_view);
 
 	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | scripted s | run s "
 		   "| expectations |\n|---|---|---|---|---|---|---|---|\n");
@@ -409,15 +422,18 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		fputs(" |\n", f);
 	}
 
-	fprintf(f, "\n## Requirements\n\n| requirement | scripts |");
+	fprintf(f, "\n## Requirements\n\n| requirement | title | scripts |");
 	for (size_t t = 0; t < ntr; t++)
 		fprintf(f, " %s |", tr[t].name);
-	fprintf(f, "\n|---|---|");
+	fprintf(f, "\n|---|---|---|");
 	for (size_t t = 0; t < ntr; t++)
 		fputs("---|", f);
 	fputc('\n', f);
 	for (size_t r = 0; r < nrows; r++) {
-		fprintf(f, "| %s | %zu |", rows[r].id, rows[r].nscripts);
+		struct engine_req_info ri;
+		engine_req_info(rows[r].id, &ri);
+		fprintf(f, "| %s | %s%s%s | %zu |", rows[r].id, ri.level, ri.level[0] ? ": " : "",
+			ri.title[0] ? ri.title : ri.rfc_title ? ri.rfc_title : "", rows[r].nscripts);
 		for (size_t t = 0; t < ntr; t++) {
 			enum cell c = req_status(rows[r].count[t]);
 			fprintf(f, " %s", cell_names[c]);
@@ -468,6 +484,8 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			}
 			fputc('\n', f);
 		}
+	if (md_view)
+		report_md_causes(f, md_view);
 }
 
 static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
@@ -647,6 +665,12 @@ static int add_expect_dirs(struct engine_strv *dirs, const char *path)
 int cmd_report(int argc, char **argv)
 {
 	const char *targets = "reference", *md = NULL, *json = NULL;
+	const char *html = NULL, *baseline = NULL;
+	struct report_baseline base = { 0 };
+	bool have_base = false;
+	char *tdirs[MAX_TARGETS] = { NULL };
+	struct report_view_target vt[MAX_TARGETS];
+	struct report_view_script *vs = NULL;
 	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
 	bool quiet = false;
 	struct engine_opts cmdline;
@@ -685,6 +709,14 @@ int cmd_report(int argc, char **argv)
 			if (t < 0)
 				goto missing;
 			json = val;
+		} else if ((t = cli_take(argc, argv, &i, "--html", &val))) {
+			if (t < 0)
+				goto missing;
+			html = val;
+		} else if ((t = cli_take(argc, argv, &i, "--baseline", &val))) {
+			if (t < 0)
+				goto missing;
+			baseline = val;
 		} else if ((t = cli_take(argc, argv, &i, "--expect", &val))) {
 			if (t < 0)
 				goto missing;
@@ -747,8 +779,13 @@ missing:
 		usage(stderr);
 		goto out;
 	}
-	if (!md && !json)
+	if (!md && !json && !html)
 		md = "-";
+	if (baseline) {
+		if (report_baseline_load(&base, baseline) != 0)
+			goto out;
+		have_base = true;
+	}
 
 	/* targets */
 	if (!(tlist = strdup(targets)))
@@ -833,12 +870,33 @@ missing:
 				goto oom;
 			for (size_t i = 0; i < nsc; i++)
 				tr[t].jobs[i].path = sc[i].path;
+			if (html) {
+				/* run pages in DIR/TARGET (DIR/TARGET-N when two share a name) */
+				bool dup = false;
+				for (size_t u = 0; u < t; u++)
+					dup |= !strcmp(tr[u].name, tr[t].name);
+				if ((dup ? asprintf(&tdirs[t], "%s/%s-%zu", html, tr[t].name, t + 1)
+					 : asprintf(&tdirs[t], "%s/%s", html, tr[t].name)) < 0) {
+					tdirs[t] = NULL;
+					goto oom;
+				}
+				for (char *c = tdirs[t] + strlen(html) + 1; *c; c++)
+					if (*c == '/' || *c == ':')
+						*c = '_';
+				if (engine_pcap_names(tr[t].jobs, nsc) != 0 ||
+				    engine_html_prepare(tdirs[t], tr[t].jobs, nsc) != 0) {
+					fprintf(stderr, "tcpspec report: --html %s: %s\n", html,
+						strerror(errno));
+					goto out;
+				}
+			}
 			if (!quiet)
 				fprintf(stderr, "tcpspec report: running %zu scripts on %s\n", nsc,
 					tr[t].name);
 			struct engine_jobs_cfg jc = {
 				.target = tr[t].ops,
 				.cmdline = &cmdline,
+				.html_dir = tdirs[t],
 				.jobs = (int)jobs_n,
 				.out = quiet ? NULL : stderr,
 			};
@@ -863,9 +921,47 @@ missing:
 	size_t nrows = 0;
 	if (!(rows = build_rows(sc, nsc, ntr, &nrows)))
 		goto oom;
+	/* the readers' view: Markdown overview, HTML site */
+	if (!(vs = calloc(nsc ? nsc : 1, sizeof *vs)))
+		goto oom;
+	for (size_t t = 0; t < ntr; t++) {
+		vt[t].name = tr[t].name;
+		vt[t].available = tr[t].available;
+		vt[t].why = tr[t].why;
+		vt[t].dir = tdirs[t] ? tdirs[t] + strlen(html) + 1 : NULL;
+	}
+	for (size_t i = 0; i < nsc; i++) {
+		vs[i].path = sc[i].path;
+		vs[i].checks = sc[i].checks;
+		vs[i].req = sc[i].req;
+		vs[i].nreq = sc[i].nreq;
+		for (size_t t = 0; t < ntr; t++) {
+			vs[i].cell[t].status = cell_names[sc[i].cell[t]];
+			vs[i].cell[t].reason = sc[i].reason[t];
+			vs[i].cell[t].job = tr[t].jobs ? &tr[t].jobs[i] : NULL;
+		}
+	}
+	struct report_view view = { .t = vt, .nt = ntr, .s = vs, .ns = nsc,
+				    .base = have_base ? &base : NULL, .base_path = baseline };
+	md_view = &view;
 	if ((md && write_to(md, write_markdown, tr, ntr, sc, nsc, rows, nrows) != 0) ||
-	    (json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0))
+	    (json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0)) {
+		md_view = NULL;
 		goto out;
+	}
+	md_view = NULL;
+	if (html) {
+		bool bad = report_html_site(html, &view) != 0;
+		for (size_t t = 0; t < ntr && !bad; t++)
+			if (tdirs[t])
+				bad = engine_html_run_site(tdirs[t], tr[t].jobs, nsc, tr[t].name,
+							   NULL) != 0;
+		if (bad) {
+			fprintf(stderr, "tcpspec report: cannot write the site in %s: %s\n", html,
+				strerror(errno));
+			goto out;
+		}
+	}
 
 	size_t fails = 0;
 	for (size_t t = 0; t < ntr; t++)
@@ -877,6 +973,11 @@ oom:
 	rc = CLI_USAGE;
 out:
 	free(rows);
+	free(vs);
+	if (have_base)
+		report_baseline_free(&base);
+	for (size_t t = 0; t < MAX_TARGETS; t++)
+		free(tdirs[t]);
 	for (size_t i = 0; i < nsc; i++) {
 		for (size_t k = 0; k < sc[i].nreq; k++)
 			free(sc[i].req[k]);
@@ -890,6 +991,8 @@ out:
 			free(tr[t].exp[k].reason);
 		}
 		free(tr[t].exp);
+		if (tr[t].jobs)
+			engine_pcap_names_free(tr[t].jobs, nsc);
 		free(tr[t].jobs);
 	}
 	free(tlist);

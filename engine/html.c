@@ -98,6 +98,13 @@ int engine_html_mkdirs(const char *dir)
 {
 	char p[PATH_MAX];
 	snprintf(p, sizeof p, "%s/runs", dir);
+	return engine_html_mkdir_p(p);
+}
+
+int engine_html_mkdir_p(const char *dir)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s", dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;

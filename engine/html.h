@@ -45,6 +45,7 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 
 /* Create DIR and DIR/runs (and missing parents): 0 or -1 with errno. */
 int engine_html_mkdirs(const char *dir);
+int engine_html_mkdir_p(const char *dir);      /* DIR and missing parents */
 /* Before the runs: the directories, and no page left of an earlier run of the same
  * scripts (a run that writes none must not show an old one).  0, or -1 with errno. */
 int engine_html_prepare(const char *dir, const struct engine_job *jobs, size_t n);
