@@ -2,5 +2,5 @@
 # registered in that module's own module.mk (UNIT_TESTS += test_NAME).
 SHELL_TESTS += tests/cli_basic.sh
 # tcpspec report and the conformance suite on both targets (conformance helper)
-SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh
+SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh
 MANPAGES += docs/tcpspec-report.1
