@@ -60,9 +60,11 @@ static const char *const sev_name[] = { "fail", "deviation", "pass", "skipped",
 static int cmp_req(const void *a, const void *b)
 {
 	const struct req *x = a, *y = b;
-	if (x->info.rfc_number != y->info.rfc_number)
-		return x->info.rfc_number == 0 ? 1 : y->info.rfc_number == 0 ? -1
-			: x->info.rfc_number - y->info.rfc_number;
+	/* RFC 9293, the base specification, first; then by number; untagged last */
+	int rx = x->info.rfc_number == 9293 ? 1 : x->info.rfc_number ? x->info.rfc_number : 1 << 30;
+	int ry = y->info.rfc_number == 9293 ? 1 : y->info.rfc_number ? y->info.rfc_number : 1 << 30;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
 	int lx = engine_req_level_rank(x->info.level), ly = engine_req_level_rank(y->info.level);
 	if (lx != ly)
 		return lx - ly;
