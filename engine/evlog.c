@@ -261,6 +261,20 @@ static void build_ladder(struct engine_ctx *x, struct ladder *l, const struct li
 			bad_pkt = i;
 	int fail_line = engine_html_message_line(x->name, msg);
 	unsigned diff = ladder_diff_fields(msg);
+	if (have_exp && !have_act) {
+		size_t e = strlen(exp);
+		snprintf(exp + e, sizeof exp - e, " (never sent)");
+	}
+	const char *st = strstr(msg, "\nscript packet: ");
+	if (have_exp && st && (diff & LADDER_D_TIME)) {
+		/* right packet, wrong time: say when the script wanted it */
+		char when[32];
+		st += strlen("\nscript packet: ");
+		size_t k = strcspn(st, " \n");
+		snprintf(when, sizeof when, "%.*s", (int)(k < 31 ? k : 31), st);
+		size_t e = strlen(exp);
+		snprintf(exp + e, sizeof exp - e, " (at %s s)", when);
+	}
 
 	for (size_t i = 0; i < g->n; i++) {
 		const struct rec *r = &g->r[i];

@@ -161,7 +161,7 @@ static void label_text(FILE *f, const char *label, unsigned mask)
 		} else if (*b == '<') {
 			field = LADDER_D_OPTS;
 		} else if (*b == '(') {
-			field = LADDER_D_IP;
+			field = !strncmp(b, "(at ", 4) ? LADDER_D_TIME : LADDER_D_IP;
 		} else if (*b == '[') {
 			field = LADDER_D_ECN;
 		} else if (n == 3 && (!strncmp(b, "ack", 3) || !strncmp(b, "win", 3) ||

@@ -81,6 +81,18 @@ check $? "the index lists failures first and filters by verdict"
 ! grep -Eq '(src|href)="(https?:)?//' "$tmp/site/index.html" "$tmp/site/runs/"*.html
 check $? "nothing is loaded from the network"
 
+# a run stopped from outside (over --timeout) still gets its page, from tcpspec itself
+if command -v python3 > /dev/null 2>&1; then
+	printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 close(3) = 0\n+0 %%{\nwhile True: pass\n}%%\n' \
+		> "$tmp/loop.pkt"
+	"$T" run --timeout 1 --html "$tmp/site2" "$tmp/loop.pkt" > /dev/null 2>&1
+	xmllint --noout "$tmp/site2/runs/loop.ipv4.html" 2> /dev/null &&
+		grep -q 'did not finish within 1 s' "$tmp/site2/runs/loop.ipv4.html"
+	check $? "a run stopped at --timeout has a page with its message"
+else
+	skip "a run stopped at --timeout has a page" "python3 is not installed"
+fi
+
 # ---- decode --svg -----------------------------------------------------------------
 "$T" decode --svg "$pcap" > "$tmp/decode.svg"
 xmllint --noout "$tmp/decode.svg" &&
