@@ -340,7 +340,7 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 			first[strcspn(first, "\n")] = 0;
 			fprintf(f, "<tr class=\"r-%s\"><td class=\"v-%s\">%s</td><td><a href=\"runs/",
 				cls[r], v, v);
-			html_esc(f, file);
+			html_url(f, file);
 			fputs("\">", f);
 			html_esc(f, j->path);
 			fprintf(f, "</a></td><td>%s</td><td>%.3f</td><td class=\"mono\">",

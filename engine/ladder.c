@@ -87,6 +87,16 @@ void html_escn(FILE *f, const char *str, size_t n)
 	}
 }
 
+void html_url(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%02X", *p);
+}
+
 void html_esc(FILE *f, const char *s)
 {
 	html_escn(f, s ? s : "", (size_t)-1);

@@ -73,5 +73,8 @@ void ladder_svg(FILE *f, const struct ladder *l, const char *line_href);
  * become '?'; invalid UTF-8 bytes become '?' too, so the output is always well-formed. */
 void html_esc(FILE *f, const char *s);
 void html_escn(FILE *f, const char *s, size_t n);
+/* A relative URL path: bytes other than letters, digits and "-._~/" as %XX (so names
+ * with '#', '?', '%' or spaces still link to their file); safe in an attribute. */
+void html_url(FILE *f, const char *s);
 
 #endif

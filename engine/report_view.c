@@ -667,9 +667,9 @@ static void run_href(FILE *f, const struct report_view_target *t, const struct e
 	int ver = j->res.ip_version ? j->res.ip_version : j->ip_version ? j->ip_version
 									 : TARGET_IPV4_ONLY;
 	engine_html_run_file(file, sizeof file, j->pcap_name, j->path, ver);
-	html_esc(f, t->dir);
+	html_url(f, t->dir);
 	fputs("/runs/", f);
-	html_esc(f, file);
+	html_url(f, file);
 }
 
 static void cell_html(FILE *f, const struct report_view *v, size_t t, const char *status,
