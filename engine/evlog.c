@@ -36,6 +36,7 @@ struct engine_evlog {
 	int line;                   /* the event being run */
 	int state;                  /* last state reported, -1 none */
 	size_t fail_at;             /* records before the failure (SIZE_MAX: none yet) */
+	size_t dropped;             /* events past EVLOG_MAX, said on the page */
 	bool ended;
 };
 
@@ -43,8 +44,10 @@ struct engine_evlog {
 
 static struct rec *rec_new(struct engine_evlog *g)
 {
-	if (g->n >= EVLOG_MAX)
+	if (g->n >= EVLOG_MAX) {
+		g->dropped++;
 		return NULL;
+	}
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 64;
 		struct rec *r = realloc(g->r, cap * sizeof *r);
@@ -340,6 +343,7 @@ static void build_ladder(struct engine_ctx *x, struct ladder *l, const struct li
 	}
 	if (g->fail_at == 0 && have_exp && !have_act)
 		ladder_add(l, LADDER_EXPECTED, 0, true, fail_line, true, exp, 0);
+	l->dropped += g->dropped;
 }
 
 void engine_evlog_write(struct engine_ctx *x)
