@@ -327,6 +327,16 @@ static void build_ladder(struct engine_ctx *x, struct ladder *l, const struct li
 				;               /* a shell line as written */
 			else if (r->kind == REC_NOTE)
 				snprintf(label, sizeof label, "code block");
+			if (r->bad && r->line == fail_line) {
+				/* what happened instead, for the tooltip: "getsockopt:
+				 * optval: expected 111 but got 104" */
+				const char *why = strstr(msg, ": error handling syscall: ");
+				why = why ? why + strlen(": error handling syscall: ")
+					  : strchr(msg, ' ') ? strchr(msg, ' ') + 1 : msg;
+				size_t k = strlen(label);
+				snprintf(label + k, sizeof label - k, "  \xe2\x80\x94 %.*s",
+					 (int)strcspn(why, "\n"), why);
+			}
 			ladder_add(l, r->kind == REC_CALL ? LADDER_CALL : LADDER_NOTE, r->t_ns, true,
 				   r->line, r->bad || (r->line == fail_line && x->res->verdict ==
 						       ENGINE_FAIL), label, 0);
