@@ -252,6 +252,10 @@ static void build_ladder(struct engine_ctx *x, struct ladder *l, const struct li
 	struct engine_evlog *g = x->evlog;
 	struct isn_conn conns[64];
 	size_t nconns = 0;
+	/* the peer's port of the first connection; others say (rport N), as in a script
+	 * and in tcpspec decode */
+	bool have_home = false;
+	uint16_t home = 0;
 	const char *msg = x->res->message;
 	char exp[600] = "", act[600] = "";
 	bool have_exp = x->res->verdict == ENGINE_FAIL &&
@@ -307,6 +311,16 @@ static void build_ladder(struct engine_ctx *x, struct ladder *l, const struct li
 					 wire_strerror(st));
 			else
 				wire_print(label, sizeof label, &w, &pc);
+			if (st == WIRE_OK && w.l4 == WIRE_L4_TCP) {
+				uint16_t pp = r->out ? w.tcp.dport : w.tcp.sport;
+				if (!have_home) {
+					home = pp;
+					have_home = true;
+				}
+				size_t k = strlen(label);
+				if (pp != home)
+					snprintf(label + k, sizeof label - k, " (rport %u)", pp);
+			}
 			bool bad = i == bad_pkt;
 			if (r->after_end) {
 				size_t k = strlen(label);

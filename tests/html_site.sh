@@ -60,6 +60,20 @@ npk=$(wc -l < "$tmp/decoded")
 check $? "the ladder's arrows are the capture's $npk packets one for one (label and direction)"
 [ $? -eq 0 ] || diff "$tmp/decoded" "$tmp/arrows" | sed 's/^/# /'
 
+# several connections: the others' arrows say (rport N), as decode's lines do
+multi=corpora/conformance/rfc9293/3.10.7.2-listen/accept-in-arrival-order.pkt
+mkdir -p "$tmp/mpcap"
+"$T" run --pcap "$tmp/mpcap" --html "$tmp/msite" "$multi" > /dev/null 2>&1
+"$T" decode --local $STACK "$tmp/mpcap/accept-in-arrival-order.ipv4.pcap" |
+	sed -n 's/^[-0-9.]* \([<>]\) \(.*\)$/\1 \2/p' | sed 's/^>/out/; s/^</in/; s| // .*||' \
+	> "$tmp/mdecoded"
+grep -o '<g class="pkt [a-z]*[^>]*><title>[^<]*</title>' \
+	"$tmp/msite/runs/accept-in-arrival-order.ipv4.html" |
+	sed 's/^<g class="pkt \([a-z]*\).*: sent by the [a-z]*: \(.*\)<\/title>$/\1 \2/' |
+	sed 's/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' > "$tmp/marrows"
+[ "$(grep -c rport "$tmp/mdecoded")" -gt 4 ] && cmp -s "$tmp/mdecoded" "$tmp/marrows"
+check $? "three connections: arrows and capture one for one, (rport N) on the others ($(wc -l < "$tmp/mdecoded") packets)"
+
 grep -q '<g class="exp bad"' "$page" && grep -q '<tspan class="d">P\.</tspan>' "$page" &&
 	grep -q '<g class="pkt out bad"' "$page"
 check $? "the failing packet is drawn beside the script's, the differing flags marked"
