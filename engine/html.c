@@ -336,7 +336,16 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 			char file[1024], first[512];
 			engine_html_run_file(file, sizeof file, j->pcap_name, j->path,
 					     job_version(j));
-			snprintf(first, sizeof first, "%s", j->res.message);
+			/* the message without the path the row already shows: "line 12: ..." */
+			const char *m = j->res.message;
+			size_t pl = strlen(j->path);
+			if (!strncmp(m, j->path, pl) && m[pl] == ':' && m[pl + 1] >= '0' &&
+			    m[pl + 1] <= '9')
+				snprintf(first, sizeof first, "line %s", m + pl + 1);
+			else if (!strncmp(m, j->path, pl) && m[pl] == ':')
+				snprintf(first, sizeof first, "%s", m + pl + 1 + (m[pl + 1] == ' '));
+			else
+				snprintf(first, sizeof first, "%s", m);
 			first[strcspn(first, "\n")] = 0;
 			fprintf(f, "<tr class=\"r-%s\"><td class=\"v-%s\">%s</td><td><a href=\"runs/",
 				cls[r], v, v);
