@@ -955,7 +955,7 @@ missing:
 		for (size_t t = 0; t < ntr && !bad; t++)
 			if (tdirs[t])
 				bad = engine_html_run_site(tdirs[t], tr[t].jobs, nsc, tr[t].name,
-							   NULL) != 0;
+							   NULL, "../index.html") != 0;
 		if (bad) {
 			fprintf(stderr, "tcpspec report: cannot write the site in %s: %s\n", html,
 				strerror(errno));

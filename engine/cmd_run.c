@@ -327,7 +327,7 @@ missing:
 		    write_report(junit, 'j', jobs, n, ops->name) ||
 		    write_report(json, 's', jobs, n, ops->name))
 			rc = CLI_USAGE;
-		else if (html && engine_html_run_site(html, jobs, n, ops->name, pcap) != 0) {
+		else if (html && engine_html_run_site(html, jobs, n, ops->name, pcap, NULL) != 0) {
 			fprintf(stderr, "tcpspec run: cannot write the site in %s: %s\n", html,
 				strerror(errno));
 			rc = CLI_USAGE;

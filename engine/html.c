@@ -141,7 +141,7 @@ static const char css[] =
 	".legend span{margin-right:1em;padding:1px 6px}"
 	".muted{color:#777}";
 
-void engine_html_head(FILE *f, const char *title, const char *up)
+void engine_html_head(FILE *f, const char *title, const char *up, const char *up_text)
 {
 	fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n"
 	      "<head><meta charset=\"utf-8\"/><title>", f);
@@ -150,7 +150,9 @@ void engine_html_head(FILE *f, const char *title, const char *up)
 	if (up) {
 		fputs("<p><a href=\"", f);
 		html_esc(f, up);
-		fputs("\">&#8592; all runs</a></p>\n", f);
+		fputs("\">&#8592; ", f);
+		html_esc(f, up_text);
+		fputs("</a></p>\n", f);
 	}
 }
 
@@ -207,7 +209,7 @@ int engine_html_run_page(const char *html_dir, const char *file, const char *pat
 	char title[1024];
 	snprintf(title, sizeof title, "%s on %s [%s]", path, target,
 		 target_ip_version_name(ip_version));
-	engine_html_head(f, title, "../index.html");
+	engine_html_head(f, title, "../index.html", "all runs");
 	fputs("<h1>", f);
 	html_esc(f, path);
 	fputs("</h1>\n<p>", f);
@@ -277,7 +279,7 @@ int engine_html_prepare(const char *dir, const struct engine_job *jobs, size_t n
 }
 
 int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t n,
-			 const char *target, const char *pcap_dir)
+			 const char *target, const char *pcap_dir, const char *up)
 {
 	if (engine_html_mkdirs(dir) != 0)
 		return -1;
@@ -305,7 +307,7 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 		return -1;
 	char title[256];
 	snprintf(title, sizeof title, "tcpspec run on %s", target);
-	engine_html_head(f, title, NULL);
+	engine_html_head(f, title, up, "the report");
 	fputs("<h1>", f);
 	html_esc(f, title);
 	fprintf(f, "</h1>\n<p id=\"summary\"><b>%zu runs</b>: %zu passed, %zu failed, %zu "

@@ -24,8 +24,8 @@ void engine_html_run_file(char *buf, size_t cap, const char *stem, const char *p
 void engine_html_pcap_href(char *buf, size_t cap, const char *html_dir, const char *pcap_dir,
 			   const char *stem, const char *path, int ip_version);
 
-/* <!DOCTYPE html> ... <body>; title escaped; up links to the index when up is set. */
-void engine_html_head(FILE *f, const char *title, const char *up);
+/* <!DOCTYPE html> ... <body>; title escaped; a link "<- up_text" to up when set. */
+void engine_html_head(FILE *f, const char *title, const char *up, const char *up_text);
 void engine_html_foot(FILE *f);
 
 /* One run's page: heading, verdict, message, pcap link, the ladder (may be NULL), the
@@ -39,9 +39,10 @@ int engine_html_run_page(const char *html_dir, const char *file, const char *pat
 int engine_html_message_line(const char *path, const char *message);
 
 /* tcpspec run --html: DIR/index.html for the jobs, and a page (without a diagram) for
- * every run whose own process wrote none (it crashed or ran over its time). */
+ * every run whose own process wrote none (it crashed or ran over its time).  up: a
+ * page the index links back to (the report's index), or NULL. */
 int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t n,
-			 const char *target, const char *pcap_dir);
+			 const char *target, const char *pcap_dir, const char *up);
 
 /* Create DIR and DIR/runs (and missing parents): 0 or -1 with errno. */
 int engine_html_mkdirs(const char *dir);

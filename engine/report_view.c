@@ -725,7 +725,7 @@ int report_html_site(const char *dir, const struct report_view *v)
 		free(r);
 		return -1;
 	}
-	engine_html_head(f, "tcpspec conformance report", NULL);
+	engine_html_head(f, "tcpspec conformance report", NULL, NULL);
 	fprintf(f, "<h1>tcpspec conformance report</h1>\n<p>%zu scripts, %zu requirements, "
 		   "%zu target%s.</p>\n", v->ns, nr, v->nt, v->nt == 1 ? "" : "s");
 
