@@ -755,6 +755,11 @@ int report_html_site(const char *dir, const struct report_view *v)
 			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu deviate "
 				   "for documented reasons and %zu fail.", nmust, must[2], must[1],
 				must[0]);
+		if (v->t[t].dir) {
+			fputs(" <a href=\"", f);
+			html_url(f, v->t[t].dir);
+			fputs("/index.html\">Every run, failures first.</a>", f);
+		}
 		fputs("</li>\n", f);
 	}
 	fputs("</ul>\n<h2>Legend</h2>\n<p class=\"legend\">", f);
