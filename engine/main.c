@@ -16,7 +16,7 @@ static const struct command {
 	{ "run",    cmd_run,    "run .pkt scripts against a target" },
 	{ "parse",  cmd_parse,  "check that scripts parse; report errors and unsupported features" },
 	{ "fmt",    cmd_fmt,    "print scripts in canonical layout (-w rewrites in place)" },
-	{ "decode", cmd_decode, "print a pcap/pcapng capture as script lines" },
+	{ "decode", cmd_decode, "print a capture as script lines, or draw it (--svg)" },
 	{ "report", cmd_report, "requirement-by-target conformance matrix" },
 	{ "repro",  cmd_repro,  "turn a fuzzer input into a .pkt script" },
 };
