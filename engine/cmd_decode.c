@@ -653,8 +653,22 @@ static void draw_svg(struct decoder *dc, char *text)
 		while (*end == ' ')
 			end++;
 		int64_t ns = (int64_t)(t * 1e9 + (t < 0 ? -0.5 : 0.5));
-		if (!note && (*end == '>' || *end == '<' || *end == '?') && end[1] == ' ')
+		if (!note && (*end == '>' || *end == '<' || *end == '?') && end[1] == ' ') {
+			/* the endpoints comment is what the two columns already say; a
+			 * "malformed: why" in it stays */
+			char *c = strstr(end + 2, " // ");
+			if (c) {
+				char *m = strstr(c, "malformed: ");
+				if (m) {
+					size_t k = strcspn(m, ";");
+					memmove(c + 4, m, k);
+					c[4 + k] = 0;
+				} else {
+					*c = 0;
+				}
+			}
 			ladder_add(&l, LADDER_PACKET, ns, *end != '<', 0, false, end + 2, 0);
+		}
 		else
 			ladder_add(&l, LADDER_NOTE, ns, true, 0, false, end, 0);
 	}
