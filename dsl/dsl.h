@@ -309,6 +309,7 @@ struct dsl_event {
 	X(BIND_PORT, "bind_port")                                               \
 	X(CONNECT_PORT, "connect_port")                                         \
 	X(STRICT_SEGMENTS, "strict_segments")                                   \
+	X(NO_CONTENT_CHECK, "no_content_check")                                 \
 	X(VERBOSE, "verbose")                                                   \
 	X(V, "v")                                                               \
 	X(DEFINE, "define")             /* also -DNAME=VALUE: any name with D */ \

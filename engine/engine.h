@@ -65,6 +65,7 @@ struct engine_opts {
 	const char *const *profile_defaults;
 	bool bsd_sockets;           /* --profile freebsd: FreeBSD's socket API where it
 				     * differs (TCP_FASTOPEN on a client socket) */
+	bool no_content_check;      /* payload and read content unchecked */
 	int n_defines;
 	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */
 	int verbose;
@@ -93,6 +94,13 @@ void engine_relax_format(unsigned bits, char *buf, size_t cap);
 
 /* --profile NAME: "freebsd" (FreeBSD's tcp-testsuite); -1 with msg when unknown */
 int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, size_t cap);
+/* The octets the engine puts in the two byte streams: the one at stream offset off
+ * (sequence number - ISN - 1) of the script's peer's data (ENGINE_STREAM_IN) and of
+ * what the application writes (ENGINE_STREAM_OUT).  Reads and outbound payloads are
+ * checked against them unless --no_content_check. */
+#define ENGINE_STREAM_IN 0
+#define ENGINE_STREAM_OUT 1
+uint8_t engine_stream_byte(int dir, uint32_t off);
 
 /* Apply one option "name" / "value" (value NULL for a bare --name).  Returns 0, or -1
  * with msg filled ("unknown option --frob", "bad value for --mtu: x"). */

@@ -129,6 +129,34 @@ struct engine_conn {
 	unsigned stack_syn_ever[2]; /* offered before in any SYN [0] / SYN-ACK [1] with
 				     * this ISN: a retransmission cannot take it back */
 	bool have_peer_syn, have_stack_syn;
+	/* content (stream.c): the highest stream offset of the stack's data the script
+	 * acknowledged (a keep-alive's garbage octet lies below it) */
+	bool have_peer_acked;
+	uint32_t peer_acked;
+};
+
+/* Content of the streams (stream.c): per socket, its read and write offsets. */
+#define ENGINE_STREAM_MAX_URG 32
+#define ENGINE_STREAM_MAX_UNKNOWN 16
+
+struct engine_stream_fd {
+	int fd;                     /* target fd of a socket() or accept() */
+	uint32_t rd, wr;            /* stream offsets of the next read and write */
+};
+
+struct engine_stream {
+	int n_fds;
+	struct engine_stream_fd fds[ENGINE_MAX_FDS];
+	int n_urg;                  /* inbound offsets urgent pointers marked */
+	uint32_t urg[ENGINE_STREAM_MAX_URG];
+	/* offsets of unknown content: outbound ones sendfile/splice filled, inbound ones
+	 * of segments whose data offset was forced ({doff N}: options become data or
+	 * data header) */
+	int n_unknown;
+	struct { int dir; uint32_t lo, hi; } unknown[ENGINE_STREAM_MAX_UNKNOWN];
+	bool unknown_full[2];       /* more of those than fit: that direction unchecked */
+	uint8_t *buf, *ibuf, *agg;  /* a call's bytes, an inbound payload, an aggregate */
+	size_t cap, icap, acap;
 };
 
 struct engine_ctx {
@@ -201,6 +229,8 @@ struct engine_ctx {
 	size_t n_saved_env;
 	struct { char *name, *value; } saved_env[ENGINE_MAX_DEFINES + 1];
 
+	struct engine_stream st;    /* the bytes of the streams (stream.c) */
+
 	struct target_packet pkt;   /* scratch for outbound packets */
 	uint8_t obuf[TARGET_MAX_PACKET];
 };
@@ -272,6 +302,22 @@ unsigned engine_synopts_wire(const struct wire_tcp *t);
  * "window scaling", "ECN", "Fast Open"; NULL when none is missing. */
 const char *engine_not_offered(struct engine_ctx *x, const struct dsl_packet *p,
 			       const struct wire_tcp *t);
+/* stream.c: the content of the streams, see there (and engine_stream_byte) */
+/* Before a call: a read-family call gets c->rdata, a write-family call c->data with
+ * the socket's next outbound octets. */
+void engine_stream_prepare(struct engine_ctx *x, struct target_call *c);
+/* After a call returned: track sockets and offsets, check what a read returned. */
+int engine_stream_done(struct engine_ctx *x, const struct engine_call *ec,
+		       const struct target_result *r);
+/* An inbound segment of the live connection: its payload (and urgent marks, acks). */
+void engine_stream_inbound(struct engine_ctx *x, struct wire_packet *w);
+/* An outbound segment of the live connection: false with why when its payload is not
+ * the octets at its place in the stream. */
+bool engine_stream_outbound(struct engine_ctx *x, const struct wire_tcp *t, char *why,
+			    size_t cap);
+/* Room for n octets of an aggregated outbound payload (NULL: none). */
+uint8_t *engine_stream_agg(struct engine_ctx *x, size_t n);
+void engine_stream_free(struct engine_ctx *x);
 
 /* packet.c */
 /* Make the connection at the script-side port PORT the live one (x->c): the live one

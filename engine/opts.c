@@ -184,6 +184,9 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		o->relax |= bits;
 		break;
 	}
+	case DSL_OPTNAME_NO_CONTENT_CHECK:
+		o->no_content_check = true;
+		break;
 	case DSL_OPTNAME_VERBOSE:
 	case DSL_OPTNAME_V:
 		o->verbose++;
@@ -236,6 +239,8 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 		d->profile_defaults = s->profile_defaults;
 	if (s->bsd_sockets)
 		d->bsd_sockets = true;
+	if (s->no_content_check)
+		d->no_content_check = true;
 	if (s->verbose)
 		d->verbose = s->verbose;
 	for (int i = 0; i < s->n_defines && d->n_defines < ENGINE_MAX_DEFINES; i++)

@@ -343,6 +343,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 			w.tcp.doff = p->bad.doff;
 		}
 	}
+	engine_stream_inbound(x, &w);       /* the payload's octets */
 	size_t len;
 	int rc = wire_build(&w, x->obuf, sizeof x->obuf, &len);
 	if (rc != WIRE_OK)
@@ -431,6 +432,10 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 {
 	size_t want = p->seq.len, total = w->tcp.payload_len, last_len = total;
 	uint32_t next_seq = w->tcp.seq + total;
+	/* the pieces' payloads, end to end (x->pkt is reused for each piece) */
+	uint8_t *pay = engine_stream_agg(x, total);
+	if (pay && w->tcp.payload)
+		memcpy(pay, w->tcp.payload, total);
 	uint16_t keep = w->tcp.flags & ~(WIRE_TH_PSH | WIRE_TH_FIN | WIRE_TH_CWR);
 	uint16_t last_flags = w->tcp.flags;
 	int pieces = 1;
@@ -457,6 +462,10 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 				 "the one before", pieces + 1, len, last_len);
 			return -1;
 		}
+		if (pay && (pay = engine_stream_agg(x, total + len)) && n.tcp.payload)
+			memcpy(pay + total, n.tcp.payload, len);
+		else
+			pay = NULL;
 		total += len;
 		next_seq += len;
 		last_len = len;
@@ -464,6 +473,7 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 		pieces++;
 	}
 	w->tcp.payload_len = total;
+	w->tcp.payload = pay;       /* NULL: content not known (not checked) */
 	w->tcp.flags = (w->tcp.flags & ~(WIRE_TH_PSH | WIRE_TH_FIN)) |
 		       (last_flags & (WIRE_TH_PSH | WIRE_TH_FIN));
 	return pieces;
@@ -654,6 +664,9 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		engine_diff(&d, "ttl: expected %u but got %u", p->ttl, w.ip.ttl);
 	if (p->has_flowlabel && w.ip.version == 6 && w.ip.flowlabel != p->flowlabel)
 		engine_diff(&d, "flowlabel: expected 0x%x but got 0x%x", p->flowlabel, w.ip.flowlabel);
+	char why[200];
+	if (!engine_stream_outbound(x, t, why, sizeof why))
+		engine_diff(&d, "%s", why);
 
 	if (d.count) {
 		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);

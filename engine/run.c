@@ -998,6 +998,7 @@ out:
 		dsl_free(x->file);
 	dsl_diags_free(&dg);
 	restore_env(x);
+	engine_stream_free(x);
 	free(x);
 	struct timespec w1;
 	clock_gettime(CLOCK_MONOTONIC, &w1);

@@ -1012,6 +1012,9 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 	     ec->c.kind == TARGET_CALL_WRITE || ec->c.kind == TARGET_CALL_READ) &&
 	    ec->c.fd >= 0 && ec->c.fd < (1 << 20))
 		x->last_sock = ec->c.fd;
+	int sv = engine_stream_done(x, ec, r);      /* offsets; what a read returned */
+	if (sv != ENGINE_PASS)
+		return sv;
 	if (r->ret < 0)
 		return ENGINE_PASS;
 
@@ -1233,6 +1236,7 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 	if (ec.c.block_ns < 0)
 		ec.c.block_ns = 0;
 	ec.c.nonblocking_expected = !blocking;
+	engine_stream_prepare(x, &ec.c);
 	int64_t called_at = target_now(&x->t);
 	int rc = target_call(&x->t, &ec.c, &r);
 	if (rc == TARGET_PENDING || (rc == TARGET_TIMEOUT && !blocking)) {

@@ -891,7 +891,9 @@ static long do_connect(struct lsock *s, const struct target_call *c, bool retry)
 	return s->nonblock ? -EINPROGRESS : LW_PENDING;
 }
 
-static long do_read(struct lsock *s, size_t len, int flags, bool *unsup, struct target *t)
+/* The bytes read go to out (NULL: discarded). */
+static long do_read(struct lsock *s, uint8_t *out, size_t len, int flags, bool *unsup,
+		    struct target *t)
 {
 	if (flags & ~(MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL | MSG_NOSIGNAL)) {
 		unsupported(t, unsup, "the lwip target does not implement recv flags %#x", flags);
@@ -916,6 +918,8 @@ static long do_read(struct lsock *s, size_t len, int flags, bool *unsup, struct 
 			return take_err(s);
 		return 0;               /* end of stream */
 	}
+	if (out)
+		memcpy(out, s->rbuf, n);
 	if (!(flags & MSG_PEEK)) {
 		memmove(s->rbuf, s->rbuf + n, s->rlen - n);
 		s->rlen -= n;
@@ -1456,20 +1460,28 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 	case TARGET_CALL_LISTEN: return do_listen(s, c);
 	case TARGET_CALL_ACCEPT: return do_accept(w, s, c, r);
 	case TARGET_CALL_CONNECT: return do_connect(s, c, retry);
-	case TARGET_CALL_READ: return do_read(s, c->len, 0, unsup, t);
+	case TARGET_CALL_READ:
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, c->len, 0, unsup, t);
 	case TARGET_CALL_RECV: case TARGET_CALL_RECVFROM:
-		return do_read(s, c->len, c->flags, unsup, t);
-	case TARGET_CALL_READV: return do_read(s, iov_total(c), 0, unsup, t);
-	case TARGET_CALL_RECVMSG: return do_read(s, iov_total(c), c->flags, unsup, t);
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, c->len, c->flags, unsup, t);
+	case TARGET_CALL_READV:
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, iov_total(c), 0, unsup, t);
+	case TARGET_CALL_RECVMSG:
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, iov_total(c), c->flags, unsup, t);
 	case TARGET_CALL_WRITE: return do_write(w, s, c->data, c->len, 0, retry, unsup, t);
 	case TARGET_CALL_SEND: case TARGET_CALL_SENDTO:
 		if (c->kind == TARGET_CALL_SENDTO && c->has_addr && !s->connected)
 			return unsupported(t, unsup, "the lwip target has no sendto with an "
 					   "address (fast open)"), 0;
 		return do_write(w, s, c->data, c->len, c->flags, retry, unsup, t);
-	case TARGET_CALL_WRITEV: return do_write(w, s, NULL, iov_total(c), 0, retry, unsup, t);
+	case TARGET_CALL_WRITEV:
+		return do_write(w, s, c->data, iov_total(c), 0, retry, unsup, t);
 	case TARGET_CALL_SENDMSG:
-		return do_write(w, s, NULL, iov_total(c), c->flags, retry, unsup, t);
+		return do_write(w, s, c->data, iov_total(c), c->flags, retry, unsup, t);
 	case TARGET_CALL_CLOSE: return do_close(w, s);
 	case TARGET_CALL_SHUTDOWN: return do_shutdown(s, c->how);
 	case TARGET_CALL_SETSOCKOPT: return do_setsockopt(s, c, unsup, t);

@@ -884,15 +884,20 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		if (!c->has_addr || !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
 			return -EINVAL;
 		return ref_sock_connect(st, c->fd, &sa, now);
+	/* the bytes read go to c->rdata (NULL: discarded) */
 	case TARGET_CALL_READ:
-		return ref_sock_recv(st, c->fd, NULL, c->len, 0, now);
+		r->rdata_filled = c->rdata != NULL;
+		return ref_sock_recv(st, c->fd, c->rdata, c->len, 0, now);
 	case TARGET_CALL_RECV:
 	case TARGET_CALL_RECVFROM:
-		return ref_sock_recv(st, c->fd, NULL, c->len, c->flags, now);
+		r->rdata_filled = c->rdata != NULL;
+		return ref_sock_recv(st, c->fd, c->rdata, c->len, c->flags, now);
 	case TARGET_CALL_READV:
-		return ref_sock_recv(st, c->fd, NULL, iov_total(c), 0, now);
+		r->rdata_filled = c->rdata != NULL;
+		return ref_sock_recv(st, c->fd, c->rdata, iov_total(c), 0, now);
 	case TARGET_CALL_RECVMSG:
-		return ref_sock_recv(st, c->fd, NULL, iov_total(c), c->flags, now);
+		r->rdata_filled = c->rdata != NULL;
+		return ref_sock_recv(st, c->fd, c->rdata, iov_total(c), c->flags, now);
 	case TARGET_CALL_WRITE:
 		return ref_sock_send(st, c->fd, c->data, c->len, 0, now);
 	case TARGET_CALL_SEND:
@@ -905,15 +910,15 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		}
 		return ref_sock_send(st, c->fd, c->data, c->len, c->flags, now);
 	case TARGET_CALL_WRITEV:
-		return ref_sock_send(st, c->fd, NULL, iov_total(c), 0, now);
+		return ref_sock_send(st, c->fd, c->data, iov_total(c), 0, now);
 	case TARGET_CALL_SENDMSG:
 		if (c->flags & MSG_FASTOPEN) {
 			if (c->has_addr && !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
 				return -EINVAL;
-			return ref_sock_sendto(st, c->fd, NULL, iov_total(c), c->flags,
+			return ref_sock_sendto(st, c->fd, c->data, iov_total(c), c->flags,
 					       c->has_addr ? &sa : NULL, now);
 		}
-		return ref_sock_send(st, c->fd, NULL, iov_total(c), c->flags, now);
+		return ref_sock_send(st, c->fd, c->data, iov_total(c), c->flags, now);
 	case TARGET_CALL_CLOSE:
 		if (epoll_get(p, c->fd)) {
 			epoll_get(p, c->fd)->used = false;

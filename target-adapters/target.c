@@ -101,6 +101,7 @@ const struct target_call *target_call_null_prepare(const struct target_call *c,
 	probe->iovcnt = 0;
 	probe->controllen = 0;
 	probe->data = NULL;
+	probe->rdata = NULL;
 	if (null_reader(c->kind)) {
 		probe->kind = TARGET_CALL_RECV;
 		probe->len = len;

@@ -277,6 +277,13 @@ struct target_call {
 	bool has_offset;            /* SENDFILE: an offset was given ([N]), else NULL */
 	int64_t offset;
 	size_t controllen;          /* RECVMSG: room for ancillary data (TARGET_CMSG) */
+	/* Read family (read, recv, recvfrom, readv, recvmsg): where the bytes read go,
+	 * room for len (or the iovecs' total) bytes, the iovecs laid end to end; NULL:
+	 * the target may discard them.  A target that stores them there says so in
+	 * target_result.rdata_filled; the engine then checks them against the stream
+	 * the script's peer sent.  The write family's bytes are in data, likewise end to
+	 * end for writev and sendmsg. */
+	uint8_t *rdata;
 };
 
 /* What a call did.  The engine compares ret/err and the outputs with the script. */
@@ -300,6 +307,8 @@ struct target_result {
 	 * data as Linux lays it out (struct cmsghdr, CMSG_ALIGN'ed), controllen bytes. */
 	size_t controllen;
 	uint8_t control[TARGET_MAX_CONTROL];
+	/* The read family: the ret bytes read are in call.rdata (see there). */
+	bool rdata_filled;
 };
 
 /* NULL buffers, for targets that do not hand the call to a kernel.  prepare returns

@@ -45,6 +45,16 @@ static struct mock {
 	bool seen_null_buf[16];
 	uint16_t seen_null_iov[16];
 	int n_seen;
+	/* content: the stack's ISN per script-side port (its SYN-ACK's), for the octets of
+	 * outbound payloads; reads return the peer's stream from rd_off, from offset
+	 * wrong_at on (when rd_shift) the octets rd_shift earlier (a stack that delivers
+	 * old bytes); the bytes writes were given */
+	struct { uint16_t port; uint32_t isn; } isn[4];
+	int n_isn;
+	uint32_t rd_off;
+	uint32_t wrong_at, rd_shift;
+	uint8_t written[4096];
+	size_t n_written;
 } M;
 
 static const char *m_plugin_path;   /* target_config.plugin_path at open */
@@ -107,6 +117,21 @@ static int m_call(struct target *t, const struct target_call *c, struct target_r
 	int i = M.next_call++;
 	r->ret = M.calls[i].ret;
 	r->err = M.calls[i].err;
+	if (c->rdata && r->ret > 0) {
+		for (int64_t k = 0; k < r->ret; k++) {
+			uint32_t o = M.rd_off + (uint32_t)k;
+			if (M.rd_shift && o >= M.wrong_at)
+				o -= M.rd_shift;
+			c->rdata[k] = engine_stream_byte(ENGINE_STREAM_IN, o);
+		}
+		if (!(c->flags & MSG_PEEK))
+			M.rd_off += (uint32_t)r->ret;
+		r->rdata_filled = true;
+	}
+	if (c->data && r->ret > 0 && M.n_written + (size_t)r->ret <= sizeof M.written) {
+		memcpy(M.written + M.n_written, c->data, (size_t)r->ret);
+		M.n_written += (size_t)r->ret;
+	}
 	if (M.calls[i].pending_until > M.now) {
 		M.pending = true;
 		M.pend_until = M.calls[i].pending_until;
@@ -152,6 +177,24 @@ static void queue_out_to(uint16_t dport, int64_t t, uint16_t flags, uint32_t seq
 	w.tcp.payload_len = len;
 	if (opts)
 		w.tcp.opts = *opts;
+	/* the payload: the application's octets at their offsets (engine_stream_byte) */
+	if (flags & WIRE_TH_SYN) {
+		int k = 0;
+		while (k < M.n_isn && M.isn[k].port != dport)
+			k++;
+		if (k == M.n_isn && k < 4)
+			M.n_isn++;
+		M.isn[k].port = dport;
+		M.isn[k].isn = seq;
+	}
+	static uint8_t pay[1500];
+	for (int k = 0; k < M.n_isn; k++)
+		if (M.isn[k].port == dport && len <= sizeof pay) {
+			for (size_t j = 0; j < len; j++)
+				pay[j] = engine_stream_byte(ENGINE_STREAM_OUT,
+							    seq - M.isn[k].isn - 1 + (uint32_t)j);
+			w.tcp.payload = pay;
+		}
 	int i = M.n_out++;
 	M.out[i].t = t;
 	assert_int_equal(wire_build(&w, M.out[i].b, sizeof M.out[i].b, &M.out[i].len), WIRE_OK);
@@ -690,6 +733,98 @@ static void syscall_results_and_errno_are_checked(void **state)
 				       "with errno 11 (Resource temporarily unavailable)"));
 }
 
+/* Content: inbound payloads carry the peer's stream (engine_stream_byte at each
+ * offset), a read must return its next octets, a write gives the target the
+ * application's next octets, and an outbound payload must be those at its offset. */
+static const char content_script[] =
+	"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	"+0 < S 1000:1000(0) win 1000\n"
+	"+0 > S. 0:0(0) ack 1001\n"
+	"+0 < P. 1:16(15) ack 1 win 1000\n"
+	"+0 read(3, ..., 5) = 5\n"
+	"+0 read(3, ..., 100) = 10\n"
+	"+0 write(3, ..., 10) = 10\n"
+	"+0 write(3, ..., 100) = 5\n"
+	"+0 > P. 1:16(15) ack 16\n"
+	"+1 > P. 1:16(15) ack 16\n";
+
+static void content_setup(void)
+{
+	M.calls[0].ret = 3;
+	M.calls[1].ret = 5;
+	M.calls[2].ret = 10;
+	M.calls[3].ret = 10;
+	M.calls[4].ret = 5;
+	M.n_calls = 5;
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1016, 1000, 15, NULL);
+	queue_out(1000 * MS, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1016, 1000, 15, NULL);
+}
+
+static void reads_and_payloads_carry_the_streams_bytes(void **state)
+{
+	struct engine_result r;
+	content_setup();
+	run(content_script, &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	struct wire_packet w;
+	assert_int_equal(wire_parse(M.in[1], M.in_len[1], &w), WIRE_OK);
+	assert_int_equal(w.tcp.payload_len, 15);
+	for (uint32_t i = 0; i < 15; i++) {
+		assert_int_equal(w.tcp.payload[i], engine_stream_byte(ENGINE_STREAM_IN, i));
+		assert_int_equal(M.written[i], engine_stream_byte(ENGINE_STREAM_OUT, i));
+	}
+	assert_int_equal(M.n_written, 15);
+	/* the two directions differ: an echo of the peer's bytes is no write */
+	assert_true(memcmp(M.written, w.tcp.payload, 15) != 0);
+}
+
+static void a_read_of_old_bytes_fails_with_offset_and_bytes(void **state)
+{
+	struct engine_result r;
+	content_setup();
+	M.wrong_at = 7;         /* from offset 7 on the octets of offset 3 on */
+	M.rd_shift = 4;
+	run(content_script, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	char want[200];
+	snprintf(want, sizeof want, ":6: error handling syscall: read: content: byte 2 of 10 "
+		 "read is not the peer's byte at stream offset 7: expected 0x%02x but got 0x%02x",
+		 engine_stream_byte(ENGINE_STREAM_IN, 7), engine_stream_byte(ENGINE_STREAM_IN, 3));
+	assert_non_null(strstr(r.message, want));
+	/* --no_content_check: lengths only */
+	setup(NULL);
+	content_setup();
+	M.wrong_at = 7;
+	M.rd_shift = 4;
+	char opt[1024];
+	snprintf(opt, sizeof opt, "--no_content_check\n%s", content_script);
+	run(opt, &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+}
+
+static void a_payload_of_other_bytes_fails(void **state)
+{
+	struct engine_result r;
+	M.calls[0].ret = 3;
+	M.calls[1].ret = 5;
+	M.calls[2].ret = 10;
+	M.calls[3].ret = 10;
+	M.calls[4].ret = 5;
+	M.n_calls = 5;
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1001, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1016, 1000, 15, NULL);
+	M.isn[0].isn = 4999;    /* the retransmission carries the octets one further on */
+	queue_out(1000 * MS, WIRE_TH_PSH | WIRE_TH_ACK, 5001, 1016, 1000, 15, NULL);
+	run(content_script, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	char want[200];
+	snprintf(want, sizeof want, ":10: error handling packet: payload: byte 0 of 15 is not "
+		 "the application's byte at stream offset 0: expected 0x%02x but got 0x%02x",
+		 engine_stream_byte(ENGINE_STREAM_OUT, 0), engine_stream_byte(ENGINE_STREAM_OUT, 1));
+	assert_non_null(strstr(r.message, want));
+}
+
 /* NULL (or 0) as a buffer reaches the target as a NULL pointer (the target answers:
  * EFAULT on Linux); `...` and a length of 0 do not change that, and an iovec's NULL
  * base is marked by its index. */
@@ -1099,6 +1234,9 @@ int main(void)
 		cmocka_unit_test_setup(inbound_packets_carry_the_scripts_numbers, setup),
 		cmocka_unit_test_setup(malformed_extension_reaches_the_wire, setup),
 		cmocka_unit_test_setup(seq_and_ack_are_relative_to_the_live_isns, setup),
+		cmocka_unit_test_setup(reads_and_payloads_carry_the_streams_bytes, setup),
+		cmocka_unit_test_setup(a_read_of_old_bytes_fails_with_offset_and_bytes, setup),
+		cmocka_unit_test_setup(a_payload_of_other_bytes_fails, setup),
 		cmocka_unit_test_setup(each_remote_port_numbers_its_own_connection, setup),
 		cmocka_unit_test_setup(an_outbound_rport_is_checked, setup),
 		cmocka_unit_test_setup(listen_binds_an_unbound_socket_first, setup),

@@ -703,6 +703,12 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 		break;
 	}
 	int e = errno;
+	/* the bytes read, end to end as the iovecs hold them */
+	if (c->rdata && (c->kind == TARGET_CALL_READV || c->kind == TARGET_CALL_RECVMSG)) {
+		if (r->ret > 0)
+			memcpy(c->rdata, buf, (size_t)r->ret);
+		r->rdata_filled = true;
+	}
 	free(buf);
 	errno = e;
 }
@@ -733,7 +739,11 @@ static void do_call(const struct target_call *c, struct target_result *r)
 	case TARGET_CALL_READ:
 	case TARGET_CALL_RECV:
 	case TARGET_CALL_RECVFROM:
-		if (!c->null_buf && !(buf = zero_buffer(c->len))) {
+		/* the bytes read go to c->rdata when the engine gave one */
+		if (!c->null_buf && c->rdata) {
+			buf = c->rdata;
+			r->rdata_filled = true;
+		} else if (!c->null_buf && !(buf = zero_buffer(c->len))) {
 			r->ret = -1;
 			errno = ENOMEM;
 			break;
@@ -854,7 +864,8 @@ static void do_call(const struct target_call *c, struct target_result *r)
 		break;
 	}
 	r->err = r->ret < 0 ? errno : 0;
-	free(buf);
+	if (buf != c->rdata)
+		free(buf);
 }
 
 static void *syscall_thread(void *arg)
