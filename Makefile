@@ -34,7 +34,7 @@ SHELL_TESTS :=
 MANPAGES   :=
 BENCHES    :=
 
-.PHONY: all deps run check unit-check bench install uninstall clean fuzz
+.PHONY: all deps run check unit-check bench install uninstall clean fuzz mutation
 all: tcpspec
 
 MODULES := wire dsl refstack target-adapters engine tests fuzz
@@ -77,6 +77,15 @@ check: deps
 
 unit-check: all $(UNIT_BINS)
 	@sh scripts/run-tests.sh $(UNIT_BINS)
+
+# The mutation score of the conformance suite: mutants of refstack/ made by
+# scripts/mutate, the suite run on each (a few minutes; not part of `make check`).
+mutation: all
+	python3 scripts/mutate $(MUTATE_FLAGS)
+
+# `make print-VAR`: a variable's value, for scripts that build as make does
+print-%:
+	@echo '$($*)'
 
 bench: all $(BENCHES)
 	@sh scripts/run-bench.sh $(BENCHES)
