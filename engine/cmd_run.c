@@ -56,6 +56,7 @@ static void usage(FILE *f)
 		"                    (tcpspec-dialect(7))\n"
 		"  --profile freebsd     run FreeBSD's tcp-testsuite as its own runner does,\n"
 		"                    with every relaxation (tcpspec-run(1), PROFILES)\n"
+		"  --no_content_check (lengths only: reads and payloads not compared byte by byte)\n"
 		"\n"
 		"Exit: 0 all passed, 1 a script failed, 2 usage or parse error, 3 target not\n"
 		"available here, 4 some script needs an unsupported feature (skipped).\n");

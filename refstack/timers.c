@@ -115,7 +115,7 @@ int64_t ref_rto_backed_off(const struct ref_tcb *tp)
 	 * 6298 2.4 and 5.5 leave to the implementation */
 	if (c->rto_slop_ms && (tp->backoff || tp->srtt >= 0))
 		rto += (int64_t)c->rto_slop_ms * REF_MS;
-	if (rto > (int64_t)c->rto_max_ms * REF_MS)
+	if (rto > (int64_t)c->rto_max_ms * REF_MS)       /* RFC 6298 2.5: a cap >= 60 s */
 		rto = (int64_t)c->rto_max_ms * REF_MS;
 	return rto;
 }
@@ -184,11 +184,11 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 	/* RFC 5681 3.1 (4): ssthresh = max(FlightSize / 2, 2*SMSS), once per loss event;
 	 * cwnd = LW = 1 SMSS.  RFC 6582 4: recover = highest sequence number sent. */
 	if (tp->state >= REF_ESTABLISHED) {
-		if (tp->nrexmt == 1) {
-			uint32_t half = ref_flight(tp) / 2;
+		if (tp->nrexmt == 1) {                  /* RFC 5681 (4), once per loss */
+			uint32_t half = ref_flight(tp) / 2;     /* RFC 5681 (4) */
 			tp->ssthresh = half > 2u * tp->snd_mss ? half : 2u * tp->snd_mss;
 		}
-		tp->cwnd = tp->snd_mss;
+		tp->cwnd = tp->snd_mss;                 /* RFC 5681 3.1: LW = 1 SMSS */
 		tp->ca_acked = 0;
 	}
 	/* A Fast Open server's SYN-ACK timed out (RFC 7413 4.2.2: the server may have sent
