@@ -1,0 +1,47 @@
+#!/bin/sh
+# scripts/mutate itself (`make mutation` runs it over the whole suite; too long for
+# `make check`): its curated list still applies to refstack/, a mutant the suite can
+# see is killed, a mutant that changes nothing survives and is listed by file and line.
+# Prints TAP.
+cd "$(dirname "$0")/.." || exit 1
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if python3 scripts/mutate --list >"$tmp/list" 2>&1 && grep -q ' mutants$' "$tmp/list"; then
+	ok "the mutants are made and every curated one still applies"
+else
+	notok "the mutants are made and every curated one still applies: $(tail -1 "$tmp/list")"
+fi
+# a known mutant: the left edge of a partly duplicate segment not trimmed (the old
+# octets delivered in place of the new ones); an equivalent one: min() written with <=
+printf '%s\t%s\t%s\t%s\n' \
+	refstack/input.c 'if (data)\n\t\t\tdata += d;\n\t\tlen -= d;\n\t\tseq = ref_seq_add(seq, d);\n\t}\n\tref_seq_t wend' \
+	'if (0)\n\t\t\tdata += d;\n\t\tlen -= d;\n\t\tseq = ref_seq_add(seq, d);\n\t}\n\tref_seq_t wend' 'left edge' \
+	refstack/output.c 'static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }' \
+	'static uint32_t min32(uint32_t a, uint32_t b) { return a <= b ? a : b; }' 'equivalent' \
+	>"$tmp/mutants.txt"
+python3 scripts/mutate --mutants "$tmp/mutants.txt" --listed-only --min-score 0 \
+	--suite corpora/conformance/rfc9293/3.10.7.4-acceptability >"$tmp/out" 2>&1
+if grep -q '^mutation: 1 killed / 2 mutants' "$tmp/out"; then
+	ok "the left-edge mutant is killed, the equivalent one is not"
+else
+	notok "the left-edge mutant is killed, the equivalent one is not: $(tail -1 "$tmp/out")"
+fi
+if grep -q 'refstack/output.c:[0-9]*:[0-9]*.*min32' "$tmp/out" &&
+   ! grep -q 'refstack/input.c:[0-9]*:.*LISTED' "$tmp/out"; then
+	ok "the survivor is listed by file and line"
+else
+	notok "the survivor is listed by file and line"
+fi
+# a list entry that no longer applies stops the tool
+printf 'refstack/input.c\tno such text\tx\twhy\n' >"$tmp/stale.txt"
+if python3 scripts/mutate --mutants "$tmp/stale.txt" --listed-only --list >"$tmp/o2" 2>&1; then
+	notok "a stale list entry is an error"
+else
+	grep -q 'occurs 0 times' "$tmp/o2" && ok "a stale list entry is an error" ||
+		notok "a stale list entry is an error: $(cat "$tmp/o2")"
+fi
+echo "1..$n"
