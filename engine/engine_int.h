@@ -155,6 +155,7 @@ struct engine_stream {
 	int n_unknown;
 	struct { int dir; uint32_t lo, hi; } unknown[ENGINE_STREAM_MAX_UNKNOWN];
 	bool unknown_full[2];       /* more of those than fit: that direction unchecked */
+	bool self_connect;          /* a connect() to the stack's own address was made */
 	uint8_t *buf, *ibuf, *agg;  /* a call's bytes, an inbound payload, an aggregate */
 	size_t cap, icap, acap;
 };

@@ -13,11 +13,14 @@
  * Urgent data: the octet an inbound urgent pointer marks may leave the stream (read
  * with MSG_OOB); a read may skip it, and recv(MSG_OOB) must return one of the marked
  * octets.  sendfile()/splice() put bytes the engine did not write into the stream:
- * their offsets are not checked.  The script option --no_content_check turns all of
- * this off (the lengths are still checked). */
+ * their offsets are not checked.  After a connect() to the stack's own address (a
+ * connection to itself), a read may also return the application's outbound octets.
+ * The script option --no_content_check turns all of this off (the lengths are still
+ * checked). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "engine/engine_int.h"
@@ -108,8 +111,39 @@ static size_t call_len(const struct target_call *c)
 	return c->len;
 }
 
+/* The address bytes of a sockaddr (IPv4, or IPv6 with IPv4-mapped ones as IPv4). */
+static size_t addr_bytes(const struct sockaddr_storage *ss, const uint8_t **p)
+{
+	if (ss->ss_family == AF_INET) {
+		*p = (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+		return 4;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const uint8_t *a = (const uint8_t *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		*p = memcmp(a, mapped, 12) ? a : a + 12;
+		return memcmp(a, mapped, 12) ? 16 : 4;
+	}
+	return 0;
+}
+
+/* connect() to the stack's own address: both ends are the application's sockets,
+ * so what one reads is what the other wrote (the outbound stream). */
+static bool to_self(const struct engine_ctx *x, const struct target_call *c)
+{
+	struct sockaddr_storage own;
+	target_sockaddr(&x->tc, &x->tc.local_ip, 0, &own);
+	const uint8_t *a, *b;
+	size_t na = addr_bytes(&c->addr, &a), nb = addr_bytes(&own, &b);
+	if (na == 4 && a[0] == 127)
+		return true;
+	return na && na == nb && !memcmp(a, b, na);
+}
+
 void engine_stream_prepare(struct engine_ctx *x, struct target_call *c)
 {
+	if (c->kind == TARGET_CALL_CONNECT && c->has_addr && to_self(x, c))
+		x->st.self_connect = true;
 	if (c->null_buf || c->null_iov)
 		return;
 	bool rd = is_read(c->kind), wr = is_write(c->kind);
@@ -223,6 +257,18 @@ int engine_stream_done(struct engine_ctx *x, const struct engine_call *ec,
 				   ec->ev->call.name, got[0]);
 	}
 	uint32_t off = f->rd;
+	if (x->st.self_connect) {
+		/* a connection to itself: the octets the application wrote on the other
+		 * end, from the same offset */
+		size_t i = 0;
+		while (i < n && got[i] == engine_stream_byte(ENGINE_STREAM_OUT, off + (uint32_t)i))
+			i++;
+		if (i == n) {
+			if (!(c->flags & MSG_PEEK))
+				f->rd = off + (uint32_t)n;
+			return ENGINE_PASS;
+		}
+	}
 	for (size_t i = 0; i < n; i++, off++) {
 		/* the urgent octet may have gone out of band: skip it */
 		if (got[i] != engine_stream_byte(ENGINE_STREAM_IN, off) && is_urgent(x, off) &&
