@@ -436,8 +436,11 @@ enum dsl_status dsl_parse_file_defs(const char *path, const char *const *defined
 /* Conditional blocks (#ifdef NAME, #ifndef NAME, #else, #endif; nested) evaluated
  * against the names in DEFINED: BUF (LEN bytes, changed in place) keeps its lines; the
  * directives and the lines of branches not taken become blanks, so locations stay the
- * file's.  Other '#' lines are left for the parser.  Returns 0, or -1 with an error
- * in DIAGS (#else or #endif without #ifdef, #ifdef without #endif or without a name). */
+ * file's.  Other '#' lines are left for the parser; so are #if EXPR and #elif lines
+ * in a branch taken (the parser calls them unsupported), whose blocks keep all their
+ * lines and are closed by their #else / #endif.  Returns 0, or -1 with an error in
+ * DIAGS (#else, #elif or #endif without its opening, #ifdef or #if without #endif,
+ * #ifdef without a name). */
 int dsl_preprocess(const char *name, char *buf, size_t len, const char *const *defined,
 		   size_t n_defined, struct dsl_diags *diags);
 

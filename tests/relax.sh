@@ -118,4 +118,15 @@ printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n\n#endif\n' > "$tmp/stray.p
 run 2 "stray.pkt:3:1: error: #endif without #ifdef" "a stray #endif is a parse error at its line" "$tmp/stray.pkt"
 printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#define X 1\n' > "$tmp/define.pkt"
 run 4 "preprocessor line '#define X 1' is not supported" "other directives stay unsupported" "$tmp/define.pkt"
+# an #if block cannot be evaluated: unsupported at the #if line, its #else and #endif
+# still close it (no "#endif without #ifdef"); inside a block not taken it is left out
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#if defined(FreeBSD)\n+0 close(3) = 0\n#else\n+0 close(3) = 0\n#endif\n' > "$tmp/if.pkt"
+run 4 "if.pkt:2:1: unsupported: preprocessor line '#if defined(FreeBSD)' is not supported" \
+	"an #if block is unsupported at its line" "$tmp/if.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef X\n#if 1\n#elif 2\n#endif\n#endif\n+0 close(3) = 0\n' > "$tmp/if-out.pkt"
+run 0 "1 passed" "an #if block inside a branch not taken is left out" "$tmp/if-out.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef X\n#elif defined(Y)\n#endif\n+0 close(3) = 0\n' > "$tmp/elif.pkt"
+run 4 "elif.pkt:3:1: unsupported: preprocessor line '#elif defined(Y)'" "an #elif is unsupported at its line" "$tmp/elif.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#if A\n' > "$tmp/if-open.pkt"
+run 2 "if-open.pkt:2:1: error: #if without #endif" "an unclosed #if is a parse error at its line" "$tmp/if-open.pkt"
 echo "1..$n"

@@ -1243,6 +1243,13 @@ static void conditional_blocks(void **state)
 		line = nl + 1;
 	}
 	assert_int_equal(d.n, 0);
+	/* #if EXPR: its line stays for the parser (unsupported), its lines are all kept
+	 * and its #else / #endif close it; an #elif likewise, inside an #ifdef */
+	char ib[] = "#if defined(A)\na\n#else\nb\n#endif\n#ifndef A\nc\n#elif B\nd\n#endif\n";
+	assert_int_equal(dsl_preprocess("t.pkt", ib, strlen(ib), defined, 2, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(ib, "#if defined(A)\na\n     \nb\n      \n         \n \n"
+				"#elif B\nd\n      \n");
 	/* errors name the line of the directive */
 	static const struct { const char *text; int line; const char *msg; } bad[] = {
 		{ "x\n#else\n", 2, "#else without #ifdef" },
@@ -1250,6 +1257,9 @@ static void conditional_blocks(void **state)
 		{ "\n#ifdef A\n", 2, "#ifdef without #endif" },
 		{ "#ifdef\n#endif\n", 1, "#ifdef without a name" },
 		{ "#ifdef A\n#else\n#else\n#endif\n", 3, "a second #else in one block" },
+		{ "#if A\n", 1, "#if without #endif" },
+		{ "#elif A\n", 1, "#elif without #if" },
+		{ "#ifdef A\n#else\n#elif B\n#endif\n", 3, "#elif after #else" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char b[64];
