@@ -385,6 +385,9 @@ struct dsl_file {
 	struct dsl_item *items;
 	size_t n_items;
 	bool unsupported;	/* at least one DSL_EV_UNSUPPORTED event or feature */
+	/* #ifdef/#ifndef/#else/#endif lines were read unevaluated (dsl_parse_file): they
+	 * are kept as comments, and the events are those of every branch */
+	bool conditional;
 };
 
 /* ---- diagnostics ------------------------------------------------------------------ */

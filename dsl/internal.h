@@ -87,6 +87,8 @@ void dsl_punsup(struct dsl_pstate *ps, size_t off, int line, int col, const char
 	__attribute__((format(printf, 5, 6)));
 
 /* util */
+/* Is the line S (N bytes) an #ifdef, #ifndef, #else or #endif directive (preproc.c)? */
+bool dsl_pp_is_conditional(const char *s, size_t n);
 void *dsl_xmalloc(struct dsl_pstate *ps, size_t n);
 void *dsl_xcalloc(struct dsl_pstate *ps, size_t n, size_t sz);
 void *dsl_xrealloc(struct dsl_pstate *ps, void *p, size_t n);

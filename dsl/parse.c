@@ -434,6 +434,20 @@ enum dsl_status dsl_parse_file_defs(const char *path, const char *const *defined
 		free(buf);
 		return DSL_SYNTAX;
 	}
+	if (!defined) {
+		/* the blocks are read as written, but their nesting is checked as when
+		 * they are evaluated (on a copy: the parser sees every branch) */
+		char *copy = malloc(n ? n : 1);
+		if (copy) {
+			memcpy(copy, buf, n);
+			int bad = dsl_preprocess(path, copy, n, NULL, 0, diags);
+			free(copy);
+			if (bad) {
+				free(buf);
+				return DSL_SYNTAX;
+			}
+		}
+	}
 	enum dsl_status st = dsl_parse_buffer(path, buf, n, out, diags);
 	free(buf);
 	return st;

@@ -51,6 +51,14 @@ static enum directive directive_of(const char *s, size_t n, const char **name, s
 	return D_NONE;
 }
 
+bool dsl_pp_is_conditional(const char *s, size_t n)
+{
+	const char *nm;
+	size_t nl;
+	enum directive d = directive_of(s, n, &nm, &nl);
+	return d == D_IFDEF || d == D_IFNDEF || d == D_ELSE || d == D_ENDIF;
+}
+
 static bool is_defined(const char *name, size_t n, const char *const *defined, size_t nd)
 {
 	for (size_t i = 0; i < nd; i++)

@@ -151,7 +151,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pkt2fuzz SCRIPT.pkt OUTPUT\n");
 		return 2;
 	}
-	if (dsl_parse_file(argv[1], &f, &diags) != DSL_OK) {
+	/* #ifdef blocks as a run with nothing defined takes them */
+	static const char *const none[1];
+	if (dsl_parse_file_defs(argv[1], none, 0, &f, &diags) != DSL_OK) {
 		for (size_t i = 0; i < diags.n; i++)
 			dsl_diag_print(stderr, &diags.v[i]);
 		dsl_diags_free(&diags);

@@ -129,4 +129,22 @@ printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef X\n#elif defined(Y)\
 run 4 "elif.pkt:3:1: unsupported: preprocessor line '#elif defined(Y)'" "an #elif is unsupported at its line" "$tmp/elif.pkt"
 printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#if A\n' > "$tmp/if-open.pkt"
 run 2 "if-open.pkt:2:1: error: #if without #endif" "an unclosed #if is a parse error at its line" "$tmp/if-open.pkt"
+# tcpspec parse and fmt read #ifdef blocks as written: every branch parses, the
+# nesting is checked, fmt keeps the directives (and their indentation) in place
+out=$("$T" parse "$D/ifdef.pkt" 2>&1); rc=$?
+r=1; [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q "ifdef.pkt: ok" && r=0
+ok "parse reads a script with #ifdef blocks (exit $rc)" $r "$out"
+out=$("$T" parse "$tmp/stray.pkt" 2>&1); rc=$?
+r=1; [ "$rc" = 2 ] && printf '%s\n' "$out" | grep -q "stray.pkt:3:1: error: #endif without #ifdef" && r=0
+ok "parse: a stray #endif is an error at its line (exit $rc)" $r "$out"
+"$T" fmt "$D/ifdef.pkt" > "$tmp/fmt1.pkt" 2>"$tmp/fmt.err"; rc=$?
+r=1
+if [ "$rc" = 0 ] && grep -qx '#ifdef WRONG' "$tmp/fmt1.pkt" && grep -qx '  #ifndef QUIET' "$tmp/fmt1.pkt" &&
+   [ "$(grep -c '^ *#' "$tmp/fmt1.pkt")" = "$(grep -c '^ *#' "$D/ifdef.pkt")" ]; then
+	r=0
+fi
+ok "fmt keeps the #ifdef blocks as written (exit $rc)" $r "$(cat "$tmp/fmt.err" "$tmp/fmt1.pkt")"
+"$T" fmt "$tmp/fmt1.pkt" > "$tmp/fmt2.pkt" 2>&1
+cmp -s "$tmp/fmt1.pkt" "$tmp/fmt2.pkt"; ok "fmt of fmt's output changes nothing" $?
+run 0 "1 passed" "fmt's output still runs, blocks evaluated" -D QUIET "$tmp/fmt1.pkt"
 echo "1..$n"

@@ -736,7 +736,7 @@ static void unsupported_families(void **state)
 		"0 < S 0:0(0) win 1 <mss 1000> { mut tcp data_offset 0xFF ; ins tcp 20 0x02040000 }\n",
 		"0 > . 1:1(0) ack 1 <nop,nop,mpcapable v1 flags[flag_h] key[ckey,skey]>\n",
 		"0 > encap psp spi 23 P. 501:1001(500) ack 501\n",
-		"#ifdef Linux\n0 close(3) = 0\n#endif\n",
+		"#if defined(Linux)\n0 close(3) = 0\n#endif\n",
 		"0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+1 sendto(3, ..., 1000, 0, ..., ...) = 1000\n"
 		"+0 > udp(1000)\n",
 		"0 psp_rx_assoc(4, [7]) = 0\n",
@@ -1250,6 +1250,23 @@ static void conditional_blocks(void **state)
 	assert_int_equal(d.n, 0);
 	assert_string_equal(ib, "#if defined(A)\na\n     \nb\n      \n         \n \n"
 				"#elif B\nd\n      \n");
+	/* read unevaluated (dsl_parse_buffer): the conditional lines are kept like
+	 * comments, both branches parse; an #if stays unsupported */
+	const char *cb = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef A\n"
+			 "+0 close(3) = 0\n  #else\n+0 close(3) = 0\n#endif\n";
+	struct dsl_file *pf = NULL;
+	assert_int_equal(dsl_parse_buffer("t.pkt", cb, strlen(cb), &pf, &d), DSL_OK);
+	assert_true(pf->conditional);
+	assert_int_equal(pf->n_events, 3);
+	assert_int_equal(pf->n_comments, 3);
+	assert_string_equal(pf->comments[1].text, "  #else");
+	dsl_free(pf);
+	pf = NULL;
+	const char *ic = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#if A\n#endif\n";
+	assert_int_equal(dsl_parse_buffer("t.pkt", ic, strlen(ic), &pf, &d), DSL_UNSUPPORTED);
+	dsl_free(pf);
+	dsl_diags_free(&d);
+	memset(&d, 0, sizeof d);
 	/* errors name the line of the directive */
 	static const struct { const char *text; int line; const char *msg; } bad[] = {
 		{ "x\n#else\n", 2, "#else without #ifdef" },

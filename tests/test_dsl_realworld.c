@@ -352,7 +352,9 @@ static const struct { const char *src; enum dsl_status want; } verdicts[] = {
 	  DSL_UNSUPPORTED },
 	{ "+0 < sctp: ERROR[flgs=0, INVALID_STREAM_IDENTIFIER[sid=1]]\n", DSL_UNSUPPORTED },
 	{ "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 > udp(1400)\n", DSL_UNSUPPORTED },
-	{ "#ifdef Linux\n0 close(3) = 0\n#endif\n", DSL_UNSUPPORTED },
+	/* #ifdef blocks read unevaluated are layout; an #if cannot be evaluated */
+	{ "#ifdef Linux\n0 close(3) = 0\n#endif\n", DSL_OK },
+	{ "#if defined(Linux)\n0 close(3) = 0\n#endif\n", DSL_UNSUPPORTED },
 	/* a fork's option that switches option checking off */
 	{ "0.200 > P. 1:1451(1450) ack 1 <nocheck>\n", DSL_UNSUPPORTED },
 	/* the MPTCP fork's keys in a plain-TCP script: the whole script is unsupported */
