@@ -129,6 +129,7 @@ struct engine_conn {
 	unsigned stack_syn_ever[2]; /* offered before in any SYN [0] / SYN-ACK [1] with
 				     * this ISN: a retransmission cannot take it back */
 	bool have_peer_syn, have_stack_syn;
+	bool stack_syn_ack;          /* the stack's handshake segment was a SYN-ACK */
 	/* content (stream.c): the highest stream offset of the stack's data the script
 	 * acknowledged (a keep-alive's garbage octet lies below it) */
 	bool have_peer_acked;
@@ -300,9 +301,12 @@ unsigned engine_synopts_script(const struct dsl_packet *p);
 unsigned engine_synopts_wire(const struct wire_tcp *t);
 /* The optional feature the script's outbound packet p needs that the stack's
  * handshake did not offer, given the segment t it sent: "timestamps", "SACK",
- * "window scaling", "ECN", "Fast Open"; NULL when none is missing. */
+ * "window scaling", "ECN", "Fast Open"; NULL when none is missing.  A feature the
+ * stack could not offer, because its handshake segment was a SYN-ACK answering the
+ * script's SYN without it, is no reason to skip: it is returned in *FORBIDDEN (with
+ * the RFC that says so) instead, and the script's expectation is to be judged. */
 const char *engine_not_offered(struct engine_ctx *x, const struct dsl_packet *p,
-			       const struct wire_tcp *t);
+			       const struct wire_tcp *t, const char **forbidden);
 /* stream.c: the content of the streams, see there (and engine_stream_byte) */
 /* Before a call: a read-family call gets c->rdata, a write-family call c->data with
  * the socket's next outbound octets. */

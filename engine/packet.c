@@ -589,6 +589,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		x->c.have_local_isn = true;
 		x->c.stack_syn_opts = engine_synopts_wire(t);
 		x->c.have_stack_syn = true;
+		x->c.stack_syn_ack = !!(t->flags & WIRE_TH_ACK);
 		engine_note_isn(x, t->seq, t->sport, t->dport);
 	}
 	if (!x->c.local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
@@ -603,7 +604,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	/* a segment that needs a mechanism the stack did not offer: not applicable when
 	 * everything else a relaxation never hides (flags but the ECN ones, seq, len,
 	 * ack) is as the script says */
-	const char *absent = engine_not_offered(x, p, t);
+	const char *forbidden;
+	const char *absent = engine_not_offered(x, p, t, &forbidden);
 	uint16_t flag_mask = 0x1ff;
 	if (x->opts.relax & ENGINE_RELAX_PSH)
 		flag_mask &= ~WIRE_TH_PSH;
@@ -668,6 +670,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (!engine_stream_outbound(x, t, why, sizeof why))
 		engine_diff(&d, "%s", why);
 
+	if (d.count && forbidden)
+		engine_diff(&d, "note: the script's SYN did not offer %s", forbidden);
 	if (d.count) {
 		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
 		return engine_fail(x, ev, 'p', "error handling packet: %s%s", d.buf, lines);

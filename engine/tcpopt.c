@@ -434,18 +434,27 @@ unsigned engine_synopts_wire(const struct wire_tcp *t)
 
 /* An optional mechanism (RFC 7323 timestamps and window scaling, RFC 2018 SACK, RFC
  * 3168 ECN, RFC 7413 Fast Open) is the stack's to offer or not: a script that needs
- * one the stack's SYN or SYN-ACK left out does not apply to that stack.  In the
+ * one the stack's SYN or SYN-ACK left out does not apply to that stack, provided the
+ * stack was free to offer it (its own SYN; a SYN-ACK to a SYN that offered it).  In the
  * handshake: the option (or ECE) the script expects is not in the stack's segment;
  * later: the script expects a TS option, SACK blocks or ECN marks the stack's own
  * handshake segment did not offer. */
 const char *engine_not_offered(struct engine_ctx *x, const struct dsl_packet *p,
-			       const struct wire_tcp *t)
+			       const struct wire_tcp *t, const char **forbidden)
 {
-	static const struct { unsigned bit; const char *name; } features[] = {
-		{ ENGINE_SYNOPT_TS, "timestamps" }, { ENGINE_SYNOPT_SACK_PERM, "SACK" },
-		{ ENGINE_SYNOPT_WSCALE, "window scaling" }, { ENGINE_SYNOPT_FASTOPEN, "Fast Open" },
-		{ ENGINE_SYNOPT_ECN, "ECN" },
+	static const struct { unsigned bit; const char *name, *why; } features[] = {
+		{ ENGINE_SYNOPT_TS, "timestamps",
+		  "timestamps (RFC 7323 3.2: a SYN-ACK carries a TSopt only if the SYN did)" },
+		{ ENGINE_SYNOPT_SACK_PERM, "SACK",
+		  "SACK (RFC 2018 2: SACK-permitted in a SYN-ACK only if the SYN had it)" },
+		{ ENGINE_SYNOPT_WSCALE, "window scaling",
+		  "window scaling (RFC 7323 2.2: a SYN-ACK carries it only if the SYN did)" },
+		{ ENGINE_SYNOPT_FASTOPEN, "Fast Open",
+		  "Fast Open (RFC 7413 4.1.2: a cookie only for a SYN that asks for one)" },
+		{ ENGINE_SYNOPT_ECN, "ECN",
+		  "ECN (RFC 3168 6.1.1: an ECN-setup SYN-ACK only answers an ECN-setup SYN)" },
 	};
+	*forbidden = NULL;
 	unsigned want = engine_synopts_script(p), missing;
 	if (t->flags & WIRE_TH_SYN) {
 		if (!(p->flags & DSL_TCP_SYN))
@@ -474,6 +483,16 @@ const char *engine_not_offered(struct engine_ctx *x, const struct dsl_packet *p,
 			missing &= ~ENGINE_SYNOPT_TS;
 	}
 	missing &= ~ENGINE_SYNOPT_MSS;
+	/* a passive stack may offer only what the script's SYN offered: whatever else
+	 * the script expects is its own mistake, not the stack's choice.  The stack's
+	 * own active SYN offers what it likes. */
+	bool synack = t->flags & WIRE_TH_SYN ? !!(t->flags & WIRE_TH_ACK) : x->c.stack_syn_ack;
+	unsigned cannot = synack && x->c.have_peer_syn ? missing & ~x->c.peer_syn_opts : 0;
+	for (size_t i = 0; i < sizeof features / sizeof features[0]; i++)
+		if (cannot & features[i].bit) {
+			*forbidden = features[i].why;
+			return NULL;
+		}
 	for (size_t i = 0; i < sizeof features / sizeof features[0]; i++)
 		if (missing & features[i].bit)
 			return features[i].name;

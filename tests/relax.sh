@@ -93,6 +93,34 @@ na later-ts net.ipv4.tcp_timestamps=0 timestamps "$D/later-ts.pkt"
 na ecn net.ipv4.tcp_ecn=0 ECN "$D/ecn.pkt"
 run 0 "1 passed" "the later-TS script passes on a stack that offers timestamps" "$D/later-ts.pkt"
 run 0 "1 passed" "the ECN script passes on a stack that offers ECN" "$D/ecn.pkt"
+# not applicable only where the stack was free to offer: a SYN-ACK may carry TS,
+# SACK-permitted, window scaling or ECN only if the script's SYN did (RFC 7323 3.2 and
+# 2.2, RFC 2018 2, RFC 3168 6.1.1), so expecting one the script's SYN left out is the
+# script's mistake: a failure at the line, with a note saying why
+sed '11s/<mss 1460,nop,wscale 6,sackOK,TS val 100 ecr 0>/<mss 1460>/' "$base" > "$tmp/syn-no-ts.pkt"
+run 1 "syn-no-ts.pkt:12: error handling packet: .*note: the script's SYN did not offer timestamps (RFC 7323 3.2" \
+	"a SYN-ACK with TS expected for a SYN without one fails, not n/a" --relax all "$tmp/syn-no-ts.pkt"
+sed '11s/<mss 1460,nop,wscale 6,sackOK,TS val 100 ecr 0>/<mss 1460,nop,wscale 6,TS val 100 ecr 0>/' \
+	"$base" > "$tmp/syn-no-sack.pkt"
+run 1 "syn-no-sack.pkt:12: .*did not offer SACK (RFC 2018" \
+	"SACK-permitted expected for a SYN without it fails" --relax all "$tmp/syn-no-sack.pkt"
+sed '11s/<mss 1460,nop,wscale 6,sackOK,TS val 100 ecr 0>/<mss 1460,sackOK,TS val 100 ecr 0>/' \
+	"$base" > "$tmp/syn-no-ws.pkt"
+run 1 "syn-no-ws.pkt:12: .*did not offer window scaling (RFC 7323 2.2" \
+	"wscale expected for a SYN without it fails" --relax all "$tmp/syn-no-ws.pkt"
+sed 's/< SEW 0:0(0)/< S 0:0(0)/' "$D/ecn.pkt" > "$tmp/syn-no-ecn.pkt"
+run 1 "syn-no-ecn.pkt:9: .*did not offer ECN (RFC 3168 6.1.1" \
+	"an ECN-setup SYN-ACK expected for a SYN without ECN fails" "$tmp/syn-no-ecn.pkt"
+# later segments too: TS expected on data after a handshake whose SYN had none
+sed -e '11s/<mss 1460,nop,wscale 6,sackOK,TS val 100 ecr 0>/<mss 1460>/' -e '12s/<.*>/<...>/' \
+	-e '13s/ <nop,nop,TS val 110 ecr 5000>//' "$base" > "$tmp/later-no-ts.pkt"
+run 1 "later-no-ts.pkt:17: .*did not offer timestamps" \
+	"TS expected on data after a SYN without TS fails, not n/a" --relax all "$tmp/later-no-ts.pkt"
+# and the same scripts stay not applicable where the script's SYN did offer
+{ echo '0 `sysctl -w net.ipv4.tcp_timestamps=0`'; sed '11,12s/sackOK,TS/TS/' "$base"; } \
+	> "$tmp/na-ts-no-sack.pkt"
+run 4 "not applicable: the stack did not offer timestamps" \
+	"a SYN that offered TS keeps n/a for a stack that declines it" --relax all "$tmp/na-ts-no-sack.pkt"
 # what an earlier SYN of the same connection offered is no longer optional: a
 # retransmitted SYN dropping ECN where the script still expects it is a failure
 sed 's/maxretries=1/maxretries=0/' corpora/conformance/rfc3168/ecn-setup-syn-retried-before-fallback.pkt \
