@@ -1159,14 +1159,25 @@ int engine_pending_check(struct engine_ctx *x, bool wait)
 		if (!wait && now <= x->pend_hi + x->pend_tol)
 			return ENGINE_PASS;
 		x->pending = false;
-		char e[32], a[32], t[32];
+		char e[32], a[32], t[32], dl[32];
+		int64_t last = x->pend_hi + x->pend_tol;
 		engine_fmt_time(e, sizeof e, x->pend_hi);
 		engine_fmt_time(a, sizeof a, now);
 		engine_fmt_time(t, sizeof t, x->pend_tol);
+		engine_fmt_time(dl, sizeof dl, last);
+		if (now >= last)
+			return engine_fail(x, x->pcall.ev, 0,
+					   "error handling syscall: %s: timing error: expected the call "
+					   "to return at %s sec (tolerance %s sec) but it was still "
+					   "blocked at %s sec, past the deadline of %s sec",
+					   x->pcall.ev->call.name, e, t, a, dl);
+		/* virtual time: nothing was due before the deadline, so the clock stayed
+		 * where the stack last had something to do */
 		return engine_fail(x, x->pcall.ev, 0,
-				   "error handling syscall: %s: timing error: expected the call to return "
-				   "at %s sec but it was still blocked at %s sec (tolerance %s sec)",
-				   x->pcall.ev->call.name, e, a, t);
+				   "error handling syscall: %s: timing error: expected the call to "
+				   "return at %s sec (tolerance %s sec) but it did not return by the "
+				   "deadline of %s sec (nothing was due between %s sec and then)",
+				   x->pcall.ev->call.name, e, t, dl, a);
 	}
 	x->pending = false;
 	if (rc != TARGET_OK)

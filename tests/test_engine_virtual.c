@@ -115,6 +115,28 @@ static void poll_times_out_at_its_own_deadline(void **state)
 	}
 }
 
+/* A call still blocked when its window ends, with nothing due before the deadline
+ * (the virtual clock stays where the stack was last busy): the message gives the
+ * expected time, the deadline with the tolerance, and the last busy time, and does
+ * not claim it was "still blocked" at a time before the deadline. */
+static void a_call_blocked_past_its_window_says_when(void **state)
+{
+	(void)state;
+	static const char *const targets[] = { "reference", "lwip" };
+	for (size_t i = 0; i < 2; i++) {
+		struct engine_result r;
+		run_on(targets[i], OPEN_4 "+0...0.05 read(4, ..., 100) = 100\n", &r);
+		if (i > 0 && r.verdict == ENGINE_SKIP)
+			continue;               /* lwIP not built in */
+		assert_int_equal(r.verdict, ENGINE_FAIL);
+		assert_non_null(strstr(r.message, ":8: error handling syscall: read: timing error: "
+					"expected the call to return at 0.150000 sec (tolerance "
+					"0.006250 sec) but it did not return by the deadline of "
+					"0.156250 sec (nothing was due between 0.100000 sec and then)"));
+		assert_null(strstr(r.message, "still blocked"));
+	}
+}
+
 /* The same with epoll_wait, and a poll that data ends before its timeout. */
 static void epoll_wait_times_out_and_poll_ends_on_data(void **state)
 {
@@ -262,6 +284,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tiny_mtus_the_ip_version_allows),
 		cmocka_unit_test(poll_times_out_at_its_own_deadline),
+		cmocka_unit_test(a_call_blocked_past_its_window_says_when),
 		cmocka_unit_test(epoll_wait_times_out_and_poll_ends_on_data),
 		cmocka_unit_test(a_second_syn_does_not_move_the_remote_isn),
 		cmocka_unit_test(two_peers_of_one_listener),
