@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "dsl/dsl.h"
 #include "engine/cli.h"
+#include "engine/reqtitle.h"
 
 struct parse_counts {
 	unsigned files, ok, unsupported, errors;
@@ -31,6 +33,35 @@ static void parse_help(FILE *fp)
 	      "...) and none has an error.  See tcpspec-parse(1) and tcpspec-dialect(7).\n", fp);
 }
 
+/* "// requirements: TAG..." comments: warn about RFC 9293 requirement IDs that its
+ * Appendix B does not have (a typo the report would show as a requirement). */
+static void check_requirements(const struct dsl_file *f)
+{
+	for (size_t i = 0; f && i < f->n_comments; i++) {
+		const char *s = f->comments[i].text;
+		if (strncmp(s, "//", 2))
+			continue;
+		s += 2;
+		s += strspn(s, " \t");
+		if (strncasecmp(s, "requirements:", 13))
+			continue;
+		s += 13;
+		for (;;) {
+			s += strspn(s, " \t,");
+			size_t n = strcspn(s, " \t,");
+			if (!n)
+				break;
+			char tag[128];
+			snprintf(tag, sizeof tag, "%.*s", (int)(n < 127 ? n : 127), s);
+			if (engine_req_unknown(tag))
+				fprintf(stderr, "%s:%d: warning: %s is not an RFC 9293 requirement "
+					"ID (Appendix B)\n", f->comments[i].loc.file,
+					f->comments[i].loc.line, tag);
+			s += n;
+		}
+	}
+}
+
 static void parse_one(const char *path, struct parse_counts *c)
 {
 	struct dsl_file *f = NULL;
@@ -39,6 +70,7 @@ static void parse_one(const char *path, struct parse_counts *c)
 	c->files++;
 	for (size_t i = 0; i < d.n; i++)
 		dsl_diag_print(stderr, &d.v[i]);
+	check_requirements(f);
 	switch (st) {
 	case DSL_OK:
 		c->ok++;

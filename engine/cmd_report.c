@@ -182,6 +182,9 @@ static int read_header(struct script *sc)
 		if ((v = header_value(line, "requirements"))) {
 			for (char *save = NULL, *t = strtok_r(v, " \t,", &save); t;
 			     t = strtok_r(NULL, " \t,", &save)) {
+				if (engine_req_unknown(t))
+					fprintf(stderr, "%s:%d: warning: %s is not an RFC 9293 "
+						"requirement ID (Appendix B)\n", sc->path, n + 1, t);
 				char **nr = realloc(sc->req, (sc->nreq + 1) * sizeof *nr);
 				if (!nr || !(nr[sc->nreq] = strdup(t))) {
 					sc->req = nr ? nr : sc->req;

@@ -2,6 +2,7 @@
  * reports.  RFC 9293's requirement IDs carry the wording of its Appendix B ("TCP
  * Requirement Summary"), its sections their headings; other RFCs' sections are named
  * by the RFC's title and the section number. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,12 +254,31 @@ void engine_req_info(const char *tag, struct engine_req_info *ri)
 				ri->group = rfc9293_req[i].group;
 				return;
 			}
+		if (*ri->level) {
+			/* MUST-99: no such ID in Appendix B (engine_req_unknown), so no
+			 * level either: a typo is not graded as a MUST */
+			ri->level = "";
+			ri->title = "not an RFC 9293 requirement ID";
+			return;
+		}
 		for (size_t i = 0; i < sizeof rfc9293_sec / sizeof rfc9293_sec[0]; i++)
 			if (!strcmp(rfc9293_sec[i].sec, what)) {
 				ri->title = rfc9293_sec[i].title;
 				return;
 			}
 	}
+}
+
+bool engine_req_unknown(const char *tag)
+{
+	struct engine_req_info ri;
+	engine_req_info(tag, &ri);
+	if (ri.rfc_number != 9293 || ri.group)
+		return false;
+	const char *what = strchr(tag, ':');
+	what = what ? what + 1 : "";
+	return !strncmp(what, "MUST-", 5) || !strncmp(what, "SHLD-", 5) ||
+	       !strncmp(what, "REC-", 4) || !strncmp(what, "MAY-", 4);
 }
 
 /* The rank of a level for ordering: MUST first. */

@@ -3,4 +3,6 @@
 SHELL_TESTS += tests/cli_basic.sh
 # tcpspec report and the conformance suite on both targets (conformance helper)
 SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh
+# requirement IDs in script headers checked against RFC 9293 Appendix B
+SHELL_TESTS += tests/requirement_ids.sh
 MANPAGES += docs/tcpspec-report.1
