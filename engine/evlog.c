@@ -301,10 +301,19 @@ static void build_ladder(struct engine_ctx *x, struct ladder *l, const struct li
 					c->isn[me] = w.tcp.seq;
 					c->known[me] = true;
 				}
-				/* before any SYN: the engine's numbers for the connection */
-				uint32_t fb[2] = { x->c.local_isn, x->c.remote_isn };
-				pc.seq_base = c && c->known[me] ? c->isn[me] : fb[me];
-				pc.ack_base = c && c->known[!me] ? c->isn[!me] : fb[!me];
+				/* a side whose SYN is not in the capture: as tcpspec decode
+				 * numbers it, from just before its first seq (or the other's
+				 * ack) seen */
+				if (c && !c->known[me]) {
+					c->isn[me] = w.tcp.seq - 1;
+					c->known[me] = true;
+				}
+				if (c && !c->known[!me] && (w.tcp.flags & WIRE_TH_ACK)) {
+					c->isn[!me] = w.tcp.ack - 1;
+					c->known[!me] = true;
+				}
+				pc.seq_base = c ? c->isn[me] : 0;
+				pc.ack_base = c ? c->isn[!me] : 0;
 			}
 			if (st != WIRE_OK && st != WIRE_E_FRAG_NONFIRST)
 				snprintf(label, sizeof label, "(%zu bytes, malformed: %s)", r->len,

@@ -5,4 +5,6 @@ SHELL_TESTS += tests/cli_basic.sh
 SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh
 # requirement IDs in script headers checked against RFC 9293 Appendix B
 SHELL_TESTS += tests/requirement_ids.sh
+# the ladder of run --html labels packets as tcpspec decode does
+SHELL_TESTS += tests/ladder_decode.sh
 MANPAGES += docs/tcpspec-report.1
