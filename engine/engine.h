@@ -122,6 +122,9 @@ struct engine_run_cfg {
 	/* When set, the line of the event being run is stored here as the script goes
 	 * (0 before the first event), so a run stopped from outside can say where. */
 	volatile int *progress_line;
+	/* When set, the IP version the run uses, once known (0 before), so a run that
+	 * dies is still reported under the right one. */
+	volatile int *progress_ip_version;
 };
 
 struct engine_result {

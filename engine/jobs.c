@@ -99,6 +99,7 @@ static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job,
 		.html_dir = cfg->html_dir,
 		.log = stderr,
 		.progress_line = line,
+		.progress_ip_version = line + 1,
 	};
 	struct engine_result res;
 	engine_run_script(&rc, &res);
@@ -141,7 +142,8 @@ struct pool {
 	struct slot *slots;
 	int width;
 	bool workers;               /* reusable processes (not OWN_PROCESS) */
-	volatile int *lines;        /* shared: the line each slot's script is at */
+	volatile int *lines;        /* shared: per slot, the line its script is at, then
+				     * the IP version it runs (slot i: lines[2 * i], [2 * i + 1]) */
 };
 
 /* Whether a script has a shell line (a backquote) or a code block ("%{"), anything
@@ -231,7 +233,7 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 				if (n > 0)
 					got += n;
 			}
-			child_run(pl->cfg, &pl->jobs[j], r[1], &pl->lines[i]);
+			child_run(pl->cfg, &pl->jobs[j], r[1], &pl->lines[2 * i]);
 		}
 	}
 	/* a PID namespace (~1.5 ms) only where processes may be started that could leave
@@ -245,7 +247,7 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != me && getppid() != 0)
 				_exit(1);
-			child_run(pl->cfg, &pl->jobs[job], r[1], &pl->lines[i]);
+			child_run(pl->cfg, &pl->jobs[job], r[1], &pl->lines[2 * i]);
 			close(r[1]);    /* the verdict is out before the process's slow exit */
 			_exit(0);
 		}
@@ -255,7 +257,7 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 			;
 		_exit(0);
 	}
-	child_run(pl->cfg, &pl->jobs[job], r[1], &pl->lines[i]);
+	child_run(pl->cfg, &pl->jobs[job], r[1], &pl->lines[2 * i]);
 	close(r[1]);
 	_exit(0);
 }
@@ -283,7 +285,7 @@ static void slot_kill(struct slot *s, bool wait)
 static int slot_start(struct pool *pl, int i, size_t j)
 {
 	struct slot *s = &pl->slots[i];
-	pl->lines[i] = 0;
+	pl->lines[2 * i] = pl->lines[2 * i + 1] = 0;
 	s->job = j;
 	s->got = 0;
 	s->started_ms = mono_ms();
@@ -327,9 +329,10 @@ static void job_lost(struct pool *pl, struct slot *s, const char *fmt, ...)
 	struct engine_job *j = &pl->jobs[s->job];
 	memset(&j->res, 0, sizeof j->res);
 	j->res.verdict = ENGINE_FAIL;
-	j->res.ip_version = j->ip_version;
+	int ran = pl->lines[2 * (s - pl->slots) + 1];
+	j->res.ip_version = ran ? ran : j->ip_version;
 	j->res.wall_ns = (mono_ms() - s->started_ms) * 1000000;
-	int line = pl->lines[s - pl->slots];
+	int line = pl->lines[2 * (s - pl->slots)];
 	char what[512];
 	va_list ap;
 	va_start(ap, fmt);
@@ -357,7 +360,7 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 	int64_t timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : ENGINE_DEFAULT_TIMEOUT_S * 1000;
 	pl.slots = calloc(pl.width, sizeof *pl.slots);
 	bool *done = calloc(n ? n : 1, sizeof *done);
-	size_t lines_size = ((size_t)pl.width * sizeof(int) + 4095) & ~(size_t)4095;
+	size_t lines_size = ((size_t)pl.width * 2 * sizeof(int) + 4095) & ~(size_t)4095;
 	void *lines = mmap(NULL, lines_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			   -1, 0);
 	if (!pl.slots || !done || lines == MAP_FAILED) {

@@ -191,6 +191,8 @@ static int configure(struct engine_ctx *x)
 				  : o->has_ip_version ? o->ip_version : TARGET_IPV4_ONLY;
 	struct target_config *tc = &x->tc;
 	tc->ip_version = ipv;
+	if (cfg->progress_ip_version)
+		*cfg->progress_ip_version = ipv;
 	int fam = ipv == TARGET_IPV6_ONLY ? AF_INET6 : AF_INET;
 	struct { bool has; const char *text; struct target_addr *a; const char *name; } ips[] = {
 		{ o->has_local_ip, o->local_ip, &tc->local_ip, "local_ip" },

@@ -193,17 +193,20 @@ static int pl_open(struct target *t, const struct target_config *cfg)
 				    TCPSPEC_PLUGIN_ABI_VERSION);
 	}
 	int rc = check_table(t, path, pl);
+	/* the engine checked the address family against our optimistic caps.  The table
+	 * and its strings live in the plugin's mapping: read them before dlclose(). */
+	if (rc == TARGET_OK &&
+	    ((cfg->ip_version == TARGET_IPV6_ONLY && !(pl->caps & TARGET_IPV6)) ||
+	     (cfg->ip_version == TARGET_IPV4_MAPPED_IPV6 && !(pl->caps & TARGET_IPV4_MAPPED))))
+		rc = target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				  "plugin %s has no %s sockets (its caps lack %s)",
+				  pl->name ? pl->name : path,
+				  target_ip_version_name(cfg->ip_version),
+				  cfg->ip_version == TARGET_IPV6_ONLY ? "TARGET_IPV6"
+								      : "TARGET_IPV4_MAPPED");
 	if (rc != TARGET_OK) {
 		dlclose(dl);
 		return rc;
-	}
-	/* the engine checked the address family against our optimistic caps */
-	if ((cfg->ip_version == TARGET_IPV6_ONLY && !(pl->caps & TARGET_IPV6)) ||
-	    (cfg->ip_version == TARGET_IPV4_MAPPED_IPV6 && !(pl->caps & TARGET_IPV4_MAPPED))) {
-		dlclose(dl);
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "plugin %s has no %s sockets",
-				    pl->name ? pl->name : path,
-				    target_ip_version_name(cfg->ip_version));
 	}
 	memset(&t->diag, 0, sizeof t->diag);
 	void *h = pl->open(cfg, &t->diag);

@@ -4,13 +4,19 @@
 LDLIBS += -ldl
 
 PLUGIN_EXAMPLE := $(B)/examples/plugin/libexample.so
-PLUGIN_EX_SRCS := examples/plugin/example_plugin.c target-adapters/reference.c \
+# the reference stack position-independent, for the example and the test plugins
+PLUGIN_REF_SRCS := target-adapters/reference.c \
 	target-adapters/target.c $(wildcard target-adapters/common/*.c) \
 	$(filter-out %/bench_refstack.c,$(wildcard refstack/*.c)) \
 	$(filter-out %/bench_wire.c,$(wildcard wire/*.c))
-PLUGIN_EX_OBJS := $(patsubst %.c,$(B)/examples/plugin/pic/%.o,$(PLUGIN_EX_SRCS))
+PLUGIN_REF_OBJS := $(patsubst %.c,$(B)/examples/plugin/pic/%.o,$(PLUGIN_REF_SRCS))
+PLUGIN_EX_OBJS := $(B)/examples/plugin/pic/examples/plugin/example_plugin.o $(PLUGIN_REF_OBJS)
 
-all: $(PLUGIN_EXAMPLE)
+# Test plugins (tests/plugins/NAME.c over the same reference stack) for the plugin
+# tests: build/tests/plugins/libNAME.so.
+TEST_PLUGINS := $(patsubst tests/plugins/%.c,$(B)/tests/plugins/lib%.so,$(wildcard tests/plugins/*.c))
+
+all: $(PLUGIN_EXAMPLE) $(TEST_PLUGINS)
 
 $(B)/examples/plugin/pic/%.o: %.c
 	@mkdir -p $(@D)
@@ -19,5 +25,9 @@ $(B)/examples/plugin/pic/%.o: %.c
 $(PLUGIN_EXAMPLE): $(PLUGIN_EX_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -Wl,-z,defs -o $@ $^ -lm
 
-SHELL_TESTS += tests/plugin_example.sh
+$(B)/tests/plugins/lib%.so: $(B)/examples/plugin/pic/tests/plugins/%.o $(PLUGIN_REF_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -Wl,-z,defs -o $@ $^ -lm
+
+SHELL_TESTS += tests/plugin_example.sh tests/plugin_ipv4only.sh
 MANPAGES += docs/tcpspec-plugin.7
