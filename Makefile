@@ -18,7 +18,7 @@ BISON      ?= bison
 
 B          := build
 WARN       := -Wall -Wextra -Wno-unused-parameter
-ALL_CPPFLAGS = -I. -I$(B) $(CPPFLAGS)
+ALL_CPPFLAGS = -I. -I$(B) -Itarget-adapters/include $(CPPFLAGS)
 ALL_CFLAGS   = -std=gnu11 $(WARN) $(CFLAGS)
 LDLIBS     += -lpcap -lm
 

@@ -408,7 +408,10 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			scripted += tr[t].jobs[i].res.scripted_ns / 1e9;
 			wall += tr[t].jobs[i].res.wall_ns / 1e9;
 		}
-		fprintf(f, "| %s | %zu | %zu | %zu | %zu | %.1f | %.3f | ", tr[t].name,
+		fprintf(f, "| %s%s%s%s | %zu | %zu | %zu | %zu | %.1f | %.3f | ", tr[t].name,
+			tr[t].ops && tr[t].ops->version ? " (" : "",
+			tr[t].ops && tr[t].ops->version ? tr[t].ops->version : "",
+			tr[t].ops && tr[t].ops->version ? ")" : "",
 			tr[t].count[CELL_PASS], tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL],
 			tr[t].count[CELL_SKIP], scripted, wall);
 		if (!tr[t].available) {
@@ -498,6 +501,11 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 	for (size_t t = 0; t < ntr; t++) {
 		fprintf(f, "%s\n    {\"name\": ", t ? "," : "");
 		json_str(f, tr[t].name);
+		fputs(", \"version\": ", f);
+		if (tr[t].ops && tr[t].ops->version)
+			json_str(f, tr[t].ops->version);
+		else
+			fputs("null", f);
 		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
 		json_str(f, tr[t].available ? "" : tr[t].why);
 		fputs(", \"expectations\": [", f);

@@ -6,7 +6,7 @@ LDLIBS += -ldl
 PLUGIN_EXAMPLE := $(B)/examples/plugin/libexample.so
 # the reference stack position-independent, for the example and the test plugins
 PLUGIN_REF_SRCS := target-adapters/reference.c \
-	target-adapters/target.c $(wildcard target-adapters/common/*.c) \
+	target-adapters/target.c $(wildcard target-adapters/common/*.c target-adapters/sdk/*.c) \
 	$(filter-out %/bench_refstack.c,$(wildcard refstack/*.c)) \
 	$(filter-out %/bench_wire.c,$(wildcard wire/*.c))
 PLUGIN_REF_OBJS := $(patsubst %.c,$(B)/examples/plugin/pic/%.o,$(PLUGIN_REF_SRCS))

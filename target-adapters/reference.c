@@ -492,6 +492,19 @@ static int ref_shell(struct target *t, const char *cmd, int *exit_status)
 	return rc;
 }
 
+/* One setting now (the engine's congestion control hint; a plugin's setting()). */
+static int ref_setting(struct target *t, const char *name, const char *value)
+{
+	struct ref_config c = *ref_stack_config(P(t)->st);
+	int rc = apply_setting(&c, name, value);
+	if (rc == 0) {
+		*ref_stack_config(P(t)->st) = c;
+		return TARGET_OK;
+	}
+	apply_or_diag(t, &c, name, value);
+	return t->diag.status = rc == -1 ? TARGET_UNSUPPORTED : TARGET_BADARG;
+}
+
 /* ---- open / close ------------------------------------------------------------------ */
 
 static int ref_open(struct target *t, const struct target_config *cfg)
@@ -1136,4 +1149,5 @@ const struct target_ops target_reference_ops = {
 	.advance = ref_advance_op,
 	.tcp_info = ref_tcp_info_op,
 	.shell = ref_shell,
+	.setting = ref_setting,
 };

@@ -121,7 +121,7 @@ C
 static const struct tcpspec_plugin_v1 t = { TCPSPEC_PLUGIN_V1_HEADER, .call_size = 8 };
 const struct tcpspec_plugin_v1 *tcpspec_plugin_v1(uint32_t abi) { (void)abi; return &t; }
 C
-		cc -shared -fPIC -I. -o "$tmp/lay.so" "$tmp/lay.c" 2>/dev/null
+		cc -shared -fPIC -I. -Itarget-adapters/include -o "$tmp/lay.so" "$tmp/lay.c" 2>/dev/null
 		$T run --target "plugin:$tmp/lay.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
 		if [ $rc = 3 ] && grep -q "struct target_call is 8 bytes there" "$tmp/out"; then
 			ok "plugin built against another target.h: exit 3, the struct named"

@@ -1,8 +1,9 @@
-/* examples/plugin/example_plugin.c: a tcpspec plugin (plugin_abi.h) that wraps
- * tcpspec's own reference stack, built as build/examples/plugin/libexample.so.
- * It shows the whole ABI: the exported entry point, the versioned table, a handle
- * per open, and failures reported through the host's diagnostic.  A real stack
- * replaces the forwarding below with its own code.
+/* examples/plugin/example_plugin.c: a tcpspec plugin (ABI version 2, tcpspec/plugin.h)
+ * that wraps tcpspec's own reference stack, built as build/examples/plugin/libexample.so.
+ * It shows the shape of the ABI: the exported entry point, the versioned table, a
+ * handle per open, settings, and failures reported through the host's diagnostic.
+ * The forwarding below hides the real work a stack's mapping does (fds, errno
+ * translation, PENDING, tcp_info's valid bits): examples/plugin-lwip/ shows that.
  *
  *   tcpspec run --target plugin:build/examples/plugin/libexample.so SCRIPT
  */
@@ -88,15 +89,17 @@ static int ex_tcp_info(void *h, int fd, struct target_tcp_info *ti)
 	return report(e, target_tcp_info(&e->t, fd, ti));
 }
 
-static int ex_shell(void *h, const char *cmd, int *exit_status)
+/* A Linux-named setting; tcpspec maps a script's sysctl lines onto these calls. */
+static int ex_setting(void *h, const char *name, const char *value)
 {
 	struct ex *e = h;
-	return report(e, target_shell(&e->t, cmd, exit_status));
+	return report(e, target_setting(&e->t, name, value));
 }
 
-static const struct tcpspec_plugin_v1 example = {
-	TCPSPEC_PLUGIN_V1_HEADER,
-	.name = "example (reference stack)",
+static const struct tcpspec_plugin_v2 example = {
+	TCPSPEC_PLUGIN_V2_HEADER,
+	.name = "example",
+	.version = "tcpspec reference stack",
 	.caps = TARGET_VIRTUAL_TIME | TARGET_TCP_INFO | TARGET_IPV6 | TARGET_IPV4_MAPPED |
 		TARGET_BLOCKING | TARGET_SETTINGS,
 	.open = ex_open,
@@ -108,11 +111,11 @@ static const struct tcpspec_plugin_v1 example = {
 	.complete = ex_complete,
 	.advance = ex_advance,
 	.tcp_info = ex_tcp_info,
-	.shell = ex_shell,
+	.setting = ex_setting,
 };
 
-__attribute__((visibility("default")))
-const struct tcpspec_plugin_v1 *tcpspec_plugin_v1(uint32_t host_abi)
+TCPSPEC_PLUGIN_EXPORT
+const struct tcpspec_plugin_v2 *tcpspec_plugin_v2(uint32_t host_abi)
 {
-	return host_abi == TCPSPEC_PLUGIN_ABI_VERSION ? &example : NULL;
+	return host_abi == 2 ? &example : NULL;
 }

@@ -1,5 +1,6 @@
-/* The outbound packet queue of an in-process target (see pktq.h). */
-#include "target-adapters/common/pktq.h"
+/* target-adapters/sdk/pktq.c: the outbound packet queue of tcpspec/plugin.h, for the
+ * in-process targets and, in libtcpspec-plugin.a, plugins. */
+#include <tcpspec/plugin.h>
 
 #include <stdlib.h>
 #include <string.h>

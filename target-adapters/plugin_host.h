@@ -1,0 +1,30 @@
+/* plugin_host.h: loading a plugin (tcpspec/plugin.h) on tcpspec's side, shared by the
+ * plugin:PATH.so target (plugin.c) and `tcpspec plugin-check`. */
+#ifndef TCPSPEC_PLUGIN_HOST_H
+#define TCPSPEC_PLUGIN_HOST_H
+
+#include "target-adapters/target.h"
+
+struct target_plugin_lib {
+	void *dl;
+	unsigned abi;                           /* the version it speaks: 1 or 2 */
+	const struct tcpspec_plugin_v2 *pl;     /* a version 1 table is read up to shell */
+};
+
+/* Load PATH (in a link-map namespace of its own where the C library allows, so the
+ * libraries it links -- a TCP stack's -- are its own copies, not the ones tcpspec
+ * links), find its entry point (version 2, else version 1) and check the table: ABI
+ * version, sizes of the shared structures, required ops, its name.  TARGET_OK, or
+ * TARGET_UNAVAILABLE with d saying what is wrong (nothing stays loaded). */
+int target_plugin_load(const char *path, struct target_plugin_lib *lib, struct target_diag *d);
+void target_plugin_unload(struct target_plugin_lib *lib);
+
+/* Whether the table has a version 2 field (its size covers it). */
+#define TARGET_PLUGIN_HAS(lib, field)                                              \
+	((lib)->abi >= 2 &&                                                           \
+	 (lib)->pl->size >= offsetof(struct tcpspec_plugin_v2, field) + sizeof (lib)->pl->field)
+
+/* A version 2 name as reports need it: 1 to 32 of [A-Za-z0-9._+-]. */
+bool target_plugin_name_ok(const char *name);
+
+#endif
