@@ -5,6 +5,8 @@
 prefix     ?= /usr/local
 bindir     ?= $(prefix)/bin
 mandir     ?= $(prefix)/share/man
+includedir ?= $(prefix)/include
+libdir     ?= $(prefix)/lib
 DESTDIR    ?=
 
 CC         ?= cc
@@ -90,14 +92,23 @@ print-%:
 bench: all $(BENCHES)
 	@sh scripts/run-bench.sh $(BENCHES)
 
-install: tcpspec
+# The plugin SDK (target-adapters/sdk.mk) goes with the program: tcpspec/plugin.h,
+# libtcpspec-plugin.a and tcpspec-plugin.pc.
+install: tcpspec $(SDK_FILES)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man7
 	install -m 755 tcpspec $(DESTDIR)$(bindir)/tcpspec
 	for m in $(MANPAGES); do \
 	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(mandir)/man$$s/; done
+	install -d $(DESTDIR)$(includedir)/tcpspec $(DESTDIR)$(libdir)/pkgconfig
+	install -m 644 $(SDK_HEADER) $(DESTDIR)$(includedir)/tcpspec/plugin.h
+	install -m 644 $(SDK_LIB) $(DESTDIR)$(libdir)/libtcpspec-plugin.a
+	install -m 644 $(SDK_PC) $(DESTDIR)$(libdir)/pkgconfig/tcpspec-plugin.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/tcpspec
+	rm -f $(DESTDIR)$(includedir)/tcpspec/plugin.h $(DESTDIR)$(libdir)/libtcpspec-plugin.a \
+	  $(DESTDIR)$(libdir)/pkgconfig/tcpspec-plugin.pc
+	-rmdir $(DESTDIR)$(includedir)/tcpspec 2>/dev/null
 	for m in $(MANPAGES); do \
 	  s=$${m##*.}; rm -f $(DESTDIR)$(mandir)/man$$s/$${m##*/}; done
 
