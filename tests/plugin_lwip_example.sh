@@ -1,0 +1,76 @@
+#!/bin/sh
+# examples/plugin-lwip/ from an installed SDK alone: `make install DESTDIR=...`, then the
+# example's own Makefile with pkg-config pointed into the DESTDIR (no path into this
+# tree), and the plugin it builds gives the same verdict as the in-tree lwip target on
+# every script of corpora/conformance (each IP version) and corpora/lwip, and the same
+# `tcpspec report` figures.  Prints TAP.
+cd "$(dirname "$0")/.." || exit 1
+T=./tcpspec
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lwip 2>/dev/null &&
+   [ ! -f /usr/include/lwip/lwip/tcp.h ]; then
+	echo "1..0 # SKIP pkg-config or lwIP's headers (liblwip-dev) missing"
+	exit 0
+fi
+if ! $T run --target lwip corpora/lwip/blocking-calls.pkt >/dev/null 2>&1; then
+	echo "1..0 # SKIP the in-tree lwip target does not run here"
+	exit 0
+fi
+
+dest="$tmp/dest"
+make --no-print-directory -s install DESTDIR="$dest" prefix=/usr >"$tmp/log" 2>&1 ||
+	{ notok "make install DESTDIR"; sed 's/^/# /' "$tmp/log" | tail -5; }
+# a copy outside the tree, as a stack author would take it; lwIP comes from the host
+# (the sysroot is tcpspec's DESTDIR only), so its flags are given as they are here
+cp -r examples/plugin-lwip "$tmp/src"
+lwc=$(pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
+lwl=$(pkg-config --libs lwip 2>/dev/null || echo -llwip)
+if PKG_CONFIG_PATH="$dest/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest" \
+	make --no-print-directory -C "$tmp/src" LWIP_CFLAGS="$lwc" LWIP_LIBS="$lwl" \
+	>"$tmp/log" 2>&1 &&
+   [ -f "$tmp/src/liblwip-plugin.so" ] && ! grep -q -- "-I$(pwd)" "$tmp/log"; then
+	ok "examples/plugin-lwip builds from the installed SDK alone"
+else
+	notok "examples/plugin-lwip build"; sed 's/^/# /' "$tmp/log" | tail -20
+fi
+SO="$tmp/src/liblwip-plugin.so"
+
+verdicts() {    # target, args...: "VERDICT PATH [VERSION]" per script, sorted
+	t=$1; shift
+	$T run --target "$t" -j 2 "$@" 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2, $3}' | sort
+}
+for v in ipv4 ipv6 ipv4-mapped-ipv6; do
+	verdicts lwip --ip-version $v corpora/conformance >"$tmp/a"
+	verdicts "plugin:$SO" --ip-version $v corpora/conformance >"$tmp/b"
+	if [ "$(wc -l <"$tmp/a")" -gt 100 ] && cmp -s "$tmp/a" "$tmp/b"; then
+		ok "lwIP plugin, $v: the in-tree lwip target's verdict on all $(wc -l <"$tmp/a") conformance scripts ($(grep -c '^ok' "$tmp/a") pass)"
+	else
+		notok "lwIP plugin, $v: verdicts differ from the in-tree lwip target"
+		diff "$tmp/a" "$tmp/b" | head -20 | sed 's/^/# /'
+	fi
+done
+verdicts lwip corpora/lwip >"$tmp/a"
+verdicts "plugin:$SO" corpora/lwip >"$tmp/b"
+if [ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b"; then
+	ok "lwIP plugin: the in-tree lwip target's verdict on corpora/lwip"
+else
+	notok "lwIP plugin: verdicts differ on corpora/lwip"; diff "$tmp/a" "$tmp/b" | head | sed 's/^/# /'
+fi
+
+# the report, side by side, with the same expectations
+E=corpora/lwip/conformance.expect
+$T report --target "lwip,plugin:$SO" --expect "lwip=$E" --expect "lwip-plugin=$E" \
+	--json "$tmp/r.json" corpora/conformance >/dev/null 2>"$tmp/log"
+a=$(grep '"name": "lwip",' "$tmp/r.json" | sed 's/.*"pass"/"pass"/; s/,$//')
+b=$(grep '"name": "lwip-plugin",' "$tmp/r.json" | sed 's/.*"pass"/"pass"/; s/,$//')
+if [ -n "$a" ] && [ "$a" = "$b" ]; then
+	ok "tcpspec report: lwip and lwip-plugin columns agree ($a)"
+else
+	notok "report figures differ: lwip $a, lwip-plugin $b"; tail -5 "$tmp/log" | sed 's/^/# /'
+fi
+echo "1..$n"
