@@ -37,6 +37,7 @@ static inline int cli_take(int argc, char **argv, int *i, const char *name, cons
 }
 
 int cmd_run(int argc, char **argv);
+int cmd_plugin_check(int argc, char **argv);
 int cmd_parse(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_decode(int argc, char **argv);

@@ -19,13 +19,14 @@ static const struct command {
 	{ "decode", cmd_decode, "print a capture as script lines, or draw it (--svg)" },
 	{ "report", cmd_report, "requirement-by-target conformance matrix" },
 	{ "repro",  cmd_repro,  "turn a fuzzer input into a .pkt script" },
+	{ "plugin-check", cmd_plugin_check, "check a plugin's side of the ABI (tcpspec-plugin(7))" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: tcpspec COMMAND [OPTIONS] [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'tcpspec COMMAND --help' describes a command; see also tcpspec(1).\n"
 		   "exit codes: 0 passed, 1 failed, 2 usage or parse error,\n"
 		   "            3 target unavailable here, 4 unsupported (skipped)\n");

@@ -164,7 +164,7 @@ int target_plugin_load(const char *path, struct target_plugin_lib *lib, struct t
 		dlclose(dl);
 		return rc;
 	}
-	*lib = (struct target_plugin_lib){ .dl = dl, .abi = abi, .pl = pl };
+	*lib = (struct target_plugin_lib){ .dl = dl, .abi = abi, .pl = pl, .entry = entry };
 	return TARGET_OK;
 }
 

@@ -9,6 +9,7 @@ struct target_plugin_lib {
 	void *dl;
 	unsigned abi;                           /* the version it speaks: 1 or 2 */
 	const struct tcpspec_plugin_v2 *pl;     /* a version 1 table is read up to shell */
+	tcpspec_plugin_entry_fn entry;          /* the entry point it was found through */
 };
 
 /* Load PATH (in a link-map namespace of its own where the C library allows, so the

@@ -41,7 +41,7 @@ static void rw_close(void *h)
 	free(e);
 }
 
-static int64_t rw_now(void *h) { return target_now(&((struct rw *)h)->t); }
+__attribute__((unused)) static int64_t rw_now(void *h) { return target_now(&((struct rw *)h)->t); }
 
 static int rw_inject(void *h, const uint8_t *ip, size_t len)
 {

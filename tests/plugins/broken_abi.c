@@ -1,0 +1,3 @@
+/* tests/plugins/broken_abi.c: see broken.h. */
+#define BROKEN_ABI
+#include "broken.h"

@@ -1,0 +1,3 @@
+/* tests/plugins/broken_clock.c: see broken.h. */
+#define BROKEN_CLOCK
+#include "broken.h"

@@ -1,0 +1,3 @@
+/* tests/plugins/broken_errno.c: see broken.h. */
+#define BROKEN_ERRNO
+#include "broken.h"

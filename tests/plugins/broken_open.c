@@ -1,0 +1,3 @@
+/* tests/plugins/broken_open.c: see broken.h. */
+#define BROKEN_OPEN
+#include "broken.h"

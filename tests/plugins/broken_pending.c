@@ -1,0 +1,3 @@
+/* tests/plugins/broken_pending.c: see broken.h. */
+#define BROKEN_PENDING
+#include "broken.h"

@@ -1,0 +1,3 @@
+/* tests/plugins/broken_tcpinfo.c: see broken.h. */
+#define BROKEN_TCPINFO
+#include "broken.h"

@@ -1,0 +1,3 @@
+/* tests/plugins/broken_timers.c: see broken.h. */
+#define BROKEN_TIMERS
+#include "broken.h"
