@@ -100,6 +100,9 @@ static void usage(FILE *f)
 		"                    directory given is used when it exists.  One line per\n"
 		"                    script: 'path/relative/to/the/file.pkt  reason'\n"
 		"  -j N, --jobs N    parallel runs per target (default: one per core)\n"
+		"  --timeout SECS    wall-clock limit per script (default 120, 0: none); a\n"
+		"                    script still running then fails, with everything it started\n"
+		"                    stopped, and the report goes on\n"
 		"  -q, --quiet       no progress lines on stderr\n"
 		"\n"
 		"Script options are passed to every run, as for tcpspec run\n"
@@ -683,6 +686,7 @@ int cmd_report(int argc, char **argv)
 	struct report_view_target vt[MAX_TARGETS];
 	struct report_view_script *vs = NULL;
 	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t timeout_ms = 0;         /* the pool's default */
 	bool quiet = false;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
@@ -748,6 +752,20 @@ int cmd_report(int argc, char **argv)
 				fprintf(stderr, "tcpspec report: bad job count '%s'\n", val);
 				goto out;
 			}
+		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {
+			if (t < 0)
+				goto missing;
+			char *end;
+			double secs = strtod(val, &end);
+			if (end == val || *end || secs < 0 || secs > 86400 * 7) {
+				fprintf(stderr, "tcpspec report: bad --timeout '%s' (seconds, 0 for "
+						"no limit)\n", val);
+				goto out;
+			}
+			/* as tcpspec run: 0 none (-1 to the pool), else at least 1 ms */
+			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
+			if (timeout_ms == 0)
+				timeout_ms = 1;
 		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
 			char msg[256];
 			if (i + 1 >= argc)
@@ -909,6 +927,7 @@ missing:
 				.cmdline = &cmdline,
 				.html_dir = tdirs[t],
 				.jobs = (int)jobs_n,
+				.timeout_ms = timeout_ms,
 				.out = quiet ? NULL : stderr,
 			};
 			stopped = engine_jobs_run(&jc, tr[t].jobs, nsc) != 0;

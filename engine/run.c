@@ -564,9 +564,23 @@ static int run_code_blocks(struct engine_ctx *x)
 	      "        txt = src.split('\\n')[k - 1].strip()\n"
 	      "        print('%d\\tassertion failed: %s%s' % (line + k - 1, txt, (' (value ' + str(e) + ')') if str(e) else ''), file=verdict)\n"
 	      "        sys.exit(1)\n"
+	      "    except NameError as e:\n"
+	      "        n = getattr(e, 'name', None) or str(e).split(\"'\")[1:2] and str(e).split(\"'\")[1]\n"
+	      "        if info.get('tcpspec_have_info') and n in fields:\n"
+	      "            tb = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
+	      "            k = tb.lineno if tb.filename.startswith('line ') else 1\n"
+	      "            print('%d\\tskip\\t%s' % (line + k - 1, n), file=verdict)\n"
+	      "            sys.exit(3)\n"
+	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e), file=verdict)\n"
+	      "        sys.exit(1)\n"
 	      "    except Exception as e:\n"
 	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e), file=verdict)\n"
 	      "        sys.exit(1)\n", f);
+	/* every TCP_INFO field name: one the target leaves invalid skips the script */
+	fputs("fields = {", f);
+	for (int k = 0; k < TARGET_TI_COUNT; k++)
+		fprintf(f, "'tcpi_%s', ", target_tcp_info_name(k));
+	fputs("}\n", f);
 	for (size_t i = 0; i < x->n_code; i++) {
 		const struct engine_code *c = &x->code[i];
 		fprintf(f, "run(%d, {", c->ev->loc.line);
@@ -574,6 +588,7 @@ static int run_code_blocks(struct engine_ctx *x)
 			if (c->info.valid & (1ull << k))
 				fprintf(f, "'tcpi_%s': %lld, ", target_tcp_info_name(k),
 					(long long)c->info.v[k]);
+		fprintf(f, "'tcpspec_have_info': %s, ", c->have_info ? "True" : "False");
 		fputs("'tcpspec_local_isns': [", f);
 		for (size_t k = 0; k < c->n_isns; k++)
 			fprintf(f, "%s%lu", k ? ", " : "", (unsigned long)x->isns[k].seq);
@@ -658,6 +673,14 @@ static int run_code_blocks(struct engine_ctx *x)
 	char *tab = strchr(buf, '\t');
 	char *msg = tab ? tab + 1 : buf;
 	msg[strcspn(msg, "\n")] = 0;
+	if (!strncmp(msg, "skip\t", 5)) {
+		struct dsl_event at = *ev;
+		if (line > 0)
+			at.loc.line = line;
+		return engine_skip(x, &at, "the code block reads %s, which the %s target does "
+				   "not report (its TCP_INFO leaves that field invalid)", msg + 5,
+				   x->t.ops->name);
+	}
 	bool noinfo = false;
 	for (size_t i = 0; i < x->n_code; i++)
 		if (x->code[i].ev == ev && !x->code[i].have_info)

@@ -30,5 +30,5 @@ $(B)/tests/plugins/lib%.so: $(B)/examples/plugin/pic/tests/plugins/%.o $(PLUGIN_
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -Wl,-z,defs -o $@ $^ -lm
 
 SHELL_TESTS += tests/plugin_example.sh tests/plugin_ipv4only.sh tests/plugin_lwip_example.sh \
-	tests/plugin_check.sh
+	tests/plugin_check.sh tests/plugin_report.sh
 MANPAGES += docs/tcpspec-plugin.7

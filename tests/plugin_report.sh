@@ -1,0 +1,64 @@
+#!/bin/sh
+# What a partly mapped stack meets in `tcpspec report` (tests/plugins/partial.c): a code
+# block reading a TCP_INFO field the stack leaves invalid is a skip naming the field
+# (never a Python NameError counted as a failure), a misspelt field is still a failure,
+# and --timeout stops a script whose stack hangs and the report goes on.  Prints TAP.
+cd "$(dirname "$0")/.." || exit 1
+T=./tcpspec
+SO=build/tests/plugins/libpartial.so
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+if [ ! -f "$SO" ]; then
+	echo "1..0 # SKIP $SO not built"
+	exit 0
+fi
+mkdir "$tmp/s"
+cat >"$tmp/s/cwnd.pkt" <<'PKT'
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 32792 <mss 1000>
++0    > S. 0:0(0) ack 1 <...>
++0    < . 1:1(0) ack 1 win 32792
++0    accept(3, ..., ...) = 4
++0    %{ assert tcpi_state == TCP_ESTABLISHED
+assert tcpi_snd_cwnd >= 1 }%
+PKT
+sed 's/tcpi_snd_cwnd/tcpi_snd_cwdn/' "$tmp/s/cwnd.pkt" >"$tmp/typo.pkt"
+cat >"$tmp/s/hang.pkt" <<'PKT'
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    connect(3, ..., ...) = 0
+PKT
+
+$T run --target "plugin:$SO" "$tmp/s/cwnd.pkt" >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 4 ] && grep -q "cwnd.pkt:9: unsupported: the code block reads tcpi_snd_cwnd, which the partial target does not report" "$tmp/out"; then
+	ok "a TCP_INFO field the stack lacks: skip (exit 4) naming the field and the line"
+else
+	notok "missing tcpi field: exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
+$T run --target reference "$tmp/s/cwnd.pkt" >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 0 ]; then ok "the same script passes where the field is known (reference)"
+else notok "reference: exit $rc"; sed 's/^/# /' "$tmp/out"; fi
+$T run --target "plugin:$SO" "$tmp/typo.pkt" >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q "NameError: name 'tcpi_snd_cwdn' is not defined" "$tmp/out"; then
+	ok "a name that is no TCP_INFO field is still a failure"
+else
+	notok "misspelt field: exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
+
+$T report --target "plugin:$SO" --timeout 1 -j 1 --json "$tmp/r.json" "$tmp/s" \
+	>"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ $rc = 1 ] && grep -q '"name": "partial".*"fail": 1, "skipped": 1' "$tmp/r.json" &&
+   grep -q "hang.pkt.*did not finish within 1 s" "$tmp/err"; then
+	ok "report --timeout 1: the hanging script fails after 1 s, the report is written"
+else
+	notok "report --timeout: exit $rc"; sed 's/^/# /' "$tmp/err" | tail -5; head -4 "$tmp/r.json" | sed 's/^/# /'
+fi
+$T report --timeout x "$tmp/s" >/dev/null 2>"$tmp/err"; rc=$?
+if [ $rc = 2 ] && grep -q "bad --timeout 'x'" "$tmp/err"; then ok "report --timeout x: usage error"
+else notok "report --timeout x: exit $rc"; fi
+echo "1..$n"
