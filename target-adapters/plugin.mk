@@ -31,4 +31,4 @@ $(B)/tests/plugins/lib%.so: $(B)/examples/plugin/pic/tests/plugins/%.o $(PLUGIN_
 
 SHELL_TESTS += tests/plugin_example.sh tests/plugin_ipv4only.sh tests/plugin_lwip_example.sh \
 	tests/plugin_check.sh tests/plugin_report.sh
-MANPAGES += docs/tcpspec-plugin.7
+MANPAGES += docs/tcpspec-plugin.7 docs/tcpspec-plugin-check.1
