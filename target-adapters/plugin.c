@@ -49,6 +49,7 @@ struct plugin_state {
 
 static struct plugin_state plug;
 static struct target_ops plugin_live_ops;
+extern const struct target_ops target_plugin_ops;
 
 static struct plugin_state *S(struct target *t) { return t->priv; }
 static const struct tcpspec_plugin_v2 *PL(struct target *t) { return S(t)->lib.pl; }
@@ -113,9 +114,19 @@ static int check_table(struct target_diag *d, const char *path, unsigned abi,
 /* A plugin gets its own link-map namespace, so the libraries it links (liblwip.so, say)
  * are fresh copies whose symbols it can interpose (sys_now), not the copies tcpspec
  * itself links.  Sanitizer builds keep to dlopen(), which they support. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+	__has_feature(memory_sanitizer)
+#define PLUGIN_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PLUGIN_SANITIZED 1
+#endif
+
 static void *load_so(const char *path)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifdef PLUGIN_SANITIZED
 	return dlopen(path, RTLD_NOW | RTLD_LOCAL);
 #else
 	const char *plain = getenv("TCPSPEC_PLUGIN_DLOPEN");
@@ -282,8 +293,8 @@ static int pl_setting(struct target *t, const char *name, const char *value)
 	if (rc == 0)
 		return TARGET_OK;
 	const char *why = S(t)->why;
-	return target_diagf(&t->diag, TARGET_UNSUPPORTED, "plugin %s %s %s = %s%s%s",
-			    PL(t)->name, rc == -1 ? "has no setting" : "cannot take", name,
+	return target_diagf(&t->diag, TARGET_UNSUPPORTED, "the %s target %s %s = %s%s%s",
+			    t->ops->name, rc == -1 ? "has no setting" : "cannot take", name,
 			    value, *why ? ": " : "", why);
 }
 
@@ -297,7 +308,7 @@ static int pl_shell(struct target *t, const char *cmd, int *exit_status)
 				    "plugin %s runs no shell commands and takes no settings: "
 				    "`%s`", PL(t)->name, cmd);
 	struct target_shellmap m = {
-		.target_name = PL(t)->name, .script_path = t->cfg->script_path,
+		.target_name = t->ops->name, .script_path = t->cfg->script_path,
 		.fresh = !s->sockets_made, .apply = setting_cb, .ctx = t,
 		.fixed_why = s->why,
 	};
@@ -307,23 +318,22 @@ static int pl_shell(struct target *t, const char *cmd, int *exit_status)
 
 /* ---- open, close, describe ------------------------------------------------------------ */
 
-static int pl_open(struct target *t, const struct target_config *cfg)
+/* Open the plugin whose table is lib (loaded, or built in): the ops become a copy of
+ * the forwarding table under the name and argument t->ops had, with the plugin's
+ * capabilities. */
+static int open_lib(struct target *t, const struct target_config *cfg,
+		    struct target_plugin_lib lib)
 {
-	if (plug.lib.dl)
-		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
-				    "a plugin is already open in this process");
-	struct target_plugin_lib lib;
-	int rc = target_plugin_load(cfg->plugin_path, &lib, &t->diag);
-	if (rc != TARGET_OK)
-		return rc;
 	const struct tcpspec_plugin_v2 *pl = lib.pl;
+	const char *what = cfg->plugin_path ? cfg->plugin_path : pl->name;
+	int rc;
 	/* the engine checked the address family against our optimistic caps.  The table
 	 * and its strings live in the plugin's mapping: read them before unloading. */
 	if ((cfg->ip_version == TARGET_IPV6_ONLY && !(pl->caps & TARGET_IPV6)) ||
 	    (cfg->ip_version == TARGET_IPV4_MAPPED_IPV6 && !(pl->caps & TARGET_IPV4_MAPPED))) {
 		rc = target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				  "plugin %s has no %s sockets (its caps lack %s)",
-				  pl->name ? pl->name : cfg->plugin_path,
+				  pl->name ? pl->name : what,
 				  target_ip_version_name(cfg->ip_version),
 				  cfg->ip_version == TARGET_IPV6_ONLY ? "TARGET_IPV6"
 								      : "TARGET_IPV4_MAPPED");
@@ -341,14 +351,17 @@ static int pl_open(struct target *t, const struct target_config *cfg)
 	if (!h) {
 		int st = t->diag.status != TARGET_OK ? t->diag.status : TARGET_UNAVAILABLE;
 		if (!t->diag.msg[0])
-			target_diagf(&t->diag, st, "plugin %s failed to open", cfg->plugin_path);
+			target_diagf(&t->diag, st, "plugin %s failed to open", what);
 		memset(&plug, 0, sizeof plug);
 		target_plugin_unload(&lib);
 		return st;
 	}
 	plug.h = h;
 	t->priv = &plug;
-	plugin_live_ops = *t->ops;
+	plugin_live_ops = target_plugin_ops;
+	plugin_live_ops.name = t->ops->name;
+	plugin_live_ops.arg = t->ops->arg;
+	plugin_live_ops.version = t->ops->version;
 	plugin_live_ops.caps = pl->caps | TARGET_OWN_PROCESS;
 	if (!pl->advance)
 		plugin_live_ops.advance = NULL;
@@ -365,6 +378,31 @@ static int pl_open(struct target *t, const struct target_config *cfg)
 		}
 	}
 	return TARGET_OK;
+}
+
+static int pl_open(struct target *t, const struct target_config *cfg)
+{
+	if (plug.lib.pl)
+		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
+				    "a plugin is already open in this process");
+	struct target_plugin_lib lib;
+	int rc = target_plugin_load(cfg->plugin_path, &lib, &t->diag);
+	if (rc != TARGET_OK)
+		return rc;
+	return open_lib(t, cfg, lib);
+}
+
+int target_plugin_open_builtin(struct target *t, const struct target_config *cfg,
+			       const struct tcpspec_plugin_v2 *pl)
+{
+	if (plug.lib.pl)
+		return target_diagf(&t->diag, TARGET_UNAVAILABLE,
+				    "%s is already open in this process (one at a time: its "
+				    "state may be global)", pl->name);
+	int rc = check_table(&t->diag, pl->name, pl->abi_version, pl);
+	if (rc != TARGET_OK)
+		return rc;
+	return open_lib(t, cfg, (struct target_plugin_lib){ .abi = pl->abi_version, .pl = pl });
 }
 
 static void pl_close(struct target *t)

@@ -25,6 +25,12 @@ void target_plugin_unload(struct target_plugin_lib *lib);
 	((lib)->abi >= 2 &&                                                           \
 	 (lib)->pl->size >= offsetof(struct tcpspec_plugin_v2, field) + sizeof (lib)->pl->field)
 
+/* For an adapter whose stack is a plugin linked into tcpspec (the lwip target): open
+ * it through the same forwarding as plugin:PATH.so, t->ops keeping its name.  The
+ * adapter's ops table needs only name, caps and an open that calls this. */
+int target_plugin_open_builtin(struct target *t, const struct target_config *cfg,
+			       const struct tcpspec_plugin_v2 *pl);
+
 /* A version 2 name as reports need it: 1 to 32 of [A-Za-z0-9._+-]. */
 bool target_plugin_name_ok(const char *name);
 

@@ -17,8 +17,12 @@ sed -n '/^\.SS Shell lines on in-process targets/,/^\.S[HS] [^S]/p' $MAN >"$tmp/
 if [ -s "$tmp/sec" ]; then ok "the man page has the section"; else notok "the man page has the section"; fi
 sed -n '/maps these Linux settings/,$p' "$tmp/sec" | grep -o '\b\(tcp\|ip\)_[a-z0-9_]*' |
 	sort -u >"$tmp/listed"
+# the lwip target's mapping is the lwIP plugin example's (see target-adapters/lwip.c)
+src_reference=target-adapters/reference.c
+src_lwip=examples/plugin-lwip/lwip_plugin.c
 for a in reference lwip; do
-	grep -o '"net\.ipv4\.[a-z0-9_]*"' target-adapters/$a.c | tr -d '"' |
+	eval src=\$src_$a
+	grep -o '"net\.ipv4\.[a-z0-9_]*"' "$src" | tr -d '"' |
 		sed 's/^net\.ipv4\.//' | sort -u >"$tmp/$a"
 	missing=$(comm -23 "$tmp/$a" "$tmp/listed" | tr '\n' ' ')
 	if [ -z "$missing" ]; then ok "every setting the $a target maps is listed"

@@ -1,5 +1,5 @@
-/* The lwip target (target-adapters/lwip.c): lwIP 2.1 driven through target.h on
- * virtual time.  Each test opens a fresh target; the peer's segments are built with
+/* The lwip target (target-adapters/lwip.c over examples/plugin-lwip/): lwIP 2.1 driven
+ * through target.h on virtual time.  Each test opens a fresh target; the peer's segments are built with
  * wire/ and the stack's are parsed back, so the checks read as small scripts. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,18 +1,21 @@
 /* lwip_plugin.h: what the files of the lwIP plugin share.  The plugin drives lwIP 2.1
  * (Debian's liblwip.so) through its raw API as tcpspec's plugin ABI asks:
  *
- *   plugin.c    the entry point and ops table; open/close (lwip_init, a netif of our
- *               own); packets in (ip_input) and out (the netif's output hooks, into the
- *               SDK's packet queue); virtual time (sys_now() interposed, advance());
- *               settings (lwIP's are compile-time constants)
- *   sockets.c   a socket layer over tcp_new/tcp_bind/tcp_listen/...: fds (the SDK's
- *               table), lwIP's callbacks, addresses, end of file, errno translation,
- *               blocking calls as TARGET_PENDING, call() and complete()
- *   options.c   setsockopt/getsockopt, fcntl, ioctl, poll, and TCP_INFO with its
- *               valid bits
+ *   lwip_plugin.c    the entry point and ops table; open/close (lwip_init, a netif of
+ *                    our own); packets in (ip_input) and out (the netif's output
+ *                    hooks, into the SDK's packet queue); virtual time (sys_now()
+ *                    interposed, advance()); settings (lwIP's are compile-time
+ *                    constants)
+ *   lwip_sockets.c   a socket layer over tcp_new/tcp_bind/tcp_listen/...: fds (the
+ *                    SDK's table), lwIP's callbacks, addresses, end of file, errno
+ *                    translation, blocking calls as TARGET_PENDING, call() and
+ *                    complete()
+ *   lwip_options.c   setsockopt/getsockopt, fcntl, ioctl, poll, and TCP_INFO with its
+ *                    valid bits
  *
  * Built only against the installed SDK (tcpspec/plugin.h, libtcpspec-plugin.a) and
- * lwIP's headers: see Makefile and README.
+ * lwIP's headers: see Makefile and README.  tcpspec's built-in lwip target is this same
+ * code linked into tcpspec (target-adapters/lwip.c, lwip.mk).
  */
 #ifndef LWIP_PLUGIN_H
 #define LWIP_PLUGIN_H
@@ -76,12 +79,15 @@ struct lwplug {
 	int64_t poll_deadline;          /* a pending poll's timeout, else INT64_MAX */
 };
 
-/* plugin.c: the virtual clock and the work lwIP hands to its (absent) tcpip thread */
+/* lwip_plugin.c: the ops table */
+extern const struct tcpspec_plugin_v2 lwip_plugin_table;
+
+/* lwip_plugin.c: the virtual clock and the work lwIP hands to its (absent) tcpip thread */
 extern int64_t lwp_vnow_ns;
 void lwp_run_deferred(void);
 size_t lwp_deferred_count(void);
 
-/* sockets.c */
+/* lwip_sockets.c */
 struct lsock *lwp_sock_of(struct lwplug *w, int fd);
 void lwp_pcb_detach(struct tcp_pcb *pcb, bool listening);
 long lwp_take_err(struct lsock *s);
@@ -91,7 +97,7 @@ int lwp_unsupported(struct lwplug *t, bool *unsup, const char *fmt, ...)
 int lwp_call(void *h, const struct target_call *c, struct target_result *r);
 int lwp_complete(void *h, int64_t deadline_ns, struct target_result *r);
 
-/* options.c */
+/* lwip_options.c */
 long lwp_setsockopt(struct lsock *s, const struct target_call *c, bool *unsup,
 		    struct lwplug *t);
 long lwp_getsockopt(struct lsock *s, const struct target_call *c, struct target_result *r,

@@ -1,4 +1,4 @@
-/* options.c: socket options, fcntl, ioctl, poll and TCP_INFO for the lwIP plugin (see
+/* lwip_options.c: socket options, fcntl, ioctl, poll and TCP_INFO for the lwIP plugin (see
  * lwip_plugin.h), in Linux's terms. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,7 +66,7 @@ static long set_congestion(const struct target_call *c, bool *unsup, struct lwpl
 		return 0;
 	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
 		if (!strcmp(name, others[i]))
-			return lwp_unsupported(t, unsup, "the lwip-plugin has only lwIP's congestion "
+			return lwp_unsupported(t, unsup, "lwip has only lwIP's congestion "
 					   "control (Linux's \"reno\"), not \"%s\"", name), 0;
 	return -ENOENT;
 }
@@ -84,7 +84,7 @@ long lwp_setsockopt(struct lsock *s, const struct target_call *c, bool *unsup,
 		if (c->opt.kind != TARGET_OPT_LINGER)
 			return -EINVAL;
 		if (c->opt.linger.onoff && c->opt.linger.linger > 0)
-			return lwp_unsupported(t, unsup, "the lwip-plugin has no SO_LINGER with a "
+			return lwp_unsupported(t, unsup, "lwip has no SO_LINGER with a "
 					   "timeout (a close that blocks %d s)",
 					   c->opt.linger.linger), 0;
 		s->linger_on = c->opt.linger.onoff != 0;
@@ -95,7 +95,7 @@ long lwp_setsockopt(struct lsock *s, const struct target_call *c, bool *unsup,
 		/* A structured value (e.g. the struct timeval of SO_RCVTIMEO) for an option
 		 * this target does not implement is unsupported, not EINVAL. */
 		if (!lw_int_option(c))
-			return lwp_unsupported(t, unsup, "the lwip-plugin does not implement %s "
+			return lwp_unsupported(t, unsup, "lwip does not implement %s "
 					   "level %d option %d", "setsockopt", c->level,
 					   c->optname), 0;
 		return -EINVAL;
@@ -145,7 +145,7 @@ long lwp_setsockopt(struct lsock *s, const struct target_call *c, bool *unsup,
 			return 0;
 		}
 	}
-	lwp_unsupported(t, unsup, "the lwip-plugin does not implement %s level %d option %d",
+	lwp_unsupported(t, unsup, "lwip does not implement %s level %d option %d",
 		    "setsockopt", c->level, c->optname);
 	return 0;
 }
@@ -306,7 +306,7 @@ long lwp_getsockopt(struct lsock *s, const struct target_call *c,
 		   pcb && pcb->state >= ESTABLISHED) {
 		v = pcb->mss;           /* the effective send MSS, as Linux reports it */
 	} else {
-		lwp_unsupported(t, unsup, "the lwip-plugin does not implement %s level %d "
+		lwp_unsupported(t, unsup, "lwip does not implement %s level %d "
 			    "option %d", "getsockopt", c->level, c->optname);
 		return 0;
 	}
@@ -395,7 +395,7 @@ long lwp_ioctl(struct lsock *s, const struct target_call *c, struct target_resul
 		r->ioctl_val = s->pcb ? (int64_t)(u32_t)(s->pcb->snd_lbb - s->pcb->lastack) : 0;
 		return 0;
 	}
-	lwp_unsupported(t, unsup, "the lwip-plugin does not implement ioctl request %#x",
+	lwp_unsupported(t, unsup, "lwip does not implement ioctl request %#x",
 		    c->cmd);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* sockets.c: a socket layer over lwIP's raw API (see lwip_plugin.h): fds, lwIP's
+/* lwip_sockets.c: a socket layer over lwIP's raw API (see lwip_plugin.h): fds, lwIP's
  * callbacks, addresses, the calls, end of file and errno in Linux's terms, and
  * blocking calls as TARGET_PENDING. */
 #define _GNU_SOURCE
@@ -295,7 +295,7 @@ static long do_socket(struct lwplug *w, const struct target_call *c, struct lwpl
 	if (c->domain != AF_INET && c->domain != AF_INET6)
 		return -EAFNOSUPPORT;
 	if ((c->type & 0xf) != SOCK_STREAM || (c->protocol && c->protocol != IPPROTO_TCP)) {
-		lwp_unsupported(t, unsup, "the lwip-plugin drives TCP sockets only (type %d, "
+		lwp_unsupported(t, unsup, "lwip drives TCP sockets only (type %d, "
 			    "protocol %d)", c->type, c->protocol);
 		return 0;
 	}
@@ -441,10 +441,12 @@ static long do_connect(struct lsock *s, const struct target_call *c, bool retry)
 	return s->nonblock ? -EINPROGRESS : LW_PENDING;
 }
 
-static long do_read(struct lsock *s, size_t len, int flags, bool *unsup, struct lwplug *t)
+/* The bytes read go to out (NULL: discarded). */
+static long do_read(struct lsock *s, uint8_t *out, size_t len, int flags, bool *unsup,
+		    struct lwplug *t)
 {
 	if (flags & ~(MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL | MSG_NOSIGNAL)) {
-		lwp_unsupported(t, unsup, "the lwip-plugin does not implement recv flags %#x", flags);
+		lwp_unsupported(t, unsup, "lwip does not implement recv flags %#x", flags);
 		return 0;
 	}
 	if (s->kind == LS_LISTEN)
@@ -466,6 +468,8 @@ static long do_read(struct lsock *s, size_t len, int flags, bool *unsup, struct 
 			return lwp_take_err(s);
 		return 0;               /* end of stream */
 	}
+	if (out)
+		memcpy(out, s->rbuf, n);
 	if (!(flags & MSG_PEEK)) {
 		memmove(s->rbuf, s->rbuf + n, s->rlen - n);
 		s->rlen -= n;
@@ -485,7 +489,7 @@ static long do_write(struct lwplug *w, struct lsock *s, const uint8_t *data, siz
 		     int flags, bool retry, bool *unsup, struct lwplug *t)
 {
 	if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE)) {
-		lwp_unsupported(t, unsup, "the lwip-plugin does not implement send flags %#x", flags);
+		lwp_unsupported(t, unsup, "lwip does not implement send flags %#x", flags);
 		return 0;
 	}
 	if (!retry)
@@ -619,7 +623,7 @@ static long do_call(struct lwplug *t, const struct target_call *c, struct target
 	case TARGET_CALL_FCNTL: case TARGET_CALL_IOCTL:
 		break;
 	default:
-		lwp_unsupported(t, unsup, "the lwip-plugin does not implement %s()",
+		lwp_unsupported(t, unsup, "lwip does not implement %s()",
 			    target_call_name(c->kind));
 		return 0;
 	}
@@ -631,20 +635,29 @@ static long do_call(struct lwplug *t, const struct target_call *c, struct target
 	case TARGET_CALL_LISTEN: return do_listen(s, c);
 	case TARGET_CALL_ACCEPT: return do_accept(w, s, c, r);
 	case TARGET_CALL_CONNECT: return do_connect(s, c, retry);
-	case TARGET_CALL_READ: return do_read(s, c->len, 0, unsup, t);
+	/* the bytes read go where tcpspec says (call.rdata), so it checks them */
+	case TARGET_CALL_READ:
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, c->len, 0, unsup, t);
 	case TARGET_CALL_RECV: case TARGET_CALL_RECVFROM:
-		return do_read(s, c->len, c->flags, unsup, t);
-	case TARGET_CALL_READV: return do_read(s, iov_total(c), 0, unsup, t);
-	case TARGET_CALL_RECVMSG: return do_read(s, iov_total(c), c->flags, unsup, t);
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, c->len, c->flags, unsup, t);
+	case TARGET_CALL_READV:
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, iov_total(c), 0, unsup, t);
+	case TARGET_CALL_RECVMSG:
+		r->rdata_filled = c->rdata != NULL;
+		return do_read(s, c->rdata, iov_total(c), c->flags, unsup, t);
 	case TARGET_CALL_WRITE: return do_write(w, s, c->data, c->len, 0, retry, unsup, t);
 	case TARGET_CALL_SEND: case TARGET_CALL_SENDTO:
 		if (c->kind == TARGET_CALL_SENDTO && c->has_addr && !s->connected)
-			return lwp_unsupported(t, unsup, "the lwip-plugin has no sendto with an "
+			return lwp_unsupported(t, unsup, "lwip has no sendto with an "
 					   "address (fast open)"), 0;
 		return do_write(w, s, c->data, c->len, c->flags, retry, unsup, t);
-	case TARGET_CALL_WRITEV: return do_write(w, s, NULL, iov_total(c), 0, retry, unsup, t);
+	case TARGET_CALL_WRITEV:
+		return do_write(w, s, c->data, iov_total(c), 0, retry, unsup, t);
 	case TARGET_CALL_SENDMSG:
-		return do_write(w, s, NULL, iov_total(c), c->flags, retry, unsup, t);
+		return do_write(w, s, c->data, iov_total(c), c->flags, retry, unsup, t);
 	case TARGET_CALL_CLOSE: return do_close(w, s);
 	case TARGET_CALL_SHUTDOWN: return do_shutdown(s, c->how);
 	case TARGET_CALL_SETSOCKOPT: return lwp_setsockopt(s, c, unsup, t);

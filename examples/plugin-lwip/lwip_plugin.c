@@ -1,4 +1,4 @@
-/* plugin.c: the lwIP plugin's entry point and the ABI's plumbing (see lwip_plugin.h):
+/* lwip_plugin.c: the lwIP plugin's entry point and the ABI's plumbing (see lwip_plugin.h):
  * open and close, packets in and out, virtual time, settings, the ops table.
  *
  * What the Debian build fixes (lwipopts.h, lwIP 2.1.3): NO_SYS=0 with
@@ -392,7 +392,8 @@ static int lw_tcp_info(void *h, int fd, struct target_tcp_info *ti)
 
 /* ---- the table ---------------------------------------------------------------------- */
 
-static const struct tcpspec_plugin_v2 lwip_plugin = {
+/* Also linked into tcpspec itself as its built-in lwip target (target-adapters/lwip.c). */
+const struct tcpspec_plugin_v2 lwip_plugin_table = {
 	TCPSPEC_PLUGIN_V2_HEADER,
 	.name = "lwip-plugin",
 	.version = "lwIP " LWIP_VERSION_STRING,
@@ -413,5 +414,5 @@ static const struct tcpspec_plugin_v2 lwip_plugin = {
 TCPSPEC_PLUGIN_EXPORT
 const struct tcpspec_plugin_v2 *tcpspec_plugin_v2(uint32_t host_abi)
 {
-	return host_abi == 2 ? &lwip_plugin : NULL;
+	return host_abi == 2 ? &lwip_plugin_table : NULL;
 }
