@@ -245,7 +245,7 @@ static int pl_complete(struct target *t, int64_t deadline_ns, struct target_resu
 {
 	if (!PL(t)->complete)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "plugin %s has no complete() for blocking calls", PL(t)->name);
+				    "the %s target has no complete() for blocking calls", t->ops->name);
 	struct plugin_state *s = t->priv;
 	return pl_fix(&s->pend, PL(t)->complete(H(t), deadline_ns, r), r);
 }
@@ -258,8 +258,8 @@ static int pl_advance(struct target *t, int64_t now_ns, int64_t *next)
 static int pl_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)
 {
 	if (!PL(t)->tcp_info)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "plugin %s has no TCP_INFO",
-				    PL(t)->name);
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "the %s target has no TCP_INFO",
+				    t->ops->name);
 	return PL(t)->tcp_info(H(t), fd, ti);
 }
 
@@ -287,7 +287,7 @@ static int pl_setting(struct target *t, const char *name, const char *value)
 {
 	if (!TARGET_PLUGIN_HAS(&S(t)->lib, setting) || !PL(t)->setting)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "plugin %s takes no settings (%s = %s)", PL(t)->name, name,
+				    "the %s target takes no settings (%s = %s)", t->ops->name, name,
 				    value);
 	int rc = take_setting(t, name, value);
 	if (rc == 0)
@@ -305,8 +305,8 @@ static int pl_shell(struct target *t, const char *cmd, int *exit_status)
 		return PL(t)->shell(H(t), cmd, exit_status);
 	if (!TARGET_PLUGIN_HAS(&s->lib, setting) || !PL(t)->setting)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "plugin %s runs no shell commands and takes no settings: "
-				    "`%s`", PL(t)->name, cmd);
+				    "the %s target runs no shell commands and takes no settings: "
+				    "`%s`", t->ops->name, cmd);
 	struct target_shellmap m = {
 		.target_name = t->ops->name, .script_path = t->cfg->script_path,
 		.fresh = !s->sockets_made, .apply = setting_cb, .ctx = t,

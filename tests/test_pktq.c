@@ -1,5 +1,5 @@
-/* The outbound packet queue of the in-process targets (target-adapters/common/pktq.c):
- * FIFO order and times across ring growth and wrap-around, empty answers, freeing. */
+/* The outbound packet queue of the in-process targets and plugins (target-adapters/sdk/
+ * pktq.c): FIFO order and times across ring growth and wrap-around, empty answers, freeing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
