@@ -73,10 +73,14 @@ static void run_check(const char *path, const struct pc_check *k, struct pc_resu
 	close(fds[1]);
 	size_t got = 0;
 	ssize_t n;
-	while (got < sizeof *res &&
-	       ((n = read(fds[0], (char *)res + got, sizeof *res - got)) > 0 || (n < 0 && errno == EINTR)))
-		if (n > 0)
-			got += (size_t)n;
+	while (got < sizeof *res) {
+		n = read(fds[0], (char *)res + got, sizeof *res - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
 	close(fds[0]);
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)

@@ -204,7 +204,8 @@ int pc_handshake_in(struct pc *p)
 	struct wire_packet w;
 	if ((v = pc_outbound(p, &pk, &w, "SYN,ACK after a SYN to a listener")) != PC_OK)
 		return v;
-	if ((w.tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK | WIRE_TH_RST)) != (WIRE_TH_SYN | WIRE_TH_ACK))
+	uint16_t synack = WIRE_TH_SYN | WIRE_TH_ACK;
+	if ((w.tcp.flags & (synack | WIRE_TH_RST)) != synack)
 		return pc_fail(p, "a SYN to the listener got flags %#x back, not SYN,ACK",
 			       w.tcp.flags);
 	if (w.tcp.ack != p->peer_seq)
