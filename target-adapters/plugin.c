@@ -92,7 +92,7 @@ static int check_table(struct target_diag *d, const char *path, unsigned abi,
 	for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++)
 		if (sz[i].theirs != sz[i].ours)
 			return target_diagf(d, TARGET_UNAVAILABLE,
-					    "plugin %s was built against another target.h: struct "
+					    "plugin %s was built against another tcpspec/plugin.h: struct "
 					    "%s is %u bytes there, %zu here; rebuild it", path,
 					    sz[i].what, sz[i].theirs, sz[i].ours);
 	if (!pl->open || !pl->close || !pl->now || !pl->inject || !pl->next_outbound ||

@@ -124,7 +124,7 @@ C
 		cc -shared -fPIC -I. -Itarget-adapters/include -o "$tmp/lay.so" "$tmp/lay.c" 2>/dev/null
 		$T run --target "plugin:$tmp/lay.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
 		if [ $rc = 3 ] && grep -q "struct target_call is 8 bytes there" "$tmp/out"; then
-			ok "plugin built against another target.h: exit 3, the struct named"
+			ok "plugin built against another tcpspec/plugin.h: exit 3, the struct named"
 		else
 			notok "plugin with another layout: exit $rc"; sed 's/^/# /' "$tmp/out"
 		fi

@@ -276,7 +276,7 @@ struct target_call {
 	 * at its call boundary with target_call_null_prepare()/target_call_null_fix()
 	 * below, since the fault is in the user/kernel copy, not in TCP.  Both fields sit
 	 * in what was padding in ABI version 1, so the layout and size of this struct are
-	 * unchanged and plugins built before still load; plugin.c answers for them (a
+	 * unchanged and plugins built before still load; tcpspec answers for them (a
 	 * plugin never sees these set). */
 	bool null_buf;
 	uint16_t null_iov;
@@ -299,7 +299,10 @@ struct target_call {
 struct target_result {
 	int64_t ret;                /* the return value (-1 on error) */
 	int err;                    /* errno (Linux numbering) when ret == -1, else 0 */
-	int64_t start_ns, end_ns;   /* when the call started and returned */
+	/* when the call was made (call()) and when it returned, on the stack's clock; the
+	 * stack fills both (target_result_finish() sets end_ns only) and end_ns is what
+	 * tcpspec checks against the script */
+	int64_t start_ns, end_ns;
 
 	struct target_optval opt;   /* getsockopt output */
 	socklen_t optlen;           /* getsockopt output length */
