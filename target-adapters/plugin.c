@@ -188,6 +188,39 @@ void target_plugin_unload(struct target_plugin_lib *lib)
 
 /* ---- forwarding -------------------------------------------------------------------- */
 
+/* What a plugin returned, made safe for the engine: a status outside the list is
+ * TARGET_ERROR, a failure gets a sentence if the plugin wrote none, and counts or
+ * lengths beyond the arrays they describe are errors, so nothing is read past them. */
+static int vet(struct target *t, const char *op, int rc)
+{
+	if (rc < 0 || rc >= TARGET_STATUS_COUNT)
+		return target_diagf(&t->diag, TARGET_ERROR, "the %s target's %s() returned %d, "
+				    "which is no target_status", t->ops->name, op, rc);
+	if (rc != TARGET_OK && rc != TARGET_PENDING && rc != TARGET_TIMEOUT) {
+		if (!t->diag.msg[0])
+			target_diagf(&t->diag, rc, "the %s target's %s() returned %s without "
+				     "saying why", t->ops->name, op, target_status_name(rc));
+		t->diag.status = rc;
+	}
+	return rc;
+}
+
+static int vet_result(struct target *t, const char *op, int rc, struct target_result *r)
+{
+	if ((rc = vet(t, op, rc)) != TARGET_OK)
+		return rc;
+	const char *bad = r->ret < -1 ? "ret (below -1)" :
+			  r->nfds < 0 || r->nfds > TARGET_MAX_POLLFD ? "nfds" :
+			  r->nevents < 0 || r->nevents > TARGET_MAX_EVENTS ? "nevents" :
+			  r->addrlen > sizeof r->addr ? "addrlen" :
+			  r->opt.nbytes > sizeof r->opt.bytes ? "opt.nbytes" :
+			  r->controllen > sizeof r->control ? "controllen" : NULL;
+	if (bad)
+		return target_diagf(&t->diag, TARGET_ERROR, "the %s target's %s() returned a "
+				    "result whose %s is out of range", t->ops->name, op, bad);
+	return rc;
+}
+
 static int64_t pl_now(struct target *t)
 {
 	return PL(t)->now(H(t));
@@ -195,12 +228,19 @@ static int64_t pl_now(struct target *t)
 
 static int pl_inject(struct target *t, const uint8_t *ip, size_t len)
 {
-	return PL(t)->inject(H(t), ip, len);
+	memset(&t->diag, 0, sizeof t->diag);
+	return vet(t, "inject", PL(t)->inject(H(t), ip, len));
 }
 
 static int pl_next_outbound(struct target *t, int64_t deadline_ns, struct target_packet *p)
 {
-	return PL(t)->next_outbound(H(t), deadline_ns, p);
+	memset(&t->diag, 0, sizeof t->diag);
+	int rc = vet(t, "next_outbound", PL(t)->next_outbound(H(t), deadline_ns, p));
+	if (rc == TARGET_OK && p->len > sizeof p->data)
+		return target_diagf(&t->diag, TARGET_ERROR, "the %s target's next_outbound() "
+				    "gave a packet of %zu bytes, more than its buffer",
+				    t->ops->name, p->len);
+	return rc;
 }
 
 /* NULL buffers (target_call.null_buf / null_iov) are answered here: the fields sit in
@@ -231,7 +271,8 @@ static int pl_call(struct target *t, const struct target_call *c, struct target_
 		give.null_buf = false;
 		g = &give;
 	}
-	int rc = PL(t)->call(H(t), g, r);
+	memset(&t->diag, 0, sizeof t->diag);
+	int rc = vet_result(t, "call", PL(t)->call(H(t), g, r), r);
 	if (rc == TARGET_PENDING && c != &s->pend) {
 		s->pend = *c;
 		s->pend.null_buf = false;
@@ -247,12 +288,15 @@ static int pl_complete(struct target *t, int64_t deadline_ns, struct target_resu
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "the %s target has no complete() for blocking calls", t->ops->name);
 	struct plugin_state *s = t->priv;
-	return pl_fix(&s->pend, PL(t)->complete(H(t), deadline_ns, r), r);
+	memset(&t->diag, 0, sizeof t->diag);
+	int rc = vet_result(t, "complete", PL(t)->complete(H(t), deadline_ns, r), r);
+	return pl_fix(&s->pend, rc, r);
 }
 
 static int pl_advance(struct target *t, int64_t now_ns, int64_t *next)
 {
-	return PL(t)->advance(H(t), now_ns, next);
+	memset(&t->diag, 0, sizeof t->diag);
+	return vet(t, "advance", PL(t)->advance(H(t), now_ns, next));
 }
 
 static int pl_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)
@@ -260,7 +304,8 @@ static int pl_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)
 	if (!PL(t)->tcp_info)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "the %s target has no TCP_INFO",
 				    t->ops->name);
-	return PL(t)->tcp_info(H(t), fd, ti);
+	memset(&t->diag, 0, sizeof t->diag);
+	return vet(t, "tcp_info", PL(t)->tcp_info(H(t), fd, ti));
 }
 
 /* ---- settings (version 2) ----------------------------------------------------------- */
@@ -301,8 +346,10 @@ static int pl_setting(struct target *t, const char *name, const char *value)
 static int pl_shell(struct target *t, const char *cmd, int *exit_status)
 {
 	struct plugin_state *s = S(t);
-	if (PL(t)->shell)
-		return PL(t)->shell(H(t), cmd, exit_status);
+	if (PL(t)->shell) {
+		memset(&t->diag, 0, sizeof t->diag);
+		return vet(t, "shell", PL(t)->shell(H(t), cmd, exit_status));
+	}
 	if (!TARGET_PLUGIN_HAS(&s->lib, setting) || !PL(t)->setting)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "the %s target runs no shell commands and takes no settings: "

@@ -2,7 +2,9 @@
 # What a partly mapped stack meets in `tcpspec report` (tests/plugins/partial.c): a code
 # block reading a TCP_INFO field the stack leaves invalid is a skip naming the field
 # (never a Python NameError counted as a failure), a misspelt field is still a failure,
-# and --timeout stops a script whose stack hangs and the report goes on.  Prints TAP.
+# and --timeout stops a script whose stack hangs and the report goes on.  A plugin
+# answering out of the ABI's ranges (tests/plugins/garbage.c) fails scripts with the
+# reason, never crashes them.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
 T=./tcpspec
 SO=build/tests/plugins/libpartial.so
@@ -61,4 +63,18 @@ fi
 $T report --timeout x "$tmp/s" >/dev/null 2>"$tmp/err"; rc=$?
 if [ $rc = 2 ] && grep -q "bad --timeout 'x'" "$tmp/err"; then ok "report --timeout x: usage error"
 else notok "report --timeout x: exit $rc"; fi
+# a plugin answering out of the ABI's ranges: failures that say so, no crash
+G=build/tests/plugins/libgarbage.so
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n' >"$tmp/g1.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 poll([{fd=3, events=POLLOUT, revents=POLLOUT|POLLHUP}], 1, 0) = 1\n' >"$tmp/g2.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4\n+0 bind(4, ..., ...) = 0\n' >"$tmp/g3.pkt"
+$T run --target "plugin:$G" "$tmp/g1.pkt" "$tmp/g2.pkt" "$tmp/g3.pkt" >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q "g1.pkt:3: .*call() returned 42, which is no target_status" "$tmp/out" &&
+   grep -q "g2.pkt:2: .*call() returned a result whose nfds is out of range" "$tmp/out" &&
+   grep -q "g3.pkt:3: .*call() returned ERROR without saying why" "$tmp/out" &&
+   ! grep -q "signal" "$tmp/out"; then
+	ok "a plugin answering out of range: each script fails naming what was wrong"
+else
+	notok "garbage plugin: exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
 echo "1..$n"
