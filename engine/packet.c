@@ -413,10 +413,13 @@ static int next_packet(struct engine_ctx *x, int64_t deadline)
 		if (rc != TARGET_TIMEOUT || !x->virtual_time)
 			break;
 		int64_t next;
-		engine_vadvance(x, target_now(&x->t), &next);
+		/* a target that cannot advance (a plugin's error) stops the wait */
+		if (engine_vadvance(x, target_now(&x->t), &next) != TARGET_OK)
+			return x->t.diag.status ? x->t.diag.status : TARGET_ERROR;
 		if (next == INT64_MAX || next > deadline)
 			break;
-		engine_vadvance(x, next, &next);
+		if (engine_vadvance(x, next, &next) != TARGET_OK)
+			return x->t.diag.status ? x->t.diag.status : TARGET_ERROR;
 	}
 	return rc;
 }

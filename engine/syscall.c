@@ -1138,11 +1138,16 @@ int engine_pending_check(struct engine_ctx *x, bool wait)
 	int rc;
 	if (x->virtual_time) {
 		int64_t next;
-		engine_vadvance(x, target_now(&x->t), &next);
-		while (!x->pend_have && wait) {
+		int arc = engine_vadvance(x, target_now(&x->t), &next);
+		while (!x->pend_have && wait && arc == TARGET_OK) {
 			if (next == INT64_MAX || next > deadline)
 				break;
-			engine_vadvance(x, next, &next);
+			arc = engine_vadvance(x, next, &next);
+		}
+		if (arc != TARGET_OK && arc != TARGET_UNSUPPORTED && !x->pend_have) {
+			x->pending = false;
+			return engine_fail(x, x->pcall.ev, 0, "error handling syscall: %s: %s",
+					   x->pcall.ev->call.name, x->t.diag.msg);
 		}
 		if (x->pend_have) {
 			rc = x->pend_rc;

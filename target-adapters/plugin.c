@@ -296,7 +296,15 @@ static int pl_complete(struct target *t, int64_t deadline_ns, struct target_resu
 static int pl_advance(struct target *t, int64_t now_ns, int64_t *next)
 {
 	memset(&t->diag, 0, sizeof t->diag);
-	return vet(t, "advance", PL(t)->advance(H(t), now_ns, next));
+	int rc = vet(t, "advance", PL(t)->advance(H(t), now_ns, next));
+	int64_t clock = PL(t)->now(H(t));
+	/* a clock left behind would keep the engine advancing to the same time forever */
+	if (rc == TARGET_OK && clock < now_ns)
+		return target_diagf(&t->diag, TARGET_ERROR, "the %s target's advance(%lld) left "
+				    "its clock at %lld: advance() sets the clock to now_ns "
+				    "(tcpspec-plugin(7), VIRTUAL TIME)", t->ops->name,
+				    (long long)now_ns, (long long)clock);
+	return rc;
 }
 
 static int pl_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)

@@ -77,4 +77,14 @@ if [ $rc = 1 ] && grep -q "g1.pkt:3: .*call() returned 42, which is no target_st
 else
 	notok "garbage plugin: exit $rc"; sed 's/^/# /' "$tmp/out"
 fi
+# a plugin whose advance() leaves its clock behind: the script fails at once saying so,
+# instead of the engine advancing to the same time until --timeout
+$T run --target plugin:build/tests/plugins/libbroken_timers.so --timeout 60 \
+	corpora/linux/data-both.pkt >"$tmp/out" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q "advance([0-9]*) left its clock at [0-9]*: advance() sets the clock to now_ns" "$tmp/out" &&
+   ! grep -q "did not finish within" "$tmp/out"; then
+	ok "a clock advance() leaves behind: the script fails naming it, no hang"
+else
+	notok "clock left behind: exit $rc"; sed 's/^/# /' "$tmp/out"
+fi
 echo "1..$n"
