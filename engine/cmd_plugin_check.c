@@ -185,7 +185,7 @@ int cmd_plugin_check(int argc, char **argv)
 			loaded = false;
 		const char *v = res.verdict == PC_OK ? "ok" : res.verdict == PC_SKIP ? "SKIP"
 										   : "FAIL";
-		printf("%-5s %-10s", v, k->name);
+		printf("%-5s %-12s", v, k->name);
 		if (res.verdict == PC_FAIL)
 			printf(" %s (tcpspec-plugin(7), %s)", res.msg, k->section);
 		else if (res.msg[0])

@@ -1,5 +1,6 @@
 /* engine/plugin_checks.c: the checks of `tcpspec plugin-check` (plugin_check.h), each
  * a rule of tcpspec-plugin(7) exercised the way the engine drives a plugin. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -313,6 +314,51 @@ static int check_pending(struct pc *p)
 	return PC_OK;
 }
 
+/* A blocking poll() with a timeout: advance() reports the timeout as the next instant,
+ * and the poll returns 0 then. */
+static int check_poll_timeout(struct pc *p)
+{
+	if (!pc_virtual(p))
+		return pc_skip(p, "not a virtual-time plugin");
+	if (!pc_blocking(p))
+		return pc_skip(p, "the caps lack TARGET_BLOCKING: no call is ever pending");
+	int v = pc_open(p, TARGET_IPV4_ONLY), fd;
+	if (v != PC_OK || (v = pc_accepted(p, &fd)) != PC_OK)
+		return v;
+	int64_t next, t = SEC, due = SEC + 500000000;
+	p->pl->advance(p->h, t, &next);
+	struct target_call c = { .kind = TARGET_CALL_POLL, .nfds = 1, .timeout_ms = 500 };
+	c.pfd[0].fd = fd;
+	c.pfd[0].events = POLLIN;
+	struct target_result r;
+	int rc = pc_call(p, &c, &r);
+	if (rc != TARGET_PENDING)
+		return pc_fail(p, "poll(POLLIN, 500 ms) with nothing to read returned %s (ret "
+			       "%lld), not TARGET_PENDING", target_status_name(rc), (long long)r.ret);
+	for (int i = 0; i < 1000; i++) {
+		p->pl->advance(p->h, t, &next);
+		if ((rc = pc_complete(p, &r)) != TARGET_PENDING)
+			break;
+		if (next > due)
+			return pc_fail(p, "with a poll() pending until %lld ns, advance(%lld) reported "
+				       "next_timer_ns %lld: the pending call's timeout is an instant "
+				       "advance() reports", (long long)due, (long long)t,
+				       (long long)next);
+		if (next <= t)
+			return pc_fail(p, "advance(%lld) reported next_timer_ns %lld with the "
+				       "poll() still pending", (long long)t, (long long)next);
+		t = next;
+	}
+	if (rc != TARGET_OK)
+		return pc_fail(p, "the poll() ended with %s, not TARGET_OK with 0",
+			       target_status_name(rc));
+	if (r.ret != 0 || r.end_ns != due)
+		return pc_fail(p, "the poll() with a 500 ms timeout made at 1 s returned %lld at "
+			       "%lld ns, not 0 at %lld", (long long)r.ret, (long long)r.end_ns,
+			       (long long)due);
+	return PC_OK;
+}
+
 static int check_errno(struct pc *p)
 {
 	int v = pc_open(p, TARGET_IPV4_ONLY);
@@ -463,6 +509,7 @@ const struct pc_check pc_checks[] = {
 	{ "connect",    check_connect,    "BLOCKING CALLS" },
 	{ "accept",     check_accept,     "BLOCKING CALLS" },
 	{ "pending",    check_pending,    "BLOCKING CALLS" },
+	{ "poll-timeout", check_poll_timeout, "VIRTUAL TIME" },
 	{ "errno",      check_errno,      "CALLS AND RESULTS" },
 	{ "tcp_info",   check_tcp_info,   "TCP_INFO" },
 	{ "settings",   check_settings,   "SETTINGS" },

@@ -7,6 +7,7 @@
 #include "refwrap.h"
 
 static int64_t br_last_advance;
+static bool br_poll_pending;
 
 static int64_t br_now(void *h)
 {
@@ -49,6 +50,7 @@ static int br_next_outbound(void *h, int64_t deadline_ns, struct target_packet *
 static int br_call(void *h, const struct target_call *c, struct target_result *r)
 {
 	int rc = rw_call(h, c, r);
+	br_poll_pending = c->kind == TARGET_CALL_POLL && rc == TARGET_PENDING;
 #ifdef BROKEN_ERRNO     /* BSD's EAGAIN (35) instead of Linux's (11) */
 	if (rc == TARGET_OK && r->err == 11)
 		r->err = 35;
@@ -59,6 +61,8 @@ static int br_call(void *h, const struct target_call *c, struct target_result *r
 static int br_complete(void *h, int64_t deadline_ns, struct target_result *r)
 {
 	int rc = rw_complete(h, deadline_ns, r);
+	if (rc != TARGET_PENDING)
+		br_poll_pending = false;
 #ifdef BROKEN_ACCEPT    /* TIMEOUT where the call is still pending */
 	if (rc == TARGET_PENDING)
 		rc = TARGET_TIMEOUT;
@@ -77,7 +81,12 @@ static int br_advance(void *h, int64_t now_ns, int64_t *next)
 	if (now_ns > 0)
 		now_ns--;
 #endif
-	return rw_advance(h, now_ns, next);
+	int rc = rw_advance(h, now_ns, next);
+#ifdef BROKEN_POLLTIMEOUT       /* the pending poll's timeout is not reported */
+	if (br_poll_pending)
+		*next = INT64_MAX;
+#endif
+	return rc;
 }
 
 static int br_tcp_info(void *h, int fd, struct target_tcp_info *ti)

@@ -1,0 +1,3 @@
+/* tests/plugins/broken_polltimeout.c: see broken.h. */
+#define BROKEN_POLLTIMEOUT
+#include "broken.h"
