@@ -81,19 +81,28 @@ static int check_table(struct target_diag *d, const char *path, unsigned abi,
 		return target_diagf(d, TARGET_UNAVAILABLE,
 				    "plugin %s: its ops table is %u bytes, shorter than ABI "
 				    "version %u's (%zu)", path, pl->size, abi, need);
-	struct { const char *what; uint32_t theirs; size_t ours; } sz[] = {
-		{ "target_config", pl->config_size, sizeof(struct target_config) },
-		{ "target_call", pl->call_size, sizeof(struct target_call) },
-		{ "target_result", pl->result_size, sizeof(struct target_result) },
-		{ "target_packet", pl->packet_size, sizeof(struct target_packet) },
-		{ "target_tcp_info", pl->tcp_info_size, sizeof(struct target_tcp_info) },
-		{ "target_diag", pl->diag_size, sizeof(struct target_diag) },
+	/* target_config, target_call and target_result only ever grow at their end: a
+	 * plugin built against an earlier layout (from the first release's on) sees the
+	 * fields it knows, and the host clears the rest of a result before each call */
+	struct { const char *what; uint32_t theirs; size_t oldest, ours; } sz[] = {
+		{ "target_config", pl->config_size, sizeof(struct target_config),
+		  sizeof(struct target_config) },
+		{ "target_call", pl->call_size, offsetof(struct target_call, path),
+		  sizeof(struct target_call) },
+		{ "target_result", pl->result_size, offsetof(struct target_result, controllen),
+		  sizeof(struct target_result) },
+		{ "target_packet", pl->packet_size, sizeof(struct target_packet),
+		  sizeof(struct target_packet) },
+		{ "target_tcp_info", pl->tcp_info_size, sizeof(struct target_tcp_info),
+		  sizeof(struct target_tcp_info) },
+		{ "target_diag", pl->diag_size, sizeof(struct target_diag),
+		  sizeof(struct target_diag) },
 	};
 	for (size_t i = 0; i < sizeof sz / sizeof sz[0]; i++)
-		if (sz[i].theirs != sz[i].ours)
+		if (sz[i].theirs < sz[i].oldest || sz[i].theirs > sz[i].ours)
 			return target_diagf(d, TARGET_UNAVAILABLE,
-					    "plugin %s was built against another tcpspec/plugin.h: struct "
-					    "%s is %u bytes there, %zu here; rebuild it", path,
+					    "plugin %s was built against another tcpspec/plugin.h: "
+					    "struct %s is %u bytes there, %zu here; rebuild it", path,
 					    sz[i].what, sz[i].theirs, sz[i].ours);
 	if (!pl->open || !pl->close || !pl->now || !pl->inject || !pl->next_outbound ||
 	    !pl->call)
@@ -221,6 +230,14 @@ static int vet_result(struct target *t, const char *op, int rc, struct target_re
 	return rc;
 }
 
+/* A plugin built against an earlier, shorter target_result writes only its prefix. */
+static void clear_tail(struct target *t, struct target_result *r)
+{
+	size_t n = PL(t)->result_size;
+	if (n < sizeof *r)
+		memset((char *)r + n, 0, sizeof *r - n);
+}
+
 static int64_t pl_now(struct target *t)
 {
 	return PL(t)->now(H(t));
@@ -272,6 +289,7 @@ static int pl_call(struct target *t, const struct target_call *c, struct target_
 		g = &give;
 	}
 	memset(&t->diag, 0, sizeof t->diag);
+	clear_tail(t, r);
 	int rc = vet_result(t, "call", PL(t)->call(H(t), g, r), r);
 	if (rc == TARGET_PENDING && c != &s->pend) {
 		s->pend = *c;
@@ -289,6 +307,7 @@ static int pl_complete(struct target *t, int64_t deadline_ns, struct target_resu
 				    "the %s target has no complete() for blocking calls", t->ops->name);
 	struct plugin_state *s = t->priv;
 	memset(&t->diag, 0, sizeof t->diag);
+	clear_tail(t, r);
 	int rc = vet_result(t, "complete", PL(t)->complete(H(t), deadline_ns, r), r);
 	return pl_fix(&s->pend, rc, r);
 }

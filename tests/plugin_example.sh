@@ -130,4 +130,15 @@ C
 		fi
 	fi
 fi
+# a plugin built before target_call and target_result grew (their earlier sizes)
+OLD=build/tests/plugins/liboldlayout.so
+if [ -f "$OLD" ]; then
+	$T run --target "plugin:$OLD" corpora/linux/data-both.pkt corpora/linux/read-blocking.pkt \
+		>"$tmp/out" 2>&1; rc=$?
+	if [ $rc = 0 ]; then
+		ok "plugin built against an earlier layout of the growing structs: loads and passes"
+	else
+		notok "plugin with an earlier layout: exit $rc"; sed 's/^/# /' "$tmp/out"
+	fi
+fi
 echo "1..$n"
