@@ -506,6 +506,7 @@ static int pl_describe(const char *arg, char *name, size_t nn, char *version, si
 	}
 	if (pid == 0) {
 		close(p[0]);
+		dup2(2, 1);     /* whatever the plugin prints stays out of the report */
 		struct target_plugin_lib lib;
 		struct target_diag d;
 		char out[128] = "";
