@@ -113,6 +113,7 @@ void dsl_packet_free_fields(struct dsl_packet *p)
 	free(p->opts);
 	free(p->icmp.type);
 	free(p->icmp.code);
+	dsl_mut_free(&p->bad);
 }
 
 void dsl_event_free_fields(struct dsl_event *ev)
@@ -207,6 +208,11 @@ void dsl_b_finish(struct dsl_pstate *ps, struct dsl_event *ev, const struct dsl_
 	    (ev->packet.dir != DSL_DIR_INBOUND || ev->packet.proto != DSL_PROTO_TCP))
 		dsl_perr(ps, yl.first_off, ev->packet.bad.loc.line, ev->packet.bad.loc.column,
 			 "malformed-segment fields {...} apply to inbound TCP packets only");
+	for (size_t i = 0; ev->kind == DSL_EV_PACKET && i < ev->packet.bad.n_muts; i++)
+		if (ev->packet.bad.muts[i].layer == DSL_MUT_UDP)
+			dsl_perr(ps, yl.first_off, ev->packet.bad.muts[i].loc.line,
+				 ev->packet.bad.muts[i].loc.column,
+				 "a TCP packet has no udp header to mutate");
 	if (ev->kind == DSL_EV_SYSCALL) {
 		const char *sym = NULL;
 		if (!strncmp(ev->call.name, "sctp_", 5)) {
@@ -369,9 +375,9 @@ void dsl_b_recover(struct dsl_pstate *ps, DSL_YYLTYPE err, DSL_YYLTYPE nl)
 		{ "sctp", false }, { "mptcp", true }, { "mp_", true }, { "mpcapable", false },
 		{ "mpjoin", false }, { "dss", false }, { "add_addr", true },
 		{ "remove_addr", true }, { "encap", false }, { "psp", false }, { "gre", false },
-		{ "mpls", false }, { "ipv4 ", true }, { "ipv6 ", true }, { "{rep", false },
-		{ "{ rep", false }, { "{mut", false }, { "{ mut", false }, { "{ins", false },
-		{ "{ ins", false }, { "{del", false }, { "{ del", false }, { "{trun", true },
+		{ "mpls", false }, { "ipv4 ", true }, { "ipv6 ", true },
+		{ "{mut", false }, { "{ mut", false },
+		{ "{del", false }, { "{ del", false }, { "{trun", true },
 		{ "{ trun", true }, { "subflow", true },
 	};
 	for (size_t i = 0; i < sizeof markers / sizeof *markers; i++) {
@@ -977,15 +983,15 @@ void dsl_b_pkt_bad(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv
 {
 	struct dsl_packet *p = &ev->packet;
 	struct dsl_malformed *m = &p->bad;
-	if (a && a->n && (tok_is(a->v[0].name, "rep") || tok_is(a->v[0].name, "ins") ||
-			  tok_is(a->v[0].name, "del") || tok_is(a->v[0].name, "mut") ||
-			  tok_is(a->v[0].name, "trun"))) {
-		ps->file->unsupported = true;
-		PUNSUP(yl, "the packet mutation suffix '{%.*s ...}' is not supported",
-		       tlen(a->v[0].name), a->v[0].name.s);
-		dsl_attrv_free(a);
-		return;
-	}
+	/* the fork's random mutation (mut) and deletion (del) have no fixed bytes to send */
+	for (size_t i = 0; a && i < a->n; i++)
+		if (tok_is(a->v[i].name, "del") || tok_is(a->v[i].name, "mut")) {
+			ps->file->unsupported = true;
+			PUNSUP(yl, "the packet mutation '{%.*s ...}' is not supported (rep, ins "
+			       "and trun are)", tlen(a->v[i].name), a->v[i].name.s);
+			dsl_attrv_free(a);
+			return;
+		}
 	if (m->present) {
 		PERR(yl, "a packet has at most one {...} group");
 		dsl_attrv_free(a);
@@ -993,6 +999,22 @@ void dsl_b_pkt_bad(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv
 	}
 	m->present = true;
 	m->loc = L(yl);
+	/* mutation steps first, in order; the rest are the malformed-segment fields */
+	size_t k = 0;
+	for (size_t i = 0; a && i < a->n; i++) {
+		if (dsl_mut_is_step(a->v[i].name)) {
+			dsl_mut_parse(ps, m, &a->v[i]);
+			dsl_atomv_free(a->v[i].args);
+			continue;
+		}
+		a->v[k++] = a->v[i];
+	}
+	if (a)
+		a->n = k;
+	if (a && !k) {
+		dsl_attrv_free(a);
+		return;
+	}
 	struct pair pr[8];
 	bool bad;
 	size_t n = pairs(a, pr, 8, &bad);

@@ -160,6 +160,27 @@ enum dsl_ecn {
 	DSL_ECN_ECT01,		/* [ect01]: either ECT codepoint (outbound) */
 };
 
+/* The adversarial packetdrill fork's mutation steps, `{rep tcp data_off 0xf; ins tcp 20
+ * 0x0204; trun tcp 40}`, applied in order to the bytes of the built inbound packet (see
+ * tcpspec-dialect(7), "Mutation steps").  A rep names a field that the parser has
+ * resolved to its place: `span` bytes at `off` from the start of its header, read as one
+ * big-endian number, of which `bits` bits at `shift` are replaced. */
+enum dsl_mut_op { DSL_MUT_REP, DSL_MUT_INS, DSL_MUT_TRUN };
+enum dsl_mut_layer { DSL_MUT_IPV4, DSL_MUT_IPV6, DSL_MUT_TCP, DSL_MUT_UDP };
+#define DSL_MUT_MAX_VALUE 16	/* bytes of a rep value (an IPv6 address) */
+struct dsl_mutation {
+	enum dsl_mut_op op;
+	enum dsl_mut_layer layer;
+	const char *field;	/* rep: the field's name as printed (a static string) */
+	uint8_t off, span, shift, bits;	/* rep: where the field is */
+	uint8_t value[DSL_MUT_MAX_VALUE];	/* rep: big-endian, right-aligned */
+	uint32_t at;		/* ins, trun: offset from the start of the layer's header */
+	uint8_t *bytes;		/* ins: the bytes inserted */
+	size_t len;		/* ins: their count; trun: bytes removed */
+	bool to_end;		/* trun without a count: everything from `at` on */
+	struct dsl_loc loc;
+};
+
 /* tcpspec's malformed-segment extension: `{csum bad, res 0x7, doff 4}` after the options
  * of an inbound TCP packet (see tcpspec-dialect(7)). */
 struct dsl_malformed {
@@ -171,6 +192,8 @@ struct dsl_malformed {
 	uint8_t res;		/* {res N}: the 4 bits between data offset and CWR (AE included) */
 	bool has_doff;
 	uint8_t doff;		/* {doff N}: data offset field, 32-bit words, 0..15 */
+	struct dsl_mutation *muts;	/* rep/ins/trun steps, in the order written */
+	size_t n_muts;
 	struct dsl_loc loc;
 };
 
@@ -462,6 +485,9 @@ char *dsl_print_string(const struct dsl_file *f, size_t *len);
 int dsl_print_event(FILE *fp, const struct dsl_event *ev);
 int dsl_print_time(FILE *fp, const struct dsl_time *t);
 int dsl_print_expr(FILE *fp, const struct dsl_expr *e);
+/* One mutation step as tcpspec fmt writes it ("rep tcp data_off 0xf"). */
+void dsl_print_mutation(FILE *fp, const struct dsl_mutation *m);
+bool dsl_mutation_eq(const struct dsl_mutation *a, const struct dsl_mutation *b);
 
 /* Structural equality ignoring locations and file names (comments compared by text and
  * placement). */

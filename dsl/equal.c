@@ -133,6 +133,13 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 	     x->has_res != y->has_res || (x->has_res && x->res != y->res) ||
 	     x->has_doff != y->has_doff || (x->has_doff && x->doff != y->doff)))
 		return false;
+	if (x->present) {
+		if (x->n_muts != y->n_muts)
+			return false;
+		for (size_t i = 0; i < x->n_muts; i++)
+			if (!dsl_mutation_eq(&x->muts[i], &y->muts[i]))
+				return false;
+	}
 	return true;
 }
 

@@ -94,6 +94,11 @@ void *dsl_xcalloc(struct dsl_pstate *ps, size_t n, size_t sz);
 void *dsl_xrealloc(struct dsl_pstate *ps, void *p, size_t n);
 char *dsl_xstrndup(struct dsl_pstate *ps, const char *s, size_t n);
 
+/* mutation.c */
+bool dsl_mut_is_step(struct dsl_tok name);
+bool dsl_mut_parse(struct dsl_pstate *ps, struct dsl_malformed *mf, const struct dsl_attr *at);
+void dsl_mut_free(struct dsl_malformed *mf);
+
 /* build.c */
 void dsl_atomv_free(struct dsl_atomv *v);
 void dsl_attrv_free(struct dsl_attrv *v);

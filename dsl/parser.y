@@ -130,7 +130,7 @@ struct dsl_event *dsl_b_call(struct dsl_pstate *ps, struct dsl_tok name,
 %type <seq> seq
 %type <b> bang
 %type <atoms> atoms inner icmp_words
-%type <attrs> attrs
+%type <attrs> attrs battrs
 %type <exprs> args elems
 %type <expr> elem expr orlist primary retval
 %type <tok> errno_opt note_opt
@@ -223,7 +223,8 @@ pkt_body
 	| pkt_body '<' attrs '>' { $$ = $1; dsl_b_pkt_opts(ps, $$, DSL_OPTS_LIST, $3, @2); }
 	| pkt_body '[' IDENT ']' { $$ = $1; dsl_b_pkt_ecn(ps, $$, $3, @3); }
 	| pkt_body '(' attrs ')' { $$ = $1; dsl_b_pkt_ip(ps, $$, $3, @2); }
-	| pkt_body '{' attrs '}' { $$ = $1; dsl_b_pkt_bad(ps, $$, $3, @2); }
+	| pkt_body '{' battrs '}' { $$ = $1; dsl_b_pkt_bad(ps, $$, $3, @2); }
+	| pkt_body '{' battrs ';' '}' { $$ = $1; dsl_b_pkt_bad(ps, $$, $3, @2); }
 	| pkt_body '/' K_UDP '(' INTEGER '>' INTEGER ')' {
 				  $$ = $1; dsl_b_pkt_encap(ps, $$, $5, $7, @2); }
 	;
@@ -293,11 +294,21 @@ attrs
 	| attrs ',' IDENT atoms	{ $$ = dsl_b_attr(ps, $1, $3, $4, @3); }
 	;
 
+/* a packet's {...} group: the malformed-segment fields, separated by commas, and the
+ * mutation steps (rep, ins, trun), which scripts written for the adversarial
+ * packetdrill fork separate by semicolons */
+battrs
+	: IDENT atoms		{ $$ = dsl_b_attr(ps, NULL, $1, $2, @1); }
+	| battrs ',' IDENT atoms { $$ = dsl_b_attr(ps, $1, $3, $4, @3); }
+	| battrs ';' IDENT atoms { $$ = dsl_b_attr(ps, $1, $3, $4, @3); }
+	;
+
 atoms
 	: %empty		{ $$ = NULL; }
 	| atoms INTEGER		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_INT, $2, $2, @2); }
 	| atoms HEXWORD		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_WORD, $2, $2, @2); }
 	| atoms IDENT		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_WORD, $2, $2, @2); }
+	| atoms K_UDP		{ $$ = dsl_b_atom(ps, $1, DSL_ATOM_WORD, $2, $2, @2); }
 	| atoms INTEGER ':' INTEGER { $$ = dsl_b_atom(ps, $1, DSL_ATOM_RANGE, $2, $4, @2); }
 	| atoms '[' inner ']'	{ $$ = $1; dsl_atomv_free($3);
 				  $$ = dsl_b_atom(ps, $$, DSL_ATOM_OTHER, (struct dsl_tok){ "[", 1, 0, 0, 0 },

@@ -225,8 +225,15 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 			fprintf(fp, "%sres 0x%x", sep, p->bad.res);
 			sep = ", ";
 		}
-		if (p->bad.has_doff)
+		if (p->bad.has_doff) {
 			fprintf(fp, "%sdoff %u", sep, p->bad.doff);
+			sep = ", ";
+		}
+		/* mutation steps are separated by semicolons, as the fork writes them */
+		for (size_t i = 0; i < p->bad.n_muts; i++) {
+			fputs(i ? "; " : sep, fp);
+			dsl_print_mutation(fp, &p->bad.muts[i]);
+		}
 		fputc('}', fp);
 	}
 	if (p->has_rport)

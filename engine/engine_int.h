@@ -240,6 +240,12 @@ struct engine_ctx {
 /* Failure reporting: "file:LINE: " + text into res->message; returns ENGINE_FAIL, or
  * prints a warning and returns ENGINE_PASS when non_fatal applies (kind 'p' packet,
  * 's' syscall, 0 never). */
+/* mutate.c: a packet's mutation steps (and its {csum ...}) applied to the built bytes
+ * in buf (*len of cap).  0 done; 1 not for this run (err says why: a skip); -1 the
+ * steps do not fit the packet (err says how). */
+int engine_mutate(uint8_t *buf, size_t *len, size_t cap, const struct dsl_malformed *m,
+		  char *err, size_t errcap);
+
 int engine_fail(struct engine_ctx *x, const struct dsl_event *ev, int kind, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));
 int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)

@@ -332,7 +332,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 			}
 	apply_ip_fields(&w, p);
 	if (p->bad.present) {
-		if (p->bad.has_csum) {
+		if (p->bad.has_csum && !p->bad.n_muts) {	/* else mutate.c does it */
 			w.ovr.l4_csum = p->bad.csum_bad ? WIRE_CSUM_BAD : WIRE_CSUM_VALUE;
 			w.tcp.csum = p->bad.csum;
 		}
@@ -349,6 +349,14 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	if (rc != WIRE_OK)
 		return engine_fail(x, ev, 0, "error handling packet: cannot build it: %s",
 				   wire_strerror(rc));
+	if (p->bad.n_muts) {
+		char why[160];
+		int mr = engine_mutate(x->obuf, &len, sizeof x->obuf, &p->bad, why, sizeof why);
+		if (mr > 0)
+			return engine_skip(x, ev, "%s", why);
+		if (mr < 0)
+			return engine_fail(x, ev, 0, "error handling packet: %s", why);
+	}
 	int64_t now = target_now(&x->t);
 	rc = target_inject(&x->t, x->obuf, len);
 	if (rc != TARGET_OK)

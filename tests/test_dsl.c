@@ -712,6 +712,41 @@ static void syscall_layout_variants(void **state)
 
 /* ---- unsupported families ---------------------------------------------------------- */
 
+/* the fork's mutation steps: resolved to places in the header, kept in order */
+static void mutation_steps(void **state)
+{
+	(void)state;
+	const char *src = "0 < S 0:0(0) win 1 {rep tcp data_off 0xf; ins tcp 20 0x020401; "
+			  "trun ipv4 20; trun tcp 0 4, csum 0x1234; rep ipv6 flow_label 0x12345}\n";
+	struct dsl_file *f = NULL;
+	struct dsl_diags d = { 0 };
+	assert_int_equal(dsl_parse_buffer("m.pkt", src, strlen(src), &f, &d), DSL_OK);
+	const struct dsl_malformed *m = &f->events[0].packet.bad;
+	assert_true(m->present && m->has_csum && m->csum == 0x1234);
+	assert_int_equal(m->n_muts, 5);
+	assert_int_equal(m->muts[0].op, DSL_MUT_REP);
+	assert_int_equal(m->muts[0].layer, DSL_MUT_TCP);
+	assert_int_equal(m->muts[0].off, 12);
+	assert_int_equal(m->muts[0].shift, 4);
+	assert_int_equal(m->muts[0].bits, 4);
+	assert_int_equal(m->muts[0].value[DSL_MUT_MAX_VALUE - 1], 0xf);
+	assert_int_equal(m->muts[1].op, DSL_MUT_INS);
+	assert_int_equal(m->muts[1].at, 20);
+	assert_int_equal(m->muts[1].len, 3);
+	assert_memory_equal(m->muts[1].bytes, "\x02\x04\x01", 3);
+	assert_int_equal(m->muts[2].op, DSL_MUT_TRUN);
+	assert_int_equal(m->muts[2].layer, DSL_MUT_IPV4);
+	assert_true(m->muts[2].to_end);
+	assert_false(m->muts[3].to_end);
+	assert_int_equal(m->muts[3].len, 4);
+	assert_int_equal(m->muts[4].layer, DSL_MUT_IPV6);
+	assert_int_equal(m->muts[4].bits, 20);
+	assert_int_equal(m->muts[4].value[DSL_MUT_MAX_VALUE - 3], 0x01);
+	assert_int_equal(m->muts[4].value[DSL_MUT_MAX_VALUE - 1], 0x45);
+	dsl_free(f);
+	dsl_diags_free(&d);
+}
+
 static void unsupported_families(void **state)
 {
 	(void)state;
@@ -726,7 +761,7 @@ static void unsupported_families(void **state)
 		"0 > . 1:1(0) ack 1 <dss dack4=1 dsn8=1 ssn=1 dll=0 nocs>\n",
 		"0 < S 0:0(0) win 1 <mp_join_syn backup=0 address_id=0 token=sha256_32(skey)>\n",
 		"0 socket(..., SOCK_STREAM, IPPROTO_MPTCP) = 3\n",
-		"0 < S 0:0(0) win 1 {rep tcp data_off 0x0F}\n",
+		"0 < S 0:0(0) win 1 {del tcp 20 4}\n",
 		"0 < . 1:1(0) ack 1 win 1 encap psp spi 5\n",
 		"0 < gre S 0:0(0) win 1\n",
 		"0 < mpls 10 S 0:0(0) win 1\n",
@@ -1312,6 +1347,7 @@ int main(void)
 		cmocka_unit_test(several_errors_in_one_file),
 		cmocka_unit_test(diag_print_caret),
 		cmocka_unit_test(truncated_files),
+		cmocka_unit_test(mutation_steps),
 		cmocka_unit_test(nul_bytes_and_binary),
 		cmocka_unit_test(megabyte_lines),
 		cmocka_unit_test(unterminated_constructs),
