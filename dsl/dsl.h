@@ -337,6 +337,7 @@ struct dsl_event {
 	X(V, "v")                                                               \
 	X(DEFINE, "define")             /* also -DNAME=VALUE: any name with D */ \
 	X(RELAX, "relax")               /* relaxations, tcpspec-dialect(7) */ \
+	X(TCP_MD5_SECRET, "tcp_md5_secret") /* the key of `md5 valid` options */ \
 	/* packetdrill's, accepted with no effect here */                       \
 	X(TCP_TS_ECR_SCALED, "tcp_ts_ecr_scaled")                               \
 	X(PERSISTENT_TUN_DEV, "persistent_tun_dev")                             \
@@ -349,7 +350,6 @@ struct dsl_event {
 #define DSL_OPTNAMES_UNSUPPORTED(X)                                             \
 	X("udp_encapsulation")          /* TCP over UDP (the /udp(...) suffix) */ \
 	X("psp_udp_port")               /* the PSP fork */                      \
-	X("tcp_md5_secret")             /* FreeBSD's MD5 signatures */          \
 	X("dry_run") X("debug") X("init_scripts") X("so_filename") X("so_flags") \
 	X("wire_client") X("wire_server") X("wire_server_ip")                   \
 	X("wire_server_port") X("wire_client_dev") X("wire_server_dev")         \

@@ -240,6 +240,22 @@ struct engine_ctx {
 /* Failure reporting: "file:LINE: " + text into res->message; returns ENGINE_FAIL, or
  * prints a warning and returns ENGINE_PASS when non_fatal applies (kind 'p' packet,
  * 's' syscall, 0 never). */
+/* md5sig.c: a struct tcp_md5sig literal ({tcpm_addr=..., tcpm_key="k"}) as the bytes
+ * of setsockopt(TCP_MD5SIG); false with why filled when it cannot be built. */
+bool engine_md5sig_is(const struct dsl_expr *e);
+bool engine_md5sig_optval(struct engine_ctx *x, const struct dsl_expr *e,
+			  struct target_optval *o, char *why, size_t cap);
+
+struct engine_diffs;
+/* md5.c: `md5 valid` options (RFC 2385 with --tcp_md5_secret).  engine_md5_sign fills
+ * in the digest of an inbound packet built in buf (-1: no MD5 option to fill);
+ * engine_md5_verify checks the outbound packet in x->pkt. */
+bool engine_md5_valid(const struct dsl_tcp_opt *o);
+int engine_md5_sign(struct engine_ctx *x, const struct dsl_packet *p, uint8_t *buf,
+		    size_t len);
+void engine_md5_verify(struct engine_ctx *x, const struct dsl_packet *p,
+		       struct engine_diffs *d);
+
 /* mutate.c: a packet's mutation steps (and its {csum ...}) applied to the built bytes
  * in buf (*len of cap).  0 done; 1 not for this run (err says why: a skip); -1 the
  * steps do not fit the packet (err says how). */

@@ -149,6 +149,11 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		o->connect_port = v;
 		o->has_connect_port = true;
 		break;
+	case DSL_OPTNAME_TCP_MD5_SECRET:
+		/* at most Linux's TCP_MD5SIG_MAXKEYLEN (80) bytes */
+		if (set_str(o->md5_secret, sizeof o->md5_secret, &o->has_md5_secret, value))
+			return bad(msg, cap, name, value);
+		break;
 	case DSL_OPTNAME_NETMASK_IP: {
 		struct in_addr m;
 		int64_t bits;
@@ -231,6 +236,7 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 	M(has_bind_port, d->bind_port = s->bind_port)
 	M(has_connect_port, d->connect_port = s->connect_port)
 	M(has_prefix_len, d->prefix_len = s->prefix_len)
+	M(has_md5_secret, memcpy(d->md5_secret, s->md5_secret, sizeof d->md5_secret))
 #undef M
 	if (s->strict_segments)
 		d->strict_segments = true;

@@ -349,6 +349,8 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	if (rc != WIRE_OK)
 		return engine_fail(x, ev, 0, "error handling packet: cannot build it: %s",
 				   wire_strerror(rc));
+	if (engine_md5_sign(x, p, x->obuf, len) < 0)
+		return engine_fail(x, ev, 0, "error handling packet: cannot sign it (md5 valid)");
 	if (p->bad.n_muts) {
 		char why[160];
 		int mr = engine_mutate(x->obuf, &len, sizeof x->obuf, &p->bad, why, sizeof why);
@@ -660,6 +662,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (p->has_urg && t->urg != p->urg)
 		engine_diff(&d, "urg: expected %u but got %u", p->urg, t->urg);
 	engine_opts_compare(x, p, t, &d);
+	engine_md5_verify(x, p, &d);
 	uint8_t ecn = w.ip.tos & 3;
 	static const int want_ecn[] = { [DSL_ECN_NOECN] = WIRE_ECN_NOT_ECT,
 		[DSL_ECN_ECT0] = WIRE_ECN_ECT0, [DSL_ECN_ECT1] = WIRE_ECN_ECT1,

@@ -279,6 +279,13 @@ static int check_packet(struct engine_ctx *x, const struct dsl_event *ev)
 		return 0;
 	for (size_t i = 0; p->opts_kind == DSL_OPTS_LIST && i < p->n_opts; i++) {
 		const struct dsl_tcp_opt *o = &p->opts[i];
+		/* md5 valid: signed or verified with --tcp_md5_secret */
+		if (engine_md5_valid(o)) {
+			if (!x->opts.has_md5_secret)
+				return script_error(x, &o->loc, "'md5 valid' needs the key: give "
+						    "--tcp_md5_secret=SECRET");
+			continue;
+		}
 		/* an outbound md5 is compared by kind: its value needs no definition */
 		if (o->sym && !defined(&x->opts, o->sym) && (in || o->kind != DSL_OPT_MD5)) {
 			x->res->verdict = ENGINE_SKIP;

@@ -327,6 +327,8 @@ static bool eval_optval(struct dctx *d, const struct dsl_expr *e, struct target_
 	os->n = 0;
 	if (is_ellipsis(e))
 		return true;
+	if (engine_md5sig_is(e))	/* TCP_MD5SIG's key (md5sig.c) */
+		return engine_md5sig_optval(d->x, e, o, d->why, sizeof d->why);
 	if (e->kind == DSL_EXPR_STRUCT) {
 		const struct dsl_expr *on = field(e, "onoff");
 		const struct dsl_expr *lg = field(e, "linger");

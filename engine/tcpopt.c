@@ -73,6 +73,10 @@ int engine_opt_add(struct engine_ctx *x, struct wire_tcp_opts *o, const struct d
 {
 	uint8_t symbuf[DSL_MAX_OPT_BYTES];
 	struct dsl_tcp_opt resolved;
+	if (engine_md5_valid(so)) {	/* a zero digest, signed once built (md5.c) */
+		uint8_t zero[16] = { 0 };
+		return wire_opt_add_md5(o, zero);
+	}
 	if (!resolve_opt(x, so, &resolved, symbuf, sizeof symbuf))
 		return -2;
 	const struct dsl_tcp_opt *s = &resolved;

@@ -313,9 +313,10 @@ static void option_names_are_checked(void **state)
 		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --udp_encapsulation is not supported");
 	first_diag_is("--psp_udp_port=1000\n0 close(3) = 0\n", DSL_UNSUPPORTED,
 		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --psp_udp_port is not supported");
-	first_diag_is("--tcp-md5-secret=secret\n0 close(3) = 0\n", DSL_UNSUPPORTED,
-		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --tcp-md5-secret is not supported");
+	first_diag_is("--dry-run\n0 close(3) = 0\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --dry-run is not supported");
 	/* the names tcpspec reads, in both spellings, and -D style defines */
+	dsl_free(parse_ok("--tcp-md5-secret=secret\n0 close(3) = 0\n"));
 	struct dsl_file *f = parse_ok("--bind_port=57005\n--tcp-ts-tick-usecs=1000\n"
 				      "--tolerance_percent=1\n--define X=1\n--DPORT=8080\n"
 				      "0 close(3) = 0\n");

@@ -1152,6 +1152,54 @@ static void known_answer_tcpdump_checksums(void **state)
 	assert_int_equal(icmp6_ok, 1);
 }
 
+/* MD5 against RFC 1321 A.5's test suite, and an RFC 2385 digest against one computed
+ * independently (pseudo-header, fixed header with zero checksum, data, key). */
+static void md5_known_answers(void **state)
+{
+	(void)state;
+	static const char *const in[] = {
+		"", "a", "abc", "message digest", "abcdefghijklmnopqrstuvwxyz",
+		"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+	};
+	static const char *const out[] = {
+		"d41d8cd98f00b204e9800998ecf8427e", "0cc175b9c0f1b6a831c399e269772661",
+		"900150983cd24fb0d6963f7d28e17f72", "f96b697d7cb7938d525a2f31aaf161d0",
+		"c3fcd3d76192e4007dfb496cca67e13b", "57edf4a22be3c955ac49da2e2107b67a",
+	};
+	for (size_t i = 0; i < 6; i++) {
+		struct wire_md5 m;
+		uint8_t d[16];
+		char hex[33];
+		wire_md5_init(&m);
+		/* fed in two pieces: the block boundary logic is exercised too */
+		size_t half = strlen(in[i]) / 2;
+		wire_md5_update(&m, in[i], half);
+		wire_md5_update(&m, in[i] + half, strlen(in[i]) - half);
+		wire_md5_final(&m, d);
+		for (int k = 0; k < 16; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		assert_string_equal(hex, out[i]);
+	}
+	uint8_t pkt[65] = {
+		0x45, 0, 0, 65, 0, 0, 0, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
+		0x9c, 0x40, 0x1f, 0x90, 0, 0, 0, 1, 0, 0, 0, 0, 0xa0, 0x02, 0xff, 0xff,
+		0x12, 0x34, 0, 0, 1, 1, 19, 18,
+	};
+	memcpy(pkt + 60, "hello", 5);
+	assert_int_equal(wire_tcp_md5_find(pkt, sizeof pkt), 44);
+	uint8_t d[16];
+	static const uint8_t want[16] = { 0x5f, 0xa9, 0xf1, 0xe3, 0x75, 0xce, 0x04, 0xdd,
+					  0xd6, 0xec, 0x0c, 0x15, 0xe4, 0xbf, 0x9a, 0x90 };
+	assert_int_equal(wire_tcp_md5_digest(pkt, sizeof pkt, "s3cret", 6, d), 0);
+	assert_memory_equal(d, want, 16);
+	pkt[36] ^= 0xff;	/* the checksum is not covered */
+	assert_int_equal(wire_tcp_md5_digest(pkt, sizeof pkt, "s3cret", 6, d), 0);
+	assert_memory_equal(d, want, 16);
+	pkt[64] ^= 1;		/* the data is */
+	assert_int_equal(wire_tcp_md5_digest(pkt, sizeof pkt, "s3cret", 6, d), 0);
+	assert_memory_not_equal(d, want, 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1175,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(known_answer_capture_v4),
 		cmocka_unit_test(known_answer_capture_v6),
 		cmocka_unit_test(known_answer_tcpdump_checksums),
+		cmocka_unit_test(md5_known_answers),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

@@ -487,6 +487,25 @@ uint16_t wire_l4_csum(const struct wire_addr *src, const struct wire_addr *dst,
 bool wire_l4_csum_ok(const struct wire_addr *src, const struct wire_addr *dst,
 		     uint8_t proto, const void *l4, size_t l4_len);
 
+/* ---------------------------------------------------------------- MD5 (md5.c) */
+
+/* MD5 (RFC 1321), incrementally. */
+struct wire_md5 {
+	uint32_t h[4], k[64];
+	uint64_t n;             /* bytes so far */
+	uint8_t buf[64];
+};
+void wire_md5_init(struct wire_md5 *m);
+void wire_md5_update(struct wire_md5 *m, const void *data, size_t len);
+void wire_md5_final(struct wire_md5 *m, uint8_t out[16]);
+/* The TCP MD5 signature (RFC 2385 2.0) of the TCP segment in the IPv4 or IPv6 packet
+ * ip[0..len): pseudo-header, the fixed header with a zero checksum, data, key.  0, or
+ * -1 when the packet is not TCP over IP as built here. */
+int wire_tcp_md5_digest(const uint8_t *ip, size_t len, const void *key, size_t keylen,
+			uint8_t out[16]);
+/* Offset in ip[] of the digest of the packet's MD5 option (kind 19, length 18), or -1. */
+long wire_tcp_md5_find(const uint8_t *ip, size_t len);
+
 /* ---------------------------------------------------------------- print */
 
 #define WIRE_PRINT_ABSOLUTE 0x01        /* seq/ack as on the wire, not relative */
