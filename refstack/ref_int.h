@@ -173,6 +173,8 @@ struct ref_tcb {
 	uint32_t lt_bytes;              /* sent by Limited Transmit since the last
 					 * cumulative ACK (RFC 3042; not FlightSize) */
 	uint16_t fastopen_qlen;         /* listener: TCP_FASTOPEN (RFC 7413 5.1 limit) */
+	uint8_t fo_nkeys;               /* TCP_FASTOPEN_KEY: 0 (the stack's key), 1 or 2 */
+	uint8_t fo_key[2][16];          /* primary, backup (RFC 7413 4.1.2) */
 	uint16_t wake_rd, wake_all;     /* wake-ups as Linux gives them to waiters
 					 * (ref_sock_wakeups): readable data or a connection
 					 * to accept; a state change or error */
@@ -336,8 +338,11 @@ uint32_t ref_sack_count_segs(const struct ref_tcb *tp, ref_seq_t from, ref_seq_t
 void ref_dsack_note(struct ref_tcb *tp, ref_seq_t left, ref_seq_t right);
 
 /* tfo.c: TCP Fast Open, RFC 7413 */
-void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
-		    const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE]);
+void ref_tfo_cookie(const struct ref_stack *st, const uint8_t key[16],
+		    const struct ref_addr *peer, const struct ref_addr *local,
+		    uint8_t out[REF_TFO_COOKIE]);
+int ref_tfo_set_key(struct ref_tcb *tp, const void *val, unsigned len);
+int ref_tfo_get_key(const struct ref_tcb *tp, void *val, unsigned *len);
 /* A SYN for listener l made child tp (SYN-RECEIVED, SYN text held): take the text and
  * queue tp for accept() at once when its cookie is good, else mark a cookie reply. */
 void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segment *seg);

@@ -961,6 +961,8 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 		return -ENOPROTOOPT;
 	if (name == TCP_CONGESTION)
 		return set_congestion(val, len);
+	if (name == TCP_FASTOPEN_KEY)
+		return ref_tfo_set_key(tp, val, len);
 	if (get_int(val, len, &v) < 0)
 		return -EINVAL;
 	switch (name) {
@@ -1138,6 +1140,8 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 		return put_int(val, len, tp->fastopen_qlen);
 	case TCP_FASTOPEN_CONNECT:
 		return put_int(val, len, !!(tp->xflags & XF_FO_CONNECT));
+	case TCP_FASTOPEN_KEY:
+		return ref_tfo_get_key(tp, val, len);
 	case TCP_DEFER_ACCEPT: {
 		/* Linux: the seconds the timeouts cover (retrans_to_secs) */
 		int64_t period = 0, timeout = 1;

@@ -13,18 +13,20 @@
  *
  * Client: cookies learnt from SYN-ACKs are cached by server address (4.1.3); the
  * socket layer's MSG_FASTOPEN puts data on the SYN when a cookie is known. */
+#include <errno.h>
 #include <string.h>
 
 #include "refstack/ref_int.h"
 
-void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
-		    const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE])
+void ref_tfo_cookie(const struct ref_stack *st, const uint8_t key[16],
+		    const struct ref_addr *peer, const struct ref_addr *local,
+		    uint8_t out[REF_TFO_COOKIE])
 {
 	uint8_t msg[32];
 	size_t n = peer->family == REF_AF_INET6 ? 16 : 4;
 	memcpy(msg, peer->a, n);
 	memcpy(msg + n, local->a, n);
-	uint64_t h = ref_siphash24(st->cfg.fastopen_key, msg, 2 * n);
+	uint64_t h = ref_siphash24(key ? key : st->cfg.fastopen_key, msg, 2 * n);
 	for (int i = 0; i < REF_TFO_COOKIE; i++)
 		out[i] = (uint8_t)(h >> (8 * i));
 }
@@ -32,7 +34,55 @@ void ref_tfo_cookie(const struct ref_stack *st, const struct ref_addr *peer,
 void ref_tfo_cookie_for(const struct ref_stack *st, const struct ref_addr *peer,
 			const struct ref_addr *local, uint8_t out[REF_TFO_COOKIE])
 {
-	ref_tfo_cookie(st, peer, local, out);
+	ref_tfo_cookie(st, NULL, peer, local, out);
+}
+
+/* TCP_FASTOPEN_KEY (Linux): the listener's own cookie secret, 16 bytes, or 32 for a
+ * primary and a backup key; cookies are made with the primary and accepted under
+ * either, so a server can change its secret (RFC 7413 4.1.2: "the server can change
+ * the secret key regularly") without refusing cookies it gave out just before.  Any
+ * other length is EINVAL, as Linux. */
+int ref_tfo_set_key(struct ref_tcb *tp, const void *val, unsigned len)
+{
+	if (!val || (len != 16 && len != 32))
+		return -EINVAL;
+	memcpy(tp->fo_key, val, len);
+	tp->fo_nkeys = (uint8_t)(len / 16);
+	return 0;
+}
+
+/* getsockopt(TCP_FASTOPEN_KEY): the keys in use, the socket's or else the stack's (as
+ * Linux, which falls back to the namespace's), cut to the caller's length. */
+int ref_tfo_get_key(const struct ref_tcb *tp, void *val, unsigned *len)
+{
+	uint8_t k[32];
+	unsigned n = tp->fo_nkeys ? 16u * tp->fo_nkeys : 16u;
+	memcpy(k, tp->fo_nkeys ? tp->fo_key[0] : tp->st->cfg.fastopen_key, 16);
+	if (tp->fo_nkeys == 2)
+		memcpy(k + 16, tp->fo_key[1], 16);
+	if (!len || (int)*len < 0)
+		return -EINVAL;
+	if (*len > n)
+		*len = n;
+	if (val)
+		memcpy(val, k, *len);
+	return 0;
+}
+
+/* A SYN's cookie checked against the listener's keys: 0 not valid, 1 under the
+ * primary key, 2 under the backup. */
+static int cookie_ok(const struct ref_tcb *l, const struct ref_segment *seg)
+{
+	if (seg->opt.fo_len != REF_TFO_COOKIE)
+		return 0;
+	for (unsigned i = 0; i < (l->fo_nkeys ? l->fo_nkeys : 1u); i++) {
+		uint8_t good[REF_TFO_COOKIE];
+		ref_tfo_cookie(l->st, l->fo_nkeys ? l->fo_key[i] : NULL, &seg->src, &seg->dst,
+			       good);
+		if (!memcmp(seg->opt.fo_cookie, good, REF_TFO_COOKIE))
+			return (int)i + 1;
+	}
+	return 0;
 }
 
 /* Fast Open connections of this listener still in SYN-RECEIVED, accepted or not:
@@ -60,10 +110,11 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 		return;
 	if (seg->opt.fo_exp)
 		tp->xflags |= XF_FO_EXP;
-	uint8_t good[REF_TFO_COOKIE];
-	ref_tfo_cookie(st, &seg->src, &seg->dst, good);
-	bool valid = seg->opt.fo_len == REF_TFO_COOKIE &&
-		     !memcmp(seg->opt.fo_cookie, good, REF_TFO_COOKIE);
+	/* the connection makes its SYN-ACK's cookie with the listener's key */
+	tp->fo_nkeys = l->fo_nkeys;
+	memcpy(tp->fo_key, l->fo_key, sizeof tp->fo_key);
+	int which = cookie_ok(l, seg);
+	bool valid = which != 0;
 	if (!valid && (mode & REF_TFO_SERVER_NOCOOKIE) && seg->len)
 		valid = true;
 	unsigned qlen = l->fastopen_qlen ? l->fastopen_qlen : 1;
@@ -78,6 +129,10 @@ void ref_tfo_syn_in(struct ref_tcb *l, struct ref_tcb *tp, const struct ref_segm
 	/* a Fast Open connection: the text of the SYN is accepted now, and the
 	 * connection waits in the accept queue while the handshake completes */
 	tp->xflags |= XF_TFO;
+	/* taken under the backup key: the SYN-ACK gives the client the cookie of the
+	 * current key (4.1.2, the key changed; Linux does the same) */
+	if (which == 2)
+		tp->xflags |= XF_FO_COOKIE;
 	if (tp->nooo && tp->ooo[0].left == tp->rcv_nxt) {
 		uint32_t n = ref_seq_len(tp->ooo[0].left, tp->ooo[0].right);
 		if (n)
@@ -143,7 +198,8 @@ void ref_tfo_opt_build(struct ref_tcb *tp, struct ref_segment *out)
 	o->fo_exp = (tp->xflags & XF_FO_EXP) != 0;
 	o->fo_len = 0;
 	if (synack) {
-		ref_tfo_cookie(tp->st, &tp->raddr, &tp->laddr, o->fo_cookie);
+		ref_tfo_cookie(tp->st, tp->fo_nkeys ? tp->fo_key[0] : NULL, &tp->raddr,
+			       &tp->laddr, o->fo_cookie);
 		o->fo_len = REF_TFO_COOKIE;
 	} else {
 		const struct ref_fo_cache *e = ref_tfo_cache_get(tp->st, &tp->raddr);

@@ -985,7 +985,8 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 	case TARGET_CALL_GETSOCKOPT: {
 		union { int i; struct linger lg; uint8_t b[TARGET_MAX_OPTBYTES]; } v;
 		unsigned len = sizeof v;
-		bool as_bytes = (c->level == IPPROTO_TCP && c->optname == TCP_INFO) ||
+		bool as_bytes = (c->level == IPPROTO_TCP &&
+				 (c->optname == TCP_INFO || c->optname == TCP_FASTOPEN_KEY)) ||
 				(c->level == SOL_SOCKET &&
 				 (c->optname == SO_RCVTIMEO || c->optname == SO_SNDTIMEO));
 		if (as_bytes)   /* the caller's buffer size decides how much is copied */
