@@ -164,7 +164,9 @@ static bool unsupported_symbol(const char *s)
 static const char *non_tcp_socket(const struct dsl_syscall *c)
 {
 	static const char *const kinds[] = {
-		"SOCK_DGRAM", "SOCK_RAW", "SOCK_SEQPACKET", "IPPROTO_UDP", "IPPROTO_UDPLITE",
+		/* UDP sockets run (SOCK_DGRAM, IPPROTO_UDP: the linux target; the others
+		 * report them unsupported when the script makes one) */
+		"SOCK_RAW", "SOCK_SEQPACKET", "IPPROTO_UDPLITE", "IPPROTO_ICMP", "IPPROTO_ICMPV6",
 	};
 	if (strcmp(c->name, "socket"))
 		return NULL;

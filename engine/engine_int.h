@@ -204,6 +204,9 @@ struct engine_ctx {
 	 * which a Linux-style target does with MSG_FASTOPEN) */
 	int n_tfo_clients;
 	int tfo_client[ENGINE_MAX_FDS];
+	/* target fds of datagram sockets (udp.c) */
+	int n_dgram;
+	int dgram[ENGINE_MAX_FDS];
 	int n_unbound;
 	int unbound[ENGINE_MAX_FDS];
 
@@ -245,6 +248,11 @@ struct engine_ctx {
 bool engine_md5sig_is(const struct dsl_expr *e);
 bool engine_md5sig_optval(struct engine_ctx *x, const struct dsl_expr *e,
 			  struct target_optval *o, char *why, size_t cap);
+
+/* udp.c: which target fds are UDP sockets */
+void engine_udp_add(struct engine_ctx *x, int fd);
+bool engine_udp_is(const struct engine_ctx *x, int fd);
+void engine_udp_take(struct engine_ctx *x, int fd);
 
 struct engine_diffs;
 /* md5.c: `md5 valid` options (RFC 2385 with --tcp_md5_secret).  engine_md5_sign fills

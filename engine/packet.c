@@ -570,6 +570,12 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 			packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
 			return engine_fail(x, ev, 'p', "error handling packet: %s%s", d.buf, lines);
 		}
+		/* the stack's first UDP datagram: the port its socket sends from is where
+		 * the script's datagrams go (an unbound socket's ephemeral port) */
+		if (p->proto == DSL_PROTO_UDP && !x->c.local_port_known) {
+			x->c.local_port = w.udp.sport;
+			x->c.local_port_known = true;
+		}
 		x->out_actual_ns = actual;
 		return ENGINE_PASS;
 	}

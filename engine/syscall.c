@@ -584,7 +584,8 @@ static bool decode(struct dctx *d, const struct dsl_syscall *sc, struct engine_c
 				if (x->tfo_client[i] == c->fd)
 					c->flags |= MSG_FASTOPEN;
 			if (is_ellipsis(a)) {
-				if (c->flags & MSG_FASTOPEN)
+				/* a UDP socket's `...`: the script's remote end (udp.c) */
+				if ((c->flags & MSG_FASTOPEN) || engine_udp_is(x, c->fd))
 					default_addr(x, c, false);
 			} else if (!eval_addr_arg(d, a, c, false)) {
 				return false;
@@ -1006,9 +1007,12 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 	}
 	if (ec->c.kind == TARGET_CALL_SOCKET && r->ret >= 0 && (ec->c.type & 0xf) == SOCK_STREAM)
 		add_unbound(x, (int)r->ret);
+	if (ec->c.kind == TARGET_CALL_SOCKET && r->ret >= 0 && (ec->c.type & 0xf) == SOCK_DGRAM)
+		engine_udp_add(x, (int)r->ret);
 	if (ec->c.kind == TARGET_CALL_CLOSE && r->ret == 0) {
 		unmap_fd(x, ec->c.fd);
 		take_unbound(x, ec->c.fd);
+		engine_udp_take(x, ec->c.fd);
 	}
 	if ((ec->c.kind == TARGET_CALL_CONNECT || ec->c.kind == TARGET_CALL_SENDTO ||
 	     ec->c.kind == TARGET_CALL_WRITE || ec->c.kind == TARGET_CALL_READ) &&

@@ -772,7 +772,7 @@ static void unsupported_families(void **state)
 		"0 > . 1:1(0) ack 1 <nop,nop,mpcapable v1 flags[flag_h] key[ckey,skey]>\n",
 		"0 > encap psp spi 23 P. 501:1001(500) ack 501\n",
 		"#if defined(Linux)\n0 close(3) = 0\n#endif\n",
-		"0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+1 sendto(3, ..., 1000, 0, ..., ...) = 1000\n"
+		"0 socket(..., SOCK_RAW, IPPROTO_UDP) = 3\n+1 sendto(3, ..., 1000, 0, ..., ...) = 1000\n"
 		"+0 > udp(1000)\n",
 		"0 psp_rx_assoc(4, [7]) = 0\n",
 		"0 mp_join_accept(5) = 6\n",

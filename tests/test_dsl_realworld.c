@@ -352,7 +352,8 @@ static const struct { const char *src; enum dsl_status want; } verdicts[] = {
 	{ "+0 < ipv6 2001:db8::2 > 2001:db8::1: gre:\n     mpls (label 1, tc 0, [S], ttl 9): . 1:1(0) ack 1 win 1\n",
 	  DSL_UNSUPPORTED },
 	{ "+0 < sctp: ERROR[flgs=0, INVALID_STREAM_IDENTIFIER[sid=1]]\n", DSL_UNSUPPORTED },
-	{ "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 > udp(1400)\n", DSL_UNSUPPORTED },
+	{ "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n+0 > udp(1400)\n", DSL_OK },
+	{ "0 socket(..., SOCK_DGRAM, IPPROTO_UDPLITE) = 3\n+0 > udp(1400)\n", DSL_UNSUPPORTED },
 	/* #ifdef blocks read unevaluated are layout; an #if cannot be evaluated */
 	{ "#ifdef Linux\n0 close(3) = 0\n#endif\n", DSL_OK },
 	{ "#if defined(Linux)\n0 close(3) = 0\n#endif\n", DSL_UNSUPPORTED },
