@@ -196,6 +196,13 @@ wide:
 
 static bool parse_ins(struct dsl_pstate *ps, const struct dsl_attr *at, struct dsl_mutation *m)
 {
+	if (at->args->n >= 2 && at->args->v[1].kind == DSL_ATOM_WORD) {
+		/* an earlier form of the fork: ins tcp mss ... */
+		ps->file->unsupported = true;
+		dsl_punsup(ps, at->off, at->loc.line, at->loc.column,
+			   "'ins' at a named place is not supported (give a byte offset)");
+		return false;
+	}
 	if (at->args->n != 3) {
 		dsl_perr(ps, at->off, at->loc.line, at->loc.column,
 			 "'ins' needs a layer, an offset and hex bytes: ins tcp 20 0x0204ffff");

@@ -68,6 +68,9 @@ expect 4 "v4step.pkt:9: unsupported: a mutation of the ipv4 header, and this run
 
 printf '0 < S 0:0(0) win 1 {mut tcp data_offset 0xFF; ins tcp 20 0x02040000}\n' >"$tmp/mut.pkt"
 expect 4 "mut.pkt:1:.*'{mut ...}' is not supported" "mut (random) is unsupported" $T parse "$tmp/mut.pkt"
+printf '0 < S 0:0(0) win 1 {ins tcp mss 0x0204}\n' >"$tmp/named.pkt"
+expect 4 "named.pkt:1:.*'ins' at a named place is not supported" "ins at a named place is unsupported" \
+	$T parse "$tmp/named.pkt"
 printf '0 < S 0:0(0) win 1 {rep tcp data_of 0x1}\n' >"$tmp/e1.pkt"
 expect 2 "e1.pkt:1:.*unknown tcp field 'data_of'" "unknown field: error with file:line" $T parse "$tmp/e1.pkt"
 printf '0 < S 0:0(0) win 1 {rep tcp data_off 0x10}\n' >"$tmp/e2.pkt"
