@@ -259,6 +259,7 @@ struct engine_diffs;
  * in the digest of an inbound packet built in buf (-1: no MD5 option to fill);
  * engine_md5_verify checks the outbound packet in x->pkt. */
 bool engine_md5_valid(const struct dsl_tcp_opt *o);
+bool engine_md5_wants(const struct dsl_packet *p);	/* has an `md5 valid` */
 int engine_md5_sign(struct engine_ctx *x, const struct dsl_packet *p, uint8_t *buf,
 		    size_t len);
 void engine_md5_verify(struct engine_ctx *x, const struct dsl_packet *p,

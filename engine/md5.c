@@ -12,7 +12,8 @@ bool engine_md5_valid(const struct dsl_tcp_opt *o)
 	return o->kind == DSL_OPT_MD5 && o->sym && !strcmp(o->sym, "valid");
 }
 
-static bool wants_valid(const struct dsl_packet *p)
+bool engine_md5_wants(const struct dsl_packet *p);
+bool engine_md5_wants(const struct dsl_packet *p)
 {
 	for (size_t i = 0; p->opts_kind == DSL_OPTS_LIST && i < p->n_opts; i++)
 		if (engine_md5_valid(&p->opts[i]))
@@ -55,7 +56,7 @@ static void tcp_csum_again(const struct dsl_packet *p, uint8_t *buf, size_t len)
 int engine_md5_sign(struct engine_ctx *x, const struct dsl_packet *p, uint8_t *buf,
 		    size_t len)
 {
-	if (!wants_valid(p))
+	if (!engine_md5_wants(p))
 		return 0;
 	long at = wire_tcp_md5_find(buf, len);
 	uint8_t dig[16];
@@ -70,7 +71,7 @@ int engine_md5_sign(struct engine_ctx *x, const struct dsl_packet *p, uint8_t *b
 void engine_md5_verify(struct engine_ctx *x, const struct dsl_packet *p,
 		       struct engine_diffs *d)
 {
-	if (!wants_valid(p))
+	if (!engine_md5_wants(p))
 		return;
 	long at = wire_tcp_md5_find(x->pkt.data, x->pkt.len);
 	uint8_t dig[16];

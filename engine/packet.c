@@ -290,6 +290,9 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	if (p->opts_kind == DSL_OPTS_ANY)
 		return engine_fail(x, ev, 0, "error handling packet: an inbound packet cannot have <...> options");
 
+	if (engine_md5_wants(p) && !target_has(&x->t, TARGET_TCP_MD5))
+		return engine_skip(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
+				   x->t.ops->name);
 	struct wire_packet w;
 	start_inbound(x, &w, WIRE_L4_TCP);
 	w.tcp.flags = p->flags;
@@ -517,6 +520,9 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	const struct dsl_packet *p = &ev->packet;
 	int64_t deadline = any ? target_now(&x->t) + ENGINE_ANY_WAIT_NS : x->t0 + hi + tol;
 	char lines[1200];
+	if (engine_md5_wants(p) && !target_has(&x->t, TARGET_TCP_MD5))
+		return engine_skip(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
+				   x->t.ops->name);
 	int rc = select_conn(x, ev);
 	if (rc != ENGINE_PASS)
 		return rc;

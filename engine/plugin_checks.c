@@ -471,7 +471,7 @@ static int check_caps(struct pc *p)
 {
 	unsigned known = TARGET_VIRTUAL_TIME | TARGET_NEEDS_ROOT | TARGET_RUNS_SHELL |
 			 TARGET_TCP_INFO | TARGET_IPV6 | TARGET_IPV4_MAPPED | TARGET_OWN_PROCESS |
-			 TARGET_BLOCKING | TARGET_SETTINGS | TARGET_CMSG;
+			 TARGET_BLOCKING | TARGET_SETTINGS | TARGET_CMSG | TARGET_TCP_MD5;
 	unsigned c = p->pl->caps;
 	if (c & ~known)
 		return pc_fail(p, "caps has bits %#x that are no TARGET_* capability", c & ~known);

@@ -5,7 +5,7 @@
 #  - the signature is checked: a stack key changed mid-connection fails the next
 #    outbound packet with both digests; a wrong --tcp_md5_secret gets the SYN dropped;
 #  - md5 valid without --tcp_md5_secret is a script error; the reference target skips
-#    TCP_MD5SIG (exit 4).
+#    TCP_MD5SIG and md5 valid (exit 4).
 T=${TCPSPEC:-./tcpspec}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -30,6 +30,9 @@ A=corpora/linux/md5-active.pkt
 
 expect 4 "md5-passive.pkt:9: unsupported: the reference target does not implement setsockopt" \
 	"the reference target skips TCP_MD5SIG" $T run --target reference $P
+grep -v 'TCP_MD5SIG' $P >"$tmp/nosockopt.pkt"
+expect 4 "nosockopt.pkt:12: unsupported: the reference target has no TCP MD5 signatures" \
+	"md5 valid on the reference target is a skip, not a failure" $T run --target reference "$tmp/nosockopt.pkt"
 grep -v '^--tcp_md5_secret' $P >"$tmp/nokey.pkt"
 expect 2 "nokey.pkt:13:.*'md5 valid' needs the key: give --tcp_md5_secret=SECRET" \
 	"md5 valid without a key is a script error" $T run --target reference "$tmp/nokey.pkt"

@@ -1089,7 +1089,8 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 const struct target_ops target_linux_ops = {
 	.name = "linux",
 	.caps = TARGET_NEEDS_ROOT | TARGET_RUNS_SHELL | TARGET_TCP_INFO | TARGET_CMSG | TARGET_IPV6 |
-		TARGET_IPV4_MAPPED | TARGET_OWN_PROCESS | TARGET_BLOCKING | TARGET_SETTINGS,
+		TARGET_IPV4_MAPPED | TARGET_OWN_PROCESS | TARGET_BLOCKING | TARGET_SETTINGS |
+		TARGET_TCP_MD5,
 	.open = linux_open,
 	.close = linux_close,
 	.now = linux_now,

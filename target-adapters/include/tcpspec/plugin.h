@@ -80,6 +80,7 @@ enum target_caps {
 	TARGET_BLOCKING      = 1u << 7, /* calls may return TARGET_PENDING */
 	TARGET_SETTINGS      = 1u << 8, /* honours target_config.settings (sysctl names) */
 	TARGET_CMSG          = 1u << 9, /* recvmsg returns ancillary data (controllen) */
+	TARGET_TCP_MD5       = 1u << 10, /* signs and checks TCP MD5 options (RFC 2385) */
 };
 
 /* ---- diagnostics ------------------------------------------------------------------- */
