@@ -351,6 +351,14 @@ void engine_stream_inbound(struct engine_ctx *x, struct wire_packet *w);
  * the octets at its place in the stream. */
 bool engine_stream_outbound(struct engine_ctx *x, const struct wire_tcp *t, char *why,
 			    size_t cap);
+/* An inbound segment changed by mutation steps: the octets the stack gets there are
+ * not known (not checked). */
+void engine_stream_mutated(struct engine_ctx *x, const struct wire_packet *w);
+/* UDP: an inbound datagram's octets are ENGINE_STREAM_IN from offset 0, an outbound
+ * one's must be ENGINE_STREAM_OUT from offset 0 (each write is one datagram). */
+void engine_stream_udp_inbound(struct engine_ctx *x, struct wire_udp *u);
+bool engine_stream_udp_outbound(struct engine_ctx *x, const struct wire_udp *u, char *why,
+				size_t cap);
 /* Room for n octets of an aggregated outbound payload (NULL: none). */
 uint8_t *engine_stream_agg(struct engine_ctx *x, size_t n);
 void engine_stream_free(struct engine_ctx *x);

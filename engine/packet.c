@@ -273,6 +273,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		struct wire_packet u;
 		start_inbound(x, &u, WIRE_L4_UDP);
 		u.udp.payload_len = p->udp_len;
+		engine_stream_udp_inbound(x, &u.udp);
 		apply_ip_fields(&u, p);
 		size_t len;
 		int rc = wire_build(&u, x->obuf, sizeof x->obuf, &len);
@@ -347,6 +348,8 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		}
 	}
 	engine_stream_inbound(x, &w);       /* the payload's octets */
+	if (p->bad.n_muts)
+		engine_stream_mutated(x, &w);
 	size_t len;
 	int rc = wire_build(&w, x->obuf, sizeof x->obuf, &len);
 	if (rc != WIRE_OK)
@@ -557,6 +560,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				engine_diff(&d, "rport: expected %u but got %u", p->rport, w.udp.dport);
 			else if (w.udp.payload_len != p->udp_len)
 				engine_diff(&d, "len: expected %u but got %zu", p->udp_len, w.udp.payload_len);
+			else if (!engine_stream_udp_outbound(x, &w.udp, lines, sizeof lines))
+				engine_diff(&d, "%s", lines);
 		} else {
 			uint8_t type, code;
 			if (!p->icmp.type || !icmp_numbers(v6, &p->icmp, &type, &code))

@@ -157,7 +157,8 @@ void engine_stream_prepare(struct engine_ctx *x, struct target_call *c)
 		return;
 	}
 	struct engine_stream_fd *f = fd_find(x, c->fd);
-	fill(x->st.buf, n, ENGINE_STREAM_OUT, f ? f->wr : 0);
+	/* a UDP socket's datagram starts its octets at offset 0 (udp.c) */
+	fill(x->st.buf, n, ENGINE_STREAM_OUT, f && !engine_udp_is(x, c->fd) ? f->wr : 0);
 	c->data = x->st.buf;
 }
 
@@ -246,6 +247,19 @@ int engine_stream_done(struct engine_ctx *x, const struct engine_call *ec,
 	if (!is_read(c->kind) || !c->rdata || !r->rdata_filled || !checking(x))
 		return ENGINE_PASS;
 	const uint8_t *got = c->rdata;
+	if (engine_udp_is(x, c->fd)) {
+		/* one datagram, its octets from offset 0 (cut short by a small buffer) */
+		size_t have = n < call_len(c) ? n : call_len(c);
+		for (size_t i = 0; i < have; i++)
+			if (got[i] != engine_stream_byte(ENGINE_STREAM_IN, (uint32_t)i))
+				return engine_fail(x, ec->ev, 's',
+						   "error handling syscall: %s: content: byte %zu of "
+						   "the datagram read is not the peer's: expected 0x%02x "
+						   "but got 0x%02x", ec->ev->call.name, i,
+						   engine_stream_byte(ENGINE_STREAM_IN, (uint32_t)i),
+						   got[i]);
+		return ENGINE_PASS;
+	}
 	if (c->flags & MSG_OOB) {
 		/* the octet an urgent pointer marked */
 		for (int i = 0; i < x->st.n_urg; i++)
@@ -338,6 +352,38 @@ bool engine_stream_outbound(struct engine_ctx *x, const struct wire_tcp *t, char
 			snprintf(why, cap, "payload: byte %zu of %zu is not the application's "
 				 "byte at stream offset %u: expected 0x%02x but got 0x%02x", i,
 				 t->payload_len, o, want, t->payload[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+void engine_stream_mutated(struct engine_ctx *x, const struct wire_packet *w)
+{
+	const struct wire_tcp *t = &w->tcp;
+	uint32_t off = t->seq + ((t->flags & WIRE_TH_SYN) ? 1 : 0) - x->c.remote_isn - 1;
+	add_unknown(x, ENGINE_STREAM_IN, off, off + (uint32_t)t->payload_len + 1500);
+}
+
+void engine_stream_udp_inbound(struct engine_ctx *x, struct wire_udp *u)
+{
+	if (!u->payload_len || !grow(&x->st.ibuf, &x->st.icap, u->payload_len))
+		return;
+	fill(x->st.ibuf, u->payload_len, ENGINE_STREAM_IN, 0);
+	u->payload = x->st.ibuf;
+}
+
+bool engine_stream_udp_outbound(struct engine_ctx *x, const struct wire_udp *u, char *why,
+				size_t cap)
+{
+	if (!checking(x) || !u->payload)
+		return true;
+	for (size_t i = 0; i < u->payload_len; i++) {
+		uint8_t want = engine_stream_byte(ENGINE_STREAM_OUT, (uint32_t)i);
+		if (u->payload[i] != want) {
+			snprintf(why, cap, "payload: byte %zu of the %zu-byte datagram is not the "
+				 "application's: expected 0x%02x but got 0x%02x", i,
+				 u->payload_len, want, u->payload[i]);
 			return false;
 		}
 	}
