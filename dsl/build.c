@@ -1114,11 +1114,16 @@ void dsl_b_pkt_icmp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_atom
 	dsl_atomv_free(w);
 }
 
-void dsl_b_unsup_quote(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl)
+void dsl_b_quote_udp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok n,
+		     DSL_YYLTYPE yl)
 {
-	(void)ev;
-	ps->file->unsupported = true;
-	PUNSUP(yl, "ICMP quoting a UDP datagram is not supported (tcpspec tests TCP)");
+	if (n.overflow || n.v < 0 || n.v > 65507) {
+		PERR(yl, "a UDP datagram of %.*s bytes (0..65507)", tlen(n), n.s);
+		return;
+	}
+	ev->packet.icmp.has_quote = true;
+	ev->packet.icmp.quote_udp = true;
+	ev->packet.icmp.quote_udp_len = (uint32_t)n.v;
 }
 
 struct dsl_atomv *dsl_b_atom(struct dsl_pstate *ps, struct dsl_atomv *v,

@@ -205,6 +205,8 @@ struct dsl_icmp {
 	bool has_quote;		/* [..] quoted transport header */
 	bool quote_first;	/* written before "icmp" (older order); layout only */
 	bool quote_any;		/* [...] */
+	bool quote_udp;		/* [udp(N)]: the stack's UDP datagram of N bytes */
+	uint32_t quote_udp_len;
 	struct dsl_seq quote;	/* [start:end(len)] */
 };
 

@@ -71,7 +71,8 @@ void dsl_b_pkt_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 		     struct dsl_tok b, DSL_YYLTYPE yl);
 void dsl_b_pkt_icmp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_atomv *w,
 		    DSL_YYLTYPE yl);
-void dsl_b_unsup_quote(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl);
+void dsl_b_quote_udp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok n,
+		     DSL_YYLTYPE yl);
 struct dsl_atomv *dsl_b_atom(struct dsl_pstate *ps, struct dsl_atomv *v,
 			     enum dsl_atom_kind k, struct dsl_tok a, struct dsl_tok b,
 			     DSL_YYLTYPE yl);
@@ -274,10 +275,10 @@ icmp
 	| pre K_ICMP icmp_words '[' seq ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
 				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote = $5; }
-	/* an ICMP error quoting a UDP datagram (UDP suites): recognised, not supported */
+	/* an ICMP error quoting the stack's UDP datagram (UDP sockets) */
 	| pre K_ICMP icmp_words '[' K_UDP '(' INTEGER ')' ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
-				  dsl_b_unsup_quote(ps, $$, @5); }
+				  dsl_b_quote_udp(ps, $$, $7, @7); }
 	| pre K_ICMP icmp_words '[' ELLIPSIS ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
 				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote_any = true; }

@@ -171,7 +171,9 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 			fprintf(fp, " %s", p->icmp.code);
 		if (p->icmp.has_mtu)
 			fprintf(fp, " mtu %" PRIu32, p->icmp.mtu);
-		if (p->icmp.has_quote && !p->icmp.quote_first) {
+		if (p->icmp.quote_udp) {
+			fprintf(fp, " [udp(%" PRIu32 ")]", p->icmp.quote_udp_len);
+		} else if (p->icmp.has_quote && !p->icmp.quote_first) {
 			fputs(" [", fp);
 			if (p->icmp.quote_any)
 				fputs("...", fp);

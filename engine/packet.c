@@ -151,7 +151,12 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	q.tcp.flags = WIRE_TH_ACK;
 	q.tcp.ack = x->c.remote_isn + 1;
 	q.tcp.win = 1000;
-	if (p->icmp.has_quote && !p->icmp.quote_any) {
+	if (p->icmp.quote_udp) {	/* [udp(N)]: the stack's datagram to the script */
+		q.l4 = WIRE_L4_UDP;
+		q.udp.sport = x->c.local_port;
+		q.udp.dport = x->c.remote_port;
+		q.udp.payload_len = p->icmp.quote_udp_len;
+	} else if (p->icmp.has_quote && !p->icmp.quote_any) {
 		q.tcp.seq = p->icmp.quote.start_absolute ? p->icmp.quote.start
 							 : x->c.local_isn + p->icmp.quote.start;
 		q.tcp.payload_len = p->icmp.quote.len;

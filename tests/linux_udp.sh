@@ -3,6 +3,7 @@
 # and `> udp(N)` lines.  TAP.
 #  - corpora/linux/udp-{connected,unconnected}.pkt pass on the linux target over IPv4,
 #    IPv6 and v4-mapped (skipped without root or /dev/net/tun);
+#  - an ICMP error quoting the stack's datagram ([udp(N)]) reaches the socket;
 #  - the datagram's length is checked, and the script's datagrams go to the port the
 #    stack sent from: a wrong length fails, a datagram before the stack sent one goes
 #    to the default port and is never read;
@@ -42,13 +43,17 @@ expect 4 "raw.pkt:1:.*SOCK_RAW sockets are not supported" "a raw socket stays un
 
 if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/net/tun ]; then
 	why="needs root (CAP_NET_ADMIN) and /dev/net/tun for the linux target"
-	for t in "udp scripts on linux" "a wrong length fails" "datagrams go to the stack's port"; do
+	for t in "udp scripts on linux" "the ICMP error matters" "a wrong length fails" "datagrams go to the stack's port"; do
 		n=$((n + 1)); echo "ok $n - $t # SKIP $why"
 	done
 	echo "1..$n"; exit 0
 fi
-expect 0 "6 passed, 0 failed, 0 skipped" "udp scripts on linux (ipv4, ipv6, v4-mapped)" \
-	$T run --target linux --ip-version ipv4,ipv6,ipv4-mapped-ipv6 $C $U
+I=corpora/linux/udp-icmp-refused.pkt
+expect 0 "9 passed, 0 failed, 0 skipped" "udp scripts on linux (ipv4, ipv6, v4-mapped)" \
+	$T run --target linux --ip-version ipv4,ipv6,ipv4-mapped-ipv6 $C $U $I
+grep -v '< icmp' $I >"$tmp/noicmp.pkt"
+expect 1 "noicmp.pkt:7: error handling syscall: write: expected -1 with errno 111 (Connection refused) but got 100" \
+	"without the ICMP quoting its datagram the socket sees no error" $T run --target linux "$tmp/noicmp.pkt"
 sed 's/^+0    > udp(100)$/+0    > udp(99)/' $C >"$tmp/len.pkt"
 expect 1 "len.pkt:8: error handling packet: len: expected 99 but got 100" \
 	"a wrong datagram length fails" $T run --target linux "$tmp/len.pkt"

@@ -143,16 +143,21 @@ static void packet_over_several_lines(void **state)
 		      "syntax error, unexpected '='");
 }
 
-/* ICMP errors quoting UDP come from UDP suites: unsupported, not a syntax error */
+/* ICMP errors quoting the stack's UDP datagram (UDP sockets): parsed, printed back */
 static void icmp_quoting_udp(void **state)
 {
 	(void)state;
-	first_diag_is("0 < icmp unreachable port_unreachable [udp (10)]\n", DSL_UNSUPPORTED,
-		      DSL_DIAG_UNSUPPORTED, 1, 40,
-		      "ICMP quoting a UDP datagram is not supported (tcpspec tests TCP)");
-	first_diag_is("0 < icmp packet_too_big mtu 1300 [udp(1400)]\n", DSL_UNSUPPORTED,
-		      DSL_DIAG_UNSUPPORTED, 1, 35,
-		      "ICMP quoting a UDP datagram is not supported (tcpspec tests TCP)");
+	struct dsl_file *f = parse_ok("0 < icmp unreachable port_unreachable [udp (10)]\n");
+	assert_true(f->events[0].packet.icmp.quote_udp);
+	assert_int_equal(f->events[0].packet.icmp.quote_udp_len, 10);
+	char *out = dsl_print_string(f, NULL);
+	assert_non_null(strstr(out, "icmp unreachable port_unreachable [udp(10)]"));
+	free(out);
+	dsl_free(f);
+	f = parse_ok("0 < icmp packet_too_big mtu 1300 [udp(1400)]\n");
+	assert_true(f->events[0].packet.icmp.has_mtu);
+	assert_int_equal(f->events[0].packet.icmp.quote_udp_len, 1400);
+	dsl_free(f);
 }
 
 /* Words of other families excuse a syntax error only as whole words: "progress" holds
