@@ -197,6 +197,7 @@ struct engine_ctx {
 	int n_fds;
 	int fd_script[ENGINE_MAX_FDS], fd_target[ENGINE_MAX_FDS];
 	int last_sock;              /* target fd for code blocks' TCP_INFO */
+	char no_tcp_info[512];      /* why the target has no TCP_INFO at all, if so */
 	/* stream sockets (target fds) the script has neither bound nor connected: a
 	 * listen() on one binds it to the script's local address and port first */
 	/* --profile freebsd: target fds a TCP_FASTOPEN setsockopt made Fast Open clients

@@ -479,8 +479,13 @@ static int snapshot_code(struct engine_ctx *x, const struct dsl_event *ev)
 	c->ev = ev;
 	c->have_info = false;
 	c->n_isns = x->n_isns;
-	if (x->last_sock >= 0 && target_tcp_info(&x->t, x->last_sock, &c->info) == TARGET_OK)
-		c->have_info = true;
+	if (x->last_sock >= 0) {
+		int rc = target_tcp_info(&x->t, x->last_sock, &c->info);
+		c->have_info = rc == TARGET_OK;
+		if (rc == TARGET_UNSUPPORTED && !x->no_tcp_info[0])
+			snprintf(x->no_tcp_info, sizeof x->no_tcp_info, "%s",
+				 x->t.diag.msg[0] ? x->t.diag.msg : "the target has no TCP_INFO");
+	}
 	return ENGINE_PASS;
 }
 
@@ -573,10 +578,11 @@ static int run_code_blocks(struct engine_ctx *x)
 	      "        sys.exit(1)\n"
 	      "    except NameError as e:\n"
 	      "        n = getattr(e, 'name', None) or str(e).split(\"'\")[1:2] and str(e).split(\"'\")[1]\n"
-	      "        if info.get('tcpspec_have_info') and n in fields:\n"
+	      "        if n in fields:\n"
 	      "            tb = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
 	      "            k = tb.lineno if tb.filename.startswith('line ') else 1\n"
-	      "            print('%d\\tskip\\t%s' % (line + k - 1, n), file=verdict)\n"
+	      "            why = 'skip' if info.get('tcpspec_have_info') else 'noinfo'\n"
+	      "            print('%d\\t%s\\t%s' % (line + k - 1, why, n), file=verdict)\n"
 	      "            sys.exit(3)\n"
 	      "        print('%d\\t%s: %s' % (line, type(e).__name__, e), file=verdict)\n"
 	      "        sys.exit(1)\n"
@@ -688,16 +694,22 @@ static int run_code_blocks(struct engine_ctx *x)
 				   "not report (its TCP_INFO leaves that field invalid)", msg + 5,
 				   x->t.ops->name);
 	}
-	bool noinfo = false;
-	for (size_t i = 0; i < x->n_code; i++)
-		if (x->code[i].ev == ev && !x->code[i].have_info)
-			noinfo = true;
+	if (!strncmp(msg, "noinfo\t", 7)) {
+		/* a tcpi_* name read where there was no TCP_INFO to bind it */
+		struct dsl_event at = *ev;
+		if (line > 0)
+			at.loc.line = line;
+		if (x->no_tcp_info[0])
+			return engine_skip(x, &at, "the code block reads %s, but %s", msg + 7,
+					   x->no_tcp_info);
+		return engine_fail(x, &at, 0, "error in code block: NameError: name '%s' is "
+				   "not defined (no TCP_INFO at that time: no socket open yet, "
+				   "or the last one closed)", msg + 7);
+	}
 	struct dsl_event at = *ev;      /* report the line of the failing assert */
 	if (line > 0)
 		at.loc.line = line;
-	return engine_fail(x, &at, 0, "error in code block: %s%s", msg,
-			   noinfo ? " (no TCP_INFO at that time: no socket open yet, or the last "
-			   "one closed)" : "");
+	return engine_fail(x, &at, 0, "error in code block: %s", msg);
 }
 
 /* ---- the event loop ------------------------------------------------------------------ */

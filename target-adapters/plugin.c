@@ -329,8 +329,8 @@ static int pl_advance(struct target *t, int64_t now_ns, int64_t *next)
 static int pl_tcp_info(struct target *t, int fd, struct target_tcp_info *ti)
 {
 	if (!PL(t)->tcp_info)
-		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "the %s target has no TCP_INFO",
-				    t->ops->name);
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "the %s target has no tcp_info "
+				    "operation (NULL in its ops table)", t->ops->name);
 	memset(&t->diag, 0, sizeof t->diag);
 	return vet(t, "tcp_info", PL(t)->tcp_info(H(t), fd, ti));
 }

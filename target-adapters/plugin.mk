@@ -29,6 +29,6 @@ $(B)/tests/plugins/lib%.so: $(B)/examples/plugin/pic/tests/plugins/%.o $(PLUGIN_
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -Wl,-z,defs -o $@ $^ -lm
 
-SHELL_TESTS += tests/plugin_example.sh tests/plugin_ipv4only.sh tests/plugin_lwip_example.sh \
+SHELL_TESTS += tests/plugin_example.sh tests/plugin_ipv4only.sh tests/plugin_no_tcpinfo.sh tests/plugin_lwip_example.sh \
 	tests/plugin_check.sh tests/plugin_report.sh
 MANPAGES += docs/tcpspec-plugin.7 docs/tcpspec-plugin-check.1
