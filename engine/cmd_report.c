@@ -829,7 +829,13 @@ missing:
 		r->spec = s;
 		r->ops = target_lookup(s, &d);
 		r->name = r->ops ? r->ops->name : s;
-		if (r->ops && engine_target_probe(r->ops, &d) == TARGET_OK) {
+		int probe = r->ops ? engine_target_probe(r->ops, &d) : TARGET_UNAVAILABLE;
+		if (probe == TARGET_BADARG) {
+			/* a plugin file missing or not loadable: a usage error, as in run */
+			fprintf(stderr, "tcpspec report: %s\n", d.msg);
+			goto out;
+		}
+		if (probe == TARGET_OK) {
 			r->available = true;
 		} else {
 			snprintf(r->why, sizeof r->why, "%s",

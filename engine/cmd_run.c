@@ -263,9 +263,12 @@ missing:
 
 	struct target_diag d = {0};
 	const struct target_ops *ops = target_lookup(target, &d);
-	if (!ops || engine_target_probe(ops, &d) != TARGET_OK) {
+	int probe = ops ? engine_target_probe(ops, &d) : TARGET_UNAVAILABLE;
+	if (probe != TARGET_OK) {
 		fprintf(stderr, "tcpspec run: %s\n", d.msg);
-		{ engine_strv_free(&files); return CLI_UNAVAILABLE; }
+		/* a plugin file missing or not loadable: a usage error */
+		{ engine_strv_free(&files); return probe == TARGET_BADARG ? CLI_USAGE
+									   : CLI_UNAVAILABLE; }
 	}
 
 	size_t per = nver ? (size_t)nver : 1;

@@ -525,7 +525,7 @@ int engine_target_probe(const struct target_ops *ops, struct target_diag *d)
 		int rc = target_open(&t, ops, &tc, d);
 		if (rc == TARGET_OK)
 			target_close(&t);
-		return rc == TARGET_UNAVAILABLE ? rc : TARGET_OK;
+		return rc == TARGET_UNAVAILABLE || rc == TARGET_BADARG ? rc : TARGET_OK;
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
@@ -569,9 +569,9 @@ int engine_target_probe(const struct target_ops *ops, struct target_diag *d)
 			;
 	if (got != sizeof cd)
 		return target_diagf(d, TARGET_UNAVAILABLE, "the %s target probe died", ops->name);
-	if (cd.status == TARGET_UNAVAILABLE) {
+	if (cd.status == TARGET_UNAVAILABLE || cd.status == TARGET_BADARG) {
 		*d = cd;
-		return TARGET_UNAVAILABLE;
+		return cd.status;
 	}
 	return TARGET_OK;
 }

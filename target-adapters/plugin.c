@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -156,9 +157,15 @@ int target_plugin_load(const char *path, struct target_plugin_lib *lib, struct t
 	char buf[4096];
 	if (!strchr(path, '/') && snprintf(buf, sizeof buf, "./%s", path) < (int)sizeof buf)
 		path = buf;
+	/* a file that is not there, or not a shared object, is a mistake on the command
+	 * line (TARGET_BADARG: exit 2), not a target unavailable here */
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return target_diagf(d, TARGET_BADARG, "cannot load plugin: %s: %s", path,
+				    strerror(errno));
 	void *dl = load_so(path);
 	if (!dl)
-		return target_diagf(d, TARGET_UNAVAILABLE, "cannot load plugin: %s", dlerror());
+		return target_diagf(d, TARGET_BADARG, "cannot load plugin: %s", dlerror());
 	unsigned abi = 2;
 	void *sym = dlsym(dl, TCPSPEC_PLUGIN_ENTRY);
 	if (!sym) {

@@ -74,10 +74,10 @@ for v in ipv6 ipv4-mapped-ipv6; do
 	if [ $rc = 0 ]; then ok "plugin: $v run passes"; else notok "plugin: $v run exit $rc"; sed 's/^/# /' "$tmp/out"; fi
 done
 
-# missing .so: exit 3, the path named
+# missing .so: a usage error (exit 2), the path named
 $T run --target "plugin:$tmp/nonexistent.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
-if [ $rc = 3 ] && grep -q "nonexistent.so" "$tmp/out"; then
-	ok "missing plugin: exit 3 naming the file"
+if [ $rc = 2 ] && grep -q "nonexistent.so" "$tmp/out"; then
+	ok "missing plugin: exit 2 naming the file"
 else
 	notok "missing plugin: exit $rc"; sed 's/^/# /' "$tmp/out"
 fi
@@ -85,8 +85,8 @@ fi
 # not a shared object at all
 echo "not an ELF file" >"$tmp/broken.so"
 $T run --target "plugin:$tmp/broken.so" corpora/dsl/passive-open.pkt >"$tmp/out" 2>&1; rc=$?
-if [ $rc = 3 ] && grep -q "cannot load plugin" "$tmp/out"; then
-	ok "broken plugin: exit 3, cannot load"
+if [ $rc = 2 ] && grep -q "cannot load plugin" "$tmp/out"; then
+	ok "broken plugin: exit 2 (usage), cannot load"
 else
 	notok "broken plugin: exit $rc"; sed 's/^/# /' "$tmp/out"
 fi

@@ -4,7 +4,8 @@
 # (never a Python NameError counted as a failure), a misspelt field is still a failure,
 # and --timeout stops a script whose stack hangs and the report goes on.  A plugin
 # answering out of the ABI's ranges (tests/plugins/garbage.c) fails scripts with the
-# reason, never crashes them.  Prints TAP.
+# reason, never crashes them.  A plugin file missing or not a shared object is a usage
+# error (exit 2) in report and run.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
 T=./tcpspec
 SO=build/tests/plugins/libpartial.so
@@ -87,4 +88,17 @@ if [ $rc = 1 ] && grep -q "advance([0-9]*) left its clock at [0-9]*: advance() s
 else
 	notok "clock left behind: exit $rc"; sed 's/^/# /' "$tmp/out"
 fi
+# a plugin path that is not there, or not a shared object, is a usage error (exit 2)
+# in report as in run -- never a report that exits 0 with the plugin "not run here"
+echo "not an ELF file" >"$tmp/notelf.so"
+for bad in "$tmp/nonexistent.so" "$tmp/notelf.so"; do
+	$T report --target "reference,plugin:$bad" --json "$tmp/r.json" "$tmp/s/cwnd.pkt" \
+		>"$tmp/out" 2>&1; rc=$?
+	$T run --target "plugin:$bad" "$tmp/s/cwnd.pkt" >>"$tmp/out" 2>&1; rc2=$?
+	if [ $rc = 2 ] && [ $rc2 = 2 ] && [ "$(grep -c "cannot load plugin: .*$(basename "$bad")" "$tmp/out")" = 2 ]; then
+		ok "plugin:$(basename "$bad"): report and run exit 2 naming the file"
+	else
+		notok "plugin:$(basename "$bad"): report exit $rc, run exit $rc2"; sed 's/^/# /' "$tmp/out"
+	fi
+done
 echo "1..$n"
