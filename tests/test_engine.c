@@ -682,6 +682,15 @@ static void tolerance_is_absolute_or_a_share_of_the_gap(void **state)
 	assert_int_equal(r.verdict, ENGINE_FAIL);
 	assert_non_null(strstr(msg(&r), "timing error: expected the packet at 0.100000 sec but it "
 				 "came at 0.000000 sec (tolerance 0.012500 sec)"));
+	/* a field differs AND the time is outside the window: both are named, the one
+	 * never hiding the other */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	run("0 < S 0:0(0) win 1000\n+.1 > S. 0:0(0) ack 2 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "ack: expected 2 but got 1; timing error: expected the "
+				 "packet at 0.100000 sec but it came at 0.000000 sec (tolerance "
+				 "0.012500 sec)"));
 
 	setup(NULL);
 	queue_out(3 * MS, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
