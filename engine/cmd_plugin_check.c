@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +29,9 @@
 struct pc_result {
 	int verdict;
 	char msg[1024];
+	/* filled by the parent: what the plugin wrote to its standard output */
+	long long out_bytes;
+	char out_head[100];         /* its first line */
 };
 
 static void run_child(const char *path, const struct pc_check *k, int wfd)
@@ -58,16 +63,21 @@ static void run_check(const char *path, const struct pc_check *k, struct pc_resu
 		snprintf(res->msg, sizeof res->msg, "pipe: %s", strerror(errno));
 		return;
 	}
+	/* the check's standard output: a file in memory the parent reads afterwards (a
+	 * plugin writing there must not mix into the report, and is caught) */
+	int out = memfd_create("plugin-stdout", MFD_CLOEXEC);
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(res->msg, sizeof res->msg, "fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
+		if (out >= 0)
+			close(out);
 		return;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		dup2(2, 1);     /* a plugin writing to stdout must not mix into the report */
+		dup2(out >= 0 ? out : 2, 1);
 		run_child(path, k, fds[1]);
 	}
 	close(fds[1]);
@@ -85,6 +95,17 @@ static void run_check(const char *path, const struct pc_check *k, struct pc_resu
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	res->out_bytes = 0;
+	res->out_head[0] = 0;
+	struct stat sb;
+	if (out >= 0 && fstat(out, &sb) == 0 && sb.st_size > 0) {
+		res->out_bytes = (long long)sb.st_size;
+		ssize_t h = pread(out, res->out_head, sizeof res->out_head - 1, 0);
+		res->out_head[h > 0 ? h : 0] = 0;
+		res->out_head[strcspn(res->out_head, "\n")] = 0;
+	}
+	if (out >= 0)
+		close(out);
 	if (got == sizeof *res)
 		return;
 	res->verdict = PC_FAIL;
@@ -97,6 +118,26 @@ static void run_check(const char *path, const struct pc_check *k, struct pc_resu
 	else
 		snprintf(res->msg, sizeof res->msg, "the check's process exited (status %d) "
 			 "without a result: a plugin never calls exit()", WEXITSTATUS(st));
+}
+
+/* The "stdout" check: the plugin wrote nothing to its standard output in the checks
+ * that ran (tcpspec-plugin(7), OPERATIONS: it carries tcpspec's report). */
+static void stdout_verdict(struct pc_result *res, size_t nran, long long wrote,
+			   size_t nwrote, const char *first)
+{
+	memset(res, 0, sizeof *res);
+	if (!nran) {
+		res->verdict = PC_SKIP;
+		snprintf(res->msg, sizeof res->msg, "no other check ran: this one watches the "
+			 "standard output during the others");
+	} else if (!wrote) {
+		res->verdict = PC_OK;
+	} else {
+		res->verdict = PC_FAIL;
+		snprintf(res->msg, sizeof res->msg, "the plugin wrote %lld bytes to the standard "
+			 "output in %zu of %zu checks (first %s); it carries tcpspec's report: write "
+			 "to stderr or a log", wrote, nwrote, nran, first);
+	}
 }
 
 static void usage(FILE *f)
@@ -159,6 +200,9 @@ int cmd_plugin_check(int argc, char **argv)
 	printf("tcpspec plugin-check %s\n", path);
 	size_t nok = 0, nfail = 0, nskip = 0;
 	bool loaded = true;
+	size_t nran = 0, nwrote = 0;        /* checks run; those the plugin printed in */
+	long long wrote = 0;
+	char first[160] = "";
 	for (size_t i = 0; i < pc_nchecks; i++) {
 		const struct pc_check *k = &pc_checks[i];
 		if (only) {
@@ -175,11 +219,20 @@ int cmd_plugin_check(int argc, char **argv)
 				continue;
 		}
 		struct pc_result res;
-		if (!loaded) {
+		if (!k->fn) {
+			stdout_verdict(&res, nran, wrote, nwrote, first);
+		} else if (!loaded) {
 			res.verdict = PC_SKIP;
 			snprintf(res.msg, sizeof res.msg, "not run: the plugin does not load (abi)");
 		} else {
 			run_check(path, k, &res);
+			nran++;
+			if (res.out_bytes) {
+				wrote += res.out_bytes;
+				if (!nwrote++)
+					snprintf(first, sizeof first, "during %s: \"%s\"", k->name,
+						 res.out_head);
+			}
 		}
 		if (!strcmp(k->name, "abi") && res.verdict == PC_FAIL)
 			loaded = false;

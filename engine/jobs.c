@@ -211,6 +211,10 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 	if (getppid() != parent)
 		_exit(1);
 	reset_signals();
+	/* stdout carries the run's result lines, written by the parent alone: what a
+	 * target prints in here (a plugin's debugging output) goes to stderr, so it can
+	 * never pass for a result line */
+	dup2(2, 1);
 	close(r[0]);
 	if (w[1] >= 0)
 		close(w[1]);
@@ -534,6 +538,7 @@ int engine_target_probe(const struct target_ops *ops, struct target_diag *d)
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(2, 1);     /* nothing the target prints goes among the result lines */
 		close(p[0]);
 		struct target t;
 		struct target_diag cd = {0};

@@ -61,7 +61,7 @@ int pc_accepted(struct pc *p, int *fd); /* an established, accepted connection *
 
 struct pc_check {
 	const char *name;
-	int (*fn)(struct pc *);
+	int (*fn)(struct pc *);         /* NULL: the "stdout" check, over the others */
 	const char *section;            /* of tcpspec-plugin(7) */
 };
 extern const struct pc_check pc_checks[];

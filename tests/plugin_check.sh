@@ -17,12 +17,12 @@ if [ ! -f build/examples/plugin/libexample.so ] || [ ! -f $P/libbroken_abi.so ];
 	echo "1..0 # SKIP test plugins not built"
 	exit 0
 fi
-checks="abi open-close clock timers connect accept pending poll-timeout errno tcp_info settings caps"
+checks="abi open-close clock timers connect accept pending poll-timeout errno tcp_info settings caps stdout"
 
 allok() {       # $1 plugin, $2 what
 	$T plugin-check "$1" >"$tmp/out" 2>"$tmp/err"; rc=$?
 	nchecks=$(grep -c '^\(ok\|FAIL\|SKIP\) ' "$tmp/out")
-	if [ $rc = 0 ] && [ "$nchecks" = 12 ] && ! grep -q '^FAIL' "$tmp/out" &&
+	if [ $rc = 0 ] && [ "$nchecks" = 13 ] && ! grep -q '^FAIL' "$tmp/out" &&
 	   ! grep -q '^SKIP' "$tmp/out"; then
 		ok "plugin-check passes every check on $2"
 	else
@@ -60,6 +60,26 @@ for c in $checks; do
 		notok "check $c on broken_$b: exit $rc"; sed 's/^/# /' "$tmp/out"
 	fi
 done
+
+# a plugin writing to its standard output: never a line of run's or report's results
+# (the scripts' processes send it to stderr), and plugin-check's stdout check names it
+$T run --target "plugin:$P/libbroken_stdout.so" corpora/conformance/blind/active-close-time-wait.pkt \
+	>"$tmp/out" 2>"$tmp/err"; rc=$?
+$T report --target "plugin:$P/libbroken_stdout.so" corpora/conformance/blind/active-close-time-wait.pkt \
+	>"$tmp/rep" 2>>"$tmp/err"; rc2=$?
+if [ $rc = 0 ] && [ $rc2 = 0 ] && ! grep -q "a line from the plugin" "$tmp/out" "$tmp/rep" &&
+   grep -q "a line from the plugin" "$tmp/err"; then
+	ok "a plugin's stdout goes to stderr in run and report, never among the results"
+else
+	notok "plugin stdout: run exit $rc, report exit $rc2"; sed 's/^/# /' "$tmp/out" "$tmp/rep"
+fi
+$T plugin-check "$P/libbroken_stdout.so" >"$tmp/out" 2>&1
+if grep -q '^FAIL  stdout .*during [a-z_-]*: "ok    a line from the plugin"' "$tmp/out" &&
+   [ "$(grep -c '^ok    a line' "$tmp/out")" = 0 ]; then
+	ok "plugin-check quotes the plugin's stdout in the failed check, not as a line of its own"
+else
+	notok "plugin-check stdout quoting"; sed 's/^/# /' "$tmp/out"
+fi
 
 # a version 1 plugin without tcp_info or settings: those are skips that say why
 $T plugin-check $P/libipv4only.so >"$tmp/out" 2>&1; rc=$?

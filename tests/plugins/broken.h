@@ -2,6 +2,7 @@
  * breaks exactly one rule of tcpspec-plugin(7), chosen by the BROKEN_* macro the
  * including file defines.  `tcpspec plugin-check` must fail the check for that rule
  * (tests/plugin_check.sh).  Each one is a mistake a stack's mapping could make. */
+#include <stdio.h>
 #include <string.h>
 
 #include "refwrap.h"
@@ -51,6 +52,12 @@ static int br_call(void *h, const struct target_call *c, struct target_result *r
 {
 	int rc = rw_call(h, c, r);
 	br_poll_pending = c->kind == TARGET_CALL_POLL && rc == TARGET_PENDING;
+#ifdef BROKEN_STDOUT     /* a debugging line on the standard output, tcpspec's report */
+	if (c->kind == TARGET_CALL_CLOSE) {
+		fputs("ok    a line from the plugin\n", stdout);
+		fflush(stdout);
+	}
+#endif
 #ifdef BROKEN_ERRNO     /* BSD's EAGAIN (35) instead of Linux's (11) */
 	if (rc == TARGET_OK && r->err == 11)
 		r->err = 35;
