@@ -104,4 +104,22 @@ if grep -q 'minimal.expect' "$tmp/r.md" && grep -q '"pass": 1, "deviation": 1, "
 else
 	notok "report: minimal.expect not used"; sed 's/^/# /' "$tmp/r.md" | head -12
 fi
+# where tcpspec-plugin(7) says the name and version appear, they do: the Summary row
+# reads "name (version)", the matrices head the column with the name alone, JSON and
+# JUnit carry the name, TAP lines none (and the page says so)
+man=$(tr '\n' ' ' <docs/tcpspec-plugin.7)
+if grep -q '^| minimal (0.1) | ' "$tmp/r.md" && grep -q '^| requirement | title | scripts | minimal |$' "$tmp/r.md" &&
+   echo "$man" | grep -q 'its row in the Summary table of .BR tcpspec\\-report (1) reads .IB name " (" version ) , the matrices head its column with .I name alone' &&
+   ! echo "$man" | grep -q 'column in .BR tcpspec\\-report (1) reads'; then
+	ok "report: name (version) in the Summary row, the name in matrix columns, as the man page says"
+else
+	notok "report: name and version where tcpspec-plugin(7) says"; grep '^| ' "$tmp/r.md" | head -20 | sed 's/^/# /'
+fi
+$T run --target "plugin:$SO" --tap "$tmp/r.tap" --junit "$tmp/r.xml" "$tmp/sock.pkt" >/dev/null 2>&1
+if grep -q 'minimal' "$tmp/r.xml" && ! grep -q 'minimal' "$tmp/r.tap" &&
+   ! echo "$man" | grep -q 'JSON, TAP and JUnit' && echo "$man" | grep -q 'TAP lines name the script'; then
+	ok "run: JUnit names the plugin, TAP does not, and the man page says no more"
+else
+	notok "run: target names in TAP/JUnit against the man page"; sed 's/^/# /' "$tmp/r.tap"
+fi
 echo "1..$n"
