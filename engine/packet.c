@@ -416,6 +416,14 @@ static void packet_lines(struct engine_ctx *x, const struct dsl_event *ev, int64
 		struct wire_print_cfg pc = { .seq_base = c->local_isn, .ack_base = c->remote_isn };
 		if (c != &x->c && tcp && (w->tcp.flags & WIRE_TH_SYN) && !c->have_local_isn)
 			pc.seq_base = w->tcp.seq;   /* that connection's first SYN: its ISN */
+		/* seq and ack in the numbering the fields were compared in (see
+		 * engine_outbound), so "ack: expected 1 but got 0" shows "ack 0": absolute
+		 * where the script wrote N!, and a SYN's ack in the script's own numbers */
+		const struct dsl_packet *p = &ev->packet;
+		if (tcp && c == &x->c && p->seq.start_absolute)
+			pc.flags |= WIRE_PRINT_SEQ_ABSOLUTE;
+		if (tcp && c == &x->c && (p->ack_absolute || (w->tcp.flags & WIRE_TH_SYN)))
+			pc.flags |= WIRE_PRINT_ACK_ABSOLUTE;
 		wire_print(al, sizeof al, w, &pc);
 		engine_fmt_time(ta, sizeof ta, actual);
 		n += snprintf(out + n, cap - n, "\nactual packet: %s > %s", ta, al);

@@ -666,6 +666,29 @@ static void ts_ecr_is_replaced_by_the_live_ts_val(void **state)
 	assert_int_equal(w.tcp.opts.opt[0].v.ts.ecr, 777777);
 }
 
+/* The actual packet under a field difference prints seq and ack in the numbering the
+ * fields were compared in: absolute where the script wrote "ack N!", and a SYN-ACK's
+ * ack in the script's own numbers -- never "got 0" beside "ack 11". */
+static void actual_packet_numbered_as_compared(void **state)
+{
+	struct engine_result r;
+	/* the peer's ISN 2^32-11: relative ack 11 is absolute ack 0 */
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 4294967286u, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 0, 1000, 0, NULL);
+	run("0 < S 4294967285:4294967285(0) win 1000\n+0 > S. 0:0(0) ack 4294967286 <...>\n"
+	    "+0 < . 1:1(0) ack 1 win 1000\n+0 > . 1:1(0) ack 1!\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "ack: expected 1 but got 0"));
+	assert_non_null(strstr(msg(&r), "actual packet: 0.000000 > . 1:1(0) ack 0 win 1000"));
+	/* a SYN-ACK's ack: the script's numbers, as compared */
+	setup(state);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 4294967287u, 1000, 0, NULL);
+	run("0 < S 4294967285:4294967285(0) win 1000\n+0 > S. 0:0(0) ack 4294967286 <...>\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "ack: expected 4294967286 but got 4294967287"));
+	assert_non_null(strstr(msg(&r), "actual packet: 0.000000 > S. 0:0(0) ack 4294967287 win"));
+}
+
 static void tolerance_is_absolute_or_a_share_of_the_gap(void **state)
 {
 	struct engine_result r;
@@ -1263,6 +1286,7 @@ int main(void)
 		cmocka_unit_test_setup(symbolic_and_any_option_values, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
+		cmocka_unit_test_setup(actual_packet_numbered_as_compared, setup),
 		cmocka_unit_test_setup(a_packet_that_never_comes_fails_at_its_deadline, setup),
 		cmocka_unit_test_setup(syscall_results_and_errno_are_checked, setup),
 		cmocka_unit_test_setup(null_buffers_reach_the_target, setup),

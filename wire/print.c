@@ -287,12 +287,13 @@ int wire_print(char *buf, size_t cap, const struct wire_packet *pkt,
 			put(&o, "tcp (truncated, %zu bytes)", pkt->l4_len);
 			break;
 		}
-		uint32_t s = t->seq - seq_base;
+		uint32_t s = t->seq - (flags & WIRE_PRINT_SEQ_ABSOLUTE ? 0 : seq_base);
 		flags_to(&o, t->flags & 0x1ff);
 		put(&o, " %" PRIu32 ":%" PRIu32 "(%zu)", s, s + (uint32_t)t->payload_len,
 		    t->payload_len);
 		if (t->flags & WIRE_TH_ACK)
-			put(&o, " ack %" PRIu32, t->ack - ack_base);
+			put(&o, " ack %" PRIu32,
+			    t->ack - (flags & WIRE_PRINT_ACK_ABSOLUTE ? 0 : ack_base));
 		if (!(flags & WIRE_PRINT_NO_WIN))
 			put(&o, " win %u", t->win);
 		if (t->flags & WIRE_TH_URG)

@@ -517,6 +517,10 @@ long wire_tcp_md5_find(const uint8_t *ip, size_t len);
 					   not yet computed checksums) */
 #define WIRE_PRINT_IP_FIELDS 0x10       /* "(tos 0x00, ttl 64, id 1)" / "(tos 0x00,
 					   ttl 64, flowlabel 0x12345)" after the ECN prefix */
+#define WIRE_PRINT_SEQ_ABSOLUTE 0x20    /* seq as on the wire (seq_base not applied) */
+#define WIRE_PRINT_ACK_ABSOLUTE 0x40    /* ack as on the wire; SACK blocks still minus
+					   ack_base (a script's "ack N!" is absolute
+					   for the ack field alone) */
 
 struct wire_print_cfg {
 	unsigned flags;
