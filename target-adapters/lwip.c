@@ -10,9 +10,13 @@
  * is described in examples/plugin-lwip/.
  *
  * Isolation: lwIP keeps its state in globals that no API resets.  The engine runs every
- * script in a process of its own (TARGET_OWN_PROCESS); lwip_init() runs once per process
- * and close() aborts every pcb, so a second open in the same process (unit tests) works,
- * with the ISN and local ports continuing from the previous run.
+ * script in a process of its own (TARGET_OWN_PROCESS).  Within a process, close() puts
+ * liblwip back as it was when it was loaded (examples/plugin-lwip/lwip_reset.c: every
+ * block lwIP allocated freed, its .data and .bss copied back) and open() runs
+ * lwip_init() again, so every open starts lwIP as a new process would (same ISN): the
+ * fuzz target fuzz_stack opens a fresh lwIP for every input.  Where that cannot be done
+ * (a static lwIP) close() aborts every pcb, and the next open goes on with the ISN and
+ * local ports where the run left them.
  */
 #include "target-adapters/plugin_host.h"
 #include "target-adapters/target.h"

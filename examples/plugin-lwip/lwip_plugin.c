@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 
 #include "lwip_plugin.h"
+#include "lwip_reset.h"
 
 #include "lwip/init.h"
 #include "lwip/ip.h"
@@ -81,6 +82,7 @@ size_t lwp_deferred_count(void)
 
 static struct lwplug *lw_current;   /* lwIP's netif callbacks carry no context of ours */
 static bool lw_initialised;
+static bool lw_resettable;          /* lwip_reset.c works here: wiped at close */
 
 /* ---- outbound --------------------------------------------------------------------- */
 
@@ -214,9 +216,14 @@ static void *lw_open(const struct target_config *cfg, struct target_diag *diag)
 	w->cfg = cfg;
 	w->poll_deadline = INT64_MAX;
 	lwp_vnow_ns = 0;
+	lw_defq_len = 0;
+	lwip_reset_quiet_timers();
 	if (!lw_initialised) {
+		lw_resettable = lwip_reset_snapshot();
 		lwip_init();
 		lw_initialised = true;
+	} else if (lw_resettable) {
+		lwip_init();             /* wiped by the previous close */
 	} else {
 		sys_restart_timeouts();  /* rebase the timeout list onto the new clock */
 	}
@@ -278,7 +285,7 @@ static void lw_close(void *h)
 	/* every socket first, so no callback reaches freed memory */
 	for (size_t i = 0; i < w->nall; i++) {
 		struct lsock *s = w->all[i];
-		if (s->pcb) {
+		if (s->pcb && !lw_resettable) {
 			if (s->kind == LS_LISTEN) {
 				lwp_pcb_detach(s->pcb, true);
 				tcp_close(s->pcb);
@@ -290,6 +297,11 @@ static void lw_close(void *h)
 		free(s->rbuf);
 		free(s->aq);
 		free(s);
+	}
+	if (lw_resettable) {
+		/* lwIP as loaded: no pcb, no netif, no timeout, no block left */
+		lwip_reset_wipe();
+		goto out;
 	}
 	/* then whatever lwIP still holds (FIN-WAIT, TIME-WAIT, listeners we closed) */
 	abort_pcb_list(tcp_active_pcbs);
@@ -306,6 +318,8 @@ static void lw_close(void *h)
 	}
 	if (w->nif_added)
 		netif_remove(&w->nif);
+out:
+	lw_defq_len = 0;
 	target_pktq_free(&w->out);
 	free(w->all);
 	tcpspec_fd_free(&w->fds);
@@ -317,6 +331,38 @@ static int64_t lw_now(void *h)
 {
 	(void)h;
 	return lwp_vnow_ns;
+}
+
+/* lwIP frees a pcb that leaves TIME-WAIT (tcp_slowtmr) without calling its error
+ * callback: a socket the application has not closed would keep a dangling pointer
+ * (found by fuzz_stack under ASan).  After each entry into lwIP, a connection whose
+ * pcb is on none of lwIP's lists has ended: closed without an error, as on Linux once
+ * TIME-WAIT is over. */
+static bool pcb_listed(const struct tcp_pcb *p)
+{
+	for (const struct tcp_pcb *q = tcp_active_pcbs; q; q = q->next)
+		if (q == p)
+			return true;
+	for (const struct tcp_pcb *q = tcp_tw_pcbs; q; q = q->next)
+		if (q == p)
+			return true;
+	for (const struct tcp_pcb *q = tcp_bound_pcbs; q; q = q->next)
+		if (q == p)
+			return true;
+	return false;
+}
+
+static void lw_sweep(struct lwplug *w)
+{
+	for (size_t i = 0; i < w->nall; i++) {
+		struct lsock *s = w->all[i];
+		if (s->kind == LS_CONN && s->pcb && (s->connected || s->connecting) &&
+		    !pcb_listed(s->pcb)) {
+			s->pcb = NULL;
+			s->dead = true;
+			s->connecting = false;
+		}
+	}
 }
 
 /* ---- packets ------------------------------------------------------------------------ */
@@ -333,6 +379,7 @@ static int lw_inject(void *h, const uint8_t *ip, size_t len)
 	if (w->nif.input(p, &w->nif) != ERR_OK)
 		pbuf_free(p);
 	lwp_run_deferred();
+	lw_sweep(w);
 	return TARGET_OK;
 }
 
@@ -370,6 +417,7 @@ static int lw_advance(void *h, int64_t now_ns, int64_t *next)
 			lwp_vnow_ns = due;
 		sys_check_timeouts();
 		lwp_run_deferred();
+		lw_sweep(w);
 	}
 	if (now_ns > lwp_vnow_ns)
 		lwp_vnow_ns = now_ns;

@@ -1,0 +1,21 @@
+/* examples/plugin-lwip/lwip_reset.h: lwIP back to its load-time state in the same process
+ * (lwip_reset.c says how). */
+#ifndef TCPSPEC_LWIP_RESET_H
+#define TCPSPEC_LWIP_RESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Copy liblwip's writable data; call before the first lwip_init().  False when the
+ * library cannot be found (a static lwIP): then lwip_reset_wipe() does nothing. */
+bool lwip_reset_snapshot(void);
+/* Free every block lwIP holds and put its data back as it was at the snapshot; the
+ * next lwip_init() starts afresh.  Nothing of lwIP's may be used until then. */
+bool lwip_reset_wipe(void);
+/* IGMP, MLD, ARP and reassembly timers every hour instead of every 100 ms - 1 s (the
+ * target uses none of them); call before lwip_init(). */
+void lwip_reset_quiet_timers(void);
+/* Blocks lwIP holds now (tests). */
+size_t lwip_reset_blocks(void);
+
+#endif
