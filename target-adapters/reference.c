@@ -25,6 +25,7 @@
 #include "refstack/ref.h"
 #include "target-adapters/common/pktq.h"
 #include "target-adapters/common/shellmap.h"
+#include "target-adapters/reference.h"
 #include "target-adapters/target.h"
 #include "wire/wire.h"
 
@@ -1152,3 +1153,10 @@ const struct target_ops target_reference_ops = {
 	.shell = ref_shell,
 	.setting = ref_setting,
 };
+
+struct ref_stack *target_reference_stack(struct target *t)
+{
+	if (t->ops != &target_reference_ops || !t->priv)
+		return NULL;
+	return P(t)->st;
+}

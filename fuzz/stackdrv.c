@@ -1,0 +1,1125 @@
+/* fuzz/stackdrv.c: fuzz records played into a stack under test and a reference twin
+ * through target.h, with the wire oracles and the differential check (stackdrv.h). */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "fuzz/stackdrv.h"
+#include "refstack/ref_int.h"
+#include "target-adapters/reference.h"
+
+#ifndef SIOCINQ
+#define SIOCINQ FIONREAD
+#endif
+
+#define SD_MAX_TIME_MS 130000   /* one TIME record moves the clock 130 s at most (past lwIP's 2 MSL) */
+
+static bool sgt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static bool slt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static bool sge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+
+static void finding(struct sd *d, int side, const char *oracle, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void finding(struct sd *d, int side, const char *oracle, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (d->finding_set)
+		return;
+	d->finding_set = true;
+	d->finding.oracle = oracle;
+	d->finding.side = side;
+	d->finding.record = d->record;
+	n = snprintf(d->finding.msg, sizeof d->finding.msg, "%s: ", d->side[side].name);
+	va_start(ap, fmt);
+	vsnprintf(d->finding.msg + n, sizeof d->finding.msg - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the requirement behind each of the twin's verdicts ---------------------------- */
+
+bool sd_reason_is_must(int reason, const char **req)
+{
+	static const char *const must[REF_NREASONS] = {
+		[REF_R_BAD_CSUM] = "RFC 9293 3.1 MUST-2/MUST-3: a bad checksum is dropped",
+		[REF_R_NO_SOCKET] = "RFC 9293 3.10.7.1: CLOSED answers with a RST",
+		[REF_R_CLOSED_RST] = "RFC 9293 3.10.7.1: a RST to CLOSED is discarded",
+		[REF_R_LISTEN_RST] = "RFC 9293 3.10.7.2: a RST in LISTEN is ignored",
+		[REF_R_LISTEN_ACK] = "RFC 9293 3.10.7.2: an ACK in LISTEN gets a RST",
+		[REF_R_SYNSENT_BAD_ACK] = "RFC 9293 3.10.7.3: an unacceptable ACK in SYN-SENT "
+					  "gets a RST",
+		[REF_R_SYNSENT_RST_NOACK] = "RFC 9293 3.10.7.3: a RST without an acceptable "
+					    "ACK in SYN-SENT is dropped",
+		[REF_R_SYNSENT_RST] = "RFC 9293 3.10.7.3: a RST with an acceptable ACK in "
+				      "SYN-SENT refuses the connection",
+		[REF_R_OUT_OF_WINDOW] = "RFC 9293 3.10.7.4: an unacceptable segment gets an "
+					"ACK and is dropped",
+		[REF_R_RST_OUT_OF_WINDOW] = "RFC 9293 3.10.7.4, RFC 5961 3.2: a RST outside the "
+					    "window is dropped",
+		[REF_R_RST_RESET] = "RFC 9293 3.10.7.4: a RST at RCV.NXT resets the connection",
+		[REF_R_NO_ACK] = "RFC 9293 3.10.7.4: a segment without ACK is dropped",
+		[REF_R_ACK_UNSENT] = "RFC 9293 3.10.7.4: an ACK of unsent data gets an ACK and "
+				     "is dropped",
+		[REF_R_TIMEWAIT_FIN] = "RFC 9293 3.10.7.4: a FIN in TIME-WAIT is acknowledged",
+	};
+
+	if (reason < 0 || reason >= REF_NREASONS || !must[reason])
+		return false;
+	if (req)
+		*req = must[reason];
+	return true;
+}
+
+/* ---- calls -------------------------------------------------------------------------- */
+
+/* Make a call on one side: its value or -errno.  A call that stays pending or that the
+ * target cannot make at all is a finding. */
+static long call1(struct sd *d, int side, const struct target_call *c, struct target_result *r)
+{
+	struct sd_side *s = &d->side[side];
+	int st;
+
+	memset(r, 0, sizeof *r);
+	st = target_call(&s->t, c, r);
+	if (st == TARGET_OK)
+		return r->ret < 0 ? -(long)r->err : (long)r->ret;
+	if (st == TARGET_PENDING) {
+		finding(d, side, "hang", "%s did not return although the socket is "
+			"non-blocking (a hang within the time step)", target_call_name(c->kind));
+		return -EAGAIN;
+	}
+	if (st == TARGET_UNSUPPORTED)
+		return -EOPNOTSUPP;
+	finding(d, side, "hang", "%s failed in the target: %s", target_call_name(c->kind),
+		s->t.diag.msg);
+	return -EIO;
+}
+
+static void report_call(struct sd *d, int kind, int fd, long arg, long ret, int out)
+{
+	struct fuzz_call c = { kind, fd, arg, ret, out };
+
+	if (d->hooks->call)
+		d->hooks->call(d->ctx, d, &c);
+}
+
+/* ---- outbound ----------------------------------------------------------------------- */
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static bool parse_out(const uint8_t *p, size_t n, struct sd_seg *g, uint8_t *payload)
+{
+	size_t ihl, tot, doff;
+	const uint8_t *t, *o;
+
+	memset(g, 0, sizeof *g);
+	if (n < 20 || (p[0] >> 4) != 4 || p[9] != IPPROTO_TCP)
+		return false;
+	ihl = (size_t)(p[0] & 15) * 4;
+	tot = get16(p + 2);
+	if (tot > n)
+		tot = n;
+	if (ihl < 20 || tot < ihl + 20)
+		return false;
+	t = p + ihl;
+	doff = (size_t)(t[12] >> 4) * 4;
+	if (doff < 20 || ihl + doff > tot)
+		return false;
+	if (get16(t + 2) != 40000)
+		return false;
+	g->sport = get16(t);
+	g->seq = get32(t + 4);
+	g->ack = get32(t + 8);
+	g->flags = t[13];
+	g->win = get16(t + 14);
+	g->urp = get16(t + 18);
+	g->len = (uint32_t)(tot - ihl - doff);
+	if (g->len > 1500)
+		g->len = 1500;
+	memcpy(payload, t + doff, g->len);
+	g->data = payload;
+	for (o = t + 20; o < t + doff;) {
+		size_t left = (size_t)(t + doff - o), ol;
+		if (g->nkinds < (int)sizeof g->kinds)
+			g->kinds[g->nkinds++] = o[0];
+		if (o[0] == 0)
+			break;
+		if (o[0] == 1) {
+			o++;
+			continue;
+		}
+		if (left < 2 || o[1] < 2 || o[1] > left)
+			break;
+		ol = o[1];
+		switch (o[0]) {
+		case 2:
+			if (ol == 4) {
+				g->has_mss = true;
+				g->mss = get16(o + 2);
+			}
+			break;
+		case 3:
+			if (ol == 3) {
+				g->has_ws = true;
+				g->ws = o[2];
+			}
+			break;
+		case 4:
+			g->has_sackok = true;
+			break;
+		case 5:
+			for (size_t k = 2; k + 8 <= ol && g->nsack < 4; k += 8, g->nsack++) {
+				g->sack[g->nsack][0] = get32(o + k);
+				g->sack[g->nsack][1] = get32(o + k + 4);
+			}
+			break;
+		case 8:
+			if (ol == 10) {
+				g->has_ts = true;
+				g->tsval = get32(o + 2);
+				g->tsecr = get32(o + 6);
+			}
+			break;
+		}
+		o += ol;
+	}
+	return true;
+}
+
+/* The record being played: what the oracles of the answers need of it. */
+struct cur {
+	bool is_seg;
+	bool csum_bad, rst, syn_ack_unsent;
+	uint32_t seq, len;
+	bool data_inorder[2];   /* per side: the segment started at its RCV.NXT */
+	uint32_t rcv_before[2];
+};
+
+static struct cur cur;
+static uint32_t peer_syn_seq;   /* the sequence number of the peer's latest SYN */
+
+static void check_out(struct sd *d, int side, struct sd_seg *g)
+{
+	struct sd_side *s = &d->side[side];
+	uint32_t dstart, end;
+	bool syn = g->flags & TH_SYN, fin = g->flags & TH_FIN, rst = g->flags & TH_RST;
+
+	/* the peer talks to the port of the stack's latest active open (as tcpspec run
+	 * does), else to the listener's */
+	if ((g->flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		s->lport = g->sport;
+	if (cur.is_seg && cur.csum_bad)
+		finding(d, side, "checksum", "a segment with a bad checksum must change nothing "
+			"(RFC 9293 3.1, MUST-2/MUST-3), but the stack answered it");
+	if (cur.is_seg && cur.rst && rst)
+		finding(d, side, "rst-rst", "a segment with RST must never be answered with a "
+			"RST (RFC 9293 3.10.7)");
+	if ((g->flags & TH_ACK) && d->peer_any && sgt(g->ack, d->peer_max_end))
+		finding(d, side, "ack-unsent", "acknowledged %u, beyond what the peer sent "
+			"(up to %u)", g->ack, d->peer_max_end);
+	if (g->sport != s->lport)
+		return;         /* another connection of the stack's */
+	if (g->has_ts) {
+		s->last_tsval = g->tsval;
+		s->has_tsval = true;
+	}
+	if (syn) {
+		if (!s->has_conn || g->seq != s->iss) {
+			s->has_conn = true;
+			s->iss = g->seq;
+			s->snd_max = g->seq + 1 + g->len + fin;
+			s->fin_sent = false;
+			s->wnd_valid = false;
+			s->irs_known = false;
+			s->acked = false;
+		}
+		s->ws_sent = g->has_ws;
+		/* a SYN-ACK: the window of the peer's SYN holds from ISS + 1 (RFC 9293
+		 * 3.10.7.4 SYN-RECEIVED takes the ACK's; some stacks keep the SYN's) */
+		if ((g->flags & TH_ACK) && d->peer_syn_wnd_valid) {
+			s->wnd_ack = s->iss + 1;
+			s->wnd_max = d->peer_syn_wnd;
+			s->wnd_valid = true;
+		}
+	}
+	if (g->flags & TH_ACK) {
+		if (!s->irs_known && s->has_conn && d->peer_any && sge(g->ack, d->peer_max_end)) {
+			/* the first acknowledgement of the peer's SYN: the peer's stream is
+			 * numbered from there */
+			s->irs = peer_syn_seq;
+			s->irs_known = true;
+		}
+		if (!rst) {
+			s->acked = true;
+			s->rcv_nxt = g->ack;
+		}
+	}
+	if (rst) {
+		s->irs_known = false;
+		return;
+	}
+	if (!s->has_conn)
+		return;
+	if (!syn && (slt(g->seq, s->iss) || sgt(g->seq, s->snd_max)))
+		finding(d, side, "seq-range", "sequence number %u outside [ISS, SND.MAX] = "
+			"[%u, %u]", g->seq - s->iss, 0u, s->snd_max - s->iss);
+	dstart = g->seq + syn;
+	end = dstart + g->len;
+	if (g->len) {
+		bool garbage = g->len == 1 && s->wnd_valid && slt(dstart, s->wnd_ack);
+		if (slt(dstart, s->iss + 1))
+			finding(d, side, "written", "data sent before ISS + 1");
+		else if (!garbage) {
+			uint32_t off = dstart - (s->iss + 1);
+			if ((uint64_t)off + g->len > s->nsent)
+				finding(d, side, "written", "sent octets %u..%u, but the application "
+					"wrote %u", off + 1, off + g->len, s->nsent);
+			else if (memcmp(g->data, s->sent + off, g->len))
+				finding(d, side, "written", "the octets sent at %u differ from what "
+					"the application wrote there", off + 1);
+		}
+		if (s->fin_sent && sgt(end, s->fin_seq))
+			finding(d, side, "written", "data sent after its FIN");
+		if (s->wnd_valid && sgt(end, s->wnd_ack + (uint32_t)s->wnd_max + 1))
+			finding(d, side, "window", "data up to %u sent beyond the peer's window "
+				"(largest ACK %u plus largest window %llu, and one octet of a probe; "
+				"RFC 9293 3.8.6)", end - s->iss, s->wnd_ack - s->iss,
+				(unsigned long long)s->wnd_max);
+	}
+	if (fin && !s->fin_sent) {
+		s->fin_sent = true;
+		s->fin_seq = end;
+	}
+	if (sgt(end + fin, s->snd_max))
+		s->snd_max = end + fin;
+	if (cur.is_seg && cur.syn_ack_unsent && cur.data_inorder[side] && (g->flags & TH_ACK) &&
+	    sgt(g->ack, cur.rcv_before[side]))
+		finding(d, side, "rfc5961-ack", "a segment acknowledging data never sent must be "
+			"dropped (RFC 5961 5.2, RFC 9293 3.10.7.4), but its data or FIN was "
+			"acknowledged (%u)", g->ack);
+}
+
+static void drain(struct sd *d, int side)
+{
+	struct sd_side *s = &d->side[side];
+	static struct target_packet pk;
+
+	while (target_next_outbound(&s->t, 0, &pk) == TARGET_OK) {
+		struct sd_seg g;
+		uint8_t *buf = s->payload[s->nout < SD_MAXOUT ? s->nout : SD_MAXOUT - 1];
+		if (!parse_out(pk.data, pk.len, &g, buf))
+			continue;
+		g.t = pk.time_ns;
+		if (g.flags & TH_SYN)
+			s->reply |= SD_R_SYN;
+		if (g.flags & TH_RST)
+			s->reply |= SD_R_RST;
+		else if (g.flags & TH_FIN)
+			s->reply |= SD_R_FIN;
+		else if (g.len)
+			s->reply |= SD_R_DATA;
+		else if (g.flags & TH_ACK)
+			s->reply |= SD_R_ACK;
+		check_out(d, side, &g);
+		if (s->nout < SD_MAXOUT)
+			s->out[s->nout++] = g;
+		s->nout_total++;
+		if (d->hooks->out)
+			d->hooks->out(d->ctx, d, side, &g);
+	}
+}
+
+/* ---- inbound ------------------------------------------------------------------------ */
+
+static uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t n)
+{
+	for (; n > 1; n -= 2, p += 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (n)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* The peer's segment for record r, as it means it (twin's numbers). */
+static void describe(struct sd *d, const struct fuzz_rec *r, struct sd_in *in)
+{
+	struct sd_side *tw = &d->side[SD_TWIN];
+	bool odd = r->opts & FUZZ_O_ODD;
+	unsigned m = r->op >> 3;
+	uint32_t snd_rel = tw->has_conn ? tw->snd_max - tw->iss : 0;
+
+	memset(in, 0, sizeof *in);
+	in->flags = r->flags;
+	in->seq = (tw->acked ? tw->rcv_nxt : FUZZ_PEER_ISN) + (uint32_t)(int32_t)r->dseq;
+	in->ack_abs = !tw->has_conn;
+	in->ack_rel = ((r->op & FUZZ_OP_ACK_UNA) ? d->peer_una_rel : snd_rel) +
+		      (uint32_t)(int32_t)r->dack;
+	in->win = r->win;
+	in->urp = (r->flags & TH_URG) ? 1 : 0;
+	if (m & 16)
+		in->urp = 0xffff;
+	in->len = fuzz_seg_len(r->len);
+	if (in->len > 1400)
+		in->len = 1400;
+	in->csum_bad = r->opts & FUZZ_O_BADCSUM;
+	in->res = (m & 4) ? 0xe : -1;
+	in->doff = -1;
+	if (r->opts & FUZZ_O_MSS)
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_MSS, .a = odd ? 536 : 1460 };
+	if (r->opts & FUZZ_O_WS) {
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_WS, .a = odd ? 15 : 7 };
+	}
+	if (r->opts & FUZZ_O_SACKOK) {
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_SACKOK };
+	}
+	if (r->opts & FUZZ_O_TS) {
+		d->peer_ts += 1000;
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){
+			.kind = SD_O_TS, .a = odd ? d->peer_ts - 0x40000000u : d->peer_ts,
+			.ecr_live = (r->flags & TH_ACK) != 0 };
+	}
+	if ((r->opts & FUZZ_O_SACK) && tw->has_conn) {
+		uint32_t left = d->peer_una_rel + 1, right = snd_rel;
+		if (!sgt(right, left))
+			right = left + 100;
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_SACK, .a = odd ? right : left,
+						       .b = odd ? left : right };
+	}
+	if (r->opts & FUZZ_O_BADLEN) {         /* MSS with length 3 (MUST-7) */
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_RAW, .raw = { 2, 3, 5 },
+						       .nraw = 3 };
+	}
+	if (m & 3) {
+		static const uint8_t bad[3][2] = { { 8, 0 }, { 8, 1 }, { 2, 40 } };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_NOP };
+		in->opt[in->nopt++] = (struct sd_opt){ .kind = SD_O_RAW,
+						       .raw = { bad[(m & 3) - 1][0],
+								bad[(m & 3) - 1][1] }, .nraw = 2 };
+	}
+	if (m & 8)
+		in->doff = 1;   /* resolved in build(): it depends on the header's length */
+	/* 40 octets of options at most: the timestamps and SACK go first */
+	for (;;) {
+		size_t total = 0;
+		int drop = -1;
+		for (int i = 0; i < in->nopt; i++) {
+			static const uint8_t size[] = { 1, 4, 3, 2, 10, 10, 0 };
+			total += in->opt[i].kind == SD_O_RAW ? in->opt[i].nraw : size[in->opt[i].kind];
+			if (in->opt[i].kind == SD_O_TS || in->opt[i].kind == SD_O_SACK)
+				drop = i;
+		}
+		if ((total + 3) / 4 * 4 <= 40 || drop < 2)
+			break;
+		memmove(&in->opt[drop - 2], &in->opt[drop + 1],
+			(size_t)(in->nopt - drop - 1) * sizeof in->opt[0]);
+		in->nopt -= 3;
+	}
+}
+
+static size_t opt_bytes(const struct sd_opt *o, uint8_t *p, uint32_t iss, uint32_t tsecr)
+{
+	switch (o->kind) {
+	case SD_O_NOP: p[0] = 1; return 1;
+	case SD_O_MSS: p[0] = 2; p[1] = 4; put16(p + 2, o->a); return 4;
+	case SD_O_WS: p[0] = 3; p[1] = 3; p[2] = (uint8_t)o->a; return 3;
+	case SD_O_SACKOK: p[0] = 4; p[1] = 2; return 2;
+	case SD_O_TS:
+		p[0] = 8; p[1] = 10; put32(p + 2, o->a); put32(p + 6, o->ecr_live ? tsecr : 0);
+		return 10;
+	case SD_O_SACK:
+		p[0] = 5; p[1] = 10; put32(p + 2, iss + o->a); put32(p + 6, iss + o->b);
+		return 10;
+	case SD_O_RAW:
+		memcpy(p, o->raw, o->nraw);
+		return o->nraw;
+	}
+	return 0;
+}
+
+/* The IPv4 packet of in for one side (its ISN, port, TS val), in buf; its length. */
+static size_t build(struct sd *d, int side, struct sd_in *in, uint8_t *buf)
+{
+	struct sd_side *s = &d->side[side];
+	uint8_t *t = buf + 20, opts[64];
+	size_t no = 0, hl, tot;
+	uint32_t ack = in->ack_abs || !s->has_conn ? in->ack_rel : s->iss + in->ack_rel;
+	uint64_t sum;
+	int doff;
+
+	for (int i = 0; i < in->nopt; i++)
+		no += opt_bytes(&in->opt[i], opts + no, s->iss, s->has_tsval ? s->last_tsval : 0);
+	while (no % 4)
+		opts[no++] = 0;         /* EOL padding, as the engine pads */
+	hl = 20 + no;
+	tot = 20 + hl + in->len;
+	memset(buf, 0, 40);
+	buf[0] = 0x45;
+	put16(buf + 2, (uint32_t)tot);
+	buf[6] = 0x40;
+	buf[8] = 64;
+	buf[9] = IPPROTO_TCP;
+	buf[12] = 192; buf[13] = 0; buf[14] = 2; buf[15] = 1;
+	buf[16] = 192; buf[17] = 0; buf[18] = 2; buf[19] = 2;
+	put16(buf + 10, csum_fold(csum_add(0, buf, 20)));
+	put16(t, 40000);
+	put16(t + 2, s->lport);
+	put32(t + 4, in->seq);
+	put32(t + 8, ack);
+	doff = (int)(hl / 4);
+	if (in->doff >= 0) {
+		/* a lie: one word short, or with no options 15 (past the end) / 4 (too short) */
+		if (in->doff == 1 || in->doff == (doff > 5 ? doff - 1 : in->len ? 15 : 4))
+			in->doff = doff > 5 ? doff - 1 : in->len ? 15 : 4;
+		doff = in->doff;
+	}
+	t[12] = (uint8_t)(doff << 4 | (in->res >= 0 ? in->res : 0));
+	t[13] = in->flags;
+	put16(t + 14, in->win);
+	put16(t + 18, in->urp);
+	memcpy(t + 20, opts, no);
+	fuzz_stream_copy(t + hl, in->seq + !!(in->flags & TH_SYN), in->len);
+	sum = csum_add(0, buf + 12, 8);
+	sum += IPPROTO_TCP + (uint32_t)(tot - 20);
+	sum = csum_add(sum, t, tot - 20);
+	{
+		uint16_t c = csum_fold(sum);
+		if (in->csum_bad)
+			c = (c == 0 || c == 0xffff) ? 0x5555 : (uint16_t)~c;
+		put16(t + 16, c);
+	}
+	return tot;
+}
+
+/* what the peer's segment tells the oracles, before the stacks see it */
+static void note_inbound(struct sd *d, int side, const struct sd_in *in)
+{
+	struct sd_side *s = &d->side[side];
+	uint32_t ack = in->ack_abs || !s->has_conn ? in->ack_rel : s->iss + in->ack_rel;
+	unsigned shift = s->ws_sent && d->peer_ws ? (d->peer_ws_shift > 14 ? 14 : d->peer_ws_shift)
+						  : 0;
+
+	cur.data_inorder[side] = s->acked && in->seq == s->rcv_nxt && (in->len || (in->flags & TH_FIN));
+	cur.rcv_before[side] = s->rcv_nxt;
+	if (in->flags & TH_URG || in->urp || in->doff >= 0)
+		s->stream_unknown = true;
+	if (in->csum_bad || !(in->flags & TH_ACK) || (in->flags & TH_RST) || !s->has_conn)
+		return;
+	if (slt(ack, s->iss) || sgt(ack, s->snd_max))
+		return;
+	uint64_t w = (uint64_t)in->win << ((in->flags & TH_SYN) ? 0 : shift);
+	if (!s->wnd_valid || sgt(ack, s->wnd_ack))
+		s->wnd_ack = ack;
+	if (!s->wnd_valid || w > s->wnd_max)
+		s->wnd_max = w;
+	s->wnd_valid = true;
+}
+
+static void peer_sent(struct sd *d, const struct sd_in *in)
+{
+	uint32_t hdr_slack = in->doff >= 0 ? 40 : 0;    /* options read as data */
+	uint32_t end = in->seq + !!(in->flags & TH_SYN) + in->len + hdr_slack +
+		       !!(in->flags & TH_FIN);
+
+	if (in->csum_bad)
+		return;
+	if (!d->peer_any || sgt(end, d->peer_max_end))
+		d->peer_max_end = end;
+	end = in->seq + !!(in->flags & TH_SYN) + in->len;
+	if (!d->peer_any || sgt(end, d->peer_data_end))
+		d->peer_data_end = end;
+	d->peer_any = true;
+	if (in->flags & TH_SYN) {
+		peer_syn_seq = in->seq;
+		d->peer_syn_wnd = in->win;
+		d->peer_syn_wnd_valid = !(in->flags & TH_RST);
+		d->peer_ws = false;
+		for (int i = 0; i < in->nopt; i++)
+			if (in->opt[i].kind == SD_O_WS) {
+				d->peer_ws = true;
+				d->peer_ws_shift = (uint8_t)in->opt[i].a;
+			}
+	}
+	if ((in->flags & TH_ACK) && !in->ack_abs &&
+	    sgt(in->ack_rel, d->peer_una_rel) &&
+	    !sgt(in->ack_rel, d->side[SD_TWIN].snd_max - d->side[SD_TWIN].iss))
+		d->peer_una_rel = in->ack_rel;
+}
+
+/* ---- the twin's view ---------------------------------------------------------------- */
+
+static int twin_state(struct sd *d)
+{
+	struct ref_stack *st = target_reference_stack(&d->side[SD_TWIN].t);
+	struct ref_segment probe;
+	struct ref_tcb *tp;
+
+	if (!st)
+		return REF_CLOSED;
+	memset(&probe, 0, sizeof probe);
+	probe.src = (struct ref_addr){ REF_AF_INET, { 192, 0, 2, 1 } };
+	probe.dst = (struct ref_addr){ REF_AF_INET, { 192, 0, 2, 2 } };
+	probe.sport = 40000;
+	probe.dport = d->side[SD_TWIN].lport;
+	tp = ref_tcb_lookup(st, &probe);
+	return tp ? tp->state : REF_CLOSED;
+}
+
+int sd_seg_class(const struct sd *d, const struct sd_in *in)
+{
+	static const int8_t by_flags[16] = {
+		0, 7, 3, 8, 5, 8, 8, 8,   1, 7, 4, 8, 6, 8, 8, 8,
+	};
+	int fl = (in->flags & 7) | ((in->flags & TH_ACK) ? 8 : 0), c = by_flags[fl], pos = 0;
+	const struct sd_side *tw = &d->side[SD_TWIN];
+
+	if (c == 1 && in->len)
+		c = 2;
+	if (tw->acked) {
+		int32_t off = (int32_t)(in->seq - tw->rcv_nxt);
+		pos = off == 0 ? 1 : (off > 0 && off < 65536) ? 2 : 3;
+	}
+	return c * 4 + pos;
+}
+
+/* tcpi_state as a coarse class: 0 unknown, 1 closed, 2 opening, 3 open, 4 closing */
+static int state_class(int tcpi)
+{
+	switch (tcpi) {
+	case 7: case 10: return 1;              /* CLOSE, LISTEN */
+	case 2: case 3: return 2;               /* SYN_SENT, SYN_RECV */
+	case 1: case 8: return 3;               /* ESTABLISHED, CLOSE_WAIT */
+	case 4: case 5: case 6: case 9: case 11: return 4;
+	default: return 0;
+	}
+}
+
+static int tcp_state(struct sd_side *s)
+{
+	struct target_tcp_info ti;
+
+	if (s->cfd < 0 || !s->ops->tcp_info)
+		return -1;
+	if (target_tcp_info(&s->t, s->cfd, &ti) != TARGET_OK ||
+	    !(ti.valid & (1ull << TARGET_TI_state)))
+		return -1;
+	return (int)ti.v[TARGET_TI_state];
+}
+
+static const char *reply_text(unsigned r, char *buf, size_t cap)
+{
+	static const char *const names[] = { "ACK", "data", "FIN", "RST", "SYN" };
+	size_t n = 0;
+
+	if (!r)
+		return "nothing";
+	buf[0] = 0;
+	for (int i = 0; i < 5; i++)
+		if (r & (1u << i))
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "+" : "", names[i]);
+	return buf;
+}
+
+static bool drifted;    /* the stacks already differ in state: MUST checks would
+			   compare consequences, not the rule */
+
+static void compare(struct sd *d, bool is_seg)
+{
+	struct sd_side *tw = &d->side[SD_TWIN], *tu = &d->side[SD_TUT];
+	const char *req = NULL;
+	bool must = is_seg && sd_reason_is_must(d->twin_reason, &req);
+	int ct = state_class(tw->state), cu = state_class(tu->state);
+	bool state_differs = ct && cu && ct != cu;
+	unsigned key = SD_R_RST | SD_R_SYN;
+	char a[64], b[64];
+
+	if (tu->reply == tw->reply && tu->ret == tw->ret && !state_differs)
+		return;
+	if (must && !drifted && (tu->reply & key) != (tw->reply & key)) {
+		d->ndiverge_must++;
+		finding(d, SD_TUT, "diverge", "answered %s where the reference stack answers %s "
+			"(%s)", reply_text(tu->reply, a, sizeof a),
+			reply_text(tw->reply, b, sizeof b), req);
+		return;
+	}
+	if (must && !drifted && state_differs) {
+		d->ndiverge_must++;
+		finding(d, SD_TUT, "diverge", "connection state %d where the reference stack's "
+			"is %d (tcpi_state; %s)", tu->state, tw->state, req);
+		return;
+	}
+	d->ndiverge_counted++;
+	if (state_differs || (tu->reply & key) != (tw->reply & key))
+		drifted = true;
+}
+
+/* ---- records ------------------------------------------------------------------------ */
+
+static void begin(struct sd *d)
+{
+	for (int i = 0; i < 2; i++) {
+		d->side[i].nout = 0;
+		d->side[i].reply = 0;
+		d->side[i].ret = 0;
+		d->side[i].call_out = 0;
+	}
+}
+
+static void play_segment(struct sd *d, const struct fuzz_rec *r)
+{
+	static uint8_t pkt[2][1600];
+	struct sd_in in, in_t;
+	struct ref_stack *st = target_reference_stack(&d->side[SD_TWIN].t);
+	uint64_t before = st ? ref_stack_stats(st)->segs_in : 0;
+	size_t n[2];
+
+	describe(d, r, &in);
+	d->last_in = in;
+	memset(&cur, 0, sizeof cur);
+	cur.is_seg = true;
+	cur.csum_bad = in.csum_bad;
+	cur.rst = (in.flags & TH_RST) != 0;
+	cur.seq = in.seq;
+	cur.len = in.len;
+	in_t = in;
+	n[SD_TWIN] = build(d, SD_TWIN, &in_t, pkt[SD_TWIN]);
+	n[SD_TUT] = build(d, SD_TUT, &in, pkt[SD_TUT]);
+	in.doff = in_t.doff;
+	/* RFC 5961 5.2: an in-order segment with data whose ACK is beyond SND.MAX, in a
+	 * synchronized state (the twin's) */
+	cur.syn_ack_unsent = !in.csum_bad && !(in.flags & (TH_RST | TH_SYN)) &&
+			     (in.flags & TH_ACK) && !in.ack_abs && in.res < 0 && in.doff < 0 &&
+			     REF_SYNCHRONIZED(d->twin_state) &&
+			     sgt(in.ack_rel, d->side[SD_TWIN].snd_max - d->side[SD_TWIN].iss);
+	if (d->hooks->in)
+		d->hooks->in(d->ctx, d, &in_t);
+	for (int i = 0; i < 2; i++)
+		note_inbound(d, i, &in);
+	peer_sent(d, &in);
+	for (int i = 0; i < 2; i++) {
+		struct sd_side *s = &d->side[i];
+		if (target_inject(&s->t, pkt[i], n[i]) != TARGET_OK)
+			finding(d, i, "hang", "inject failed in the target: %s", s->t.diag.msg);
+		drain(d, i);
+	}
+	d->twin_reason = st && ref_stack_stats(st)->segs_in != before ?
+			 (int)ref_last_result(st).reason : -1;
+}
+
+static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kind_out,
+		      int *fd_out, long *arg_out, int *out)
+{
+	struct sd_side *s = &d->side[side];
+	static uint8_t buf[4096];
+	struct target_call c;
+	struct target_result res;
+	long ret, n;
+
+	memset(&c, 0, sizeof c);
+	*kind_out = r->call;
+	*out = 0;
+	*arg_out = 0;
+	switch (r->call) {
+	case FUZZ_C_ACCEPT:
+		if (s->lfd < 0)
+			return LONG_MIN;
+		c.kind = TARGET_CALL_ACCEPT;
+		c.fd = *fd_out = s->lfd;
+		ret = call1(d, side, &c, &res);
+		if (ret >= 0) {
+			s->cfd = (int)ret;
+			s->nsent = 0;
+			s->nread = 0;
+		}
+		return ret;
+	case FUZZ_C_CONNECT:
+		c.kind = TARGET_CALL_SOCKET;
+		c.domain = AF_INET;
+		c.type = SOCK_STREAM;
+		c.protocol = IPPROTO_TCP;
+		ret = call1(d, side, &c, &res);
+		if (side == SD_TWIN)
+			report_call(d, FUZZ_C_SOCKET, (int)ret, 0, ret, 0);
+		if (ret < 0)
+			return LONG_MIN;
+		s->cfd = (int)ret;
+		s->nsent = 0;
+		s->nread = 0;
+		memset(&c, 0, sizeof c);
+		c.kind = TARGET_CALL_FCNTL;
+		c.fd = s->cfd;
+		c.cmd = F_SETFL;
+		c.arg = O_RDWR | O_NONBLOCK;
+		ret = call1(d, side, &c, &res);
+		if (side == SD_TWIN)
+			report_call(d, FUZZ_C_NONBLOCK, s->cfd, 0, ret, 0);
+		memset(&c, 0, sizeof c);
+		c.kind = TARGET_CALL_CONNECT;
+		c.fd = *fd_out = s->cfd;
+		c.has_addr = true;
+		c.addrlen = target_sockaddr(&s->cfg, &s->cfg.remote_ip, 40000, &c.addr);
+		return call1(d, side, &c, &res);
+	case FUZZ_C_CLOSE_LISTENER:
+		if (s->lfd < 0)
+			return LONG_MIN;
+		c.kind = TARGET_CALL_CLOSE;
+		c.fd = *fd_out = s->lfd;
+		s->lfd = -1;
+		return call1(d, side, &c, &res);
+	default:
+		break;
+	}
+	if (s->cfd < 0)
+		return LONG_MIN;
+	c.fd = *fd_out = s->cfd;
+	switch (r->call) {
+	case FUZZ_C_SEND:
+		n = (r->arg + 1) * 16L;
+		memset(buf, 'a' + r->arg % 26, (size_t)n);
+		c.kind = TARGET_CALL_SEND;
+		c.len = (size_t)n;
+		c.data = buf;
+		c.flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+		*arg_out = n;
+		ret = call1(d, side, &c, &res);
+		if (ret > 0 && s->nsent + (uint64_t)ret <= sizeof s->sent) {
+			memcpy(s->sent + s->nsent, buf, (size_t)ret);
+			s->nsent += (uint32_t)ret;
+		}
+		return ret;
+	case FUZZ_C_RECV:
+		n = (r->arg + 1) * 16L;
+		c.kind = TARGET_CALL_RECV;
+		c.len = (size_t)n;
+		c.flags = MSG_DONTWAIT;
+		c.rdata = buf;
+		*arg_out = n;
+		ret = call1(d, side, &c, &res);
+		if (ret > 0 && res.rdata_filled && !s->stream_unknown && s->irs_known) {
+			uint32_t at = s->irs + 1 + (uint32_t)s->nread;
+			if (!fuzz_stream_equal(buf, at, (size_t)ret))
+				finding(d, side, "read", "the application read octets %llu..%llu "
+					"that are not the peer's octets there",
+					(unsigned long long)s->nread + 1,
+					(unsigned long long)s->nread + (unsigned long long)ret);
+			else if (sgt(at + (uint32_t)ret, d->peer_data_end))
+				finding(d, side, "read", "the application read %ld octets at %llu, "
+					"more than the peer sent", ret,
+					(unsigned long long)s->nread + 1);
+		}
+		if (ret > 0)
+			s->nread += (uint64_t)ret;
+		return ret;
+	case FUZZ_C_CLOSE:
+		c.kind = TARGET_CALL_CLOSE;
+		s->cfd = -1;
+		return call1(d, side, &c, &res);
+	case FUZZ_C_SHUTDOWN:
+		c.kind = TARGET_CALL_SHUTDOWN;
+		c.how = r->arg % 3;
+		*arg_out = c.how;
+		return call1(d, side, &c, &res);
+	case FUZZ_C_LINGER0:
+		c.kind = TARGET_CALL_SETSOCKOPT;
+		c.level = SOL_SOCKET;
+		c.optname = SO_LINGER;
+		c.opt.kind = TARGET_OPT_LINGER;
+		c.opt.linger.onoff = 1;
+		c.optlen = 8;
+		return call1(d, side, &c, &res);
+	case FUZZ_C_NODELAY:
+		c.kind = TARGET_CALL_SETSOCKOPT;
+		c.level = IPPROTO_TCP;
+		c.optname = TCP_NODELAY;
+		c.opt.kind = TARGET_OPT_INT;
+		c.opt.i = r->arg & 1;
+		c.optlen = 4;
+		*arg_out = r->arg & 1;
+		return call1(d, side, &c, &res);
+	case FUZZ_C_INQ:
+		c.kind = TARGET_CALL_IOCTL;
+		c.cmd = SIOCINQ;
+		ret = call1(d, side, &c, &res);
+		*out = (int)res.ioctl_val;
+		return ret;
+	case FUZZ_C_SO_ERROR:
+		c.kind = TARGET_CALL_GETSOCKOPT;
+		c.level = SOL_SOCKET;
+		c.optname = SO_ERROR;
+		c.optlen = 4;
+		ret = call1(d, side, &c, &res);
+		*out = (int)res.opt.i;
+		return ret;
+	case FUZZ_C_POLL:
+		c.kind = TARGET_CALL_POLL;
+		c.nfds = 1;
+		c.pfd[0].fd = s->cfd;
+		c.pfd[0].events = POLLIN | POLLOUT;
+		ret = call1(d, side, &c, &res);
+		*out = res.nfds ? res.pfd[0].revents : 0;
+		*arg_out = POLLIN | POLLOUT;
+		return ret;
+	default:
+		return LONG_MIN;
+	}
+}
+
+static void play_call(struct sd *d, const struct fuzz_rec *r)
+{
+	memset(&cur, 0, sizeof cur);
+	for (int i = 0; i < 2; i++) {
+		struct sd_side *s = &d->side[i];
+		int kind, fd = -1, out;
+		long arg;
+		long ret = make_call(d, i, r, &kind, &fd, &arg, &out);
+		s->ret = ret == LONG_MIN ? -EBADF : ret;
+		s->call_out = out;
+		if (i == SD_TWIN && ret != LONG_MIN) {
+			struct fuzz_call c = { kind, fd, arg, ret, out };
+			if (d->hooks->call)
+				d->hooks->call(d->ctx, d, &c);
+		}
+		drain(d, i);
+	}
+	/* poll's revents and SO_ERROR are compared with the call's value */
+	for (int i = 0; i < 2; i++)
+		if (r->call == FUZZ_C_POLL || r->call == FUZZ_C_SO_ERROR || r->call == FUZZ_C_INQ)
+			d->side[i].ret = d->side[i].ret * 65536 + d->side[i].call_out;
+}
+
+static void play_time(struct sd *d, const struct fuzz_rec *r)
+{
+	uint64_t ms = fuzz_time_ms(r->time);
+
+	memset(&cur, 0, sizeof cur);
+	if (ms > SD_MAX_TIME_MS)
+		ms = SD_MAX_TIME_MS;
+	d->now += (int64_t)ms * 1000000;
+	for (int i = 0; i < 2; i++) {
+		int64_t next;
+		if (target_advance(&d->side[i].t, d->now, &next) != TARGET_OK)
+			finding(d, i, "hang", "advancing the clock failed in the target: %s",
+				d->side[i].t.diag.msg);
+		drain(d, i);
+	}
+}
+
+/* ---- set-up ------------------------------------------------------------------------- */
+
+static bool open_side(struct sd_side *s)
+{
+	struct target_diag diag = { 0 };
+
+	if (target_open(&s->t, s->ops, &s->cfg, &diag) != TARGET_OK) {
+		fprintf(stderr, "fuzz_stack: cannot open %s: %s\n", s->name, diag.msg);
+		return false;
+	}
+	s->open = true;
+	return true;
+}
+
+static void reset_side(struct sd_side *s)
+{
+	size_t off = offsetof(struct sd_side, lfd);
+
+	memset((char *)s + off, 0, offsetof(struct sd_side, sent) - off);
+	s->lfd = s->cfd = -1;
+	s->lport = 8080;
+	s->nsent = 0;
+	s->nread = 0;
+	s->nout = s->nout_total = 0;
+	s->state = -1;
+}
+
+bool sd_init(struct sd *d, const char *spec, const struct sd_hooks *hooks, void *ctx)
+{
+	static const struct sd_hooks none;
+	struct target_diag diag = { 0 };
+
+	memset(d, 0, sizeof *d);
+	if (!fuzz_stream[0] && !fuzz_stream[1]) {
+		struct fuzz_drv tmp;    /* fills fuzz_stream */
+		if (!fuzz_drv_init(&tmp, NULL, NULL))
+			return false;
+		fuzz_drv_free(&tmp);
+	}
+	d->hooks = hooks ? hooks : &none;
+	d->ctx = ctx;
+	snprintf(d->tut_spec, sizeof d->tut_spec, "%s", spec);
+	d->side[SD_TWIN].ops = target_lookup("reference", &diag);
+	d->side[SD_TUT].ops = target_lookup(spec, &diag);
+	if (!d->side[SD_TWIN].ops || !d->side[SD_TUT].ops) {
+		fprintf(stderr, "fuzz_stack: target %s: %s\n", spec, diag.msg);
+		return false;
+	}
+	if (!(d->side[SD_TUT].ops->caps & TARGET_VIRTUAL_TIME) || !d->side[SD_TUT].ops->advance) {
+		fprintf(stderr, "fuzz_stack: target %s does not run on virtual time in this "
+			"process: fuzz_stack drives only in-process virtual-time targets\n", spec);
+		return false;
+	}
+	d->side[SD_TWIN].name = "reference stack";
+	d->side[SD_TUT].name = d->tut_spec;
+	for (int i = 0; i < 2; i++) {
+		struct sd_side *s = &d->side[i];
+		target_config_defaults(&s->cfg);
+		s->cfg.plugin_path = s->ops->arg;
+		if (!open_side(s))
+			return false;
+	}
+	return true;
+}
+
+void sd_free(struct sd *d)
+{
+	for (int i = 0; i < 2; i++)
+		if (d->side[i].open) {
+			target_close(&d->side[i].t);
+			d->side[i].open = false;
+		}
+}
+
+static void setup_listener(struct sd *d)
+{
+	for (int i = 0; i < 2; i++) {
+		struct sd_side *s = &d->side[i];
+		struct target_call c;
+		struct target_result res;
+		long fd, rc;
+
+		memset(&c, 0, sizeof c);
+		c.kind = TARGET_CALL_SOCKET;
+		c.domain = AF_INET;
+		c.type = SOCK_STREAM;
+		c.protocol = IPPROTO_TCP;
+		fd = call1(d, i, &c, &res);
+		if (i == SD_TWIN)
+			report_call(d, FUZZ_C_SOCKET, (int)fd, 0, fd, 0);
+		if (fd < 0)
+			continue;
+		s->lfd = (int)fd;
+		memset(&c, 0, sizeof c);
+		c.kind = TARGET_CALL_FCNTL;
+		c.fd = s->lfd;
+		c.cmd = F_SETFL;
+		c.arg = O_RDWR | O_NONBLOCK;
+		rc = call1(d, i, &c, &res);
+		if (i == SD_TWIN)
+			report_call(d, FUZZ_C_NONBLOCK, s->lfd, 0, rc, 0);
+		memset(&c, 0, sizeof c);
+		c.kind = TARGET_CALL_BIND;
+		c.fd = s->lfd;
+		c.has_addr = true;
+		c.addrlen = target_sockaddr(&s->cfg, &s->cfg.local_ip, 8080, &c.addr);
+		rc = call1(d, i, &c, &res);
+		if (i == SD_TWIN)
+			report_call(d, FUZZ_C_BIND, s->lfd, 8080, rc, 0);
+		memset(&c, 0, sizeof c);
+		c.kind = TARGET_CALL_LISTEN;
+		c.fd = s->lfd;
+		c.backlog = 4;
+		rc = call1(d, i, &c, &res);
+		if (i == SD_TWIN)
+			report_call(d, FUZZ_C_LISTEN, s->lfd, 4, rc, 0);
+	}
+}
+
+bool sd_run(struct sd *d, const uint8_t *data, size_t size)
+{
+	struct fuzz_rec r;
+	size_t k;
+
+	for (int i = 0; i < 2; i++) {
+		if (d->side[i].open)
+			target_close(&d->side[i].t);
+		d->side[i].open = false;
+		reset_side(&d->side[i]);
+		if (!open_side(&d->side[i]))
+			abort();
+	}
+	d->now = 0;
+	d->record = -1;
+	d->peer_any = false;
+	d->peer_max_end = d->peer_data_end = 0;
+	d->peer_una_rel = 0;
+	d->peer_ts = 1000;
+	d->peer_ws = false;
+	d->peer_syn_wnd_valid = false;
+	d->twin_reason = -1;
+	d->twin_state = REF_LISTEN;
+	d->finding_set = false;
+	drifted = false;
+	memset(&cur, 0, sizeof cur);
+	setup_listener(d);
+	for (d->record = 0; !d->finding_set && (k = fuzz_rec_decode(data, size, &r)) != 0;
+	     d->record++) {
+		if (d->hooks->record)
+			d->hooks->record(d->ctx, d, &r);
+		begin(d);
+		d->twin_reason = -1;
+		switch (r.kind) {
+		case FUZZ_REC_SEG:
+			play_segment(d, &r);
+			break;
+		case FUZZ_REC_CALL:
+			play_call(d, &r);
+			break;
+		case FUZZ_REC_TIME:
+			play_time(d, &r);
+			break;
+		}
+		d->prev_twin_state = d->twin_state;
+		d->twin_state = twin_state(d);
+		for (int i = 0; i < 2; i++)
+			d->side[i].state = tcp_state(&d->side[i]);
+		if (!d->finding_set)
+			compare(d, r.kind == FUZZ_REC_SEG);
+		if (d->hooks->after)
+			d->hooks->after(d->ctx, d, &r);
+		data += k;
+		size -= k;
+	}
+	return d->finding_set;
+}
