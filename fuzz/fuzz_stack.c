@@ -12,8 +12,10 @@
  * way for the stack under test to answer counts as coverage even when its code is not
  * instrumented (a plugin built without -fsanitize=fuzzer-no-link, Debian's liblwip).
  *
- * TCPSPEC_FUZZ_IGNORE=ORACLE[,ORACLE...] sets known findings aside: an input that breaks
- * one of those oracles ends there without a crash, and fuzzing goes on.
+ * TCPSPEC_FUZZ_IGNORE=ORACLE[,ORACLE...] and the signatures listed in the file
+ * TCPSPEC_FUZZ_IGNORE_FILE set known findings aside (fuzz_set_aside): an input that
+ * breaks one ends there without a crash, and fuzzing goes on.  A finding prints its
+ * signature ("fuzz_stack: signature: [ORACLE] message with numbers as N").
  * TCPSPEC_FUZZ_STATS=1 prints at exit the counters reached and the divergences counted
  * (SHOULD or open choices) and reported (MUST). */
 #include <stdio.h>
@@ -27,12 +29,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define COUNTERS __attribute__((used, section("__libfuzzer_extra_counters")))
-COUNTERS static uint8_t fb_reply[REF_NSTATES][SD_NCLASS][32];
+COUNTERS static uint8_t fb_reply[REF_NSTATES][SD_NCLASS][64];
 COUNTERS static uint8_t fb_trans[REF_NSTATES][REF_NSTATES];
 COUNTERS static uint8_t fb_call[FUZZ_NCALLS][4][4];
-static uint8_t seen_reply[REF_NSTATES][SD_NCLASS][32], seen_trans[REF_NSTATES][REF_NSTATES];
+static uint8_t seen_reply[REF_NSTATES][SD_NCLASS][64], seen_trans[REF_NSTATES][REF_NSTATES];
 static int stats;
-static const char *ignore;
 static unsigned long nignored;
 
 static struct sd drv;
@@ -50,9 +51,9 @@ static void after(void *ctx, struct sd *d, const struct fuzz_rec *r)
 	fb_trans[ps][ns]++;
 	if (r->kind == FUZZ_REC_SEG) {
 		int c = sd_seg_class(d, &d->last_in) % SD_NCLASS;
-		fb_reply[ps][c][d->side[SD_TUT].reply & 31]++;
+		fb_reply[ps][c][d->side[SD_TUT].reply & 63]++;
 		if (stats)
-			seen_reply[ps][c][d->side[SD_TUT].reply & 31] = 1;
+			seen_reply[ps][c][d->side[SD_TUT].reply & 63] = 1;
 	} else if (r->kind == FUZZ_REC_CALL) {
 		fb_call[r->call % FUZZ_NCALLS][ret_class(d->side[SD_TUT].ret)]
 		       [ret_class(d->side[SD_TWIN].ret)]++;
@@ -110,18 +111,6 @@ static void print_stats(void)
 		nignored);
 }
 
-static bool ignored(const char *oracle)
-{
-	size_t n = strlen(oracle);
-
-	for (const char *p = ignore; p && *p;) {
-		size_t k = strcspn(p, ",");
-		if (k == n && !strncmp(p, oracle, n))
-			return true;
-		p += k + (p[k] == ',');
-	}
-	return false;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -134,7 +123,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(3);
 	sd_free(&drv);          /* opened per input */
 	stats = getenv("TCPSPEC_FUZZ_STATS") != NULL;
-	ignore = getenv("TCPSPEC_FUZZ_IGNORE");
 	if (stats)
 		atexit(print_stats);
 	return 0;
@@ -146,12 +134,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	sd_free(&drv);
 	if (found) {
-		if (ignored(drv.finding.oracle)) {
+		char full[512], sig[512];
+		snprintf(full, sizeof full, "[%s] %s", drv.finding.oracle, drv.finding.msg);
+		fuzz_signature(full, sig, sizeof sig);
+		if (fuzz_set_aside(sig)) {
 			nignored++;
 			return 0;
 		}
-		fprintf(stderr, "fuzz_stack: violated: [%s] %s (record %d)\n",
-			drv.finding.oracle, drv.finding.msg, drv.finding.record + 1);
+		fprintf(stderr, "fuzz_stack: violated: %s (record %d)\n"
+			"fuzz_stack: signature: %s\n", full, drv.finding.record + 1, sig);
 		abort();
 	}
 	return 0;

@@ -2,6 +2,7 @@
  * stack (format in records.h).  The driver reads the connection's numbers from the TCB
  * (refstack's private header) because the records are relative to them. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -514,4 +515,94 @@ void fuzz_drv_run(struct fuzz_drv *d, const uint8_t *data, size_t size)
 		data += k;
 		size -= k;
 	}
+}
+
+/* ---- findings set aside ------------------------------------------------------------- */
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+void fuzz_signature(const char *msg, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const char *p = msg; *p && n + 1 < cap; p++) {
+		/* numbers that name rules stay: RFC 9293, 3.10.7.4, MUST-2 */
+		bool rule = (p - msg >= 4 && (!strncmp(p - 4, "RFC ", 4) ||
+					     !strncmp(p - 4, "UST-", 4) ||
+					     !strncmp(p - 4, "HLD-", 4))) ||
+			    (p > msg && p[-1] == '.' && digit(p[-2])) ||
+			    (digit(*p) && p[1] == '.' && digit(p[2]));
+		if (digit(*p) && !rule) {
+			out[n++] = 'N';
+			while (digit(p[1]))
+				p++;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n < cap ? n : cap - 1] = 0;
+}
+
+static bool aside_match(const char *entry, size_t n, const char *sig)
+{
+	const char *end;
+
+	if (!n)
+		return false;
+	if (strlen(sig) == n && !strncmp(sig, entry, n))
+		return true;
+	/* "[oracle] ..." against "oracle" or "[oracle]" */
+	if (sig[0] == '[' && (end = strchr(sig, ']')) != NULL) {
+		size_t k = (size_t)(end - sig - 1);
+		if ((n == k && !strncmp(entry, sig + 1, k)) ||
+		    (n == k + 2 && !strncmp(entry, sig, k + 2)))
+			return true;
+	}
+	return false;
+}
+
+bool fuzz_set_aside(const char *sig)
+{
+	static char *file;
+	static size_t nfile;
+	static bool loaded;
+	const char *env = getenv("TCPSPEC_FUZZ_IGNORE"), *only = getenv("TCPSPEC_FUZZ_ONLY");
+
+	if (only && *only)
+		return strcmp(only, sig) != 0;
+	for (const char *p = env; p && *p;) {
+		size_t k = strcspn(p, ",");
+		if (aside_match(p, k, sig))
+			return true;
+		p += k + (p[k] == ',');
+	}
+	if (!loaded) {
+		const char *path = getenv("TCPSPEC_FUZZ_IGNORE_FILE");
+		FILE *f = path ? fopen(path, "r") : NULL;
+		loaded = true;
+		if (f) {
+			char buf[4096];
+			size_t k;
+			while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
+				char *nf = realloc(file, nfile + k + 1);
+				if (!nf)
+					break;
+				file = nf;
+				memcpy(file + nfile, buf, k);
+				nfile += k;
+				file[nfile] = 0;
+			}
+			fclose(f);
+		}
+	}
+	for (const char *p = file; p && *p;) {
+		size_t k = strcspn(p, "\n");
+		if (aside_match(p, k, sig))
+			return true;
+		p += k + (p[k] == '\n');
+	}
+	return false;
 }

@@ -186,4 +186,14 @@ int fuzz_drv_state(struct fuzz_drv *d);
 uint32_t fuzz_drv_seq_base(struct fuzz_drv *d);
 uint32_t fuzz_drv_ack_base(struct fuzz_drv *d, uint8_t op);
 
+/* Findings set aside while fuzzing goes on (the campaign passes the ones it knows):
+ * TCPSPEC_FUZZ_IGNORE=A,B,... and the lines of the file TCPSPEC_FUZZ_IGNORE_FILE; with
+ * TCPSPEC_FUZZ_ONLY=SIG every other signature (minimising one finding keeps it).  An
+ * entry matches the signature sig (the finding's message with every number written N,
+ * see fuzz_signature) when it is equal to it or to its leading "[ORACLE]" / "ORACLE". */
+bool fuzz_set_aside(const char *sig);
+/* msg with every run of digits replaced by N but those naming rules (RFC 9293, 3.10.7.4,
+ * MUST-2), into out (cap bytes). */
+void fuzz_signature(const char *msg, char *out, size_t cap);
+
 #endif

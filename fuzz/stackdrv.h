@@ -51,7 +51,8 @@
 enum { SD_TWIN, SD_TUT };       /* the sides: the reference twin, the target under test */
 
 /* reply classes, OR-ed over the segments a stack sent during one record */
-enum { SD_R_ACK = 1, SD_R_DATA = 2, SD_R_FIN = 4, SD_R_RST = 8, SD_R_SYN = 16 };
+enum { SD_R_ACK = 1, SD_R_DATA = 2, SD_R_FIN = 4, SD_R_RST = 8, SD_R_SYN = 16,
+       SD_R_SYN_AGAIN = 32 /* a SYN retransmitted */ };
 
 /* An option of an inbound packet as a script writes it */
 struct sd_opt {
