@@ -21,6 +21,7 @@
 #include <poll.h>
 
 #include "engine/cli.h"
+#include "engine/repro.h"
 #include "fuzz/records.h"
 #include "wire/wire.h"
 
@@ -316,7 +317,13 @@ static void on_call(void *ctx, struct fuzz_drv *d, const struct fuzz_call *c)
 static int usage(void)
 {
 	fprintf(stderr, "usage: tcpspec repro fuzz_refstack INPUT [-o OUT.pkt]\n"
-		"Writes a .pkt script reproducing a fuzz_refstack input (see tcpspec-repro(1)).\n");
+		"       tcpspec repro fuzz_stack INPUT [--target lwip|reference|plugin:PATH.so]"
+		" [-o OUT.pkt]\n"
+		"       tcpspec repro fuzz_script|fuzz_wire_segment|fuzz_wire_options INPUT "
+		"[-o OUT]\n"
+		"Writes a .pkt script reproducing a fuzz input, or for the parser and codec "
+		"targets\na test case (the script; a one-packet pcap for tcpspec decode); see "
+		"tcpspec-repro(1).\n");
 	return CLI_USAGE;
 }
 
@@ -325,7 +332,7 @@ int cmd_repro(int argc, char **argv)
 	static const struct fuzz_hooks hooks = {
 		.seg_pre = on_seg_pre, .seg_out = on_seg_out, .call = on_call,
 	};
-	const char *target = NULL, *input = NULL, *output = NULL;
+	const char *target = NULL, *input = NULL, *output = NULL, *spec = "reference";
 	struct printer p = { 0 };
 	struct fuzz_drv d;
 	uint8_t *data;
@@ -339,6 +346,10 @@ int cmd_repro(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			output = argv[++i];
+		else if (!strcmp(argv[i], "--target") && i + 1 < argc)
+			spec = argv[++i];
+		else if (!strncmp(argv[i], "--target=", 9))
+			spec = argv[i] + 9;
 		else if (!target)
 			target = argv[i];
 		else if (!input)
@@ -348,9 +359,10 @@ int cmd_repro(int argc, char **argv)
 	}
 	if (!target || !input)
 		return usage();
-	if (strcmp(target, "fuzz_refstack")) {
-		fprintf(stderr, "tcpspec repro: %s: only fuzz_refstack inputs can be turned into "
-			"scripts (a fuzz_script input is a script already)\n", target);
+	if (strcmp(target, "fuzz_refstack") && strcmp(target, "fuzz_stack") &&
+	    strcmp(target, "fuzz_script") && strcmp(target, "fuzz_wire_segment") &&
+	    strcmp(target, "fuzz_wire_options")) {
+		fprintf(stderr, "tcpspec repro: %s: not a fuzz target tcpspec knows\n", target);
 		return CLI_UNSUPPORTED;
 	}
 	in = fopen(input, "rb");
@@ -381,6 +393,17 @@ int cmd_repro(int argc, char **argv)
 		fprintf(stderr, "tcpspec repro: %s: %s\n", output, strerror(errno));
 		free(data);
 		return CLI_USAGE;
+	}
+	if (strcmp(target, "fuzz_refstack")) {
+		int rc = !strcmp(target, "fuzz_stack") ?
+			 repro_fuzz_stack(input, data, size, spec, p.out) :
+			 repro_other(target, data, size, p.out);
+		free(data);
+		if (output && fclose(p.out)) {
+			fprintf(stderr, "tcpspec repro: %s: %s\n", output, strerror(errno));
+			return CLI_FAIL;
+		}
+		return rc;
 	}
 	if (!fuzz_drv_init(&d, &hooks, &p)) {
 		fprintf(stderr, "tcpspec repro: out of memory\n");

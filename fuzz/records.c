@@ -535,7 +535,11 @@ void fuzz_signature(const char *msg, char *out, size_t cap)
 					     !strncmp(p - 4, "HLD-", 4))) ||
 			    (p > msg && p[-1] == '.' && digit(p[-2])) ||
 			    (digit(*p) && p[1] == '.' && digit(p[2]));
-		if (digit(*p) && !rule) {
+		if (digit(*p) && rule) {
+			while (digit(*p) && n + 1 < cap)
+				out[n++] = *p++;
+			p--;
+		} else if (digit(*p)) {
 			out[n++] = 'N';
 			while (digit(p[1]))
 				p++;

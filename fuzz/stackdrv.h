@@ -174,6 +174,7 @@ struct sd {
 	int twin_reason;        /* enum ref_reason, -1 when it never reached TCP */
 	int twin_state;         /* enum ref_state of the twin's connection */
 	int prev_twin_state;    /* ... before the latest record */
+	int last_kind;          /* enum fuzz_rec_kind of the latest record */
 	struct sd_in last_in;   /* the latest inbound segment */
 	bool finding_set;
 	struct sd_finding finding;
@@ -188,6 +189,11 @@ bool sd_init(struct sd *d, const char *spec, const struct sd_hooks *hooks, void 
 void sd_free(struct sd *d);
 /* Play one input from fresh stacks; true when a finding stopped it (d->finding). */
 bool sd_run(struct sd *d, const uint8_t *data, size_t size);
+
+/* After a run: one more segment from the peer, an old duplicate ACK (its sequence
+ * number 30000 before the twin's RCV.NXT), which any stack answers (repro scripts end
+ * with it).  Findings are not reported. */
+void sd_probe(struct sd *d);
 
 /* feedback: (twin state, segment class, reply class of the stack under test) */
 #define SD_NCLASS 36

@@ -1,0 +1,345 @@
+/* tcpspec repro for fuzz_stack, fuzz_script and the wire targets (cmd_repro.c parses
+ * the command line and handles fuzz_refstack).
+ *
+ * fuzz_stack: the input is played by the fuzz target's own driver (fuzz/stackdrv.h)
+ * into the stack under test and the reference twin, and the script states what the
+ * twin did -- the rule -- up to the record that broke an oracle: the listener's set-up,
+ * every packet of the peer (`<`, malformed ones with the {csum bad, res N, doff N}
+ * group and raw options), every segment the twin sent (`>`; window and option values
+ * left unchecked, the flags, sequence range and acknowledgement checked), every call
+ * with the twin's result.  The finding's record comes after a comment naming the
+ * oracle and the message; a last packet from the peer (an old duplicate ACK) makes any
+ * stack answer, so that an answer the rule forbids is compared with the twin's next
+ * one.  The script passes on reference and fails on the stack that broke the rule, at
+ * the finding's record or before it where the two already differed in a way the
+ * script cannot leave open (a delayed ACK's timing).
+ *
+ * fuzz_script: the input is a script; it is written as it is (a parse test case).
+ * fuzz_wire_segment / fuzz_wire_options: the packet (the options inside a TCP header)
+ * is written as a one-packet capture (pcap, raw IP) for `tcpspec decode`. */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/cli.h"
+#include "engine/repro.h"
+#include "fuzz/stackdrv.h"
+#include "wire/wire.h"
+
+struct sp {
+	FILE *f;
+	int finding_record;     /* -1: print everything */
+	const struct sd_finding *finding;
+	int kind;               /* of the record being played */
+	int64_t from;           /* the clock before it */
+	uint32_t remote_isn;
+	unsigned nin, nout, ncalls;
+};
+
+static void when(FILE *f, int64_t ns)
+{
+	fprintf(f, "%lld.%06lld ", (long long)(ns / 1000000000),
+		(long long)(ns % 1000000000 / 1000));
+}
+
+static void sp_record(void *ctx, struct sd *d, const struct fuzz_rec *r)
+{
+	struct sp *p = ctx;
+	static const char *const kinds[] = { "segment", "call", "time" };
+
+	p->kind = r->kind;
+	p->from = d->now;
+	if (d->record == p->finding_record && p->finding)
+		fprintf(p->f, "\n// record %d (%s) broke the oracle [%s]: %s\n"
+			"// The lines below state what the reference stack does.\n",
+			d->record + 1, kinds[r->kind % 3], p->finding->oracle, p->finding->msg);
+}
+
+static void sp_in(void *ctx, struct sd *d, const struct sd_in *in)
+{
+	struct sp *p = ctx;
+	char flags[16];
+	const char *sep = " <";
+	bool syn = in->flags & 0x02;
+
+	p->nin++;
+	wire_print_flags(flags, sizeof flags, in->flags);
+	when(p->f, d->now);
+	if (syn) {
+		p->remote_isn = in->seq;
+		fprintf(p->f, "< %s %u:%u(%u)", flags, in->seq, in->seq + in->len, in->len);
+	} else {
+		fprintf(p->f, "< %s %u!:%u!(%u)", flags, in->seq, in->seq + in->len, in->len);
+	}
+	if ((in->flags & 0x10) || in->ack_rel)
+		fprintf(p->f, " ack %u", in->ack_rel);
+	fprintf(p->f, " win %u", in->win);
+	if (in->urp)
+		fprintf(p->f, " urg %u", in->urp);
+	for (int i = 0; i < in->nopt; i++) {
+		const struct sd_opt *o = &in->opt[i];
+		fputs(sep, p->f);
+		sep = ",";
+		switch (o->kind) {
+		case SD_O_NOP: fputs("nop", p->f); break;
+		case SD_O_MSS: fprintf(p->f, "mss %u", o->a); break;
+		case SD_O_WS: fprintf(p->f, "wscale %u", o->a); break;
+		case SD_O_SACKOK: fputs("sackOK", p->f); break;
+		case SD_O_TS:
+			fprintf(p->f, "TS val %u ecr %s", o->a, o->ecr_live ? "..." : "0");
+			break;
+		case SD_O_SACK: fprintf(p->f, "sack %u:%u", o->a, o->b); break;
+		case SD_O_RAW:
+			fprintf(p->f, "raw %u %u", o->raw[0], o->raw[1]);
+			if (o->nraw > 2) {
+				fputs(" hex ", p->f);
+				for (int k = 2; k < o->nraw; k++)
+					fprintf(p->f, "%02x", o->raw[k]);
+			}
+			break;
+		}
+	}
+	if (in->nopt)
+		fputc('>', p->f);
+	if (in->csum_bad || in->res >= 0 || in->doff >= 0) {
+		const char *s2 = " {";
+		if (in->csum_bad) {
+			fprintf(p->f, "%scsum bad", s2);
+			s2 = ", ";
+		}
+		if (in->res >= 0) {
+			fprintf(p->f, "%sres 0x%x", s2, in->res);
+			s2 = ", ";
+		}
+		if (in->doff >= 0)
+			fprintf(p->f, "%sdoff %d", s2, in->doff);
+		fputc('}', p->f);
+	}
+	fputc('\n', p->f);
+}
+
+static void sp_out(void *ctx, struct sd *d, int side, const struct sd_seg *g)
+{
+	struct sp *p = ctx;
+	const struct sd_side *s = &d->side[side];
+	char flags[16];
+	uint32_t base = s->has_conn ? s->iss : 0;
+
+	if (side != SD_TWIN)
+		return;
+	p->nout++;
+	wire_print_flags(flags, sizeof flags, g->flags);
+	/* a timer's segment: anywhere in the time step (the stacks' timers differ) */
+	if (p->kind == FUZZ_REC_TIME)
+		fprintf(p->f, "%lld.%06lld...%lld.%06lld ", (long long)(p->from / 1000000000),
+			(long long)(p->from % 1000000000 / 1000), (long long)(d->now / 1000000000),
+			(long long)(d->now % 1000000000 / 1000));
+	else
+		when(p->f, g->t);
+	fprintf(p->f, "> %s %u:%u(%u)", flags, g->seq - base, g->seq - base + g->len, g->len);
+	if (g->flags & 0x10)
+		fprintf(p->f, " ack %u!", g->ack);
+	if (g->nkinds)
+		fputs(" <...>", p->f);
+	fputc('\n', p->f);
+}
+
+static const char *errname(long e)
+{
+	static char buf[96];
+	static const struct { int e; const char *n; } t[] = {
+		{ EAGAIN, "EAGAIN" }, { EBADF, "EBADF" }, { EINPROGRESS, "EINPROGRESS" },
+		{ EALREADY, "EALREADY" }, { EISCONN, "EISCONN" }, { ENOTCONN, "ENOTCONN" },
+		{ ECONNRESET, "ECONNRESET" }, { ECONNREFUSED, "ECONNREFUSED" },
+		{ ECONNABORTED, "ECONNABORTED" }, { ETIMEDOUT, "ETIMEDOUT" }, { EPIPE, "EPIPE" },
+		{ EINVAL, "EINVAL" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
+		{ ENOBUFS, "ENOBUFS" }, { ENOMEM, "ENOMEM" }, { ENOTSOCK, "ENOTSOCK" },
+		{ EIO, "EIO" },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].e == -e) {
+			snprintf(buf, sizeof buf, "-1 %s (%s)", t[i].n, strerror(t[i].e));
+			return buf;
+		}
+	snprintf(buf, sizeof buf, "-1 %ld", -e);
+	return buf;
+}
+
+static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
+{
+	static const char *const how[] = { "SHUT_RD", "SHUT_WR", "SHUT_RDWR" };
+	struct sp *p = ctx;
+	FILE *o = p->f;
+	char res[128];
+
+	p->ncalls++;
+	if (c->ret < 0)
+		snprintf(res, sizeof res, "%s", errname(c->ret));
+	else
+		snprintf(res, sizeof res, "%ld", c->ret);
+	when(o, d->now);
+	switch (c->kind) {
+	case FUZZ_C_SOCKET:
+		fprintf(o, "socket(..., SOCK_STREAM, IPPROTO_TCP) = %s\n", res);
+		return;
+	case FUZZ_C_NONBLOCK:
+		fprintf(o, "fcntl(%d, F_SETFL, O_RDWR|O_NONBLOCK) = %s\n", c->fd, res);
+		return;
+	case FUZZ_C_BIND: fprintf(o, "bind(%d, ..., ...) = %s\n", c->fd, res); return;
+	case FUZZ_C_LISTEN: fprintf(o, "listen(%d, %ld) = %s\n", c->fd, c->arg, res); return;
+	case FUZZ_C_ACCEPT: fprintf(o, "accept(%d, ..., ...) = %s\n", c->fd, res); return;
+	case FUZZ_C_CONNECT: fprintf(o, "connect(%d, ..., ...) = %s\n", c->fd, res); return;
+	case FUZZ_C_SEND:
+		fprintf(o, "send(%d, ..., %ld, MSG_DONTWAIT|MSG_NOSIGNAL) = %s\n", c->fd, c->arg,
+			res);
+		return;
+	case FUZZ_C_RECV:
+		fprintf(o, "recv(%d, ..., %ld, MSG_DONTWAIT) = %s\n", c->fd, c->arg, res);
+		return;
+	case FUZZ_C_CLOSE:
+	case FUZZ_C_CLOSE_LISTENER:
+		fprintf(o, "close(%d) = %s\n", c->fd, res);
+		return;
+	case FUZZ_C_SHUTDOWN:
+		fprintf(o, "shutdown(%d, %s) = %s\n", c->fd, how[c->arg % 3], res);
+		return;
+	case FUZZ_C_LINGER0:
+		fprintf(o, "setsockopt(%d, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = %s\n",
+			c->fd, res);
+		return;
+	case FUZZ_C_NODELAY:
+		fprintf(o, "setsockopt(%d, IPPROTO_TCP, TCP_NODELAY, [%ld], 4) = %s\n", c->fd,
+			c->arg, res);
+		return;
+	case FUZZ_C_INQ:
+		if (c->ret < 0)
+			fprintf(o, "ioctl(%d, SIOCINQ, ...) = %s\n", c->fd, res);
+		else
+			fprintf(o, "ioctl(%d, SIOCINQ, [%d]) = %s\n", c->fd, c->out, res);
+		return;
+	case FUZZ_C_SO_ERROR:
+		if (c->ret < 0)
+			fprintf(o, "getsockopt(%d, SOL_SOCKET, SO_ERROR, ..., ...) = %s\n", c->fd, res);
+		else
+			fprintf(o, "getsockopt(%d, SOL_SOCKET, SO_ERROR, [%d], [4]) = %s\n", c->fd,
+				c->out, res);
+		return;
+	case FUZZ_C_POLL: {
+		static const struct { int bit; const char *name; } names[] = {
+			{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" },
+			{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" }, { POLLRDHUP, "POLLRDHUP" },
+			{ POLLNVAL, "POLLNVAL" },
+		};
+		int any = 0;
+		fprintf(o, "poll([{fd=%d, events=POLLIN|POLLOUT, revents=", c->fd);
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (c->out & names[i].bit)
+				fprintf(o, "%s%s", any++ ? "|" : "", names[i].name);
+		if (!any)
+			fputc('0', o);
+		fprintf(o, "}], 1, 0) = %s\n", res);
+		return;
+	}
+	default:
+		fprintf(o, "// call %d = %s\n", c->kind, res);
+	}
+}
+
+static const struct sd_hooks sp_hooks = {
+	.record = sp_record, .in = sp_in, .out = sp_out, .call = sp_call,
+};
+
+int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const char *spec,
+		     FILE *f)
+{
+	static struct sd d;
+	struct sd_finding fnd;
+	struct sp p = { .f = f, .finding_record = -1 };
+	bool found;
+
+	/* first the finding, then the script of the twin up to it */
+	if (!sd_init(&d, spec, NULL, NULL))
+		return CLI_UNAVAILABLE;
+	found = sd_run(&d, data, size);
+	fnd = d.finding;
+	sd_free(&d);
+	if (!sd_init(&d, spec, &sp_hooks, &p))
+		return CLI_UNAVAILABLE;
+	p.finding_record = found ? fnd.record : -1;
+	p.finding = found ? &fnd : NULL;
+	fprintf(f, "// tcpspec repro fuzz_stack %s --target %s (%zu bytes)\n", input, spec, size);
+	if (found)
+		fprintf(f, "// Finding: [%s] %s (record %d)\n"
+			"// What the reference stack does with this input, up to that record: the\n"
+			"// script passes on reference and fails on %s where it breaks the rule.\n",
+			fnd.oracle, fnd.msg, fnd.record + 1, spec);
+	else
+		fprintf(f, "// No oracle broken on %s: the reference stack's behaviour on the "
+			"whole input.\n", spec);
+	fprintf(f, "--tolerance_usecs=1000\n\n");
+	sd_run(&d, data, size);
+	fprintf(f, "\n// the peer's old duplicate ACK: an answer forbidden above meets this one\n");
+	p.kind = FUZZ_REC_SEG;
+	sd_probe(&d);
+	sd_free(&d);
+	fprintf(f, "// %u segments in, %u out, %u calls\n", p.nin, p.nout, p.ncalls);
+	if (found && strcmp(fnd.oracle, "hang") == 0)
+		fprintf(f, "// (a hang: the target's call did not return; the script shows the "
+			"calls that lead to it)\n");
+	return found ? CLI_OK : CLI_OK;
+}
+
+/* ---- the other targets ---------------------------------------------------------------- */
+
+static void put32le(FILE *f, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	fwrite(b, 1, 4, f);
+}
+
+static void pcap_one(FILE *f, const uint8_t *p, size_t n)
+{
+	put32le(f, 0xa1b2c3d4);
+	put32le(f, 0x00040002);         /* version 2.4 */
+	put32le(f, 0);
+	put32le(f, 0);
+	put32le(f, 65535);
+	put32le(f, 101);                /* LINKTYPE_RAW: IP first */
+	put32le(f, 0);
+	put32le(f, 0);
+	put32le(f, (uint32_t)n);
+	put32le(f, (uint32_t)n);
+	fwrite(p, 1, n, f);
+}
+
+int repro_other(const char *target, const uint8_t *data, size_t size, FILE *f)
+{
+	if (!strcmp(target, "fuzz_script")) {
+		fwrite(data, 1, size, f);
+		return CLI_OK;
+	}
+	if (!strcmp(target, "fuzz_wire_segment")) {
+		pcap_one(f, data, size > 65535 ? 65535 : size);
+		return CLI_OK;
+	}
+	if (!strcmp(target, "fuzz_wire_options")) {
+		/* IPv4 and TCP headers around the option bytes, 40 at most */
+		uint8_t pkt[80] = { 0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6, 0, 0,
+				    192, 0, 2, 1, 192, 0, 2, 2 };
+		size_t no = size > 40 ? 40 : size, hl = (no + 3) / 4 * 4, tot = 40 + hl;
+		pkt[2] = (uint8_t)(tot >> 8);
+		pkt[3] = (uint8_t)tot;
+		pkt[20] = 0x9c; pkt[21] = 0x40; pkt[22] = 0x1f; pkt[23] = 0x90;
+		pkt[32] = (uint8_t)((20 + hl) / 4 << 4);
+		pkt[33] = 0x02;
+		pkt[34] = 0xff; pkt[35] = 0xff;
+		memcpy(pkt + 40, data, no);
+		pcap_one(f, pkt, tot);
+		return CLI_OK;
+	}
+	return CLI_UNSUPPORTED;
+}
