@@ -214,6 +214,8 @@ struct cur {
 	bool csum_bad, rst, syn_ack_unsent;
 	uint32_t seq, len;
 	bool data_inorder[2];   /* per side: the segment started at its RCV.NXT */
+	bool peer_any_before;
+	uint32_t peer_end_before;       /* the peer's highest sequence number before it */
 	uint32_t rcv_before[2];
 };
 
@@ -246,7 +248,13 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 		s->has_tsval = true;
 	}
 	if (syn) {
-		if (!s->has_conn || g->seq != s->iss) {
+		/* a new connection: another ISN, the old one gone, or a SYN-ACK for another
+		 * of the peer's SYNs (a stack may pick the same ISN again) */
+		if (!s->has_conn || g->seq != s->iss || s->conn_ended ||
+		    ((g->flags & TH_ACK) && s->conn_nsyn != d->peer_nsyn)) {
+			s->conn_ended = false;
+			s->conn_nsyn = d->peer_nsyn;
+			s->fin_acked = false;
 			s->has_conn = true;
 			s->iss = g->seq;
 			s->snd_max = g->seq + 1 + g->len + fin;
@@ -271,6 +279,18 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 			s->irs = peer_syn_seq;
 			s->irs_known = true;
 		}
+		/* the peer's FIN acknowledged: nothing after it may be */
+		if (!rst && s->fin_acked && sgt(g->ack, s->fin_ack))
+			finding(d, side, "fin", "acknowledged %u after the peer's FIN at %u: data or "
+				"sequence space accepted after the FIN (RFC 9293 3.10.7.4 eighth "
+				"step)", g->ack, s->fin_ack - 1);
+		/* ... is when its acknowledgement moves onto the end of one of the peer's FINs */
+		for (int i = 0; i < 4 && !rst && !s->fin_acked; i++)
+			if (d->peer_fin_valid[i] && g->ack == d->peer_fin_end[i] && s->irs_known &&
+			    s->acked && sgt(g->ack, s->rcv_nxt)) {
+				s->fin_acked = true;
+				s->fin_ack = g->ack;
+			}
 		if (!rst) {
 			s->acked = true;
 			s->rcv_nxt = g->ack;
@@ -278,6 +298,7 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 	}
 	if (rst) {
 		s->irs_known = false;
+		s->conn_ended = true;
 		return;
 	}
 	if (!s->has_conn)
@@ -314,8 +335,10 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 	}
 	if (sgt(end + fin, s->snd_max))
 		s->snd_max = end + fin;
-	if (cur.is_seg && cur.syn_ack_unsent && cur.data_inorder[side] && (g->flags & TH_ACK) &&
-	    sgt(g->ack, cur.rcv_before[side]))
+	/* sequence space only this segment carried was acknowledged */
+	if (cur.is_seg && cur.syn_ack_unsent && (g->flags & TH_ACK) &&
+	    sgt(g->ack, cur.rcv_before[side]) &&
+	    (!cur.peer_any_before || sgt(g->ack, cur.peer_end_before)))
 		finding(d, side, "rfc5961-ack", "a segment acknowledging data never sent must be "
 			"dropped (RFC 5961 5.2, RFC 9293 3.10.7.4), but its data or FIN was "
 			"acknowledged (%u)", g->ack);
@@ -577,7 +600,20 @@ static void peer_sent(struct sd *d, const struct sd_in *in)
 	if (!d->peer_any || sgt(end, d->peer_data_end))
 		d->peer_data_end = end;
 	d->peer_any = true;
+	/* a FIN that later data covers was not where the stream ended */
+	if (in->len && !(in->flags & TH_RST))
+		for (int i = 0; i < 4; i++)
+			if (d->peer_fin_valid[i] &&
+			    sge(in->seq + !!(in->flags & TH_SYN) + in->len, d->peer_fin_end[i]))
+				d->peer_fin_valid[i] = false;
+	/* ... nor one inside data already sent (the stream's end is ambiguous there) */
+	if ((in->flags & TH_FIN) && !(in->flags & TH_RST) && in->doff < 0 && !in->csum_bad &&
+	    !(d->peer_any && sgt(d->peer_data_end, in->seq + !!(in->flags & TH_SYN) + in->len))) {
+		d->peer_fin_end[d->peer_nfin % 4] = in->seq + !!(in->flags & TH_SYN) + in->len + 1;
+		d->peer_fin_valid[d->peer_nfin++ % 4] = true;
+	}
 	if (in->flags & TH_SYN) {
+		d->peer_nsyn++;
 		peer_syn_seq = in->seq;
 		d->peer_syn_wnd = in->win;
 		d->peer_syn_wnd_valid = !(in->flags & TH_RST);
@@ -767,6 +803,8 @@ static void play_segment(struct sd *d, const struct fuzz_rec *r)
 		d->hooks->in(d->ctx, d, &in_t);
 	for (int i = 0; i < 2; i++)
 		note_inbound(d, i, &in);
+	cur.peer_any_before = d->peer_any;
+	cur.peer_end_before = d->peer_max_end;
 	peer_sent(d, &in);
 	for (int i = 0; i < 2; i++) {
 		struct sd_side *s = &d->side[i];
@@ -1123,6 +1161,9 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	d->peer_ts = 1000;
 	d->peer_ws = false;
 	d->peer_syn_wnd_valid = false;
+	memset(d->peer_fin_valid, 0, sizeof d->peer_fin_valid);
+	d->peer_nfin = 0;
+	d->peer_nsyn = 0;
 	d->twin_reason = -1;
 	d->twin_state = REF_LISTEN;
 	d->finding_set = false;
@@ -1149,8 +1190,13 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 		d->prev_twin_state = d->twin_state;
 		d->twin_state = twin_state(d);
 		d->last_kind = (int)r.kind;
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 2; i++) {
 			d->side[i].state = tcp_state(&d->side[i]);
+			/* the connection is gone: a SYN with the same ISN starts another */
+			if (d->side[i].state == 7 ||
+			    (i == SD_TWIN && d->twin_state == REF_CLOSED))
+				d->side[i].conn_ended = true;
+		}
 		if (!d->finding_set)
 			compare(d, r.kind == FUZZ_REC_SEG);
 		if (d->hooks->after)

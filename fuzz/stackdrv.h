@@ -29,6 +29,8 @@
  *   rst-rst     a segment with RST is never answered with a RST (RFC 9293 3.10.7)
  *   ack-unsent  no segment acknowledges a sequence number the peer never sent
  *   seq-range   the stack's sequence numbers stay in [ISS, SND.MAX] (no hole)
+ *   fin         once the stack acknowledged the peer's FIN, it acknowledges nothing
+ *               beyond it (no data or sequence space accepted after the FIN)
  *   rfc5961-ack a segment whose ACK acknowledges data never sent is dropped: its data
  *               and FIN are not acknowledged (RFC 5961 5.2, RFC 9293 3.10.7.4)
  *   hang        a non-blocking call does not return (TARGET_PENDING) or a call fails
@@ -104,6 +106,8 @@ struct sd_side {
 	/* the connection as the wire shows it */
 	uint16_t lport;
 	bool has_conn;          /* it sent a SYN for it */
+	bool conn_ended;        /* it was reset or closed since */
+	unsigned conn_nsyn;     /* the peer's SYNs when it answered one */
 	uint32_t iss, snd_max;
 	bool acked;             /* it sent an ACK: rcv_nxt is its latest */
 	uint32_t rcv_nxt;
@@ -112,6 +116,8 @@ struct sd_side {
 	bool ws_sent;           /* window scale in its SYN */
 	bool fin_sent;
 	uint32_t fin_seq;
+	bool fin_acked;         /* it acknowledged the peer's FIN ... */
+	uint32_t fin_ack;       /* ... with this */
 	uint32_t last_tsval;
 	bool has_tsval;
 	/* what the peer offered it (window oracle) */
@@ -169,6 +175,10 @@ struct sd {
 	bool peer_ws;
 	uint8_t peer_ws_shift;
 	bool peer_syn_wnd_valid;
+	uint32_t peer_fin_end[4];       /* its latest FINs' sequence numbers plus one */
+	bool peer_fin_valid[4];
+	unsigned peer_nfin;
+	unsigned peer_nsyn;     /* the SYNs it sent */
 	uint16_t peer_syn_wnd;  /* the window of its latest SYN */
 	/* the twin's verdict on the latest segment */
 	int twin_reason;        /* enum ref_reason, -1 when it never reached TCP */

@@ -341,6 +341,16 @@ static void text_and_fin(struct ref_tcb *tp, const struct ref_segment *seg, ref_
 		default:
 			/* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "This should not occur since
 			 * a FIN has been received from the remote side.  Ignore the text." */
+#ifdef REF_PLANTED_BUG_DATA_AFTER_FIN
+			/* a bug planted on purpose, for the test that the fuzz campaign finds
+			 * it (tests/fuzz_planted.sh builds a plugin with it); never defined in
+			 * tcpspec's own builds */
+			if (tp->state == REF_CLOSE_WAIT) {
+				tp->rcv_nxt = ref_seq_add(seq, len);
+				tp->flags |= TF_ACKNOW;
+				break;
+			}
+#endif
 			len = 0;
 			break;
 		}

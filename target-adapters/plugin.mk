@@ -32,3 +32,17 @@ $(B)/tests/plugins/lib%.so: $(B)/examples/plugin/pic/tests/plugins/%.o $(PLUGIN_
 SHELL_TESTS += tests/plugin_example.sh tests/plugin_ipv4only.sh tests/plugin_no_tcpinfo.sh tests/plugin_lwip_example.sh \
 	tests/plugin_check.sh tests/plugin_report.sh
 MANPAGES += docs/tcpspec-plugin.7 docs/tcpspec-plugin-check.1
+
+# The reference stack with a bug planted on purpose (data accepted after the peer's FIN,
+# refstack/input.c under REF_PLANTED_BUG_DATA_AFTER_FIN), as a plugin: the fuzz campaign
+# must find it (tests/fuzz_planted.sh) and fuzz_stack's fin oracle must fire on it.
+PLANTED_PLUGIN := $(B)/tests/libplanted.so
+PLANTED_OBJS := $(patsubst %.c,$(B)/tests/planted/%.o,examples/plugin/example_plugin.c \
+	$(PLUGIN_REF_SRCS))
+all: $(PLANTED_PLUGIN)
+$(B)/tests/planted/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DREF_PLANTED_BUG_DATA_AFTER_FIN -fPIC \
+		-fvisibility=hidden -MMD -MP -c -o $@ $<
+$(PLANTED_PLUGIN): $(PLANTED_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic -Wl,-z,defs -o $@ $^ -lm

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every oracle of fuzz_stack fires on a stack that breaks its rule: build/tests/plugins/libfuzzbroken.so
-# is the reference stack broken one rule at a time (TCPSPEC_BROKEN, tests/plugins/fuzzbroken.c).
+# is the reference stack broken one rule at a time (TCPSPEC_BROKEN, tests/plugins/fuzzbroken.c);
+# build/tests/libplanted.so has a bug planted in refstack/ itself (data after the FIN).
 # For each rule a hand-made input is played by fuzz_stack's driver (through
 # `tcpspec repro fuzz_stack`, which names the finding in its script) against the broken
 # stack, and must break that oracle; the same input against the unbroken stack breaks
@@ -34,13 +35,17 @@ input() { # MODE: the input that makes the broken stack break MODE's rule
 	seq-range)   open3; b 2 1 0 ;;
 	rfc5961-ack) open3; b 0 17 0 0 3 232 255 255 0 0 ;;    # FIN, ACK of 1000 unsent
 	hang)        open3; b 2 2 3 ;;
+	fin)         open3; b 0 17 0 0 0 0 255 255 0 0; b 0 24 0 0 0 0 255 255 10 0 ;;
 	diverge)     ack ;;                                    # ACK to the listener
 	esac
 }
 
-for mode in checksum window read written rst-rst ack-unsent seq-range rfc5961-ack hang diverge; do
+for mode in checksum window read written rst-rst ack-unsent seq-range rfc5961-ack hang diverge \
+	    fin; do
 	input "$mode" >"$tmp/$mode.in"
-	TCPSPEC_BROKEN=$mode $T repro fuzz_stack "$tmp/$mode.in" --target "plugin:$SO" \
+	so=$SO
+	[ "$mode" = fin ] && so=build/tests/libplanted.so       # a bug in refstack itself
+	TCPSPEC_BROKEN=$mode $T repro fuzz_stack "$tmp/$mode.in" --target "plugin:$so" \
 		-o "$tmp/$mode.pkt" 2>"$tmp/err"
 	got=$(sed -n 's|^// Finding: \[\([a-z0-9-]*\)\].*|\1|p' "$tmp/$mode.pkt")
 	$T repro fuzz_stack "$tmp/$mode.in" --target "plugin:$SO" -o "$tmp/$mode-ok.pkt" 2>>"$tmp/err"

@@ -1,0 +1,55 @@
+#!/bin/sh
+# A bug planted in the reference stack goes through the fuzz campaign to a script that
+# states the rule: build/tests/libplanted.so is the reference stack built with
+# REF_PLANTED_BUG_DATA_AFTER_FIN (data accepted in CLOSE-WAIT, after the peer's FIN).
+# scripts/fuzz-campaign fuzzes it with fuzz_stack for FUZZ_PLANTED_SECS seconds (default
+# 50, seed 1); the fin oracle must catch it, and the finding's repro.pkt must fail on
+# the planted build ("before the fix") and pass on the same stack built without the bug
+# (the example plugin, "after the fix") and on reference.  Prints TAP.
+set -u
+MAKE=${MAKE:-make}
+SECS=${FUZZ_PLANTED_SECS:-50}
+n=0
+tap() { n=$((n + 1)); echo "$1 $n - $2"; }
+skip() { tap ok "$1 # SKIP $2"; echo "1..$n"; exit 0; }
+command -v clang >/dev/null 2>&1 || skip "planted bug through the campaign" "clang is not installed"
+command -v python3 >/dev/null 2>&1 || skip "planted bug through the campaign" "python3 is missing"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+if ! $MAKE -s --no-print-directory fuzz all >"$tmp/build.log" 2>&1; then
+	tap "not ok" "make fuzz all"; sed 's/^/# /' "$tmp/build.log" | tail -20; echo "1..$n"; exit 1
+fi
+PL=build/tests/libplanted.so
+scripts/fuzz-campaign --no-build --minutes "$(echo "$SECS" | awk '{ print $1 / 60 }')" \
+	--round-minutes 0.5 --seed 1 --target "plugin:$PL" --out "$tmp/out" fuzz_stack \
+	>"$tmp/campaign.log" 2>&1
+dir=$(grep -l '^fuzz_stack: \[fin\]' "$tmp"/out/crashes/*/signature 2>/dev/null | head -1)
+dir=${dir%/signature}
+if [ -n "$dir" ] && [ -f "$dir/repro.pkt" ]; then
+	tap ok "the campaign finds the planted bug (oracle fin) and writes repro.pkt"
+else
+	tap "not ok" "the campaign finds the planted bug (oracle fin) and writes repro.pkt"
+	sed 's/^/# /' "$tmp/campaign.log" | tail -20; echo "1..$n"; exit 1
+fi
+grep -q '^// Finding: \[fin\]' "$dir/repro.pkt" &&
+	grep -q '^// record [0-9]* (segment) broke the oracle \[fin\]' "$dir/repro.pkt" &&
+	tap ok "repro.pkt names the oracle and the record" ||
+	tap "not ok" "repro.pkt names the oracle and the record"
+if ./tcpspec run -q --target "plugin:$PL" "$dir/repro.pkt" >"$tmp/before.log" 2>&1; then
+	tap "not ok" "repro.pkt fails on the planted build (before the fix)"
+else
+	tap ok "repro.pkt fails on the planted build (before the fix)"
+fi
+if ./tcpspec run -q --target plugin:build/examples/plugin/libexample.so "$dir/repro.pkt" \
+	>"$tmp/after.log" 2>&1 && ./tcpspec run -q "$dir/repro.pkt" >>"$tmp/after.log" 2>&1; then
+	tap ok "repro.pkt passes on the same stack without the bug and on reference (after the fix)"
+else
+	tap "not ok" "repro.pkt passes after the fix"; sed 's/^/# /' "$tmp/after.log" | head -20
+fi
+# nothing written outside the campaign's directory
+if git status --porcelain 2>/dev/null | grep -q 'crash-\|leak-\|timeout-'; then
+	tap "not ok" "the campaign writes no artifact into the tree"
+else
+	tap ok "the campaign writes no artifact into the tree"
+fi
+echo "1..$n"
