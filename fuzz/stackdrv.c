@@ -617,11 +617,14 @@ static void peer_sent(struct sd *d, const struct sd_in *in)
 		peer_syn_seq = in->seq;
 		d->peer_syn_wnd = in->win;
 		d->peer_syn_wnd_valid = !(in->flags & TH_RST);
-		d->peer_ws = false;
+		/* the largest scale any of its SYNs offered: a later SYN (challenged in a
+		 * synchronized state) changes nothing, and which SYN a stack took is not
+		 * always visible, so the window bound takes the largest */
 		for (int i = 0; i < in->nopt; i++)
 			if (in->opt[i].kind == SD_O_WS) {
+				if (!d->peer_ws || in->opt[i].a > d->peer_ws_shift)
+					d->peer_ws_shift = (uint8_t)in->opt[i].a;
 				d->peer_ws = true;
-				d->peer_ws_shift = (uint8_t)in->opt[i].a;
 			}
 	}
 	if ((in->flags & TH_ACK) && !in->ack_abs &&
