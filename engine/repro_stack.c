@@ -37,7 +37,27 @@ struct sp {
 	int64_t from;           /* the clock before it */
 	uint32_t remote_isn;
 	unsigned nin, nout, ncalls;
+	struct { uint16_t port; uint32_t isn; } isn[16];    /* the twin's ISN per port */
+	int nisn;
 };
+
+/* Outbound sequence numbers are relative to the ISN of the connection (its port). */
+static uint32_t isn_of(struct sp *p, const struct sd_seg *g)
+{
+	int i;
+
+	for (i = 0; i < p->nisn && p->isn[i].port != g->sport; i++)
+		;
+	if ((g->flags & 0x02) && i == p->nisn && p->nisn < 16)
+		p->nisn++;
+	if (i == p->nisn)
+		return 0;
+	if (g->flags & 0x02) {
+		p->isn[i].port = g->sport;
+		p->isn[i].isn = g->seq;
+	}
+	return p->isn[i].isn;
+}
 
 static void when(FILE *f, int64_t ns)
 {
@@ -124,12 +144,12 @@ static void sp_in(void *ctx, struct sd *d, const struct sd_in *in)
 static void sp_out(void *ctx, struct sd *d, int side, const struct sd_seg *g)
 {
 	struct sp *p = ctx;
-	const struct sd_side *s = &d->side[side];
 	char flags[16];
-	uint32_t base = s->has_conn ? s->iss : 0;
+	uint32_t base;
 
 	if (side != SD_TWIN)
 		return;
+	base = isn_of(p, g);
 	p->nout++;
 	wire_print_flags(flags, sizeof flags, g->flags);
 	/* a timer's segment: anywhere in the time step (the stacks' timers differ) */
@@ -253,16 +273,27 @@ static const struct sd_hooks sp_hooks = {
 	.record = sp_record, .in = sp_in, .out = sp_out, .call = sp_call,
 };
 
+/* a data offset that lies makes option octets data: their content is not the stream's */
+static void scan_in(void *ctx, struct sd *d, const struct sd_in *in)
+{
+	(void)d;
+	if (in->doff >= 0)
+		*(bool *)ctx = true;
+}
+
+static const struct sd_hooks scan_hooks = { .in = scan_in };
+
 int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const char *spec,
 		     FILE *f)
 {
+	bool doff_lies = false;
 	static struct sd d;
 	struct sd_finding fnd;
 	struct sp p = { .f = f, .finding_record = -1 };
 	bool found;
 
 	/* first the finding, then the script of the twin up to it */
-	if (!sd_init(&d, spec, NULL, NULL))
+	if (!sd_init(&d, spec, &scan_hooks, &doff_lies))
 		return CLI_UNAVAILABLE;
 	found = sd_run(&d, data, size);
 	fnd = d.finding;
@@ -280,7 +311,11 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 	else
 		fprintf(f, "// No oracle broken on %s: the reference stack's behaviour on the "
 			"whole input.\n", spec);
-	fprintf(f, "--tolerance_usecs=1000\n\n");
+	fprintf(f, "--tolerance_usecs=1000\n");
+	if (doff_lies)
+		fprintf(f, "// a data offset lies below: options read as data are not the stream's\n"
+			"--no_content_check\n");
+	fputc('\n', f);
 	sd_run(&d, data, size);
 	fprintf(f, "\n// the peer's old duplicate ACK: an answer forbidden above meets this one\n");
 	p.kind = FUZZ_REC_SEG;

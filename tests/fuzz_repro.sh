@@ -14,9 +14,24 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 $T repro >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && tap ok "repro without arguments is a usage error" ||
 	tap "not ok" "repro without arguments is a usage error (exit $rc)"
-$T repro fuzz_wire_segment /dev/null >/dev/null 2>&1; rc=$?
-[ "$rc" -eq 4 ] && tap ok "repro of a target without a script form is unsupported (exit 4)" ||
-	tap "not ok" "repro of a target without a script form is unsupported (exit $rc)"
+$T repro fuzz_nosuch /dev/null >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 4 ] && tap ok "repro of an unknown fuzz target is unsupported (exit 4)" ||
+	tap "not ok" "repro of an unknown fuzz target is unsupported (exit $rc)"
+# a wire finding becomes a capture tcpspec decode reads, a script finding the script
+seg=$(ls corpora/fuzz/fuzz_wire_segment/* 2>/dev/null | head -1)
+if [ -n "$seg" ] && $T repro fuzz_wire_segment "$seg" -o "$tmp/seg.pcap" &&
+   $T decode "$tmp/seg.pcap" >"$tmp/seg.txt" 2>&1 && [ -s "$tmp/seg.txt" ]; then
+	tap ok "a fuzz_wire_segment input becomes a capture tcpspec decode reads"
+else
+	tap "not ok" "a fuzz_wire_segment input becomes a capture tcpspec decode reads"
+	sed 's/^/# /' "$tmp/seg.txt" 2>/dev/null | head -5
+fi
+scr=$(ls corpora/fuzz/fuzz_script/* 2>/dev/null | head -1)
+if [ -n "$scr" ] && $T repro fuzz_script "$scr" -o "$tmp/s.pkt" && cmp -s "$scr" "$tmp/s.pkt"; then
+	tap ok "a fuzz_script input becomes the script itself"
+else
+	tap "not ok" "a fuzz_script input becomes the script itself"
+fi
 
 mkdir -p "$tmp/scripts"
 made=0 bad=0
