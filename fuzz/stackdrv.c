@@ -1050,6 +1050,7 @@ bool sd_init(struct sd *d, const char *spec, const struct sd_hooks *hooks, void 
 	struct target_diag diag = { 0 };
 
 	memset(d, 0, sizeof *d);
+	d->max_records = -1;
 	if (!fuzz_stream[0] && !fuzz_stream[1]) {
 		struct fuzz_drv tmp;    /* fills fuzz_stream */
 		if (!fuzz_drv_init(&tmp, NULL, NULL))
@@ -1173,8 +1174,8 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	drifted = false;
 	memset(&cur, 0, sizeof cur);
 	setup_listener(d);
-	for (d->record = 0; !d->finding_set && (k = fuzz_rec_decode(data, size, &r)) != 0;
-	     d->record++) {
+	for (d->record = 0; !d->finding_set && (k = fuzz_rec_decode(data, size, &r)) != 0 &&
+	     (d->max_records < 0 || d->record < d->max_records); d->record++) {
 		if (d->hooks->record)
 			d->hooks->record(d->ctx, d, &r);
 		begin(d);

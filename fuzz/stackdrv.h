@@ -190,6 +190,7 @@ struct sd {
 	struct sd_finding finding;
 	uint64_t ndiverge_counted, ndiverge_must;
 	char tut_spec[256];
+	int max_records;        /* sd_run plays at most this many records; -1: all */
 };
 
 /* Open both sides once: spec is the stack under test ("reference", "lwip",
