@@ -74,6 +74,8 @@ static void sp_record(void *ctx, struct sd *d, const struct fuzz_rec *r)
 
 	p->kind = r->kind;
 	p->from = d->now;
+	if (p->finding_record == -2)
+		return;         /* the probe */
 	if (d->record == p->finding_record && p->finding)
 		fprintf(p->f, "\n// record %d (%s) broke the oracle [%s]: %s\n"
 			"// The lines below state what the reference stack does.\n",
@@ -388,8 +390,9 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 			"--no_content_check\n");
 	fputc('\n', f);
 	sd_run(&d, data, size);
-	fprintf(f, "\n// the peer's old duplicate ACK: an answer forbidden above meets this one\n");
-	p.kind = FUZZ_REC_SEG;
+	fprintf(f, "\n// the connection's error and poll state, and the peer's old duplicate ACK:\n"
+		"// a state or an answer the rule forbids above meets these\n");
+	p.finding_record = -2;
 	sd_probe(&d);
 	sd_free(&d);
 	fprintf(f, "// %u segments in, %u out, %u calls\n", p.nin, p.nout, p.ncalls);

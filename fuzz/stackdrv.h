@@ -201,9 +201,10 @@ void sd_free(struct sd *d);
 /* Play one input from fresh stacks; true when a finding stopped it (d->finding). */
 bool sd_run(struct sd *d, const uint8_t *data, size_t size);
 
-/* After a run: one more segment from the peer, an old duplicate ACK (its sequence
- * number 30000 before the twin's RCV.NXT), which any stack answers (repro scripts end
- * with it).  Findings are not reported. */
+/* After a run: getsockopt(SO_ERROR) and poll on the connection, then one more segment
+ * from the peer, an old duplicate ACK (its sequence number 30000 before the twin's
+ * RCV.NXT), which any stack answers (repro scripts end with them).  Findings are not
+ * reported. */
 void sd_probe(struct sd *d);
 
 /* feedback: (twin state, segment class, reply class of the stack under test) */
