@@ -25,6 +25,10 @@
 #include "fuzz/stackdrv.h"
 #include "refstack/ref.h"
 
+#ifndef TCPSPEC_FUZZ_DEFAULT_TARGET
+#define TCPSPEC_FUZZ_DEFAULT_TARGET "reference"     /* fuzz_stack_lwip: "lwip" */
+#endif
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -118,7 +122,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc; (void)argv;
 	if (!spec || !*spec)
-		spec = "reference";
+		spec = TCPSPEC_FUZZ_DEFAULT_TARGET;
 	if (!sd_init(&drv, spec, getenv("TCPSPEC_FUZZ_TRACE") ? &trace_hooks : &hooks, NULL))
 		exit(3);
 	sd_free(&drv);          /* opened per input */

@@ -14,11 +14,13 @@
 # and CFLAGS when they come from the environment or the command line (OSS-Fuzz style:
 # CFLAGS then carries every sanitizer and coverage flag) and LIB_FUZZING_ENGINE always.
 
-FUZZ_ALL := fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack fuzz_stack
+FUZZ_ALL := fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack fuzz_stack \
+	fuzz_stack_lwip
 
 # The targets whose layer works; a target joins this list when the layer it drives
 # lands (override on the command line to try one early: make fuzz FUZZ_TARGETS=...).
-FUZZ_TARGETS ?= fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack fuzz_stack
+FUZZ_TARGETS ?= fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack fuzz_stack \
+	fuzz_stack_lwip
 
 # The record format of fuzz_refstack is shared with `tcpspec repro` and pkt2fuzz; it
 # joins the library once the reference stack it drives works.
@@ -77,13 +79,19 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(filter-out %/fuzz_stack,$(FUZZ_BINS)): $(B)/fuzz/%: $(B)/fuzz/%.o $(FUZZ_LIB)
+$(filter-out %/fuzz_stack %/fuzz_stack_lwip,$(FUZZ_BINS)): $(B)/fuzz/%: $(B)/fuzz/%.o $(FUZZ_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_LIB) $(LIB_FUZZING_ENGINE) -lm
 
 # fuzz_stack drives targets through target.h: it links the adapters too (lwIP from
 # Debian's shared liblwip, plugins with dlopen).  The stack driver is in FUZZ_LIB.
 FUZZ_ADAPTER_OBJS := $(patsubst %.c,$(B)/%.o,$(filter target-adapters/%,$(LIB_SRCS)))
-$(B)/fuzz/fuzz_stack: $(B)/fuzz/fuzz_stack.o $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
+# fuzz_stack_lwip is fuzz_stack with lwip as the default stack: a target of its own, for
+# runners that cannot set TCPSPEC_FUZZ_TARGET (ClusterFuzzLite's nightly batch).
+$(B)/fuzz/fuzz_stack_lwip.o: fuzz/fuzz_stack.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DTCPSPEC_FUZZ_DEFAULT_TARGET='"lwip"' -MMD -MP \
+		-c -o $@ $<
+$(B)/fuzz/fuzz_stack $(B)/fuzz/fuzz_stack_lwip: $(B)/fuzz/%: $(B)/fuzz/%.o $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
 		$(LIB_FUZZING_ENGINE) $(LWIP_LIBS) -ldl -lm
 
