@@ -113,7 +113,8 @@ fuzz-seeds: $(B)/fuzz/pkt2fuzz $(B)/fuzz/wire_seeds
 cflite-check:
 	bash ci/cflite-check.sh
 
-SHELL_TESTS += tests/fuzz_smoke.sh tests/fuzz_repro.sh tests/fuzz_stack_oracles.sh tests/fuzz_planted.sh
+SHELL_TESTS += tests/fuzz_smoke.sh tests/fuzz_repro.sh tests/fuzz_stack_oracles.sh tests/fuzz_planted.sh \
+	tests/fuzz_findings.sh
 BENCHES += fuzz/bench.sh
 MANPAGES += docs/tcpspec-repro.1
 UNIT_TESTS += test_fuzz
