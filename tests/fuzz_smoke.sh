@@ -9,7 +9,7 @@ set -u
 MAKE=${MAKE:-make}
 SECS=${FUZZ_SMOKE_SECS:-3}
 SEED=${FUZZ_SMOKE_SEED:-1}
-ALL="fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack fuzz_stack"
+ALL="fuzz_wire_segment fuzz_wire_options fuzz_script fuzz_refstack fuzz_stack fuzz_stack_lwip"
 n=0
 tap() { n=$((n + 1)); echo "$1 $n - $2"; }
 skip_all() { for t in $ALL; do tap ok "$t # SKIP $1"; done; echo "1..$n"; exit 0; }
@@ -41,8 +41,14 @@ for t in $ALL; do
 	esac
 	bin=build-fuzz/fuzz/$t
 	reg=corpora/fuzz/regressions/$t
+	# fuzz_stack_lwip fuzzes lwIP, whose known departures its oracles report: its
+	# regressions (sanitizer findings in the adapter) replay with the oracles set aside,
+	# and it is not fuzzed here (scripts/fuzz-campaign --target lwip does that)
+	aside=
+	[ "$t" = fuzz_stack_lwip ] &&
+		aside=window,read,written,checksum,rst-rst,ack-unsent,seq-range,rfc5961-ack,fin,hang,diverge
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg" 2>/dev/null)" ]; then
-		if "$bin" -timeout=10 "$reg"/* >"$tmp/$t.reg.log" 2>&1; then
+		if TCPSPEC_FUZZ_IGNORE=$aside "$bin" -timeout=10 "$reg"/* >"$tmp/$t.reg.log" 2>&1; then
 			tap ok "$t replays its $(ls -A "$reg" | wc -l) regression inputs"
 		else
 			tap "not ok" "$t replays its regression inputs"
@@ -51,6 +57,7 @@ for t in $ALL; do
 	else
 		tap ok "$t has no regression input yet # SKIP nothing to replay"
 	fi
+	[ "$t" = fuzz_stack_lwip ] && continue
 	dict=corpora/fuzz/$t.dict
 	mkdir -p "$tmp/corpus-$t" "$findings"
 	set -- -seed="$SEED" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
