@@ -87,8 +87,8 @@ static void tr_out(void *ctx, struct sd *d, int side, const struct sd_seg *g)
 static void tr_after(void *ctx, struct sd *d, const struct fuzz_rec *r)
 {
 	after(ctx, d, r);
-	fprintf(stderr, "%d  = kind %d reply %x/%x ret %ld/%ld state %d/%d twin %d reason %d\n",
-		d->record + 1, r->kind, d->side[0].reply, d->side[1].reply, d->side[0].ret,
+	fprintf(stderr, "%d  = kind %d call %d reply %x/%x ret %ld/%ld state %d/%d twin %d reason %d\n",
+		d->record + 1, r->kind, r->call, d->side[0].reply, d->side[1].reply, d->side[0].ret,
 		d->side[1].ret, d->side[0].state, d->side[1].state, d->twin_state, d->twin_reason);
 }
 

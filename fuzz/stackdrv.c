@@ -238,7 +238,9 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 	if (cur.is_seg && cur.rst && rst)
 		finding(d, side, "rst-rst", "a segment with RST must never be answered with a "
 			"RST (RFC 9293 3.10.7)");
-	if ((g->flags & TH_ACK) && d->peer_any && sgt(g->ack, d->peer_max_end))
+	/* (a RST's acknowledgement field says nothing received: some stacks set ACK on
+	 * every RST, with whatever RCV.NXT they have) */
+	if ((g->flags & TH_ACK) && !rst && d->peer_any && sgt(g->ack, d->peer_max_end))
 		finding(d, side, "ack-unsent", "acknowledged %u, beyond what the peer sent "
 			"(up to %u)", g->ack, d->peer_max_end);
 	if (g->sport != s->lport)
@@ -251,7 +253,9 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 		/* a new connection: another ISN, the old one gone, or a SYN-ACK for another
 		 * of the peer's SYNs (a stack may pick the same ISN again) */
 		if (!s->has_conn || g->seq != s->iss || s->conn_ended ||
-		    ((g->flags & TH_ACK) && s->conn_nsyn != d->peer_nsyn)) {
+		    ((g->flags & TH_ACK) && s->conn_nsyn != d->peer_nsyn) ||
+		    (!(g->flags & TH_ACK) && g->sport != s->conn_port)) {
+			s->conn_port = g->sport;
 			s->conn_ended = false;
 			s->conn_nsyn = d->peer_nsyn;
 			s->fin_acked = false;
@@ -845,8 +849,13 @@ static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kin
 		ret = call1(d, side, &c, &res);
 		if (ret >= 0) {
 			s->cfd = (int)ret;
-			s->nsent = 0;
-			s->nread = 0;
+			/* the socket of the connection the peer talks to, unless the peer has
+			 * moved on to a connection the stack opened since */
+			if (s->lport == 8080) {
+				s->conn_fd = (int)ret;
+				s->nsent = 0;
+				s->nread = 0;
+			}
 		}
 		return ret;
 	case FUZZ_C_CONNECT:
@@ -859,7 +868,7 @@ static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kin
 			report_call(d, FUZZ_C_SOCKET, (int)ret, 0, ret, 0);
 		if (ret < 0)
 			return LONG_MIN;
-		s->cfd = (int)ret;
+		s->cfd = s->conn_fd = (int)ret;
 		s->nsent = 0;
 		s->nread = 0;
 		memset(&c, 0, sizeof c);
@@ -899,7 +908,7 @@ static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kin
 		c.flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 		*arg_out = n;
 		ret = call1(d, side, &c, &res);
-		if (ret > 0 && s->nsent + (uint64_t)ret <= sizeof s->sent) {
+		if (ret > 0 && s->cfd == s->conn_fd && s->nsent + (uint64_t)ret <= sizeof s->sent) {
 			memcpy(s->sent + s->nsent, buf, (size_t)ret);
 			s->nsent += (uint32_t)ret;
 		}
@@ -912,7 +921,8 @@ static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kin
 		c.rdata = buf;
 		*arg_out = n;
 		ret = call1(d, side, &c, &res);
-		if (ret > 0 && res.rdata_filled && !s->stream_unknown && s->irs_known) {
+		if (ret > 0 && res.rdata_filled && !s->stream_unknown && s->irs_known &&
+		    s->cfd == s->conn_fd) {
 			uint32_t at = s->irs + 1 + (uint32_t)s->nread;
 			if (!fuzz_stream_equal(buf, at, (size_t)ret))
 				finding(d, side, "read", "the application read octets %llu..%llu "
@@ -924,7 +934,7 @@ static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kin
 					"more than the peer sent", ret,
 					(unsigned long long)s->nread + 1);
 		}
-		if (ret > 0)
+		if (ret > 0 && s->cfd == s->conn_fd)
 			s->nread += (uint64_t)ret;
 		return ret;
 	case FUZZ_C_CLOSE:
@@ -1040,7 +1050,7 @@ static void reset_side(struct sd_side *s)
 	size_t off = offsetof(struct sd_side, lfd);
 
 	memset((char *)s + off, 0, offsetof(struct sd_side, sent) - off);
-	s->lfd = s->cfd = -1;
+	s->lfd = s->cfd = s->conn_fd = -1;
 	s->lport = 8080;
 	s->nsent = 0;
 	s->nread = 0;

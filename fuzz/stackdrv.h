@@ -103,11 +103,13 @@ struct sd_side {
 	struct target_config cfg;
 	bool open;
 	int lfd, cfd;
+	int conn_fd;            /* the socket of the connection the peer talks to */
 	/* the connection as the wire shows it */
 	uint16_t lport;
 	bool has_conn;          /* it sent a SYN for it */
 	bool conn_ended;        /* it was reset or closed since */
 	unsigned conn_nsyn;     /* the peer's SYNs when it answered one */
+	uint16_t conn_port;     /* its port on the connection */
 	uint32_t iss, snd_max;
 	bool acked;             /* it sent an ACK: rcv_nxt is its latest */
 	uint32_t rcv_nxt;
