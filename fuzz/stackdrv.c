@@ -373,6 +373,10 @@ static void drain(struct sd *d, int side)
 			s->reply |= SD_R_DATA;
 		else if (g.flags & TH_ACK)
 			s->reply |= SD_R_ACK;
+		if ((g.flags & TH_ACK) && !(g.flags & TH_RST)) {
+			s->rec_acked = true;
+			s->rec_ack = g.ack;
+		}
 		check_out(d, side, &g);
 		if (s->nout < SD_MAXOUT)
 			s->out[s->nout++] = g;
@@ -737,6 +741,7 @@ static void compare(struct sd *d, bool is_seg)
 	int ct = state_class(tw->state), cu = state_class(tu->state);
 	bool state_differs = ct && cu && ct != cu;
 	unsigned key = SD_R_RST | SD_R_SYN;
+	bool drift_after = false;
 	char a[64], b[64];
 
 	/* the twin made or lost its connection on a rule that is not a MUST (a SYN in
@@ -752,8 +757,20 @@ static void compare(struct sd *d, bool is_seg)
 	    (d->prev_twin_state != d->twin_state || tu->reply != tw->reply ||
 	     tu->nout != tw->nout))
 		drifted = true;
-	if (tu->reply == tw->reply && tu->ret == tw->ret && !state_differs)
+	/* ... or a call ended or made the twin's connection (a listener closed with a
+	 * connection in SYN-RECEIVED: whether that goes with it is the stack's choice) */
+	if (!is_seg && d->last_kind == FUZZ_REC_CALL &&
+	    (d->prev_twin_state == REF_CLOSED) != (d->twin_state == REF_CLOSED))
+		drift_after = true;
+	/* both acknowledged, differently: their RCV.NXT differ from here on (what each
+	 * accepted earlier differed without a MUST saying which is right, or this record
+	 * is the one that differs: reported below, the next ones compare consequences) */
+	if (tu->rec_acked && tw->rec_acked && tu->rec_ack != tw->rec_ack)
+		drift_after = true;
+	if (tu->reply == tw->reply && tu->ret == tw->ret && !state_differs) {
+		drifted |= drift_after;
 		return;
+	}
 	if (must && !drifted && (tu->reply & key) != (tw->reply & key)) {
 		d->ndiverge_must++;
 		finding(d, SD_TUT, "diverge", "answered %s where the reference stack answers %s "
@@ -770,6 +787,7 @@ static void compare(struct sd *d, bool is_seg)
 	d->ndiverge_counted++;
 	if (state_differs || (tu->reply & key) != (tw->reply & key))
 		drifted = true;
+	drifted |= drift_after;
 }
 
 /* ---- records ------------------------------------------------------------------------ */
@@ -778,6 +796,7 @@ static void begin(struct sd *d)
 {
 	for (int i = 0; i < 2; i++) {
 		d->side[i].nout = 0;
+		d->side[i].rec_acked = false;
 		d->side[i].reply = 0;
 		d->side[i].ret = 0;
 		d->side[i].call_out = 0;

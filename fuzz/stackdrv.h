@@ -134,6 +134,8 @@ struct sd_side {
 	/* this record */
 	struct sd_seg out[SD_MAXOUT];
 	int nout, nout_total;
+	bool rec_acked;         /* it sent an ACK (not a RST) in this record ... */
+	uint32_t rec_ack;       /* ... the last one's acknowledgement */
 	unsigned reply;
 	uint8_t payload[SD_MAXOUT][1500];
 	long ret;               /* of the call, value or -errno */
