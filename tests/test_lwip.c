@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "target-adapters/lwip_reset.h"
 #include "target-adapters/target.h"
 #include "wire/wire.h"
 
@@ -139,6 +140,30 @@ static void syn_to_listener_gets_syn_ack_with_mss(void **state)
 	nothing_sent(f);
 }
 
+/* Every open starts lwIP as a new process would (lwip_reset.c): the same ISN for the
+ * same SYN at the same time, and nothing lwIP allocated survives a close. */
+static void reopen_starts_lwip_afresh(void **state)
+{
+	struct fx *f = *state;
+	struct target_diag d = {0};
+	uint32_t isn;
+	int64_t next;
+
+	/* lwIP's ISN counter moves with its ticks: a second run in the same lwIP would
+	 * start from where the first left it */
+	listener(f);
+	assert_int_equal(target_advance(&f->t, 3000000000LL, &next), TARGET_OK);
+	peer_send(f, WIRE_TH_SYN, 0, 0, 0, true);
+	isn = stack_sent(f)->seq;
+	target_close(&f->t);
+	assert_int_equal(lwip_reset_blocks(), 0);
+	assert_int_equal(target_open(&f->t, &target_lwip_ops, &f->cfg, &d), TARGET_OK);
+	listener(f);
+	assert_int_equal(target_advance(&f->t, 3000000000LL, &next), TARGET_OK);
+	peer_send(f, WIRE_TH_SYN, 0, 0, 0, true);
+	assert_int_equal(stack_sent(f)->seq, isn);
+}
+
 static void syn_to_closed_port_gets_rst(void **state)
 {
 	struct fx *f = *state;
@@ -263,6 +288,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(delayed_ack_leaves_on_virtual_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(options_lwip_lacks_are_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(second_open_in_one_process_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopen_starts_lwip_afresh, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("lwip target", tests, NULL, NULL);
 }
