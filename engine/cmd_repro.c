@@ -31,6 +31,8 @@ struct printer {
 	char *held;             /* segments sent during a call, printed after it */
 	size_t nheld;
 	uint32_t local_isn, remote_isn;     /* as the engine rebases them */
+	const char *finding;    /* --finding: the oracle's message */
+	unsigned finding_rec;   /* and the record it names, 0 when none */
 	unsigned nseg_in, nseg_out, ncalls;
 };
 
@@ -314,9 +316,29 @@ static void on_call(void *ctx, struct fuzz_drv *d, const struct fuzz_call *c)
 	release_held(p);
 }
 
+/* before the record that broke the oracle (the after hook of the one before it) */
+static void finding_mark(struct printer *p)
+{
+	fprintf(p->file, "\n// record %u broke fuzz_refstack's oracle: %s\n"
+		"// What follows is what this build's reference stack did; the oracle says it\n"
+		"// is wrong from here (for a script that states the rule, fuzz the changed stack\n"
+		"// as a plugin with fuzz_stack, whose twin is the reference stack).\n",
+		p->finding_rec, p->finding);
+}
+
+static void on_after(void *ctx, struct fuzz_drv *d, const struct fuzz_rec *r)
+{
+	struct printer *p = ctx;
+
+	(void)r;
+	if (p->finding_rec && d->nrec + 1 == p->finding_rec)
+		finding_mark(p);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: tcpspec repro fuzz_refstack INPUT [-o OUT.pkt]\n"
+		"       (--finding 'RULE (record N)': name what broke fuzz_refstack's oracle)\n"
 		"       tcpspec repro fuzz_stack INPUT [--target lwip|reference|plugin:PATH.so]"
 		" [-o OUT.pkt]\n"
 		"       tcpspec repro fuzz_script|fuzz_wire_segment|fuzz_wire_options INPUT "
@@ -330,7 +352,7 @@ static int usage(void)
 int cmd_repro(int argc, char **argv)
 {
 	static const struct fuzz_hooks hooks = {
-		.seg_pre = on_seg_pre, .seg_out = on_seg_out, .call = on_call,
+		.seg_pre = on_seg_pre, .seg_out = on_seg_out, .call = on_call, .after = on_after,
 	};
 	const char *target = NULL, *input = NULL, *output = NULL, *spec = "reference";
 	struct printer p = { 0 };
@@ -346,6 +368,8 @@ int cmd_repro(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			output = argv[++i];
+		else if (!strcmp(argv[i], "--finding") && i + 1 < argc)
+			p.finding = argv[++i];
 		else if (!strcmp(argv[i], "--target") && i + 1 < argc)
 			spec = argv[++i];
 		else if (!strncmp(argv[i], "--target=", 9))
@@ -416,6 +440,13 @@ int cmd_repro(int argc, char **argv)
 		"--tolerance_usecs=1000\n--local_ip=192.0.2.1\n--remote_ip=192.0.2.2\n"
 		"`sysctl -q net.ipv4.tcp_rmem=\"4096 %u %u\"`\n\n", input, size,
 		cfg->rmem_default, cfg->rmem_max);
+	if (p.finding) {
+		const char *r = strstr(p.finding, "(record ");
+		p.finding_rec = r ? (unsigned)strtoul(r + 8, NULL, 10) : 0;
+		fprintf(p.out, "// Finding: %s\n", p.finding);
+		if (p.finding_rec == 1)
+			finding_mark(&p);
+	}
 	fuzz_drv_run(&d, data, size);
 	fuzz_drv_free(&d);
 	free(data);

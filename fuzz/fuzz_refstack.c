@@ -72,8 +72,8 @@ static void fail(const char *rule)
 	snprintf(sig, sizeof sig, "[fuzz_refstack] %s", rule);
 	if (fuzz_set_aside(sig))
 		return;
-	fprintf(stderr, "fuzz_refstack: violated: %s\nfuzz_refstack: signature: %s\n", rule,
-		sig);
+	fprintf(stderr, "fuzz_refstack: violated: %s (record %u)\nfuzz_refstack: signature: %s\n",
+		rule, drv.nrec, sig);
 	abort();
 }
 

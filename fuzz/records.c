@@ -237,6 +237,7 @@ void fuzz_drv_reset(struct fuzz_drv *d)
 	d->last_tsval = 0;
 	d->urg_seen = false;
 	d->prev_state = REF_CLOSED;
+	d->nrec = 0;
 	memset(d->nread, 0, sizeof d->nread);
 
 	fd = ref_sock_socket(d->st, AF_INET, SOCK_STREAM, IPPROTO_TCP, d->now);
@@ -475,6 +476,7 @@ void fuzz_drv_step(struct fuzz_drv *d, const struct fuzz_rec *r)
 {
 	int64_t from;
 
+	d->nrec++;
 	d->prev_state = fuzz_drv_state(d);
 	switch (r->kind) {
 	case FUZZ_REC_SEG:

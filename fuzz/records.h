@@ -157,6 +157,7 @@ struct fuzz_drv {
 	const uint8_t *sending; /* during a send call: the bytes being written */
 	size_t nsending;
 	int prev_state;         /* the connection's state before the current record */
+	unsigned nrec;          /* records played in this input, the current one included */
 	void *conn;             /* the connection's TCB, while conn_valid */
 	bool conn_valid;
 	uint64_t nread[FUZZ_MAX_FD];    /* bytes read so far, per descriptor (updated
