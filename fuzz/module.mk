@@ -84,7 +84,10 @@ $(filter-out %/fuzz_stack %/fuzz_stack_lwip,$(FUZZ_BINS)): $(B)/fuzz/%: $(B)/fuz
 
 # fuzz_stack drives targets through target.h: it links the adapters too (lwIP from
 # Debian's shared liblwip, plugins with dlopen).  The stack driver is in FUZZ_LIB.
-FUZZ_ADAPTER_OBJS := $(patsubst %.c,$(B)/%.o,$(filter target-adapters/%,$(LIB_SRCS)))
+# (by wildcard: lwip.mk, which adds the lwIP mapping to LIB_SRCS, may be read after us)
+FUZZ_ADAPTER_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard target-adapters/*.c \
+	target-adapters/linux/*.c target-adapters/common/*.c target-adapters/sdk/*.c \
+	examples/plugin-lwip/*.c))
 # fuzz_stack_lwip is fuzz_stack with lwip as the default stack: a target of its own, for
 # runners that cannot set TCPSPEC_FUZZ_TARGET (ClusterFuzzLite's nightly batch).
 $(B)/fuzz/fuzz_stack_lwip.o: fuzz/fuzz_stack.c

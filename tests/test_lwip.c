@@ -11,7 +11,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "target-adapters/lwip_reset.h"
+#include "examples/plugin-lwip/lwip_reset.h"
 #include "target-adapters/target.h"
 #include "wire/wire.h"
 

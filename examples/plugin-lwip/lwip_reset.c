@@ -123,7 +123,11 @@ static int find_lwip(struct dl_phdr_info *info, size_t size, void *ctx)
 	bool *found = ctx;
 
 	(void)size;
-	if (!info->dlpi_name || !strstr(info->dlpi_name, "liblwip"))
+	const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+
+	/* liblwip.so itself, not a plugin named after it (liblwip-plugin.so) */
+	base = base ? base + 1 : info->dlpi_name;
+	if (!base || strncmp(base, "liblwip.so", 10))
 		return 0;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];

@@ -196,7 +196,7 @@ static int br_tcp_info(void *h, int fd, struct target_tcp_info *ti)
 
 static const struct tcpspec_plugin_v2 broken = {
 	TCPSPEC_PLUGIN_V2_HEADER,
-	.name = "broken reference stack (tests)",
+	.name = "fuzzbroken",
 	.version = "test",
 	.caps = TARGET_VIRTUAL_TIME | TARGET_TCP_INFO | TARGET_BLOCKING,
 	.open = br_open,
