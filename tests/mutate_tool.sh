@@ -10,7 +10,7 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-if python3 scripts/mutate --list >"$tmp/list" 2>&1 && grep -q ' mutants$' "$tmp/list"; then
+if python3 scripts/mutate --list >"$tmp/list" 2>&1 && grep -q ' mutants, [0-9]* of them equivalent' "$tmp/list"; then
 	ok "the mutants are made and every curated one still applies"
 else
 	notok "the mutants are made and every curated one still applies: $(tail -1 "$tmp/list")"
@@ -43,5 +43,19 @@ if python3 scripts/mutate --mutants "$tmp/stale.txt" --listed-only --list >"$tmp
 else
 	grep -q 'occurs 0 times' "$tmp/o2" && ok "a stale list entry is an error" ||
 		notok "a stale list entry is an error: $(cat "$tmp/o2")"
+fi
+# an equivalence entry that no longer names a mutant stops the tool too
+printf 'refstack/input.c\tROR\tno such line\twhy\n' >"$tmp/eq.txt"
+if python3 scripts/mutate --equivalent "$tmp/eq.txt" --list >"$tmp/o3" 2>&1; then
+	notok "a stale equivalence entry is an error"
+else
+	grep -q 'names 0 mutants' "$tmp/o3" && ok "a stale equivalence entry is an error" ||
+		notok "a stale equivalence entry is an error: $(cat "$tmp/o3")"
+fi
+# the equivalent mutants the list names are marked and not run
+if grep -q 'equivalent, not counted' "$tmp/list"; then
+	ok "the listed equivalent mutants are marked"
+else
+	notok "the listed equivalent mutants are marked"
 fi
 echo "1..$n"
