@@ -44,6 +44,15 @@ else
 	grep -q 'occurs 0 times' "$tmp/o2" && ok "a stale list entry is an error" ||
 		notok "a stale list entry is an error: $(cat "$tmp/o2")"
 fi
+# a suite the unmutated stack fails would count every mutant as killed: refused
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 write(3, ..., 10) = 10\n' >"$tmp/fails.pkt"
+if python3 scripts/mutate --only input.c:497:0 --suite "$tmp/fails.pkt" >"$tmp/o4" 2>&1; then
+	notok "a suite failing on the unmutated stack is refused"
+else
+	grep -q 'does not pass on the unmutated' "$tmp/o4" &&
+		ok "a suite failing on the unmutated stack is refused" ||
+		notok "a suite failing on the unmutated stack is refused: $(cat "$tmp/o4")"
+fi
 # an equivalence entry that no longer names a mutant stops the tool too
 printf 'refstack/input.c\tROR\tno such line\twhy\n' >"$tmp/eq.txt"
 if python3 scripts/mutate --equivalent "$tmp/eq.txt" --list >"$tmp/o3" 2>&1; then
