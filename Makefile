@@ -80,8 +80,9 @@ check: deps
 unit-check: all $(UNIT_BINS)
 	@sh scripts/run-tests.sh $(UNIT_BINS)
 
-# The mutation score of the conformance suite: mutants of refstack/ made by
-# scripts/mutate, the suite run on each (a few minutes; not part of `make check`).
+# The mutation score of the reference stack's test suite (corpora/conformance and
+# corpora/profiles/linux): mutants of refstack/ made by scripts/mutate, the suite run
+# on each (about a minute; not part of `make check`).
 mutation: all
 	python3 scripts/mutate $(MUTATE_FLAGS)
 
