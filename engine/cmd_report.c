@@ -7,7 +7,8 @@
  * and each target's expectations file (TARGET.expect in a directory given, or
  * --expect TARGET=FILE), then prints, as Markdown and/or JSON, a matrix of
  * requirement x target whose cells are pass, deviation (a failure the
- * expectations file explains), fail, or skipped.
+ * expectations file explains, or one of a script below MUST), fail, skipped, or
+ * not applicable, graded by each script's "// level:" line (engine/grade.c).
  *
  * Expectations file: one script per line, "relative/path.pkt  reason", the path
  * relative to the file's own directory; '#' starts a comment line.
@@ -33,14 +34,23 @@
 #define MAX_EXPECT_FILES 16
 
 enum cell {
-	CELL_PASS = 0,
-	CELL_DEVIATION,
-	CELL_FAIL,
-	CELL_SKIP,
-	CELL_NKINDS
+	CELL_PASS = ENGINE_GRADE_PASS,
+	CELL_DEVIATION = ENGINE_GRADE_DEVIATION,
+	CELL_FAIL = ENGINE_GRADE_FAIL,
+	CELL_SKIP = ENGINE_GRADE_SKIP,
+	CELL_NA = ENGINE_GRADE_NA,
+	CELL_NKINDS = ENGINE_GRADE_N
 };
 
-static const char *const cell_names[CELL_NKINDS] = { "pass", "deviation", "fail", "skipped" };
+static const char *cell_name(enum cell c)
+{
+	return engine_grade_name((enum engine_grade_cell)c);
+}
+
+/* JSON keys of the counts */
+static const char *const cell_keys[CELL_NKINDS] = {
+	"pass", "deviation", "fail", "skipped", "not_applicable"
+};
 
 struct expectation {
 	char *path;             /* as resolved: directory of the file + relative path */
@@ -60,6 +70,7 @@ struct target_run {
 	size_t nexpect_files;
 	struct engine_job *jobs; /* one per script */
 	size_t count[CELL_NKINDS];
+	size_t lcount[ENGINE_LEVEL_N][CELL_NKINDS];  /* by the level of each result */
 	size_t stale;           /* listed in expectations, yet passed */
 };
 
@@ -68,8 +79,10 @@ struct script {
 	char *checks;           /* may be NULL */
 	char **req;
 	size_t nreq;
+	enum engine_level level;        /* its "// level:" line */
 	/* per target */
 	enum cell cell[MAX_TARGETS];
+	enum engine_level glevel[MAX_TARGETS];  /* of the result (engine_grade) */
 	const char *reason[MAX_TARGETS];   /* deviation reason / failure or skip message */
 	bool stale[MAX_TARGETS];
 };
@@ -84,8 +97,12 @@ static void usage(FILE *f)
 		"Runs every .pkt script (directories are searched recursively) on each target\n"
 		"and prints a requirement-by-target matrix: for each requirement tag found in\n"
 		"the scripts' '// requirements:' header lines, whether the target passes,\n"
-		"deviates (fails in a way its expectations file explains), fails, or was\n"
-		"skipped (target unavailable here, or a feature tcpspec does not support).\n"
+		"deviates (fails in a way its expectations file explains, or fails a script\n"
+		"whose '// level:' is SHOULD or MAY), fails (a MUST script, unexplained), was\n"
+		"skipped (target unavailable here, or a feature tcpspec does not support), or\n"
+		"the script is not applicable (the stack did not offer an optional feature).\n"
+		"A last line per target on stderr counts the verdicts and the deviations by\n"
+		"level.\n"
 		"\n"
 		"  --target T,...    targets to run: reference, linux, lwip, plugin:PATH.so\n"
 		"                    (default: reference)\n"
@@ -98,7 +115,9 @@ static void usage(FILE *f)
 		"                    newly failing and newly passing since\n"
 		"  --expect T=FILE   expectations for target T; by default T.expect in each\n"
 		"                    directory given is used when it exists.  One line per\n"
-		"                    script: 'path/relative/to/the/file.pkt  reason'\n"
+		"                    script: 'path/relative/to/the/file.pkt  reason'; a reason\n"
+		"                    starting 'MUST:', 'SHOULD:' or 'MAY:' names the level\n"
+		"                    the stack breaks there\n"
 		"  -j N, --jobs N    parallel runs per target (default: one per core)\n"
 		"  --timeout SECS    wall-clock limit per script (default 120, 0: none); a\n"
 		"                    script still running then fails, with everything it started\n"
@@ -108,8 +127,9 @@ static void usage(FILE *f)
 		"Script options are passed to every run, as for tcpspec run\n"
 		"(--tolerance_usecs=N, --ip_version=V, ...).\n"
 		"\n"
-		"Exit: 0 no failure (deviations and skips allowed), 1 some script failed on\n"
-		"some target, 2 usage error, 3 no target available here.\n");
+		"Exit: 0 no failure (deviations, skips and not applicable allowed), 1 some\n"
+		"MUST (or unleveled) script failed unexplained on some target, 2 usage error,\n"
+		"3 no target available here.\n");
 }
 
 /* ---- collecting scripts -------------------------------------------------------- */
@@ -197,6 +217,8 @@ static int read_header(struct script *sc)
 				sc->req = nr;
 				sc->nreq++;
 			}
+		} else if (!sc->level && (v = header_value(line, "level"))) {
+			sc->level = engine_level_parse(v, NULL);
 		} else if (!sc->checks && (v = header_value(line, "checks"))) {
 			sc->checks = strdup(v);
 		}
@@ -342,7 +364,8 @@ static int cmp_req(const void *a, const void *b)
 	return strcmp(((const struct req_row *)a)->id, ((const struct req_row *)b)->id);
 }
 
-/* Worst status wins: a failure anywhere shows, then a deviation, then a pass. */
+/* Worst status wins: a failure anywhere shows, then a deviation, then a pass, then a
+ * skip; "not applicable" only when every script of the row is. */
 static enum cell req_status(const size_t *count)
 {
 	if (count[CELL_FAIL])
@@ -351,7 +374,9 @@ static enum cell req_status(const size_t *count)
 		return CELL_DEVIATION;
 	if (count[CELL_PASS])
 		return CELL_PASS;
-	return CELL_SKIP;
+	if (count[CELL_SKIP])
+		return CELL_SKIP;
+	return CELL_NA;
 }
 
 static struct req_row *build_rows(struct script *sc, size_t nsc, size_t ntr, size_t *nrows)
@@ -394,6 +419,16 @@ static struct req_row *build_rows(struct script *sc, size_t nsc, size_t ntr, siz
 /* The readers' parts of the report (report_view.c), set before the writers run. */
 static const struct report_view *md_view;
 
+/* A result as a table shows it: "deviation (SHOULD)" for a deviation or failure
+ * whose level is known, else the verdict alone. */
+static void result_text(char *buf, size_t cap, enum cell c, enum engine_level l)
+{
+	if ((c == CELL_DEVIATION || c == CELL_FAIL) && l != ENGINE_LEVEL_NONE)
+		snprintf(buf, cap, "%s (%s)", cell_name(c), engine_level_name(l));
+	else
+		snprintf(buf, cap, "%s", cell_name(c));
+}
+
 static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
 			   size_t nsc, struct req_row *rows, size_t nrows)
 {
@@ -403,20 +438,20 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 	if (md_view)
 		report_md_overview(f, md_view);
 
-	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | scripted s | run s "
-		   "| expectations |\n|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | not applicable "
+		   "| scripted s | run s | expectations |\n|---|---|---|---|---|---|---|---|---|\n");
 	for (size_t t = 0; t < ntr; t++) {
 		double scripted = 0, wall = 0;
 		for (size_t i = 0; tr[t].jobs && i < nsc; i++) {
 			scripted += tr[t].jobs[i].res.scripted_ns / 1e9;
 			wall += tr[t].jobs[i].res.wall_ns / 1e9;
 		}
-		fprintf(f, "| %s%s%s%s | %zu | %zu | %zu | %zu | %.1f | %.3f | ", tr[t].name,
+		fprintf(f, "| %s%s%s%s | %zu | %zu | %zu | %zu | %zu | %.1f | %.3f | ", tr[t].name,
 			tr[t].ops && tr[t].ops->version ? " (" : "",
 			tr[t].ops && tr[t].ops->version ? tr[t].ops->version : "",
 			tr[t].ops && tr[t].ops->version ? ")" : "",
 			tr[t].count[CELL_PASS], tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL],
-			tr[t].count[CELL_SKIP], scripted, wall);
+			tr[t].count[CELL_SKIP], tr[t].count[CELL_NA], scripted, wall);
 		if (!tr[t].available) {
 			fputs("target unavailable: ", f);
 			md_cell(f, tr[t].why);
@@ -430,6 +465,24 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		}
 		fputs(" |\n", f);
 	}
+
+	/* by level: a deviation or failure counts under the level it breaks (its
+	 * expectation's, else the script's); the other verdicts under the script's */
+	fprintf(f, "\n## By level\n\n| target | level | pass | deviation | fail | skipped "
+		   "| not applicable |\n|---|---|---|---|---|---|---|\n");
+	for (size_t t = 0; t < ntr; t++)
+		for (int l = ENGINE_LEVEL_MUST; l <= ENGINE_LEVEL_N; l++) {
+			int lv = l == ENGINE_LEVEL_N ? ENGINE_LEVEL_NONE : l;
+			const size_t *c = tr[t].lcount[lv];
+			size_t sum = 0;
+			for (int k = 0; k < CELL_NKINDS; k++)
+				sum += c[k];
+			if (!sum && lv == ENGINE_LEVEL_NONE)
+				continue;
+			fprintf(f, "| %s | %s | %zu | %zu | %zu | %zu | %zu |\n", tr[t].name,
+				lv == ENGINE_LEVEL_NONE ? "(no level)" : engine_level_name(lv),
+				c[CELL_PASS], c[CELL_DEVIATION], c[CELL_FAIL], c[CELL_SKIP], c[CELL_NA]);
+		}
 
 	fprintf(f, "\n## Requirements\n\n| requirement | title | scripts |");
 	for (size_t t = 0; t < ntr; t++)
@@ -445,7 +498,7 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			ri.title[0] ? ri.title : ri.rfc_title ? ri.rfc_title : "", rows[r].nscripts);
 		for (size_t t = 0; t < ntr; t++) {
 			enum cell c = req_status(rows[r].count[t]);
-			fprintf(f, " %s", cell_names[c]);
+			fprintf(f, " %s", cell_name(c));
 			if (rows[r].count[t][c] != rows[r].nscripts)
 				fprintf(f, " %zu/%zu", rows[r].count[t][c], rows[r].nscripts);
 			fputs(" |", f);
@@ -453,22 +506,25 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		fputc('\n', f);
 	}
 
-	fprintf(f, "\n## Scripts\n\n| script | requirements |");
+	fprintf(f, "\n## Scripts\n\n| script | level | requirements |");
 	for (size_t t = 0; t < ntr; t++)
 		fprintf(f, " %s |", tr[t].name);
-	fprintf(f, " checks |\n|---|---|");
+	fprintf(f, " checks |\n|---|---|---|");
 	for (size_t t = 0; t < ntr; t++)
 		fputs("---|", f);
 	fputs("---|\n", f);
 	for (size_t i = 0; i < nsc; i++) {
+		char res[64];
 		fputs("| ", f);
 		md_cell(f, sc[i].path);
-		fputs(" |", f);
+		fprintf(f, " | %s |", sc[i].level ? engine_level_name(sc[i].level) : "");
 		for (size_t k = 0; k < sc[i].nreq; k++)
 			fprintf(f, " %s", sc[i].req[k]);
 		fputs(" |", f);
-		for (size_t t = 0; t < ntr; t++)
-			fprintf(f, " %s |", cell_names[sc[i].cell[t]]);
+		for (size_t t = 0; t < ntr; t++) {
+			result_text(res, sizeof res, sc[i].cell[t], sc[i].glevel[t]);
+			fprintf(f, " %s |", res);
+		}
 		fputc(' ', f);
 		md_cell(f, sc[i].checks);
 		fputs(" |\n", f);
@@ -482,11 +538,11 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			if (!any)
 				fprintf(f, "\n## Details\n\n");
 			any = true;
-			char msg[1024];
+			char msg[1024], res[64];
 			first_line(msg, sizeof msg, sc[i].reason[t]);
+			result_text(res, sizeof res, sc[i].cell[t], sc[i].glevel[t]);
 			fprintf(f, "- %s, `%s`: %s", tr[t].name, sc[i].path,
-				sc[i].stale[t] ? "pass, although listed as a deviation"
-					       : cell_names[sc[i].cell[t]]);
+				sc[i].stale[t] ? "pass, although listed as a deviation" : res);
 			if (msg[0]) {
 				fputs(": ", f);
 				md_cell(f, msg);
@@ -495,6 +551,13 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		}
 	if (md_view)
 		report_md_causes(f, md_view);
+}
+
+/* "pass": N, "deviation": N, ... for one row of counts */
+static void json_counts(FILE *f, const size_t *c)
+{
+	for (int k = 0; k < CELL_NKINDS; k++)
+		fprintf(f, "%s\"%s\": %zu", k ? ", " : "", cell_keys[k], c[k]);
 }
 
 static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
@@ -516,10 +579,15 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			fputs(k ? ", " : "", f);
 			json_str(f, tr[t].expect_files[k]);
 		}
-		fprintf(f, "], \"pass\": %zu, \"deviation\": %zu, \"fail\": %zu, \"skipped\": %zu, "
-			   "\"stale_expectations\": %zu}",
-			tr[t].count[CELL_PASS], tr[t].count[CELL_DEVIATION], tr[t].count[CELL_FAIL],
-			tr[t].count[CELL_SKIP], tr[t].stale);
+		fputs("], ", f);
+		json_counts(f, tr[t].count);
+		fprintf(f, ", \"stale_expectations\": %zu, \"levels\": {", tr[t].stale);
+		for (int l = 0; l < ENGINE_LEVEL_N; l++) {
+			fprintf(f, "%s\"%s\": {", l ? ", " : "", engine_level_name((enum engine_level)l));
+			json_counts(f, tr[t].lcount[l]);
+			fputc('}', f);
+		}
+		fputs("}}", f);
 	}
 	fputs("\n  ],\n  \"requirements\": [", f);
 	for (size_t r = 0; r < nrows; r++) {
@@ -530,10 +598,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			const size_t *c = rows[r].count[t];
 			fprintf(f, "%s", t ? ", " : "");
 			json_str(f, tr[t].name);
-			fprintf(f, ": {\"status\": \"%s\", \"pass\": %zu, \"deviation\": %zu, "
-				   "\"fail\": %zu, \"skipped\": %zu}",
-				cell_names[req_status(c)], c[CELL_PASS], c[CELL_DEVIATION], c[CELL_FAIL],
-				c[CELL_SKIP]);
+			fprintf(f, ": {\"status\": \"%s\", ", cell_name(req_status(c)));
+			json_counts(f, c);
+			fputc('}', f);
 		}
 		fputs("}}", f);
 	}
@@ -543,7 +610,7 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 		json_str(f, sc[i].path);
 		fputs(", \"checks\": ", f);
 		json_str(f, sc[i].checks);
-		fputs(", \"requirements\": [", f);
+		fprintf(f, ", \"level\": \"%s\", \"requirements\": [", engine_level_name(sc[i].level));
 		for (size_t k = 0; k < sc[i].nreq; k++) {
 			fputs(k ? ", " : "", f);
 			json_str(f, sc[i].req[k]);
@@ -552,8 +619,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 		for (size_t t = 0; t < ntr; t++) {
 			fprintf(f, "%s", t ? ", " : "");
 			json_str(f, tr[t].name);
-			fprintf(f, ": {\"status\": \"%s\", \"stale_expectation\": %s, \"reason\": ",
-				cell_names[sc[i].cell[t]], sc[i].stale[t] ? "true" : "false");
+			fprintf(f, ": {\"status\": \"%s\", \"level\": \"%s\", \"stale_expectation\": %s, "
+				   "\"reason\": ", cell_name(sc[i].cell[t]),
+				engine_level_name(sc[i].glevel[t]), sc[i].stale[t] ? "true" : "false");
 			json_str(f, sc[i].reason[t]);
 			if (tr[t].jobs)
 				fprintf(f, ", \"wall_s\": %.6f, \"scripted_s\": %.6f",
@@ -586,45 +654,47 @@ static int write_to(const char *path, void (*fn)(FILE *, struct target_run *, si
 	return 0;
 }
 
+/* One line per target on stderr: the verdicts, and deviations and failures by the
+ * level they break. */
+static void write_summary(FILE *f, const struct target_run *tr)
+{
+	fprintf(f, "tcpspec report: %s: %zu pass, %zu fail, %zu deviation (MUST %zu, SHOULD %zu, "
+		   "MAY %zu, no level %zu), %zu skipped, %zu not applicable\n", tr->name,
+		tr->count[CELL_PASS], tr->count[CELL_FAIL], tr->count[CELL_DEVIATION],
+		tr->lcount[ENGINE_LEVEL_MUST][CELL_DEVIATION],
+		tr->lcount[ENGINE_LEVEL_SHOULD][CELL_DEVIATION],
+		tr->lcount[ENGINE_LEVEL_MAY][CELL_DEVIATION],
+		tr->lcount[ENGINE_LEVEL_NONE][CELL_DEVIATION], tr->count[CELL_SKIP],
+		tr->count[CELL_NA]);
+}
+
 /* ---- running ------------------------------------------------------------------- */
 
 static void classify(struct target_run *tr, size_t t, struct script *sc, size_t nsc)
 {
 	for (size_t i = 0; i < nsc; i++) {
-		enum cell c;
+		struct engine_grade g = { ENGINE_GRADE_SKIP, sc[i].level, false };
 		const char *reason;
-		sc[i].stale[t] = false;
 		if (!tr->available) {
-			c = CELL_SKIP;
 			reason = tr->why;
 		} else {
 			const struct engine_result *res = &tr->jobs[i].res;
 			struct expectation *e = find_expectation(tr, sc[i].path);
 			if (e)
 				e->used = true;
-			switch (res->verdict) {
-			case ENGINE_PASS:
-				c = CELL_PASS;
-				reason = e ? e->reason : "";
-				if (e) {
-					sc[i].stale[t] = true;
-					tr->stale++;
-				}
-				break;
-			case ENGINE_FAIL:
-			case ENGINE_ERROR:
-				c = e ? CELL_DEVIATION : CELL_FAIL;
-				reason = e ? e->reason : res->message;
-				break;
-			default:
-				c = CELL_SKIP;
-				reason = res->message;
-				break;
-			}
+			g = engine_grade(res->verdict, res->message, sc[i].level,
+					 e ? e->reason : NULL);
+			reason = e && res->verdict != ENGINE_SKIP &&
+				 res->verdict != ENGINE_UNAVAILABLE ? e->reason : res->message;
+			if (g.stale)
+				tr->stale++;
 		}
-		sc[i].cell[t] = c;
+		sc[i].cell[t] = (enum cell)g.cell;
+		sc[i].glevel[t] = g.level;
+		sc[i].stale[t] = g.stale;
 		sc[i].reason[t] = reason;
-		tr->count[c]++;
+		tr->count[g.cell]++;
+		tr->lcount[g.level][g.cell]++;
 	}
 }
 
@@ -972,7 +1042,7 @@ missing:
 		vs[i].req = sc[i].req;
 		vs[i].nreq = sc[i].nreq;
 		for (size_t t = 0; t < ntr; t++) {
-			vs[i].cell[t].status = cell_names[sc[i].cell[t]];
+			vs[i].cell[t].status = cell_name(sc[i].cell[t]);
 			vs[i].cell[t].reason = sc[i].reason[t];
 			vs[i].cell[t].job = tr[t].jobs ? &tr[t].jobs[i] : NULL;
 		}
@@ -1000,8 +1070,10 @@ missing:
 	}
 
 	size_t fails = 0;
-	for (size_t t = 0; t < ntr; t++)
+	for (size_t t = 0; t < ntr; t++) {
 		fails += tr[t].count[CELL_FAIL];
+		write_summary(stderr, &tr[t]);
+	}
 	rc = fails ? CLI_FAIL : any_available ? CLI_OK : CLI_UNAVAILABLE;
 	goto out;
 oom:

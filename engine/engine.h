@@ -193,4 +193,46 @@ int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n);
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target);
 int engine_write_json(FILE *f, const struct engine_job *jobs, size_t n, const char *target);
 
+/* ---- grading by requirement level (tcpspec report) ---------------------------------- */
+
+/* The level a conformance script enforces (its "// level:" header line) or a
+ * documented deviation breaks (a "LEVEL:" prefix of its reason): RFC 2119 words. */
+enum engine_level {
+	ENGINE_LEVEL_NONE = 0,              /* not stated: graded as MUST */
+	ENGINE_LEVEL_MUST,
+	ENGINE_LEVEL_SHOULD,
+	ENGINE_LEVEL_MAY,
+	ENGINE_LEVEL_N
+};
+
+/* What a report shows for one script on one target. */
+enum engine_grade_cell {
+	ENGINE_GRADE_PASS = 0,
+	ENGINE_GRADE_DEVIATION,             /* explained, or a failure below MUST */
+	ENGINE_GRADE_FAIL,                  /* a MUST (or unleveled) failure nothing explains */
+	ENGINE_GRADE_SKIP,                  /* unsupported here, target unavailable */
+	ENGINE_GRADE_NA,                    /* the stack did not offer an optional feature */
+	ENGINE_GRADE_N
+};
+
+struct engine_grade {
+	enum engine_grade_cell cell;
+	enum engine_level level;            /* of the deviation or failure; else the script's */
+	bool stale;                         /* an expectation lists it, yet it passed */
+};
+
+/* "MUST", "SHOULD", "MAY" (case-insensitive, a whole word) at the start of s, white
+ * space skipped; ENGINE_LEVEL_NONE when s starts with none of them.  With a colon
+ * right after the word, *rest (if given) points past it and its white space. */
+enum engine_level engine_level_parse(const char *s, const char **rest);
+const char *engine_level_name(enum engine_level l);      /* "MUST" ..., "none" */
+const char *engine_grade_name(enum engine_grade_cell c); /* "pass" ... "not applicable" */
+/* A skip whose reason says the script does not apply to this stack: the first line,
+ * after an optional "FILE:LINE: " prefix, starts with "not applicable:". */
+bool engine_reason_not_applicable(const char *msg);
+/* Grade one run: its verdict and message, the script's level, and the expectation
+ * listing it (NULL if none; its level from a "LEVEL:" prefix of the reason). */
+struct engine_grade engine_grade(enum engine_verdict v, const char *msg,
+				 enum engine_level script_level, const char *expect_reason);
+
 #endif
