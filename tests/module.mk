@@ -2,7 +2,8 @@
 # registered in that module's own module.mk (UNIT_TESTS += test_NAME).
 SHELL_TESTS += tests/cli_basic.sh tests/linux_md5.sh tests/linux_udp.sh
 # tcpspec report and the conformance suite on both targets (conformance helper)
-SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh
+SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh \
+	tests/conformance_levels.sh
 # requirement IDs in script headers checked against RFC 9293 Appendix B
 SHELL_TESTS += tests/requirement_ids.sh
 # the ladder of run --html labels packets as tcpspec decode does

@@ -165,4 +165,57 @@ dev = [x for x in r["scripts"] if x["path"].endswith("/dev.pkt")][0]["results"][
 sys.exit(0 if dev["status"] == "deviation" and dev["reason"] == "listed from a sibling directory" else 1)' "$tmp/dd.json"
 check $? "expectation paths with .. are resolved"
 
+# grading by level: a MUST failure fails the report; a SHOULD or MAY failure, or an
+# explained one, is a deviation of its level (the expectation's "LEVEL:" prefix, else
+# the script's); the summary line, the by-level table and the JSON count per level
+l=$tmp/levels
+mkdir -p "$l"
+for s in must-fail:MUST should-fail:SHOULD may-fail:MAY exp-should:MUST exp-plain:MUST; do
+	{ echo "// requirements: TEST:L"; echo "// level: ${s#*:}"; echo "// checks: wrong on purpose"
+	  echo "$prelude"; echo "+0    > S. 0:0(0) ack 2 <...>"; } > "$l/${s%%:*}.pkt"
+done
+{ echo "// requirements: TEST:L"; echo "// level: SHOULD"; echo "// checks: right"
+  echo "$prelude"; echo "+0    > S. 0:0(0) ack 1 <...>"; } > "$l/should-pass.pkt"
+printf 'exp-should.pkt\tSHOULD: RFC 0000 1.1: the stack may differ here\nexp-plain.pkt\tdocumented, no level given\n' \
+	> "$l/reference.expect"
+$T report -q --json "$tmp/l.json" --markdown "$tmp/l.md" "$l" >/dev/null 2>"$tmp/l.err"
+rc=$?
+[ $rc -eq 1 ]; check $? "an unexplained MUST failure fails the report (got $rc)"
+python3 - "$tmp/l.json" >"$tmp/lpy" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = {x["path"].split("/")[-1]: x for x in r["scripts"]}
+bad = []
+def want(p, status, level):
+    got = (s[p]["results"]["reference"]["status"], s[p]["results"]["reference"]["level"])
+    if got != (status, level):
+        bad.append("%s: %s, wanted %s" % (p, got, (status, level)))
+want("must-fail.pkt", "fail", "MUST")
+want("should-fail.pkt", "deviation", "SHOULD")
+want("may-fail.pkt", "deviation", "MAY")
+want("exp-should.pkt", "deviation", "SHOULD")
+want("exp-plain.pkt", "deviation", "MUST")
+want("should-pass.pkt", "pass", "SHOULD")
+if s["should-fail.pkt"]["level"] != "SHOULD":
+    bad.append("script level not read")
+t = r["targets"][0]
+lv = t["levels"]
+if (t["pass"], t["deviation"], t["fail"], t["skipped"], t["not_applicable"]) != (1, 4, 1, 0, 0):
+    bad.append("totals %s" % t)
+if (lv["MUST"]["fail"], lv["MUST"]["deviation"], lv["SHOULD"]["deviation"], lv["SHOULD"]["pass"],
+        lv["MAY"]["deviation"]) != (1, 1, 2, 1, 1):
+    bad.append("levels %s" % lv)
+print("\n".join(bad) if bad else "all good")
+sys.exit(1 if bad else 0)
+PY
+check $? "JSON: each result graded by its level, counts per level ($(tail -1 "$tmp/lpy"))"
+grep -q 'should-fail.pkt`: deviation (SHOULD)' "$tmp/l.md"; check $? "Markdown names a deviation's level"
+grep -q '^| reference | SHOULD | 1 | 2 | 0 | 0 | 0 |$' "$tmp/l.md"; check $? "Markdown by-level table"
+grep -q '^tcpspec report: reference: 1 pass, 1 fail, 4 deviation (MUST 1, SHOULD 2, MAY 1, no level 0), 0 skipped, 0 not applicable$' "$tmp/l.err"
+check $? "summary line on stderr counts deviations per level"
+rm "$l/must-fail.pkt"
+$T report -q "$l" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 0 ]; check $? "SHOULD and MAY failures alone do not fail the report (got $rc)"
+
 echo "1..$n"

@@ -1207,6 +1207,70 @@ static void reports(void **state)
 	free(buf);
 }
 
+/* Grading by requirement level (tcpspec report): a MUST failure fails, a SHOULD or
+ * MAY failure is a deviation of its level, an expectation's "LEVEL:" prefix names the
+ * level it breaks, and a skip saying "not applicable:" has its own verdict. */
+static void grades_follow_the_requirement_level(void **state)
+{
+	(void)state;
+	const char *rest = NULL;
+	assert_int_equal(engine_level_parse(" SHOULD: RFC 6298 2.1 ...", &rest), ENGINE_LEVEL_SHOULD);
+	assert_string_equal(rest, "RFC 6298 2.1 ...");
+	assert_int_equal(engine_level_parse("must", NULL), ENGINE_LEVEL_MUST);
+	assert_int_equal(engine_level_parse("MAY", NULL), ENGINE_LEVEL_MAY);
+	assert_int_equal(engine_level_parse("MUSTARD: no", NULL), ENGINE_LEVEL_NONE);
+	assert_int_equal(engine_level_parse("must-ish", NULL), ENGINE_LEVEL_NONE);
+	assert_int_equal(engine_level_parse("lwIP sets ACK on RSTs", NULL), ENGINE_LEVEL_NONE);
+	assert_int_equal(engine_level_parse(NULL, NULL), ENGINE_LEVEL_NONE);
+	assert_string_equal(engine_level_name(ENGINE_LEVEL_SHOULD), "SHOULD");
+	assert_string_equal(engine_grade_name(ENGINE_GRADE_NA), "not applicable");
+
+	struct engine_grade g;
+	g = engine_grade(ENGINE_FAIL, "x.pkt:3: error", ENGINE_LEVEL_MUST, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_FAIL);
+	assert_int_equal(g.level, ENGINE_LEVEL_MUST);
+	g = engine_grade(ENGINE_FAIL, "x.pkt:3: error", ENGINE_LEVEL_NONE, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_FAIL);      /* no level: graded as MUST */
+	g = engine_grade(ENGINE_FAIL, "x.pkt:3: error", ENGINE_LEVEL_SHOULD, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_DEVIATION);
+	assert_int_equal(g.level, ENGINE_LEVEL_SHOULD);
+	g = engine_grade(ENGINE_FAIL, "x.pkt:3: error", ENGINE_LEVEL_MAY, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_DEVIATION);
+	assert_int_equal(g.level, ENGINE_LEVEL_MAY);
+	g = engine_grade(ENGINE_ERROR, "x.pkt:3: parse error", ENGINE_LEVEL_SHOULD, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_FAIL);      /* the suite's own fault */
+	g = engine_grade(ENGINE_FAIL, "x", ENGINE_LEVEL_MUST, "SHOULD: RFC 6298 2.1: 1 s");
+	assert_int_equal(g.cell, ENGINE_GRADE_DEVIATION);
+	assert_int_equal(g.level, ENGINE_LEVEL_SHOULD);
+	g = engine_grade(ENGINE_FAIL, "x", ENGINE_LEVEL_MUST, "documented without a level");
+	assert_int_equal(g.cell, ENGINE_GRADE_DEVIATION);
+	assert_int_equal(g.level, ENGINE_LEVEL_MUST);
+	g = engine_grade(ENGINE_PASS, "", ENGINE_LEVEL_MUST, "MUST: listed");
+	assert_int_equal(g.cell, ENGINE_GRADE_PASS);
+	assert_true(g.stale);
+	g = engine_grade(ENGINE_PASS, "", ENGINE_LEVEL_MUST, NULL);
+	assert_false(g.stale);
+
+	/* skips: unsupported here, or not applicable to this stack */
+	g = engine_grade(ENGINE_SKIP, "x.pkt:7: unsupported: the lwip target cannot take SO_RCVBUF",
+			 ENGINE_LEVEL_MUST, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_SKIP);
+	g = engine_grade(ENGINE_SKIP, "x.pkt:12: not applicable: the stack did not offer timestamps",
+			 ENGINE_LEVEL_MUST, "MUST: an expectation does not turn it into a deviation");
+	assert_int_equal(g.cell, ENGINE_GRADE_NA);
+	g = engine_grade(ENGINE_SKIP, "not applicable: the stack did not offer SACK",
+			 ENGINE_LEVEL_SHOULD, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_NA);
+	g = engine_grade(ENGINE_UNAVAILABLE, "no /dev/net/tun", ENGINE_LEVEL_MUST, NULL);
+	assert_int_equal(g.cell, ENGINE_GRADE_SKIP);
+	/* only at the start of the reason (after FILE:LINE:), on its first line */
+	assert_false(engine_reason_not_applicable("x.pkt:7: unsupported: not applicable: y"));
+	assert_false(engine_reason_not_applicable("x.pkt:7: unsupported\nnot applicable: y"));
+	assert_false(engine_reason_not_applicable(NULL));
+	assert_true(engine_reason_not_applicable("dir/x y.pkt:17: not applicable: the stack did "
+						 "not offer window scaling"));
+}
+
 /* The path vector tcpspec run and tcpspec report share: copies, byte-order sorting
  * (the run order of a directory does not follow the locale), reuse after free. */
 static void string_vector_copies_sorts_and_frees(void **state)
@@ -1297,6 +1361,7 @@ int main(void)
 		cmocka_unit_test(option_values),
 		cmocka_unit_test_setup(plugin_path_reaches_the_target, setup),
 		cmocka_unit_test(reports),
+		cmocka_unit_test(grades_follow_the_requirement_level),
 		cmocka_unit_test_setup(recvmsg_ancillary_data_is_compared, setup),
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
