@@ -20,7 +20,11 @@ if ! command -v xmllint > /dev/null 2>&1; then
 	exit 0
 fi
 STACK=192.0.2.2         # the stack's address in every run (target defaults)
-fail_script=corpora/conformance/blind/active-open-nonblocking.pkt
+# a script lwIP fails on a flags difference: the conformance script without its
+# TCP_NODELAY, so that lwIP's Nagle holds the write's tail (P. expected, . sent)
+mkdir -p "$tmp/fail"
+fail_script=$tmp/fail/active-open-nonblocking.pkt
+grep -v 'TCP_NODELAY' corpora/conformance/blind/active-open-nonblocking.pkt > "$fail_script"
 pass_script=corpora/conformance/rfc9293/3.5-establishing/active-open.pkt
 [ -f "$pass_script" ] || pass_script=$(find corpora/conformance/rfc9293 -name 'active-open*.pkt' | head -1)
 
@@ -61,7 +65,7 @@ check $? "the ladder's arrows are the capture's $npk packets one for one (label 
 [ $? -eq 0 ] || diff "$tmp/decoded" "$tmp/arrows" | sed 's/^/# /'
 
 # several connections: the others' arrows say (rport N), as decode's lines do
-multi=corpora/conformance/rfc9293/3.10.7.2-listen/accept-in-arrival-order.pkt
+multi=corpora/profiles/linux/rfc9293/3.10.7.2-listen/accept-in-arrival-order.pkt
 mkdir -p "$tmp/mpcap"
 "$T" run --pcap "$tmp/mpcap" --html "$tmp/msite" "$multi" > /dev/null 2>&1
 "$T" decode --local $STACK "$tmp/mpcap/accept-in-arrival-order.ipv4.pcap" |
