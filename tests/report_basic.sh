@@ -115,8 +115,11 @@ rc=$?
 [ $rc -eq 2 ] && grep -q 'bad.expect:1: error: no reason given' "$tmp/err3"
 check $? "expectation without a reason: exit 2 with file and line (got $rc)"
 
-# a target that cannot be loaded: every cell skipped with the reason, exit 3
-$T report -q --target plugin:/nonexistent/none.so --json "$tmp/u.json" "$d" >/dev/null 2>&1
+# a known target that cannot run here (a shared object without tcpspec's entry point;
+# a path that does not exist is a usage error instead): every cell skipped with the
+# reason, exit 3
+echo 'int not_a_tcpspec_plugin;' | ${CC:-cc} -shared -fPIC -x c - -o "$tmp/noentry.so"
+$T report -q --target "plugin:$tmp/noentry.so" --json "$tmp/u.json" "$d" >/dev/null 2>&1
 rc=$?
 python3 -c '
 import json, sys
@@ -128,7 +131,7 @@ sys.exit(0 if ok else 1)' "$tmp/u.json" && [ $rc -eq 3 ]
 check $? "unavailable target: all skipped with the reason, exit 3 (got $rc)"
 
 # two targets side by side: the unavailable one does not hide the other
-$T report -q --target reference,plugin:/nonexistent/none.so --json "$tmp/two.json" "$d" >/dev/null 2>&1
+$T report -q --target "reference,plugin:$tmp/noentry.so" --json "$tmp/two.json" "$d" >/dev/null 2>&1
 rc=$?
 python3 -c '
 import json, sys
