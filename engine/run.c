@@ -933,6 +933,16 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	/* the environment shell lines see; put back at the end, as a process may run
 	 * many scripts */
 	save_env(x, "TCPSPEC_SCRIPT_DIR");
+	/* As packetdrill: PACKETDRILL_PID is the pid of the process that runs the shell
+	 * lines, so `${PPID}` in a later line equals it (Google's set_sysctls.py writes
+	 * /tmp/sysctl_restore_${PACKETDRILL_PID}.sh, the clean-up line runs
+	 * /tmp/sysctl_restore_${PPID}.sh). */
+	save_env(x, "PACKETDRILL_PID");
+	{
+		char pid[24];
+		snprintf(pid, sizeof pid, "%ld", (long)getpid());
+		setenv("PACKETDRILL_PID", pid, 1);
+	}
 	for (int i = 0; i < x->opts.n_defines; i++) {
 		save_env(x, x->opts.defines[i][0]);
 		setenv(x->opts.defines[i][0], x->opts.defines[i][1], 1);
