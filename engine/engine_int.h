@@ -11,6 +11,7 @@
 #define ENGINE_MAX_FDS 64
 #define ENGINE_MAX_TS 256
 #define ENGINE_MAX_CODE 64
+#define ENGINE_N_MEMINFO 9          /* SK_MEMINFO_RMEM_ALLOC .. SK_MEMINFO_DROPS */
 #define ENGINE_MAX_ISNS 256         /* stack ISNs kept for tcpspec_local_isns */
 #define ENGINE_MAX_CONNS 32         /* script-side ports besides the live one */
 /* a call expected at once may take this much beyond the tolerance before it counts
@@ -25,6 +26,10 @@ struct engine_code {
 	bool have_info;
 	struct target_tcp_info info;
 	size_t n_isns;              /* tcpspec_local_isns: the first n_isns of x->isns */
+	/* SO_MEMINFO of the socket at the block's time (SK_MEMINFO_RMEM_ALLOC ...), when
+	 * the target answers it */
+	int n_meminfo;
+	uint32_t meminfo[ENGINE_N_MEMINFO];
 };
 
 /* An option structure written as a struct literal (optstruct.c): the timeval of

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -486,6 +487,23 @@ static int snapshot_code(struct engine_ctx *x, const struct dsl_event *ev)
 			snprintf(x->no_tcp_info, sizeof x->no_tcp_info, "%s",
 				 x->t.diag.msg[0] ? x->t.diag.msg : "the target has no TCP_INFO");
 	}
+	c->n_meminfo = 0;
+	if (x->last_sock >= 0 && !x->pending && target_has(&x->t, TARGET_RUNS_SHELL)) {
+		/* the socket's memory counters, as packetdrill offers them (SO_MEMINFO: an
+		 * array of u32 indexed by SK_MEMINFO_*) */
+		struct target_call q = { .kind = TARGET_CALL_GETSOCKOPT, .fd = x->last_sock,
+					 .level = SOL_SOCKET, .optname = SO_MEMINFO,
+					 .optlen = sizeof c->meminfo,
+					 .nonblocking_expected = true,
+					 .block_ns = 1000000000 };
+		struct target_result r;
+		memset(&r, 0, sizeof r);
+		if (target_call(&x->t, &q, &r) == TARGET_OK && r.ret == 0 &&
+		    r.opt.kind == TARGET_OPT_BYTES && r.opt.nbytes >= sizeof c->meminfo) {
+			memcpy(c->meminfo, r.opt.bytes, sizeof c->meminfo);
+			c->n_meminfo = ENGINE_N_MEMINFO;
+		}
+	}
 	return ENGINE_PASS;
 }
 
@@ -563,11 +581,15 @@ static int run_code_blocks(struct engine_ctx *x)
 	      "  TCPI_ESTABLISHED=1, TCPI_SYN_SENT=2, TCPI_SYN_RECEIVED=3, TCPI_FIN_WAIT_1=4,\n"
 	      "  TCPI_FIN_WAIT_2=5, TCPI_TIME_WAIT=6, TCPI_CLOSED=7, TCPI_CLOSE_WAIT=8,\n"
 	      "  TCPI_LAST_ACK=9, TCPI_LISTEN=10, TCPI_CLOSING=11)\n"
+	      /* one namespace for every block, as packetdrill's one generated file: a
+	       * name a block sets is seen by the later ones */
+	      "env = dict(consts)\n"
 	      "def run(line, info, src):\n"
-	      "    env = dict(consts); env.update(info)\n"
+	      "    env.update(info)\n"
 	      "    lines = bytes.fromhex(src).decode().split('\\n')\n"
 	      "    first = lines[0].strip()\n"
-	      "    src = first + '\\n' + textwrap.dedent('\\n'.join(lines[1:]))\n"
+	      /* the closing newline: a block may end in backslash-newline */
+	      "    src = first + '\\n' + textwrap.dedent('\\n'.join(lines[1:])) + '\\n'\n"
 	      "    try:\n"
 	      "        exec(compile(src, 'line %d' % line, 'exec'), env)\n"
 	      "    except AssertionError as e:\n"
@@ -602,6 +624,11 @@ static int run_code_blocks(struct engine_ctx *x)
 				fprintf(f, "'tcpi_%s': %lld, ", target_tcp_info_name(k),
 					(long long)c->info.v[k]);
 		fprintf(f, "'tcpspec_have_info': %s, ", c->have_info ? "True" : "False");
+		static const char *const mem[ENGINE_N_MEMINFO] = {
+			"RMEM_ALLOC", "RCVBUF", "WMEM_ALLOC", "SNDBUF", "FWD_ALLOC",
+			"WMEM_QUEUED", "OPTMEM", "BACKLOG", "DROPS" };
+		for (int k = 0; k < c->n_meminfo; k++)
+			fprintf(f, "'SK_MEMINFO_%s': %lu, ", mem[k], (unsigned long)c->meminfo[k]);
 		fputs("'tcpspec_local_isns': [", f);
 		for (size_t k = 0; k < c->n_isns; k++)
 			fprintf(f, "%s%lu", k ? ", " : "", (unsigned long)x->isns[k].seq);
