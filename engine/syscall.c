@@ -381,7 +381,12 @@ static bool eval_iov(struct dctx *d, const struct dsl_expr *e, struct target_cal
 		return false;
 	}
 	c->iovcnt = 0;
-	for (size_t i = 0; i < e->n_items && i < TARGET_MAX_IOV; i++) {
+	if (e->n_items > TARGET_MAX_IOV) {      /* never cut short: say so */
+		snprintf(d->why, sizeof d->why, "an iovec of %zu entries (the target interface "
+			 "holds %d)", e->n_items, TARGET_MAX_IOV);
+		return false;
+	}
+	for (size_t i = 0; i < e->n_items; i++) {
 		const struct dsl_expr *it = e->items[i];
 		const struct dsl_expr *len = field(it, "iov_len");
 		const struct dsl_expr *base = field(it, "iov_base");

@@ -10,6 +10,19 @@ elif [ ! -e /dev/net/tun ]; then why="needs /dev/net/tun for the linux target"
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# Any target: an iovec longer than tcpspec takes is refused (skipped, with the count),
+# never cut short.
+n=$((n + 1))
+python3 -c "print('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3'); print('+0 writev(3, [' +
+	', '.join(['{..., 1}'] * 17) + '], 17) = 17')" > "$tmp/iov.pkt"
+"$T" run "$tmp/iov.pkt" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc = 4 ] && grep -q 'iovec of 17 entries' "$tmp/out"; then
+	echo "ok $n - an iovec of 17 entries is refused as unsupported"
+else
+	echo "not ok $n - an iovec of 17 entries is refused as unsupported (exit $rc)"
+	sed 's/^/# /' "$tmp/out"
+fi
 for f in corpora/linux/compat-*.pkt; do
 	n=$((n + 1))
 	if [ -n "$why" ]; then

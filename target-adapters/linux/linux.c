@@ -657,12 +657,16 @@ static void do_sockopt(const struct target_call *c, struct target_result *r)
 
 static void do_msg(const struct target_call *c, struct target_result *r)
 {
+	/* Each entry in a buffer of its own, apart from its neighbours (as separately
+	 * allocated buffers are): the kernel would merge adjacent pieces of one page into
+	 * one fragment under MSG_ZEROCOPY, and scripts count fragments. */
+	enum { GAP = 64 };
 	struct iovec iov[TARGET_MAX_IOV];
 	int n = c->iovcnt > TARGET_MAX_IOV ? TARGET_MAX_IOV : c->iovcnt;
 	size_t total = 0;
 	for (int i = 0; i < n; i++)
 		total += c->iov_len[i];
-	uint8_t *buf = zero_buffer(total);
+	uint8_t *buf = zero_buffer(total + (size_t)n * GAP);
 	if (!buf) {
 		r->ret = -1;
 		errno = ENOMEM;
@@ -670,11 +674,12 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	}
 	size_t off = 0;
 	for (int i = 0; i < n; i++) {
-		iov[i].iov_base = (c->null_iov & (1u << i)) ? NULL : buf + off;
+		uint8_t *at = buf + off + (size_t)i * GAP;
+		iov[i].iov_base = (c->null_iov & (1u << i)) ? NULL : at;
 		iov[i].iov_len = c->iov_len[i];
 		if (c->data && iov[i].iov_base &&
 		    (c->kind == TARGET_CALL_WRITEV || c->kind == TARGET_CALL_SENDMSG))
-			memcpy(buf + off, c->data + off, c->iov_len[i]);
+			memcpy(at, c->data + off, c->iov_len[i]);
 		off += c->iov_len[i];
 	}
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n };
