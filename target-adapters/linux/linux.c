@@ -4,7 +4,8 @@
  * open() unshares the calling process's network namespace (TARGET_OWN_PROCESS: the
  * engine calls it in a child made for one script), brings lo up, creates the TUN
  * device "tun0" (IFF_TUN | IFF_NO_PI), sets the MTU, the documentation addresses
- * (IPv6 with duplicate address detection off) and a default route through the device.
+ * (IPv6 with duplicate address detection off), a default route through the device
+ * and a host route to the remote address.
  * Everything lives in the namespace, so it disappears with the process whatever
  * happens.  Socket calls are real syscalls, made by one syscall thread so a blocking
  * call can stay in flight while the engine keeps injecting and reading packets.
@@ -205,11 +206,50 @@ static int setup_addresses(struct target *t, struct linux_target *L,
 	return TARGET_OK;
 }
 
+/* A host route to the remote address through the device, as packetdrill makes one:
+ * scripts change it (`ip route change 192.0.2.1 via ... advmss 600`), which needs a
+ * route of exactly that prefix (IPv6: at the default metric, 1024). */
+static int setup_host_route(struct target *t, struct linux_target *L,
+			    const struct target_config *cfg)
+{
+	if (cfg->remote_ip.family == AF_INET) {
+		struct rtentry rt = {0};
+		struct sockaddr_in *dst = (struct sockaddr_in *)&rt.rt_dst;
+		struct sockaddr_in *mask = (struct sockaddr_in *)&rt.rt_genmask;
+		dst->sin_family = AF_INET;
+		dst->sin_addr = cfg->remote_ip.u.v4;
+		mask->sin_family = AF_INET;
+		mask->sin_addr.s_addr = 0xffffffff;
+		rt.rt_flags = RTF_UP | RTF_HOST;
+		rt.rt_dev = (char *)LINUX_TUN_NAME;
+		if (ioctl(L->ctl4, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+			return target_diagf(&t->diag, TARGET_ERROR,
+					    "cannot add the IPv4 route to the remote address: %s",
+					    strerror(errno));
+		return TARGET_OK;
+	}
+	struct in6_rtmsg rt = {0};
+	rt.rtmsg_dst = cfg->remote_ip.u.v6;
+	rt.rtmsg_dst_len = 128;
+	rt.rtmsg_flags = RTF_UP | RTF_HOST;
+	rt.rtmsg_metric = 1024;
+	rt.rtmsg_ifindex = L->ifindex;
+	if (ioctl(L->ctl6, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+		return target_diagf(&t->diag, TARGET_ERROR,
+				    "cannot add the IPv6 route to the remote address: %s",
+				    strerror(errno));
+	return TARGET_OK;
+}
+
 /* A default route through the device, so remote addresses outside the local subnet
- * (--remote_ip in another documentation prefix) are reachable too. */
+ * (--remote_ip in another documentation prefix) are reachable too, and the host route
+ * to the remote address. */
 static int setup_route(struct target *t, struct linux_target *L,
 		       const struct target_config *cfg)
 {
+	int rc = setup_host_route(t, L, cfg);
+	if (rc)
+		return rc;
 	if (cfg->local_ip.family == AF_INET) {
 		struct rtentry rt = {0};
 		struct sockaddr_in *dst = (struct sockaddr_in *)&rt.rt_dst;
@@ -1084,7 +1124,20 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 	/* the default route added at open (IPv6: metric 1), replaced in place */
 	char *a2[] = { "ip", fam, "route", "replace", "default", "dev", LINUX_TUN_NAME,
 		       "metric", v6 ? "1" : "0", "congctl", cc, NULL };
-	if (run_prog(a1) != 0 || run_prog(a2) != 0)
+	/* the host route to the remote address, replaced in place keeping what the script
+	 * may have put on it (`ip route change REMOTE ... advmss 600`) */
+	char remote[64], sh[512];
+	if (v6)
+		inet_ntop(AF_INET6, &cfg->remote_ip.u.v6, remote, sizeof remote);
+	else
+		inet_ntop(AF_INET, &cfg->remote_ip.u.v4, remote, sizeof remote);
+	snprintf(sh, sizeof sh,
+		 "r=$(ip %s route show exact %s/%d | sed -e 's/ congctl [^ ]*//' "
+		 "-e 's/ linkdown\\| dead\\| offload\\| trap//g' | head -n 1); "
+		 "[ -n \"$r\" ] && ip %s route replace $r congctl %s", fam, remote,
+		 v6 ? 128 : 32, fam, cc);
+	char *a3[] = { "sh", "-c", sh, NULL };
+	if (run_prog(a1) != 0 || run_prog(a2) != 0 || run_prog(a3) != 0)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "cannot use congestion control %s in the namespace (sysctl: %s; "
 				    "ip route congctl failed)", value, strerror(e));
