@@ -243,6 +243,19 @@ static bool eval_addr_arg(struct dctx *d, const struct dsl_expr *e, struct targe
 	}
 	if (e->kind == DSL_EXPR_STRUCT)
 		return eval_sockaddr(d, e, c);
+	if (e->kind == DSL_EXPR_SYMBOL && !strncmp(e->text, "AF_", 3)) {
+		/* a family alone (sendto(..., AF_UNSPEC, ...), connect to AF_UNSPEC): an
+		 * address of that family and nothing else, the whole sockaddr_storage, as
+		 * packetdrill passes it */
+		int64_t family;
+		if (!eval_int(d, e, &family))
+			return false;
+		memset(&c->addr, 0, sizeof c->addr);
+		c->addr.ss_family = (sa_family_t)family;
+		c->addrlen = sizeof c->addr;
+		c->has_addr = true;
+		return true;
+	}
 	if (is_null_ptr(e)) {                           /* NULL or 0: no address */
 		c->has_addr = false;
 		return true;
