@@ -62,8 +62,22 @@ static void apply_ip_fields(struct wire_packet *w, const struct dsl_packet *p)
 }
 
 /* ICMP type and code names as scripts write them, for v4 and v6. */
-static bool icmp_numbers(bool v6, const struct dsl_icmp *ic, uint8_t *type, uint8_t *code)
+/* A word of an ICMP line through --define NAME=VALUE (`icmp unreachable CODE` with
+ * -D CODE=host_unreachable), else the word itself. */
+static const char *icmp_word(const struct engine_ctx *x, const char *w)
 {
+	for (int i = x->opts.n_defines; w && i-- > 0;)
+		if (!strcmp(x->opts.defines[i][0], w))
+			return x->opts.defines[i][1];
+	return w;
+}
+
+static bool icmp_numbers(const struct engine_ctx *x, bool v6, const struct dsl_icmp *in,
+			 uint8_t *type, uint8_t *code)
+{
+	struct dsl_icmp sub = *in, *ic = &sub;
+	sub.type = (char *)icmp_word(x, in->type);
+	sub.code = (char *)icmp_word(x, in->code);
 	static const struct { const char *name; int v4, v6; } codes[] = {
 		{ "net_unreachable", 0, 0 }, { "host_unreachable", 1, 3 },
 		{ "protocol_unreachable", 2, -1 }, { "port_unreachable", 3, 4 },
@@ -138,7 +152,7 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	const struct dsl_packet *p = &ev->packet;
 	bool v6 = x->tc.local_ip.family == AF_INET6;
 	uint8_t type, code;
-	if (!p->icmp.type || !icmp_numbers(v6, &p->icmp, &type, &code))
+	if (!p->icmp.type || !icmp_numbers(x, v6, &p->icmp, &type, &code))
 		return engine_skip(x, ev, "ICMP%s '%s %s' is not supported", v6 ? "v6" : "",
 				   p->icmp.type ? p->icmp.type : "", p->icmp.code ? p->icmp.code : "");
 	struct wire_packet q;
@@ -596,7 +610,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				engine_diff(&d, "%s", lines);
 		} else {
 			uint8_t type, code;
-			if (!p->icmp.type || !icmp_numbers(v6, &p->icmp, &type, &code))
+			if (!p->icmp.type || !icmp_numbers(x, v6, &p->icmp, &type, &code))
 				return engine_skip(x, ev, "ICMP '%s' is not supported",
 						   p->icmp.type ? p->icmp.type : "");
 			if (w.l4 != (v6 ? WIRE_L4_ICMP6 : WIRE_L4_ICMP))
