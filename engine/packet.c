@@ -656,9 +656,15 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				   "got %u%s", p->rport, t->dport, lines);
 	}
 	if (t->flags & WIRE_TH_SYN) {
-		if (!x->c.have_local_isn || x->c.local_isn != t->seq)
+		/* The number the script writes on the stack's SYN (or SYN,ACK) stands for
+		 * the stack's ISN: the stack's later numbers, and the acks the script sends
+		 * back, count from it (`> S. 1234:1234(0)`, then data from 1235), as in
+		 * packetdrill.  Usually it is 0. */
+		uint32_t script_isn = p->seq.kind == DSL_SEQ_RANGE && !p->seq.start_absolute
+				      ? p->seq.start : 0;
+		if (!x->c.have_local_isn || x->c.local_isn != t->seq - script_isn)
 			x->c.stack_syn_ever[0] = x->c.stack_syn_ever[1] = 0;  /* new ISN */
-		x->c.local_isn = t->seq;
+		x->c.local_isn = t->seq - script_isn;
 		x->c.have_local_isn = true;
 		x->c.stack_syn_opts = engine_synopts_wire(t);
 		x->c.have_stack_syn = true;
