@@ -190,6 +190,9 @@ struct engine_ctx {
 	 * home_port; the others wait in conns[] (engine_conn_select). */
 	struct engine_conn c;
 	uint16_t home_port;
+	/* a socket() since the stack's last SYN or SYN,ACK: until the next one, packets of
+	 * earlier connections are ignored where the script waits for a SYN (packet.c) */
+	bool awaiting_syn;
 	size_t n_conns;
 	struct engine_conn conns[ENGINE_MAX_CONNS];
 	/* The stack's ISNs seen on the wire, absolute, in order, for code blocks

@@ -248,9 +248,22 @@ void engine_conn_rehome(struct engine_ctx *x, uint16_t port)
 
 void engine_conn_reopen(struct engine_ctx *x)
 {
+	x->awaiting_syn = true;
 	x->c.remote_isn_open = true;
 	for (size_t i = 0; i < x->n_conns; i++)
 		x->conns[i].remote_isn_open = true;
+}
+
+/* A packet the stack sent on a connection of an earlier socket, while the script waits
+ * for the SYN (or SYN,ACK) of the socket it made since: not the script's business.
+ * packetdrill matches outbound packets against the socket under test only, so scripts
+ * written for it leave out the FIN or RST of a connection they closed just before (Fast
+ * Open client scripts, a listener made again on the same ports). */
+static bool earlier_connection(const struct engine_ctx *x, const struct dsl_packet *p,
+			       const struct wire_packet *w)
+{
+	return x->awaiting_syn && p->proto == DSL_PROTO_TCP && (p->flags & DSL_TCP_SYN) &&
+	       !p->has_rport && w->l4 == WIRE_L4_TCP && !(w->tcp.flags & WIRE_TH_SYN);
 }
 
 /* The connection a packet belongs to: (rport N) names it, else the home one. */
@@ -575,26 +588,38 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	int rc = select_conn(x, ev);
 	if (rc != ENGINE_PASS)
 		return rc;
-	rc = next_packet(x, deadline);
-	if (rc == TARGET_TIMEOUT) {
-		packet_lines(x, ev, lo, any, NULL, 0, lines, sizeof lines);
-		char t[32];
-		engine_fmt_time(t, sizeof t, any ? engine_now(x) : hi + tol);
-		return engine_fail(x, ev, 'p',
-				   "error handling packet: timed out waiting for the packet "
-				   "(nothing sent by %s sec)%s", t, lines);
-	}
-	if (rc != TARGET_OK)
-		return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
-
 	struct wire_packet w;
-	int64_t actual = x->pkt.time_ns - x->t0;
-	engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
-	int wrc = wire_parse(x->pkt.data, x->pkt.len, &w);
-	if (wrc != WIRE_OK)
-		return engine_fail(x, ev, 'p',
-				   "error handling packet: the stack sent a malformed packet: %s",
-				   wire_strerror(wrc));
+	int64_t actual;
+	for (;;) {
+		rc = next_packet(x, deadline);
+		if (rc == TARGET_TIMEOUT) {
+			packet_lines(x, ev, lo, any, NULL, 0, lines, sizeof lines);
+			char t[32];
+			engine_fmt_time(t, sizeof t, any ? engine_now(x) : hi + tol);
+			return engine_fail(x, ev, 'p',
+					   "error handling packet: timed out waiting for the packet "
+					   "(nothing sent by %s sec)%s", t, lines);
+		}
+		if (rc != TARGET_OK)
+			return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
+		actual = x->pkt.time_ns - x->t0;
+		engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
+		int wrc = wire_parse(x->pkt.data, x->pkt.len, &w);
+		if (wrc != WIRE_OK)
+			return engine_fail(x, ev, 'p',
+					   "error handling packet: the stack sent a malformed packet: "
+					   "%s", wire_strerror(wrc));
+		if (!earlier_connection(x, p, &w))
+			break;
+		if (x->opts.verbose && x->cfg->log) {
+			char al[512];
+			struct wire_print_cfg pc = { .seq_base = x->c.local_isn,
+						     .ack_base = x->c.remote_isn };
+			wire_print(al, sizeof al, &w, &pc);
+			fprintf(x->cfg->log, "%s:%d: ignored, from a connection before the last "
+				"socket(): %s\n", x->name, ev->loc.line, al);
+		}
+	}
 	if (p->proto == DSL_PROTO_UDP || p->proto == DSL_PROTO_ICMP) {
 		/* UDP: the payload length; ICMP: type and code (the quote is not compared) */
 		struct engine_diffs d = { .n = 0 };
@@ -656,6 +681,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				   "got %u%s", p->rport, t->dport, lines);
 	}
 	if (t->flags & WIRE_TH_SYN) {
+		x->awaiting_syn = false;
 		/* The number the script writes on the stack's SYN (or SYN,ACK) stands for
 		 * the stack's ISN: the stack's later numbers, and the acks the script sends
 		 * back, count from it (`> S. 1234:1234(0)`, then data from 1235), as in
