@@ -502,18 +502,18 @@ static int linux_inject(struct target *t, const uint8_t *ip, size_t len)
 {
 	struct linux_target *L = t->priv;
 	struct virtio_net_hdr h = {0};  /* a plain packet: no GSO, checksum complete */
-	/* --mss: a data segment arrives as if a NIC had coalesced segments of that size */
+	/* --mss: a TCP segment arrives as if a NIC had coalesced segments of that size.
+	 * As packetdrill writes it: every TCP packet (the kernel treats one no longer
+	 * than the size as a plain one), and no header length, so tun puts the whole
+	 * packet in page fragments.  How the skb is laid out decides its truesize, which
+	 * the receive window is computed from (a header length of IP+TCP advertised a
+	 * window two units smaller than packetdrill's in tcp_ooo_rcv_mss). */
 	if (t->cfg->mss > 0 && len >= 20) {
 		bool v6 = (ip[0] >> 4) == 6;
-		size_t ihl = v6 ? 40 : (size_t)(ip[0] & 15) * 4;
 		uint8_t proto = v6 ? ip[6] : ip[9];
-		if (proto == IPPROTO_TCP && len >= ihl + 20) {
-			size_t thl = (size_t)(ip[ihl + 12] >> 4) * 4;
-			if (len > ihl + thl) {
-				h.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
-				h.gso_size = htole16(t->cfg->mss);
-				h.hdr_len = htole16(ihl + thl);
-			}
+		if (proto == IPPROTO_TCP) {
+			h.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+			h.gso_size = htole16(t->cfg->mss);
 		}
 	}
 	struct iovec v[2] = { { &h, sizeof h }, { (void *)ip, len } };
