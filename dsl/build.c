@@ -1080,6 +1080,18 @@ void dsl_b_pkt_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 	p->udp_dst = (uint16_t)b.v;
 }
 
+void dsl_b_pkt_ports(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok src,
+		     struct dsl_tok dst, DSL_YYLTYPE yl)
+{
+	struct dsl_packet *p = &ev->packet;
+	if (!range_ok(ps, src.v, 65535, "source port", src, yl) ||
+	    !range_ok(ps, dst.v, 65535, "destination port", dst, yl))
+		return;
+	p->has_ports = true;
+	p->sport = (uint16_t)src.v;
+	p->dport = (uint16_t)dst.v;
+}
+
 void dsl_b_pkt_icmp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_atomv *w,
 		    DSL_YYLTYPE yl)
 {

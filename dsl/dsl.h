@@ -251,6 +251,11 @@ struct dsl_packet {
 	 * remote port, unchecked on outbound packets. */
 	bool has_rport;
 	uint16_t rport;
+	/* packetdrill's port pair, `< 20000>8080 S ...`: the packet's source and
+	 * destination ports as written (0: the connection's own).  Its numbers stay those
+	 * of the connection it is written in. */
+	bool has_ports;
+	uint16_t sport, dport;
 };
 
 /* ---- system calls ------------------------------------------------------------------ */

@@ -97,6 +97,9 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 		return false;
 	if (a->has_rport != b->has_rport || (a->has_rport && a->rport != b->rport))
 		return false;
+	if (a->has_ports != b->has_ports ||
+	    (a->has_ports && (a->sport != b->sport || a->dport != b->dport)))
+		return false;
 	if (a->has_udp_encap != b->has_udp_encap ||
 	    (a->has_udp_encap && (a->udp_src != b->udp_src || a->udp_dst != b->udp_dst)))
 		return false;

@@ -69,6 +69,8 @@ void dsl_b_pkt_bad(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv
 		   DSL_YYLTYPE yl);
 void dsl_b_pkt_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok a,
 		     struct dsl_tok b, DSL_YYLTYPE yl);
+void dsl_b_pkt_ports(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok src,
+		     struct dsl_tok dst, DSL_YYLTYPE yl);
 void dsl_b_pkt_icmp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_atomv *w,
 		    DSL_YYLTYPE yl);
 void dsl_b_quote_udp(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok n,
@@ -215,9 +217,18 @@ pre
 
 pkt_body
 	: pre flags seq		{ $$ = $1; dsl_b_pkt_tcp(ps, $$, $2, @2, $3); }
+	/* packetdrill's port pair before the flags, `< 20000>8080 S ...` (source >
+	 * destination) */
+	| pre INTEGER '>' INTEGER flags seq {
+				  $$ = $1; dsl_b_pkt_ports(ps, $$, $2, $4, @2);
+				  dsl_b_pkt_tcp(ps, $$, $5, @5, $6); }
 	| pre K_UDP '(' INTEGER ')' {
 				  $$ = $1; $$->packet.proto = DSL_PROTO_UDP;
 				  $$->packet.udp_len = dsl_b_u32(ps, $4, "UDP length", @4); }
+	| pre INTEGER '>' INTEGER K_UDP '(' INTEGER ')' {
+				  $$ = $1; dsl_b_pkt_ports(ps, $$, $2, $4, @2);
+				  $$->packet.proto = DSL_PROTO_UDP;
+				  $$->packet.udp_len = dsl_b_u32(ps, $7, "UDP length", @7); }
 	| pkt_body IDENT INTEGER bang { $$ = $1; dsl_b_pkt_field(ps, $$, $2, $3, $4, @2); }
 	| pkt_body '<' ELLIPSIS '>' { $$ = $1; dsl_b_pkt_opts(ps, $$, DSL_OPTS_ANY, NULL, @2); }
 	| pkt_body '<' '>'	{ $$ = $1; dsl_b_pkt_opts(ps, $$, DSL_OPTS_LIST, NULL, @2); }

@@ -155,6 +155,8 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 	if (p->has_rport && p->proto == DSL_PROTO_ICMP)
 		fprintf(fp, " (rport %u)", p->rport);   /* icmp takes no suffix group */
 	fputc(' ', fp);
+	if (p->has_ports && p->proto != DSL_PROTO_ICMP)
+		fprintf(fp, "%u>%u ", p->sport, p->dport);
 	if (p->proto == DSL_PROTO_UDP) {
 		fprintf(fp, "udp (%" PRIu32 ")", p->udp_len);
 	} else if (p->proto == DSL_PROTO_ICMP) {

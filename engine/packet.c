@@ -277,19 +277,23 @@ static int select_conn(struct engine_ctx *x, const struct dsl_event *ev)
 }
 
 /* An inbound packet's IP and transport framing: from the peer's address and the
- * current connection's script-side port to the stack's. */
-static void start_inbound(struct engine_ctx *x, struct wire_packet *w, enum wire_l4 l4)
+ * current connection's script-side port to the stack's, or the ports the script
+ * writes (`< 20000>8080 S ...`, 0 for the connection's own). */
+static void start_inbound(struct engine_ctx *x, struct wire_packet *w, enum wire_l4 l4,
+			  const struct dsl_packet *p)
 {
+	uint16_t src = p->has_ports && p->sport ? p->sport : x->c.remote_port;
+	uint16_t dst = p->has_ports && p->dport ? p->dport : x->c.local_port;
 	wire_packet_init(w, x->tc.local_ip.family == AF_INET6 ? 6 : 4);
 	to_wire_addr(&x->tc.remote_ip, &w->ip.src);
 	to_wire_addr(&x->tc.local_ip, &w->ip.dst);
 	w->l4 = l4;
 	if (l4 == WIRE_L4_UDP) {
-		w->udp.sport = x->c.remote_port;
-		w->udp.dport = x->c.local_port;
+		w->udp.sport = src;
+		w->udp.dport = dst;
 	} else {
-		w->tcp.sport = x->c.remote_port;
-		w->tcp.dport = x->c.local_port;
+		w->tcp.sport = src;
+		w->tcp.dport = dst;
 	}
 }
 
@@ -303,7 +307,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		return inbound_icmp(x, ev);
 	if (p->proto == DSL_PROTO_UDP) {
 		struct wire_packet u;
-		start_inbound(x, &u, WIRE_L4_UDP);
+		start_inbound(x, &u, WIRE_L4_UDP, p);
 		u.udp.payload_len = p->udp_len;
 		engine_stream_udp_inbound(x, &u.udp);
 		apply_ip_fields(&u, p);
@@ -327,7 +331,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		return engine_skip(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
 				   x->t.ops->name);
 	struct wire_packet w;
-	start_inbound(x, &w, WIRE_L4_TCP);
+	start_inbound(x, &w, WIRE_L4_TCP, p);
 	w.tcp.flags = p->flags;
 	/* A SYN carries its number as written.  The connection's first one (the first
 	 * after the script's socket() call) is the peer's ISN: later packets are written
@@ -629,6 +633,10 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				engine_diff(&d, "protocol: expected UDP but got %u", w.ip.proto);
 			else if (p->has_rport && w.udp.dport != p->rport)
 				engine_diff(&d, "rport: expected %u but got %u", p->rport, w.udp.dport);
+			else if (p->has_ports && ((p->sport && w.udp.sport != p->sport) ||
+						  (p->dport && w.udp.dport != p->dport)))
+				engine_diff(&d, "ports: expected %u>%u but got %u>%u", p->sport,
+					    p->dport, w.udp.sport, w.udp.dport);
 			else if (w.udp.payload_len != p->udp_len)
 				engine_diff(&d, "len: expected %u but got %zu", p->udp_len, w.udp.payload_len);
 			else if (!engine_stream_udp_outbound(x, &w.udp, lines, sizeof lines))
@@ -728,6 +736,10 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		x->c.stack_syn_ever[!!(t->flags & WIRE_TH_ACK)] |= x->c.stack_syn_opts;
 
 	struct engine_diffs d = { .n = 0 };
+	if (p->has_ports && ((p->sport && t->sport != p->sport) ||
+			     (p->dport && t->dport != p->dport)))
+		engine_diff(&d, "ports: expected %u>%u but got %u>%u", p->sport, p->dport,
+			    t->sport, t->dport);
 	uint16_t want_flags = p->flags & flag_mask, got_flags = t->flags & flag_mask;
 	if (want_flags != got_flags) {
 		char a[16], b[16];

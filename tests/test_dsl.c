@@ -499,6 +499,34 @@ static void packet_remote_port(void **state)
 	       "+0 < (rport 40001) icmp unreachable port_unreachable [1:1(0)]\n");
 }
 
+/* packetdrill's port pair before the flags: source > destination, 0 for the
+ * connection's own; fmt prints it where it was. */
+static void packet_port_pair(void **state)
+{
+	(void)state;
+	const char *src =
+		"0 < 20000>8080 S 0:0(0) win 32792 <mss 1000>\n"
+		"+0 > 8080>20000 S. 0:0(0) ack 1 <...>\n"
+		"+0 < [ect0] 0>8080 . 1:1(0) ack 1 win 257\n"
+		"+0 < 40000>9 udp (10)\n";
+	struct dsl_file *f = parse(src);
+	const struct dsl_packet *p = &f->events[0].packet;
+	assert_true(p->has_ports);
+	assert_int_equal(p->sport, 20000);
+	assert_int_equal(p->dport, 8080);
+	assert_int_equal(p->flags, DSL_TCP_SYN);
+	assert_false(p->has_rport);
+	assert_int_equal(f->events[1].packet.sport, 8080);
+	assert_int_equal(f->events[1].packet.dport, 20000);
+	assert_int_equal(f->events[2].packet.sport, 0);
+	assert_int_equal(f->events[2].packet.ecn, DSL_ECN_ECT0);
+	assert_int_equal(f->events[3].packet.proto, DSL_PROTO_UDP);
+	assert_int_equal(f->events[3].packet.dport, 9);
+	dsl_free(f);
+	fmt_is(src, src);
+	dsl_free(parse_len("0 < 70000>8080 S 0:0(0) win 1\n", 30, DSL_SYNTAX));
+}
+
 static void packet_udp_icmp_encap(void **state)
 {
 	(void)state;
@@ -1338,6 +1366,7 @@ int main(void)
 		cmocka_unit_test(packet_symbolic_option_values),
 		cmocka_unit_test(packet_ip_level),
 		cmocka_unit_test(packet_remote_port),
+		cmocka_unit_test(packet_port_pair),
 		cmocka_unit_test(packet_udp_icmp_encap),
 		cmocka_unit_test(packet_malformed_extension),
 		cmocka_unit_test(syscall_expressions),
