@@ -36,7 +36,7 @@ SHELL_TESTS :=
 MANPAGES   :=
 BENCHES    :=
 
-.PHONY: all deps run check unit-check bench install uninstall clean fuzz mutation
+.PHONY: all deps run check unit-check bench install uninstall clean fuzz mutation parity
 all: tcpspec
 
 MODULES := wire dsl refstack target-adapters engine tests fuzz
@@ -76,6 +76,15 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@sh scripts/run-tests.sh $(UNIT_BINS) $(SHELL_TESTS)
+
+# packetdrill and tcpspec's linux target side by side on a suite (scripts/parity.py):
+# PACKETDRILL=path/to/packetdrill PARITY_DIR=suite [PARITY_RUNNER=google|kselftest]
+# [PARITY_JOBS=2].  Without PACKETDRILL it says it skipped and succeeds, so CI needs none.
+PARITY_RUNNER ?= google
+PARITY_JOBS ?= 2
+parity: all
+	@python3 scripts/parity.py --packetdrill "$(PACKETDRILL)" --runner $(PARITY_RUNNER) \
+		-j $(PARITY_JOBS) $(PARITY_DIR)
 
 unit-check: all $(UNIT_BINS)
 	@sh scripts/run-tests.sh $(UNIT_BINS)

@@ -1,6 +1,7 @@
 # tests/: command-line tests that span layers.  Unit tests for a module are
 # registered in that module's own module.mk (UNIT_TESTS += test_NAME).
-SHELL_TESTS += tests/cli_basic.sh tests/linux_md5.sh tests/linux_udp.sh tests/linux_compat.sh
+SHELL_TESTS += tests/cli_basic.sh tests/linux_md5.sh tests/linux_udp.sh tests/linux_compat.sh \
+	tests/parity_tool.sh
 # tcpspec report and the conformance suite on both targets (conformance helper)
 SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh \
 	tests/conformance_levels.sh

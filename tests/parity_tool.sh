@@ -1,0 +1,58 @@
+#!/bin/sh
+# make parity / scripts/parity.py: without a packetdrill binary it says it skipped and
+# succeeds; with one (here a stand-in that passes every script, so the comparison is
+# known in advance) over a two-script suite on the linux target, it runs each script in
+# the runner's modes, reruns the disagreement, and prints the confusion table with the
+# first message of tcpspec's side.  TAP.
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+out=$(make -s parity PACKETDRILL= 2>&1); rc=$?
+if [ $rc = 0 ] && echo "$out" | grep -q 'skipped: no packetdrill binary given'; then
+	ok "make parity without PACKETDRILL skips with the reason and succeeds"
+else
+	nok "make parity without PACKETDRILL skips with the reason and succeeds (exit $rc: $out)"
+fi
+if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/net/tun ]; then
+	n=$((n + 1)); echo "ok $n - comparison on the linux target # SKIP needs root and /dev/net/tun"
+	echo "1..$n"; exit 0
+fi
+mkdir -p "$tmp/suite/common"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/pd"
+chmod +x "$tmp/pd"
+printf '#!/bin/sh\nsysctl -q net.ipv4.tcp_congestion_control=cubic\n' > "$tmp/suite/common/defaults.sh"
+chmod +x "$tmp/suite/common/defaults.sh"
+cat > "$tmp/suite/good.pkt" <<'PKT'
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  close(3) = 0
+PKT
+cat > "$tmp/suite/bad-v4.pkt" <<'PKT'
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  close(3) = -1 EBADF (Bad file descriptor)
+PKT
+python3 scripts/parity.py --packetdrill "$tmp/pd" --reruns 1 --json "$tmp/r.json" \
+	"$tmp/suite" > "$tmp/out" 2>&1
+rc=$?
+sed 's/^/# /' "$tmp/out"
+# good.pkt: ipv4, ipv4-mapped-ipv6, ipv6; bad-v4.pkt: ipv4, ipv4-mapped-ipv6 (not ipv6)
+if grep -q '2 scripts, 5 runs' "$tmp/out"; then ok "the runner's modes (v4-only script not over IPv6)"
+else nok "the runner's modes (v4-only script not over IPv6)"; fi
+if grep -q 'same verdict: 3 of 5' "$tmp/out" && [ $rc = 1 ]; then
+	ok "confusion table: 3 of 5 agree, exit 1"
+else
+	nok "confusion table: 3 of 5 agree, exit 1 (exit $rc)"
+fi
+if grep -q 'bad-v4.pkt (ipv4) \[stable\] packetdrill pass/pass, tcpspec fail/fail' "$tmp/out" &&
+   grep -q 'tcpspec: .*bad-v4.pkt:2: .*close' "$tmp/out"; then
+	ok "the disagreement is rerun, stable, with tcpspec's first message"
+else
+	nok "the disagreement is rerun, stable, with tcpspec's first message"
+fi
+if grep -q 'route-level congestion control in: common/defaults.sh' "$tmp/out"; then
+	ok "packetdrill's copy of the suite puts the congestion control on the routes"
+else
+	nok "packetdrill's copy of the suite puts the congestion control on the routes"
+fi
+echo "1..$n"
