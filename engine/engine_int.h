@@ -73,6 +73,22 @@ bool engine_ostruct_read(const struct engine_ostruct *s, const struct engine_ost
 const char *engine_ostruct_fmt(char *buf, size_t cap, const struct engine_ostruct_field *f,
 			       int64_t v);
 
+/* One control message recvmsg must return (cmsg.c): an integer datum, or the named
+ * fields of a structure (sock_extended_err; SCM_TIMESTAMPING's software stamp). */
+#define ENGINE_CMSG_MAX_FIELDS 6
+enum engine_cmsg_kind {
+	ENGINE_CMSG_INT = 0,
+	ENGINE_CMSG_EXTERR,         /* ee_errno, ee_origin, ee_type, ee_code, ee_info, ee_data */
+	ENGINE_CMSG_TIMESTAMPING,   /* scm_sec, scm_nsec */
+};
+struct engine_cmsg {
+	int level, type;
+	enum engine_cmsg_kind kind;
+	int64_t data;               /* INT */
+	unsigned have;              /* the fields given, bit i for f[i] */
+	int64_t f[ENGINE_CMSG_MAX_FIELDS];
+};
+
 /* A decoded call and what the script expects of it. */
 struct engine_call {
 	const struct dsl_event *ev;
@@ -100,7 +116,7 @@ struct engine_call {
 	int epoll_script_fd[TARGET_MAX_EVENTS];
 	int n_cmsg;                 /* recvmsg msg_control: the messages expected */
 	bool check_cmsg;
-	struct { int level, type; int64_t data; } cmsg[4];
+	struct engine_cmsg cmsg[4];
 	bool map_pipe;              /* pipe([R, W]): the script's numbers for the two ends */
 	int pipe_script_fd[2];
 	char path[4096];            /* open(): the file name, relative to the script */
@@ -294,6 +310,14 @@ int engine_not_applicable(struct engine_ctx *x, const struct dsl_event *ev,
  * msg: "assertion failed: ..." as python3 would say); -1 not simple enough here. */
 int engine_code_eval(const char *text, const struct target_tcp_info *ti, int *fail_k,
 		     char *msg, size_t cap);
+
+/* cmsg.c */
+/* Field name of a structured cmsg_data, with its value; false (why says) when unknown. */
+bool engine_cmsg_field(struct engine_cmsg *m, const char *name, int64_t v, char *why,
+		       size_t cap);
+/* recvmsg's ancillary data in r against ec's msg_control. */
+int engine_cmsg_check(struct engine_ctx *x, struct engine_call *ec,
+		      const struct target_result *r);
 
 /* symbols.c */
 bool engine_symbol(const char *name, int64_t *value);

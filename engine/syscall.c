@@ -132,6 +132,10 @@ static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 			}
 		if (engine_symbol(e->text, v))
 			return true;
+		if (e->text[0] == 'E' && engine_errno_lookup(e->text) >= 0) {
+			*v = engine_errno_lookup(e->text);   /* ee_errno=ENOMSG */
+			return true;
+		}
 		snprintf(d->why, sizeof d->why, "unknown symbol %s", e->text);
 		return false;
 	case DSL_EXPR_OR: {
@@ -417,9 +421,8 @@ static bool eval_iov(struct dctx *d, const struct dsl_expr *e, struct target_cal
 	return true;
 }
 
-/* recvmsg's msg_control=[{cmsg_level=L, cmsg_type=T, cmsg_data=N}, ...]: the messages
- * the script expects, in order, each with an integer datum (TCP_CM_INQ, IP_TOS,
- * IPV6_TCLASS ...).  Structured data (timestamps, errors) is not compared yet. */
+/* recvmsg's msg_control=[{cmsg_level=L, cmsg_type=T, cmsg_data=D}, ...]: the messages
+ * the script expects, in order; D an integer or a structure of named fields (cmsg.c). */
 static bool decode_cmsg(struct dctx *d, const struct dsl_syscall *sc,
 			const struct dsl_expr *ctl, struct engine_call *ec)
 {
@@ -442,12 +445,9 @@ static bool decode_cmsg(struct dctx *d, const struct dsl_syscall *sc,
 		const struct dsl_expr *it = ctl->items[i];
 		const struct dsl_expr *lv = field(it, "cmsg_level"), *ty = field(it, "cmsg_type"),
 				      *da = field(it, "cmsg_data");
+		struct engine_cmsg *m = &ec->cmsg[i];
+		memset(m, 0, sizeof *m);
 		int64_t l, t, v;
-		if (da && da->kind == DSL_EXPR_STRUCT) {
-			snprintf(d->why, sizeof d->why, "msg_control with structured cmsg_data is "
-				 "not supported yet (only an integer)");
-			return false;
-		}
 		if (!lv || !ty || !da) {
 			snprintf(d->why, sizeof d->why, "msg_control entry %zu needs cmsg_level, "
 				 "cmsg_type and cmsg_data", i + 1);
@@ -455,61 +455,30 @@ static bool decode_cmsg(struct dctx *d, const struct dsl_syscall *sc,
 		}
 		if (!eval_int(d, lv, &l) || !eval_int(d, ty, &t))
 			return false;
-		if (!eval_int(d, da, &v))
-			return false;
-		ec->cmsg[i].level = (int)l;
-		ec->cmsg[i].type = (int)t;
-		ec->cmsg[i].data = v;
+		m->level = (int)l;
+		m->type = (int)t;
+		if (da->kind != DSL_EXPR_STRUCT) {
+			if (!eval_int(d, da, &v))
+				return false;
+			m->data = v;
+			continue;
+		}
+		for (size_t k = 0; k < da->n_items; k++) {
+			const struct dsl_expr *f = da->items[k];
+			if (f->kind != DSL_EXPR_FIELD || !f->text) {
+				snprintf(d->why, sizeof d->why, "cmsg_data {...} needs name=value "
+					 "fields");
+				return false;
+			}
+			if (!eval_int(d, f->value, &v) ||
+			    !engine_cmsg_field(m, f->text, v, d->why, sizeof d->why))
+				return false;
+		}
 	}
 	ec->n_cmsg = (int)ctl->n_items;
 	ec->check_cmsg = true;
 	ec->c.controllen = TARGET_MAX_CONTROL;
 	return true;
-}
-
-static int check_cmsg(struct engine_ctx *x, struct engine_call *ec,
-		      const struct target_result *r)
-{
-	struct msghdr mh = { .msg_control = (void *)r->control,
-			     .msg_controllen = r->controllen < sizeof r->control ? r->controllen
-										 : sizeof r->control };
-	int i = 0;
-	const char *name = ec->ev->call.name;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm), i++) {
-		size_t len = cm->cmsg_len - CMSG_LEN(0);
-		int64_t got = 0;
-		bool is_int = true;
-		const uint8_t *p = CMSG_DATA(cm);
-		switch (len) {
-		case 1: got = p[0]; break;
-		case 2: { uint16_t v; memcpy(&v, p, 2); got = v; break; }
-		case 4: { int32_t v; memcpy(&v, p, 4); got = v; break; }
-		case 8: { int64_t v; memcpy(&v, p, 8); got = v; break; }
-		default: is_int = false; break;
-		}
-		if (i >= ec->n_cmsg)
-			return engine_fail(x, ec->ev, 's', "error handling syscall: %s: msg_control: "
-					   "expected %d control messages but got more (level %d type %d)",
-					   name, ec->n_cmsg, cm->cmsg_level, cm->cmsg_type);
-		if (cm->cmsg_level != ec->cmsg[i].level || cm->cmsg_type != ec->cmsg[i].type)
-			return engine_fail(x, ec->ev, 's', "error handling syscall: %s: msg_control "
-					   "%d: expected level %d type %d but got level %d type %d",
-					   name, i + 1, ec->cmsg[i].level, ec->cmsg[i].type,
-					   cm->cmsg_level, cm->cmsg_type);
-		if (!is_int)
-			return engine_fail(x, ec->ev, 's', "error handling syscall: %s: msg_control "
-					   "%d: expected the integer %lld but got %zu bytes of data",
-					   name, i + 1, (long long)ec->cmsg[i].data, len);
-		if (got != ec->cmsg[i].data)
-			return engine_fail(x, ec->ev, 's', "error handling syscall: %s: msg_control "
-					   "%d: cmsg_data: expected %lld but got %lld", name, i + 1,
-					   (long long)ec->cmsg[i].data, (long long)got);
-	}
-	if (i < ec->n_cmsg)
-		return engine_fail(x, ec->ev, 's', "error handling syscall: %s: msg_control: "
-				   "expected %d control messages but got %d%s", name, ec->n_cmsg, i,
-				   r->msg_flags & MSG_CTRUNC ? " (MSG_CTRUNC)" : "");
-	return ENGINE_PASS;
 }
 
 /* ---- decoding one call ------------------------------------------------------------ */
@@ -1095,7 +1064,7 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 		return engine_fail(x, ev, 's', "error handling syscall: %s: value: expected %lld but got %lld",
 				   name, (long long)ec->ioctl_val, (long long)r->ioctl_val);
 	if (ec->check_cmsg) {
-		int v = check_cmsg(x, ec, r);
+		int v = engine_cmsg_check(x, ec, r);
 		if (v != ENGINE_PASS)
 			return v;
 	}
