@@ -160,7 +160,9 @@ static bool unsupported_symbol(const char *s)
 	       !strncmp(s, "MPTCP_", 6) || !strcmp(s, "SOL_MPTCP");
 }
 
-/* socket() asking for something other than a TCP stream: UDP, raw, ... */
+/* socket() asking for something other than a TCP stream: UDP, raw, ...  A stream with
+ * a UDP protocol is no UDP socket but a call the stack refuses (EPROTONOSUPPORT),
+ * which a script may test: that one runs. */
 static const char *non_tcp_socket(const struct dsl_syscall *c)
 {
 	static const char *const kinds[] = {
@@ -169,6 +171,9 @@ static const char *non_tcp_socket(const struct dsl_syscall *c)
 		"SOCK_RAW", "SOCK_SEQPACKET", "IPPROTO_UDPLITE", "IPPROTO_ICMP", "IPPROTO_ICMPV6",
 	};
 	if (strcmp(c->name, "socket"))
+		return NULL;
+	if (c->n_args > 1 && c->args[1]->kind == DSL_EXPR_SYMBOL &&
+	    !strcmp(c->args[1]->text, "SOCK_STREAM"))
 		return NULL;
 	for (size_t i = 0; i < c->n_args; i++) {
 		const struct dsl_expr *e = c->args[i];

@@ -527,6 +527,16 @@ static void packet_port_pair(void **state)
 	dsl_free(parse_len("0 < 70000>8080 S 0:0(0) win 1\n", 30, DSL_SYNTAX));
 }
 
+/* a stream socket with a UDP protocol is a call the stack refuses, not a UDP socket:
+ * it parses; a datagram socket stays unsupported */
+static void socket_stream_with_udp_protocol(void **state)
+{
+	(void)state;
+	dsl_free(parse("0 socket(..., SOCK_STREAM, IPPROTO_UDP) = -1 EPROTONOSUPPORT\n"));
+	const char *dg = "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n";
+	dsl_free(parse_len(dg, strlen(dg), DSL_UNSUPPORTED));
+}
+
 static void packet_udp_icmp_encap(void **state)
 {
 	(void)state;
@@ -1367,6 +1377,7 @@ int main(void)
 		cmocka_unit_test(packet_ip_level),
 		cmocka_unit_test(packet_remote_port),
 		cmocka_unit_test(packet_port_pair),
+		cmocka_unit_test(socket_stream_with_udp_protocol),
 		cmocka_unit_test(packet_udp_icmp_encap),
 		cmocka_unit_test(packet_malformed_extension),
 		cmocka_unit_test(syscall_expressions),
