@@ -446,6 +446,57 @@ static char *shell_command(const struct engine_ctx *x, const char *text)
 	return cmd;
 }
 
+/* After a shell line failed on a target with a real shell: a queueing discipline it
+ * sets (`tc qdisc add|replace|change ... KIND`) that the kernel does not offer in the
+ * namespace, found by trying KIND on lo (the namespace is the script's own), so the
+ * failure can name it.  out gets " (...)" or stays empty. */
+static void shell_forbidden(struct engine_ctx *x, const char *text, char *out, size_t cap)
+{
+	out[0] = 0;
+	char *copy = strdup(text);
+	if (!copy)
+		return;
+	static const char *const skip[] = { "dev", "parent", "handle", "estimator", NULL };
+	char *save = NULL, *prev = NULL;
+	bool in_qdisc = false, verb = false;
+	for (char *w = strtok_r(copy, " \t\n;|&`", &save); w && !out[0];
+	     prev = w, w = strtok_r(NULL, " \t\n;|&`", &save)) {
+		if (!strcmp(w, "qdisc")) {
+			in_qdisc = true;
+			verb = false;
+			continue;
+		}
+		if (!in_qdisc)
+			continue;
+		if (!verb) {
+			verb = !strcmp(w, "add") || !strcmp(w, "replace") || !strcmp(w, "change");
+			if (!verb)
+				in_qdisc = false;
+			continue;
+		}
+		bool is_arg = false;
+		for (int i = 0; skip[i]; i++)
+			if (prev && !strcmp(prev, skip[i]))
+				is_arg = true;
+		if (is_arg || !strcmp(w, "root") || !strcmp(w, "ingress") || !strcmp(w, "clsact"))
+			continue;
+		for (int i = 0; skip[i]; i++)
+			if (!strcmp(w, skip[i]))
+				is_arg = true;
+		if (is_arg)
+			continue;
+		/* w is the kind: does the kernel offer it here? */
+		char probe[160];
+		int st = 0;
+		snprintf(probe, sizeof probe, "tc qdisc add dev lo root %.40s >/dev/null 2>&1 && "
+			 "tc qdisc del dev lo root >/dev/null 2>&1", w);
+		if (target_shell(&x->t, probe, &st) == TARGET_OK && st != 0)
+			snprintf(out, cap, " (the kernel offers no qdisc '%.40s' in the namespace)", w);
+		in_qdisc = false;
+	}
+	free(copy);
+}
+
 static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	if (!target_has(&x->t, TARGET_RUNS_SHELL) && !x->t.ops->shell)
@@ -466,9 +517,13 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 		return engine_skip(x, ev, "%s", x->t.diag.msg);
 	if (rc != TARGET_OK)
 		return engine_fail(x, ev, 0, "error running shell command: %s", x->t.diag.msg);
-	if (status != 0)
-		return engine_fail(x, ev, 0, "shell command failed with exit status %d: `%s`",
-				   status, ev->text);
+	if (status != 0) {
+		char why[160] = "";
+		if (target_has(&x->t, TARGET_RUNS_SHELL))
+			shell_forbidden(x, ev->text, why, sizeof why);
+		return engine_fail(x, ev, 0, "shell command failed with exit status %d%s: `%s`",
+				   status, why, ev->text);
+	}
 	return ENGINE_PASS;
 }
 

@@ -23,6 +23,27 @@ else
 	echo "not ok $n - an iovec of 17 entries is refused as unsupported (exit $rc)"
 	sed 's/^/# /' "$tmp/out"
 fi
+# What the namespace cannot do is named in the run's output: a qdisc the kernel does
+# not offer, a congestion control it does not have.
+n=$((n + 1))
+if [ -n "$why" ]; then
+	echo "ok $n - a missing qdisc and congestion control are named # SKIP $why"
+else
+	printf '%s\n' '`tc qdisc replace dev tun0 root nosuchqdisc`' \
+		'0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' > "$tmp/q.pkt"
+	printf '%s\n' '`sysctl -q net.ipv4.tcp_congestion_control=nosuchcc; true`' \
+		'0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' > "$tmp/cc.pkt"
+	"$T" run --target linux "$tmp/q.pkt" > "$tmp/q.out" 2>&1
+	"$T" run --target linux "$tmp/cc.pkt" > "$tmp/cc.out" 2>&1
+	if grep -q "no qdisc 'nosuchqdisc' in the namespace" "$tmp/q.out" &&
+	   grep -q 'no congestion control nosuchcc (tcp_available_congestion_control:' \
+		"$tmp/cc.out"; then
+		echo "ok $n - a missing qdisc and congestion control are named"
+	else
+		echo "not ok $n - a missing qdisc and congestion control are named"
+		sed 's/^/# /' "$tmp/q.out" "$tmp/cc.out"
+	fi
+fi
 for f in corpora/linux/compat-*.pkt; do
 	n=$((n + 1))
 	if [ -n "$why" ]; then

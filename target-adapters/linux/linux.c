@@ -1097,7 +1097,21 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 	if (write_sysctl(name, value) == 0)
 		return TARGET_OK;
 	int e = errno;
-	if (strcmp(name, "net.ipv4.tcp_congestion_control") != 0 || e != EPERM)
+	bool is_cc = strcmp(name, "net.ipv4.tcp_congestion_control") == 0;
+	if (is_cc && e == ENOENT) {
+		char avail[256] = "?";
+		FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "re");
+		if (f) {
+			if (fgets(avail, sizeof avail, f))
+				avail[strcspn(avail, "\n")] = 0;
+			fclose(f);
+		}
+		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+				    "cannot set %s=%s: this kernel has no congestion control %s "
+				    "(tcp_available_congestion_control: %s)", name, value, value,
+				    avail);
+	}
+	if (!is_cc || e != EPERM)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED, "cannot set %s=%s: %s", name,
 				    value, strerror(e));
 	const struct target_config *cfg = t->cfg;
@@ -1139,8 +1153,9 @@ static int linux_setting(struct target *t, const char *name, const char *value)
 	char *a3[] = { "sh", "-c", sh, NULL };
 	if (run_prog(a1) != 0 || run_prog(a2) != 0 || run_prog(a3) != 0)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
-				    "cannot use congestion control %s in the namespace (sysctl: %s; "
-				    "ip route congctl failed)", value, strerror(e));
+				    "cannot use congestion control %s in the namespace (not in the "
+				    "host's net.ipv4.tcp_allowed_congestion_control, and ip route "
+				    "congctl failed)", value);
 	return TARGET_OK;
 }
 
