@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <linux/errqueue.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <cmocka.h>
@@ -1111,7 +1112,8 @@ static void recvmsg_ancillary_data_is_compared(void **state)
 		"{cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=7}",
 		"{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=7}, "
 		"{cmsg_level=SOL_IP, cmsg_type=IP_TOS, cmsg_data=1}",
-		"{cmsg_level=SOL_SOCKET, cmsg_type=SCM_TIMESTAMPING, cmsg_data={scm_sec=0}}",
+		"{cmsg_level=SOL_SOCKET, cmsg_type=SCM_TIMESTAMPING, cmsg_data={tv_sec=0}}",
+		"{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data={ee_errno=0}}",
 	};
 	static const char *const want[] = {
 		NULL,
@@ -1119,7 +1121,9 @@ static void recvmsg_ancillary_data_is_compared(void **state)
 		":2: error handling syscall: recvmsg: msg_control 1: expected level 0 type 1 but got "
 		"level 6 type 36",
 		":2: error handling syscall: recvmsg: msg_control: expected 2 control messages but got 1",
-		":2: unsupported: msg_control with structured cmsg_data is not supported yet",
+		":2: unsupported: unsupported cmsg_data field tv_sec",
+		":2: error handling syscall: recvmsg: msg_control 1: 4 bytes of data, too short for "
+		"the structure expected",
 	};
 	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
 		setup(NULL);
@@ -1143,6 +1147,75 @@ static void recvmsg_ancillary_data_is_compared(void **state)
 			fprintf(stderr, "# %s\n", r.message);
 		assert_non_null(strstr(r.message, want[i]));
 		assert_int_equal(r.verdict, strstr(want[i], "unsupported") ? ENGINE_SKIP : ENGINE_FAIL);
+	}
+}
+
+/* A queued error (struct sock_extended_err) as IP_RECVERR brings it: a zerocopy
+ * completion of sends 3..7 that the kernel copied. */
+static int exterr_call(struct target *t, const struct target_call *c, struct target_result *r)
+{
+	m_call(t, c, r);
+	struct sock_extended_err e = { .ee_errno = 0, .ee_origin = SO_EE_ORIGIN_ZEROCOPY,
+				       .ee_code = SO_EE_CODE_ZEROCOPY_COPIED, .ee_info = 3,
+				       .ee_data = 7 };
+	if (c->kind == TARGET_CALL_RECVMSG && c->controllen >= CMSG_SPACE(sizeof e)) {
+		struct msghdr mh = { .msg_control = r->control, .msg_controllen = sizeof r->control };
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_IP;
+		cm->cmsg_type = IP_RECVERR;
+		cm->cmsg_len = CMSG_LEN(sizeof e);
+		memcpy(CMSG_DATA(cm), &e, sizeof e);
+		r->controllen = CMSG_SPACE(sizeof e);
+	}
+	return TARGET_OK;
+}
+
+/* Structured cmsg_data: the named fields of the error compared one by one, every
+ * difference named; the unnamed ones not compared. */
+static void recvmsg_queued_error_fields(void **state)
+{
+	(void)state;
+	struct target_ops ops = mock_ops;
+	ops.caps |= TARGET_CMSG;
+	ops.call = exterr_call;
+	static const char *const data[] = {
+		"{ee_errno=0, ee_origin=SO_EE_ORIGIN_ZEROCOPY, ee_type=0, "
+		"ee_code=SO_EE_CODE_ZEROCOPY_COPIED, ee_info=3, ee_data=7}",
+		"{ee_origin=SO_EE_ORIGIN_ZEROCOPY, ee_data=7}",
+		"{ee_errno=ENOMSG, ee_origin=SO_EE_ORIGIN_ZEROCOPY, ee_info=3, ee_data=8}",
+		"{ee_data=7, scm_sec=0}",
+	};
+	static const char *const want[] = {
+		NULL,
+		NULL,
+		":2: error handling syscall: recvmsg: msg_control 1: cmsg_data: ee_errno: expected "
+		"42 but got 0; ee_data: expected 8 but got 7",
+		":2: unsupported: cmsg_data mixes fields of two structures (scm_sec)",
+	};
+	for (size_t i = 0; i < sizeof data / sizeof data[0]; i++) {
+		setup(NULL);
+		char text[512];
+		snprintf(text, sizeof text, "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+			 "+0 recvmsg(3, {msg_iov(1)=[{...,0}], msg_control=[{cmsg_level=SOL_IP, "
+			 "cmsg_type=IP_RECVERR, cmsg_data=%s}], msg_flags=0}, MSG_ERRQUEUE) = 0\n",
+			 data[i]);
+		strcpy(script_path, "/tmp/test_engine_XXXXXX");
+		int fd = mkstemp(script_path);
+		assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+		close(fd);
+		struct engine_run_cfg cfg = { .path = script_path, .target = &ops };
+		struct engine_result r;
+		engine_run_script(&cfg, &r);
+		unlink(script_path);
+		if (!want[i]) {
+			if (r.verdict != ENGINE_PASS)
+				fprintf(stderr, "# %s\n", r.message);
+			assert_int_equal(r.verdict, ENGINE_PASS);
+			continue;
+		}
+		if (!strstr(r.message, want[i]))
+			fprintf(stderr, "# %s\n", r.message);
+		assert_non_null(strstr(r.message, want[i]));
 	}
 }
 
@@ -1363,6 +1436,7 @@ int main(void)
 		cmocka_unit_test(reports),
 		cmocka_unit_test(grades_follow_the_requirement_level),
 		cmocka_unit_test_setup(recvmsg_ancillary_data_is_compared, setup),
+		cmocka_unit_test_setup(recvmsg_queued_error_fields, setup),
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
 		cmocka_unit_test(string_vector_copies_sorts_and_frees),
