@@ -135,6 +135,7 @@ struct engine_conn {
 	 * connection (RFC 5961 4.2 tests) leaves the ISN alone, as in packetdrill. */
 	bool remote_isn_open;
 	uint32_t local_isn, remote_isn;
+	uint32_t script_local_isn;  /* the number the script wrote on the stack's SYN */
 	/* timestamps: the script's TS val -> the stack's live TS val */
 	size_t n_ts;
 	uint32_t ts_script[ENGINE_MAX_TS], ts_live[ENGINE_MAX_TS];

@@ -353,8 +353,11 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		w.tcp.seq = p->seq.start_absolute ? p->seq.start : x->c.remote_isn + p->seq.start;
 	}
 	w.tcp.payload_len = p->seq.len;
-	if (p->has_ack)
+	if (p->has_ack) {
 		w.tcp.ack = p->ack_absolute ? p->ack : x->c.local_isn + p->ack;
+		if ((p->flags & DSL_TCP_SYN) && !p->ack_absolute)   /* a SYN's ack, as */
+			w.tcp.ack -= x->c.script_local_isn;        /* packetdrill maps it */
+	}
 	w.tcp.win = p->win;
 	if (p->has_urg)
 		w.tcp.urg = p->urg;
@@ -691,14 +694,15 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (t->flags & WIRE_TH_SYN) {
 		x->awaiting_syn = false;
 		/* The number the script writes on the stack's SYN (or SYN,ACK) stands for
-		 * the stack's ISN: the stack's later numbers, and the acks the script sends
-		 * back, count from it (`> S. 1234:1234(0)`, then data from 1235), as in
-		 * packetdrill.  Usually it is 0. */
-		uint32_t script_isn = p->seq.kind == DSL_SEQ_RANGE && !p->seq.start_absolute
-				      ? p->seq.start : 0;
-		if (!x->c.have_local_isn || x->c.local_isn != t->seq - script_isn)
+		 * the stack's ISN on that packet (`> S. 1234:1234(0)` matches whatever ISN
+		 * the stack chose), as in packetdrill; later packets count from the ISN as
+		 * 0 all the same (data from 1), and so do the script's acks except on a
+		 * SYN, which count from the script's number. */
+		x->c.script_local_isn = p->seq.kind == DSL_SEQ_RANGE && !p->seq.start_absolute
+					? p->seq.start : 0;
+		if (!x->c.have_local_isn || x->c.local_isn != t->seq)
 			x->c.stack_syn_ever[0] = x->c.stack_syn_ever[1] = 0;  /* new ISN */
-		x->c.local_isn = t->seq - script_isn;
+		x->c.local_isn = t->seq;
 		x->c.have_local_isn = true;
 		x->c.stack_syn_opts = engine_synopts_wire(t);
 		x->c.have_stack_syn = true;
@@ -725,6 +729,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	if (absent) {
 		uint16_t m = flag_mask & ~(WIRE_TH_ECE | WIRE_TH_CWR);
 		uint32_t rs = p->seq.start_absolute ? t->seq : t->seq - x->c.local_isn;
+		if ((t->flags & WIRE_TH_SYN) && !p->seq.start_absolute)
+			rs += x->c.script_local_isn;
 		uint32_t ra = p->ack_absolute || (t->flags & WIRE_TH_SYN) ? t->ack
 									 : t->ack - x->c.remote_isn;
 		if ((p->flags & m) == (t->flags & m) && t->payload_len == p->seq.len &&
@@ -748,6 +754,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		engine_diff(&d, "flags: expected %s but got %s", a, b);
 	}
 	uint32_t rel_seq = p->seq.start_absolute ? t->seq : t->seq - x->c.local_isn;
+	if ((t->flags & WIRE_TH_SYN) && !p->seq.start_absolute)
+		rel_seq += x->c.script_local_isn;
 	if (p->seq.kind == DSL_SEQ_RANGE && rel_seq != p->seq.start)
 		engine_diff(&d, "seq: expected %u but got %u", p->seq.start, rel_seq);
 	if (t->payload_len != p->seq.len)
