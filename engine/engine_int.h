@@ -210,6 +210,11 @@ struct engine_ctx {
 	/* a socket() since the stack's last SYN or SYN,ACK: until the next one, packets of
 	 * earlier connections are ignored where the script waits for a SYN (packet.c) */
 	bool awaiting_syn;
+	/* a listen() since the last inbound SYN, and how many inbound SYNs opened a
+	 * connection to a listener so far (packet.c: each after the first comes from a
+	 * port of its own, as packetdrill picks one per passive connection) */
+	bool fresh_listen;
+	unsigned passive_syns;
 	size_t n_conns;
 	struct engine_conn conns[ENGINE_MAX_CONNS];
 	/* The stack's ISNs seen on the wire, absolute, in order, for code blocks

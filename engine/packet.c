@@ -254,6 +254,16 @@ void engine_conn_reopen(struct engine_ctx *x)
 		x->conns[i].remote_isn_open = true;
 }
 
+/* A script-side port no connection uses: one above the highest in use. */
+static uint16_t free_port(const struct engine_ctx *x)
+{
+	uint16_t hi = x->c.remote_port;
+	for (size_t i = 0; i < x->n_conns; i++)
+		if (x->conns[i].remote_port > hi)
+			hi = x->conns[i].remote_port;
+	return hi < 65535 ? hi + 1 : 1024;
+}
+
 /* A packet the stack sent on a connection of an earlier socket, while the script waits
  * for the SYN (or SYN,ACK) of the socket it made since: not the script's business.
  * packetdrill matches outbound packets against the socket under test only, so scripts
@@ -330,6 +340,16 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 	if (engine_md5_wants(p) && !target_has(&x->t, TARGET_TCP_MD5))
 		return engine_skip(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
 				   x->t.ops->name);
+	if ((p->flags & (DSL_TCP_SYN | DSL_TCP_ACK)) == DSL_TCP_SYN && !p->has_rport &&
+	    !p->has_ports && x->fresh_listen) {
+		/* A SYN to a listener made since the last one: packetdrill sends each such
+		 * passive connection from a port of its own, so it never meets an earlier
+		 * connection of the script still alive on the same ports (a listener made
+		 * again on the same port).  The first keeps the configured port. */
+		x->fresh_listen = false;
+		if (x->passive_syns++ > 0)
+			engine_conn_rehome(x, free_port(x));
+	}
 	struct wire_packet w;
 	start_inbound(x, &w, WIRE_L4_TCP, p);
 	w.tcp.flags = p->flags;

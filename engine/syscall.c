@@ -1234,8 +1234,10 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 		return engine_skip(x, ev, "%s", d.why);
 	if (ec.c.kind == TARGET_CALL_BIND || ec.c.kind == TARGET_CALL_CONNECT)
 		take_unbound(x, ec.c.fd);
-	else if (ec.c.kind == TARGET_CALL_LISTEN)
+	else if (ec.c.kind == TARGET_CALL_LISTEN) {
 		implicit_bind(x, ec.c.fd);
+		x->fresh_listen = true;         /* packet.c: the next SYN is a new peer's */
+	}
 	struct target_result r;
 	memset(&r, 0, sizeof r);
 	if (blocking)
