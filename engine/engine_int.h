@@ -214,6 +214,7 @@ struct engine_ctx {
 	 * connection to a listener so far (packet.c: each after the first comes from a
 	 * port of its own, as packetdrill picks one per passive connection) */
 	bool fresh_listen;
+	bool used_rport;            /* some packet line named its port with (rport N) */
 	unsigned passive_syns;
 	size_t n_conns;
 	struct engine_conn conns[ENGINE_MAX_CONNS];

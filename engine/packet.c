@@ -264,22 +264,34 @@ static uint16_t free_port(const struct engine_ctx *x)
 	return hi < 65535 ? hi + 1 : 1024;
 }
 
-/* A packet the stack sent on a connection of an earlier socket, while the script waits
- * for the SYN (or SYN,ACK) of the socket it made since: not the script's business.
- * packetdrill matches outbound packets against the socket under test only, so scripts
- * written for it leave out the FIN or RST of a connection they closed just before (Fast
- * Open client scripts, a listener made again on the same ports). */
+/* A packet the stack sent on an earlier connection of the script: not the script's
+ * business.  packetdrill matches outbound packets against the socket under test only, so
+ * scripts written for it leave out the FIN, RST or retransmission of a connection they
+ * closed before (Fast Open client scripts, a listener made again on the same port).
+ * Such a packet is one, where the script line names no port, that
+ *   - comes while the script waits for the SYN (or SYN,ACK) of a socket made since the
+ *     stack's last SYN, and is no SYN itself; or
+ *   - in a script that never speaks from another port with (rport N), is no new
+ *     connection's SYN and has other ports than the live connection. */
 static bool earlier_connection(const struct engine_ctx *x, const struct dsl_packet *p,
 			       const struct wire_packet *w)
 {
-	return x->awaiting_syn && p->proto == DSL_PROTO_TCP && (p->flags & DSL_TCP_SYN) &&
-	       !p->has_rport && w->l4 == WIRE_L4_TCP && !(w->tcp.flags & WIRE_TH_SYN);
+	if (p->proto != DSL_PROTO_TCP || p->has_rport || p->has_ports || w->l4 != WIRE_L4_TCP)
+		return false;
+	if (x->awaiting_syn && (p->flags & DSL_TCP_SYN) && !(w->tcp.flags & WIRE_TH_SYN))
+		return true;
+	if ((w->tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN || x->used_rport)
+		return false;
+	return x->c.local_port_known &&
+	       (w->tcp.sport != x->c.local_port || w->tcp.dport != x->c.remote_port);
 }
 
 /* The connection a packet belongs to: (rport N) names it, else the home one. */
 static int select_conn(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	const struct dsl_packet *p = &ev->packet;
+	if (p->has_rport)
+		x->used_rport = true;
 	if (engine_conn_select(x, p->has_rport ? p->rport : x->home_port))
 		return ENGINE_PASS;
 	return engine_skip(x, ev, "a script speaks from at most %d remote ports",
@@ -643,8 +655,8 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 			struct wire_print_cfg pc = { .seq_base = x->c.local_isn,
 						     .ack_base = x->c.remote_isn };
 			wire_print(al, sizeof al, &w, &pc);
-			fprintf(x->cfg->log, "%s:%d: ignored, from a connection before the last "
-				"socket(): %s\n", x->name, ev->loc.line, al);
+			fprintf(x->cfg->log, "%s:%d: ignored, from an earlier connection: %s\n",
+				x->name, ev->loc.line, al);
 		}
 	}
 	if (p->proto == DSL_PROTO_UDP || p->proto == DSL_PROTO_ICMP) {
