@@ -171,6 +171,23 @@ static bool may_start_processes(const char *path)
 	return found || !whole;
 }
 
+/* Whether a script names its process's pid (`${PPID}`, PACKETDRILL_PID): scripts written
+ * for packetdrill keep state in /tmp under that pid (Google's set_sysctls.py and its
+ * /tmp/sysctl_restore_${PPID}.sh), so it must be unique on the host, as packetdrill's
+ * own pid is; inside a PID namespace of its own every script would be pid 1 and
+ * concurrent runs would overwrite each other's files. */
+static bool uses_own_pid(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return strstr(buf, "PPID") || strstr(buf, "PACKETDRILL_PID");
+}
+
 /* Fork the process of slot i: a worker (workers) or the runner of job `job`. */
 static pid_t spawn(struct pool *pl, int i, size_t job)
 {
@@ -241,9 +258,12 @@ static pid_t spawn(struct pool *pl, int i, size_t job)
 		}
 	}
 	/* a PID namespace (~1.5 ms) only where processes may be started that could leave
-	 * the process group: shell lines (or a code block) on a target that runs them */
+	 * the process group: shell lines (or a code block) on a target that runs them;
+	 * not for a script that needs its pid unique on the host (the process group is
+	 * then what ends its processes) */
 	bool spawns = (pl->cfg->target->caps & (TARGET_RUNS_SHELL | TARGET_NEEDS_ROOT)) &&
-		      may_start_processes(pl->jobs[job].path);
+		      may_start_processes(pl->jobs[job].path) &&
+		      !uses_own_pid(pl->jobs[job].path);
 	if (spawns && unshare(CLONE_NEWPID) == 0) {
 		pid_t me = getpid();
 		pid_t g = fork();
