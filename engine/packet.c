@@ -270,7 +270,8 @@ static uint16_t free_port(const struct engine_ctx *x)
  * closed before (Fast Open client scripts, a listener made again on the same port).
  * Such a packet is one, where the script line names no port, that
  *   - comes while the script waits for the SYN (or SYN,ACK) of a socket made since the
- *     stack's last SYN, and is no SYN itself; or
+ *     stack's last SYN, and is no SYN itself or the retransmission of a SYN an earlier
+ *     line matched (same ports and number); or
  *   - in a script that never speaks from another port with (rport N), is no new
  *     connection's SYN and has other ports than the live connection. */
 static bool earlier_connection(const struct engine_ctx *x, const struct dsl_packet *p,
@@ -278,8 +279,15 @@ static bool earlier_connection(const struct engine_ctx *x, const struct dsl_pack
 {
 	if (p->proto != DSL_PROTO_TCP || p->has_rport || p->has_ports || w->l4 != WIRE_L4_TCP)
 		return false;
-	if (x->awaiting_syn && (p->flags & DSL_TCP_SYN) && !(w->tcp.flags & WIRE_TH_SYN))
-		return true;
+	if (x->awaiting_syn && (p->flags & DSL_TCP_SYN)) {
+		if (!(w->tcp.flags & WIRE_TH_SYN))
+			return true;
+		/* a retransmission of a SYN an earlier line matched: the old socket's */
+		for (size_t i = 0; i < x->n_isns; i++)
+			if (x->isns[i].seq == w->tcp.seq && x->isns[i].sport == w->tcp.sport &&
+			    x->isns[i].dport == w->tcp.dport)
+				return true;
+	}
 	if ((w->tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN || x->used_rport)
 		return false;
 	return x->c.local_port_known &&
