@@ -101,8 +101,24 @@ int engine_opt_add(struct engine_ctx *x, struct wire_tcp_opts *o, const struct d
 			return wire_opt_add_ts(o, s->ts_val, x->c.have_ts_live ? x->c.ts_last_live : 0);
 		return wire_opt_add_ts(o, s->ts_val, s->ts_ecr ? live_ts_for(x, s->ts_ecr) : 0);
 	case DSL_OPT_FASTOPEN:
-	case DSL_OPT_FASTOPEN_EXP:
-		return wire_opt_add_tfo(o, s->kind == DSL_OPT_FASTOPEN_EXP, s->bytes, s->len);
+	case DSL_OPT_FASTOPEN_EXP: {
+		bool exp = s->kind == DSL_OPT_FASTOPEN_EXP;
+		if (s->len <= WIRE_TFO_MAX_COOKIE)
+			return wire_opt_add_tfo(o, exp, s->bytes, s->len);
+		/* a cookie longer than RFC 7413 allows (scripts test that the stack drops
+		 * it): sent as written, byte for byte */
+		size_t n = 0;
+		b[n++] = exp ? WIRE_TCPOPT_EXP : WIRE_TCPOPT_FASTOPEN;
+		b[n++] = (uint8_t)((exp ? 4 : 2) + s->len);
+		if (exp) {
+			b[n++] = WIRE_TFO_EXP_MAGIC >> 8;
+			b[n++] = WIRE_TFO_EXP_MAGIC & 0xff;
+		}
+		if (n + s->len > sizeof b)
+			return -1;
+		memcpy(b + n, s->bytes, s->len);
+		return wire_opt_add_literal(o, b, n + s->len);
+	}
 	case DSL_OPT_MD5: {
 		uint8_t dig[16] = {0};
 		if (s->bytes)
