@@ -175,7 +175,9 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 							 : x->c.local_isn + p->icmp.quote.start;
 		q.tcp.payload_len = p->icmp.quote.len;
 	} else {
-		q.tcp.seq = x->c.local_isn + 1;
+		/* no quoted segment: relative 0, the stack's ISN, as packetdrill quotes it (a
+		 * request in SYN-RECEIVED takes an error only for its own ISN) */
+		q.tcp.seq = x->c.local_isn;
 	}
 	uint8_t inner[TARGET_MAX_PACKET];
 	size_t ilen, len;
