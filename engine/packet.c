@@ -72,6 +72,24 @@ static const char *icmp_word(const struct engine_ctx *x, const char *w)
 	return w;
 }
 
+/* An ICMP word still in capitals after the defines: a name the script expected to be
+ * given with --define (packetdrill fails such a script: "bad ICMP code"). */
+static const char *icmp_undefined(const struct engine_ctx *x, const struct dsl_icmp *ic)
+{
+	const char *w[2] = { icmp_word(x, ic->type), icmp_word(x, ic->code) };
+	for (int i = 0; i < 2; i++) {
+		if (!w[i] || !*w[i])
+			continue;
+		bool caps = true;
+		for (const char *c = w[i]; *c; c++)
+			if (!((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+				caps = false;
+		if (caps)
+			return w[i];
+	}
+	return NULL;
+}
+
 static bool icmp_numbers(const struct engine_ctx *x, bool v6, const struct dsl_icmp *in,
 			 uint8_t *type, uint8_t *code)
 {
@@ -152,6 +170,10 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	const struct dsl_packet *p = &ev->packet;
 	bool v6 = x->tc.local_ip.family == AF_INET6;
 	uint8_t type, code;
+	const char *undef = p->icmp.type ? icmp_undefined(x, &p->icmp) : NULL;
+	if (undef)
+		return engine_fail(x, ev, 0, "error handling packet: ICMP word %s is not defined "
+				   "(give --define %s=VALUE)", undef, undef);
 	if (!p->icmp.type || !icmp_numbers(x, v6, &p->icmp, &type, &code))
 		return engine_skip(x, ev, "ICMP%s '%s %s' is not supported", v6 ? "v6" : "",
 				   p->icmp.type ? p->icmp.type : "", p->icmp.code ? p->icmp.code : "");

@@ -23,6 +23,20 @@ else
 	echo "not ok $n - an iovec of 17 entries is refused as unsupported (exit $rc)"
 	sed 's/^/# /' "$tmp/out"
 fi
+# Any target: an ICMP word left undefined (`icmp unreachable CODE` without -D CODE=...)
+# fails the script, as packetdrill fails it, instead of being skipped.
+n=$((n + 1))
+printf '%s\n' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' '+0 < icmp unreachable CODE' \
+	> "$tmp/icmp.pkt"
+"$T" run "$tmp/icmp.pkt" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q 'ICMP word CODE is not defined (give --define CODE=VALUE)' "$tmp/out"
+then
+	echo "ok $n - an undefined ICMP word fails the script"
+else
+	echo "not ok $n - an undefined ICMP word fails the script (exit $rc)"
+	sed 's/^/# /' "$tmp/out"
+fi
 # What the namespace cannot do is named in the run's output: a qdisc the kernel does
 # not offer, a congestion control it does not have.
 n=$((n + 1))
