@@ -178,8 +178,9 @@ def run_tcpspec_batch(ts, root, rels, mode, runner, jobs, timeout):
 
 
 def side(v):
-    """What counts as the same verdict: passed or not."""
-    return 'pass' if v == 'pass' else 'fail'
+    """What counts as the same verdict: passed, failed (or an error), or skipped as
+    unsupported, which is no verdict at all and never agrees with packetdrill's."""
+    return v if v in ('pass', 'skip') else 'fail'
 
 
 def main():

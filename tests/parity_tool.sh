@@ -1,9 +1,9 @@
 #!/bin/sh
 # make parity / scripts/parity.py: without a packetdrill binary it says it skipped and
-# succeeds; with one (here a stand-in that passes every script, so the comparison is
-# known in advance) over a two-script suite on the linux target, it runs each script in
-# the runner's modes, reruns the disagreement, and prints the confusion table with the
-# first message of tcpspec's side.  TAP.
+# succeeds; with one (here a stand-in that fails the scripts named *pdfail* and passes the
+# others, so the comparison is known in advance) over a small suite on the linux target,
+# it runs each script in the runner's modes, reruns the disagreements, and prints the confusion
+# table (a skip never agrees with a failure) with the first message of each side.  TAP.
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -20,7 +20,9 @@ if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/net/tun ]; then
 	echo "1..$n"; exit 0
 fi
 mkdir -p "$tmp/suite/common"
-printf '#!/bin/sh\nexit 0\n' > "$tmp/pd"
+# the stand-in fails the scripts whose name says pdfail, passes the others
+printf '#!/bin/sh\ncase "$*" in *pdfail*) echo "error: stand-in fails"; exit 1;; esac\nexit 0\n' \
+	> "$tmp/pd"
 chmod +x "$tmp/pd"
 printf '#!/bin/sh\nsysctl -q net.ipv4.tcp_congestion_control=cubic\n' > "$tmp/suite/common/defaults.sh"
 chmod +x "$tmp/suite/common/defaults.sh"
@@ -32,17 +34,23 @@ cat > "$tmp/suite/bad-v4.pkt" <<'PKT'
 0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0  close(3) = -1 EBADF (Bad file descriptor)
 PKT
+# tcpspec skips this one (unsupported); packetdrill fails it: no agreement
+cat > "$tmp/suite/unsup-pdfail.pkt" <<'PKT'
+0   socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3
+PKT
 python3 scripts/parity.py --packetdrill "$tmp/pd" --reruns 1 --json "$tmp/r.json" \
 	"$tmp/suite" > "$tmp/out" 2>&1
 rc=$?
 sed 's/^/# /' "$tmp/out"
-# good.pkt: ipv4, ipv4-mapped-ipv6, ipv6; bad-v4.pkt: ipv4, ipv4-mapped-ipv6 (not ipv6)
-if grep -q '2 scripts, 5 runs' "$tmp/out"; then ok "the runner's modes (v4-only script not over IPv6)"
+# good.pkt, unsup-pdfail.pkt: ipv4, ipv4-mapped-ipv6, ipv6; bad-v4.pkt: not ipv6
+if grep -q '3 scripts, 8 runs' "$tmp/out"; then ok "the runner's modes (v4-only script not over IPv6)"
 else nok "the runner's modes (v4-only script not over IPv6)"; fi
-if grep -q 'same verdict: 3 of 5' "$tmp/out" && [ $rc = 1 ]; then
-	ok "confusion table: 3 of 5 agree, exit 1"
+if grep -q 'same verdict: 3 of 8' "$tmp/out" && [ $rc = 1 ] &&
+   grep -q 'unsup-pdfail.pkt (ipv6) \[stable\] packetdrill fail/fail, tcpspec skip/skip' "$tmp/out"
+then
+	ok "confusion table: 3 of 8 agree (a skip is no failure), exit 1"
 else
-	nok "confusion table: 3 of 5 agree, exit 1 (exit $rc)"
+	nok "confusion table: 3 of 8 agree (a skip is no failure), exit 1 (exit $rc)"
 fi
 if grep -q 'bad-v4.pkt (ipv4) \[stable\] packetdrill pass/pass, tcpspec fail/fail' "$tmp/out" &&
    grep -q 'tcpspec: .*bad-v4.pkt:2: .*close' "$tmp/out"; then
