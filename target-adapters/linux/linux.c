@@ -750,8 +750,14 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	int e = errno;
 	/* the bytes read, end to end as the iovecs hold them */
 	if (c->rdata && (c->kind == TARGET_CALL_READV || c->kind == TARGET_CALL_RECVMSG)) {
-		if (r->ret > 0)
-			memcpy(c->rdata, buf, (size_t)r->ret);
+		size_t left = r->ret > 0 ? (size_t)r->ret : 0, at = 0;
+		for (int i = 0; i < n && left; i++) {      /* gathered across the gaps */
+			size_t k = c->iov_len[i] < left ? c->iov_len[i] : left;
+			if (iov[i].iov_base)
+				memcpy(c->rdata + at, iov[i].iov_base, k);
+			at += k;
+			left -= k;
+		}
 		r->rdata_filled = true;
 	}
 	free(buf);
