@@ -528,12 +528,12 @@ static void packet_port_pair(void **state)
 }
 
 /* a stream socket with a UDP protocol is a call the stack refuses, not a UDP socket:
- * it parses; a datagram socket stays unsupported */
+ * it parses; a raw socket stays unsupported */
 static void socket_stream_with_udp_protocol(void **state)
 {
 	(void)state;
 	dsl_free(parse("0 socket(..., SOCK_STREAM, IPPROTO_UDP) = -1 EPROTONOSUPPORT\n"));
-	const char *dg = "0 socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3\n";
+	const char *dg = "0 socket(..., SOCK_RAW, IPPROTO_TCP) = 3\n";
 	dsl_free(parse_len(dg, strlen(dg), DSL_UNSUPPORTED));
 }
 
