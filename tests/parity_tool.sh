@@ -36,7 +36,7 @@ cat > "$tmp/suite/bad-v4.pkt" <<'PKT'
 PKT
 # tcpspec skips this one (unsupported); packetdrill fails it: no agreement
 cat > "$tmp/suite/unsup-pdfail.pkt" <<'PKT'
-0   socket(..., SOCK_DGRAM, IPPROTO_UDP) = 3
+0   socket(..., SOCK_RAW, IPPROTO_TCP) = 3
 PKT
 python3 scripts/parity.py --packetdrill "$tmp/pd" --reruns 1 --json "$tmp/r.json" \
 	"$tmp/suite" > "$tmp/out" 2>&1
