@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,9 +511,12 @@ static int ref_setting(struct target *t, const char *name, const char *value)
 
 static int ref_open(struct target *t, const struct target_config *cfg)
 {
-	struct refpriv *p = calloc(1, sizeof *p);
+	/* buf (64 KB, last) is written by wire_build before it is read: not zeroed, which
+	 * saves a memset and, under ASan, page faults per open (fuzz_stack opens per input) */
+	struct refpriv *p = malloc(sizeof *p);
 	if (!p)
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
+	memset(p, 0, offsetof(struct refpriv, buf));
 	t->priv = p;
 	p->poll_deadline = INT64_MAX;
 	if (cfg->script_path && !(p->script_path = strdup(cfg->script_path)))
