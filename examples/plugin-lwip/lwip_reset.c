@@ -47,6 +47,7 @@ struct lw_blk {
 
 static struct lw_blk lw_blocks = { &lw_blocks, &lw_blocks, 0, 0 };
 static size_t lw_nblocks;
+static size_t lw_pcb_frees;     /* blocks freed that could have been a tcp_pcb */
 
 void *mem_malloc(mem_size_t size)
 {
@@ -92,12 +93,19 @@ void mem_free(void *mem)
 	b->prev->next = b->next;
 	b->next->prev = b->prev;
 	lw_nblocks--;
+	if (b->size >= sizeof(struct tcp_pcb))
+		lw_pcb_frees++;
 	free(b);
 }
 
 size_t lwip_reset_blocks(void)
 {
 	return lw_nblocks;
+}
+
+size_t lwip_reset_pcb_frees(void)
+{
+	return lw_pcb_frees;
 }
 
 /* ---- the library's writable data ------------------------------------------------- */
