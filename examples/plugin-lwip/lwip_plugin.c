@@ -354,12 +354,12 @@ static bool pcb_listed(const struct tcp_pcb *p)
 
 static void lw_sweep(struct lwplug *w)
 {
-	/* the sweep runs after every lwIP timer (hundreds per second of virtual time):
-	 * when lwIP's blocks are counted (lwip_reset.c), skip it while no block that
-	 * could be a pcb has been freed since the last one */
+	/* the sweep runs after every lwIP timer (four or five per second of virtual
+	 * time): when lwIP's blocks are counted (lwip_reset.c), skip it while no block
+	 * that could be a pcb has been freed since the last one */
 	static size_t frees_seen = SIZE_MAX;
-	if (lw_resettable) {
-		size_t f = lwip_reset_pcb_frees();
+	size_t f;
+	if (lwip_reset_pcb_frees(&f)) {
 		if (f == frees_seen)
 			return;
 		frees_seen = f;

@@ -48,6 +48,7 @@ struct lw_blk {
 static struct lw_blk lw_blocks = { &lw_blocks, &lw_blocks, 0, 0 };
 static size_t lw_nblocks;
 static size_t lw_pcb_frees;     /* blocks freed that could have been a tcp_pcb */
+static bool lw_counting;        /* lwIP allocates through mem_malloc() here */
 
 void *mem_malloc(mem_size_t size)
 {
@@ -55,6 +56,7 @@ void *mem_malloc(mem_size_t size)
 
 	if (!b)
 		return NULL;
+	lw_counting = true;
 	b->size = size;
 	b->next = &lw_blocks;
 	b->prev = lw_blocks.prev;
@@ -103,9 +105,10 @@ size_t lwip_reset_blocks(void)
 	return lw_nblocks;
 }
 
-size_t lwip_reset_pcb_frees(void)
+bool lwip_reset_pcb_frees(size_t *n)
 {
-	return lw_pcb_frees;
+	*n = lw_pcb_frees;
+	return lw_counting;
 }
 
 /* ---- the library's writable data ------------------------------------------------- */

@@ -17,8 +17,10 @@ bool lwip_reset_wipe(void);
 void lwip_reset_quiet_timers(void);
 /* Blocks lwIP holds now (tests). */
 size_t lwip_reset_blocks(void);
-/* How many blocks of a tcp_pcb's size or more lwIP has freed so far: while it has not
- * changed, no pcb has been freed (counted only when lwip_reset_snapshot() worked). */
-size_t lwip_reset_pcb_frees(void);
+/* How many blocks of a tcp_pcb's size or more lwIP has freed so far (*n): while it has
+ * not changed, no pcb has been freed.  False when lwIP's blocks are not counted here
+ * (its allocations do not reach this file's mem_malloc: a static lwIP, or these
+ * definitions hidden in a shared object). */
+bool lwip_reset_pcb_frees(size_t *n);
 
 #endif
