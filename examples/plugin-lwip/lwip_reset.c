@@ -7,6 +7,8 @@
  * which the library calls through its PLT, like sys_now().  This file defines
  * mem_malloc/mem_calloc/mem_trim/mem_free (the names are lwIP's, which is the point):
  * the executable's definitions win, and every block lwIP holds is on one list here.
+ * memp_malloc/memp_free (lwIP's pools, mem_malloc of the pool's size) are defined here
+ * too, so that the timeouts its timers free and take again are reused, not reallocated.
  *
  * lwip_reset_snapshot() copies the library's writable data (.data and .bss, the part of
  * its writable segment after RELRO) before the first lwip_init(); lwip_reset_wipe()
@@ -31,6 +33,7 @@
 #include <unistd.h>
 
 #include "lwip/mem.h"
+#include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -98,6 +101,71 @@ void mem_free(void *mem)
 	if (b->size >= sizeof(struct tcp_pcb))
 		lw_pcb_frees++;
 	free(b);
+}
+
+/* lwIP's timers free their timeout and allocate a new one every time one fires: four
+ * to five times a second of virtual time, so hundreds of times for a fuzz input that
+ * lets two minutes pass, each a malloc and a free, which under ASan (a stack trace
+ * each, the quarantine) cost more than the timer itself.  Timeouts freed are kept here
+ * and handed out again.  memp_malloc() and memp_free() are lwIP's names, which liblwip
+ * calls through its PLT like mem_malloc(); with MEMP_MEM_MALLOC they are mem_malloc
+ * (of the pool's size) and mem_free, which they still are for every other pool.
+ * Only lwIP itself, which no sanitizer instruments, reads a timeout: the adapters
+ * never do.  A kept block is poisoned for ASan all the same, and is off lwIP's list
+ * (lwip_reset_blocks() counts what lwIP holds). */
+#if defined(__SANITIZE_ADDRESS__)
+#define LW_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LW_ASAN 1
+#endif
+#endif
+#ifdef LW_ASAN
+#include <sanitizer/asan_interface.h>
+#define LW_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define LW_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define LW_POISON(p, n) ((void)(p), (void)(n))
+#define LW_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+static struct lw_blk *lw_timeo_kept[64];
+static size_t lw_ntimeo_kept;
+
+void *memp_malloc(memp_t type)
+{
+	if ((unsigned)type >= MEMP_MAX)
+		return NULL;
+	if (type == MEMP_SYS_TIMEOUT && lw_ntimeo_kept) {
+		struct lw_blk *b = lw_timeo_kept[--lw_ntimeo_kept];
+		LW_UNPOISON(b + 1, b->size);
+		b->next = &lw_blocks;
+		b->prev = lw_blocks.prev;
+		lw_blocks.prev->next = b;
+		lw_blocks.prev = b;
+		lw_nblocks++;
+		return b + 1;
+	}
+	return mem_malloc(memp_pools[type]->size);
+}
+
+void memp_free(memp_t type, void *mem)
+{
+	struct lw_blk *b;
+
+	if (!mem || (unsigned)type >= MEMP_MAX)
+		return;
+	if (type != MEMP_SYS_TIMEOUT ||
+	    lw_ntimeo_kept == sizeof lw_timeo_kept / sizeof lw_timeo_kept[0]) {
+		mem_free(mem);
+		return;
+	}
+	b = (struct lw_blk *)mem - 1;
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	lw_nblocks--;
+	LW_POISON(mem, b->size);
+	lw_timeo_kept[lw_ntimeo_kept++] = b;
 }
 
 size_t lwip_reset_blocks(void)
