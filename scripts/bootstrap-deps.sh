@@ -4,7 +4,7 @@
 # `make check`; safe to run by hand.
 set -u
 PKGS="flex bison libpcap-dev liblwip-dev libcmocka-dev clang libclang-rt-14-dev \
-tcpdump iproute2 python3 libxml2-utils afl++ pkg-config"
+tcpdump iproute2 python3 libxml2-utils afl++ pkg-config chromium"
 
 missing=""
 for p in $PKGS; do
