@@ -281,7 +281,17 @@ void dsl_b_option(struct dsl_pstate *ps, struct dsl_tok t, DSL_YYLTYPE yl)
 		break;
 	case DSL_OPTNAME_UNKNOWN:
 		/* the same words as the engine's check of the command line */
-		PERR(yl, "unknown option --%.*s", (int)(n - s), s);
+		{
+			char nm[64], hint[96];
+			snprintf(nm, sizeof nm, "%.*s", (int)(n - s), s);
+			struct dsl_suggest sg;
+			dsl_suggest_init(&sg, nm);
+			dsl_optname_suggest(&sg);
+			hint[0] = 0;
+			if (sg.best)
+				snprintf(hint, sizeof hint, "; did you mean --%s?", sg.best);
+			PERR(yl, "unknown option --%.*s%s", (int)(n - s), s, hint);
+		}
 		return;
 	default:
 		break;

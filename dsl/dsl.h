@@ -345,6 +345,7 @@ struct dsl_event {
 	X(DEFINE, "define")             /* also -DNAME=VALUE: any name with D */ \
 	X(RELAX, "relax")               /* relaxations, tcpspec-dialect(7) */ \
 	X(TCP_MD5_SECRET, "tcp_md5_secret") /* the key of `md5 valid` options */ \
+	X(ALLOW_EMPTY, "allow_empty")   /* a script with no event on purpose */ \
 	/* packetdrill's, accepted with no effect here */                       \
 	X(TCP_TS_ECR_SCALED, "tcp_ts_ecr_scaled")                               \
 	X(PERSISTENT_TUN_DEV, "persistent_tun_dev")                             \
@@ -377,6 +378,9 @@ enum dsl_optname {
 enum dsl_optname dsl_optname_lookup(const char *s, size_t len);
 /* "tolerance_usecs"; "?" when out of range */
 const char *dsl_optname_text(enum dsl_optname id);
+struct dsl_suggest;
+/* Offers every option name to s (for "did you mean --mss?"). */
+void dsl_optname_suggest(struct dsl_suggest *s);
 
 struct dsl_option {
 	char *name;		/* without the leading "--"; for --define: "define" */
@@ -482,6 +486,55 @@ void dsl_diags_free(struct dsl_diags *d);
 
 /* "file:line:col: error: message\n  source line\n  ^\n" */
 void dsl_diag_print(FILE *fp, const struct dsl_diag *d);
+
+/* ---- names a higher layer owns --------------------------------------------------- */
+
+/* System calls, symbolic constants, errno names and the functions of arguments
+ * (htons(8080)) are not the language's: the engine knows which exist.  Given a
+ * struct dsl_names, the parser asks it about every such name in the script (names the
+ * script defines itself, --define NAME=VALUE, are known) and reports each unknown one
+ * as an error at its place, so a typo is a parse error (exit 2) and never a run-time
+ * "unsupported" (exit 4).  A name that exists but is not supported is known here: the
+ * run reports it unsupported. */
+enum dsl_name_kind {
+	DSL_NAME_CALL = 0,	/* read(...) */
+	DSL_NAME_SYMBOL,	/* SOCK_STREAM in an argument or a result */
+	DSL_NAME_ERRNO,		/* ETIMEDOUT in "= -1 ETIMEDOUT" */
+	DSL_NAME_FUNCTION,	/* htons in htons(8080) */
+};
+
+struct dsl_names {
+	/* true when name is known; else false, with hint set to "; did you mean X?" or
+	 * "" (dsl_suggest helps).  NULL: names are not checked. */
+	bool (*known)(void *arg, enum dsl_name_kind kind, const char *name, char *hint,
+		      size_t cap);
+	void *arg;
+	/* A script with no event at all (empty, only comments or option lines) is an
+	 * error unless it has the option line --allow_empty: it would pass while checking
+	 * nothing. */
+	bool require_event;
+};
+
+enum dsl_status dsl_parse_buffer_names(const char *name, const char *buf, size_t len,
+				       const struct dsl_names *names, struct dsl_file **out,
+				       struct dsl_diags *diags);
+/* dsl_parse_file_defs with the names checked (names NULL: not checked). */
+enum dsl_status dsl_parse_file_names(const char *path, const char *const *defined,
+				     size_t n_defined, const struct dsl_names *names,
+				     struct dsl_file **out, struct dsl_diags *diags);
+
+/* "Did you mean": the closest candidate to name within a few edits (case and '-'/'_'
+ * ignored, a swap of two letters is one edit).  Offer every candidate, then ask for
+ * the hint: "; did you mean read?" or "". */
+struct dsl_suggest {
+	const char *name;
+	const char *best;
+	int dist;
+};
+void dsl_suggest_init(struct dsl_suggest *s, const char *name);
+void dsl_suggest_offer(struct dsl_suggest *s, const char *candidate);
+const char *dsl_suggest_hint(const struct dsl_suggest *s, char *buf, size_t cap);
+int dsl_edit_distance(const char *a, const char *b, int limit);
 
 /* Canonical layout (`tcpspec fmt`).  dsl_print returns 0 or -1 on a write error.
  * dsl_print_string returns a malloc'd NUL-terminated string (length in *len if non-NULL),

@@ -86,6 +86,9 @@ void dsl_perr(struct dsl_pstate *ps, size_t off, int line, int col, const char *
 void dsl_punsup(struct dsl_pstate *ps, size_t off, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* names.c */
+void dsl_check_names(struct dsl_pstate *ps, const struct dsl_names *nm);
+
 /* util */
 /* Is the line S (N bytes) an #ifdef, #ifndef, #else or #endif directive (preproc.c)? */
 bool dsl_pp_is_conditional(const char *s, size_t n);

@@ -1,5 +1,6 @@
 # dsl/: the script language (reentrant flex scanner, pure bison grammar, AST, printer).
-LIB_SRCS += dsl/build.c dsl/parse.c dsl/print.c dsl/equal.c dsl/optnames.c dsl/preproc.c dsl/mutation.c
+LIB_SRCS += dsl/build.c dsl/parse.c dsl/print.c dsl/equal.c dsl/optnames.c dsl/preproc.c dsl/mutation.c \
+	dsl/suggest.c dsl/names.c
 GEN_SRCS += $(B)/dsl/lexer.c $(B)/dsl/parser.c
 UNIT_TESTS += test_dsl test_dsl_realworld
 SHELL_TESTS += $(wildcard tests/dsl_*.sh)

@@ -39,3 +39,9 @@ const char *dsl_optname_text(enum dsl_optname id)
 {
 	return id >= 0 && id < DSL_OPTNAME_COUNT ? names[id] : "?";
 }
+
+void dsl_optname_suggest(struct dsl_suggest *s)
+{
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		dsl_suggest_offer(s, names[i]);
+}

@@ -311,6 +311,13 @@ static bool report_nul(struct dsl_pstate *ps)
 enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t len,
 				 struct dsl_file **out, struct dsl_diags *diags)
 {
+	return dsl_parse_buffer_names(name_arg, buf, len, NULL, out, diags);
+}
+
+enum dsl_status dsl_parse_buffer_names(const char *name_arg, const char *buf, size_t len,
+				       const struct dsl_names *names, struct dsl_file **out,
+				       struct dsl_diags *diags)
+{
 	struct dsl_pstate ps;
 	yyscan_t volatile scanner = NULL;
 	const char *volatile name = name_arg ? name_arg : "<input>";
@@ -367,6 +374,8 @@ enum dsl_status dsl_parse_buffer(const char *name_arg, const char *buf, size_t l
 	}
 	if (rc == 2)
 		dsl_perr(&ps, ps.off, ps.line, ps.col, "input too complex (parser stack exhausted)");
+	if (names && !ps.n_errors)
+		dsl_check_names(&ps, names);
 	demote_errors(&ps, first_diag);
 	build_items(&ps);
 done:
@@ -391,6 +400,13 @@ done:
 enum dsl_status dsl_parse_file_defs(const char *path, const char *const *defined,
 				    size_t n_defined, struct dsl_file **out,
 				    struct dsl_diags *diags)
+{
+	return dsl_parse_file_names(path, defined, n_defined, NULL, out, diags);
+}
+
+enum dsl_status dsl_parse_file_names(const char *path, const char *const *defined,
+				     size_t n_defined, const struct dsl_names *names,
+				     struct dsl_file **out, struct dsl_diags *diags)
 {
 	*out = NULL;
 	FILE *fp = fopen(path, "rb");
@@ -448,7 +464,7 @@ enum dsl_status dsl_parse_file_defs(const char *path, const char *const *defined
 			}
 		}
 	}
-	enum dsl_status st = dsl_parse_buffer(path, buf, n, out, diags);
+	enum dsl_status st = dsl_parse_buffer_names(path, buf, n, names, out, diags);
 	free(buf);
 	return st;
 }

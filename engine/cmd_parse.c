@@ -8,16 +8,18 @@
 
 #include "dsl/dsl.h"
 #include "engine/cli.h"
+#include "engine/engine.h"
 #include "engine/reqtitle.h"
 
 struct parse_counts {
 	unsigned files, ok, unsupported, errors;
 	bool quiet;
+	const struct engine_opts *defs;     /* --define names */
 };
 
 static void parse_help(FILE *fp)
 {
-	fputs("usage: tcpspec parse [--quiet] FILE|DIR...\n"
+	fputs("usage: tcpspec parse [--quiet] [-D NAME=VALUE]... FILE|DIR...\n"
 	      "\n"
 	      "Parse packetdrill-dialect scripts and report problems.  Directories are\n"
 	      "searched recursively for *.pkt files (in name order).  Each problem is printed\n"
@@ -25,7 +27,15 @@ static void parse_help(FILE *fp)
 	      "Without --quiet, every file also gets a line 'FILE: ok|unsupported|error'.\n"
 	      "The last line is 'N files: N ok, N unsupported, N errors'.\n"
 	      "\n"
+	      "Checks what tcpspec run checks before running: the grammar, that every\n"
+	      "system call, symbol and errno name exists (else an error, with a 'did you\n"
+	      "mean' hint), and that the script has an event (else an error, unless the\n"
+	      "option line --allow_empty says so).  A directory with no script in it is an\n"
+	      "error.\n"
+	      "\n"
 	      "  -q, --quiet   print only problems and the summary\n"
+	      "  -D NAME=VALUE, --define NAME=VALUE\n"
+	      "                a name the scripts use that the run defines (as tcpspec run)\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "exit status: 0 every file parses; 2 a syntax error, an unreadable file or a\n"
@@ -66,7 +76,7 @@ static void parse_one(const char *path, struct parse_counts *c)
 {
 	struct dsl_file *f = NULL;
 	struct dsl_diags d = { 0 };
-	enum dsl_status st = dsl_parse_file(path, &f, &d);
+	enum dsl_status st = engine_parse_script(path, c->defs, false, &f, &d);
 	c->files++;
 	for (size_t i = 0; i < d.n; i++)
 		dsl_diag_print(stderr, &d.v[i]);
@@ -150,41 +160,64 @@ static void parse_path(const char *path, bool top, struct parse_counts *c, int d
 int cmd_parse(int argc, char **argv)
 {
 	struct parse_counts c = { 0 };
-	int first = 1;
+	struct engine_opts defs;
+	memset(&defs, 0, sizeof defs);
+	c.defs = &defs;
 	bool opts = true;
+	int nfiles = 0;
+	char **files = calloc(argc > 0 ? (size_t)argc : 1, sizeof *files);
+	if (!files)
+		return CLI_USAGE;
 	for (int i = 1; i < argc; i++) {
-		if (!opts || argv[i][0] != '-' || !strcmp(argv[i], "-"))
-			continue;
-		if (!strcmp(argv[i], "--")) {
+		const char *a = argv[i], *val = NULL;
+		int t;
+		if (!opts || a[0] != '-' || !strcmp(a, "-")) {
+			files[nfiles++] = argv[i];
+		} else if (!strcmp(a, "--")) {
 			opts = false;
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			c.quiet = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			parse_help(stdout);
+			free(files);
 			return CLI_OK;
+		} else if ((t = cli_take(argc, argv, &i, "--define", &val)) ||
+			   (t = cli_take(argc, argv, &i, "-D", &val)) ||
+			   (!strncmp(a, "-D", 2) && a[2] && (val = a + 2, t = 1))) {
+			char msg[256];
+			if (t < 0) {
+				fprintf(stderr, "tcpspec parse: %s needs a value\n", a);
+				free(files);
+				return CLI_USAGE;
+			}
+			if (engine_opt_set(&defs, "define", val, msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec parse: %s\n", msg);
+				free(files);
+				return CLI_USAGE;
+			}
 		} else {
-			fprintf(stderr, "tcpspec parse: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, "tcpspec parse: unknown option '%s'\n", a);
 			parse_help(stderr);
+			free(files);
 			return CLI_USAGE;
 		}
-	}
-	opts = true;
-	int nfiles = 0;
-	for (int i = first; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-			continue;
-		}
-		if (opts && argv[i][0] == '-' && strcmp(argv[i], "-"))
-			continue;
-		nfiles++;
-		parse_path(argv[i], true, &c, 0);
 	}
 	if (!nfiles) {
 		fprintf(stderr, "tcpspec parse: no FILE or DIR given\n");
 		parse_help(stderr);
+		free(files);
 		return CLI_USAGE;
 	}
+	for (int i = 0; i < nfiles; i++) {
+		unsigned before = c.files;
+		parse_path(files[i], true, &c, 0);
+		if (c.files == before) {
+			/* as tcpspec run: a directory without a script is a mistake, not a pass */
+			fprintf(stderr, "tcpspec parse: %s: no .pkt script found in it\n", files[i]);
+			c.errors++;
+		}
+	}
+	free(files);
 	printf("%u files: %u ok, %u unsupported, %u errors\n", c.files, c.ok, c.unsupported,
 	       c.errors);
 	if (c.errors)

@@ -15,7 +15,7 @@
 
 #include "target-adapters/target.h"
 
-struct dsl_file;
+#include "dsl/dsl.h"
 
 /* Verdicts, with the exit code each maps to (DESIGN.md). */
 #define ENGINE_VERDICTS(X)                                   \
@@ -109,6 +109,16 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value,
 		   char *msg, size_t msgcap);
 /* dst gets every field src has set (has_* true), for command line over file. */
 void engine_opts_merge(struct engine_opts *dst, const struct engine_opts *src);
+
+/* Parse a script as a run reads it: the grammar, then every system call, symbol,
+ * errno name and argument function checked against what the engine knows (an unknown
+ * one is an error with a "did you mean" hint; cmdline's --define names count as
+ * known; cmdline may be NULL), and at least one event unless --allow_empty.  The same
+ * for `tcpspec run` and `tcpspec parse`; a run evaluates #ifdef blocks against the
+ * command line's names (evaluate_ifdefs), parse reads every branch as written. */
+enum dsl_status engine_parse_script(const char *path, const struct engine_opts *cmdline,
+				    bool evaluate_ifdefs, struct dsl_file **out,
+				    struct dsl_diags *diags);
 
 /* One run of one script. */
 struct engine_run_cfg {

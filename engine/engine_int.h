@@ -328,6 +328,9 @@ int engine_cmsg_check(struct engine_ctx *x, struct engine_call *ec,
 
 /* symbols.c */
 bool engine_symbol(const char *name, int64_t *value);
+/* dsl_names.known: whether a script's call / symbol / errno / function name exists */
+bool engine_name_known(void *arg, enum dsl_name_kind kind, const char *name, char *hint,
+		       size_t cap);
 int engine_errno_lookup(const char *name);          /* -1 when unknown */
 const char *engine_errno_name(int e);               /* "EAGAIN" or NULL */
 

@@ -179,6 +179,9 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		/* packetdrill options with no effect here: an unknown TS ecr is always
 		 * placed relative to the first TS pair, the device is always private */
 		break;
+	case DSL_OPTNAME_ALLOW_EMPTY:
+		/* the parser's business (a script with no event); nothing to run */
+		break;
 	case DSL_OPTNAME_STRICT_SEGMENTS:
 		o->strict_segments = true;
 		break;

@@ -986,12 +986,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	x->last_sock = -1;
 
 	struct dsl_diags dg = {0};
-	/* #ifdef blocks against the command line's definitions (-D NAME[=VALUE]) */
-	const char *defined[ENGINE_MAX_DEFINES];
-	size_t n_defined = 0;
-	for (int i = 0; cfg->cmdline && i < cfg->cmdline->n_defines; i++)
-		defined[n_defined++] = cfg->cmdline->defines[i][0];
-	enum dsl_status st = dsl_parse_file_defs(cfg->path, defined, n_defined, &x->file, &dg);
+	enum dsl_status st = engine_parse_script(cfg->path, cfg->cmdline, true, &x->file, &dg);
 	if (st != DSL_OK) {
 		parse_failed(x, st, &dg);
 		goto out;

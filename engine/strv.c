@@ -89,5 +89,12 @@ static int collect(struct engine_strv *p, const char *path, const char *who, int
 
 int engine_collect_scripts(struct engine_strv *s, const char *path, const char *who)
 {
-	return collect(s, path, who, 0);
+	size_t before = s->n;
+	if (collect(s, path, who, 0) != 0)
+		return -1;
+	if (s->n == before) {
+		fprintf(stderr, "%s: %s: no .pkt script found in it\n", who, path);
+		return -1;
+	}
+	return 0;
 }

@@ -172,3 +172,133 @@ const char *engine_errno_name(int e)
 			return errnos[i].name;
 	return NULL;
 }
+
+/* ---- names a script may use (the parser's check, dsl_names) ------------------------- */
+
+/* System calls of Linux (and of packetdrill's forks) that scripts in public suites make
+ * and tcpspec does not run: known names, so a script with one is unsupported (skipped,
+ * exit 4) at run time, never an "unknown system call" error. */
+static const char *const calls_unsupported[] = {
+	"accept4", "socketpair", "getsockname", "getpeername", "dup", "dup2", "dup3",
+	"sendmmsg", "recvmmsg", "epoll_create1", "epoll_pwait", "select", "pselect",
+	"ppoll", "mmap", "munmap", "madvise", "sleep", "usleep", "nanosleep",
+	"psp_tx_assoc", "psp_rx_assoc",
+	"sctp_bindx", "sctp_connectx", "sctp_peeloff", "sctp_getpaddrs", "sctp_freepaddrs",
+	"sctp_getladdrs", "sctp_freeladdrs", "sctp_sendmsg", "sctp_recvmsg", "sctp_send",
+	"sctp_sendx", "sctp_sendv", "sctp_recvv", "sctp_opt_info",
+};
+
+/* Functions an argument may apply (htons(8080), inet_addr("192.0.2.1")). */
+static const char *const functions[] = {
+	"htons", "ntohs", "htonl", "ntohl", "inet_addr", "inet6_addr", "inet_pton",
+};
+
+/* Symbolic constants of Linux that public scripts name and that tcpspec gives no value
+ * (yet): known, so the call is unsupported at run time, not a typo. */
+static const char *const symbols_unsupported[] = {
+	"SO_TIMESTAMPING", "SO_TIMESTAMPNS", "SO_TXTIME", "SO_PEEK_OFF", "SO_INCOMING_CPU",
+	"SO_BUSY_POLL", "SO_RCVMARK", "SO_EE_ORIGIN_TIMESTAMPING", "SO_EE_ORIGIN_ZEROCOPY",
+	"SO_EE_CODE_ZEROCOPY_COPIED", "SCM_TIMESTAMPING", "SCM_TSTAMP_SND", "SCM_TSTAMP_SCHED",
+	"SCM_TSTAMP_ACK", "SOF_TIMESTAMPING_TX_SCHED", "SOF_TIMESTAMPING_TX_SOFTWARE",
+	"SOF_TIMESTAMPING_TX_ACK", "SOF_TIMESTAMPING_SOFTWARE", "SOF_TIMESTAMPING_OPT_ID",
+	"SOF_TIMESTAMPING_OPT_TSONLY", "SOF_TIMESTAMPING_OPT_STATS", "SOF_TIMESTAMPING_OPT_CMSG",
+	"SOF_TIMESTAMPING_RX_SOFTWARE", "SOF_TIMESTAMPING_TX_RECORD_MASK",
+	"TCP_ZEROCOPY_RECEIVE", "TCP_REPAIR_QUEUE", "TCP_QUEUE_SEQ", "TCP_REPAIR_OPTIONS",
+	"TCP_REPAIR_WINDOW", "TCP_TX_DELAY", "TCP_MD5SIG_EXT", "TCP_FASTOPEN_KEY",
+	"TCP_FASTOPEN_NO_COOKIE", "TCP_CC_INFO", "TCP_NLA_BUSY", "TCP_NLA_RWND_LIMITED",
+	"TCP_NLA_SNDBUF_LIMITED", "TCP_NLA_DATA_SEGS_OUT", "TCP_NLA_TOTAL_RETRANS",
+	"TCP_NLA_PACING_RATE", "TCP_NLA_DELIVERY_RATE", "TCP_NLA_SND_CWND",
+	"TCP_NLA_REORDERING", "TCP_NLA_MIN_RTT", "TCP_NLA_RECUR_RETRANS",
+	"TCP_NLA_DELIVERY_RATE_APP_LMT", "TCP_NLA_SNDQ_SIZE", "TCP_NLA_CA_STATE",
+	"TCP_NLA_SND_SSTHRESH", "TCP_NLA_DELIVERED", "TCP_NLA_DELIVERED_CE",
+	"TCP_NLA_BYTES_SENT", "TCP_NLA_BYTES_RETRANS", "TCP_NLA_DSACK_DUPS",
+	"TCP_NLA_REORD_SEEN", "TCP_NLA_SRTT", "TCP_NLA_TIMEOUT_REHASH",
+	"TCP_NLA_BYTES_NOTSENT", "TCP_NLA_EDT", "TCP_NLA_TTL", "TCP_NLA_REHASH",
+	"SCM_TIMESTAMPNS", "SOL_UDP", "UDP_SEGMENT", "UDP_GRO", "IPPROTO_SCTP",
+	"IPPROTO_MPTCP", "SOCK_SEQPACKET", "AF_UNIX", "AF_LOCAL", "PF_UNIX", "AF_PACKET", "MSG_NOTIFICATION", "IP_PKTINFO", "IPV6_RECVPKTINFO", "IPV6_PKTINFO", "IP_RECVTTL",
+	"IPV6_RECVHOPLIMIT", "IPV6_HOPLIMIT", "EPOLLWAKEUP", "O_DIRECT", "MAP_SHARED", "MAP_PRIVATE",
+	"PROT_READ", "PROT_WRITE", "MADV_DONTNEED",
+	/* FreeBSD's (its packetdrill port) */
+	"TCP_KEEPINIT", "TCP_NOOPT", "TCP_NOPUSH", "TCP_FUNCTION_BLK",
+	"TCP_REMOTE_UDP_ENCAPS_PORT", "IPTOS_DSCP_CS1", "IPTOS_DSCP_CS7", "IPTOS_LOWDELAY",
+	"IPTOS_THROUGHPUT",
+	/* names packetdrill's own test runner defines per IP version (-D) */
+	"CMSG_LEVEL_IP", "CMSG_TYPE_RECVERR",
+};
+
+static bool in(const char *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
+#define IN(v, name) in(v, sizeof v / sizeof v[0], name)
+#define OFFER(sg, v) for (size_t i_ = 0; i_ < sizeof v / sizeof v[0]; i_++) \
+		dsl_suggest_offer(sg, v[i_])
+
+bool engine_name_known(void *arg, enum dsl_name_kind kind, const char *name, char *hint,
+		       size_t cap)
+{
+	const struct engine_opts *defs = arg;
+	struct dsl_suggest sg;
+	dsl_suggest_init(&sg, name);
+	switch (kind) {
+	case DSL_NAME_CALL:
+		if (target_call_lookup(name) >= 0 || IN(calls_unsupported, name))
+			return true;
+		for (int k = 0; k < TARGET_CALL_COUNT; k++)
+			dsl_suggest_offer(&sg, target_call_name(k));
+		break;
+	case DSL_NAME_FUNCTION:
+		if (IN(functions, name))
+			return true;
+		OFFER(&sg, functions);
+		break;
+	case DSL_NAME_ERRNO:
+		if (engine_errno_lookup(name) >= 0)
+			return true;
+		for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+			dsl_suggest_offer(&sg, errnos[i].name);
+		break;
+	case DSL_NAME_SYMBOL: {
+		int64_t v;
+		if (engine_symbol(name, &v) || IN(symbols_unsupported, name))
+			return true;
+		for (int i = 0; defs && i < defs->n_defines; i++)
+			if (!strcmp(defs->defines[i][0], name))
+				return true;
+		/* a name in the TCP_INFO structure (tcpi_state) is a code block's, and
+		 * a struct field written without its value names the field */
+		if (engine_ostruct_kind_of(name) != ENGINE_OSTRUCT_NONE)
+			return true;
+		for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++)
+			dsl_suggest_offer(&sg, symbols[i].name);
+		for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+			dsl_suggest_offer(&sg, errnos[i].name);
+		OFFER(&sg, symbols_unsupported);
+		break;
+	}
+	}
+	dsl_suggest_hint(&sg, hint, cap);
+	return false;
+}
+
+enum dsl_status engine_parse_script(const char *path, const struct engine_opts *cmdline,
+				    bool evaluate_ifdefs, struct dsl_file **out,
+				    struct dsl_diags *diags)
+{
+	struct dsl_names nm = {
+		.known = engine_name_known,
+		.arg = (void *)cmdline,
+		.require_event = true,
+	};
+	/* #ifdef blocks against the command line's definitions (-D NAME[=VALUE]) */
+	const char *defined[ENGINE_MAX_DEFINES];
+	size_t n_defined = 0;
+	for (int i = 0; cmdline && i < cmdline->n_defines; i++)
+		defined[n_defined++] = cmdline->defines[i][0];
+	return dsl_parse_file_names(path, evaluate_ifdefs ? defined : NULL, n_defined, &nm, out,
+				    diags);
+}

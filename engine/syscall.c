@@ -136,7 +136,8 @@ static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 			*v = engine_errno_lookup(e->text);   /* ee_errno=ENOMSG */
 			return true;
 		}
-		snprintf(d->why, sizeof d->why, "unknown symbol %s", e->text);
+		/* the parser let it through: a real name without a value here */
+		snprintf(d->why, sizeof d->why, "symbol %s is not supported", e->text);
 		return false;
 	case DSL_EXPR_OR: {
 		int64_t acc = 0, t;

@@ -929,12 +929,29 @@ static void blocking_calls_are_checked_against_their_window(void **state)
 static void unknown_calls_and_options_are_reported(void **state)
 {
 	struct engine_result r;
+	/* a name no system has is a mistake in the script: an error, never a skip */
 	run("0 frobnicate(3) = 0\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, ":1:3: error: unknown system call frobnicate()"));
+	run("0 raed(3, ..., 10) = 10\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "unknown system call raed(); did you mean read?"));
+	run("0 socket(..., SOCK_STRAEM, IPPROTO_TCP) = 3\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "unknown symbol SOCK_STRAEM; did you mean SOCK_STREAM?"));
+	run("0 read(3, ..., 10) = -1 ETIMEOUT\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "unknown errno name ETIMEOUT; did you mean ETIMEDOUT?"));
+	/* a real call tcpspec does not run stays unsupported */
+	run("0 socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0\n", &r);
 	assert_int_equal(r.verdict, ENGINE_SKIP);
-	assert_non_null(strstr(r.message, "system call frobnicate() is not supported"));
+	assert_non_null(strstr(r.message, "system call socketpair() is not supported"));
 	run("--frob=1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", &r);
 	assert_int_equal(r.verdict, ENGINE_ERROR);
 	assert_non_null(strstr(r.message, ":1:1: error: unknown option --frob"));
+	run("--tolerence_usecs=1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", &r);
+	assert_int_equal(r.verdict, ENGINE_ERROR);
+	assert_non_null(strstr(r.message, "did you mean --tolerance_usecs?"));
 }
 
 static void option_values(void **state)

@@ -1,0 +1,150 @@
+/* The checks a runner asks of the parser beyond the grammar (struct dsl_names): every
+ * system call, symbol, errno name and argument function the script names must be
+ * known to the layer that runs it, and a script must have an event. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsl/internal.h"
+
+struct walk {
+	struct dsl_pstate *ps;
+	const struct dsl_names *nm;
+};
+
+/* The byte offset of (line, col) in the input, for the caret display. */
+static size_t offset_of(const struct dsl_pstate *ps, int line, int col)
+{
+	size_t off = 0;
+	for (int l = 1; l < line && off < ps->len; off++)
+		if (ps->buf[off] == '\n')
+			l++;
+	off += col > 0 ? (size_t)(col - 1) : 0;
+	return off < ps->len ? off : ps->len;
+}
+
+/* Where word first appears as a whole word in the event's text from `from` on (the
+ * tree keeps no place for a call's name or an errno name); `from` when not found. */
+static struct dsl_loc find(const struct dsl_pstate *ps, const struct dsl_event *ev,
+			   const struct dsl_loc *from, const char *word)
+{
+	size_t a = offset_of(ps, from->line, from->column);
+	size_t b = offset_of(ps, ev->end.line, ev->end.column) + 1;
+	size_t n = strlen(word);
+	if (b > ps->len)
+		b = ps->len;
+	for (size_t i = a; n && i + n <= b; i++) {
+		if (memcmp(ps->buf + i, word, n))
+			continue;
+		char before = i ? ps->buf[i - 1] : ' ', after = i + n < ps->len ? ps->buf[i + n] : ' ';
+		if (before == '_' || (before >= '0' && before <= '9') ||
+		    ((before | 32) >= 'a' && (before | 32) <= 'z') || after == '_' ||
+		    (after >= '0' && after <= '9') || ((after | 32) >= 'a' && (after | 32) <= 'z'))
+			continue;
+		struct dsl_loc l = *from;
+		size_t ls = i;
+		while (ls > 0 && ps->buf[ls - 1] != '\n')
+			ls--;
+		l.line = from->line;
+		for (size_t k = a; k < i; k++)
+			if (ps->buf[k] == '\n')
+				l.line++;
+		l.column = (int)(i - ls) + 1;
+		return l;
+	}
+	return *from;
+}
+
+/* A name the script defines itself: --define NAME=VALUE or -DNAME=VALUE. */
+static bool defined_here(const struct dsl_file *f, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < f->n_options; i++) {
+		const struct dsl_option *o = &f->options[i];
+		const char *def = NULL;
+		if (!strcmp(o->name, "define"))
+			def = o->value;
+		else if (o->name[0] == 'D' && o->name[1])
+			def = o->name + 1;
+		if (def && !strncmp(def, name, n) && def[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+static const char *const kind_words[] = {
+	[DSL_NAME_CALL] = "system call",
+	[DSL_NAME_SYMBOL] = "symbol",
+	[DSL_NAME_ERRNO] = "errno name",
+	[DSL_NAME_FUNCTION] = "function",
+};
+
+static void check(struct walk *w, enum dsl_name_kind kind, const char *name,
+		  const struct dsl_loc *loc)
+{
+	char hint[128] = "";
+	if (!name || !*name)
+		return;
+	if (kind == DSL_NAME_SYMBOL && defined_here(w->ps->file, name))
+		return;
+	if (w->nm->known(w->nm->arg, kind, name, hint, sizeof hint))
+		return;
+	dsl_perr(w->ps, offset_of(w->ps, loc->line, loc->column), loc->line, loc->column,
+		 "unknown %s %s%s%s", kind_words[kind], name,
+		 kind == DSL_NAME_CALL || kind == DSL_NAME_FUNCTION ? "()" : "", hint);
+}
+
+static void expr(struct walk *w, const struct dsl_expr *e, int depth)
+{
+	if (!e || depth > DSL_MAX_NESTING + 4)
+		return;
+	switch (e->kind) {
+	case DSL_EXPR_SYMBOL:
+		check(w, DSL_NAME_SYMBOL, e->text, &e->loc);
+		return;
+	case DSL_EXPR_CALL:
+		check(w, DSL_NAME_FUNCTION, e->text, &e->loc);
+		break;
+	case DSL_EXPR_FIELD:            /* the field's name is the structure's business */
+		expr(w, e->index, depth + 1);
+		expr(w, e->value, depth + 1);
+		return;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < e->n_items; i++)
+		expr(w, e->items[i], depth + 1);
+}
+
+void dsl_check_names(struct dsl_pstate *ps, const struct dsl_names *nm)
+{
+	struct dsl_file *f = ps->file;
+	if (nm->require_event && !f->n_events) {
+		bool allowed = false;
+		for (size_t i = 0; i < f->n_options; i++)
+			allowed |= dsl_optname_lookup(f->options[i].name,
+						      strlen(f->options[i].name)) ==
+				   DSL_OPTNAME_ALLOW_EMPTY;
+		if (!allowed)
+			dsl_perr(ps, 0, 1, 1, "the script has no event, so it would pass without "
+				 "checking anything (an option line --allow_empty says that is "
+				 "meant)");
+	}
+	if (!nm->known)
+		return;
+	struct walk w = { ps, nm };
+	for (size_t i = 0; i < f->n_events; i++) {
+		const struct dsl_event *ev = &f->events[i];
+		if (ev->kind != DSL_EV_SYSCALL)
+			continue;
+		const struct dsl_syscall *sc = &ev->call;
+		struct dsl_loc at = find(ps, ev, &ev->loc, sc->name);
+		check(&w, DSL_NAME_CALL, sc->name, &at);
+		for (size_t k = 0; k < sc->n_args; k++)
+			expr(&w, sc->args[k], 0);
+		expr(&w, sc->ret, 0);
+		if (sc->err_name) {
+			at = find(ps, ev, sc->ret ? &sc->ret->loc : &ev->loc, sc->err_name);
+			check(&w, DSL_NAME_ERRNO, sc->err_name, &at);
+		}
+	}
+}
