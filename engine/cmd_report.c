@@ -4,8 +4,8 @@
  * same code as `tcpspec run`), reads each script's header tags
  *     // requirements: RFC9293:MUST-12 RFC5961:3.2
  *     // checks: one line saying what the script checks
- * and each target's expectations file (TARGET.expect in a directory given, or
- * --expect TARGET=FILE), then prints, as Markdown and/or JSON, a matrix of
+ * and each target's expectations (engine/expect.c, shared with tcpspec run: found
+ * beside the scripts or with the target, or --expect TARGET=FILE), then prints, as Markdown and/or JSON, a matrix of
  * requirement x target whose cells are pass, deviation (a failure the
  * expectations file explains, or one of a script below MUST), fail, skipped, or
  * not applicable, graded by each script's "// level:" line (engine/grade.c).
@@ -31,7 +31,6 @@
 #include "engine/strv.h"
 
 #define MAX_TARGETS 8
-#define MAX_EXPECT_FILES 16
 
 enum cell {
 	CELL_PASS = ENGINE_GRADE_PASS,
@@ -52,22 +51,13 @@ static const char *const cell_keys[CELL_NKINDS] = {
 	"pass", "deviation", "fail", "skipped", "not_applicable"
 };
 
-struct expectation {
-	char *path;             /* as resolved: directory of the file + relative path */
-	char *reason;
-	bool used;
-};
-
 struct target_run {
 	const char *spec;       /* as given: "reference", "linux", "plugin:x.so" */
 	const char *name;       /* ops->name, or spec when the lookup failed */
 	const struct target_ops *ops;
 	bool available;
 	char why[512];          /* why not available */
-	struct expectation *exp;
-	size_t nexp, capexp;
-	const char *expect_files[MAX_EXPECT_FILES];
-	size_t nexpect_files;
+	struct engine_expectations ex;   /* its documented deviations (engine/expect.c) */
 	struct engine_job *jobs; /* one per script */
 	size_t count[CELL_NKINDS];
 	size_t lcount[ENGINE_LEVEL_N][CELL_NKINDS];  /* by the level of each result */
@@ -114,8 +104,10 @@ static void usage(FILE *f)
 		"  --baseline OLD.json  a report written earlier with --json: list the scripts\n"
 		"                    newly failing and newly passing since\n"
 		"  --expect T=FILE   expectations for target T; by default T.expect in each\n"
-		"                    directory given is used when it exists.  One line per\n"
-		"                    script: 'path/relative/to/the/file.pkt  reason'; a reason\n"
+		"                    directory given (and its parents) and DIR/../T/NAME.expect\n"
+		"                    (the target's list for suite NAME) are used when they\n"
+		"                    exist, as by tcpspec run.  One line per script:\n"
+		"                    'path/relative/to/the/file.pkt  reason'; a reason\n"
 		"                    starting 'MUST:', 'SHOULD:' or 'MAY:' names the level\n"
 		"                    the stack breaks there\n"
 		"  -j N, --jobs N    parallel runs per target (default: one per core)\n"
@@ -128,41 +120,8 @@ static void usage(FILE *f)
 		"(--tolerance_usecs=N, --ip_version=V, ...).\n"
 		"\n"
 		"Exit: 0 no failure (deviations, skips and not applicable allowed), 1 some\n"
-		"MUST (or unleveled) script failed unexplained on some target, 2 usage error,\n"
-		"3 no target available here.\n");
-}
-
-/* ---- collecting scripts -------------------------------------------------------- */
-
-/* Paths must compare equal however they were written: "a//b/./c", "./a/b/c" and
- * "a/x/../b/c" all become "a/b/c" (lexically; a ".." above the start is kept). */
-static void normalize_path(char *s)
-{
-	char *comp[512];
-	size_t n = 0;
-	bool abs = s[0] == '/';
-	char *save = NULL;
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", s);
-	for (char *c = strtok_r(buf, "/", &save); c && n < 512; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, "."))
-			continue;
-		if (!strcmp(c, "..") && n > 0 && strcmp(comp[n - 1], ".."))
-			n--;
-		else if (!(abs && n == 0 && !strcmp(c, "..")))
-			comp[n++] = c;
-	}
-	char out[4096];
-	size_t len = 0;
-	out[0] = 0;
-	if (abs)
-		out[len++] = '/';
-	for (size_t i = 0; i < n && len < sizeof out; i++)
-		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s", i ? "/" : "", comp[i]);
-	out[len < sizeof out ? len : sizeof out - 1] = 0;
-	if (!out[0])
-		snprintf(out, sizeof out, ".");
-	strcpy(s, out);             /* never longer than the input */
+		"MUST (or unleveled) script failed unexplained on some target, 2 usage error\n"
+		"(an unknown target too), 3 no target available here.\n");
 }
 
 /* ---- script headers ------------------------------------------------------------ */
@@ -225,83 +184,6 @@ static int read_header(struct script *sc)
 	}
 	fclose(f);
 	return 0;
-}
-
-/* ---- expectations -------------------------------------------------------------- */
-
-static int load_expectations(struct target_run *tr, const char *file, bool must_exist)
-{
-	FILE *f = fopen(file, "r");
-	if (!f) {
-		if (!must_exist && errno == ENOENT)
-			return 0;
-		fprintf(stderr, "tcpspec report: %s: %s\n", file, strerror(errno));
-		return -1;
-	}
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", file);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		slash[1] = 0;
-	else
-		dir[0] = 0;
-	char line[4096];
-	int lineno = 0, rc = 0;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		char *s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		char *sp = s;
-		while (*sp && !isspace((unsigned char)*sp))
-			sp++;
-		char *reason = *sp ? trim(sp + 1) : sp;
-		*sp = 0;
-		if (!*reason) {
-			fprintf(stderr, "%s:%d: error: no reason given for %s\n", file, lineno, s);
-			rc = -1;
-			continue;
-		}
-		if (tr->nexp == tr->capexp) {
-			size_t cap = tr->capexp ? tr->capexp * 2 : 32;
-			struct expectation *e = realloc(tr->exp, cap * sizeof *e);
-			if (!e) {
-				rc = -1;
-				break;
-			}
-			tr->exp = e;
-			tr->capexp = cap;
-		}
-		struct expectation *e = &tr->exp[tr->nexp];
-		if (asprintf(&e->path, "%s%s", dir, s) < 0) {
-			rc = -1;
-			break;
-		}
-		normalize_path(e->path);
-		e->reason = strdup(reason);
-		e->used = false;
-		if (!e->reason) {
-			free(e->path);
-			rc = -1;
-			break;
-		}
-		tr->nexp++;
-	}
-	fclose(f);
-	if (rc == 0 && tr->nexpect_files < MAX_EXPECT_FILES)
-		tr->expect_files[tr->nexpect_files++] = file;
-	return rc;
-}
-
-static struct expectation *find_expectation(struct target_run *tr, const char *path)
-{
-	char norm[4096];
-	snprintf(norm, sizeof norm, "%s", path);
-	normalize_path(norm);
-	for (size_t i = 0; i < tr->nexp; i++)
-		if (!strcmp(tr->exp[i].path, norm))
-			return &tr->exp[i];
-	return NULL;
 }
 
 /* ---- output helpers ------------------------------------------------------------ */
@@ -455,11 +337,11 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		if (!tr[t].available) {
 			fputs("target unavailable: ", f);
 			md_cell(f, tr[t].why);
-		} else if (!tr[t].nexpect_files) {
+		} else if (!tr[t].ex.nfiles) {
 			fputs("none", f);
 		} else {
-			for (size_t k = 0; k < tr[t].nexpect_files; k++)
-				fprintf(f, "%s%s", k ? ", " : "", tr[t].expect_files[k]);
+			for (size_t k = 0; k < tr[t].ex.nfiles; k++)
+				fprintf(f, "%s%s", k ? ", " : "", tr[t].ex.files[k]);
 			if (tr[t].stale)
 				fprintf(f, " (%zu listed but passed)", tr[t].stale);
 		}
@@ -575,9 +457,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
 		json_str(f, tr[t].available ? "" : tr[t].why);
 		fputs(", \"expectations\": [", f);
-		for (size_t k = 0; k < tr[t].nexpect_files; k++) {
+		for (size_t k = 0; k < tr[t].ex.nfiles; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, tr[t].expect_files[k]);
+			json_str(f, tr[t].ex.files[k]);
 		}
 		fputs("], ", f);
 		json_counts(f, tr[t].count);
@@ -670,6 +552,8 @@ static void write_summary(FILE *f, const struct target_run *tr)
 
 /* ---- running ------------------------------------------------------------------- */
 
+/* Each script's cell on target t: the shared status (engine_job_status) decides what is
+ * a deviation and what a stale expectation. */
 static void classify(struct target_run *tr, size_t t, struct script *sc, size_t nsc)
 {
 	for (size_t i = 0; i < nsc; i++) {
@@ -678,14 +562,13 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 		if (!tr->available) {
 			reason = tr->why;
 		} else {
-			const struct engine_result *res = &tr->jobs[i].res;
-			struct expectation *e = find_expectation(tr, sc[i].path);
-			if (e)
-				e->used = true;
-			g = engine_grade(res->verdict, res->message, sc[i].level,
-					 e ? e->reason : NULL);
-			reason = e && res->verdict != ENGINE_SKIP &&
-				 res->verdict != ENGINE_UNAVAILABLE ? e->reason : res->message;
+			const struct engine_job *j = &tr->jobs[i];
+			const struct engine_result *res = &j->res;
+			/* the expectation engine/expect.c found for it (and marked used) */
+			const char *exp = j->expected;
+			g = engine_grade(res->verdict, res->message, sc[i].level, exp);
+			reason = exp && res->verdict != ENGINE_SKIP &&
+				 res->verdict != ENGINE_UNAVAILABLE ? exp : res->message;
 			if (g.stale)
 				tr->stale++;
 		}
@@ -696,54 +579,6 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 		tr->count[g.cell]++;
 		tr->lcount[g.level][g.cell]++;
 	}
-}
-
-/* The directories whose TARGET.expect files apply to a path given on the command
- * line: the path itself if it is a directory, else its directory, and every parent
- * up to the root of the path as written ("corpora/conformance/rfc9293" gives
- * ".../rfc9293", "corpora/conformance", "corpora" and "."), so that a suite's
- * expectations still apply when only part of it is run.  Duplicates (by inode)
- * are kept once. */
-static int add_expect_dirs(struct engine_strv *dirs, const char *path)
-{
-	char buf[4096];
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return 0;               /* engine_collect_scripts() reports it */
-	snprintf(buf, sizeof buf, "%s", path);
-	size_t n = strlen(buf);
-	while (n > 1 && buf[n - 1] == '/')
-		buf[--n] = 0;
-	if (!S_ISDIR(st.st_mode)) {
-		char *sl = strrchr(buf, '/');
-		if (sl)
-			*sl = 0;
-		else
-			snprintf(buf, sizeof buf, ".");
-	}
-	for (int depth = 0; depth < 64; depth++) {
-		struct stat d;
-		bool seen = false;
-		if (stat(buf, &d) == 0) {
-			for (size_t k = 0; k < dirs->n && !seen; k++) {
-				struct stat o;
-				seen = stat(dirs->v[k], &o) == 0 && o.st_dev == d.st_dev &&
-				       o.st_ino == d.st_ino;
-			}
-			if (!seen && engine_strv_add(dirs, buf) != 0)
-				return -1;
-		}
-		if (!strcmp(buf, ".") || !strcmp(buf, "/"))
-			break;
-		char *sl = strrchr(buf, '/');
-		if (!sl)
-			snprintf(buf, sizeof buf, ".");
-		else if (sl == buf)
-			buf[1] = 0;
-		else
-			*sl = 0;
-	}
-	return 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -760,7 +595,7 @@ int cmd_report(int argc, char **argv)
 	bool quiet = false;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
-	struct engine_strv files = {0}, dirs = {0}, expects = {0}, keep = {0};
+	struct engine_strv files = {0}, given = {0}, expects = {0};
 	int rc = CLI_USAGE;
 	struct target_run tr[MAX_TARGETS];
 	size_t ntr = 0;
@@ -863,7 +698,7 @@ int cmd_report(int argc, char **argv)
 			usage(stderr);
 			goto out;
 		} else {
-			if (add_expect_dirs(&dirs, a) != 0)
+			if (engine_strv_add(&given, a) != 0)
 				goto oom;
 			if (engine_collect_scripts(&files, a, "tcpspec report") != 0)
 				goto out;
@@ -897,7 +732,11 @@ missing:
 		struct target_run *r = &tr[ntr++];
 		struct target_diag d = {0};
 		r->spec = s;
-		r->ops = target_lookup(s, &d);
+		/* no such target is a usage error; a known one not here is a column of skips */
+		if (engine_target_find(s, &r->ops, d.msg, sizeof d.msg) == ENGINE_ERROR) {
+			fprintf(stderr, "tcpspec report: %s\n", d.msg);
+			goto out;
+		}
 		r->name = r->ops ? r->ops->name : s;
 		int probe = r->ops ? engine_target_probe(r->ops, &d) : TARGET_UNAVAILABLE;
 		if (probe == TARGET_BADARG) {
@@ -928,7 +767,7 @@ missing:
 					"of this report\n", expects.v[k]);
 			goto out;
 		}
-		if (load_expectations(&tr[t], eq + 1, true) != 0)
+		if (engine_expect_load(&tr[t].ex, eq + 1, true, "tcpspec report") != 0)
 			goto out;
 	}
 	for (size_t t = 0; t < ntr; t++) {
@@ -938,20 +777,9 @@ missing:
 				explicit_file = true;
 		if (explicit_file)
 			continue;
-		for (size_t k = 0; k < dirs.n; k++) {
-			char *p = NULL;
-			size_t dl = strlen(dirs.v[k]);
-			if (asprintf(&p, "%s%s%s.expect", dirs.v[k],
-				     dl && dirs.v[k][dl - 1] == '/' ? "" : "/", tr[t].name) < 0)
-				goto oom;
-			if (engine_strv_add(&keep, p) != 0) {  /* alive until the report is written */
-				free(p);
-				goto oom;
-			}
-			free(p);
-			if (load_expectations(&tr[t], keep.v[keep.n - 1], false) != 0)
-				goto out;
-		}
+		if (engine_expect_discover(&tr[t].ex, tr[t].name, given.v, given.n,
+					   "tcpspec report") != 0)
+			goto out;
 	}
 
 	/* scripts and their headers */
@@ -973,8 +801,12 @@ missing:
 			any_available = true;
 			if (!(tr[t].jobs = calloc(nsc, sizeof *tr[t].jobs)))
 				goto oom;
-			for (size_t i = 0; i < nsc; i++)
+			for (size_t i = 0; i < nsc; i++) {
+				const struct engine_expectation *e =
+					engine_expect_find(&tr[t].ex, sc[i].path);
 				tr[t].jobs[i].path = sc[i].path;
+				tr[t].jobs[i].expected = e ? e->reason : NULL;
+			}
 			if (html) {
 				/* run pages in DIR/TARGET (DIR/TARGET-N when two share a name) */
 				bool dup = false;
@@ -1018,11 +850,7 @@ missing:
 		goto out;
 	}
 	for (size_t t = 0; t < ntr; t++)
-		for (size_t k = 0; k < tr[t].nexp; k++)
-			if (!tr[t].exp[k].used && access(tr[t].exp[k].path, F_OK) != 0)
-				fprintf(stderr, "tcpspec report: warning: the expectations of %s list "
-						"%s, which does not exist\n", tr[t].name,
-					tr[t].exp[k].path);
+		engine_expect_warn_missing(&tr[t].ex, tr[t].name, "tcpspec report");
 
 	size_t nrows = 0;
 	if (!(rows = build_rows(sc, nsc, ntr, &nrows)))
@@ -1094,19 +922,14 @@ out:
 	}
 	free(sc);
 	for (size_t t = 0; t < ntr; t++) {
-		for (size_t k = 0; k < tr[t].nexp; k++) {
-			free(tr[t].exp[k].path);
-			free(tr[t].exp[k].reason);
-		}
-		free(tr[t].exp);
+		engine_expect_free(&tr[t].ex);
 		if (tr[t].jobs)
 			engine_pcap_names_free(tr[t].jobs, nsc);
 		free(tr[t].jobs);
 	}
 	free(tlist);
 	engine_strv_free(&files);
-	engine_strv_free(&dirs);
+	engine_strv_free(&given);
 	engine_strv_free(&expects);
-	engine_strv_free(&keep);
 	return rc;
 }

@@ -19,7 +19,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: tcpspec run [--target T] [-j N] [--ip-version V,...] [--pcap DIR]\n"
 		"                   [--tap FILE] [--junit FILE] [--json FILE] [--timeout SECS]\n"
-		"                   [--shard K/N] [--html DIR] [-q] [-v] [--profile P]\n"
+		"                   [--shard K/N] [--html DIR] [--expect FILE]... [--no-expect]\n"
+		"                   [-q] [-v] [--profile P]\n"
 		"                   [--relax NAME,...]\n"
 		"                   [script options...] FILE|DIR...\n"
 		"\n"
@@ -36,12 +37,19 @@ static void usage(FILE *f)
 		"  --tap FILE        TAP results ('-' for stdout)\n"
 		"  --junit FILE      JUnit XML results\n"
 		"  --json FILE       JSON results\n"
-		"  --timeout SECS    wall-clock limit per script (default 120, 0: none); a\n"
-		"                    script over it is stopped and fails\n"
+		"  --timeout SECS    wall-clock limit per script, 0 to 604800 (default 120,\n"
+		"                    0: none); a script over it is stopped and fails\n"
 		"  --shard K/N       run only the K-th of N shares of the scripts (by a hash\n"
 		"                    of each path below the FILE|DIR given), for CI matrices\n"
 		"  --html DIR        write a static site: DIR/index.html lists the runs, and a\n"
 		"                    page per run shows its ladder diagram and script\n"
+		"  --expect FILE     the target's documented deviations (lines 'path.pkt\n"
+		"                    reason', paths relative to FILE); may be repeated.\n"
+		"                    Without it, TARGET.expect in each directory given (and\n"
+		"                    its parents) and DIR/../TARGET/NAME.expect are used.  A\n"
+		"                    listed script that fails is a DEVIATION and does not\n"
+		"                    fail the run; one that passes is reported as stale\n"
+		"  --no-expect       no expectations: every failure fails the run\n"
 		"  -q, --quiet       print only failures and the summary\n"
 		"  -v, --verbose     also trace each event and each packet the stack sent\n"
 		"\n"
@@ -59,18 +67,13 @@ static void usage(FILE *f)
 		"                    with every relaxation (tcpspec-run(1), PROFILES)\n"
 		"  --no_content_check (lengths only: reads and payloads not compared byte by byte)\n"
 		"\n"
-		"Exit: 0 all passed, 1 a script failed, 2 usage or parse error, 3 target not\n"
-		"available here, 4 some script needs an unsupported feature (skipped).\n");
-}
-
-static FILE *open_out(const char *path)
-{
-	if (!strcmp(path, "-"))
-		return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "tcpspec run: cannot write %s: %s\n", path, strerror(errno));
-	return f;
+		"Output directories (--pcap, and those of --tap/--junit/--json) are created.\n"
+		"On SIGINT or SIGTERM the running scripts are stopped and marked interrupted,\n"
+		"the summary is printed and every output file written with what finished.\n"
+		"\n"
+		"Exit: 0 all passed (documented deviations allowed), 1 a script failed, 2 usage\n"
+		"or parse error, 3 target not available here, 4 some script needs an\n"
+		"unsupported feature (skipped); 130/143 interrupted by SIGINT/SIGTERM.\n");
 }
 
 static int write_report(const char *path, int kind, const struct engine_job *jobs, size_t n,
@@ -78,7 +81,7 @@ static int write_report(const char *path, int kind, const struct engine_job *job
 {
 	if (!path)
 		return 0;
-	FILE *f = open_out(path);
+	FILE *f = engine_open_out(path, "tcpspec run");
 	if (!f)
 		return -1;
 	int rc = kind == 't' ? engine_write_tap(f, jobs, n)
@@ -99,8 +102,12 @@ int cmd_run(int argc, char **argv)
 	int64_t timeout_ms = 0;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
-	struct engine_strv files = {0};
-	int rc = CLI_OK;
+	struct engine_strv files = {0}, expect_files = {0}, given = {0};
+	struct engine_expectations ex = {0};
+	bool no_expect = false;
+	struct engine_job *jobs = NULL;
+	size_t n = 0;
+	int rc = CLI_USAGE;
 	unsigned shard_k = 0, shard_n = 0;
 	struct { const char *root; size_t from; } roots[256];
 	size_t nroots = 0;
@@ -111,7 +118,8 @@ int cmd_run(int argc, char **argv)
 		int t;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
-			return CLI_OK;
+			rc = CLI_OK;
+			goto out;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = true;
 		} else if (!strcmp(a, "-v")) {
@@ -127,9 +135,10 @@ int cmd_run(int argc, char **argv)
 				goto missing;
 			char *end;
 			jobs_n = strtol(val, &end, 10);
-			if (*end || jobs_n < 1 || jobs_n > 256) {
-				fprintf(stderr, "tcpspec run: bad job count '%s'\n", val);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+			if (end == val || *end || jobs_n < 1 || jobs_n > 256) {
+				fprintf(stderr, "tcpspec run: bad job count '%s' (a whole number from 1 "
+					"to 256)\n", val);
+				goto out;
 			}
 		} else if ((t = cli_take(argc, argv, &i, "--ip-version", &val))) {
 			if (t < 0)
@@ -141,7 +150,7 @@ int cmd_run(int argc, char **argv)
 				if (v < 0 || nver >= 8) {
 					fprintf(stderr, "tcpspec run: unknown IP version '%s' "
 							"(ipv4, ipv6, ipv4-mapped-ipv6)\n", s);
-					{ engine_strv_free(&files); return CLI_USAGE; }
+					goto out;
 				}
 				versions[nver++] = v;
 			}
@@ -150,10 +159,11 @@ int cmd_run(int argc, char **argv)
 				goto missing;
 			char *end;
 			double secs = strtod(val, &end);
-			if (end == val || *end || secs < 0 || secs > 86400 * 7) {
-				fprintf(stderr, "tcpspec run: bad --timeout '%s' (seconds, 0 for "
-						"no limit)\n", val);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+			/* written so that NaN fails too */
+			if (end == val || *end || !(secs >= 0 && secs <= ENGINE_MAX_TIMEOUT_S)) {
+				fprintf(stderr, "tcpspec run: bad --timeout '%s': seconds from 0 (no "
+						"limit) to %d (7 days)\n", val, ENGINE_MAX_TIMEOUT_S);
+				goto out;
 			}
 			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
 			if (timeout_ms == 0)
@@ -164,12 +174,19 @@ int cmd_run(int argc, char **argv)
 			if (engine_shard_parse(val, &shard_k, &shard_n) != 0) {
 				fprintf(stderr, "tcpspec run: bad --shard '%s' (K/N, 1 <= K <= N)\n",
 					val);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 			}
 		} else if ((t = cli_take(argc, argv, &i, "--html", &val))) {
 			if (t < 0)
 				goto missing;
 			html = val;
+		} else if ((t = cli_take(argc, argv, &i, "--expect", &val))) {
+			if (t < 0)
+				goto missing;
+			if (engine_strv_add(&expect_files, val) != 0)
+				goto oom;
+		} else if (!strcmp(a, "--no-expect")) {
+			no_expect = true;
 		} else if ((t = cli_take(argc, argv, &i, "--pcap", &val))) {
 			if (t < 0)
 				goto missing;
@@ -196,13 +213,13 @@ int cmd_run(int argc, char **argv)
 					  : engine_profile_apply(&cmdline, val, msg, sizeof msg);
 			if (bad) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 			}
 		} else if (!strncmp(a, "-D", 2) && a[2]) {       /* -DNAME[=VALUE] */
 			char msg[256];
 			if (engine_opt_set(&cmdline, "define", a + 2, msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 			}
 		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
 			if (i + 1 >= argc)
@@ -210,7 +227,7 @@ int cmd_run(int argc, char **argv)
 			char msg[256];
 			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 			}
 		} else if (!strncmp(a, "--", 2) && a[2]) {
 			char name[64], msg[256];
@@ -218,71 +235,87 @@ int cmd_run(int argc, char **argv)
 			size_t k = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 			if (k >= sizeof name) {
 				fprintf(stderr, "tcpspec run: unknown option %s\n", a);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 			}
 			memcpy(name, a + 2, k);
 			name[k] = 0;
 			if (engine_opt_set(&cmdline, name, eq ? eq + 1 : NULL, msg, sizeof msg)) {
 				fprintf(stderr, "tcpspec run: %s\n", msg);
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "tcpspec run: unknown option %s\n", a);
 			usage(stderr);
-			{ engine_strv_free(&files); return CLI_USAGE; }
+			goto out;
 		} else {
 			if (nroots < sizeof roots / sizeof roots[0]) {
 				roots[nroots].root = a;
 				roots[nroots++].from = files.n;
 			}
+			if (engine_strv_add(&given, a) != 0)
+				goto oom;
 			if (engine_collect_scripts(&files, a, "tcpspec run") != 0)
-				{ engine_strv_free(&files); return CLI_USAGE; }
+				goto out;
 		}
 		continue;
 missing:
 		fprintf(stderr, "tcpspec run: %s needs a value\n", a);
-		{ engine_strv_free(&files); return CLI_USAGE; }
+		goto out;
 	}
-	bool given = files.n > 0;
+	bool any_given = files.n > 0;
 	/* each argument's scripts by their paths below it; last argument first, so the
 	 * ranges of the ones before stay where they are */
 	for (size_t r = nroots, end = files.n; shard_n && r-- > 0; end = roots[r].from)
 		engine_shard_filter(&files, roots[r].from, end, roots[r].root, shard_k, shard_n);
-	if (!given) {
+	if (!any_given) {
 		fprintf(stderr, "tcpspec run: no script given\n");
 		usage(stderr);
-		{ engine_strv_free(&files); return CLI_USAGE; }
+		goto out;
 	}
-	if (pcap) {
-		struct stat st;
-		if (stat(pcap, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "tcpspec run: --pcap %s: not a directory\n", pcap);
-			{ engine_strv_free(&files); return CLI_USAGE; }
-		}
+	if (no_expect && expect_files.n) {
+		fprintf(stderr, "tcpspec run: --expect and --no-expect together\n");
+		goto out;
 	}
 
+	const struct target_ops *ops;
+	char tmsg[512];
+	enum engine_verdict tv = engine_target_find(target, &ops, tmsg, sizeof tmsg);
+	if (tv != ENGINE_PASS) {
+		fprintf(stderr, "tcpspec run: %s\n", tmsg);
+		rc = tv == ENGINE_ERROR ? CLI_USAGE : CLI_UNAVAILABLE;
+		goto out;
+	}
+	if (pcap && engine_mkdirs(pcap, "tcpspec run") != 0)
+		goto out;
+	for (size_t k = 0; k < expect_files.n; k++)
+		if (engine_expect_load(&ex, expect_files.v[k], true, "tcpspec run") != 0)
+			goto out;
+	if (!no_expect && !expect_files.n &&
+	    engine_expect_discover(&ex, ops->name, given.v, given.n, "tcpspec run") != 0)
+		goto out;
+
 	struct target_diag d = {0};
-	const struct target_ops *ops = target_lookup(target, &d);
-	int probe = ops ? engine_target_probe(ops, &d) : TARGET_UNAVAILABLE;
+	int probe = engine_target_probe(ops, &d);
 	if (probe != TARGET_OK) {
 		fprintf(stderr, "tcpspec run: %s\n", d.msg);
 		/* a plugin file missing or not loadable: a usage error */
-		{ engine_strv_free(&files); return probe == TARGET_BADARG ? CLI_USAGE
-									   : CLI_UNAVAILABLE; }
+		rc = probe == TARGET_BADARG ? CLI_USAGE : CLI_UNAVAILABLE;
+		goto out;
 	}
 
 	size_t per = nver ? (size_t)nver : 1;
-	size_t n = files.n * per;
-	struct engine_job *jobs = calloc(n ? n : 1, sizeof *jobs);
-	if (!jobs) {
-		fprintf(stderr, "tcpspec run: out of memory\n");
-		{ engine_strv_free(&files); return CLI_USAGE; }
-	}
-	for (size_t i = 0; i < files.n; i++)
+	n = files.n * per;
+	jobs = calloc(n ? n : 1, sizeof *jobs);
+	if (!jobs)
+		goto oom;
+	for (size_t i = 0; i < files.n; i++) {
+		const struct engine_expectation *e = engine_expect_find(&ex, files.v[i]);
 		for (size_t k = 0; k < per; k++) {
 			jobs[i * per + k].path = files.v[i];
 			jobs[i * per + k].ip_version = nver ? versions[k] : 0;
+			jobs[i * per + k].expected = e ? e->reason : NULL;
 		}
+	}
 	if ((pcap || html) && engine_pcap_names(jobs, n) != 0)
 		fprintf(stderr, "tcpspec run: out of memory naming captures; scripts with the "
 			"same name will share a capture file\n");
@@ -298,51 +331,73 @@ missing:
 	};
 	if (html && engine_html_prepare(html, jobs, n) != 0) {
 		fprintf(stderr, "tcpspec run: --html %s: %s\n", html, strerror(errno));
-		engine_strv_free(&files);
-		engine_pcap_names_free(jobs, n);
-		free(jobs);
-		return CLI_USAGE;
+		goto out;
 	}
 	int stop_sig = engine_jobs_run(&jc, jobs, n);
 	bool stopped = stop_sig != 0;
 
-	size_t pass = 0, fail = 0, skip = 0;
-	bool any_err = false, any_fail = false, any_unavail = false, any_skip = false;
-	for (size_t i = 0; i < n; i++) {
-		enum engine_verdict v = jobs[i].res.verdict;
-		if (quiet && v != ENGINE_PASS) {
-			printf("%-5s %s\n", engine_verdict_name(v), jobs[i].path);
-			printf("      %s\n", jobs[i].res.message);
+	size_t c[ENGINE_ST_COUNT];
+	engine_status_count(jobs, n, c);
+	if (quiet)
+		for (size_t i = 0; i < n; i++) {
+			enum engine_status st = engine_job_status(&jobs[i]);
+			if (st != ENGINE_ST_PASS && st != ENGINE_ST_NOT_RUN)
+				engine_print_job(stdout, &jobs[i]);
 		}
-		switch (v) {
-		case ENGINE_PASS: pass++; break;
-		case ENGINE_FAIL: fail++; any_fail = true; break;
-		case ENGINE_ERROR: fail++; any_err = true; break;
-		case ENGINE_UNAVAILABLE: skip++; any_unavail = true; break;
-		case ENGINE_SKIP: skip++; any_skip = true; break;
+	/* stale expectations: the script passes now, so its line should go */
+	for (size_t i = 0; i < n; i++)
+		if (engine_job_status(&jobs[i]) == ENGINE_ST_STALE) {
+			const struct engine_expectation *e = engine_expect_find(&ex, jobs[i].path);
+			fprintf(stderr, "tcpspec run: warning: %s:%d: %s passes on %s, although "
+				"listed as a deviation (stale expectation)\n", e ? e->file : "?",
+				e ? e->line : 0, jobs[i].path, ops->name);
 		}
+	if (!stopped)
+		engine_expect_warn_missing(&ex, ops->name, "tcpspec run");
+
+	printf("%zu passed, %zu failed, %zu skipped", c[ENGINE_ST_PASS] + c[ENGINE_ST_STALE],
+	       c[ENGINE_ST_FAIL] + c[ENGINE_ST_ERROR],
+	       c[ENGINE_ST_SKIP] + c[ENGINE_ST_UNAVAILABLE]);
+	if (c[ENGINE_ST_DEVIATION])
+		printf(", %zu documented deviation%s", c[ENGINE_ST_DEVIATION],
+		       c[ENGINE_ST_DEVIATION] == 1 ? "" : "s");
+	if (c[ENGINE_ST_STALE])
+		printf(", %zu stale expectation%s", c[ENGINE_ST_STALE],
+		       c[ENGINE_ST_STALE] == 1 ? "" : "s");
+	if (stopped)
+		printf(", %zu interrupted, %zu not run", c[ENGINE_ST_INTERRUPTED],
+		       c[ENGINE_ST_NOT_RUN]);
+	printf("\n");
+	fflush(stdout);
+	bool werr = write_report(tap, 't', jobs, n, ops->name) != 0;
+	werr |= write_report(junit, 'j', jobs, n, ops->name) != 0;
+	werr |= write_report(json, 's', jobs, n, ops->name) != 0;
+	if (html && engine_html_run_site(html, jobs, n, ops->name, pcap, NULL) != 0) {
+		fprintf(stderr, "tcpspec run: cannot write the site in %s: %s\n", html,
+			strerror(errno));
+		werr = true;
 	}
 	if (stopped) {
 		fprintf(stderr, "tcpspec run: interrupted; every script process was stopped\n");
 		rc = 128 + (stop_sig > 0 ? stop_sig : SIGTERM);
+	} else if (werr) {
+		rc = CLI_USAGE;
 	} else {
-		printf("%zu passed, %zu failed, %zu skipped\n", pass, fail, skip);
-		fflush(stdout);
-		if (write_report(tap, 't', jobs, n, ops->name) ||
-		    write_report(junit, 'j', jobs, n, ops->name) ||
-		    write_report(json, 's', jobs, n, ops->name))
-			rc = CLI_USAGE;
-		else if (html && engine_html_run_site(html, jobs, n, ops->name, pcap, NULL) != 0) {
-			fprintf(stderr, "tcpspec run: cannot write the site in %s: %s\n", html,
-				strerror(errno));
-			rc = CLI_USAGE;
-		}
-		else
-			rc = any_err ? CLI_USAGE : any_fail ? CLI_FAIL : any_unavail ? CLI_UNAVAILABLE
-			     : any_skip ? CLI_UNSUPPORTED : CLI_OK;
+		rc = c[ENGINE_ST_ERROR] ? CLI_USAGE : c[ENGINE_ST_FAIL] ? CLI_FAIL
+		     : c[ENGINE_ST_UNAVAILABLE] ? CLI_UNAVAILABLE
+		     : c[ENGINE_ST_SKIP] ? CLI_UNSUPPORTED : CLI_OK;
 	}
+	goto out;
+oom:
+	fprintf(stderr, "tcpspec run: out of memory\n");
+	rc = CLI_USAGE;
+out:
 	engine_strv_free(&files);
-	engine_pcap_names_free(jobs, n);
+	engine_strv_free(&expect_files);
+	engine_strv_free(&given);
+	engine_expect_free(&ex);
+	if (jobs)
+		engine_pcap_names_free(jobs, n);
 	free(jobs);
 	return rc;
 }

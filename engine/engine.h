@@ -107,6 +107,8 @@ uint8_t engine_stream_byte(int dir, uint32_t off);
  * with msg filled ("unknown option --frob", "bad value for --mtu: x"). */
 int engine_opt_set(struct engine_opts *o, const char *name, const char *value,
 		   char *msg, size_t msgcap);
+/* The long options of tcpspec's commands (for "did you mean" hints). */
+extern const char *const *engine_cli_options;
 /* dst gets every field src has set (has_* true), for command line over file. */
 void engine_opts_merge(struct engine_opts *dst, const struct engine_opts *src);
 
@@ -151,10 +153,20 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 
 /* ---- many scripts ------------------------------------------------------------------ */
 
+enum engine_job_state {
+	ENGINE_JOB_NOT_RUN = 0,             /* never started (a run stopped before it) */
+	ENGINE_JOB_DONE,                    /* res holds its verdict */
+	ENGINE_JOB_INTERRUPTED,             /* stopped by SIGINT/SIGTERM while it ran */
+};
+
 struct engine_job {
 	const char *path;
 	int ip_version;                     /* 0 = the script's own */
 	const char *pcap_name;              /* capture file stem (engine_pcap_names) */
+	/* the documented reason when the target's expectations list the script, else
+	 * NULL (engine_job_status: a failure is then a deviation) */
+	const char *expected;
+	enum engine_job_state state;        /* set by engine_jobs_run */
 	struct engine_result res;
 };
 
@@ -173,6 +185,7 @@ struct engine_jobs_cfg {
 };
 
 #define ENGINE_DEFAULT_TIMEOUT_S 120
+#define ENGINE_MAX_TIMEOUT_S (7 * 86400)
 
 /* Run every job, at most cfg->jobs at a time, never in the calling process.  Targets
  * with TARGET_OWN_PROCESS get a child process per job, in a process group of its
@@ -184,6 +197,10 @@ struct engine_jobs_cfg {
  * are killed and reaped first). */
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n);
 
+/* The line a run prints for a finished job: status, path, IP version, time, then the
+ * deviation's reason or the failure message, indented. */
+void engine_print_job(FILE *out, const struct engine_job *j);
+
 /* Capture file stems for a run's jobs (--pcap): a script's name without .pkt, or, when
  * another script of the run has the same name, as many of its trailing directories as
  * tell them apart, joined with '-' (blind/close.pkt and 3.6-closing/close.pkt become
@@ -193,11 +210,85 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 int engine_pcap_names(struct engine_job *jobs, size_t n);
 void engine_pcap_names_free(struct engine_job *jobs, size_t n);
 
+/* Look a --target up: ENGINE_PASS with *ops set; ENGINE_ERROR when there is no such
+ * target (a usage error, msg with a "did you mean" hint); ENGINE_UNAVAILABLE when
+ * tcpspec knows the target but this build or machine cannot have it (msg says why). */
+enum engine_verdict engine_target_find(const char *spec, const struct target_ops **ops,
+				       char *msg, size_t cap);
+
 /* Probe whether the target can run here (in a throwaway child for OWN_PROCESS targets).
  * TARGET_OK, or TARGET_UNAVAILABLE with d saying what is missing. */
 int engine_target_probe(const struct target_ops *ops, struct target_diag *d);
 
+/* ---- expectations (expect.c) -------------------------------------------------------- */
+
+/* A target's documented deviations: files of lines "relative/path.pkt  reason" (the
+ * path relative to the file; '#' comments).  Shared by tcpspec run and tcpspec report. */
+struct engine_expectation {
+	char *path;                         /* normalized: the file's directory + path */
+	char *reason;
+	const char *file;                   /* the file and line that list it */
+	int line;
+	bool used;                          /* a script of the run matched it */
+};
+
+struct engine_expectations {
+	struct engine_expectation *v;
+	size_t n, cap;
+	char **files;                       /* the files read, in order */
+	size_t nfiles;
+};
+
+/* Read one file (a file read before is skipped).  A missing file is an error only
+ * when must_exist.  Problems are printed as "WHO: ..." or "FILE:LINE: error: ...";
+ * returns 0 or -1. */
+int engine_expect_load(struct engine_expectations *x, const char *file, bool must_exist,
+		       const char *who);
+/* The expectation files of target that apply to the scripts named by paths (files or
+ * directories as given on the command line): for each directory given, the directory
+ * of each file given, and all their parents, DIR/TARGET.expect (a suite's own list,
+ * corpora/conformance/linux.expect) and DIR/../TARGET/NAME.expect where NAME is DIR's
+ * name (a target's list kept with the target: corpora/lwip/conformance.expect for
+ * corpora/conformance). */
+int engine_expect_discover(struct engine_expectations *x, const char *target,
+			   char *const *paths, size_t npaths, const char *who);
+/* The expectation listing script (marked used), or NULL. */
+const struct engine_expectation *engine_expect_find(struct engine_expectations *x,
+						    const char *script);
+/* Warn about listed scripts that no longer exist. */
+void engine_expect_warn_missing(const struct engine_expectations *x, const char *target,
+				const char *who);
+void engine_expect_free(struct engine_expectations *x);
+
+/* What a job's result means once expectations are applied: the one place where a
+ * deviation and a stale expectation are decided, for the run's lines and summary,
+ * TAP, JUnit, JSON and tcpspec report. */
+enum engine_status {
+	ENGINE_ST_PASS = 0,
+	ENGINE_ST_STALE,        /* passed, although listed as a deviation: the list is stale */
+	ENGINE_ST_DEVIATION,    /* failed as the target's expectations document */
+	ENGINE_ST_FAIL,
+	ENGINE_ST_ERROR,        /* usage or parse error */
+	ENGINE_ST_UNAVAILABLE,
+	ENGINE_ST_SKIP,         /* unsupported feature */
+	ENGINE_ST_INTERRUPTED,  /* stopped by a signal while running */
+	ENGINE_ST_NOT_RUN,      /* never started: the run was stopped first */
+	ENGINE_ST_COUNT
+};
+
+enum engine_status engine_job_status(const struct engine_job *j);
+const char *engine_status_name(enum engine_status s);  /* line tag: "ok", "DEVIATION" ... */
+const char *engine_status_word(enum engine_status s);  /* "pass", "deviation" ... */
+void engine_status_count(const struct engine_job *jobs, size_t n,
+			 size_t count[ENGINE_ST_COUNT]);
+
 /* ---- reports ----------------------------------------------------------------------- */
+
+/* Make dir and its parents when missing (mkdir -p); errors printed as "WHO: ...".
+ * 0 or -1. */
+int engine_mkdirs(const char *dir, const char *who);
+/* Open path for writing ('-': stdout), making its directory first; NULL (printed). */
+FILE *engine_open_out(const char *path, const char *who);
 
 int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n);
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target);

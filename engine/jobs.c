@@ -327,14 +327,20 @@ static int slot_start(struct pool *pl, int i, size_t j)
 	return 0;
 }
 
-static void print_line(FILE *out, const struct engine_job *j)
+void engine_print_job(FILE *out, const struct engine_job *j)
 {
 	const struct engine_result *r = &j->res;
-	fprintf(out, "%-5s %s [%s] %.3fs\n", engine_verdict_name(r->verdict), j->path,
+	enum engine_status st = engine_job_status(j);
+	fprintf(out, "%-5s %s [%s] %.3fs\n", engine_status_name(st), j->path,
 		target_ip_version_name(r->ip_version ? r->ip_version
 				       : j->ip_version ? j->ip_version : TARGET_IPV4_ONLY),
 		r->wall_ns / 1e9);
-	if (r->verdict != ENGINE_PASS && r->message[0]) {
+	/* a deviation: its documented reason first, then what happened */
+	if (st == ENGINE_ST_DEVIATION || st == ENGINE_ST_STALE)
+		fprintf(out, "      %s: %s\n", st == ENGINE_ST_STALE
+			? "passes, although listed as a deviation (stale expectation)"
+			: "documented deviation", j->expected);
+	if (st != ENGINE_ST_PASS && st != ENGINE_ST_STALE && r->message[0]) {
 		const char *m = r->message;
 		while (*m) {
 			size_t k = strcspn(m, "\n");
@@ -367,6 +373,7 @@ static void job_lost(struct pool *pl, struct slot *s, const char *fmt, ...)
 			 j->path, line, what);
 	else
 		snprintf(j->res.message, sizeof j->res.message, "%s: error: %s", j->path, what);
+	j->state = ENGINE_JOB_DONE;
 }
 
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n)
@@ -417,6 +424,7 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 				snprintf(jobs[next].res.message, sizeof jobs[next].res.message,
 					 "%s: cannot start a process: %s", jobs[next].path,
 					 strerror(errno));
+				jobs[next].state = ENGINE_JOB_DONE;
 				done[next] = true;
 			}
 			next++;
@@ -467,6 +475,7 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 						continue;
 					/* a whole verdict */
 					jobs[s->job].res = s->res;
+					jobs[s->job].state = ENGINE_JOB_DONE;
 					done[s->job] = true;
 					s->busy = false;
 					if (!pl.workers) {
@@ -497,15 +506,33 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 		while (printed < n && done[printed]) {
 			if (cfg->out) {
 				engine_progress_clear(&prog);
-				print_line(cfg->out, &jobs[printed]);
+				engine_print_job(cfg->out, &jobs[printed]);
 			}
-			enum engine_verdict v = jobs[printed].res.verdict;
-			failed += v == ENGINE_FAIL || v == ENGINE_ERROR;
+			enum engine_status st = engine_job_status(&jobs[printed]);
+			failed += st == ENGINE_ST_FAIL || st == ENGINE_ST_ERROR;
 			printed++;
 		}
 		engine_progress_update(&prog, printed, failed);
 	}
 	engine_progress_clear(&prog);
+	if (interrupted) {
+		/* the scripts still running are stopped below: they say so, with the line
+		 * they were at; the ones never started stay ENGINE_JOB_NOT_RUN */
+		const char *sig = interrupted == SIGINT ? "SIGINT" : interrupted == SIGTERM
+				  ? "SIGTERM" : "a signal";
+		for (int i = 0; i < pl.width; i++) {
+			struct slot *s = &pl.slots[i];
+			if (!s->busy || done[s->job])
+				continue;
+			job_lost(&pl, s, "interrupted by %s before it finished: stopped, with "
+				 "everything it started", sig);
+			jobs[s->job].state = ENGINE_JOB_INTERRUPTED;
+			done[s->job] = true;
+		}
+		for (; cfg->out && printed < n; printed++)
+			if (done[printed])
+				engine_print_job(cfg->out, &jobs[printed]);
+	}
 	if (interrupted || printed < n) {
 		for (int i = 0; i < pl.width; i++)
 			if (pl.slots[i].pid) {
@@ -705,4 +732,36 @@ void engine_pcap_names_free(struct engine_job *jobs, size_t n)
 		free((char *)jobs[i].pcap_name);
 		jobs[i].pcap_name = NULL;
 	}
+}
+
+/* ---- --target ------------------------------------------------------------------------- */
+
+enum engine_verdict engine_target_find(const char *spec, const struct target_ops **ops,
+				       char *msg, size_t cap)
+{
+	static const char *const known[] = { "reference", "linux", "lwip", "plugin" };
+	struct target_diag d = {0};
+	*ops = target_lookup(spec, &d);
+	if (*ops)
+		return ENGINE_PASS;
+	size_t n = strcspn(spec, ":");
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strlen(known[i]) == n && !strncmp(known[i], spec, n)) {
+			/* a target tcpspec has, not built or not runnable here */
+			snprintf(msg, cap, "%s", d.msg[0] ? d.msg : "target not available here");
+			return ENGINE_UNAVAILABLE;
+		}
+	/* no such target: a mistake on the command line */
+	char name[64], hint[96] = "";
+	snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), spec);
+	struct dsl_suggest sg;
+	dsl_suggest_init(&sg, name);
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		dsl_suggest_offer(&sg, known[i]);
+	if (sg.best)
+		snprintf(hint, sizeof hint, "; did you mean %s%s?", sg.best,
+			 !strcmp(sg.best, "plugin") ? ":PATH.so" : "");
+	snprintf(msg, cap, "unknown target '%s'%s (targets: reference, linux, lwip, "
+		 "plugin:PATH.so)", spec, hint);
+	return ENGINE_ERROR;
 }

@@ -19,9 +19,24 @@ const char *engine_verdict_name(enum engine_verdict v)
 									      : "?";
 }
 
+/* The commands' own long options, offered as "did you mean" for a misspelt one. */
+static const char *const cli_options[] = {
+	"target", "jobs", "ip-version", "pcap", "tap", "junit", "json", "timeout", "quiet",
+	"expect", "no-expect", "define", "markdown", "help", "script", NULL
+};
+const char *const *engine_cli_options = cli_options;
+
 static int bad(char *msg, size_t cap, const char *name, const char *value)
 {
 	snprintf(msg, cap, "bad value for --%s: '%s'", name, value ? value : "");
+	return -1;
+}
+
+/* A number out of its range: the message says the range. */
+static int bad_range(char *msg, size_t cap, const char *name, const char *value,
+		     const char *range)
+{
+	snprintf(msg, cap, "bad value for --%s: '%s' (%s)", name, value ? value : "", range);
 	return -1;
 }
 
@@ -57,27 +72,34 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 	switch (id) {
 	case DSL_OPTNAME_UNKNOWN:
 	case DSL_OPTNAME_UNSUPPORTED:
-	case DSL_OPTNAME_COUNT:
-		snprintf(msg, cap, "unknown option --%s", name);
+	case DSL_OPTNAME_COUNT: {
+		struct dsl_suggest sg;
+		dsl_suggest_init(&sg, name);
+		dsl_optname_suggest(&sg);
+		for (const char *const *o = engine_cli_options; o && *o; o++)
+			dsl_suggest_offer(&sg, *o);
+		snprintf(msg, cap, "unknown option --%s%s%s%s", name, sg.best ? "; did you mean --" : "",
+			 sg.best ? sg.best : "", sg.best ? "?" : "");
 		return -1;
+	}
 	case DSL_OPTNAME_TOLERANCE_USECS:
-		if (!parse_i64(value, &v) || v < 0)
-			return bad(msg, cap, name, value);
+		if (!parse_i64(value, &v) || v < 0 || v > 3600000000LL)
+			return bad_range(msg, cap, name, value, "microseconds, 0 to 3600000000");
 		o->tolerance_usecs = v;
 		o->has_tolerance_usecs = true;
 		break;
 	case DSL_OPTNAME_TOLERANCE_PERCENT: {
 		char *end;
 		double d = value ? strtod(value, &end) : -1;
-		if (!value || *end || d < 0)
-			return bad(msg, cap, name, value);
+		if (!value || end == value || *end || !(d >= 0 && d <= 100))  /* NaN too */
+			return bad_range(msg, cap, name, value, "a percentage, 0 to 100");
 		o->tolerance_percent = d;
 		o->has_tolerance_percent = true;
 		break;
 	}
 	case DSL_OPTNAME_TCP_TS_TICK_USECS:
-		if (!parse_i64(value, &v) || v < 0)
-			return bad(msg, cap, name, value);
+		if (!parse_i64(value, &v) || v < 0 || v > 1000000)
+			return bad_range(msg, cap, name, value, "microseconds, 0 to 1000000");
 		o->tcp_ts_tick_usecs = v;
 		o->has_ts_tick = true;
 		break;
@@ -109,7 +131,7 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		/* the least the IP version allows; IPv6's 1280 is checked once the run's
 		 * version is known (engine run.c) */
 		if (!parse_i64(value, &v) || v > 65535)
-			return bad(msg, cap, name, value);
+			return bad_range(msg, cap, name, value, "octets, 68 to 65535");
 		if (v < ENGINE_MIN_MTU_IPV4) {
 			snprintf(msg, cap, "bad value for --%s: '%s': below the least MTU of IPv4, "
 				 "%d octets (RFC 791; IPv6's is %d, RFC 8200)", name, value,
@@ -121,7 +143,7 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		break;
 	case DSL_OPTNAME_MSS:
 		if (!parse_i64(value, &v) || v < 88 || v > 65495)
-			return bad(msg, cap, name, value);
+			return bad_range(msg, cap, name, value, "octets, 88 to 65495");
 		o->mss = v;
 		o->has_mss = true;
 		break;
@@ -139,13 +161,13 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		break;
 	case DSL_OPTNAME_BIND_PORT:
 		if (!parse_i64(value, &v) || v < 1 || v > 65535)
-			return bad(msg, cap, name, value);
+			return bad_range(msg, cap, name, value, "a port, 1 to 65535");
 		o->bind_port = v;
 		o->has_bind_port = true;
 		break;
 	case DSL_OPTNAME_CONNECT_PORT:
 		if (!parse_i64(value, &v) || v < 1 || v > 65535)
-			return bad(msg, cap, name, value);
+			return bad_range(msg, cap, name, value, "a port, 1 to 65535");
 		o->connect_port = v;
 		o->has_connect_port = true;
 		break;
@@ -165,7 +187,8 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 			if (bits < 32 && (h << bits))
 				return bad(msg, cap, name, value);   /* not contiguous */
 		} else if (!parse_i64(value, &bits) || bits < 0 || bits > 128) {
-			return bad(msg, cap, name, value);
+			return bad_range(msg, cap, name, value, "a dotted mask or a prefix "
+					 "length, 0 to 128");
 		}
 		o->prefix_len = bits;
 		o->has_prefix_len = true;

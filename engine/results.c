@@ -11,30 +11,60 @@ static const char *ipname(const struct engine_job *j)
 	return target_ip_version_name(v);
 }
 
+/* The message as "# " lines. */
+static void tap_comment(FILE *f, const char *m)
+{
+	while (m && *m) {
+		size_t k = strcspn(m, "\n");
+		fprintf(f, "# %.*s\n", (int)k, m);
+		m += k + (m[k] == '\n');
+	}
+}
+
+/* A reason on one line, for a directive. */
+static void one_line(char *dst, size_t cap, const char *m)
+{
+	snprintf(dst, cap, "%s", m ? m : "");
+	dst[strcspn(dst, "\n#")] = 0;
+}
+
 int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n)
 {
 	fprintf(f, "TAP version 13\n1..%zu\n", n);
 	for (size_t i = 0; i < n; i++) {
 		const struct engine_job *j = &jobs[i];
-		enum engine_verdict v = j->res.verdict;
-		bool ok = v == ENGINE_PASS || v == ENGINE_SKIP || v == ENGINE_UNAVAILABLE;
+		enum engine_status st = engine_job_status(j);
+		char reason[256];
+		bool ok = st == ENGINE_ST_PASS || st == ENGINE_ST_STALE || st == ENGINE_ST_SKIP ||
+			  st == ENGINE_ST_UNAVAILABLE;
+		/* a documented deviation is an expected failure: TAP's TODO directive, which
+		 * harnesses do not count as a failure (and a TODO that passes is stale) */
+		if (st == ENGINE_ST_DEVIATION)
+			ok = false;
 		fprintf(f, "%s %zu - %s [%s]", ok ? "ok" : "not ok", i + 1, j->path, ipname(j));
-		if (v == ENGINE_SKIP || v == ENGINE_UNAVAILABLE) {
-			/* the reason on one line after the SKIP directive */
-			char reason[256];
-			snprintf(reason, sizeof reason, "%.255s", j->res.message);
-			reason[strcspn(reason, "\n#")] = 0;
+		switch (st) {
+		case ENGINE_ST_SKIP:
+		case ENGINE_ST_UNAVAILABLE:
+			one_line(reason, sizeof reason, j->res.message);
 			fprintf(f, " # SKIP %s", reason);
+			break;
+		case ENGINE_ST_DEVIATION:
+			one_line(reason, sizeof reason, j->expected);
+			fprintf(f, " # TODO documented deviation: %s", reason);
+			break;
+		case ENGINE_ST_STALE:
+			one_line(reason, sizeof reason, j->expected);
+			fprintf(f, " # TODO stale expectation (passes, although listed as a "
+				   "deviation): %s", reason);
+			break;
+		default:
+			break;
 		}
 		fputc('\n', f);
-		if (!ok) {
-			const char *m = j->res.message;
-			while (*m) {
-				size_t k = strcspn(m, "\n");
-				fprintf(f, "# %.*s\n", (int)k, m);
-				m += k + (m[k] == '\n');
-			}
-		}
+		if (st == ENGINE_ST_NOT_RUN)
+			fprintf(f, "# not run: the run was interrupted before this script started\n");
+		else if (!ok)
+			tap_comment(f, j->res.message);
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -60,15 +90,17 @@ static void xml_text(FILE *f, const char *s)
 
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target)
 {
-	size_t fails = 0, errors = 0, skips = 0;
+	size_t c[ENGINE_ST_COUNT];
 	double total = 0;
-	for (size_t i = 0; i < n; i++) {
-		enum engine_verdict v = jobs[i].res.verdict;
-		fails += v == ENGINE_FAIL;
-		errors += v == ENGINE_ERROR;
-		skips += v == ENGINE_SKIP || v == ENGINE_UNAVAILABLE;
+	engine_status_count(jobs, n, c);
+	for (size_t i = 0; i < n; i++)
 		total += jobs[i].res.wall_ns / 1e9;
-	}
+	/* failures: failed scripts; errors: scripts in error, interrupted or never run;
+	 * skipped: unsupported, unavailable and documented deviations (each marked with
+	 * its type) */
+	size_t fails = c[ENGINE_ST_FAIL];
+	size_t errors = c[ENGINE_ST_ERROR] + c[ENGINE_ST_INTERRUPTED] + c[ENGINE_ST_NOT_RUN];
+	size_t skips = c[ENGINE_ST_SKIP] + c[ENGINE_ST_UNAVAILABLE] + c[ENGINE_ST_DEVIATION];
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
 		n, fails, errors, skips);
@@ -78,33 +110,62 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 		   "time=\"%.3f\">\n", n, fails, errors, skips, total);
 	for (size_t i = 0; i < n; i++) {
 		const struct engine_job *j = &jobs[i];
+		enum engine_status st = engine_job_status(j);
 		fprintf(f, "    <testcase classname=\"");
 		xml_text(f, target);
 		fprintf(f, ".%s\" name=\"", ipname(j));
 		xml_text(f, j->path);
 		fprintf(f, "\" time=\"%.3f\"", j->res.wall_ns / 1e9);
-		switch (j->res.verdict) {
-		case ENGINE_PASS:
+		if (st == ENGINE_ST_PASS) {
 			fprintf(f, "/>\n");
 			continue;
-		case ENGINE_FAIL:
-		case ENGINE_ERROR: {
-			const char *tag = j->res.verdict == ENGINE_FAIL ? "failure" : "error";
-			char first[512];
-			snprintf(first, sizeof first, "%.511s", j->res.message);
+		}
+		fprintf(f, ">\n      <properties><property name=\"tcpspec.status\" value=\"%s\"/>",
+			engine_status_word(st));
+		if (j->expected) {
+			fprintf(f, "<property name=\"tcpspec.expectation\" value=\"");
+			xml_text(f, j->expected);
+			fprintf(f, "\"/>");
+		}
+		fprintf(f, "</properties>\n");
+		char first[512];
+		switch (st) {
+		case ENGINE_ST_FAIL:
+		case ENGINE_ST_ERROR:
+		case ENGINE_ST_INTERRUPTED:
+		case ENGINE_ST_NOT_RUN: {
+			const char *tag = st == ENGINE_ST_FAIL ? "failure" : "error";
+			const char *msg = st == ENGINE_ST_NOT_RUN
+				? "not run: the run was interrupted before this script started"
+				: j->res.message;
+			snprintf(first, sizeof first, "%.511s", msg);
 			first[strcspn(first, "\n")] = 0;
-			fprintf(f, ">\n      <%s message=\"", tag);
+			fprintf(f, "      <%s type=\"%s\" message=\"", tag, engine_status_word(st));
 			xml_text(f, first);
 			fprintf(f, "\">");
-			xml_text(f, j->res.message);
-			fprintf(f, "</%s>\n    </testcase>\n", tag);
-			continue;
+			xml_text(f, msg);
+			fprintf(f, "</%s>\n", tag);
+			break;
 		}
+		case ENGINE_ST_DEVIATION:
+			fprintf(f, "      <skipped type=\"deviation\" message=\"documented deviation: ");
+			xml_text(f, j->expected);
+			fprintf(f, "\"/>\n      <system-out>");
+			xml_text(f, j->res.message);
+			fprintf(f, "</system-out>\n");
+			break;
+		case ENGINE_ST_STALE:
+			fprintf(f, "      <system-out>stale expectation: passes, although listed as "
+				   "a deviation: ");
+			xml_text(f, j->expected);
+			fprintf(f, "</system-out>\n");
+			break;
 		default:
-			fprintf(f, ">\n      <skipped message=\"");
+			fprintf(f, "      <skipped type=\"%s\" message=\"", engine_status_word(st));
 			xml_text(f, j->res.message);
-			fprintf(f, "\"/>\n    </testcase>\n");
+			fprintf(f, "\"/>\n");
 		}
+		fprintf(f, "    </testcase>\n");
 	}
 	fprintf(f, "  </testsuite>\n</testsuites>\n");
 	return ferror(f) ? -1 : 0;
@@ -136,14 +197,35 @@ int engine_write_json(FILE *f, const struct engine_job *jobs, size_t n, const ch
 		const struct engine_job *j = &jobs[i];
 		fprintf(f, "  {\"script\": ");
 		json_str(f, j->path);
+		enum engine_status st = engine_job_status(j);
+		bool ran = st != ENGINE_ST_INTERRUPTED && st != ENGINE_ST_NOT_RUN;
 		fprintf(f, ", \"ip_version\": \"%s\", \"verdict\": ", ipname(j));
-		json_str(f, engine_verdict_name(j->res.verdict));
-		fprintf(f, ", \"exit_code\": %d, \"wall_seconds\": %.6f, \"scripted_seconds\": %.6f, "
-			   "\"message\": ", (int)j->res.verdict, j->res.wall_ns / 1e9,
-			j->res.scripted_ns / 1e9);
-		json_str(f, j->res.message);
+		json_str(f, ran ? engine_verdict_name(j->res.verdict) : engine_status_name(st));
+		fprintf(f, ", \"status\": ");
+		json_str(f, engine_status_word(st));
+		fprintf(f, ", \"stale_expectation\": %s, \"expectation\": ",
+			st == ENGINE_ST_STALE ? "true" : "false");
+		if (j->expected)
+			json_str(f, j->expected);
+		else
+			fputs("null", f);
+		if (ran)
+			fprintf(f, ", \"exit_code\": %d", (int)j->res.verdict);
+		else
+			fprintf(f, ", \"exit_code\": null");
+		fprintf(f, ", \"wall_seconds\": %.6f, \"scripted_seconds\": %.6f, \"message\": ",
+			j->res.wall_ns / 1e9, j->res.scripted_ns / 1e9);
+		json_str(f, st == ENGINE_ST_NOT_RUN ? "not run: the run was interrupted before this "
+			 "script started" : j->res.message);
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
 	}
-	fprintf(f, "]}\n");
+	size_t c[ENGINE_ST_COUNT];
+	engine_status_count(jobs, n, c);
+	fprintf(f, "], \"summary\": {\"pass\": %zu, \"deviation\": %zu, \"fail\": %zu, "
+		   "\"error\": %zu, \"skipped\": %zu, \"unavailable\": %zu, \"interrupted\": %zu, "
+		   "\"not_run\": %zu, \"stale_expectations\": %zu}}\n",
+		c[ENGINE_ST_PASS] + c[ENGINE_ST_STALE], c[ENGINE_ST_DEVIATION], c[ENGINE_ST_FAIL],
+		c[ENGINE_ST_ERROR], c[ENGINE_ST_SKIP], c[ENGINE_ST_UNAVAILABLE],
+		c[ENGINE_ST_INTERRUPTED], c[ENGINE_ST_NOT_RUN], c[ENGINE_ST_STALE]);
 	return ferror(f) ? -1 : 0;
 }

@@ -962,7 +962,8 @@ static void option_values(void **state)
 	assert_int_equal(engine_opt_set(&o, "tolerance_usecs", "10000", m, sizeof m), 0);
 	assert_int_equal(o.tolerance_usecs, 10000);
 	assert_int_equal(engine_opt_set(&o, "tolerance_percent", "x", m, sizeof m), -1);
-	assert_string_equal(m, "bad value for --tolerance_percent: 'x'");
+	assert_string_equal(m, "bad value for --tolerance_percent: 'x' (a percentage, 0 to 100)");
+	assert_int_equal(engine_opt_set(&o, "tolerance_percent", "nan", m, sizeof m), -1);
 	assert_int_equal(engine_opt_set(&o, "non_fatal", "packet", m, sizeof m), 0);
 	assert_true(o.non_fatal_packet);
 	assert_false(o.non_fatal_syscall);
@@ -1263,8 +1264,10 @@ static void plugin_path_reaches_the_target(void **state)
 
 static void reports(void **state)
 {
-	struct engine_job j[3];
+	struct engine_job j[6];
 	memset(j, 0, sizeof j);
+	for (int i = 0; i < 6; i++)
+		j[i].state = ENGINE_JOB_DONE;
 	j[0].path = "a.pkt";
 	j[1].path = "b<&>.pkt";
 	j[1].res.verdict = ENGINE_FAIL;
@@ -1273,26 +1276,52 @@ static void reports(void **state)
 	j[2].path = "c.pkt";
 	j[2].res.verdict = ENGINE_SKIP;
 	strcpy(j[2].res.message, "c.pkt:1: unsupported: sctp");
+	/* a failure the target's expectations document, one listed that passes, and one
+	 * the run never started (interrupted) */
+	j[3].path = "d.pkt";
+	j[3].res.verdict = ENGINE_FAIL;
+	j[3].expected = "Linux sends an initial window of 10";
+	strcpy(j[3].res.message, "d.pkt:9: error handling packet: timing error");
+	j[4].path = "e.pkt";
+	j[4].expected = "was a deviation once";
+	j[5].path = "f.pkt";
+	j[5].state = ENGINE_JOB_NOT_RUN;
+	assert_int_equal(engine_job_status(&j[3]), ENGINE_ST_DEVIATION);
+	assert_int_equal(engine_job_status(&j[4]), ENGINE_ST_STALE);
+	assert_int_equal(engine_job_status(&j[5]), ENGINE_ST_NOT_RUN);
 	char *buf;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
-	engine_write_tap(f, j, 3);
+	engine_write_tap(f, j, 6);
 	fclose(f);
-	assert_non_null(strstr(buf, "1..3\nok 1 - a.pkt [ipv4]\nnot ok 2 - b<&>.pkt [ipv4]\n"
+	assert_non_null(strstr(buf, "1..6\nok 1 - a.pkt [ipv4]\nnot ok 2 - b<&>.pkt [ipv4]\n"
 				    "# b.pkt:3: error handling packet: ack: expected 2 but got 1\n"
 				    "# script packet: x\nok 3 - c.pkt [ipv4] # SKIP c.pkt:1: unsupported: sctp\n"));
+	assert_non_null(strstr(buf, "not ok 4 - d.pkt [ipv4] # TODO documented deviation: Linux "
+				    "sends an initial window of 10\n"));
+	assert_non_null(strstr(buf, "ok 5 - e.pkt [ipv4] # TODO stale expectation"));
+	assert_non_null(strstr(buf, "not ok 6 - f.pkt [ipv4]\n# not run"));
 	free(buf);
 	f = open_memstream(&buf, &len);
-	engine_write_junit(f, j, 3, "linux");
+	engine_write_junit(f, j, 6, "linux");
 	fclose(f);
-	assert_non_null(strstr(buf, "failures=\"1\""));
+	assert_non_null(strstr(buf, "failures=\"1\" errors=\"1\" skipped=\"2\""));
 	assert_non_null(strstr(buf, "name=\"b&lt;&amp;&gt;.pkt\""));
-	assert_non_null(strstr(buf, "<skipped message=\"c.pkt:1: unsupported: sctp\"/>"));
+	assert_non_null(strstr(buf, "<skipped type=\"skipped\" message=\"c.pkt:1: unsupported: sctp\"/>"));
+	assert_non_null(strstr(buf, "<property name=\"tcpspec.status\" value=\"deviation\"/>"));
+	assert_non_null(strstr(buf, "<skipped type=\"deviation\" message=\"documented deviation: "
+				    "Linux sends an initial window of 10\"/>"));
+	assert_non_null(strstr(buf, "<error type=\"not run\""));
 	free(buf);
 	f = open_memstream(&buf, &len);
-	engine_write_json(f, j, 3, "linux");
+	engine_write_json(f, j, 6, "linux");
 	fclose(f);
-	assert_non_null(strstr(buf, "\"verdict\": \"FAIL\", \"exit_code\": 1"));
+	assert_non_null(strstr(buf, "\"verdict\": \"FAIL\", \"status\": \"fail\""));
+	assert_non_null(strstr(buf, "\"status\": \"deviation\", \"stale_expectation\": false, "
+				    "\"expectation\": \"Linux sends"));
+	assert_non_null(strstr(buf, "\"status\": \"not run\""));
+	assert_non_null(strstr(buf, "\"exit_code\": null"));
+	assert_non_null(strstr(buf, "\"deviation\": 1, \"fail\": 1"));
 	assert_non_null(strstr(buf, "expected 2 but got 1\\nscript packet: x"));
 	free(buf);
 }

@@ -1,0 +1,337 @@
+/* Expectations: the documented deviations of a target, and what a result means once they
+ * are applied.  The one place for both, used by tcpspec run and tcpspec report (and by
+ * the TAP, JUnit and JSON writers), so a deviation reads the same everywhere.
+ *
+ * An expectations file has one script per line, "relative/path.pkt  reason", the path
+ * relative to the file's own directory; '#' starts a comment line.  A script listed
+ * there that fails (or errs) on that target is a deviation: shown as such, never a
+ * failure of the run.  A listed script that passes is a stale expectation: reported,
+ * so the list is kept true.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "engine/strv.h"
+
+/* Paths must compare equal however they were written: "a//b/./c", "./a/b/c" and
+ * "a/x/../b/c" all become "a/b/c" (lexically; a ".." above the start is kept). */
+static void normalize_path(char *s)
+{
+	char *comp[512];
+	size_t n = 0;
+	bool abs = s[0] == '/';
+	char *save = NULL;
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *c = strtok_r(buf, "/", &save); c && n < 512; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..") && n > 0 && strcmp(comp[n - 1], ".."))
+			n--;
+		else if (!(abs && n == 0 && !strcmp(c, "..")))
+			comp[n++] = c;
+	}
+	char out[4096];
+	size_t len = 0;
+	out[0] = 0;
+	if (abs)
+		out[len++] = '/';
+	for (size_t i = 0; i < n && len < sizeof out; i++)
+		len += (size_t)snprintf(out + len, sizeof out - len, "%s%s", i ? "/" : "", comp[i]);
+	out[len < sizeof out ? len : sizeof out - 1] = 0;
+	if (!out[0])
+		snprintf(out, sizeof out, ".");
+	strcpy(s, out);             /* never longer than the input */
+}
+
+static char *trim(char *s)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	return s;
+}
+
+int engine_expect_load(struct engine_expectations *x, const char *file, bool must_exist,
+		       const char *who)
+{
+	for (size_t i = 0; i < x->nfiles; i++)
+		if (!strcmp(x->files[i], file))
+			return 0;               /* found twice (a directory and its parent) */
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "%s: %s: %s\n", who, file, strerror(errno));
+		return -1;
+	}
+	char **nf = realloc(x->files, (x->nfiles + 1) * sizeof *nf);
+	if (!nf || !(nf[x->nfiles] = strdup(file))) {
+		if (nf)
+			x->files = nf;
+		fclose(f);
+		fprintf(stderr, "%s: out of memory\n", who);
+		return -1;
+	}
+	x->files = nf;
+	const char *fname = x->files[x->nfiles++];
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = 0;
+	else
+		dir[0] = 0;
+	char line[4096];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *sp = s;
+		while (*sp && !isspace((unsigned char)*sp))
+			sp++;
+		char *reason = *sp ? trim(sp + 1) : sp;
+		*sp = 0;
+		if (!*reason) {
+			fprintf(stderr, "%s:%d: error: no reason given for %s\n", file, lineno, s);
+			rc = -1;
+			continue;
+		}
+		if (x->n == x->cap) {
+			size_t cap = x->cap ? x->cap * 2 : 32;
+			struct engine_expectation *e = realloc(x->v, cap * sizeof *e);
+			if (!e) {
+				rc = -1;
+				break;
+			}
+			x->v = e;
+			x->cap = cap;
+		}
+		struct engine_expectation *e = &x->v[x->n];
+		memset(e, 0, sizeof *e);
+		if (asprintf(&e->path, "%s%s", dir, s) < 0) {
+			rc = -1;
+			break;
+		}
+		normalize_path(e->path);
+		e->reason = strdup(reason);
+		e->file = fname;
+		e->line = lineno;
+		if (!e->reason) {
+			free(e->path);
+			rc = -1;
+			break;
+		}
+		x->n++;
+	}
+	fclose(f);
+	return rc;
+}
+
+const struct engine_expectation *engine_expect_find(struct engine_expectations *x,
+						    const char *script)
+{
+	char norm[4096];
+	snprintf(norm, sizeof norm, "%s", script);
+	normalize_path(norm);
+	for (size_t i = 0; i < x->n; i++)
+		if (!strcmp(x->v[i].path, norm)) {
+			x->v[i].used = true;
+			return &x->v[i];
+		}
+	return NULL;
+}
+
+/* The directories whose expectation files apply to a path given on the command line:
+ * the path itself if it is a directory, else its directory, and every parent up to
+ * the root of the path as written ("corpora/conformance/rfc9293" gives ".../rfc9293",
+ * "corpora/conformance", "corpora" and "."), so that a suite's expectations still
+ * apply when only part of it is run.  Duplicates (by inode) are kept once. */
+static int add_dirs(struct engine_strv *dirs, const char *path)
+{
+	char buf[4096];
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;               /* engine_collect_scripts() reports it */
+	snprintf(buf, sizeof buf, "%s", path);
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = 0;
+	if (!S_ISDIR(st.st_mode)) {
+		char *sl = strrchr(buf, '/');
+		if (sl)
+			*sl = 0;
+		else
+			snprintf(buf, sizeof buf, ".");
+	}
+	for (int depth = 0; depth < 64; depth++) {
+		struct stat d;
+		bool seen = false;
+		if (stat(buf, &d) == 0) {
+			for (size_t k = 0; k < dirs->n && !seen; k++) {
+				struct stat o;
+				seen = stat(dirs->v[k], &o) == 0 && o.st_dev == d.st_dev &&
+				       o.st_ino == d.st_ino;
+			}
+			if (!seen && engine_strv_add(dirs, buf) != 0)
+				return -1;
+		}
+		if (!strcmp(buf, ".") || !strcmp(buf, "/"))
+			break;
+		char *sl = strrchr(buf, '/');
+		if (!sl)
+			snprintf(buf, sizeof buf, ".");
+		else if (sl == buf)
+			buf[1] = 0;
+		else
+			*sl = 0;
+	}
+	return 0;
+}
+
+int engine_expect_discover(struct engine_expectations *x, const char *target,
+			   char *const *paths, size_t npaths, const char *who)
+{
+	struct engine_strv dirs = {0};
+	int rc = 0;
+	for (size_t i = 0; i < npaths && rc == 0; i++)
+		if (add_dirs(&dirs, paths[i]) != 0)
+			rc = -1;
+	for (size_t k = 0; k < dirs.n && rc == 0; k++) {
+		char *p = NULL;
+		const char *d = dirs.v[k];
+		size_t dl = strlen(d);
+		const char *sep = dl && d[dl - 1] == '/' ? "" : "/";
+		/* DIR/TARGET.expect: a suite's own list (corpora/conformance/linux.expect) */
+		if (asprintf(&p, "%s%s%s.expect", d, sep, target) < 0) {
+			rc = -1;
+			break;
+		}
+		rc = engine_expect_load(x, p, false, who);
+		free(p);
+		/* DIR/../TARGET/NAME.expect: a target's list for the suite NAME, kept with
+		 * the target (corpora/lwip/conformance.expect for corpora/conformance) */
+		char real[4096];
+		if (rc == 0 && realpath(d, real)) {
+			char *sl = strrchr(real, '/');
+			if (sl && sl[1] && sl != real) {
+				*sl = 0;
+				if (asprintf(&p, "%s/%s/%s.expect", real, target, sl + 1) < 0) {
+					rc = -1;
+					break;
+				}
+				/* shown as the user would write it: relative to the suite */
+				char *shown = NULL;
+				if (asprintf(&shown, "%s%s../%s/%s.expect", d, sep, target,
+					     sl + 1) >= 0 && access(p, F_OK) == 0) {
+					normalize_path(shown);
+					rc = engine_expect_load(x, shown, false, who);
+				}
+				free(shown);
+				free(p);
+			}
+		}
+	}
+	engine_strv_free(&dirs);
+	if (rc != 0 && errno == ENOMEM)
+		fprintf(stderr, "%s: out of memory\n", who);
+	return rc;
+}
+
+void engine_expect_free(struct engine_expectations *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->v[i].path);
+		free(x->v[i].reason);
+	}
+	free(x->v);
+	for (size_t i = 0; i < x->nfiles; i++)
+		free(x->files[i]);
+	free(x->files);
+	memset(x, 0, sizeof *x);
+}
+
+void engine_expect_warn_missing(const struct engine_expectations *x, const char *target,
+				const char *who)
+{
+	for (size_t k = 0; k < x->n; k++)
+		if (!x->v[k].used && access(x->v[k].path, F_OK) != 0)
+			fprintf(stderr, "%s: warning: %s:%d: the expectations of %s list %s, which "
+				"does not exist\n", who, x->v[k].file, x->v[k].line, target,
+				x->v[k].path);
+}
+
+/* ---- statuses ------------------------------------------------------------------------ */
+
+static const char *const status_names[ENGINE_ST_COUNT] = {
+	[ENGINE_ST_PASS] = "ok",
+	[ENGINE_ST_STALE] = "ok",
+	[ENGINE_ST_DEVIATION] = "DEVIATION",
+	[ENGINE_ST_FAIL] = "FAIL",
+	[ENGINE_ST_ERROR] = "ERROR",
+	[ENGINE_ST_UNAVAILABLE] = "UNAVAILABLE",
+	[ENGINE_ST_SKIP] = "SKIP",
+	[ENGINE_ST_INTERRUPTED] = "INTERRUPTED",
+	[ENGINE_ST_NOT_RUN] = "NOT-RUN",
+};
+
+static const char *const status_words[ENGINE_ST_COUNT] = {
+	[ENGINE_ST_PASS] = "pass",
+	[ENGINE_ST_STALE] = "pass",
+	[ENGINE_ST_DEVIATION] = "deviation",
+	[ENGINE_ST_FAIL] = "fail",
+	[ENGINE_ST_ERROR] = "error",
+	[ENGINE_ST_UNAVAILABLE] = "unavailable",
+	[ENGINE_ST_SKIP] = "skipped",
+	[ENGINE_ST_INTERRUPTED] = "interrupted",
+	[ENGINE_ST_NOT_RUN] = "not run",
+};
+
+enum engine_status engine_job_status(const struct engine_job *j)
+{
+	if (j->state == ENGINE_JOB_INTERRUPTED)
+		return ENGINE_ST_INTERRUPTED;
+	if (j->state == ENGINE_JOB_NOT_RUN)
+		return ENGINE_ST_NOT_RUN;
+	switch (j->res.verdict) {
+	case ENGINE_PASS:
+		return j->expected ? ENGINE_ST_STALE : ENGINE_ST_PASS;
+	case ENGINE_FAIL:
+		return j->expected ? ENGINE_ST_DEVIATION : ENGINE_ST_FAIL;
+	case ENGINE_ERROR:
+		return j->expected ? ENGINE_ST_DEVIATION : ENGINE_ST_ERROR;
+	case ENGINE_UNAVAILABLE:
+		return ENGINE_ST_UNAVAILABLE;
+	case ENGINE_SKIP:
+		return ENGINE_ST_SKIP;
+	}
+	return ENGINE_ST_ERROR;
+}
+
+const char *engine_status_name(enum engine_status s)
+{
+	return (unsigned)s < ENGINE_ST_COUNT ? status_names[s] : "?";
+}
+
+const char *engine_status_word(enum engine_status s)
+{
+	return (unsigned)s < ENGINE_ST_COUNT ? status_words[s] : "?";
+}
+
+void engine_status_count(const struct engine_job *jobs, size_t n, size_t count[ENGINE_ST_COUNT])
+{
+	memset(count, 0, ENGINE_ST_COUNT * sizeof *count);
+	for (size_t i = 0; i < n; i++)
+		count[engine_job_status(&jobs[i])]++;
+}
