@@ -888,10 +888,23 @@ static bool decode_result(struct dctx *d, const struct dsl_syscall *sc, struct e
 
 /* ---- checking ------------------------------------------------------------------------ */
 
+/* "ETIMEDOUT (Connection timed out)", as the script would name it; the number only for
+ * an errno without a name here */
+static const char *errno_text(char *buf, size_t cap, int err)
+{
+	const char *nm = engine_errno_name(err);
+	if (nm)
+		snprintf(buf, cap, "%s (%s)", nm, strerror(err));
+	else
+		snprintf(buf, cap, "%d (%s)", err, strerror(err));
+	return buf;
+}
+
 static void describe_ret(char *buf, size_t cap, int64_t ret, int err)
 {
+	char e[96];
 	if (ret == -1 && err)
-		snprintf(buf, cap, "-1 with errno %d (%s)", err, strerror(err));
+		snprintf(buf, cap, "-1 with errno %s", errno_text(e, sizeof e, err));
 	else
 		snprintf(buf, cap, "%lld", (long long)ret);
 }
@@ -968,10 +981,10 @@ static int check_result(struct engine_ctx *x, struct engine_call *ec,
 		else
 			ok = r->ret == ec->ret && (!ec->err_name || r->err == ec->err);
 		if (!ok) {
-			char want[128], got[128];
+			char want[160], got[160], e[96];
 			if (ec->err_name)
-				snprintf(want, sizeof want, "%lld with errno %d (%s)",
-					 (long long)ec->ret, ec->err, strerror(ec->err));
+				snprintf(want, sizeof want, "%lld with errno %s", (long long)ec->ret,
+					 errno_text(e, sizeof e, ec->err));
 			else
 				snprintf(want, sizeof want, "%lld", (long long)ec->ret);
 			describe_ret(got, sizeof got, r->ret, r->err);

@@ -10,3 +10,5 @@ SHELL_TESTS += tests/requirement_ids.sh
 # the ladder of run --html labels packets as tcpspec decode does
 SHELL_TESTS += tests/ladder_decode.sh
 MANPAGES += docs/tcpspec-report.1
+# exit codes and outputs a CI can trust: no false greens, no lost results
+SHELL_TESTS += tests/run_exitcodes.sh tests/run_expect.sh tests/run_interrupt.sh

@@ -763,7 +763,7 @@ static void syscall_results_and_errno_are_checked(void **state)
 	run("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 read(3, ..., 4) = 4\n", &r);
 	assert_int_equal(r.verdict, ENGINE_FAIL);
 	assert_non_null(strstr(r.message, ":2: error handling syscall: read: expected 4 but got -1 "
-				       "with errno 11 (Resource temporarily unavailable)"));
+				       "with errno EAGAIN (Resource temporarily unavailable)"));
 }
 
 /* Content: inbound payloads carry the peer's stream (engine_stream_byte at each
