@@ -47,6 +47,34 @@ struct conn {
 	int syn_side;           /* -1 unknown */
 };
 
+/* --script: the socket calls the first connection implies, so the output replays.
+ * Pass 1 records that connection's segments; the calls are decided from them before
+ * pass 2 prints them among the packets. */
+struct seg {
+	int64_t t_ns;
+	int side;               /* of the connection: 0 sent its first packet */
+	uint16_t flags;
+	uint32_t seq, len;
+};
+
+struct replay {
+	bool on;
+	bool have_conn;
+	struct wire_addr addr[2];
+	uint16_t port[2];
+	struct seg *segs;       /* the connection's TCP segments, in capture order */
+	size_t n_segs, cap_segs;
+	size_t next_seg;        /* pass 2: the next segment of the connection */
+	int local;              /* the side that is the stack under test */
+	bool active;            /* it sent the first SYN: connect, else listen/accept */
+	int fd;                 /* the connection's fd in the script */
+	bool accepted, closed, synack_seen;
+	uint32_t isn[2];
+	bool isn_known[2];
+	uint32_t written;       /* local: relative sequence number after the last byte written */
+	uint32_t rcv_next;      /* remote: relative sequence number after the last byte read */
+};
+
 struct decoder {
 	const char *file;
 	FILE *out;              /* the script lines: stdout, or a buffer for --svg */
@@ -66,6 +94,7 @@ struct decoder {
 	 * any other remote port say (rport N), so the output replays as a script */
 	bool have_home_rport;
 	uint16_t home_rport;
+	struct replay rp;       /* --script */
 };
 
 static void usage(FILE *f)
@@ -97,6 +126,13 @@ static void usage(FILE *f)
 		"                       standard output): the local endpoint on the left, the\n"
 		"                       other on the right, one arrow per packet labelled as\n"
 		"                       the script line would be\n"
+		"  --script             write a script that replays: option lines for the\n"
+		"                       capture's addresses and ports, and the socket calls\n"
+		"                       the first connection implies for the local endpoint\n"
+		"                       (socket, bind, listen, accept when the peer sent the\n"
+		"                       first SYN, else a non-blocking connect; write before\n"
+		"                       new data it sends, read after data it receives in\n"
+		"                       order, close before its FIN)\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"exit status: 0 printed, 2 usage error or unreadable capture,\n"
@@ -410,6 +446,60 @@ static int for_each_frame(struct decoder *dc, frame_fn fn)
 	return rc;
 }
 
+static int64_t frame_ns(const struct pcap_pkthdr *h)
+{
+	/* opened with nanosecond precision: tv_usec holds nanoseconds */
+	return (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+}
+
+/* Pass 1 of --script: the segments of the capture's first connection that opens
+ * (a SYN), or of its first connection when none does. */
+static void replay_record(struct replay *rp, const struct pcap_pkthdr *h,
+			  const struct wire_packet *p)
+{
+	bool syn = (p->tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN;
+	int side = -1;
+	if (rp->have_conn) {
+		for (int k = 0; k < 2; k++)
+			if (rp->port[k] == p->tcp.sport && rp->port[!k] == p->tcp.dport &&
+			    wire_addr_equal(&rp->addr[k], &p->ip.src) &&
+			    wire_addr_equal(&rp->addr[!k], &p->ip.dst))
+				side = k;
+		/* a connection seen before the first SYN gives way to the first that opens */
+		bool opened = false;
+		for (size_t i = 0; i < rp->n_segs; i++)
+			opened |= (rp->segs[i].flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN;
+		if (side < 0 && syn && !opened) {
+			rp->have_conn = false;
+			rp->n_segs = 0;
+		}
+	}
+	if (!rp->have_conn) {
+		rp->addr[0] = p->ip.src;
+		rp->addr[1] = p->ip.dst;
+		rp->port[0] = p->tcp.sport;
+		rp->port[1] = p->tcp.dport;
+		rp->have_conn = true;
+		side = 0;
+	}
+	if (side < 0)
+		return;
+	if (rp->n_segs == rp->cap_segs) {
+		size_t cap = rp->cap_segs ? 2 * rp->cap_segs : 64;
+		struct seg *n = realloc(rp->segs, cap * sizeof *n);
+		if (!n)
+			return;
+		rp->segs = n;
+		rp->cap_segs = cap;
+	}
+	struct seg *g = &rp->segs[rp->n_segs++];
+	g->t_ns = frame_ns(h);
+	g->side = side;
+	g->flags = p->tcp.flags;
+	g->seq = p->tcp.seq;
+	g->len = p->tcp.payload_len;
+}
+
 /* pass 1: connections, their SYN and SYN-ACK senders, the default local endpoint */
 static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t *d, int dlt)
 {
@@ -429,6 +519,8 @@ static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t
 	struct conn *c = conn_find(dc, &p.ip.src, p.tcp.sport, &p.ip.dst, p.tcp.dport, &s, true);
 	if (!c)
 		return;
+	if (dc->rp.on)
+		replay_record(&dc->rp, h, &p);
 	uint16_t sa = p.tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK);
 	if (sa == (WIRE_TH_SYN | WIRE_TH_ACK)) {
 		if (c->synack_side < 0)
@@ -452,8 +544,7 @@ static int64_t round_us(int64_t ns)
 static void format_time(struct decoder *dc, const struct pcap_pkthdr *h, bool event,
 			char *buf, size_t cap)
 {
-	/* opened with nanosecond precision: tv_usec holds nanoseconds */
-	int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+	int64_t t = frame_ns(h);
 	if (!dc->have_t0) {
 		dc->t0_ns = dc->prev_ns = t;
 		dc->have_t0 = true;
@@ -580,6 +671,159 @@ static void render_icmp(struct decoder *dc, const struct wire_packet *p, char *l
 	wire_print(line, cap, p, &cfg);
 }
 
+/* ---------------------------------------------------------------- --script */
+
+/* The time for the next line of a frame: the frame's own for its first line; with
+ * --relative, "+0" for the lines after it (they happen at the same moment). */
+static const char *stamp(const struct decoder *dc, const char *tm, bool *used)
+{
+	bool again = *used;
+	*used = true;
+	return again && dc->relative ? "+0" : tm;
+}
+
+/* The side of the replayed connection that sent p, or -1 (another connection). */
+static int replay_side(const struct replay *rp, const struct wire_packet *p)
+{
+	for (int k = 0; rp->have_conn && k < 2; k++)
+		if (rp->port[k] == p->tcp.sport && rp->port[!k] == p->tcp.dport &&
+		    wire_addr_equal(&rp->addr[k], &p->ip.src) &&
+		    wire_addr_equal(&rp->addr[!k], &p->ip.dst))
+			return k;
+	return -1;
+}
+
+/* After pass 1: which side is the stack under test, who opened, the ISNs; then the
+ * option lines and the calls before the first packet. */
+static void replay_begin(struct decoder *dc)
+{
+	struct replay *rp = &dc->rp;
+	if (!rp->have_conn)
+		return;
+	rp->local = -1;
+	for (int k = 0; k < 2 && rp->local < 0; k++)
+		if (ep_match(&dc->local, &rp->addr[k], rp->port[k]))
+			rp->local = k;
+	int syn = -1, synack = -1;
+	for (size_t i = 0; i < rp->n_segs; i++) {
+		const struct seg *g = &rp->segs[i];
+		uint16_t sa = g->flags & (WIRE_TH_SYN | WIRE_TH_ACK);
+		if (sa == WIRE_TH_SYN && syn < 0)
+			syn = g->side;
+		if (sa == (WIRE_TH_SYN | WIRE_TH_ACK) && synack < 0)
+			synack = g->side;
+		if ((g->flags & WIRE_TH_SYN) && !rp->isn_known[g->side]) {
+			rp->isn[g->side] = g->seq;
+			rp->isn_known[g->side] = true;
+		}
+	}
+	if (rp->local < 0)
+		rp->local = synack >= 0 ? synack : syn >= 0 ? !syn : 1;
+	rp->active = syn == rp->local;
+	for (int k = 0; k < 2; k++)
+		if (!rp->isn_known[k]) {        /* already open: as decode numbers it */
+			for (size_t i = 0; i < rp->n_segs && !rp->isn_known[k]; i++)
+				if (rp->segs[i].side == k) {
+					rp->isn[k] = rp->segs[i].seq - 1;
+					rp->isn_known[k] = true;
+				}
+		}
+	rp->written = rp->rcv_next = 1;
+	rp->accepted = syn < 0 && synack < 0;   /* open before the capture */
+	rp->fd = rp->accepted ? 3 : rp->active ? 3 : 4;
+	int l = rp->local, r = !rp->local;
+	char la[64], ra[64];
+	wire_addr_str(&rp->addr[l], la, sizeof la);
+	wire_addr_str(&rp->addr[r], ra, sizeof ra);
+	fprintf(dc->out, "// Written by tcpspec decode --script from %s: the socket calls are the ones\n"
+	       "// the capture implies for %s port %u (the stack under test); the\n"
+	       "// application's own calls may have differed.\n", dc->file, la, rp->port[l]);
+	fprintf(dc->out, "--ip_version=%s\n", rp->addr[l].family == WIRE_AF_INET ? "ipv4" : "ipv6");
+	fprintf(dc->out, "--local_ip=%s\n--remote_ip=%s\n", la, ra);
+	if (!rp->active)
+		fprintf(dc->out, "--bind_port=%u\n", rp->port[l]);
+	fprintf(dc->out, "--connect_port=%u\n", rp->port[r]);
+	if (dc->n_conns > 1)
+		fprintf(stderr, "tcpspec decode: %s: warning: --script writes the calls of the "
+			"first connection only (%zu in the capture)\n", dc->file, dc->n_conns);
+	if (rp->accepted) {
+		fprintf(stderr, "tcpspec decode: %s: warning: the connection was open before the "
+			"capture began: no socket calls can replay it\n", dc->file);
+		return;
+	}
+	if (!rp->active)
+		fprintf(dc->out, "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0\n"
+		       "+0 bind(3, ..., ...) = 0\n"
+		       "+0 listen(3, 1) = 0\n");
+}
+
+/* The calls that must come before this packet of the replayed connection: connect
+ * before the local SYN, write before new local data, close before the local FIN. */
+static void replay_before(struct decoder *dc, int side, const char *tm, bool *used)
+{
+	struct replay *rp = &dc->rp;
+	if (rp->next_seg >= rp->n_segs || side != rp->local)
+		return;
+	const struct seg *g = &rp->segs[rp->next_seg];
+	if ((g->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN && rp->active &&
+	    !rp->accepted) {
+		fprintf(dc->out, "%s socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", stamp(dc, tm, used));
+		fprintf(dc->out, "%s fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n", stamp(dc, tm, used));
+		fprintf(dc->out, "%s connect(3, ..., ...) = -1 EINPROGRESS\n", stamp(dc, tm, used));
+		rp->accepted = true;
+	}
+	/* the new bytes of this segment and of every local segment sent at this same
+	 * moment after it: one write */
+	uint32_t upto = rp->written;
+	uint32_t gend = g->seq - rp->isn[rp->local] + g->len;
+	for (size_t i = rp->next_seg; g->len && (int32_t)(gend - rp->written) > 0 && i < rp->n_segs && rp->segs[i].t_ns == g->t_ns; i++) {
+		const struct seg *x = &rp->segs[i];
+		if (x->side != rp->local || !x->len)
+			continue;
+		uint32_t end = x->seq - rp->isn[rp->local] + x->len;
+		if ((int32_t)(end - upto) > 0)
+			upto = end;
+	}
+	if (upto != rp->written && rp->accepted && !rp->closed) {
+		uint32_t k = upto - rp->written;
+		fprintf(dc->out, "%s write(%d, ..., %u) = %u\n", stamp(dc, tm, used), rp->fd, k, k);
+		rp->written = upto;
+	}
+	if ((g->flags & WIRE_TH_FIN) && rp->accepted && !rp->closed) {
+		fprintf(dc->out, "%s close(%d) = 0\n", stamp(dc, tm, used), rp->fd);
+		rp->closed = true;
+	}
+}
+
+/* The calls that follow this packet: accept once the peer's ACK completes a passive
+ * open, read of data that arrived in order. */
+static void replay_after(struct decoder *dc, int side, const char *tm, bool *used)
+{
+	struct replay *rp = &dc->rp;
+	if (rp->next_seg >= rp->n_segs)
+		return;
+	const struct seg *g = &rp->segs[rp->next_seg++];
+	if (side == rp->local) {
+		if ((g->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == (WIRE_TH_SYN | WIRE_TH_ACK))
+			rp->synack_seen = true;
+		return;
+	}
+	if (!rp->accepted && !rp->active && rp->synack_seen && (g->flags & WIRE_TH_ACK) &&
+	    !(g->flags & (WIRE_TH_SYN | WIRE_TH_RST))) {
+		fprintf(dc->out, "%s accept(3, ..., ...) = 4\n", stamp(dc, tm, used));
+		rp->accepted = true;
+	}
+	if (!g->len || !rp->accepted || rp->closed)
+		return;
+	uint32_t start = g->seq - rp->isn[side], end = start + g->len;
+	if ((int32_t)(start - rp->rcv_next) <= 0 && (int32_t)(end - rp->rcv_next) > 0) {
+		uint32_t k = end - rp->rcv_next;
+		fprintf(dc->out, "%s read(%d, ..., %u) = %u\n", stamp(dc, tm, used), rp->fd, k, k);
+		rp->rcv_next = end;
+	}
+}
+
 /* pass 2: print.  A frame that is not an event of the local endpoint's (another link
  * protocol, a packet between other hosts, a later fragment, a packet that does not
  * parse) becomes a whole-line comment, time included, so the output stays a script. */
@@ -600,9 +844,15 @@ static void show(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t 
 					     : "";
 	if (p.l4 == WIRE_L4_TCP && p.have & WIRE_HAVE_L4) {
 		format_time(dc, h, true, tm, sizeof tm);
-		fprintf(dc->out, "%s", tm);
+		bool used = false;
+		int side = dc->rp.on ? replay_side(&dc->rp, &p) : -1;
+		if (side >= 0)
+			replay_before(dc, side, tm, &used);
+		fprintf(dc->out, "%s", stamp(dc, tm, &used));
 		print_tcp(dc, &p, st);
 		fprintf(dc->out, "%s\n", cut);
+		if (side >= 0)
+			replay_after(dc, side, tm, &used);
 		return;
 	}
 	if (st != WIRE_OK && st != WIRE_E_FRAG_NONFIRST) {
@@ -688,6 +938,7 @@ int cmd_decode(int argc, char **argv)
 		{ "ip-fields", no_argument, NULL, 'i' },
 		{ "relative", no_argument, NULL, 'r' },
 		{ "svg", no_argument, NULL, 's' },
+		{ "script", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -730,6 +981,9 @@ int cmd_decode(int argc, char **argv)
 		case 's':
 			svg = true;
 			break;
+		case 'S':
+			dc.rp.on = true;
+			break;
 		case 'u': {
 			char *end;
 			unsigned long p = strtoul(optarg, &end, 10);
@@ -753,6 +1007,11 @@ int cmd_decode(int argc, char **argv)
 			usage(stderr);
 			return CLI_USAGE;
 		}
+	}
+	if (svg && dc.rp.on) {
+		fprintf(stderr, "tcpspec decode: --svg and --script together (one output at a "
+			"time)\n");
+		return CLI_USAGE;
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "tcpspec decode: %s\n",
@@ -778,6 +1037,12 @@ int cmd_decode(int argc, char **argv)
 			fprintf(stderr, "tcpspec decode: out of memory\n");
 			rc = CLI_USAGE;
 		} else {
+			if (dc.rp.on) {
+				if (!dc.rp.have_conn)
+					fprintf(stderr, "tcpspec decode: %s: warning: no TCP connection, "
+						"so no socket calls (--script)\n", dc.file);
+				replay_begin(&dc);
+			}
 			rc = for_each_frame(&dc, show);
 			if (rc == CLI_READ_ERROR)
 				rc = CLI_USAGE;
@@ -791,6 +1056,7 @@ int cmd_decode(int argc, char **argv)
 	}
 	free(dc.conns);
 	free(dc.slots);
+	free(dc.rp.segs);
 	if (fflush(stdout) != 0 && rc == CLI_OK) {
 		fprintf(stderr, "tcpspec decode: writing the output failed\n");
 		rc = CLI_FAIL;
