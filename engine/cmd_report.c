@@ -521,11 +521,9 @@ static int write_to(const char *path, void (*fn)(FILE *, struct target_run *, si
 		    struct target_run *tr, size_t ntr, struct script *sc, size_t nsc,
 		    struct req_row *rows, size_t nrows)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!f) {
-		fprintf(stderr, "tcpspec report: cannot write %s: %s\n", path, strerror(errno));
+	FILE *f = engine_open_out(path, "tcpspec report");   /* makes its directory */
+	if (!f)
 		return -1;
-	}
 	fn(f, tr, ntr, sc, nsc, rows, nrows);
 	if (f == stdout)
 		return fflush(f) == 0 ? 0 : -1;
@@ -654,7 +652,8 @@ int cmd_report(int argc, char **argv)
 			char *end;
 			jobs_n = strtol(val, &end, 10);
 			if (*end || jobs_n < 1 || jobs_n > 256) {
-				fprintf(stderr, "tcpspec report: bad job count '%s'\n", val);
+				fprintf(stderr, "tcpspec report: bad job count '%s' (a whole number "
+					"from 1 to 256)\n", val);
 				goto out;
 			}
 		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {

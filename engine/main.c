@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dsl/dsl.h"
 #include "engine/cli.h"
 
 #ifndef TCPSPEC_VERSION
@@ -16,7 +17,8 @@ static const struct command {
 	{ "run",    cmd_run,    "run .pkt scripts against a target" },
 	{ "parse",  cmd_parse,  "check that scripts parse; report errors and unsupported features" },
 	{ "fmt",    cmd_fmt,    "print scripts in canonical layout (-w rewrites in place)" },
-	{ "decode", cmd_decode, "print a capture as script lines, or draw it (--svg)" },
+	{ "decode", cmd_decode, "print a capture as script lines, a script that replays "
+				"(--script), or a diagram (--svg)" },
 	{ "report", cmd_report, "requirement-by-target conformance matrix" },
 	{ "repro",  cmd_repro,  "turn a fuzzer input into a .pkt script" },
 	{ "plugin-check", cmd_plugin_check, "check a plugin's side of the ABI (tcpspec-plugin(7))" },
@@ -29,7 +31,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'tcpspec COMMAND --help' describes a command; see also tcpspec(1).\n"
 		   "exit codes: 0 passed, 1 failed, 2 usage or parse error,\n"
-		   "            3 target unavailable here, 4 unsupported (skipped)\n");
+		   "            3 target unavailable here, 4 unsupported (skipped),\n"
+		   "            130/143 interrupted by SIGINT/SIGTERM\n");
 }
 
 int main(int argc, char **argv)
@@ -49,7 +52,12 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "tcpspec: unknown command '%s'\n", argv[1]);
+	struct dsl_suggest sg;
+	dsl_suggest_init(&sg, argv[1]);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		dsl_suggest_offer(&sg, commands[i].name);
+	fprintf(stderr, "tcpspec: unknown command '%s'%s%s%s\n", argv[1],
+		sg.best ? "; did you mean " : "", sg.best ? sg.best : "", sg.best ? "?" : "");
 	usage(stderr);
 	return CLI_USAGE;
 }

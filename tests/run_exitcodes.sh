@@ -97,6 +97,9 @@ check $? "exit 2: an unknown target is a usage error with a hint, not 'unavailab
 "$T" report --target linx "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "did you mean linux?" "$tmp/out"
 check $? "exit 2: report too (exit $rc)"
+"$T" rnu "$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown command 'rnu'; did you mean run?" "$tmp/out"
+check $? "exit 2: an unknown command, with a hint (exit $rc)"
 "$T" run --frobnicate "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ]
 check $? "exit 2: an unknown option (exit $rc)"
@@ -125,6 +128,10 @@ check $? "tcpspec(1) has the exit status table"
 [ $rc -eq 0 ] && [ -s "$tmp/outdir/pcap/passive-open.ipv4.pcap" ] && [ -s "$tmp/outdir/j/r.xml" ] &&
 	[ -s "$tmp/outdir/t/r.tap" ] && [ -s "$tmp/outdir/s/r.json" ]
 check $? "--pcap, --junit, --tap, --json: missing directories are created (exit $rc)"
+"$T" report -q --markdown "$tmp/outdir/m/r.md" --json "$tmp/outdir/n/r.json" "$good" \
+	> "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && [ -s "$tmp/outdir/m/r.md" ] && [ -s "$tmp/outdir/n/r.json" ]
+check $? "report --markdown, --json: missing directories are created (exit $rc)"
 "$T" run --timeout nan "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "604800" "$tmp/out"
 check $? "--timeout nan is refused (exit $rc)"
