@@ -861,6 +861,23 @@ static bool tcp_opt(struct dsl_pstate *ps, const struct dsl_attr *at, DSL_YYLTYP
 		}
 		return !extra_args(ps, at, i, yl);
 	}
+	/* a name a letter or two from one of ours is a typo, not another fork's option:
+	 * an error (exit 2), never a skipped script */
+	if (!is_mptcp_name(n)) {
+		static const char *const known[] = { "eol", "nop", "sackOK", "mss", "wscale",
+			"sack", "TS", "FO", "FOEXP", "md5", "ECN", "AccECN", "raw" };
+		char nm[64];
+		snprintf(nm, sizeof nm, "%.*s", tlen(n) < 63 ? tlen(n) : 63, n.s);
+		struct dsl_suggest sg;
+		dsl_suggest_init(&sg, nm);
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			dsl_suggest_offer(&sg, known[i]);
+		if (sg.best) {
+			dsl_perr(ps, at->off, at->loc.line, at->loc.column,
+				 "unknown TCP option '%s'; did you mean %s?", nm, sg.best);
+			return false;
+		}
+	}
 	ps->file->unsupported = true;
 	dsl_punsup(ps, at->off, at->loc.line, at->loc.column, "%s option '%.*s'",
 		   is_mptcp_name(n) ? "MPTCP" : "unsupported TCP", tlen(n), n.s);

@@ -63,6 +63,10 @@ printf -- '--tolerence_usecs=10000\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\
 "$T" parse "$tmp/typo-opt.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown option --tolerence_usecs; did you mean --tolerance_usecs?" "$tmp/out"
 check $? "a misspelt option line: exit 2 with a hint (exit $rc)"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 1000 <msss 1000>\n' > "$tmp/typo-tcpopt.pkt"
+"$T" run "$tmp/typo-tcpopt.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown TCP option 'msss'; did you mean mss?" "$tmp/out"
+check $? "a misspelt TCP option is an error with a hint, not an unsupported one (exit $rc)"
 printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 socketpair(AF_UNIX, SOCK_STREAM, 0, [4, 5]) = 0\n' > "$tmp/real-unsupported.pkt"
 "$T" run "$tmp/real-unsupported.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 4 ] && grep -q "socketpair() is not supported" "$tmp/out"
