@@ -17,6 +17,19 @@
 #define PERR(yl, ...) dsl_perr(ps, (yl).first_off, (yl).first_line, (yl).first_column, __VA_ARGS__)
 #define PUNSUP(yl, ...) dsl_punsup(ps, (yl).first_off, (yl).first_line, (yl).first_column, __VA_ARGS__)
 
+/* The known name a letter or two from token t, or NULL: a word that close to one of
+ * ours is a typo (an error with a hint), not another fork's word (unsupported). */
+static const char *close_name(struct dsl_tok t, const char *const *known, size_t n)
+{
+	char nm[64];
+	snprintf(nm, sizeof nm, "%.*s", (int)(t.n < 63 ? t.n : 63), t.s);
+	struct dsl_suggest sg;
+	dsl_suggest_init(&sg, nm);
+	for (size_t i = 0; i < n; i++)
+		dsl_suggest_offer(&sg, known[i]);
+	return sg.best;
+}
+
 /* ---- memory ------------------------------------------------------------------------ */
 
 void *dsl_xmalloc(struct dsl_pstate *ps, size_t n)
@@ -566,6 +579,13 @@ void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 		has = &p->has_urg;
 		dst = &p->urg;
 	} else {
+		static const char *const known[] = { "ack", "win", "urg" };
+		const char *near = close_name(name, known, 3);
+		if (near) {
+			PERR(yl, "unknown packet field '%.*s'; did you mean %s?", tlen(name), name.s,
+			     near);
+			return;
+		}
 		ps->file->unsupported = true;
 		PUNSUP(yl, "unsupported packet field '%.*s'", tlen(name), name.s);
 		return;
@@ -863,20 +883,14 @@ static bool tcp_opt(struct dsl_pstate *ps, const struct dsl_attr *at, DSL_YYLTYP
 	}
 	/* a name a letter or two from one of ours is a typo, not another fork's option:
 	 * an error (exit 2), never a skipped script */
-	if (!is_mptcp_name(n)) {
-		static const char *const known[] = { "eol", "nop", "sackOK", "mss", "wscale",
-			"sack", "TS", "FO", "FOEXP", "md5", "ECN", "AccECN", "raw" };
-		char nm[64];
-		snprintf(nm, sizeof nm, "%.*s", tlen(n) < 63 ? tlen(n) : 63, n.s);
-		struct dsl_suggest sg;
-		dsl_suggest_init(&sg, nm);
-		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-			dsl_suggest_offer(&sg, known[i]);
-		if (sg.best) {
-			dsl_perr(ps, at->off, at->loc.line, at->loc.column,
-				 "unknown TCP option '%s'; did you mean %s?", nm, sg.best);
-			return false;
-		}
+	static const char *const known[] = { "eol", "nop", "sackOK", "mss", "wscale", "sack",
+		"TS", "FO", "FOEXP", "md5", "ECN", "AccECN", "raw" };
+	const char *near = is_mptcp_name(n) ? NULL
+			   : close_name(n, known, sizeof known / sizeof known[0]);
+	if (near) {
+		dsl_perr(ps, at->off, at->loc.line, at->loc.column,
+			 "unknown TCP option '%.*s'; did you mean %s?", tlen(n), n.s, near);
+		return false;
 	}
 	ps->file->unsupported = true;
 	dsl_punsup(ps, at->off, at->loc.line, at->loc.column, "%s option '%.*s'",
@@ -976,6 +990,15 @@ void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv 
 		else if (tok_is(nm->t, "id")) { max = 65535; has = &p->has_ip_id; }
 		else if (tok_is(nm->t, "rport")) { max = 65535; has = &p->has_rport; }
 		else {
+			static const char *const known[] = { "tos", "class", "ttl", "hlim",
+							     "flowlabel", "id", "rport" };
+			const char *near = close_name(nm->t, known, sizeof known / sizeof known[0]);
+			if (near) {
+				dsl_perr(ps, nm->off, nm->loc.line, nm->loc.column,
+					 "unknown IP field '%.*s'; did you mean %s?", tlen(nm->t),
+					 nm->t.s, near);
+				continue;
+			}
 			ps->file->unsupported = true;
 			dsl_punsup(ps, nm->off, nm->loc.line, nm->loc.column,
 				   "unsupported IP field '%.*s'", tlen(nm->t), nm->t.s);

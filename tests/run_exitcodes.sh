@@ -67,6 +67,10 @@ printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+
 "$T" run "$tmp/typo-tcpopt.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown TCP option 'msss'; did you mean mss?" "$tmp/out"
 check $? "a misspelt TCP option is an error with a hint, not an unsupported one (exit $rc)"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) wni 1000\n' > "$tmp/typo-field.pkt"
+"$T" run "$tmp/typo-field.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown packet field 'wni'; did you mean win?" "$tmp/out"
+check $? "a misspelt packet field is an error with a hint (exit $rc)"
 printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 socketpair(AF_UNIX, SOCK_STREAM, 0, [4, 5]) = 0\n' > "$tmp/real-unsupported.pkt"
 "$T" run "$tmp/real-unsupported.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 4 ] && grep -q "socketpair() is not supported" "$tmp/out"
