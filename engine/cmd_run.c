@@ -287,6 +287,17 @@ missing:
 	}
 	if (pcap && engine_mkdirs(pcap, "tcpspec run") != 0)
 		goto out;
+	/* the result files are emptied now: a run killed outright (SIGKILL) must not
+	 * leave an earlier run's results behind for a CI to read, and a file that cannot
+	 * be written is found before the scripts run */
+	const char *outs[] = { tap, junit, json };
+	for (size_t k = 0; k < 3; k++)
+		if (outs[k] && strcmp(outs[k], "-")) {
+			FILE *f = engine_open_out(outs[k], "tcpspec run");
+			if (!f)
+				goto out;
+			fclose(f);
+		}
 	for (size_t k = 0; k < expect_files.n; k++)
 		if (engine_expect_load(&ex, expect_files.v[k], true, "tcpspec run") != 0)
 			goto out;

@@ -69,4 +69,17 @@ assert r["summary"]["interrupted"] == 1 and r["summary"]["not_run"] == 1
 		skip "SIG$sig: the JUnit file is well-formed" "xmllint is not installed"
 	fi
 done
+# SIGKILL cannot be caught: the result files of an earlier run must not survive it
+echo 'TAP version 13
+1..1
+ok 1 - an earlier run' > "$tmp/r.tap"
+rm -f "$tmp/started"
+"$T" run -j1 --timeout 0 --tap "$tmp/r.tap" "$tmp/b-sleeps.pkt" > "$tmp/out" 2>&1 &
+pid=$!
+i=0
+while [ ! -e "$tmp/started" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL $pid
+wait $pid
+! grep -q 'an earlier run' "$tmp/r.tap"
+check $? "SIGKILL: no earlier run's results are left in the output file"
 echo "1..$n"
