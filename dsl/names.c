@@ -9,45 +9,51 @@
 struct walk {
 	struct dsl_pstate *ps;
 	const struct dsl_names *nm;
+	size_t *line_start;     /* byte offset where each line starts */
+	size_t n_lines;
 };
 
 /* The byte offset of (line, col) in the input, for the caret display. */
-static size_t offset_of(const struct dsl_pstate *ps, int line, int col)
+static size_t offset_of(const struct walk *w, int line, int col)
 {
-	size_t off = 0;
-	for (int l = 1; l < line && off < ps->len; off++)
-		if (ps->buf[off] == '\n')
-			l++;
+	size_t len = w->ps->len;
+	size_t off = line >= 1 && (size_t)line <= w->n_lines ? w->line_start[line - 1] : len;
 	off += col > 0 ? (size_t)(col - 1) : 0;
-	return off < ps->len ? off : ps->len;
+	return off < len ? off : len;
+}
+
+static bool word_char(char c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
 /* Where word first appears as a whole word in the event's text from `from` on (the
  * tree keeps no place for a call's name or an errno name); `from` when not found. */
-static struct dsl_loc find(const struct dsl_pstate *ps, const struct dsl_event *ev,
+static struct dsl_loc find(const struct walk *w, const struct dsl_event *ev,
 			   const struct dsl_loc *from, const char *word)
 {
-	size_t a = offset_of(ps, from->line, from->column);
-	size_t b = offset_of(ps, ev->end.line, ev->end.column) + 1;
+	const char *buf = w->ps->buf;
+	size_t len = w->ps->len;
+	size_t a = offset_of(w, from->line, from->column);
+	size_t b = offset_of(w, ev->end.line, ev->end.column) + 1;
 	size_t n = strlen(word);
-	if (b > ps->len)
-		b = ps->len;
+	if (b > len)
+		b = len;
+	int line = from->line;
+	size_t ls = a;
+	while (ls > 0 && buf[ls - 1] != '\n')
+		ls--;
 	for (size_t i = a; n && i + n <= b; i++) {
-		if (memcmp(ps->buf + i, word, n))
+		if (buf[i] == '\n') {
+			line++;
+			ls = i + 1;
 			continue;
-		char before = i ? ps->buf[i - 1] : ' ', after = i + n < ps->len ? ps->buf[i + n] : ' ';
-		if (before == '_' || (before >= '0' && before <= '9') ||
-		    ((before | 32) >= 'a' && (before | 32) <= 'z') || after == '_' ||
-		    (after >= '0' && after <= '9') || ((after | 32) >= 'a' && (after | 32) <= 'z'))
+		}
+		if (memcmp(buf + i, word, n) || (i && word_char(buf[i - 1])) ||
+		    (i + n < len && word_char(buf[i + n])))
 			continue;
 		struct dsl_loc l = *from;
-		size_t ls = i;
-		while (ls > 0 && ps->buf[ls - 1] != '\n')
-			ls--;
-		l.line = from->line;
-		for (size_t k = a; k < i; k++)
-			if (ps->buf[k] == '\n')
-				l.line++;
+		l.line = line;
 		l.column = (int)(i - ls) + 1;
 		return l;
 	}
@@ -88,7 +94,7 @@ static void check(struct walk *w, enum dsl_name_kind kind, const char *name,
 		return;
 	if (w->nm->known(w->nm->arg, kind, name, hint, sizeof hint))
 		return;
-	dsl_perr(w->ps, offset_of(w->ps, loc->line, loc->column), loc->line, loc->column,
+	dsl_perr(w->ps, offset_of(w, loc->line, loc->column), loc->line, loc->column,
 		 "unknown %s %s%s%s", kind_words[kind], name,
 		 kind == DSL_NAME_CALL || kind == DSL_NAME_FUNCTION ? "()" : "", hint);
 }
@@ -131,20 +137,29 @@ void dsl_check_names(struct dsl_pstate *ps, const struct dsl_names *nm)
 	}
 	if (!nm->known)
 		return;
-	struct walk w = { ps, nm };
+	struct walk w = { ps, nm, NULL, 0 };
+	size_t lines = 1;
+	for (size_t i = 0; i < ps->len; i++)
+		lines += ps->buf[i] == '\n';
+	w.line_start = dsl_xmalloc(ps, lines * sizeof *w.line_start);
+	w.line_start[w.n_lines++] = 0;
+	for (size_t i = 0; i < ps->len; i++)
+		if (ps->buf[i] == '\n')
+			w.line_start[w.n_lines++] = i + 1;
 	for (size_t i = 0; i < f->n_events; i++) {
 		const struct dsl_event *ev = &f->events[i];
 		if (ev->kind != DSL_EV_SYSCALL)
 			continue;
 		const struct dsl_syscall *sc = &ev->call;
-		struct dsl_loc at = find(ps, ev, &ev->loc, sc->name);
+		struct dsl_loc at = find(&w, ev, &ev->loc, sc->name);
 		check(&w, DSL_NAME_CALL, sc->name, &at);
 		for (size_t k = 0; k < sc->n_args; k++)
 			expr(&w, sc->args[k], 0);
 		expr(&w, sc->ret, 0);
 		if (sc->err_name) {
-			at = find(ps, ev, sc->ret ? &sc->ret->loc : &ev->loc, sc->err_name);
+			at = find(&w, ev, sc->ret ? &sc->ret->loc : &ev->loc, sc->err_name);
 			check(&w, DSL_NAME_ERRNO, sc->err_name, &at);
 		}
 	}
+	free(w.line_start);
 }

@@ -1260,6 +1260,75 @@ static void equality_sees_differences(void **state)
 	}
 }
 
+/* A names hook that knows "read", "SOCK_STREAM", "EAGAIN" and "htons" only. */
+static bool only_a_few(void *arg, enum dsl_name_kind kind, const char *name, char *hint,
+		       size_t cap)
+{
+	static const char *const known[] = { "read", "SOCK_STREAM", "EAGAIN", "htons" };
+	int *calls = arg;
+	(*calls)++;
+	struct dsl_suggest sg;
+	dsl_suggest_init(&sg, name);
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcmp(name, known[i]))
+			return true;
+		dsl_suggest_offer(&sg, known[i]);
+	}
+	dsl_suggest_hint(&sg, hint, cap);
+	return false;
+}
+
+/* Names the parser does not own are checked through the hook, each reported at its own
+ * place with the hint; names the script defines are known; a file with no event is an
+ * error unless --allow_empty; without a hook nothing changes. */
+static void names_are_checked_through_the_hook(void **state)
+{
+	int calls = 0;
+	struct dsl_names nm = { .known = only_a_few, .arg = &calls, .require_event = true };
+	struct dsl_file *f = NULL;
+	struct dsl_diags d = { 0 };
+	const char *src = "--define MINE=3\n"
+			  "0 raed(MINE,\n   SOCK_STRAEM, htnos(1)) = -1 EAGIAN\n";
+	assert_int_equal(dsl_parse_buffer_names("t.pkt", src, strlen(src), &nm, &f, &d),
+			 DSL_SYNTAX);
+	assert_int_equal(d.n, 4);
+	assert_string_equal(d.v[0].message, "unknown system call raed(); did you mean read?");
+	assert_int_equal(d.v[0].line, 2);
+	assert_int_equal(d.v[0].column, 3);
+	assert_string_equal(d.v[1].message, "unknown symbol SOCK_STRAEM; did you mean SOCK_STREAM?");
+	assert_int_equal(d.v[1].line, 3);
+	assert_int_equal(d.v[1].column, 4);
+	assert_string_equal(d.v[2].message, "unknown function htnos(); did you mean htons?");
+	assert_string_equal(d.v[3].message, "unknown errno name EAGIAN; did you mean EAGAIN?");
+	assert_int_equal(d.v[3].line, 3);
+	assert_int_equal(d.v[3].column, 32);
+	dsl_diags_free(&d);
+
+	memset(&d, 0, sizeof d);
+	src = "// nothing\n";
+	assert_int_equal(dsl_parse_buffer_names("e.pkt", src, strlen(src), &nm, &f, &d),
+			 DSL_SYNTAX);
+	assert_non_null(strstr(d.v[0].message, "the script has no event"));
+	dsl_diags_free(&d);
+	memset(&d, 0, sizeof d);
+	src = "--allow-empty\n";
+	assert_int_equal(dsl_parse_buffer_names("e.pkt", src, strlen(src), &nm, &f, &d), DSL_OK);
+	dsl_free(f);
+	dsl_diags_free(&d);
+	/* the plain entry point asks nothing */
+	memset(&d, 0, sizeof d);
+	calls = 0;
+	src = "0 raed(3) = 0\n";
+	assert_int_equal(dsl_parse_buffer("p.pkt", src, strlen(src), &f, &d), DSL_OK);
+	assert_int_equal(calls, 0);
+	dsl_free(f);
+	dsl_diags_free(&d);
+	/* edit distance: a swap is one edit, case and '-'/'_' do not count */
+	assert_int_equal(dsl_edit_distance("raed", "read", 3), 1);
+	assert_int_equal(dsl_edit_distance("allow-empty", "ALLOW_EMPTY", 3), 0);
+	assert_int_equal(dsl_edit_distance("frob", "read", 2), 3);
+}
+
 /* parse(fmt(x)) == parse(x) and fmt idempotent on every script of our corpus */
 static void corpus_round_trips(void **state)
 {
@@ -1397,6 +1466,7 @@ int main(void)
 		cmocka_unit_test(equality_sees_differences),
 		cmocka_unit_test(corpus_round_trips),
 		cmocka_unit_test(conditional_blocks),
+		cmocka_unit_test(names_are_checked_through_the_hook),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
