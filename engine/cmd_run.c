@@ -66,6 +66,7 @@ static void usage(FILE *f)
 		"  --profile freebsd     run FreeBSD's tcp-testsuite as its own runner does,\n"
 		"                    with every relaxation (tcpspec-run(1), PROFILES)\n"
 		"  --no_content_check (lengths only: reads and payloads not compared byte by byte)\n"
+		"  --allow_empty (a script with no event is not an error)\n"
 		"\n"
 		"Output directories (--pcap, and those of --tap/--junit/--json) are created.\n"
 		"On SIGINT or SIGTERM the running scripts are stopped and marked interrupted,\n"

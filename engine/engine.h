@@ -67,6 +67,7 @@ struct engine_opts {
 	bool bsd_sockets;           /* --profile freebsd: FreeBSD's socket API where it
 				     * differs (TCP_FASTOPEN on a client socket) */
 	bool no_content_check;      /* payload and read content unchecked */
+	bool allow_empty;           /* --allow_empty: a script with no event is not an error */
 	int n_defines;
 	char defines[ENGINE_MAX_DEFINES][2][128];   /* NAME, VALUE */
 	int verbose;

@@ -203,7 +203,9 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		 * placed relative to the first TS pair, the device is always private */
 		break;
 	case DSL_OPTNAME_ALLOW_EMPTY:
-		/* the parser's business (a script with no event); nothing to run */
+		/* the parser's business (a script with no event) for option lines; on the
+		 * command line it lets every script of the run be empty */
+		o->allow_empty = true;
 		break;
 	case DSL_OPTNAME_STRICT_SEGMENTS:
 		o->strict_segments = true;

@@ -292,7 +292,7 @@ enum dsl_status engine_parse_script(const char *path, const struct engine_opts *
 	struct dsl_names nm = {
 		.known = engine_name_known,
 		.arg = (void *)cmdline,
-		.require_event = true,
+		.require_event = !(cmdline && cmdline->allow_empty),
 	};
 	/* #ifdef blocks against the command line's definitions (-D NAME[=VALUE]) */
 	const char *defined[ENGINE_MAX_DEFINES];

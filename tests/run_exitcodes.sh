@@ -32,6 +32,8 @@ done
 printf -- '--allow_empty\n// nothing to check, on purpose\n' > "$tmp/allowed.pkt"
 "$T" run "$tmp/allowed.pkt" > "$tmp/out" 2>&1; rc=$?
 check $rc "an option line --allow_empty lets an empty script pass (exit $rc)"
+"$T" run -q --allow_empty "$tmp/empty.pkt" > "$tmp/out" 2>&1; rc=$?
+check $rc "so does --allow_empty on the command line (exit $rc)"
 mkdir "$tmp/nothing"
 "$T" parse "$tmp/nothing" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "no .pkt script found" "$tmp/out"
