@@ -741,6 +741,12 @@ enum engine_verdict engine_target_find(const char *spec, const struct target_ops
 {
 	static const char *const known[] = { "reference", "linux", "lwip", "plugin" };
 	struct target_diag d = {0};
+	if (!strcmp(spec, "plugin") || !strcmp(spec, "plugin:")) {
+		*ops = NULL;
+		snprintf(msg, cap, "the plugin target needs the plugin's path: --target "
+			 "plugin:PATH.so");
+		return ENGINE_ERROR;
+	}
 	*ops = target_lookup(spec, &d);
 	if (*ops)
 		return ENGINE_PASS;

@@ -104,6 +104,9 @@ check $? "exit 1: a script failed (exit $rc)"
 "$T" run --target linx "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown target 'linx'; did you mean linux?" "$tmp/out"
 check $? "exit 2: an unknown target is a usage error with a hint, not 'unavailable' (exit $rc)"
+"$T" run --target plugin "$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "plugin:PATH.so" "$tmp/out"
+check $? "exit 2: the plugin target without its path is a usage error (exit $rc)"
 "$T" report --target linx "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "did you mean linux?" "$tmp/out"
 check $? "exit 2: report too (exit $rc)"
