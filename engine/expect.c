@@ -206,8 +206,10 @@ int engine_expect_discover(struct engine_expectations *x, const char *target,
 	struct engine_strv dirs = {0};
 	int rc = 0;
 	for (size_t i = 0; i < npaths && rc == 0; i++)
-		if (add_dirs(&dirs, paths[i]) != 0)
+		if (add_dirs(&dirs, paths[i]) != 0) {
+			fprintf(stderr, "%s: out of memory\n", who);
 			rc = -1;
+		}
 	for (size_t k = 0; k < dirs.n && rc == 0; k++) {
 		char *p = NULL;
 		const char *d = dirs.v[k];
@@ -215,6 +217,7 @@ int engine_expect_discover(struct engine_expectations *x, const char *target,
 		const char *sep = dl && d[dl - 1] == '/' ? "" : "/";
 		/* DIR/TARGET.expect: a suite's own list (corpora/conformance/linux.expect) */
 		if (asprintf(&p, "%s%s%s.expect", d, sep, target) < 0) {
+			fprintf(stderr, "%s: out of memory\n", who);
 			rc = -1;
 			break;
 		}
@@ -228,6 +231,7 @@ int engine_expect_discover(struct engine_expectations *x, const char *target,
 			if (sl && sl[1] && sl != real) {
 				*sl = 0;
 				if (asprintf(&p, "%s/%s/%s.expect", real, target, sl + 1) < 0) {
+					fprintf(stderr, "%s: out of memory\n", who);
 					rc = -1;
 					break;
 				}
@@ -244,8 +248,6 @@ int engine_expect_discover(struct engine_expectations *x, const char *target,
 		}
 	}
 	engine_strv_free(&dirs);
-	if (rc != 0 && errno == ENOMEM)
-		fprintf(stderr, "%s: out of memory\n", who);
 	return rc;
 }
 
