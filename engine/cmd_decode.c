@@ -69,6 +69,7 @@ struct replay {
 	bool active;            /* it sent the first SYN: connect, else listen/accept */
 	int fd;                 /* the connection's fd in the script */
 	bool accepted, closed, synack_seen;
+	bool opened;            /* pass 1: the recorded connection has a SYN */
 	uint32_t isn[2];
 	bool isn_known[2];
 	uint32_t written;       /* local: relative sequence number after the last byte written */
@@ -466,10 +467,7 @@ static void replay_record(struct replay *rp, const struct pcap_pkthdr *h,
 			    wire_addr_equal(&rp->addr[!k], &p->ip.dst))
 				side = k;
 		/* a connection seen before the first SYN gives way to the first that opens */
-		bool opened = false;
-		for (size_t i = 0; i < rp->n_segs; i++)
-			opened |= (rp->segs[i].flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN;
-		if (side < 0 && syn && !opened) {
+		if (side < 0 && syn && !rp->opened) {
 			rp->have_conn = false;
 			rp->n_segs = 0;
 		}
@@ -493,6 +491,7 @@ static void replay_record(struct replay *rp, const struct pcap_pkthdr *h,
 		rp->cap_segs = cap;
 	}
 	struct seg *g = &rp->segs[rp->n_segs++];
+	rp->opened |= syn;
 	g->t_ns = frame_ns(h);
 	g->side = side;
 	g->flags = p->tcp.flags;
