@@ -84,7 +84,7 @@ printf '../suite/sub/deviates.pkt\tkept with the target\n' > "$tmp/reference/sui
 "$T" run -q "$tmp/suite/sub" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "kept with the target" "$tmp/out"
 check $? "run finds TARGET/NAME.expect kept next to the suite (exit $rc)"
-"$T" report -q --target reference,lwip --json "$tmp/rep.json" corpora/conformance/rfc2018-sack \
+"$T" report -q --target reference,lwip --json "$tmp/rep.json" corpora/conformance/rfc6298-rto \
 	> /dev/null 2>&1; rc=$?
 python3 -c '
 import json, sys
@@ -94,7 +94,7 @@ assert "corpora/lwip/conformance.expect" in t["lwip"]["expectations"], t["lwip"]
 assert t["lwip"]["fail"] == 0 and t["lwip"]["deviation"] > 0, t["lwip"]
 ' "$tmp/rep.json" && [ $rc -eq 0 ]
 check $? "report --target reference,lwip finds corpora/lwip/conformance.expect by itself (exit $rc)"
-"$T" run -q --target lwip corpora/conformance/rfc2018-sack > "$tmp/out" 2>&1; rc=$?
+"$T" run -q --target lwip corpora/conformance/rfc6298-rto > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "^DEVIATION" "$tmp/out"
 check $? "run --target lwip uses it too (exit $rc)"
 
