@@ -258,10 +258,13 @@ static int job_version(const struct engine_job *j)
 								      : TARGET_IPV4_ONLY;
 }
 
-/* failures first, then skips, then passes; in run order within each */
-static int rank(enum engine_verdict v)
+/* failures first, then skips and documented deviations, then passes; in run order
+ * within each (the status once the target's expectations are applied, as in the
+ * run's lines, TAP, JUnit and JSON) */
+static int rank(enum engine_status st)
 {
-	return v == ENGINE_FAIL || v == ENGINE_ERROR ? 0 : v == ENGINE_PASS ? 2 : 1;
+	return st == ENGINE_ST_FAIL || st == ENGINE_ST_ERROR || st == ENGINE_ST_INTERRUPTED ||
+	       st == ENGINE_ST_NOT_RUN ? 0 : st == ENGINE_ST_PASS || st == ENGINE_ST_STALE ? 2 : 1;
 }
 
 int engine_html_prepare(const char *dir, const struct engine_job *jobs, size_t n)
@@ -283,10 +286,10 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 {
 	if (engine_html_mkdirs(dir) != 0)
 		return -1;
-	size_t count[5] = { 0 };
+	size_t c[ENGINE_ST_COUNT];
+	engine_status_count(jobs, n, c);
 	for (size_t i = 0; i < n; i++) {
 		const struct engine_job *j = &jobs[i];
-		count[j->res.verdict <= ENGINE_SKIP ? j->res.verdict : ENGINE_ERROR]++;
 		char file[1024], p[PATH_MAX];
 		engine_html_run_file(file, sizeof file, j->pcap_name, j->path, job_version(j));
 		snprintf(p, sizeof p, "%s/runs/%s", dir, file);
@@ -311,8 +314,13 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 	fputs("<h1>", f);
 	html_esc(f, title);
 	fprintf(f, "</h1>\n<p id=\"summary\"><b>%zu runs</b>: %zu passed, %zu failed, %zu "
-		   "skipped.</p>\n", n, count[ENGINE_PASS], count[ENGINE_FAIL] + count[ENGINE_ERROR],
-		count[ENGINE_SKIP] + count[ENGINE_UNAVAILABLE]);
+		   "skipped", n, c[ENGINE_ST_PASS] + c[ENGINE_ST_STALE],
+		c[ENGINE_ST_FAIL] + c[ENGINE_ST_ERROR] + c[ENGINE_ST_INTERRUPTED] +
+		c[ENGINE_ST_NOT_RUN], c[ENGINE_ST_SKIP] + c[ENGINE_ST_UNAVAILABLE]);
+	if (c[ENGINE_ST_DEVIATION])
+		fprintf(f, ", %zu documented deviation%s", c[ENGINE_ST_DEVIATION],
+			c[ENGINE_ST_DEVIATION] == 1 ? "" : "s");
+	fputs(".</p>\n", f);
 	/* CSS-only filter: radio buttons before the table hide rows by class */
 	fputs("<style>"
 	      "#f-fail:checked~table tr.r-pass,#f-fail:checked~table tr.r-skip,"
@@ -331,15 +339,17 @@ int engine_html_run_site(const char *dir, const struct engine_job *jobs, size_t 
 	for (int r = 0; r < 3; r++)
 		for (size_t i = 0; i < n; i++) {
 			const struct engine_job *j = &jobs[i];
-			if (rank(j->res.verdict) != r)
+			enum engine_status st = engine_job_status(j);
+			if (rank(st) != r)
 				continue;
 			static const char *const cls[] = { "fail", "skip", "pass" };
-			const char *v = engine_verdict_name(j->res.verdict);
+			const char *v = engine_status_name(st);
 			char file[1024], first[512];
 			engine_html_run_file(file, sizeof file, j->pcap_name, j->path,
 					     job_version(j));
 			/* the message without the path the row already shows: "line 12: ..." */
-			const char *m = j->res.message;
+			/* a deviation: its documented reason */
+			const char *m = st == ENGINE_ST_DEVIATION ? j->expected : j->res.message;
 			size_t pl = strlen(j->path);
 			if (!strncmp(m, j->path, pl) && m[pl] == ':' && m[pl + 1] >= '0' &&
 			    m[pl + 1] <= '9')
