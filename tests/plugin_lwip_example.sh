@@ -42,7 +42,9 @@ SO="$tmp/src/liblwip-plugin.so"
 
 verdicts() {    # target, args...: "VERDICT PATH [VERSION]" per script, sorted
 	t=$1; shift
-	$T run --target "$t" -j 2 "$@" 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2, $3}' | sort
+	# raw verdicts (--no-expect): the in-tree target finds lwIP's expectations file, the
+	# plugin (another target name) does not, and the stacks' verdicts are compared
+	$T run --no-expect --target "$t" -j 2 "$@" 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2, $3}' | sort
 }
 for v in ipv4 ipv6 ipv4-mapped-ipv6; do
 	verdicts lwip --ip-version $v corpora/conformance >"$tmp/a"
