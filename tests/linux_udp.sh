@@ -52,7 +52,7 @@ I=corpora/linux/udp-icmp-refused.pkt
 expect 0 "9 passed, 0 failed, 0 skipped" "udp scripts on linux (ipv4, ipv6, v4-mapped)" \
 	$T run --target linux --ip-version ipv4,ipv6,ipv4-mapped-ipv6 $C $U $I
 grep -v '< icmp' $I >"$tmp/noicmp.pkt"
-expect 1 "noicmp.pkt:7: error handling syscall: write: expected -1 with errno 111 (Connection refused) but got 100" \
+expect 1 "noicmp.pkt:7: error handling syscall: write: expected -1 with errno ECONNREFUSED (Connection refused) but got 100" \
 	"without the ICMP quoting its datagram the socket sees no error" $T run --target linux "$tmp/noicmp.pkt"
 sed 's/^+0    > udp(100)$/+0    > udp(99)/' $C >"$tmp/len.pkt"
 expect 1 "len.pkt:8: error handling packet: len: expected 99 but got 100" \
