@@ -564,9 +564,14 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 			const struct engine_result *res = &j->res;
 			/* the expectation engine/expect.c found for it (and marked used) */
 			const char *exp = j->expected;
-			g = engine_grade(res->verdict, res->message, sc[i].level, exp);
-			reason = exp && res->verdict != ENGINE_SKIP &&
-				 res->verdict != ENGINE_UNAVAILABLE ? exp : res->message;
+			/* a failure that is not a departure from the script (a timeout, a
+			 * crash) is graded as an error: no expectation or level covers it */
+			enum engine_verdict v = res->verdict == ENGINE_FAIL &&
+						!engine_result_deviation_ok(res) ? ENGINE_ERROR
+										 : res->verdict;
+			g = engine_grade(v, res->message, sc[i].level, exp);
+			reason = exp && (g.cell == ENGINE_GRADE_DEVIATION || g.stale) ? exp
+									       : res->message;
 			if (g.stale)
 				tr->stale++;
 		}

@@ -147,6 +147,10 @@ struct engine_result {
 	int64_t scripted_ns;                /* the script's own time (last event) */
 	int64_t wall_ns;                    /* open to close */
 	char message[2048];                 /* failure / skip reason, may hold newlines */
+	/* ENGINE_FAIL because the stack departed from the script (a packet, call or code
+	 * block that did not match): the one failure an expectation can document.  Not
+	 * set for a run stopped by the timeout, a crash, a target that would not open. */
+	bool departed;
 };
 
 /* Run one script (parse, open the target, play the events, close). */
@@ -278,6 +282,10 @@ enum engine_status {
 };
 
 enum engine_status engine_job_status(const struct engine_job *j);
+/* Whether an expectation may turn this result into a documented deviation: only an
+ * ordinary failure (res->departed); parse and usage errors, timeouts, crashes,
+ * interruptions, unavailable and unsupported runs keep their own status. */
+bool engine_result_deviation_ok(const struct engine_result *res);
 const char *engine_status_name(enum engine_status s);  /* line tag: "ok", "DEVIATION" ... */
 const char *engine_status_word(enum engine_status s);  /* "pass", "deviation" ... */
 void engine_status_count(const struct engine_job *jobs, size_t n,

@@ -4,8 +4,10 @@
  *
  * An expectations file has one script per line, "relative/path.pkt  reason", the path
  * relative to the file's own directory; '#' starts a comment line.  A script listed
- * there that fails (or errs) on that target is a deviation: shown as such, never a
- * failure of the run.  A listed script that passes is a stale expectation: reported,
+ * there whose run departs from it on that target (an ordinary failure: a packet, call
+ * or code block that did not match) is a deviation: shown as such, never a failure of
+ * the run.  Parse and usage errors, timeouts, crashes, interruptions and unavailable or
+ * unsupported runs keep their own status (engine_result_deviation_ok).  A listed script that passes is a stale expectation: reported,
  * so the list is kept true.
  */
 #define _GNU_SOURCE
@@ -300,6 +302,11 @@ static const char *const status_words[ENGINE_ST_COUNT] = {
 	[ENGINE_ST_NOT_RUN] = "not run",
 };
 
+bool engine_result_deviation_ok(const struct engine_result *res)
+{
+	return res->verdict == ENGINE_FAIL && res->departed;
+}
+
 enum engine_status engine_job_status(const struct engine_job *j)
 {
 	if (j->state == ENGINE_JOB_INTERRUPTED)
@@ -310,9 +317,10 @@ enum engine_status engine_job_status(const struct engine_job *j)
 	case ENGINE_PASS:
 		return j->expected ? ENGINE_ST_STALE : ENGINE_ST_PASS;
 	case ENGINE_FAIL:
-		return j->expected ? ENGINE_ST_DEVIATION : ENGINE_ST_FAIL;
+		return j->expected && engine_result_deviation_ok(&j->res) ? ENGINE_ST_DEVIATION
+									   : ENGINE_ST_FAIL;
 	case ENGINE_ERROR:
-		return j->expected ? ENGINE_ST_DEVIATION : ENGINE_ST_ERROR;
+		return ENGINE_ST_ERROR;
 	case ENGINE_UNAVAILABLE:
 		return ENGINE_ST_UNAVAILABLE;
 	case ENGINE_SKIP:

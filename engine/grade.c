@@ -81,18 +81,21 @@ struct engine_grade engine_grade(enum engine_verdict v, const char *msg,
 	case ENGINE_PASS:
 		g.stale = expect_reason != NULL;
 		break;
-	case ENGINE_FAIL:
 	case ENGINE_ERROR:
+		/* a parse or usage error (or a run that never departed from the script:
+		 * timed out, crashed) is the run's fault, whatever is documented */
+		g.cell = ENGINE_GRADE_FAIL;
+		break;
+	case ENGINE_FAIL:
 		if (expect_reason) {
 			enum engine_level el = engine_level_parse(expect_reason, NULL);
 			g.cell = ENGINE_GRADE_DEVIATION;
 			if (el != ENGINE_LEVEL_NONE)
 				g.level = el;
-		} else if (v == ENGINE_FAIL && (script_level == ENGINE_LEVEL_SHOULD ||
-						script_level == ENGINE_LEVEL_MAY)) {
+		} else if (script_level == ENGINE_LEVEL_SHOULD ||
+			   script_level == ENGINE_LEVEL_MAY) {
 			g.cell = ENGINE_GRADE_DEVIATION;
 		} else {
-			/* a parse error is the suite's fault whatever the level */
 			g.cell = ENGINE_GRADE_FAIL;
 		}
 		break;

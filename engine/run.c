@@ -62,6 +62,7 @@ static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine
 	}
 	if (x->res->verdict == ENGINE_PASS) {
 		x->res->verdict = v;
+		x->res->departed = v == ENGINE_FAIL;
 		if (word)
 			snprintf(x->res->message, sizeof x->res->message, "%s:%d: %s: %s", x->name,
 				 line, word, text);

@@ -3,7 +3,8 @@
 # scripts (or TARGET/NAME.expect next to the suite) found by themselves, as tcpspec
 # report does.  A listed script that fails is a DEVIATION in the lines, the summary,
 # TAP (a TODO), JUnit (skipped of type deviation) and JSON, and does not fail the run;
-# a listed script that passes is reported as a stale expectation.  With root, the
+# a listed script that passes is reported as a stale expectation.  Only an ordinary
+# failure can be a deviation: parse errors and timeouts keep their status.  With root, the
 # linux target on a part of the conformance suite passes with its deviations shown.
 # Prints TAP.
 T=${TCPSPEC:-./tcpspec}
@@ -99,6 +100,47 @@ check $? "report --target reference,lwip finds corpora/lwip/conformance.expect b
 [ $rc -eq 4 ] || [ $rc -eq 0 ]
 [ $? -eq 0 ] && grep -q "^DEVIATION" "$tmp/out" && grep -q " 0 failed, " "$tmp/out"
 check $? "run --target lwip uses it too: deviations, no failure (exit $rc)"
+
+# Only an ordinary failure (the stack departed from the script) can be a deviation: a
+# listed script with a typo or no event keeps its usage error (exit 2), one stopped by
+# --timeout its failure (exit 1), in run and in report alike.
+mkdir -p "$tmp/bad"
+cat > "$tmp/bad/typo.pkt" <<'PKT'
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 wirte(3, ..., 10) = 10
+PKT
+: > "$tmp/bad/empty.pkt"
+printf 'typo.pkt\ttypo listed\nempty.pkt\tempty listed\nslow.pkt\tslow listed\n' \
+	> "$tmp/bad/reference.expect"
+for s in typo empty; do
+	"$T" run "$tmp/bad/$s.pkt" > "$tmp/out" 2>&1; rc=$?
+	sed 's/^/# /' "$tmp/out"
+	[ $rc -eq 2 ] && grep -q "^ERROR .*$s.pkt" "$tmp/out" && ! grep -q "DEVIATION" "$tmp/out"
+	check $? "run: a listed script with a parse error ($s) stays an error, not a deviation (exit $rc)"
+	"$T" report -q "$tmp/bad/$s.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -ne 0 ] && grep -q "$s.pkt\`: fail: " "$tmp/out" && ! grep -q "deviation: $s listed" "$tmp/out"
+	check $? "report: a listed script with a parse error ($s) fails, not a deviation (exit $rc)"
+done
+if command -v python3 >/dev/null 2>&1; then
+	cat > "$tmp/bad/slow.pkt" <<'PKT'
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 close(3) = 0
++0 %{
+while True: pass
+}%
+PKT
+	"$T" run --timeout 0.2 "$tmp/bad/slow.pkt" > "$tmp/out" 2>&1; rc=$?
+	sed 's/^/# /' "$tmp/out"
+	[ $rc -eq 1 ] && grep -q "^FAIL .*slow.pkt" "$tmp/out" && grep -q -- "--timeout" "$tmp/out" &&
+		! grep -q "DEVIATION" "$tmp/out"
+	check $? "run: a listed script stopped by --timeout fails, not a deviation (exit $rc)"
+	"$T" report -q --timeout 0.2 "$tmp/bad/slow.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 1 ] && grep -q "slow.pkt\`: fail: .*--timeout" "$tmp/out"
+	check $? "report: a listed script stopped by --timeout fails, not a deviation (exit $rc)"
+else
+	skip "run: a listed script stopped by --timeout fails, not a deviation" "python3 is not installed"
+	skip "report: a listed script stopped by --timeout fails, not a deviation" "python3 is not installed"
+fi
 
 # the linux target: a part of the suite with listed deviations passes, JUnit marks them
 if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then

@@ -1280,6 +1280,7 @@ static void reports(void **state)
 	 * the run never started (interrupted) */
 	j[3].path = "d.pkt";
 	j[3].res.verdict = ENGINE_FAIL;
+	j[3].res.departed = true;
 	j[3].expected = "Linux sends an initial window of 10";
 	strcpy(j[3].res.message, "d.pkt:9: error handling packet: timing error");
 	j[4].path = "e.pkt";
@@ -1287,6 +1288,17 @@ static void reports(void **state)
 	j[5].path = "f.pkt";
 	j[5].state = ENGINE_JOB_NOT_RUN;
 	assert_int_equal(engine_job_status(&j[3]), ENGINE_ST_DEVIATION);
+	{
+		/* only a departure from the script can be documented: a listed script that
+		 * did not parse, or was stopped (timeout, crash), keeps its status */
+		struct engine_job k = j[3];
+		k.res.departed = false;
+		assert_int_equal(engine_job_status(&k), ENGINE_ST_FAIL);
+		k.res.verdict = ENGINE_ERROR;
+		assert_int_equal(engine_job_status(&k), ENGINE_ST_ERROR);
+		k.res.departed = true;
+		assert_int_equal(engine_job_status(&k), ENGINE_ST_ERROR);
+	}
 	assert_int_equal(engine_job_status(&j[4]), ENGINE_ST_STALE);
 	assert_int_equal(engine_job_status(&j[5]), ENGINE_ST_NOT_RUN);
 	char *buf;
@@ -1358,6 +1370,8 @@ static void grades_follow_the_requirement_level(void **state)
 	assert_int_equal(g.level, ENGINE_LEVEL_MAY);
 	g = engine_grade(ENGINE_ERROR, "x.pkt:3: parse error", ENGINE_LEVEL_SHOULD, NULL);
 	assert_int_equal(g.cell, ENGINE_GRADE_FAIL);      /* the suite's own fault */
+	g = engine_grade(ENGINE_ERROR, "x.pkt:3: parse error", ENGINE_LEVEL_MUST, "MUST: listed");
+	assert_int_equal(g.cell, ENGINE_GRADE_FAIL);      /* no expectation covers it */
 	g = engine_grade(ENGINE_FAIL, "x", ENGINE_LEVEL_MUST, "SHOULD: RFC 6298 2.1: 1 s");
 	assert_int_equal(g.cell, ENGINE_GRADE_DEVIATION);
 	assert_int_equal(g.level, ENGINE_LEVEL_SHOULD);
