@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,7 +122,10 @@ static void usage(FILE *f)
 		"\n"
 		"Exit: 0 no failure (deviations, skips and not applicable allowed), 1 some\n"
 		"MUST (or unleveled) script failed unexplained on some target, 2 usage error\n"
-		"(an unknown target too), 3 no target available here.\n");
+		"(an unknown target too), 3 no target available here; 130/143 interrupted by\n"
+		"SIGINT/SIGTERM.  The --markdown and --json files are emptied at the start; on\n"
+		"SIGINT or SIGTERM the running scripts are stopped and both are written with\n"
+		"what finished, the others marked interrupted or not run (skipped cells).\n");
 }
 
 /* ---- script headers ------------------------------------------------------------ */
@@ -300,6 +304,8 @@ static struct req_row *build_rows(struct script *sc, size_t nsc, size_t ntr, siz
 
 /* The readers' parts of the report (report_view.c), set before the writers run. */
 static const struct report_view *md_view;
+/* the signal that stopped the report (0: it ran to the end) */
+static int report_stop_sig;
 
 /* A result as a table shows it: "deviation (SHOULD)" for a deviation or failure
  * whose level is known, else the verdict alone. */
@@ -317,6 +323,10 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 	fprintf(f, "# tcpspec conformance report\n\n");
 	fprintf(f, "%zu scripts, %zu requirements, %zu target%s.\n\n", nsc, nrows, ntr,
 		ntr == 1 ? "" : "s");
+	if (report_stop_sig)
+		fprintf(f, "**Interrupted by %s:** this report holds only the scripts that "
+			"finished; the others are marked interrupted or not run.\n\n",
+			report_stop_sig == SIGINT ? "SIGINT" : "SIGTERM");
 	if (md_view)
 		report_md_overview(f, md_view);
 
@@ -445,7 +455,7 @@ static void json_counts(FILE *f, const size_t *c)
 static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
 		       size_t nsc, struct req_row *rows, size_t nrows)
 {
-	fputs("{\n  \"targets\": [", f);
+	fprintf(f, "{\n  \"interrupted\": %s,\n  \"targets\": [", report_stop_sig ? "true" : "false");
 	for (size_t t = 0; t < ntr; t++) {
 		fprintf(f, "%s\n    {\"name\": ", t ? "," : "");
 		json_str(f, tr[t].name);
@@ -564,14 +574,25 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 			const struct engine_result *res = &j->res;
 			/* the expectation engine/expect.c found for it (and marked used) */
 			const char *exp = j->expected;
-			/* a failure that is not a departure from the script (a timeout, a
-			 * crash) is graded as an error: no expectation or level covers it */
-			enum engine_verdict v = res->verdict == ENGINE_FAIL &&
-						!engine_result_deviation_ok(res) ? ENGINE_ERROR
-										 : res->verdict;
-			g = engine_grade(v, res->message, sc[i].level, exp);
-			reason = exp && (g.cell == ENGINE_GRADE_DEVIATION || g.stale) ? exp
-									       : res->message;
+			enum engine_status st = engine_job_status(j);
+			if (st == ENGINE_ST_INTERRUPTED || st == ENGINE_ST_NOT_RUN) {
+				/* the report was stopped: no verdict, said so in the cell */
+				g.level = ENGINE_LEVEL_NONE;
+				reason = st == ENGINE_ST_NOT_RUN
+					 ? "not run: the report was interrupted before this "
+					   "script started"
+					 : res->message[0] ? res->message : "interrupted";
+			} else {
+				/* a failure that is not a departure from the script (a timeout,
+				 * a crash) is graded as an error: no expectation or level
+				 * covers it */
+				enum engine_verdict v = res->verdict == ENGINE_FAIL &&
+							!engine_result_deviation_ok(res)
+							? ENGINE_ERROR : res->verdict;
+				g = engine_grade(v, res->message, sc[i].level, exp);
+				reason = exp && (g.cell == ENGINE_GRADE_DEVIATION || g.stale)
+					 ? exp : res->message;
+			}
 			if (g.stale)
 				tr->stale++;
 		}
@@ -786,6 +807,17 @@ missing:
 			goto out;
 	}
 
+	/* the report files are emptied now: a report killed before it ends must not leave
+	 * an earlier report behind for a CI to read */
+	const char *outs[] = { md, json };
+	for (size_t k = 0; k < 2; k++)
+		if (outs[k] && strcmp(outs[k], "-")) {
+			FILE *f = engine_open_out(outs[k], "tcpspec report");
+			if (!f)
+				goto out;
+			fclose(f);
+		}
+
 	/* scripts and their headers */
 	if (!(sc = calloc(files.n, sizeof *sc)))
 		goto oom;
@@ -800,8 +832,14 @@ missing:
 
 	/* run */
 	bool stopped = false, any_available = false;
-	for (size_t t = 0; t < ntr && !stopped; t++) {
-		if (tr[t].available) {
+	int stop_sig = 0;
+	for (size_t t = 0; t < ntr; t++) {
+		if (stopped) {
+			/* interrupted before this target started: a column of 'not run' */
+			tr[t].available = false;
+			snprintf(tr[t].why, sizeof tr[t].why, "not run: the report was "
+				 "interrupted before this target's scripts started");
+		} else if (tr[t].available) {
 			any_available = true;
 			if (!(tr[t].jobs = calloc(nsc, sizeof *tr[t].jobs)))
 				goto oom;
@@ -842,19 +880,16 @@ missing:
 				.timeout_ms = timeout_ms,
 				.out = quiet ? NULL : stderr,
 			};
-			stopped = engine_jobs_run(&jc, tr[t].jobs, nsc) != 0;
+			stop_sig = engine_jobs_run(&jc, tr[t].jobs, nsc);
+			stopped = stop_sig != 0;
 		} else if (!quiet) {
 			fprintf(stderr, "tcpspec report: %s: skipped: %s\n", tr[t].name, tr[t].why);
 		}
 		classify(&tr[t], t, sc, nsc);
 	}
-	if (stopped) {
-		fprintf(stderr, "tcpspec report: interrupted; every script process was stopped\n");
-		rc = 130;
-		goto out;
-	}
-	for (size_t t = 0; t < ntr; t++)
-		engine_expect_warn_missing(&tr[t].ex, tr[t].name, "tcpspec report");
+	if (!stopped)
+		for (size_t t = 0; t < ntr; t++)
+			engine_expect_warn_missing(&tr[t].ex, tr[t].name, "tcpspec report");
 
 	size_t nrows = 0;
 	if (!(rows = build_rows(sc, nsc, ntr, &nrows)))
@@ -882,6 +917,7 @@ missing:
 	struct report_view view = { .t = vt, .nt = ntr, .s = vs, .ns = nsc,
 				    .base = have_base ? &base : NULL, .base_path = baseline };
 	md_view = &view;
+	report_stop_sig = stop_sig;
 	if ((md && write_to(md, write_markdown, tr, ntr, sc, nsc, rows, nrows) != 0) ||
 	    (json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0)) {
 		md_view = NULL;
@@ -905,6 +941,12 @@ missing:
 	for (size_t t = 0; t < ntr; t++) {
 		fails += tr[t].count[CELL_FAIL];
 		write_summary(stderr, &tr[t]);
+	}
+	if (stopped) {
+		/* every output was written above, interrupted and unstarted scripts marked */
+		fprintf(stderr, "tcpspec report: interrupted; every script process was stopped\n");
+		rc = 128 + (stop_sig > 0 ? stop_sig : SIGTERM);
+		goto out;
 	}
 	rc = fails ? CLI_FAIL : any_available ? CLI_OK : CLI_UNAVAILABLE;
 	goto out;
