@@ -621,6 +621,7 @@ int cmd_report(int argc, char **argv)
 	memset(&cmdline, 0, sizeof cmdline);
 	struct engine_strv files = {0}, given = {0}, expects = {0};
 	int rc = CLI_USAGE;
+	bool written = false;   /* the report files were written (else emptied at out) */
 	struct target_run tr[MAX_TARGETS];
 	size_t ntr = 0;
 	struct script *sc = NULL;
@@ -918,6 +919,7 @@ missing:
 				    .base = have_base ? &base : NULL, .base_path = baseline };
 	md_view = &view;
 	report_stop_sig = stop_sig;
+	written = true;
 	if ((md && write_to(md, write_markdown, tr, ntr, sc, nsc, rows, nrows) != 0) ||
 	    (json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0)) {
 		md_view = NULL;
@@ -954,6 +956,10 @@ oom:
 	fprintf(stderr, "tcpspec report: out of memory\n");
 	rc = CLI_USAGE;
 out:
+	/* a report that ends before it is written (usage error): an earlier report's
+	 * files must not stay behind for a CI to read */
+	if (!written && rc != CLI_OK)
+		engine_empty_outs((const char *[]){ md, json }, 2);
 	free(rows);
 	free(vs);
 	if (have_base)

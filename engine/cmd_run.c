@@ -113,6 +113,7 @@ int cmd_run(int argc, char **argv)
 	unsigned shard_k = 0, shard_n = 0;
 	struct { const char *root; size_t from; } roots[256];
 	size_t nroots = 0;
+	bool written = false;   /* the result files were written (else emptied at out) */
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -382,6 +383,7 @@ missing:
 		       c[ENGINE_ST_NOT_RUN]);
 	printf("\n");
 	fflush(stdout);
+	written = true;
 	bool werr = write_report(tap, 't', jobs, n, ops->name) != 0;
 	werr |= write_report(junit, 'j', jobs, n, ops->name) != 0;
 	werr |= write_report(json, 's', jobs, n, ops->name) != 0;
@@ -405,6 +407,10 @@ oom:
 	fprintf(stderr, "tcpspec run: out of memory\n");
 	rc = CLI_USAGE;
 out:
+	/* a run that ends before its results (usage error, no target here): an earlier
+	 * run's result files must not stay behind for a CI to read */
+	if (!written && rc != CLI_OK)
+		engine_empty_outs((const char *[]){ tap, junit, json }, 3);
 	engine_strv_free(&files);
 	engine_strv_free(&expect_files);
 	engine_strv_free(&given);

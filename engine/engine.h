@@ -298,6 +298,9 @@ void engine_status_count(const struct engine_job *jobs, size_t n,
 int engine_mkdirs(const char *dir, const char *who);
 /* Open path for writing ('-': stdout), making its directory first; NULL (printed). */
 FILE *engine_open_out(const char *path, const char *who);
+/* Empties those of the n result files (NULL and '-' skipped) that exist, creating
+ * none: for a run that ends before writing them, so no earlier run's results stay. */
+void engine_empty_outs(const char *const *paths, size_t n);
 
 int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n);
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target);

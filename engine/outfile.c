@@ -1,7 +1,9 @@
 /* Output files of the commands (--pcap DIR, --junit FILE, --markdown FILE ...): the
  * directories they need are made when missing, as `mkdir -p` would. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -56,4 +58,15 @@ FILE *engine_open_out(const char *path, const char *who)
 	if (!f)
 		fprintf(stderr, "%s: cannot write %s: %s\n", who, path, strerror(errno));
 	return f;
+}
+
+void engine_empty_outs(const char *const *paths, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!paths[k] || !strcmp(paths[k], "-"))
+			continue;
+		int fd = open(paths[k], O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+	}
 }

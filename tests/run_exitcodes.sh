@@ -185,4 +185,21 @@ if [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ]; then
 else
 	skip "no shell line of corpora/conformance prints into a linux run" "needs root and /dev/net/tun"
 fi
+
+# ---- a usage error must not leave an earlier run's passing results behind -----------
+stale() { for f in j.xml r.json t.tap rp.json rp.md; do echo 'stale green' > "$tmp/$f"; done; }
+nostale() { ! grep -qs 'stale green' "$@"; }
+mkdir -p "$tmp/emptydir"
+for args in "--target linx $good" "$tmp/emptydir" "-j 0 $good" "--timeout x $good"; do
+	stale
+	# shellcheck disable=SC2086
+	"$T" run --junit "$tmp/j.xml" --json "$tmp/r.json" --tap "$tmp/t.tap" $args \
+		> /dev/null 2>&1; rc=$?
+	[ $rc -eq 2 ] && nostale "$tmp/j.xml" "$tmp/r.json" "$tmp/t.tap"
+	check $? "run $args: exit 2 (got $rc) and no earlier result file left as it was"
+	# shellcheck disable=SC2086
+	"$T" report --json "$tmp/rp.json" --markdown "$tmp/rp.md" $args > /dev/null 2>&1; rc=$?
+	[ $rc -eq 2 ] && nostale "$tmp/rp.json" "$tmp/rp.md"
+	check $? "report $args: exit 2 (got $rc) and no earlier report file left as it was"
+done
 echo "1..$n"
