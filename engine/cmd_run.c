@@ -94,6 +94,31 @@ static int write_report(const char *path, int kind, const struct engine_job *job
 	return rc;
 }
 
+/* The target is not available here (exit 3): every script is recorded as unavailable
+ * with the reason, so the result files are valid and say why nothing ran.  Returns
+ * false when a file could not be written. */
+static bool write_unavailable(const char *tap, const char *junit, const char *json,
+			      const struct engine_strv *files, const int *versions, int nver,
+			      const char *target, const char *why)
+{
+	size_t per = nver ? (size_t)nver : 1, n = files->n * per;
+	struct engine_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+	if (!jobs)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].path = files->v[i / per];
+		jobs[i].ip_version = nver ? versions[i % per] : 0;
+		jobs[i].state = ENGINE_JOB_DONE;
+		jobs[i].res.verdict = ENGINE_UNAVAILABLE;
+		snprintf(jobs[i].res.message, sizeof jobs[i].res.message, "%s", why);
+	}
+	bool ok = write_report(tap, 't', jobs, n, target) == 0;
+	ok &= write_report(junit, 'j', jobs, n, target) == 0;
+	ok &= write_report(json, 's', jobs, n, target) == 0;
+	free(jobs);
+	return ok;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *html = NULL;
@@ -286,6 +311,9 @@ missing:
 	if (tv != ENGINE_PASS) {
 		fprintf(stderr, "tcpspec run: %s\n", tmsg);
 		rc = tv == ENGINE_ERROR ? CLI_USAGE : CLI_UNAVAILABLE;
+		if (rc == CLI_UNAVAILABLE)
+			written = write_unavailable(tap, junit, json, &files, versions, nver,
+						    target, tmsg);
 		goto out;
 	}
 	if (pcap && engine_mkdirs(pcap, "tcpspec run") != 0)
@@ -314,6 +342,9 @@ missing:
 		fprintf(stderr, "tcpspec run: %s\n", d.msg);
 		/* a plugin file missing or not loadable: a usage error */
 		rc = probe == TARGET_BADARG ? CLI_USAGE : CLI_UNAVAILABLE;
+		if (rc == CLI_UNAVAILABLE)
+			written = write_unavailable(tap, junit, json, &files, versions, nver,
+						    ops->name, d.msg);
 		goto out;
 	}
 

@@ -202,4 +202,24 @@ for args in "--target linx $good" "$tmp/emptydir" "-j 0 $good" "--timeout x $goo
 	[ $rc -eq 2 ] && nostale "$tmp/rp.json" "$tmp/rp.md"
 	check $? "report $args: exit 2 (got $rc) and no earlier report file left as it was"
 done
+
+# ---- a target not available here (exit 3): valid files, each script unavailable -----
+# the linux target as an unprivileged user (setpriv when root, else as we are)
+asuser=
+[ "$(id -u)" -eq 0 ] && asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if [ -n "$asuser" ] && ! command -v setpriv >/dev/null 2>&1; then
+	skip "an unavailable target writes valid result files" "root without setpriv"
+else
+	mkdir -p "$tmp/u3" && chmod 777 "$tmp/u3" && chmod 755 "$tmp"
+	$asuser "$T" run --target linux --junit "$tmp/u3/j.xml" --json "$tmp/u3/r.json" \
+		"$good" "$good" > /dev/null 2>&1; rc=$?
+	[ $rc -eq 3 ] && python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = [x["status"] for x in r["results"]]
+assert st == ["unavailable", "unavailable"], st
+' "$tmp/u3/r.json" && grep -q 'tests="2"' "$tmp/u3/j.xml" &&
+		{ ! command -v xmllint >/dev/null 2>&1 || xmllint --noout "$tmp/u3/j.xml"; }
+	check $? "an unavailable target (exit 3, got $rc) writes valid JUnit and JSON, each script unavailable"
+fi
 echo "1..$n"
