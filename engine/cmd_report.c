@@ -819,6 +819,15 @@ missing:
 			fclose(f);
 		}
 
+	if (html) {
+		/* the previous report's index, as the per-target ones (engine_html_prepare) */
+		char *idx = NULL;
+		if (asprintf(&idx, "%s/index.html", html) < 0)
+			goto oom;
+		unlink(idx);
+		free(idx);
+	}
+
 	/* scripts and their headers */
 	if (!(sc = calloc(files.n, sizeof *sc)))
 		goto oom;

@@ -271,6 +271,12 @@ int engine_html_prepare(const char *dir, const struct engine_job *jobs, size_t n
 {
 	if (engine_html_mkdirs(dir) != 0)
 		return -1;
+	/* the previous site's index goes now: a run killed outright (SIGKILL) must not
+	 * leave an index of an earlier run beside this run's pages */
+	char idx[PATH_MAX];
+	snprintf(idx, sizeof idx, "%s/index.html", dir);
+	if (unlink(idx) != 0 && errno != ENOENT)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		char file[1024], p[PATH_MAX];
 		engine_html_run_file(file, sizeof file, jobs[i].pcap_name, jobs[i].path,

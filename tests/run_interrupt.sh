@@ -82,4 +82,17 @@ kill -KILL $pid
 wait $pid
 ! grep -q 'an earlier run' "$tmp/r.tap"
 check $? "SIGKILL: no earlier run's results are left in the output file"
+# nor the index of an earlier --html site (a user's own file there stays)
+mkdir -p "$tmp/site"
+echo 'an earlier run index' > "$tmp/site/index.html"
+echo 'mine' > "$tmp/site/notes.txt"
+rm -f "$tmp/started"
+"$T" run -j1 --timeout 0 --html "$tmp/site" "$tmp/b-sleeps.pkt" > "$tmp/out" 2>&1 &
+pid=$!
+i=0
+while [ ! -e "$tmp/started" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -KILL $pid
+wait $pid
+! grep -qs 'an earlier run' "$tmp/site/index.html" && grep -q mine "$tmp/site/notes.txt"
+check $? "SIGKILL: no earlier run's --html index is left beside this run's pages"
 echo "1..$n"
