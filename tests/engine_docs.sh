@@ -4,13 +4,8 @@
 # listed is mapped, and a listed setting at its listed value passes on the reference
 # target while an unlisted name is skipped with the line.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 MAN=docs/tcpspec-run.1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # the section, from its heading to the next one
 sed -n '/^\.SS Shell lines on in-process targets/,/^\.S[HS] [^S]/p' $MAN >"$tmp/sec"

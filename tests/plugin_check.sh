@@ -5,17 +5,11 @@
 # the section of tcpspec-plugin(7) to read; a plugin that dies is a failed check, not a
 # crashed tcpspec.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 P=build/tests/plugins
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 if [ ! -f build/examples/plugin/libexample.so ] || [ ! -f $P/libbroken_abi.so ]; then
-	echo "1..0 # SKIP test plugins not built"
-	exit 0
+	skip_all "test plugins not built"
 fi
 checks="abi open-close clock timers connect accept pending poll-timeout errno tcp_info settings caps stdout"
 

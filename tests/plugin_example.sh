@@ -4,17 +4,11 @@
 # target; a missing or broken .so is exit 3 with a message naming the problem.
 # Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 SO=build/examples/plugin/libexample.so
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 if [ ! -f "$SO" ]; then
-	echo "1..0 # SKIP $SO not built"
-	exit 0
+	skip_all "$SO not built"
 fi
 
 # scripts the reference stack passes: they must pass through the plugin too

@@ -5,17 +5,11 @@
 # runs still pass.  A plugin that does crash (tests/plugins/crashv6.c) is a failure
 # labelled with the IP version it ran.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 SO=build/tests/plugins/libipv4only.so
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 if [ ! -f "$SO" ]; then
-	echo "1..0 # SKIP $SO not built"
-	exit 0
+	skip_all "$SO not built"
 fi
 
 # verdict lines "VERDICT PATH [VERSION]" and, under each SKIP, its reason

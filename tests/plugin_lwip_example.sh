@@ -5,21 +5,14 @@
 # every script of corpora/conformance (each IP version) and corpora/lwip, and the same
 # `tcpspec report` figures.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. tests/lib/tap.sh
 
 if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lwip 2>/dev/null &&
    [ ! -f /usr/include/lwip/lwip/tcp.h ]; then
-	echo "1..0 # SKIP pkg-config or lwIP's headers (liblwip-dev) missing"
-	exit 0
+	skip_all "pkg-config or lwIP's headers (liblwip-dev) missing"
 fi
 if ! $T run --target lwip corpora/lwip/blocking-calls.pkt >/dev/null 2>&1; then
-	echo "1..0 # SKIP the in-tree lwip target does not run here"
-	exit 0
+	skip_all "the in-tree lwip target does not run here"
 fi
 
 dest="$tmp/dest"

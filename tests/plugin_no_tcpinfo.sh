@@ -6,17 +6,11 @@
 # ...)" is given only when it is true: a tcpi_* name read before any socket is open,
 # never on an assertion that fails for another reason.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 SO=build/tests/plugins/libipv4only.so
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 if [ ! -f "$SO" ]; then
-	echo "1..0 # SKIP $SO not built"
-	exit 0
+	skip_all "$SO not built"
 fi
 
 S=corpora/conformance/blind/active-close-time-wait.pkt

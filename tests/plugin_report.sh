@@ -7,17 +7,11 @@
 # reason, never crashes them.  A plugin file missing or not a shared object is a usage
 # error (exit 2) in report and run.  Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 SO=build/tests/plugins/libpartial.so
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 if [ ! -f "$SO" ]; then
-	echo "1..0 # SKIP $SO not built"
-	exit 0
+	skip_all "$SO not built"
 fi
 mkdir "$tmp/s"
 cat >"$tmp/s/cwnd.pkt" <<'PKT'

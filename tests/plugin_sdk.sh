@@ -6,17 +6,11 @@
 # name in reports and NAME.expect, its settings, TARGET_UNSUPPORTED as a skip.
 # Prints TAP.
 cd "$(dirname "$0")/.." || exit 1
-T=./tcpspec
+. tests/lib/tap.sh
 top=$(pwd)
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 if ! command -v pkg-config >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
-	echo "1..0 # SKIP pkg-config or cc missing"
-	exit 0
+	skip_all "pkg-config or cc missing"
 fi
 
 dest="$tmp/dest"
