@@ -53,6 +53,7 @@ int pc_outbound(struct pc *p, struct target_packet *pk, struct wire_packet *w,
 void pc_sockaddr(struct pc *p, const struct target_addr *a, uint16_t port,
 		 struct target_call *c);
 int pc_socket(struct pc *p, int type_flags, int *fd);
+int pc_connect(struct pc *p, int type_flags, int *fd, int *rc, struct target_result *r);
 /* a call expected to succeed at once */
 int pc_simple(struct pc *p, struct target_call *c, const char *what);
 int pc_listener(struct pc *p, int type_flags, int *lfd);   /* bound to local_port */

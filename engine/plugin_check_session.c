@@ -163,6 +163,19 @@ int pc_socket(struct pc *p, int type_flags, int *fd)
 	return PC_OK;
 }
 
+/* socket() then connect() to the configured remote: *rc and *r are connect()'s answer,
+ * for the caller to judge (a blocking connect on virtual time is PENDING). */
+int pc_connect(struct pc *p, int type_flags, int *fd, int *rc, struct target_result *r)
+{
+	int v = pc_socket(p, type_flags, fd);
+	if (v != PC_OK)
+		return v;
+	struct target_call c = { .kind = TARGET_CALL_CONNECT, .fd = *fd };
+	pc_sockaddr(p, &p->cfg.remote_ip, p->cfg.remote_port, &c);
+	*rc = pc_call(p, &c, r);
+	return PC_OK;
+}
+
 int pc_simple(struct pc *p, struct target_call *c, const char *what)
 {
 	struct target_result r;

@@ -92,13 +92,10 @@ static int check_connect(struct pc *p)
 		return v;
 	if (!pc_virtual(p))
 		return pc_skip(p, "not a virtual-time plugin (connect is exercised by scripts)");
-	int fd;
-	if ((v = pc_socket(p, pc_blocking(p) ? 0 : SOCK_NONBLOCK, &fd)) != PC_OK)
-		return v;
-	struct target_call c = { .kind = TARGET_CALL_CONNECT, .fd = fd };
-	pc_sockaddr(p, &p->cfg.remote_ip, p->cfg.remote_port, &c);
+	int fd, rc;
 	struct target_result r;
-	int rc = pc_call(p, &c, &r);
+	if ((v = pc_connect(p, pc_blocking(p) ? 0 : SOCK_NONBLOCK, &fd, &rc, &r)) != PC_OK)
+		return v;
 	if (pc_blocking(p) && rc != TARGET_PENDING)
 		return pc_fail(p, "a blocking connect() on virtual time returned %s (ret %lld errno "
 			       "%d), not TARGET_PENDING: nothing answered the SYN yet",
@@ -156,13 +153,10 @@ static int check_timers(struct pc *p)
 		return v;
 	if (!pc_virtual(p))
 		return pc_skip(p, "not a virtual-time plugin");
-	int fd;
-	if ((v = pc_socket(p, SOCK_NONBLOCK, &fd)) != PC_OK)
-		return v;
-	struct target_call c = { .kind = TARGET_CALL_CONNECT, .fd = fd };
-	pc_sockaddr(p, &p->cfg.remote_ip, p->cfg.remote_port, &c);
+	int fd, rc;
 	struct target_result r;
-	pc_call(p, &c, &r);
+	if ((v = pc_connect(p, SOCK_NONBLOCK, &fd, &rc, &r)) != PC_OK)
+		return v;
 	struct target_packet pk;
 	struct wire_packet w;
 	if ((v = pc_outbound(p, &pk, &w, "SYN after connect()")) != PC_OK)
