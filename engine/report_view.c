@@ -672,6 +672,17 @@ static void run_href(FILE *f, const struct report_view_target *t, const struct e
 	html_url(f, file);
 }
 
+/* The header cells naming each target, then the row's last header cells (TAIL). */
+static void th_targets(FILE *f, const struct report_view *v, const char *tail)
+{
+	for (size_t t = 0; t < v->nt; t++) {
+		fputs("<th>", f);
+		html_esc(f, v->t[t].name);
+		fputs("</th>", f);
+	}
+	fprintf(f, "%s</tr>\n", tail);
+}
+
 static void cell_html(FILE *f, const struct report_view *v, size_t t, const char *status,
 		      size_t n_status, size_t n_all, const struct engine_job *job,
 		      const char *reason)
@@ -786,12 +797,7 @@ int report_html_site(const char *dir, const struct report_view *v)
 	size_t ng = build_groups(r, nr, g, 64);
 	fputs("<h2>By RFC and level</h2>\n<table id=\"rollup\">\n<tr><th>RFC</th><th>level</th>"
 	      "<th>requirements</th>", f);
-	for (size_t t = 0; t < v->nt; t++) {
-		fputs("<th>", f);
-		html_esc(f, v->t[t].name);
-		fputs("</th>", f);
-	}
-	fputs("</tr>\n", f);
+	th_targets(f, v, "");
 	for (size_t i = 0; i < ng; i++) {
 		fputs("<tr><td>", f);
 		html_esc(f, g[i].rfc);
@@ -808,12 +814,7 @@ int report_html_site(const char *dir, const struct report_view *v)
 
 	fputs("<h2>Requirements</h2>\n<table id=\"matrix\">\n<tr><th>requirement</th>"
 	      "<th>level</th><th>title</th><th>scripts</th>", f);
-	for (size_t t = 0; t < v->nt; t++) {
-		fputs("<th>", f);
-		html_esc(f, v->t[t].name);
-		fputs("</th>", f);
-	}
-	fputs("</tr>\n", f);
+	th_targets(f, v, "");
 	for (size_t i = 0; i < nr; i++) {
 		fputs("<tr><td class=\"mono\">", f);
 		html_esc(f, r[i].id);
@@ -893,12 +894,7 @@ int report_html_site(const char *dir, const struct report_view *v)
 	}
 
 	fputs("<h2>Scripts</h2>\n<table id=\"scripts\">\n<tr><th>script</th>", f);
-	for (size_t t = 0; t < v->nt; t++) {
-		fputs("<th>", f);
-		html_esc(f, v->t[t].name);
-		fputs("</th>", f);
-	}
-	fputs("<th>checks</th></tr>\n", f);
+	th_targets(f, v, "<th>checks</th>");
 	for (size_t i = 0; i < v->ns; i++) {
 		fputs("<tr><td class=\"mono\">", f);
 		html_esc(f, v->s[i].path);
