@@ -33,8 +33,53 @@ struct printer {
 	uint32_t local_isn, remote_isn;     /* as the engine rebases them */
 	const char *finding;    /* --finding: the oracle's message */
 	unsigned finding_rec;   /* and the record it names, 0 when none */
+	const struct rule *rule;        /* what the oracle demands, as a script can check it */
+	bool in_finding;        /* the finding's record is being played */
+	bool muted;             /* past it: nothing more is written */
+	int fd;                 /* the connection's socket before that record, -1: none */
+	int pre_state;          /* and its state, bytes received and acknowledged */
+	uint64_t pre_received, pre_acked;
+	uint32_t pre_rcv_nxt;
 	unsigned nseg_in, nseg_out, ncalls;
 };
+
+/* The rules of fuzz_refstack's oracles that a script can state: after the record that
+ * broke one, the connection's TCP_INFO must show what the rule says (the state it had
+ * before, or CLOSE; the bytes received or acknowledged before), and RCV.NXT is where it
+ * was (R_RCV_NXT: the peer sends a segment far below the window, which RFC 9293
+ * 3.10.7.4 says any stack answers with <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>).  The stack's answers to
+ * that record are left out: they are what the oracle says is wrong. */
+enum rule_check { R_SAME_STATE = 1, R_SAME_RECEIVED = 2, R_SAME_ACKED = 4, R_CLOSED = 8,
+		  R_RCV_NXT = 16 };
+struct rule {
+	const char *oracle;     /* the start of fuzz_refstack's message */
+	unsigned check;
+	const char *says;
+};
+static const struct rule rules[] = {
+	{ "data or sequence space accepted after the peer's FIN", R_SAME_RECEIVED | R_RCV_NXT,
+	  "no octet after the peer's FIN is received (RFC 9293 3.10.7.4, eighth step)" },
+	{ "a segment with a bad checksum must be dropped", R_SAME_STATE | R_SAME_RECEIVED |
+	  R_SAME_ACKED | R_RCV_NXT, "the segment changes nothing (RFC 9293 3.1, MUST-2/MUST-3)" },
+	{ "a RST at exactly RCV.NXT must reset", R_CLOSED,
+	  "the connection is reset (RFC 5961 3.2)" },
+	{ "a RST not at RCV.NXT must not change the state", R_SAME_STATE,
+	  "the state does not change (RFC 5961 3.2)" },
+	{ "a SYN in a synchronized state must not reset", R_SAME_STATE,
+	  "the state does not change (RFC 5961 4.2)" },
+	{ "an ACK of unsent data", R_SAME_ACKED,
+	  "nothing more is acknowledged (RFC 5961 5.2)" },
+};
+
+static const char *tcpi_state_name(int tcpi)   /* Linux's numbers, as TCP_INFO gives */
+{
+	static const char *const names[] = {
+		"0", "TCP_ESTABLISHED", "TCP_SYN_SENT", "TCP_SYN_RECV", "TCP_FIN_WAIT1",
+		"TCP_FIN_WAIT2", "TCP_TIME_WAIT", "TCP_CLOSE", "TCP_CLOSE_WAIT", "TCP_LAST_ACK",
+		"TCP_LISTEN", "TCP_CLOSING",
+	};
+	return tcpi > 0 && tcpi < (int)(sizeof names / sizeof names[0]) ? names[tcpi] : "TCP_CLOSE";
+}
 
 static const char *errno_name(long e)
 {
@@ -196,6 +241,8 @@ static void on_seg_pre(void *ctx, struct fuzz_drv *d, const struct ref_segment *
 {
 	struct printer *p = ctx;
 
+	if (p->muted)
+		return;
 	p->nseg_in++;
 	segment(p, s, false, d->now);
 }
@@ -204,6 +251,8 @@ static void on_seg_out(void *ctx, struct fuzz_drv *d, const struct ref_segment *
 {
 	struct printer *p = ctx;
 
+	if (p->muted || (p->in_finding && p->rule))
+		return;
 	p->nseg_out++;
 	if (d->in_call && p->out == p->file) {
 		p->out = open_memstream(&p->held, &p->nheld);
@@ -232,6 +281,8 @@ static void on_call(void *ctx, struct fuzz_drv *d, const struct fuzz_call *c)
 	struct printer *p = ctx;
 	FILE *held = p->out != p->file ? p->out : NULL, *o = p->file;
 
+	if (p->muted)
+		return;
 	p->ncalls++;
 	p->out = p->file;
 	when(p, d->now);
@@ -317,13 +368,66 @@ static void on_call(void *ctx, struct fuzz_drv *d, const struct fuzz_call *c)
 }
 
 /* before the record that broke the oracle (the after hook of the one before it) */
-static void finding_mark(struct printer *p)
+static void finding_mark(struct printer *p, struct fuzz_drv *d)
 {
-	fprintf(p->file, "\n// record %u broke fuzz_refstack's oracle: %s\n"
-		"// What follows is what this build's reference stack did; the oracle says it\n"
-		"// is wrong from here (for a script that states the rule, fuzz the changed stack\n"
-		"// as a plugin with fuzz_stack, whose twin is the reference stack).\n",
-		p->finding_rec, p->finding);
+	struct ref_tcp_info ti;
+	bool known = d && d->cfd >= 0 && ref_sock_tcp_info(d->st, d->cfd, &ti, d->now) == 0;
+
+	p->in_finding = true;
+	p->rule = NULL;
+	for (size_t i = 0; known && i < sizeof rules / sizeof rules[0]; i++)
+		if (!strncmp(p->finding, rules[i].oracle, strlen(rules[i].oracle)))
+			p->rule = &rules[i];
+	if (!p->rule) {
+		fprintf(p->file, "\n// record %u broke fuzz_refstack's oracle: %s\n"
+			"// What follows is what this build's reference stack did; the oracle "
+			"says it\n// is wrong from here, and a script cannot check its rule (for "
+			"a script that\n// states the rule, fuzz the changed stack as a plugin "
+			"with fuzz_stack, whose\n// twin is the reference stack).\n",
+			p->finding_rec, p->finding);
+		return;
+	}
+	p->fd = d->cfd;
+	p->pre_state = ti.state;
+	p->pre_received = ti.bytes_received;
+	p->pre_acked = ti.bytes_acked;
+	p->pre_rcv_nxt = fuzz_drv_seq_base(d);
+	fprintf(p->file, "\n// record %u broke fuzz_refstack's oracle [fuzz_refstack]: %s\n"
+		"// The rule, stated after the record: %s.  What the stack sent in answer is\n"
+		"// left out (the oracle says it is wrong): the script fails while the bug is\n"
+		"// there and passes once it is fixed.\n", p->finding_rec, p->finding,
+		p->rule->says);
+}
+
+/* after the record that broke the oracle: the rule, as TCP_INFO shows it */
+static void state_rule(struct printer *p, struct fuzz_drv *d)
+{
+	unsigned c = p->rule->check;
+
+	release_held(p);
+	when(p, d->now);
+	fprintf(p->file, "getsockopt(%d, SOL_TCP, TCP_INFO, {", p->fd);
+	if (c & (R_SAME_STATE | R_CLOSED))
+		fprintf(p->file, "tcpi_state=%s, ", c & R_CLOSED ? "TCP_CLOSE" :
+			tcpi_state_name(p->pre_state));
+	if (c & R_SAME_RECEIVED)
+		fprintf(p->file, "tcpi_bytes_received=%llu, ",
+			(unsigned long long)p->pre_received);
+	if (c & R_SAME_ACKED)
+		fprintf(p->file, "tcpi_bytes_acked=%llu, ", (unsigned long long)p->pre_acked);
+	fprintf(p->file, "...}, [...]) = 0\n");
+	p->ncalls++;
+	if (c & R_RCV_NXT) {
+		uint32_t far = p->pre_rcv_nxt - 30000, snd = fuzz_drv_ack_base(d, 0);
+		when(p, d->now);
+		fprintf(p->file, "< . %u!:%u!(0) ack %u win 65535\n", far, far, snd - p->local_isn);
+		when(p, d->now);
+		fprintf(p->file, "> . %u:%u(0) ack %u!\n", snd - p->local_isn, snd - p->local_isn,
+			p->pre_rcv_nxt);
+		p->nseg_in++;
+		p->nseg_out++;
+	}
+	p->muted = true;
 }
 
 static void on_after(void *ctx, struct fuzz_drv *d, const struct fuzz_rec *r)
@@ -331,8 +435,14 @@ static void on_after(void *ctx, struct fuzz_drv *d, const struct fuzz_rec *r)
 	struct printer *p = ctx;
 
 	(void)r;
+	if (p->muted)
+		return;
 	if (p->finding_rec && d->nrec + 1 == p->finding_rec)
-		finding_mark(p);
+		finding_mark(p, d);
+	else if (p->in_finding && d->nrec == p->finding_rec && p->rule)
+		state_rule(p, d);
+	else if (p->in_finding)
+		p->in_finding = false;
 }
 
 static int usage(void)
@@ -355,7 +465,7 @@ int cmd_repro(int argc, char **argv)
 		.seg_pre = on_seg_pre, .seg_out = on_seg_out, .call = on_call, .after = on_after,
 	};
 	const char *target = NULL, *input = NULL, *output = NULL, *spec = "reference";
-	struct printer p = { 0 };
+	struct printer p = { .fd = -1 };
 	struct fuzz_drv d;
 	uint8_t *data;
 	size_t size = 0, cap = 1 << 16;
@@ -445,7 +555,7 @@ int cmd_repro(int argc, char **argv)
 		p.finding_rec = r ? (unsigned)strtoul(r + 8, NULL, 10) : 0;
 		fprintf(p.out, "// Finding: %s\n", p.finding);
 		if (p.finding_rec == 1)
-			finding_mark(&p);
+			finding_mark(&p, NULL);
 	}
 	fuzz_drv_run(&d, data, size);
 	fuzz_drv_free(&d);

@@ -693,7 +693,7 @@ static int tcp_state(struct sd_side *s)
 {
 	struct target_tcp_info ti;
 
-	if (s->cfd < 0 || !s->ops->tcp_info)
+	if (s->cfd < 0 || !s->t.ops || !s->t.ops->tcp_info)
 		return -1;
 	if (target_tcp_info(&s->t, s->cfd, &ti) != TARGET_OK ||
 	    !(ti.valid & (1ull << TARGET_TI_state)))
@@ -730,6 +730,21 @@ static bool open_choice_resets(int reason)
 	}
 }
 
+/* strict mode: the first of the record's segments that differ in flags (PSH aside),
+ * numbers (relative to each side's ISN) or length, -1 when none does */
+static int outs_differ(const struct sd_side *a, const struct sd_side *b)
+{
+	int n = a->nout < b->nout ? a->nout : b->nout;
+
+	for (int i = 0; i < n && i < SD_MAXOUT; i++) {
+		const struct sd_seg *x = &a->out[i], *y = &b->out[i];
+		if (((x->flags ^ y->flags) & ~TH_PUSH) || x->seq - a->iss != y->seq - b->iss ||
+		    x->ack != y->ack || x->len != y->len)
+			return i;
+	}
+	return a->nout != b->nout ? n : -1;
+}
+
 static bool drifted;    /* the stacks already differ in state: MUST checks would
 			   compare consequences, not the rule */
 
@@ -743,6 +758,14 @@ static void compare(struct sd *d, bool is_seg)
 	unsigned key = SD_R_RST | SD_R_SYN;
 	bool drift_after = false;
 	char a[64], b[64];
+
+	/* a SYN that took the twin from SYN-SENT to SYN-RECEIVED: simultaneous open */
+	if (is_seg && d->prev_twin_state == REF_SYN_SENT && d->twin_state == REF_SYN_RECEIVED) {
+		must = true;
+		req = "RFC 9293 3.10.7.3, MUST-10: a SYN in SYN-SENT (simultaneous open) "
+		      "enters SYN-RECEIVED and is answered with SYN,ACK";
+		key |= SD_R_SYN_AGAIN;  /* the SYN,ACK repeats the twin's SYN */
+	}
 
 	/* the twin made or lost its connection on a rule that is not a MUST (a SYN in
 	 * SYN-RECEIVED, a full queue...): the stack under test may have chosen otherwise,
@@ -767,6 +790,27 @@ static void compare(struct sd *d, bool is_seg)
 	 * is the one that differs: reported below, the next ones compare consequences) */
 	if (tu->rec_acked && tw->rec_acked && tu->rec_ack != tw->rec_ack)
 		drift_after = true;
+	/* a handshake only the twin's MUST drops kept open: the stack under test cannot
+	 * have completed it (no socket shows the state before accept does) */
+	if (is_seg && d->prev_twin_state == REF_SYN_RECEIVED)
+		d->synrcvd_req = must && d->twin_state == REF_SYN_RECEIVED ? req : NULL,
+		d->synrcvd_rec = d->record + 1;
+	if (!is_seg && d->last_call == FUZZ_C_ACCEPT && !drifted && d->synrcvd_req &&
+	    d->twin_state == REF_SYN_RECEIVED && tw->ret == -EAGAIN && tu->ret >= 0) {
+		d->ndiverge_must++;
+		finding(d, SD_TUT, "diverge", "accept returned a connection the reference stack "
+			"has not established (it dropped record %d's segment: %s)",
+			d->synrcvd_rec, d->synrcvd_req);
+		return;
+	}
+	if (d->strict && tu->reply == tw->reply && tu->ret == tw->ret && !state_differs) {
+		int k = outs_differ(tu, tw);
+		if (k >= 0) {
+			finding(d, SD_TUT, "open-choice", "segment %d of %d sent differs from the "
+				"reference stack's (of %d)", k + 1, tu->nout, tw->nout);
+			return;
+		}
+	}
 	if (tu->reply == tw->reply && tu->ret == tw->ret && !state_differs) {
 		drifted |= drift_after;
 		return;
@@ -785,6 +829,13 @@ static void compare(struct sd *d, bool is_seg)
 		return;
 	}
 	d->ndiverge_counted++;
+	if (d->strict) {
+		finding(d, SD_TUT, "open-choice", "answered %s where the reference stack answers "
+			"%s, call result %ld where its is %ld, tcpi_state %d where its is %d",
+			reply_text(tu->reply, a, sizeof a), reply_text(tw->reply, b, sizeof b),
+			tu->ret, tw->ret, tu->state, tw->state);
+		return;
+	}
 	if (state_differs || (tu->reply & key) != (tw->reply & key))
 		drifted = true;
 	drifted |= drift_after;
@@ -1084,6 +1135,7 @@ bool sd_init(struct sd *d, const char *spec, const struct sd_hooks *hooks, void 
 
 	memset(d, 0, sizeof *d);
 	d->max_records = -1;
+	d->strict = getenv("TCPSPEC_FUZZ_STRICT") != NULL;
 	if (!fuzz_stream[0] && !fuzz_stream[1]) {
 		struct fuzz_drv tmp;    /* fills fuzz_stream */
 		if (!fuzz_drv_init(&tmp, NULL, NULL))
@@ -1203,6 +1255,7 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	d->peer_nsyn = 0;
 	d->twin_reason = -1;
 	d->twin_state = REF_LISTEN;
+	d->synrcvd_req = NULL;
 	d->finding_set = false;
 	drifted = false;
 	memset(&cur, 0, sizeof cur);
@@ -1227,6 +1280,7 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 		d->prev_twin_state = d->twin_state;
 		d->twin_state = twin_state(d);
 		d->last_kind = (int)r.kind;
+		d->last_call = r.kind == FUZZ_REC_CALL ? r.call : -1;
 		for (int i = 0; i < 2; i++) {
 			d->side[i].state = tcp_state(&d->side[i]);
 			/* the connection is gone: a SYN with the same ISN starts another */

@@ -189,12 +189,20 @@ struct sd {
 	int twin_state;         /* enum ref_state of the twin's connection */
 	int prev_twin_state;    /* ... before the latest record */
 	int last_kind;          /* enum fuzz_rec_kind of the latest record */
+	int last_call;          /* enum fuzz_call_kind of the latest record, -1: no call */
 	struct sd_in last_in;   /* the latest inbound segment */
+	/* the segments the twin got in SYN-RECEIVED: the requirement it dropped the latest
+	 * under, NULL when one was taken or dropped on a rule that is not a MUST */
+	const char *synrcvd_req;
+	int synrcvd_rec;        /* ... and that segment's record */
 	bool finding_set;
 	struct sd_finding finding;
 	uint64_t ndiverge_counted, ndiverge_must;
 	char tut_spec[256];
 	int max_records;        /* sd_run plays at most this many records; -1: all */
+	bool strict;            /* every divergence is a finding, "[open-choice]" (set by
+				   TCPSPEC_FUZZ_STRICT: finding inputs whose repro script
+				   matches the stack under test up to a later finding) */
 };
 
 /* Open both sides once: spec is the stack under test ("reference", "lwip",

@@ -12,6 +12,31 @@ SECS=${FUZZ_PLANTED_SECS:-50}
 n=0
 tap() { n=$((n + 1)); echo "$1 $n - $2"; }
 skip() { tap ok "$1 # SKIP $2"; echo "1..$n"; exit 0; }
+# fuzz_refstack fuzzes the reference stack alone: built with the bug, it found
+# tests/data/planted-data-after-fin.input (oracle: data or sequence space accepted after
+# the peer's FIN, record 9).  Its script must state the rule, not what the buggy stack
+# did: fail on the planted build, pass on the stack without the bug.
+$MAKE -s --no-print-directory all >/dev/null 2>&1
+rtmp=$(mktemp -d) || exit 1
+./tcpspec repro fuzz_refstack tests/data/planted-data-after-fin.input \
+	--finding "data or sequence space accepted after the peer's FIN (record 9)" \
+	-o "$rtmp/r.pkt" 2>"$rtmp/err"
+grep -q "^// record 9 broke fuzz_refstack's oracle \[fuzz_refstack\]: data or sequence space" \
+	"$rtmp/r.pkt" && grep -q "^// The rule, stated after the record: " "$rtmp/r.pkt" &&
+	tap ok "fuzz_refstack's repro names the oracle and the record, and states the rule" ||
+	{ tap "not ok" "fuzz_refstack's repro names the oracle, the record and the rule"; sed 's/^/# /' "$rtmp/r.pkt" "$rtmp/err" | head -30; }
+if ./tcpspec run -q --target plugin:build/tests/libplanted.so "$rtmp/r.pkt" >"$rtmp/b" 2>&1; then
+	tap "not ok" "fuzz_refstack's repro fails on the planted build (before the fix)"
+elif grep -q "r.pkt:[0-9]*: error handling packet: ack: expected" "$rtmp/b"; then
+	tap ok "fuzz_refstack's repro fails on the planted build (before the fix)"
+else
+	tap "not ok" "fuzz_refstack's repro fails on the planted build for the rule"; sed 's/^/# /' "$rtmp/b"
+fi
+./tcpspec run -q "$rtmp/r.pkt" >"$rtmp/a" 2>&1 &&
+	./tcpspec run -q --target plugin:build/examples/plugin/libexample.so "$rtmp/r.pkt" >>"$rtmp/a" 2>&1 &&
+	tap ok "fuzz_refstack's repro passes without the bug (after the fix)" ||
+	{ tap "not ok" "fuzz_refstack's repro passes without the bug"; sed 's/^/# /' "$rtmp/a"; }
+rm -rf "$rtmp"
 command -v clang >/dev/null 2>&1 || skip "planted bug through the campaign" "clang is not installed"
 command -v python3 >/dev/null 2>&1 || skip "planted bug through the campaign" "python3 is missing"
 tmp=$(mktemp -d) || exit 1
