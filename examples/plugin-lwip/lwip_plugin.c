@@ -222,6 +222,9 @@ static void *lw_open(const struct target_config *cfg, struct target_diag *diag)
 		lw_resettable = lwip_reset_snapshot();
 		lwip_init();
 		lw_initialised = true;
+		/* lwIP's blocks go to another mem_malloc than ours: free them the old way */
+		if (lw_resettable && !lwip_reset_counting())
+			lw_resettable = false;
 	} else if (lw_resettable) {
 		lwip_init();             /* wiped by the previous close */
 	} else {

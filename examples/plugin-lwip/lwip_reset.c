@@ -42,6 +42,10 @@
 
 /* ---- lwIP's heap: one list of every block it holds ------------------------------- */
 
+/* The plugin is built with -fvisibility=hidden: these definitions must stay visible,
+ * or liblwip's calls go to its own mem_malloc and nothing reaches the list below. */
+#define LW_EXPORT __attribute__((visibility("default")))
+
 struct lw_blk {
 	struct lw_blk *prev, *next;
 	size_t size;
@@ -53,7 +57,7 @@ static size_t lw_nblocks;
 static size_t lw_pcb_frees;     /* blocks freed that could have been a tcp_pcb */
 static bool lw_counting;        /* lwIP allocates through mem_malloc() here */
 
-void *mem_malloc(mem_size_t size)
+LW_EXPORT void *mem_malloc(mem_size_t size)
 {
 	struct lw_blk *b = malloc(sizeof *b + (size ? size : 1));
 
@@ -69,7 +73,7 @@ void *mem_malloc(mem_size_t size)
 	return b + 1;
 }
 
-void *mem_calloc(mem_size_t count, mem_size_t size)
+LW_EXPORT void *mem_calloc(mem_size_t count, mem_size_t size)
 {
 	void *p;
 
@@ -82,13 +86,13 @@ void *mem_calloc(mem_size_t count, mem_size_t size)
 }
 
 /* lwIP's own version with the C library's malloc keeps the block as it is, too */
-void *mem_trim(void *mem, mem_size_t size)
+LW_EXPORT void *mem_trim(void *mem, mem_size_t size)
 {
 	(void)size;
 	return mem;
 }
 
-void mem_free(void *mem)
+LW_EXPORT void mem_free(void *mem)
 {
 	struct lw_blk *b;
 
@@ -132,7 +136,7 @@ void mem_free(void *mem)
 static struct lw_blk *lw_timeo_kept[64];
 static size_t lw_ntimeo_kept;
 
-void *memp_malloc(memp_t type)
+LW_EXPORT void *memp_malloc(memp_t type)
 {
 	if ((unsigned)type >= MEMP_MAX)
 		return NULL;
@@ -149,7 +153,7 @@ void *memp_malloc(memp_t type)
 	return mem_malloc(memp_pools[type]->size);
 }
 
-void memp_free(memp_t type, void *mem)
+LW_EXPORT void memp_free(memp_t type, void *mem)
 {
 	struct lw_blk *b;
 
@@ -176,6 +180,11 @@ size_t lwip_reset_blocks(void)
 bool lwip_reset_pcb_frees(size_t *n)
 {
 	*n = lw_pcb_frees;
+	return lw_counting;
+}
+
+bool lwip_reset_counting(void)
+{
 	return lw_counting;
 }
 

@@ -22,5 +22,10 @@ size_t lwip_reset_blocks(void);
  * (its allocations do not reach this file's mem_malloc: a static lwIP, or these
  * definitions hidden in a shared object). */
 bool lwip_reset_pcb_frees(size_t *n);
+/* Whether lwIP's allocations reach this file's mem_malloc (after lwip_init(), which
+ * takes its timeouts): not when another definition of it wins, such as an executable's
+ * that shares liblwip.so with this plugin.  Then lwip_reset_wipe() would leave every
+ * block lwIP holds behind, and must not be used. */
+bool lwip_reset_counting(void);
 
 #endif
