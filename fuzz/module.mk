@@ -28,11 +28,14 @@ FUZZ_RECORDS ?= fuzz/records.c fuzz/stackdrv.c
 LIB_SRCS += $(FUZZ_RECORDS)
 
 LIB_FUZZING_ENGINE ?= -fsanitize=fuzzer
+# the fuzz targets' plumbing gets no coverage instrumentation (fuzz/coverage-ignore.txt)
+FUZZ_COV_IGNORE   := -fsanitize-coverage-ignorelist=$(CURDIR)/fuzz/coverage-ignore.txt
 FUZZ_ASAN_CFLAGS  := -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	$(FUZZ_COV_IGNORE)
 FUZZ_UBSAN_CFLAGS := -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer-no-link,undefined -fno-sanitize-recover=undefined
-FUZZ_PLAIN_CFLAGS := -g -O2 -fsanitize=fuzzer-no-link
+	-fsanitize=fuzzer-no-link,undefined -fno-sanitize-recover=undefined $(FUZZ_COV_IGNORE)
+FUZZ_PLAIN_CFLAGS := -g -O2 -fsanitize=fuzzer-no-link $(FUZZ_COV_IGNORE)
 FUZZ_AFL_CC       ?= afl-clang-fast
 FUZZ_AFL_CFLAGS   := -g -O2
 

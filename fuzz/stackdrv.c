@@ -1235,11 +1235,22 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	size_t k;
 
 	for (int i = 0; i < 2; i++) {
-		if (d->side[i].open)
-			target_close(&d->side[i].t);
-		d->side[i].open = false;
-		reset_side(&d->side[i]);
-		if (!open_side(&d->side[i]))
+		struct sd_side *s = &d->side[i];
+		struct target_diag diag = { 0 };
+		/* in place where the target can (the reference stack), else closed and
+		 * opened again */
+		if (s->open && s->t.ops->reset) {
+			if (target_reset(&s->t, &diag) != TARGET_OK) {
+				fprintf(stderr, "fuzz_stack: cannot reset %s: %s\n", s->name,
+					diag.msg);
+				abort();
+			}
+		} else if (s->open) {
+			target_close(&s->t);
+			s->open = false;
+		}
+		reset_side(s);
+		if (!s->open && !open_side(s))
 			abort();
 	}
 	d->now = 0;

@@ -51,6 +51,7 @@ struct refpriv {
 	int64_t pend_start;
 	int64_t poll_deadline;          /* INT64_MAX when none */
 	char *script_path;              /* set-up files of shell lines are relative to it */
+	struct ref_config cfg0;         /* the stack's config as open() made it (reset) */
 	bool sockets_made;              /* socket() was called */
 	struct ref_epoll {              /* epoll instances: fds REF_EPOLL_FD0 + index */
 		bool used;
@@ -547,6 +548,33 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 		t->priv = NULL;
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
 	}
+	p->cfg0 = c;
+	return TARGET_OK;
+}
+
+/* As a close and an open with the same config: the stack emptied in place (its
+ * connections, sockets, timers, counters and clock; ref_stack_reset) and this
+ * adapter's state back to open()'s, without freeing and allocating either again. */
+static int ref_reset(struct target *t)
+{
+	struct refpriv *p = P(t);
+	struct ref_stack *st = p->st;
+	char *script_path = p->script_path;
+
+	target_pktq_free(&p->out);
+	free(p->domains);
+	ref_stack_reset(st);
+	*ref_stack_config(st) = p->cfg0;
+	struct ref_config cfg0 = p->cfg0;
+	int version = p->version;
+	bool mapped = p->mapped;
+	memset(p, 0, offsetof(struct refpriv, buf));
+	p->st = st;
+	p->script_path = script_path;
+	p->cfg0 = cfg0;
+	p->version = version;
+	p->mapped = mapped;
+	p->poll_deadline = INT64_MAX;
 	return TARGET_OK;
 }
 
@@ -1147,6 +1175,7 @@ const struct target_ops target_reference_ops = {
 		TARGET_BLOCKING | TARGET_SETTINGS,
 	.open = ref_open,
 	.close = ref_close,
+	.reset = ref_reset,
 	.now = ref_now,
 	.inject = ref_inject,
 	.next_outbound = ref_next_outbound,

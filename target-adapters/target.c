@@ -105,6 +105,25 @@ const struct target_ops *target_lookup(const char *spec, struct target_diag *d)
 	return NULL;
 }
 
+int target_reset(struct target *t, struct target_diag *d)
+{
+	const struct target_ops *ops = t->ops;
+	const struct target_config *cfg = t->cfg;
+
+	if (ops && ops->reset) {
+		memset(&t->diag, 0, sizeof t->diag);
+		int rc = ops->reset(t);
+		if (rc == TARGET_OK)
+			return rc;
+		if (d)
+			*d = t->diag;
+		target_close(t);
+		return rc;
+	}
+	target_close(t);
+	return target_open(t, ops, cfg, d);
+}
+
 int target_open(struct target *t, const struct target_ops *ops,
 		const struct target_config *cfg, struct target_diag *d)
 {

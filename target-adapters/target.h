@@ -89,6 +89,12 @@ struct target_ops {
 			size_t version_len);
 	/* The version of the stack, when known (a version 2 plugin's); NULL otherwise. */
 	const char *version;
+
+	/* Back to the state open() left the target in, in place (no socket, no connection,
+	 * clock at 0, the settings open() applied): what closing and opening again with
+	 * the same config gives, cheaper (fuzz_stack starts every input from fresh stacks).
+	 * Optional: target_reset() closes and opens when it is NULL. */
+	int (*reset)(struct target *t);
 };
 
 struct target {
@@ -122,6 +128,10 @@ static inline void target_close(struct target *t)
 		t->ops->close(t);
 	t->ops = NULL;
 }
+
+/* The target as open() left it: ops->reset, or close and open with the same ops and
+ * config.  On failure the target is closed and *d (may be NULL) says why. */
+int target_reset(struct target *t, struct target_diag *d);
 
 static inline int64_t target_now(struct target *t)
 {
