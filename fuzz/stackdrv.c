@@ -222,6 +222,54 @@ struct cur {
 static struct cur cur;
 static uint32_t peer_syn_seq;   /* the sequence number of the peer's latest SYN */
 
+/* [a, b) into the peer's sequence space (syn: a SYN at a), merged with what it touches */
+static void peer_range_add(struct sd *d, struct sd_range x)
+{
+	int n = d->peer_nrng;
+
+	if (n < 0 || !sgt(x.b, x.a))
+		return;
+	for (int i = 0; i < n; i++) {
+		struct sd_range r = d->peer_rng[i];
+		if (sgt(r.a, x.b) || sgt(x.a, r.b))
+			continue;
+		/* touches or overlaps: take it out and add the union */
+		struct sd_range u = { slt(r.a, x.a) ? r.a : x.a, sgt(r.b, x.b) ? r.b : x.b, 0,
+				      false };
+		uint32_t s1 = r.a + r.syn_off, s2 = x.a + x.syn_off;
+		if (r.has_syn || x.has_syn) {
+			uint32_t syn = !x.has_syn ? s1 : !r.has_syn ? s2 :
+				       s1 - u.a < s2 - u.a ? s1 : s2;
+			u.has_syn = true;
+			u.syn_off = syn - u.a;
+		}
+		d->peer_rng[i] = d->peer_rng[n - 1];
+		d->peer_nrng = n - 1;
+		peer_range_add(d, u);
+		return;
+	}
+	if (n == (int)(sizeof d->peer_rng / sizeof d->peer_rng[0])) {
+		d->peer_nrng = -1;
+		return;
+	}
+	d->peer_rng[n] = x;
+	d->peer_nrng = n + 1;
+}
+
+/* whether an acknowledgement of ack covers only what the peer sent: ack - 1 lies in a
+ * run of its sequence space with one of its SYNs at or before ack - 1 */
+static bool peer_acked_ok(const struct sd *d, uint32_t ack)
+{
+	if (d->peer_nrng < 0)
+		return true;
+	for (int i = 0; i < d->peer_nrng; i++) {
+		const struct sd_range *r = &d->peer_rng[i];
+		if (sge(ack - 1, r->a) && slt(ack - 1, r->b))
+			return r->has_syn && r->syn_off <= ack - 1 - r->a;
+	}
+	return false;
+}
+
 static void check_out(struct sd *d, int side, struct sd_seg *g)
 {
 	struct sd_side *s = &d->side[side];
@@ -243,6 +291,10 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 	if ((g->flags & TH_ACK) && !rst && d->peer_any && sgt(g->ack, d->peer_max_end))
 		finding(d, side, "ack-unsent", "acknowledged %u, beyond what the peer sent "
 			"(up to %u)", g->ack, d->peer_max_end);
+	else if ((g->flags & TH_ACK) && !rst && d->peer_any && !peer_acked_ok(d, g->ack))
+		finding(d, side, "ack-unsent", "acknowledged %u across sequence space the "
+			"peer never sent (a gap before it, RFC 9293 3.10.7.4: RCV.NXT only "
+			"moves over data received in order)", g->ack);
 	if (g->sport != s->lport)
 		return;         /* another connection of the stack's */
 	if (g->has_ts) {
@@ -620,6 +672,9 @@ static void peer_sent(struct sd *d, const struct sd_in *in)
 		d->peer_fin_end[d->peer_nfin % 4] = in->seq + !!(in->flags & TH_SYN) + in->len + 1;
 		d->peer_fin_valid[d->peer_nfin++ % 4] = true;
 	}
+	peer_range_add(d, (struct sd_range){ in->seq, in->seq + !!(in->flags & TH_SYN) +
+		       in->len + hdr_slack + !!(in->flags & TH_FIN), 0,
+		       (in->flags & TH_SYN) != 0 });
 	if (in->flags & TH_SYN) {
 		d->peer_nsyn++;
 		peer_syn_seq = in->seq;
@@ -820,6 +875,13 @@ static void compare(struct sd *d, bool is_seg)
 		finding(d, SD_TUT, "diverge", "answered %s where the reference stack answers %s "
 			"(%s)", reply_text(tu->reply, a, sizeof a),
 			reply_text(tw->reply, b, sizeof b), req);
+		return;
+	}
+	if (must && !drifted && tu->rec_acked && tw->rec_acked && tu->rec_ack != tw->rec_ack &&
+	    (tu->reply & key) == (tw->reply & key)) {
+		d->ndiverge_must++;
+		finding(d, SD_TUT, "diverge", "acknowledged %d octets more than the reference "
+			"stack (%s)", (int32_t)(tu->rec_ack - tw->rec_ack), req);
 		return;
 	}
 	if (must && !drifted && state_differs) {
@@ -1152,7 +1214,14 @@ bool sd_init(struct sd *d, const char *spec, const struct sd_hooks *hooks, void 
 		return false;
 	}
 	d->side[SD_TWIN].name = "reference stack";
-	d->side[SD_TUT].name = d->tut_spec;
+	/* a plugin is named by its file (the path, numbers and all, would be in every
+	 * finding's message and signature) */
+	const char *slash = strrchr(spec, '/');
+	if (!strncmp(spec, "plugin:", 7) && slash)
+		snprintf(d->tut_name, sizeof d->tut_name, "plugin:%s", slash + 1);
+	else
+		snprintf(d->tut_name, sizeof d->tut_name, "%s", spec);
+	d->side[SD_TUT].name = d->tut_name;
 	/* a plugin stays loaded between inputs (each input still opens a fresh stack) */
 	if (!strncmp(spec, "plugin:", 7) && !dlopen(spec + 7, RTLD_NOW | RTLD_LOCAL)) {
 		fprintf(stderr, "fuzz_stack: %s: %s\n", spec, dlerror());
@@ -1264,6 +1333,7 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	memset(d->peer_fin_valid, 0, sizeof d->peer_fin_valid);
 	d->peer_nfin = 0;
 	d->peer_nsyn = 0;
+	d->peer_nrng = 0;
 	d->twin_reason = -1;
 	d->twin_state = REF_LISTEN;
 	d->synrcvd_req = NULL;

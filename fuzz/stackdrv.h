@@ -183,6 +183,11 @@ struct sd {
 	bool peer_fin_valid[4];
 	unsigned peer_nfin;
 	unsigned peer_nsyn;     /* the SYNs it sent */
+	/* the sequence space it sent (good checksums), as merged ranges [a, b) with the
+	 * lowest SYN in each (a + syn_off, when has_syn): an ACK must end a run of it
+	 * that starts at one of its SYNs */
+	struct sd_range { uint32_t a, b, syn_off; bool has_syn; } peer_rng[16];
+	int peer_nrng;          /* -1: more ranges than kept, the check is off */
 	uint16_t peer_syn_wnd;  /* the window of its latest SYN */
 	/* the twin's verdict on the latest segment */
 	int twin_reason;        /* enum ref_reason, -1 when it never reached TCP */
@@ -199,6 +204,7 @@ struct sd {
 	struct sd_finding finding;
 	uint64_t ndiverge_counted, ndiverge_must;
 	char tut_spec[256];
+	char tut_name[128];     /* the stack under test in messages: a plugin's file name */
 	int max_records;        /* sd_run plays at most this many records; -1: all */
 	bool strict;            /* every divergence is a finding, "[open-choice]" (set by
 				   TCPSPEC_FUZZ_STRICT: finding inputs whose repro script

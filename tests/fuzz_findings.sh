@@ -1,7 +1,7 @@
 #!/bin/sh
 # The scripts of fuzz_stack's findings (corpora/fuzz/findings/TARGET/, one directory per
 # stack under test: lwip, listed with the triage in corpora/lwip/fuzz-findings.expect;
-# plugin-NAME, the test plugin build/tests/libNAME.so): each states what the reference
+# plugin-NAME, the test plugin build/tests/plugins/libNAME.so): each states what the reference
 # stack does, so it passes on reference, and fails on its stack AT the record that broke
 # the oracle (the line after the script's "// record N (...) broke the oracle" comment or
 # later), not before it on a difference the finding is not about; a crash finding fails
@@ -30,7 +30,7 @@ for f in corpora/fuzz/findings/*/*.pkt; do
 			tap "not ok" "$b is listed in $EXP with its triage"
 			continue
 		fi ;;
-	plugin-*) target=plugin:build/tests/lib${dir#plugin-}.so
+	plugin-*) target=plugin:build/tests/plugins/lib${dir#plugin-}.so
 		if [ ! -f "${target#plugin:}" ]; then
 			tap "not ok" "$dir/$b: ${target#plugin:} is built (make all)"; continue
 		fi ;;

@@ -20,7 +20,8 @@ static int rw_report(struct rw *e, int rc)
 	return rc;
 }
 
-static void *rw_open(const struct target_config *cfg, struct target_diag *diag)
+__attribute__((unused)) static void *rw_open(const struct target_config *cfg,
+					    struct target_diag *diag)
 {
 	struct rw *e = calloc(1, sizeof *e);
 	if (!e)
