@@ -17,7 +17,11 @@
  * breaks one ends there without a crash, and fuzzing goes on.  A finding prints its
  * signature ("fuzz_stack: signature: [ORACLE] message with numbers as N").
  * TCPSPEC_FUZZ_STATS=1 prints at exit the counters reached and the divergences counted
- * (SHOULD or open choices) and reported (MUST). */
+ * (SHOULD or open choices) and reported (MUST).
+ * TCPSPEC_FUZZ_STRICT=1 makes every divergence a finding ("[open-choice]"): with
+ * TCPSPEC_FUZZ_ONLY=none (every finding set aside) what crashes is a crash the stack
+ * under test reaches doing what the twin did up to there, so that the crash's repro
+ * script passes on the stack until the crash. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
