@@ -20,6 +20,7 @@
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,8 @@ static void fp_in(void *ctx, struct sd *d, const struct sd_in *in)
 
 static const struct sd_hooks fp_hooks = { .record = fp_record, .in = fp_in };
 
+#define REPRO_HANG_SECS 20        /* a whole input plays in milliseconds */
+
 static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		       struct first_pass *fp)
 {
@@ -324,6 +327,9 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		return false;
 	if (pid == 0) {
 		close(pfd[0]);
+		/* a call that never returns (the stack blocks the thread) is a hang: the
+		 * child is ended by SIGALRM, which the parent reports as one */
+		alarm(REPRO_HANG_SECS);
 		if (!sd_init(&d, spec, &fp_hooks, &pfd[1]))
 			_exit(3);
 		if (sd_run(&d, data, size) &&
@@ -347,6 +353,14 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		return false;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 		return false;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM && !fp->found) {
+		fp->crashed = fp->found = true;
+		fp->f.oracle = "hang";
+		fp->f.record = fp->record;
+		snprintf(fp->f.msg, sizeof fp->f.msg, "%s: the stack under test did not return "
+			 "within %d s (a hang) while it played this record", spec,
+			 REPRO_HANG_SECS);
+	}
 	if (WIFSIGNALED(st) && !fp->found) {
 		fp->crashed = fp->found = true;
 		fp->f.oracle = "crash";

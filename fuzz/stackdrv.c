@@ -959,6 +959,34 @@ static void play_segment(struct sd *d, const struct fuzz_rec *r)
 			 (int)ref_last_result(st).reason : -1;
 }
 
+/* A set-up call the driver makes by itself (the twin's is reported to the hooks as
+ * kind, with arg): its value or -errno. */
+static long setup_call(struct sd *d, int side, const struct target_call *c, int kind,
+		       long arg)
+{
+	struct target_result res;
+	long rc = call1(d, side, c, &res);
+
+	if (side == SD_TWIN)
+		report_call(d, kind, kind == FUZZ_C_SOCKET ? (int)rc : c->fd, arg, rc, 0);
+	return rc;
+}
+
+/* socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) made non-blocking: its fd or -errno */
+static long nb_socket(struct sd *d, int side)
+{
+	struct target_call c = { .kind = TARGET_CALL_SOCKET, .domain = AF_INET,
+				 .type = SOCK_STREAM, .protocol = IPPROTO_TCP };
+	long fd = setup_call(d, side, &c, FUZZ_C_SOCKET, 0);
+
+	if (fd < 0)
+		return fd;
+	c = (struct target_call){ .kind = TARGET_CALL_FCNTL, .fd = (int)fd, .cmd = F_SETFL,
+				  .arg = O_RDWR | O_NONBLOCK };
+	setup_call(d, side, &c, FUZZ_C_NONBLOCK, 0);
+	return fd;
+}
+
 static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kind_out,
 		      int *fd_out, long *arg_out, int *out)
 {
@@ -991,27 +1019,12 @@ static long make_call(struct sd *d, int side, const struct fuzz_rec *r, int *kin
 		}
 		return ret;
 	case FUZZ_C_CONNECT:
-		c.kind = TARGET_CALL_SOCKET;
-		c.domain = AF_INET;
-		c.type = SOCK_STREAM;
-		c.protocol = IPPROTO_TCP;
-		ret = call1(d, side, &c, &res);
-		if (side == SD_TWIN)
-			report_call(d, FUZZ_C_SOCKET, (int)ret, 0, ret, 0);
+		ret = nb_socket(d, side);
 		if (ret < 0)
 			return LONG_MIN;
 		s->cfd = s->conn_fd = (int)ret;
 		s->nsent = 0;
 		s->nread = 0;
-		memset(&c, 0, sizeof c);
-		c.kind = TARGET_CALL_FCNTL;
-		c.fd = s->cfd;
-		c.cmd = F_SETFL;
-		c.arg = O_RDWR | O_NONBLOCK;
-		ret = call1(d, side, &c, &res);
-		if (side == SD_TWIN)
-			report_call(d, FUZZ_C_NONBLOCK, s->cfd, 0, ret, 0);
-		memset(&c, 0, sizeof c);
 		c.kind = TARGET_CALL_CONNECT;
 		c.fd = *fd_out = s->cfd;
 		c.has_addr = true;
@@ -1258,43 +1271,16 @@ static void setup_listener(struct sd *d)
 	for (int i = 0; i < 2; i++) {
 		struct sd_side *s = &d->side[i];
 		struct target_call c;
-		struct target_result res;
-		long fd, rc;
+		long fd = nb_socket(d, i);
 
-		memset(&c, 0, sizeof c);
-		c.kind = TARGET_CALL_SOCKET;
-		c.domain = AF_INET;
-		c.type = SOCK_STREAM;
-		c.protocol = IPPROTO_TCP;
-		fd = call1(d, i, &c, &res);
-		if (i == SD_TWIN)
-			report_call(d, FUZZ_C_SOCKET, (int)fd, 0, fd, 0);
 		if (fd < 0)
 			continue;
 		s->lfd = (int)fd;
-		memset(&c, 0, sizeof c);
-		c.kind = TARGET_CALL_FCNTL;
-		c.fd = s->lfd;
-		c.cmd = F_SETFL;
-		c.arg = O_RDWR | O_NONBLOCK;
-		rc = call1(d, i, &c, &res);
-		if (i == SD_TWIN)
-			report_call(d, FUZZ_C_NONBLOCK, s->lfd, 0, rc, 0);
-		memset(&c, 0, sizeof c);
-		c.kind = TARGET_CALL_BIND;
-		c.fd = s->lfd;
-		c.has_addr = true;
+		c = (struct target_call){ .kind = TARGET_CALL_BIND, .fd = s->lfd, .has_addr = true };
 		c.addrlen = target_sockaddr(&s->cfg, &s->cfg.local_ip, 8080, &c.addr);
-		rc = call1(d, i, &c, &res);
-		if (i == SD_TWIN)
-			report_call(d, FUZZ_C_BIND, s->lfd, 8080, rc, 0);
-		memset(&c, 0, sizeof c);
-		c.kind = TARGET_CALL_LISTEN;
-		c.fd = s->lfd;
-		c.backlog = 4;
-		rc = call1(d, i, &c, &res);
-		if (i == SD_TWIN)
-			report_call(d, FUZZ_C_LISTEN, s->lfd, 4, rc, 0);
+		setup_call(d, i, &c, FUZZ_C_BIND, 8080);
+		c = (struct target_call){ .kind = TARGET_CALL_LISTEN, .fd = s->lfd, .backlog = 4 };
+		setup_call(d, i, &c, FUZZ_C_LISTEN, 4);
 	}
 }
 

@@ -12,9 +12,12 @@
  *   seq-range    outbound sequence numbers (but SYNs') 100000 too far
  *   rfc5961-ack  inbound acknowledgements beyond what it sent are taken as its SND.MAX
  *   hang         recv never returns (TARGET_PENDING)
+ *   block        recv blocks the calling thread for good (a stack that hangs in earnest:
+ *                only a timeout outside the call can see it)
  *   diverge      it never sends a RST */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "target-adapters/plugin_abi.h"
 
@@ -169,6 +172,8 @@ static int br_call(void *h, const struct target_call *c, struct target_result *r
 
 	if (is(b, "hang") && c->kind == TARGET_CALL_RECV)
 		return TARGET_PENDING;
+	while (is(b, "block") && c->kind == TARGET_CALL_RECV)
+		pause();
 	rc = report(b, target_call(&b->t, c, r));
 	if (is(b, "read") && rc == TARGET_OK && c->kind == TARGET_CALL_RECV && r->ret > 0 &&
 	    c->rdata)
