@@ -31,7 +31,7 @@ execs() { # binary target -> "E C": libFuzzer's executions per second (wall cloc
 	n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log")
 	# a run a crash ended (an lwIP assertion) prints no final figures: its last status line
 	[ -n "$n" ] || n=$(grep -o '^#[0-9]*' "$tmp/log" | tail -1 | tr -d '#')
-	[ -n "$r" ] || r=$(tail -1 "$tmp/cpu" | awk -v n="${n:-0}" '{ printf "%d", ($3 > 0 ? n / $3 : 0) }')
+	[ -n "$r" ] && [ "$r" != 0 ] || r=$(tail -1 "$tmp/cpu" | awk -v n="${n:-0}" '{ printf "%d", ($3 > 0 ? n / $3 : 0) }')
 	c=$(tail -1 "$tmp/cpu" | awk -v n="${n:-0}" '{ t = $1 + $2; printf "%d", (t > 0 ? n / t : 0) }')
 	echo "${r:-0} ${c:-0}"
 }
