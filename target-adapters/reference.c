@@ -37,10 +37,14 @@
 #define REF_EPOLL_MAX_REG 32
 
 struct refpriv {
+	/* what open() sets up and reset keeps */
 	struct ref_stack *st;
-	int64_t now;
 	int version;                    /* 4 or 6 on the wire */
 	bool mapped;                    /* AF_INET6 sockets, IPv4 wire */
+	char *script_path;              /* set-up files of shell lines are relative to it */
+	struct ref_config cfg0;         /* the stack's config as open() made it */
+	/* the run's state, from here to buf: zero after open and reset */
+	int64_t now;
 	struct target_pktq out;         /* what the stack sent, in order */
 	bool fail;                      /* an outbound segment could not be built */
 	char fail_msg[200];
@@ -50,8 +54,6 @@ struct refpriv {
 	struct target_call pc;
 	int64_t pend_start;
 	int64_t poll_deadline;          /* INT64_MAX when none */
-	char *script_path;              /* set-up files of shell lines are relative to it */
-	struct ref_config cfg0;         /* the stack's config as open() made it (reset) */
 	bool sockets_made;              /* socket() was called */
 	struct ref_epoll {              /* epoll instances: fds REF_EPOLL_FD0 + index */
 		bool used;
@@ -558,22 +560,13 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 static int ref_reset(struct target *t)
 {
 	struct refpriv *p = P(t);
-	struct ref_stack *st = p->st;
-	char *script_path = p->script_path;
+	size_t from = offsetof(struct refpriv, now);
 
 	target_pktq_free(&p->out);
 	free(p->domains);
-	ref_stack_reset(st);
-	*ref_stack_config(st) = p->cfg0;
-	struct ref_config cfg0 = p->cfg0;
-	int version = p->version;
-	bool mapped = p->mapped;
-	memset(p, 0, offsetof(struct refpriv, buf));
-	p->st = st;
-	p->script_path = script_path;
-	p->cfg0 = cfg0;
-	p->version = version;
-	p->mapped = mapped;
+	ref_stack_reset(p->st);
+	*ref_stack_config(p->st) = p->cfg0;
+	memset((char *)p + from, 0, offsetof(struct refpriv, buf) - from);
 	p->poll_deadline = INT64_MAX;
 	return TARGET_OK;
 }

@@ -15,22 +15,4 @@ static void *v4_open(const struct target_config *cfg, struct target_diag *diag)
 	return rw_open(cfg, diag);
 }
 
-static const struct tcpspec_plugin_v1 table = {
-	TCPSPEC_PLUGIN_V1_HEADER,
-	.name = "ipv4only",
-	.caps = TARGET_VIRTUAL_TIME | TARGET_BLOCKING,
-	.open = v4_open,
-	.close = rw_close,
-	.now = rw_now,
-	.inject = rw_inject,
-	.next_outbound = rw_next_outbound,
-	.call = rw_call,
-	.complete = rw_complete,
-	.advance = rw_advance,
-};
-
-__attribute__((visibility("default")))
-const struct tcpspec_plugin_v1 *tcpspec_plugin_v1(uint32_t host_abi)
-{
-	return host_abi == 1 ? &table : NULL;
-}
+RW_V1_PLUGIN("ipv4only", v4_open, rw_inject, rw_next_outbound)

@@ -78,3 +78,21 @@ __attribute__((unused)) static int rw_shell(void *h, const char *cmd, int *exit_
 {
 	return rw_report(h, target_shell(&((struct rw *)h)->t, cmd, exit_status));
 }
+
+/* An ABI version 1 plugin forwarding to the reference stack with its own open, inject
+ * and next_outbound (rw_open, rw_inject, rw_next_outbound where it has none), its caps
+ * virtual time and blocking calls, no TCP_INFO: the table and the entry point. */
+#define RW_V1_PLUGIN(NAME, OPEN, INJECT, NEXT_OUTBOUND)                             \
+	static const struct tcpspec_plugin_v1 table = {                             \
+		TCPSPEC_PLUGIN_V1_HEADER,                                           \
+		.name = NAME,                                                       \
+		.caps = TARGET_VIRTUAL_TIME | TARGET_BLOCKING,                      \
+		.open = OPEN, .close = rw_close, .now = rw_now, .inject = INJECT,   \
+		.next_outbound = NEXT_OUTBOUND, .call = rw_call,                    \
+		.complete = rw_complete, .advance = rw_advance,                     \
+	};                                                                          \
+	__attribute__((visibility("default")))                                      \
+	const struct tcpspec_plugin_v1 *tcpspec_plugin_v1(uint32_t host_abi)        \
+	{                                                                           \
+		return host_abi == 1 ? &table : NULL;                               \
+	}

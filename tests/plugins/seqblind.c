@@ -108,22 +108,4 @@ static int sb_next_outbound(void *h, int64_t deadline_ns, struct target_packet *
 	return rc;
 }
 
-static const struct tcpspec_plugin_v1 table = {
-	TCPSPEC_PLUGIN_V1_HEADER,
-	.name = "seqblind",
-	.caps = TARGET_VIRTUAL_TIME | TARGET_BLOCKING,
-	.open = sb_open,
-	.close = rw_close,
-	.now = rw_now,
-	.inject = sb_inject,
-	.next_outbound = sb_next_outbound,
-	.call = rw_call,
-	.complete = rw_complete,
-	.advance = rw_advance,
-};
-
-__attribute__((visibility("default")))
-const struct tcpspec_plugin_v1 *tcpspec_plugin_v1(uint32_t host_abi)
-{
-	return host_abi == 1 ? &table : NULL;
-}
+RW_V1_PLUGIN("seqblind", sb_open, sb_inject, sb_next_outbound)
