@@ -6,6 +6,12 @@
 # (seeds plus every kept regression input) as TARGET_seed_corpus.zip, its dictionary as
 # TARGET.dict and, when there is one, its TARGET.options.
 b="$WORK/tcpspec-build"
+# the fuzz targets' plumbing without coverage instrumentation, as in `make fuzz`
+# (fuzz/coverage-ignore.txt); a coverage build (source-based, no -fsanitize-coverage)
+# has nothing to leave out
+if [ "${SANITIZER:-}" != coverage ]; then
+	CFLAGS="$CFLAGS -fsanitize-coverage-ignorelist=$PWD/fuzz/coverage-ignore.txt"
+fi
 # dsl/ includes its generated header as build/dsl/parser.h whatever the build directory
 make -s build/dsl/parser.h
 make -j"$(nproc)" B="$b" CC="$CC" CFLAGS="$CFLAGS" \
