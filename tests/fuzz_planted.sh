@@ -6,12 +6,8 @@
 # 50, seed 1); the fin oracle must catch it, and the finding's repro.pkt must fail on
 # the planted build ("before the fix") and pass on the same stack built without the bug
 # (the example plugin, "after the fix") and on reference.  Prints TAP.
-set -u
-MAKE=${MAKE:-make}
+. "$(dirname "$0")/fuzz_campaign_lib.sh"
 SECS=${FUZZ_PLANTED_SECS:-50}
-n=0
-tap() { n=$((n + 1)); echo "$1 $n - $2"; }
-skip() { tap ok "$1 # SKIP $2"; echo "1..$n"; exit 0; }
 # fuzz_refstack fuzzes the reference stack alone: built with the bug, it found
 # tests/data/planted-data-after-fin.input (oracle: data or sequence space accepted after
 # the peer's FIN, record 9).  Its script must state the rule, not what the buggy stack
@@ -37,17 +33,9 @@ fi
 	tap ok "fuzz_refstack's repro passes without the bug (after the fix)" ||
 	{ tap "not ok" "fuzz_refstack's repro passes without the bug"; sed 's/^/# /' "$rtmp/a"; }
 rm -rf "$rtmp"
-command -v clang >/dev/null 2>&1 || skip "planted bug through the campaign" "clang is not installed"
-command -v python3 >/dev/null 2>&1 || skip "planted bug through the campaign" "python3 is missing"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! $MAKE -s --no-print-directory fuzz all >"$tmp/build.log" 2>&1; then
-	tap "not ok" "make fuzz all"; sed 's/^/# /' "$tmp/build.log" | tail -20; echo "1..$n"; exit 1
-fi
+campaign_setup "planted bug through the campaign"
 PL=build/tests/libplanted.so
-scripts/fuzz-campaign --no-build --minutes "$(echo "$SECS" | awk '{ print $1 / 60 }')" \
-	--round-minutes 0.5 --seed 1 --target "plugin:$PL" --out "$tmp/out" fuzz_stack \
-	>"$tmp/campaign.log" 2>&1
+campaign "$PL" "$SECS" 0.5
 dir=$(grep -l '^fuzz_stack: \[fin\]' "$tmp"/out/crashes/*/signature 2>/dev/null | head -1)
 dir=${dir%/signature}
 if [ -n "$dir" ] && [ -f "$dir/repro.pkt" ]; then
@@ -71,10 +59,5 @@ if ./tcpspec run -q --target plugin:build/examples/plugin/libexample.so "$dir/re
 else
 	tap "not ok" "repro.pkt passes after the fix"; sed 's/^/# /' "$tmp/after.log" | head -20
 fi
-# nothing written outside the campaign's directory
-if git status --porcelain 2>/dev/null | grep -q 'crash-\|leak-\|timeout-'; then
-	tap "not ok" "the campaign writes no artifact into the tree"
-else
-	tap ok "the campaign writes no artifact into the tree"
-fi
+no_artifacts_in_tree
 echo "1..$n"

@@ -7,24 +7,12 @@
 # finding's repro.pkt must pass on reference and fail on the plugin at the record that
 # broke the oracle (not before it).  The time to the first finding is printed.
 # Prints TAP.
-set -u
-MAKE=${MAKE:-make}
+. "$(dirname "$0")/fuzz_campaign_lib.sh"
 SECS=${FUZZ_PLUGIN_SECS:-40}
-n=0
-tap() { n=$((n + 1)); echo "$1 $n - $2"; }
-skip() { tap ok "$1 # SKIP $2"; echo "1..$n"; exit 0; }
-command -v clang >/dev/null 2>&1 || skip "a plugin through the campaign" "clang is not installed"
-command -v python3 >/dev/null 2>&1 || skip "a plugin through the campaign" "python3 is missing"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! $MAKE -s --no-print-directory fuzz all >"$tmp/build.log" 2>&1; then
-	tap "not ok" "make fuzz all"; sed 's/^/# /' "$tmp/build.log" | tail -20; echo "1..$n"; exit 1
-fi
+campaign_setup "a plugin through the campaign"
 PL=build/tests/plugins/libseqblind.so
 start=$(date +%s)
-scripts/fuzz-campaign --no-build --minutes "$(echo "$SECS" | awk '{ print $1 / 60 }')" \
-	--round-minutes 0.25 --seed 1 --target "plugin:$PL" --out "$tmp/out" fuzz_stack \
-	>"$tmp/campaign.log" 2>&1
+campaign "$PL" "$SECS" 0.25
 first=$(grep -m1 ' NEW finding ' "$tmp/campaign.log" | cut -d' ' -f1)
 nf=$(ls -d "$tmp"/out/crashes/*/ 2>/dev/null | wc -l)
 if [ "$nf" -gt 0 ]; then
@@ -52,10 +40,5 @@ for d in "$tmp"/out/crashes/*/; do
 		sed 's/^/# /' "$tmp/pl" | head -5
 	fi
 done
-# nothing written outside the campaign's directory
-if git status --porcelain 2>/dev/null | grep -q 'crash-\|leak-\|timeout-'; then
-	tap "not ok" "the campaign writes no artifact into the tree"
-else
-	tap ok "the campaign writes no artifact into the tree"
-fi
+no_artifacts_in_tree
 echo "1..$n"
