@@ -36,6 +36,11 @@ static inline int cli_take(int argc, char **argv, int *i, const char *name, cons
 	return 0;
 }
 
+/* A --timeout value: seconds in plain decimal (120, 2.5; no sign, exponent, hex, inf
+ * or nan), 0 (no limit) to ENGINE_MAX_TIMEOUT_S.  0 with *ms set (-1 for none, at
+ * least 1 otherwise), or -1 with the accepted form printed as "WHO: bad --timeout". */
+int cli_timeout(const char *who, const char *val, long long *ms);
+
 int cmd_run(int argc, char **argv);
 int cmd_plugin_check(int argc, char **argv);
 int cmd_parse(int argc, char **argv);

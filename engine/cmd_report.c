@@ -112,9 +112,10 @@ static void usage(FILE *f)
 		"                    starting 'MUST:', 'SHOULD:' or 'MAY:' names the level\n"
 		"                    the stack breaks there\n"
 		"  -j N, --jobs N    parallel runs per target (default: one per core)\n"
-		"  --timeout SECS    wall-clock limit per script (default 120, 0: none); a\n"
-		"                    script still running then fails, with everything it started\n"
-		"                    stopped, and the report goes on\n"
+		"  --timeout SECS    wall-clock limit per script (plain decimal seconds, 0:\n"
+		"                    none; default: twice the script's own time, at least\n"
+		"                    120); a script still running then fails, with\n"
+		"                    everything it started stopped, and the report goes on\n"
 		"  -q, --quiet       no progress lines on stderr\n"
 		"\n"
 		"Script options are passed to every run, as for tcpspec run\n"
@@ -686,17 +687,10 @@ int cmd_report(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {
 			if (t < 0)
 				goto missing;
-			char *end;
-			double secs = strtod(val, &end);
-			if (end == val || *end || secs < 0 || secs > 86400 * 7) {
-				fprintf(stderr, "tcpspec report: bad --timeout '%s' (seconds, 0 for "
-						"no limit)\n", val);
+			long long ms;
+			if (cli_timeout("tcpspec report", val, &ms) != 0)
 				goto out;
-			}
-			/* as tcpspec run: 0 none (-1 to the pool), else at least 1 ms */
-			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
-			if (timeout_ms == 0)
-				timeout_ms = 1;
+			timeout_ms = ms;
 		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
 			char msg[256];
 			if (i + 1 >= argc)

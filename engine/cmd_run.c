@@ -37,8 +37,10 @@ static void usage(FILE *f)
 		"  --tap FILE        TAP results ('-' for stdout)\n"
 		"  --junit FILE      JUnit XML results\n"
 		"  --json FILE       JSON results\n"
-		"  --timeout SECS    wall-clock limit per script, 0 to 604800 (default 120,\n"
-		"                    0: none); a script over it is stopped and fails\n"
+		"  --timeout SECS    wall-clock limit per script, plain decimal seconds from\n"
+		"                    0 (none) to 604800; default: twice the script's own\n"
+		"                    time (its last event's), at least 120; a script over\n"
+		"                    it is stopped and fails\n"
 		"  --shard K/N       run only the K-th of N shares of the scripts (by a hash\n"
 		"                    of each path below the FILE|DIR given), for CI matrices\n"
 		"  --html DIR        write a static site: DIR/index.html lists the runs, and a\n"
@@ -185,17 +187,10 @@ int cmd_run(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {
 			if (t < 0)
 				goto missing;
-			char *end;
-			double secs = strtod(val, &end);
-			/* written so that NaN fails too */
-			if (end == val || *end || !(secs >= 0 && secs <= ENGINE_MAX_TIMEOUT_S)) {
-				fprintf(stderr, "tcpspec run: bad --timeout '%s': seconds from 0 (no "
-						"limit) to %d (7 days)\n", val, ENGINE_MAX_TIMEOUT_S);
+			long long ms;
+			if (cli_timeout("tcpspec run", val, &ms) != 0)
 				goto out;
-			}
-			timeout_ms = secs == 0 ? -1 : (int64_t)(secs * 1000 + 0.5);
-			if (timeout_ms == 0)
-				timeout_ms = 1;
+			timeout_ms = ms;
 		} else if ((t = cli_take(argc, argv, &i, "--shard", &val))) {
 			if (t < 0)
 				goto missing;

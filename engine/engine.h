@@ -181,8 +181,8 @@ struct engine_jobs_cfg {
 	const char *pcap_dir;
 	const char *html_dir;               /* each run writes its page there (html.h) */
 	int jobs;                           /* parallel children (>= 1) */
-	/* Wall-clock limit per script in milliseconds: 0 = ENGINE_DEFAULT_TIMEOUT_S,
-	 * negative = none.  A script over it is stopped (its process and everything it
+	/* Wall-clock limit per script in milliseconds: 0 = the script's own default
+	 * (engine_default_timeout_ms), negative = none.  A script over it is stopped (its process and everything it
 	 * started killed) and fails with the line it was at. */
 	int64_t timeout_ms;
 	FILE *out;                          /* one line per script; NULL: quiet */
@@ -191,6 +191,15 @@ struct engine_jobs_cfg {
 
 #define ENGINE_DEFAULT_TIMEOUT_S 120
 #define ENGINE_MAX_TIMEOUT_S (7 * 86400)
+
+/* The time of a script's last timed event as the script states it (absolute, relative
+ * times added up from the previous event's, a range or a blocking call at its end,
+ * '*' adding nothing): how long the script itself says it runs, in nanoseconds. */
+int64_t engine_script_span_ns(const struct dsl_file *f);
+/* The wall-clock limit of a script run without --timeout: twice its span (so a loaded
+ * machine has as long again), never under ENGINE_DEFAULT_TIMEOUT_S; the plain default
+ * when the script does not parse (its run says why at once). */
+int64_t engine_default_timeout_ms(const char *path, const struct engine_opts *cmdline);
 
 /* Run every job, at most cfg->jobs at a time, never in the calling process.  Targets
  * with TARGET_OWN_PROCESS get a child process per job, in a process group of its

@@ -132,6 +132,7 @@ struct slot {
 	bool busy;
 	size_t job;
 	int64_t started_ms;
+	int64_t timeout_ms;         /* its job's wall-clock limit; <= 0: none */
 	size_t got;
 	struct engine_result res;
 };
@@ -313,6 +314,8 @@ static int slot_start(struct pool *pl, int i, size_t j)
 	s->job = j;
 	s->got = 0;
 	s->started_ms = mono_ms();
+	s->timeout_ms = pl->cfg->timeout_ms ? pl->cfg->timeout_ms
+		: engine_default_timeout_ms(pl->jobs[j].path, pl->cfg->cmdline);
 	if (!pl->workers || !s->pid) {
 		if (!pl->workers)
 			s->pid = 0;
@@ -388,7 +391,6 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 		pl.workers = false;
 	if ((size_t)pl.width > n && n > 0)
 		pl.width = (int)n;
-	int64_t timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : ENGINE_DEFAULT_TIMEOUT_S * 1000;
 	pl.slots = calloc(pl.width, sizeof *pl.slots);
 	bool *done = calloc(n ? n : 1, sizeof *done);
 	size_t lines_size = ((size_t)pl.width * 2 * sizeof(int) + 4095) & ~(size_t)4095;
@@ -438,13 +440,16 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 			struct slot *s = &pl.slots[i];
 			if (!s->busy)
 				continue;
-			if (timeout_ms > 0) {
-				int64_t left = s->started_ms + timeout_ms - now;
+			if (s->timeout_ms > 0) {
+				int64_t left = s->started_ms + s->timeout_ms - now;
 				if (left <= 0) {
 					slot_kill(s, true);
 					job_lost(&pl, s, "the script did not finish within %g s of "
-						 "wall time (--timeout): stopped, with everything it "
-						 "started", timeout_ms / 1000.0);
+						 "wall time (%s): stopped, with everything it "
+						 "started", s->timeout_ms / 1000.0,
+						 cfg->timeout_ms ? "--timeout"
+						 : "the default --timeout: twice the script's "
+						   "own time, at least 120 s");
 					done[s->job] = true;
 					continue;
 				}

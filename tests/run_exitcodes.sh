@@ -151,6 +151,16 @@ check $? "--timeout nan is refused (exit $rc)"
 "$T" run --timeout 1000000000 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "0 (no limit) to 604800" "$tmp/out"
 check $? "--timeout 1000000000 is refused naming the limit (exit $rc)"
+for v in 0x10 1e3 inf -1 .; do
+	"$T" run --timeout "$v" "$good" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ] && grep -q "plain decimal" "$tmp/out"
+	check $? "run --timeout $v is refused saying the accepted form (exit $rc)"
+	"$T" report -q --timeout "$v" "$good" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ] && grep -q "plain decimal" "$tmp/out"
+	check $? "report --timeout $v is refused saying the accepted form (exit $rc)"
+done
+"$T" run --timeout 2.5 "$good" > "$tmp/out" 2>&1
+check $? "--timeout 2.5 is accepted"
 "$T" run -j 0 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "1 to 256" "$tmp/out"
 check $? "-j 0 is refused naming the limits (exit $rc)"

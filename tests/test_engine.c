@@ -1460,9 +1460,54 @@ static void capture_names_unique(void **state)
 	assert_null(j[0].pcap_name);
 }
 
+/* The wall-clock limit without --timeout follows the script's own time: its last
+ * event, relative times added up, a range or blocking call at its end, '*' nothing. */
+static int64_t span_of(const char *text)
+{
+	struct dsl_file *f = NULL;
+	struct dsl_diags d = { 0 };
+	assert_int_equal(dsl_parse_buffer("span.pkt", text, strlen(text), &f, &d), DSL_OK);
+	int64_t ns = engine_script_span_ns(f);
+	dsl_free(f);
+	dsl_diags_free(&d);
+	return ns;
+}
+
+static void the_default_timeout_follows_the_scripts_own_time(void **state)
+{
+	assert_int_equal(span_of("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "+1.5 close(3) = 0\n+2 close(3) = -1 EBADF\n"), 3500 * MS);
+	assert_int_equal(span_of("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "250 close(3) = 0\n* close(3) = -1 EBADF\n"), 250000 * MS);
+	assert_int_equal(span_of("1 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "+1~+4 close(3) = 0\n"), 5000 * MS);
+	assert_int_equal(span_of("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "0...300 close(3) = 0\n+0 close(3) = -1 EBADF\n"), 300000 * MS);
+
+	char path[] = "/tmp/tcpspec-span-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *longer = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+			     "+315 close(3) = 0\n";
+	assert_int_equal(write(fd, longer, strlen(longer)), (ssize_t)strlen(longer));
+	close(fd);
+	assert_int_equal(engine_default_timeout_ms(path, NULL), 630000);
+	const char *shorter = "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+			      "+3 close(3) = 0\n";
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(shorter, fp);
+	fclose(fp);
+	assert_int_equal(engine_default_timeout_ms(path, NULL), ENGINE_DEFAULT_TIMEOUT_S * 1000);
+	unlink(path);
+	/* a script that cannot be read keeps the plain default (its run says why) */
+	assert_int_equal(engine_default_timeout_ms(path, NULL), ENGINE_DEFAULT_TIMEOUT_S * 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_default_timeout_follows_the_scripts_own_time),
 		cmocka_unit_test_setup(inbound_packets_carry_the_scripts_numbers, setup),
 		cmocka_unit_test_setup(malformed_extension_reaches_the_wire, setup),
 		cmocka_unit_test_setup(seq_and_ack_are_relative_to_the_live_isns, setup),
