@@ -57,7 +57,9 @@ static void usage(FILE *f)
 		"  -v, --verbose     also trace each event and each packet the stack sent\n"
 		"\n"
 		"Script options (they override the scripts' own option lines):\n"
-		"  --tolerance_usecs=N (4000)  --tolerance_percent=P (12.5)  --non_fatal=packet,syscall\n"
+		"  --tolerance_usecs=N (4000)  --tolerance_percent=P (12.5)\n"
+		"  --non_fatal[=packet|syscall|packet,syscall] (alone: both; the mismatches\n"
+		"    are warnings, kept in the TAP, JUnit and JSON files)\n"
 		"  --tcp_ts_tick_usecs=N  --ip_version=V  --mtu=N  --mss=N  --local_ip=A\n"
 		"  --remote_ip=A  --gateway_ip=A  --bind_port=N  --connect_port=N\n"
 		"  --strict_segments  --netmask_ip=M  --tcp_md5_secret=KEY (md5 valid)\n"
@@ -121,6 +123,14 @@ static bool write_unavailable(const char *tap, const char *junit, const char *js
 	return ok;
 }
 
+/* The NAME of a -D NAME[=VALUE]. */
+static int add_define_name(struct engine_strv *v, const char *arg)
+{
+	char name[128];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+	return engine_strv_add(v, name);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *html = NULL;
@@ -131,7 +141,7 @@ int cmd_run(int argc, char **argv)
 	int64_t timeout_ms = 0;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
-	struct engine_strv files = {0}, expect_files = {0}, given = {0};
+	struct engine_strv files = {0}, expect_files = {0}, given = {0}, defs = {0};
 	struct engine_expectations ex = {0};
 	bool no_expect = false;
 	struct engine_job *jobs = NULL;
@@ -217,15 +227,18 @@ int cmd_run(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--tap", &val))) {
 			if (t < 0)
 				goto missing;
-			tap = val;
+			if (engine_out_set(&tap, "--tap", val, "tcpspec run") != 0)
+				goto keep_outs;
 		} else if ((t = cli_take(argc, argv, &i, "--junit", &val))) {
 			if (t < 0)
 				goto missing;
-			junit = val;
+			if (engine_out_set(&junit, "--junit", val, "tcpspec run") != 0)
+				goto keep_outs;
 		} else if ((t = cli_take(argc, argv, &i, "--json", &val))) {
 			if (t < 0)
 				goto missing;
-			json = val;
+			if (engine_out_set(&json, "--json", val, "tcpspec run") != 0)
+				goto keep_outs;
 		} else if ((t = cli_take(argc, argv, &i, "--profile", &val)) ||
 			   (t = cli_take(argc, argv, &i, "--relax", &val))) {
 			if (t < 0)
@@ -244,6 +257,8 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "tcpspec run: %s\n", msg);
 				goto out;
 			}
+			if (add_define_name(&defs, a + 2) != 0)
+				goto oom;
 		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
 			if (i + 1 >= argc)
 				goto missing;
@@ -252,6 +267,8 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "tcpspec run: %s\n", msg);
 				goto out;
 			}
+			if (add_define_name(&defs, argv[i]) != 0)
+				goto oom;
 		} else if (!strncmp(a, "--", 2) && a[2]) {
 			char name[64], msg[256];
 			const char *eq = strchr(a + 2, '=');
@@ -286,6 +303,8 @@ missing:
 		goto out;
 	}
 	bool any_given = files.n > 0;
+	/* before sharding: a name is misspelt or not whatever share runs */
+	engine_warn_unused_defines(defs.v, defs.n, files.v, files.n, "tcpspec run");
 	/* each argument's scripts by their paths below it; last argument first, so the
 	 * ranges of the ones before stay where they are */
 	for (size_t r = nroots, end = files.n; shard_n && r-- > 0; end = roots[r].from)
@@ -299,6 +318,14 @@ missing:
 		fprintf(stderr, "tcpspec run: --expect and --no-expect together\n");
 		goto out;
 	}
+	if (engine_outs_check((const char *[]){ "--tap", "--junit", "--json" },
+			      (const char *[]){ tap, junit, json }, 3, files.v, files.n,
+			      "tcpspec run") != 0)
+		goto keep_outs;
+	/* a result file on stdout keeps stdout to itself: the lines for people go to
+	 * stderr then */
+	FILE *human = (tap && !strcmp(tap, "-")) || (junit && !strcmp(junit, "-")) ||
+		      (json && !strcmp(json, "-")) ? stderr : stdout;
 
 	const struct target_ops *ops;
 	char tmsg[512];
@@ -367,12 +394,14 @@ missing:
 		.html_dir = html,
 		.jobs = (int)jobs_n,
 		.timeout_ms = timeout_ms,
-		.out = quiet ? NULL : stdout,
+		.out = quiet ? NULL : human,
 	};
 	if (html && engine_html_prepare(html, jobs, n) != 0) {
 		fprintf(stderr, "tcpspec run: --html %s: %s\n", html, strerror(errno));
 		goto out;
 	}
+	if (shard_n && !n)   /* more shares than scripts: this one is empty, on purpose */
+		fprintf(human, "shard %u/%u: no script\n", shard_k, shard_n);
 	int stop_sig = engine_jobs_run(&jc, jobs, n);
 	bool stopped = stop_sig != 0;
 
@@ -382,7 +411,7 @@ missing:
 		for (size_t i = 0; i < n; i++) {
 			enum engine_status st = engine_job_status(&jobs[i]);
 			if (st != ENGINE_ST_PASS && st != ENGINE_ST_NOT_RUN)
-				engine_print_job(stdout, &jobs[i]);
+				engine_print_job(human, &jobs[i]);
 		}
 	/* stale expectations: the script passes now, so its line should go */
 	for (size_t i = 0; i < n; i++)
@@ -395,20 +424,20 @@ missing:
 	if (!stopped)
 		engine_expect_warn_missing(&ex, ops->name, "tcpspec run");
 
-	printf("%zu passed, %zu failed, %zu skipped", c[ENGINE_ST_PASS] + c[ENGINE_ST_STALE],
-	       c[ENGINE_ST_FAIL] + c[ENGINE_ST_ERROR],
-	       c[ENGINE_ST_SKIP] + c[ENGINE_ST_UNAVAILABLE]);
+	fprintf(human, "%zu passed, %zu failed, %zu skipped",
+		c[ENGINE_ST_PASS] + c[ENGINE_ST_STALE], c[ENGINE_ST_FAIL] + c[ENGINE_ST_ERROR],
+		c[ENGINE_ST_SKIP] + c[ENGINE_ST_UNAVAILABLE]);
 	if (c[ENGINE_ST_DEVIATION])
-		printf(", %zu documented deviation%s", c[ENGINE_ST_DEVIATION],
-		       c[ENGINE_ST_DEVIATION] == 1 ? "" : "s");
+		fprintf(human, ", %zu documented deviation%s", c[ENGINE_ST_DEVIATION],
+			c[ENGINE_ST_DEVIATION] == 1 ? "" : "s");
 	if (c[ENGINE_ST_STALE])
-		printf(", %zu stale expectation%s", c[ENGINE_ST_STALE],
-		       c[ENGINE_ST_STALE] == 1 ? "" : "s");
+		fprintf(human, ", %zu stale expectation%s", c[ENGINE_ST_STALE],
+			c[ENGINE_ST_STALE] == 1 ? "" : "s");
 	if (stopped)
-		printf(", %zu interrupted, %zu not run", c[ENGINE_ST_INTERRUPTED],
-		       c[ENGINE_ST_NOT_RUN]);
-	printf("\n");
-	fflush(stdout);
+		fprintf(human, ", %zu interrupted, %zu not run", c[ENGINE_ST_INTERRUPTED],
+			c[ENGINE_ST_NOT_RUN]);
+	fprintf(human, "\n");
+	fflush(human);
 	written = true;
 	bool werr = write_report(tap, 't', jobs, n, ops->name) != 0;
 	werr |= write_report(junit, 'j', jobs, n, ops->name) != 0;
@@ -429,6 +458,11 @@ missing:
 		     : c[ENGINE_ST_SKIP] ? CLI_UNSUPPORTED : CLI_OK;
 	}
 	goto out;
+keep_outs:
+	/* the output files clash (with each other or a script): emptying them would
+	 * destroy what they name */
+	written = true;
+	goto out;
 oom:
 	fprintf(stderr, "tcpspec run: out of memory\n");
 	rc = CLI_USAGE;
@@ -440,6 +474,7 @@ out:
 	engine_strv_free(&files);
 	engine_strv_free(&expect_files);
 	engine_strv_free(&given);
+	engine_strv_free(&defs);
 	engine_expect_free(&ex);
 	if (jobs)
 		engine_pcap_names_free(jobs, n);

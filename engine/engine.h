@@ -151,6 +151,11 @@ struct engine_result {
 	 * block that did not match): the one failure an expectation can document.  Not
 	 * set for a run stopped by the timeout, a crash, a target that would not open. */
 	bool departed;
+	/* mismatches --non_fatal let through, each "file:line: warning: ..." (lines
+	 * of its own for the packets), separated by ENGINE_WARNING_SEP: the first ones, as
+	 * many as fit; n_warnings counts them all */
+	int n_warnings;
+	char warnings[1024];
 };
 
 /* Run one script (parse, open the target, play the events, close). */
@@ -188,6 +193,8 @@ struct engine_jobs_cfg {
 	FILE *out;                          /* one line per script; NULL: quiet */
 	bool verbose;
 };
+
+#define ENGINE_WARNING_SEP '\x1e'
 
 #define ENGINE_DEFAULT_TIMEOUT_S 120
 #define ENGINE_MAX_TIMEOUT_S (7 * 86400)
@@ -240,6 +247,7 @@ int engine_target_probe(const struct target_ops *ops, struct target_diag *d);
  * path relative to the file; '#' comments).  Shared by tcpspec run and tcpspec report. */
 struct engine_expectation {
 	char *path;                         /* normalized: the file's directory + path */
+	char *real;                         /* its real path (NULL: does not exist) */
 	char *reason;
 	const char *file;                   /* the file and line that list it */
 	int line;
@@ -300,6 +308,11 @@ const char *engine_status_word(enum engine_status s);  /* "pass", "deviation" ..
 void engine_status_count(const struct engine_job *jobs, size_t n,
 			 size_t count[ENGINE_ST_COUNT]);
 
+/* Warn on stderr ("WHO: warning: -D NAME: ...") about each -D name (NAME, without a
+ * value) that none of the files mentions as a whole word. */
+void engine_warn_unused_defines(char *const *names, size_t n, char *const *files,
+				size_t nfiles, const char *who);
+
 /* ---- reports ----------------------------------------------------------------------- */
 
 /* Make dir and its parents when missing (mkdir -p); errors printed as "WHO: ...".
@@ -310,6 +323,14 @@ FILE *engine_open_out(const char *path, const char *who);
 /* Empties those of the n result files (NULL and '-' skipped) that exist, creating
  * none: for a run that ends before writing them, so no earlier run's results stay. */
 void engine_empty_outs(const char *const *paths, size_t n);
+/* An output option's value (*slot = val): given twice with another path, it is an
+ * error, printed as "WHO: FLAG given twice ...", -1. */
+int engine_out_set(const char **slot, const char *flag, const char *val, const char *who);
+/* The n output files (flags[i] names paths[i]; NULL: not asked for) must be distinct
+ * files, at most one of them '-', and none may be one of the input scripts: else the
+ * clash is printed ("WHO: ...") and -1 returned. */
+int engine_outs_check(const char *const *flags, const char *const *paths, size_t n,
+		      char *const *inputs, size_t ninputs, const char *who);
 
 int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n);
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target);

@@ -127,11 +127,13 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 			break;
 		}
 		normalize_path(e->path);
+		e->real = realpath(e->path, NULL);
 		e->reason = strdup(reason);
 		e->file = fname;
 		e->line = lineno;
 		if (!e->reason) {
 			free(e->path);
+			free(e->real);
 			rc = -1;
 			break;
 		}
@@ -147,19 +149,26 @@ const struct engine_expectation *engine_expect_find(struct engine_expectations *
 	char norm[4096];
 	snprintf(norm, sizeof norm, "%s", script);
 	normalize_path(norm);
-	for (size_t i = 0; i < x->n; i++)
-		if (!strcmp(x->v[i].path, norm)) {
+	/* the same file however the two paths were written (an --expect FILE given by an
+	 * absolute path, a run from another directory): real paths; else as written */
+	char *real = realpath(script, NULL);
+	const struct engine_expectation *found = NULL;
+	for (size_t i = 0; i < x->n && !found; i++)
+		if (real && x->v[i].real ? !strcmp(x->v[i].real, real)
+					 : !strcmp(x->v[i].path, norm)) {
 			x->v[i].used = true;
-			return &x->v[i];
+			found = &x->v[i];
 		}
-	return NULL;
+	free(real);
+	return found;
 }
 
 /* The directories whose expectation files apply to a path given on the command line:
  * the path itself if it is a directory, else its directory, and every parent up to
  * the root of the path as written ("corpora/conformance/rfc9293" gives ".../rfc9293",
- * "corpora/conformance", "corpora" and "."), so that a suite's expectations still
- * apply when only part of it is run.  Duplicates (by inode) are kept once. */
+ * "corpora/conformance", "corpora" and "."), then on through "..", "../.." to the
+ * file system's root, so that a suite's expectations still apply when only part of it
+ * is run, from wherever.  Duplicates (by inode) are kept once. */
 static int add_dirs(struct engine_strv *dirs, const char *path)
 {
 	char buf[4096];
@@ -189,8 +198,25 @@ static int add_dirs(struct engine_strv *dirs, const char *path)
 			if (!seen && engine_strv_add(dirs, buf) != 0)
 				return -1;
 		}
-		if (!strcmp(buf, ".") || !strcmp(buf, "/"))
+		if (!strcmp(buf, "/"))
 			break;
+		/* past the start of a relative path: on through its real parents ("..",
+		 * "../..") up to the root, so a run from inside a suite (cd
+		 * corpora/conformance/rfc9293 && tcpspec run .) still finds its lists */
+		bool dots = true;
+		for (const char *c = buf; *c && dots; c++)
+			dots = *c == '.' || *c == '/';
+		if (dots) {
+			char real[4096];
+			if (!realpath(buf, real) || !strcmp(real, "/") ||
+			    strlen(buf) + 4 >= sizeof buf)
+				break;
+			if (!strcmp(buf, "."))
+				snprintf(buf, sizeof buf, "..");
+			else
+				strcat(buf, "/..");
+			continue;
+		}
 		char *sl = strrchr(buf, '/');
 		if (!sl)
 			snprintf(buf, sizeof buf, ".");
@@ -257,6 +283,7 @@ void engine_expect_free(struct engine_expectations *x)
 {
 	for (size_t i = 0; i < x->n; i++) {
 		free(x->v[i].path);
+		free(x->v[i].real);
 		free(x->v[i].reason);
 	}
 	free(x->v);

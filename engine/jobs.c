@@ -351,6 +351,9 @@ void engine_print_job(FILE *out, const struct engine_job *j)
 			m += k + (m[k] == '\n');
 		}
 	}
+	if (r->n_warnings)
+		fprintf(out, "      %d non-fatal mismatch%s let through by --non_fatal\n",
+			r->n_warnings, r->n_warnings == 1 ? "" : "es");
 	fflush(out);
 }
 

@@ -107,6 +107,9 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		o->has_non_fatal = true;
 		o->non_fatal_packet = o->non_fatal_syscall = false;
 		const char *p = value ? value : "packet,syscall";
+		const char *form = "packet, syscall or packet,syscall; bare --non_fatal: both";
+		if (!*p)        /* --non_fatal= says nothing: not the same as bare */
+			return bad_range(msg, cap, name, value, form);
 		while (*p) {
 			size_t k = strcspn(p, ",");
 			if (k == 6 && !strncmp(p, "packet", 6))
@@ -114,7 +117,9 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 			else if (k == 7 && !strncmp(p, "syscall", 7))
 				o->non_fatal_syscall = true;
 			else
-				return bad(msg, cap, name, value);
+				return bad_range(msg, cap, name, value, form);
+			if (p[k] == ',' && !p[k + 1])       /* "packet,": a name missing */
+				return bad_range(msg, cap, name, value, form);
 			p += k + (p[k] == ',');
 		}
 		break;

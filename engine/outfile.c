@@ -2,6 +2,8 @@
  * directories they need are made when missing, as `mkdir -p` would. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <string.h>
@@ -69,4 +71,72 @@ void engine_empty_outs(const char *const *paths, size_t n)
 		if (fd >= 0)
 			close(fd);
 	}
+}
+
+int engine_out_set(const char **slot, const char *flag, const char *val, const char *who)
+{
+	if (*slot && strcmp(*slot, val)) {
+		fprintf(stderr, "%s: %s given twice, with %s and %s: one file each\n", who, flag,
+			*slot, val);
+		return -1;
+	}
+	*slot = val;
+	return 0;
+}
+
+/* The file a path names, as far as it can be told: its real path when it or its
+ * directory exists, else the path as written.  Malloc'd, or NULL. */
+static char *canon(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (r)
+		return r;
+	const char *sl = strrchr(path, '/');
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%.*s", sl ? (int)(sl - path) : 1, sl ? path : ".");
+	char *d = realpath(sl == path ? "/" : dir, NULL);
+	if (!d)
+		return strdup(path);
+	size_t n = strlen(d) + strlen(sl ? sl + 1 : path) + 2;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%s/%s", strcmp(d, "/") ? d : "", sl ? sl + 1 : path);
+	free(d);
+	return out;
+}
+
+int engine_outs_check(const char *const *flags, const char *const *paths, size_t n,
+		      char *const *inputs, size_t ninputs, const char *who)
+{
+	char *c[n ? n : 1];
+	int rc = 0;
+	for (size_t i = 0; i < n; i++)
+		c[i] = paths[i] && strcmp(paths[i], "-") ? canon(paths[i]) : NULL;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!paths[i])
+			continue;
+		for (size_t k = i + 1; k < n && !rc; k++) {
+			if (!paths[k])
+				continue;
+			bool same = !strcmp(paths[i], "-") ? !strcmp(paths[k], "-")
+				    : c[i] && c[k] && !strcmp(c[i], c[k]);
+			if (same) {
+				fprintf(stderr, "%s: %s and %s name the same file (%s): each result "
+					"needs its own\n", who, flags[i], flags[k], paths[k]);
+				rc = -1;
+			}
+		}
+		for (size_t k = 0; c[i] && k < ninputs && !rc; k++) {
+			char *in = canon(inputs[k]);
+			if (in && !strcmp(in, c[i])) {
+				fprintf(stderr, "%s: %s %s is a script of the run: it would be "
+					"overwritten\n", who, flags[i], paths[i]);
+				rc = -1;
+			}
+			free(in);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(c[i]);
+	return rc;
 }

@@ -1,4 +1,5 @@
 /* Machine-readable results of a run: TAP, JUnit XML, JSON. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,26 @@ static const char *ipname(const struct engine_job *j)
 	return target_ip_version_name(v);
 }
 
+/* The warnings kept, one by one: *w moves to the next; false at the end. */
+static bool next_warning(const char **w, char *one, size_t cap)
+{
+	if (!**w)
+		return false;
+	size_t k = strcspn(*w, (char[]){ ENGINE_WARNING_SEP, 0 });
+	snprintf(one, cap, "%.*s", (int)k, *w);
+	*w += k + ((*w)[k] != 0);
+	return true;
+}
+
+static int warnings_kept(const struct engine_result *r)
+{
+	int n = 0;
+	char one[sizeof r->warnings];
+	for (const char *w = r->warnings; next_warning(&w, one, sizeof one);)
+		n++;
+	return n;
+}
+
 /* The message as "# " lines. */
 static void tap_comment(FILE *f, const char *m)
 {
@@ -19,6 +40,20 @@ static void tap_comment(FILE *f, const char *m)
 		fprintf(f, "# %.*s\n", (int)k, m);
 		m += k + (m[k] == '\n');
 	}
+}
+
+/* Mismatches --non_fatal let through, as "# " lines under the test line. */
+static void warnings_comment(FILE *f, const struct engine_result *r)
+{
+	if (!r->n_warnings)
+		return;
+	fprintf(f, "# %d non-fatal mismatch%s (--non_fatal):\n", r->n_warnings,
+		r->n_warnings == 1 ? "" : "es");
+	char one[sizeof r->warnings];
+	for (const char *w = r->warnings; next_warning(&w, one, sizeof one);)
+		tap_comment(f, one);
+	if (r->n_warnings > warnings_kept(r))
+		fprintf(f, "# ... and %d more\n", r->n_warnings - warnings_kept(r));
 }
 
 /* A reason on one line, for a directive. */
@@ -65,6 +100,7 @@ int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n)
 			fprintf(f, "# not run: the run was interrupted before this script started\n");
 		else if (!ok)
 			tap_comment(f, j->res.message);
+		warnings_comment(f, &j->res);
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -116,12 +152,15 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 		fprintf(f, ".%s\" name=\"", ipname(j));
 		xml_text(f, j->path);
 		fprintf(f, "\" time=\"%.3f\"", j->res.wall_ns / 1e9);
-		if (st == ENGINE_ST_PASS) {
+		if (st == ENGINE_ST_PASS && !j->res.n_warnings) {
 			fprintf(f, "/>\n");
 			continue;
 		}
 		fprintf(f, ">\n      <properties><property name=\"tcpspec.status\" value=\"%s\"/>",
 			engine_status_word(st));
+		if (j->res.n_warnings)
+			fprintf(f, "<property name=\"tcpspec.warnings\" value=\"%d\"/>",
+				j->res.n_warnings);
 		if (j->expected) {
 			fprintf(f, "<property name=\"tcpspec.expectation\" value=\"");
 			xml_text(f, j->expected);
@@ -130,6 +169,8 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 		fprintf(f, "</properties>\n");
 		char first[512];
 		switch (st) {
+		case ENGINE_ST_PASS:
+			break;
 		case ENGINE_ST_FAIL:
 		case ENGINE_ST_ERROR:
 		case ENGINE_ST_INTERRUPTED:
@@ -164,6 +205,20 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 			fprintf(f, "      <skipped type=\"%s\" message=\"", engine_status_word(st));
 			xml_text(f, j->res.message);
 			fprintf(f, "\"/>\n");
+		}
+		if (j->res.n_warnings) {
+			/* what --non_fatal let through: a pass with warnings, not a clean one */
+			fprintf(f, "      <system-err>%d non-fatal mismatch%s (--non_fatal):\n",
+				j->res.n_warnings, j->res.n_warnings == 1 ? "" : "es");
+			char one[sizeof j->res.warnings];
+			for (const char *w = j->res.warnings; next_warning(&w, one, sizeof one);) {
+				xml_text(f, one);
+				fputc('\n', f);
+			}
+			if (j->res.n_warnings > warnings_kept(&j->res))
+				fprintf(f, "... and %d more\n",
+					j->res.n_warnings - warnings_kept(&j->res));
+			fprintf(f, "</system-err>\n");
 		}
 		fprintf(f, "    </testcase>\n");
 	}
@@ -217,7 +272,14 @@ int engine_write_json(FILE *f, const struct engine_job *jobs, size_t n, const ch
 			j->res.wall_ns / 1e9, j->res.scripted_ns / 1e9);
 		json_str(f, st == ENGINE_ST_NOT_RUN ? "not run: the run was interrupted before this "
 			 "script started" : j->res.message);
-		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+		fprintf(f, ", \"warnings_count\": %d, \"warnings\": [", j->res.n_warnings);
+		char one[sizeof j->res.warnings];
+		for (const char *w = j->res.warnings; next_warning(&w, one, sizeof one);) {
+			json_str(f, one);
+			if (*w)
+				fputs(", ", f);
+		}
+		fprintf(f, "]}%s\n", i + 1 < n ? "," : "");
 	}
 	size_t c[ENGINE_ST_COUNT];
 	engine_status_count(jobs, n, c);

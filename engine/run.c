@@ -58,6 +58,15 @@ static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine
 	if (v == ENGINE_PASS) {         /* a non-fatal mismatch: warn and go on */
 		if (x->cfg->log)
 			fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, line, text);
+		/* kept for the result files, which must not read as a clean pass */
+		struct engine_result *r = x->res;
+		size_t used = strlen(r->warnings);
+		char w[sizeof r->warnings];
+		int k = snprintf(w, sizeof w, "%.*s%s:%d: warning: %s", used ? 1 : 0,
+				 (char[]){ ENGINE_WARNING_SEP }, x->name, line, text);
+		if (k > 0 && used + (size_t)k < sizeof r->warnings)
+			memcpy(r->warnings + used, w, (size_t)k + 1);
+		r->n_warnings++;
 		return ENGINE_PASS;
 	}
 	if (x->res->verdict == ENGINE_PASS) {
