@@ -8,10 +8,11 @@
 
 #include "dsl/dsl.h"
 #include "engine/cli.h"
+#include "engine/engine.h"
 
 static void fmt_help(FILE *fp)
 {
-	fputs("usage: tcpspec fmt [-w] FILE...\n"
+	fputs("usage: tcpspec fmt [-w] [-D NAME=VALUE]... FILE...\n"
 	      "\n"
 	      "Print each script in tcpspec's canonical layout on standard output: one event\n"
 	      "per line, normalised spacing, flags and options in a fixed spelling, comments\n"
@@ -20,10 +21,14 @@ static void fmt_help(FILE *fp)
 	      "\n"
 	      "  -w            rewrite each FILE in place instead (a temporary file in the same\n"
 	      "                directory, then rename(2): a file is never half-written)\n"
+	      "  -D NAME=VALUE, --define NAME=VALUE\n"
+	      "                a name the scripts use that the run defines (as tcpspec run)\n"
 	      "  -h, --help    this text\n"
 	      "\n"
-	      "A file with a syntax error is left alone (exit 2); a file that needs an\n"
-	      "unsupported feature is left alone too (exit 4).  See tcpspec-fmt(1).\n", fp);
+	      "A file with a syntax error, or a misspelt system call, symbol or errno name\n"
+	      "(checked as tcpspec parse checks them), is left alone (exit 2); a file that\n"
+	      "needs an unsupported feature is left alone too (exit 4).  A file with no\n"
+	      "event is formatted.  See tcpspec-fmt(1).\n", fp);
 }
 
 static int write_in_place(const char *path, const char *text, size_t len)
@@ -71,18 +76,37 @@ int cmd_fmt(int argc, char **argv)
 {
 	bool in_place = false, opts = true;
 	int nfiles = 0, rc = CLI_OK;
+	/* the names the scripts may use (-D); a script with no event is still formatted */
+	struct engine_opts defs;
+	memset(&defs, 0, sizeof defs);
+	defs.allow_empty = true;
 	for (int i = 1; i < argc; i++) {
-		if (!opts || argv[i][0] != '-')
+		const char *a = argv[i], *val = NULL;
+		int t;
+		if (!opts || a[0] != '-')
 			continue;
-		if (!strcmp(argv[i], "--"))
+		if (!strcmp(a, "--"))
 			opts = false;
-		else if (!strcmp(argv[i], "-w"))
+		else if (!strcmp(a, "-w"))
 			in_place = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fmt_help(stdout);
 			return CLI_OK;
+		} else if ((t = cli_take(argc, argv, &i, "--define", &val)) ||
+			   (t = cli_take(argc, argv, &i, "-D", &val)) ||
+			   (!strncmp(a, "-D", 2) && a[2] && (val = a + 2, t = 1))) {
+			char msg[256];
+			if (t < 0) {
+				fprintf(stderr, "tcpspec fmt: %s needs a value\n", a);
+				return CLI_USAGE;
+			}
+			if (engine_opt_set(&defs, "define", val, msg, sizeof msg)) {
+				fprintf(stderr, "tcpspec fmt: %s\n", msg);
+				return CLI_USAGE;
+			}
+			argv[i] = (char *)"-D";     /* a separate value is no FILE below */
 		} else {
-			fprintf(stderr, "tcpspec fmt: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, "tcpspec fmt: unknown option '%s'\n", a);
 			fmt_help(stderr);
 			return CLI_USAGE;
 		}
@@ -98,7 +122,7 @@ int cmd_fmt(int argc, char **argv)
 		nfiles++;
 		struct dsl_file *f = NULL;
 		struct dsl_diags d = { 0 };
-		enum dsl_status st = dsl_parse_file(argv[i], &f, &d);
+		enum dsl_status st = engine_parse_script(argv[i], &defs, false, &f, &d);
 		for (size_t k = 0; k < d.n; k++)
 			dsl_diag_print(stderr, &d.v[k]);
 		if (st != DSL_OK) {

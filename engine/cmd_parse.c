@@ -19,7 +19,7 @@ struct parse_counts {
 
 static void parse_help(FILE *fp)
 {
-	fputs("usage: tcpspec parse [--quiet] [-D NAME=VALUE]... FILE|DIR...\n"
+	fputs("usage: tcpspec parse [--quiet] [--allow_empty] [-D NAME=VALUE]... FILE|DIR...\n"
 	      "\n"
 	      "Parse packetdrill-dialect scripts and report problems.  Directories are\n"
 	      "searched recursively for *.pkt files (in name order).  Each problem is printed\n"
@@ -34,6 +34,8 @@ static void parse_help(FILE *fp)
 	      "error.\n"
 	      "\n"
 	      "  -q, --quiet   print only problems and the summary\n"
+	      "  --allow_empty a script with no event is not an error (as tcpspec run\n"
+	      "                --allow_empty)\n"
 	      "  -D NAME=VALUE, --define NAME=VALUE\n"
 	      "                a name the scripts use that the run defines (as tcpspec run)\n"
 	      "  -h, --help    this text\n"
@@ -177,6 +179,8 @@ int cmd_parse(int argc, char **argv)
 			opts = false;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			c.quiet = true;
+		} else if (!strcmp(a, "--allow_empty")) {
+			defs.allow_empty = true;        /* as tcpspec run --allow_empty */
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			parse_help(stdout);
 			free(files);

@@ -123,7 +123,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit: 0 no failure (deviations, skips and not applicable allowed), 1 some\n"
 		"MUST (or unleveled) script failed unexplained on some target, 2 usage error\n"
-		"(an unknown target too), 3 no target available here; 130/143 interrupted by\n"
+		"(an unknown target too) or a script that does not parse (the report is\n"
+		"still written), 3 no target available here; 130/143 interrupted by\n"
 		"SIGINT/SIGTERM.  The --markdown and --json files are emptied at the start; on\n"
 		"SIGINT or SIGTERM the running scripts are stopped and both are written with\n"
 		"what finished, the others marked interrupted or not run (skipped cells).\n");
@@ -942,10 +943,13 @@ missing:
 		}
 	}
 
-	size_t fails = 0;
+	size_t fails = 0, errors = 0;
 	for (size_t t = 0; t < ntr; t++) {
 		fails += tr[t].count[CELL_FAIL];
 		write_summary(stderr, &tr[t]);
+		/* a script that does not parse (a typo) is the user's error, as in run */
+		for (size_t i = 0; tr[t].jobs && i < nsc; i++)
+			errors += engine_job_status(&tr[t].jobs[i]) == ENGINE_ST_ERROR;
 	}
 	if (stopped) {
 		/* every output was written above, interrupted and unstarted scripts marked */
@@ -953,7 +957,7 @@ missing:
 		rc = 128 + (stop_sig > 0 ? stop_sig : SIGTERM);
 		goto out;
 	}
-	rc = fails ? CLI_FAIL : any_available ? CLI_OK : CLI_UNAVAILABLE;
+	rc = errors ? CLI_USAGE : fails ? CLI_FAIL : any_available ? CLI_OK : CLI_UNAVAILABLE;
 	goto out;
 oom:
 	fprintf(stderr, "tcpspec report: out of memory\n");

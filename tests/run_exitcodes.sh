@@ -161,6 +161,22 @@ for v in 0x10 1e3 inf -1 .; do
 done
 "$T" run --timeout 2.5 "$good" > "$tmp/out" 2>&1
 check $? "--timeout 2.5 is accepted"
+# a typo in a call: exit 2 in report and fmt too, as in parse and run
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 raed(3, ..., 10) = 10\n' > "$tmp/typo.pkt"
+"$T" report -q --markdown "$tmp/typo.md" "$tmp/typo.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "did you mean read" "$tmp/typo.md" "$tmp/out" && [ -s "$tmp/typo.md" ]
+check $? "report: a script with a misspelt call is exit 2, the report still written (exit $rc)"
+"$T" fmt "$tmp/typo.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown system call raed(); did you mean read?" "$tmp/out"
+check $? "fmt: a misspelt call is exit 2 with the hint (exit $rc)"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = MYFD\n' > "$tmp/defd.pkt"
+"$T" fmt -D MYFD=3 "$tmp/defd.pkt" > "$tmp/out" 2>&1
+check $? "fmt -D MYFD=3 knows the name the run will define"
+printf '// nothing yet\n' > "$tmp/nothing.pkt"
+"$T" parse "$tmp/nothing.pkt" > "$tmp/out" 2>&1; rc=$?
+"$T" parse --allow_empty "$tmp/nothing.pkt" > "$tmp/out" 2>&1; rc2=$?
+[ $rc -eq 2 ] && [ $rc2 -eq 0 ]
+check $? "parse: a script with no event is exit 2, with --allow_empty 0 (exit $rc, $rc2)"
 "$T" run -j 0 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "1 to 256" "$tmp/out"
 check $? "-j 0 is refused naming the limits (exit $rc)"
