@@ -45,6 +45,7 @@ struct conn {
 	bool isn_known[2];
 	int synack_side;        /* -1 unknown */
 	int syn_side;           /* -1 unknown */
+	int link_local;         /* the side the link layer says is local; -1 unknown */
 };
 
 /* --script: the socket calls the first connection implies, so the output replays.
@@ -111,8 +112,10 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --local ADDR[:PORT]  the endpoint whose point of view the lines take\n"
-		"                       (IPv6 with a port: [ADDR]:PORT); default: the side that\n"
-		"                       sent the capture's first SYN-ACK\n"
+		"                       (IPv6 with a port: [ADDR]:PORT); default: the side a\n"
+		"                       Linux cooked capture marks as sending (tcpspec run\n"
+		"                       --pcap's captures, tcpdump -i any), else the side\n"
+		"                       that sent the capture's first SYN-ACK\n"
 		"  --absolute           print sequence and ack numbers as on the wire\n"
 		"  --checksums          mark TCP segments whose checksum does not verify\n"
 		"                       ({csum 0xNNNN}); off by default because captures of\n"
@@ -182,6 +185,22 @@ static int parse_endpoint(const char *s, struct endpoint *ep)
 }
 
 /* ---------------------------------------------------------------- link layer */
+
+/* Whether the capturing host sent the frame (1) or received it (0), when the link
+ * layer says: a Linux cooked capture's packet type (tcpdump -i any, and tcpspec run
+ * --pcap, which marks the stack's packets outgoing).  -1 when it does not. */
+static int frame_sent(int dlt, const uint8_t *d, size_t caplen)
+{
+	unsigned type;
+	if (dlt == DLT_LINUX_SLL && caplen >= 16)
+		type = (unsigned)d[0] << 8 | d[1];
+	else if (dlt == DLT_LINUX_SLL2 && caplen >= 20)
+		type = d[10];
+	else
+		return -1;
+	/* PACKET_HOST, _BROADCAST, _MULTICAST: received; PACKET_OUTGOING: sent */
+	return type == 4 ? 1 : type <= 2 ? 0 : -1;
+}
 
 /* The IP packet inside a frame, or NULL with *what describing the frame. */
 static const uint8_t *frame_ip(int dlt, const uint8_t *d, size_t caplen, size_t *len,
@@ -344,7 +363,7 @@ static struct conn *conn_find(struct decoder *dc, const struct wire_addr *sa, ui
 	c->addr[1] = *da;
 	c->port[0] = sp;
 	c->port[1] = dp;
-	c->synack_side = c->syn_side = -1;
+	c->synack_side = c->syn_side = c->link_local = -1;
 	*side = 0;
 	/* keep the table at most half full */
 	if (2 * dc->n_conns > dc->n_slots) {
@@ -379,6 +398,8 @@ static int side_is_local(const struct decoder *dc, const struct conn *c, int s)
 		return 1;
 	if (ep_match(&dc->local, &c->addr[!s], c->port[!s]))
 		return 0;
+	if (c->link_local >= 0)
+		return c->link_local == s;
 	if (c->synack_side >= 0)
 		return c->synack_side == s;
 	if (c->syn_side >= 0)
@@ -520,6 +541,16 @@ static void learn(struct decoder *dc, const struct pcap_pkthdr *h, const uint8_t
 		return;
 	if (dc->rp.on)
 		replay_record(&dc->rp, h, &p);
+	/* a capture that says who sent each frame names the local endpoint outright:
+	 * the first such frame's local side, before any guess from a SYN-ACK */
+	int sent = frame_sent(dlt, d, h->caplen);
+	if (sent >= 0 && c->link_local < 0)
+		c->link_local = sent ? s : !s;
+	if (sent >= 0 && !dc->local.set) {
+		dc->local.addr = sent ? p.ip.src : p.ip.dst;
+		dc->local.port = sent ? p.tcp.sport : p.tcp.dport;
+		dc->local.set = true;
+	}
 	uint16_t sa = p.tcp.flags & (WIRE_TH_SYN | WIRE_TH_ACK);
 	if (sa == (WIRE_TH_SYN | WIRE_TH_ACK)) {
 		if (c->synack_side < 0)

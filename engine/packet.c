@@ -38,8 +38,21 @@ void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t 
 	struct pcap_pkthdr h;
 	h.ts.tv_sec = wall / 1000000000;
 	h.ts.tv_usec = wall % 1000000000;   /* nanoseconds: the file says so */
-	h.caplen = h.len = len;
-	pcap_dump((u_char *)x->dumper, &h, p);
+	/* the Linux cooked header: packet type 4 (outgoing) for what the stack sent, 0
+	 * (to this host) for what the script's peer sent it; no link address (a TUN
+	 * device's ARPHRD_NONE); the protocol by IP version */
+	static uint8_t frame[16 + 65535];
+	if (len > sizeof frame - 16)
+		len = sizeof frame - 16;
+	bool out = p == x->pkt.data;
+	bool v6 = len && (p[0] >> 4) == 6;
+	memset(frame, 0, 16);
+	frame[1] = out ? 4 : 0;
+	frame[2] = 0xff, frame[3] = 0xfe;
+	frame[14] = v6 ? 0x86 : 0x08, frame[15] = v6 ? 0xdd : 0x00;
+	memcpy(frame + 16, p, len);
+	h.caplen = h.len = 16 + len;
+	pcap_dump((u_char *)x->dumper, &h, frame);
 }
 
 static void apply_ip_fields(struct wire_packet *w, const struct dsl_packet *p)

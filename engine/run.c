@@ -355,7 +355,10 @@ static void open_capture(struct engine_ctx *x)
 	snprintf(path, sizeof path, "%s/%s.%s.pcap", dir, base,
 		 target_ip_version_name(x->tc.ip_version));
 	free(copy);
-	x->pcap = pcap_open_dead_with_tstamp_precision(DLT_RAW, 65535,
+	/* Linux cooked (LINKTYPE_LINUX_SLL): its packet type says which side sent each
+	 * packet (engine_capture), so tcpspec decode, tcpdump and Wireshark know the
+	 * stack under test from its peer whatever the exchange */
+	x->pcap = pcap_open_dead_with_tstamp_precision(DLT_LINUX_SLL, 65535 + 16,
 						       PCAP_TSTAMP_PRECISION_NANO);
 	if (x->pcap)
 		x->dumper = pcap_dump_open(x->pcap, path);

@@ -3,7 +3,9 @@
 # replays and passes on the reference target -- the socket calls the capture implies
 # (socket/bind/listen/accept when the peer opened, socket/connect when the local
 # endpoint did; write, read, close) and the option lines for its addresses and ports.
-# On IPv4 and IPv6, with absolute and relative times.  Prints TAP.
+# The capture says which side is the stack under test (its packets are marked
+# outgoing), so no --local is needed.  On IPv4 and IPv6, with absolute and relative
+# times.  Prints TAP.
 T=${TCPSPEC:-./tcpspec}
 D=tests/data/replay
 n=0
@@ -30,10 +32,14 @@ for v in ipv4 ipv6; do
 	"$T" run -q "$tmp/server-rel-$v.pkt" > "$tmp/out" 2>&1; rc=$?
 	check $rc "$v server, --relative: passes too (exit $rc)"
 	case $v in ipv4) local=192.0.2.2 ;; *) local=2001:db8::2 ;; esac
-	"$T" decode --script --local "$local" "$tmp/cap/client.$v.pcap" > "$tmp/client-$v.pkt"
+	# no --local: the capture itself says the stack under test sent the first SYN
+	"$T" decode --script "$tmp/cap/client.$v.pcap" > "$tmp/client-$v.pkt"
 	grep -q ' connect(3, ..., ...) = -1 EINPROGRESS$' "$tmp/client-$v.pkt" &&
-		! grep -q 'listen(' "$tmp/client-$v.pkt"
-	check $? "$v client: connect, as the local endpoint sent the first SYN"
+		! grep -q 'listen(' "$tmp/client-$v.pkt" &&
+		grep -q "^--local_ip=$local\$" "$tmp/client-$v.pkt"
+	check $? "$v client, no --local: connect, as the stack under test ($local) sent the first SYN"
+	"$T" decode "$tmp/cap/client.$v.pcap" | head -1 | grep -q '^0.000000 > S 0:0(0)'
+	check $? "$v client, no --local: the stack's SYN is printed as sent (>)"
 	"$T" run -q "$tmp/client-$v.pkt" > "$tmp/out" 2>&1; rc=$?
 	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/client-$v.pkt" "$tmp/out"
 	check $rc "$v client: the written script replays and passes (exit $rc)"
