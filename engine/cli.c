@@ -1,6 +1,7 @@
 /* Values of the command line that more than one subcommand takes. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/cli.h"
 #include "engine/engine.h"
@@ -24,4 +25,24 @@ int cli_timeout(const char *who, const char *val, long long *ms)
 	if (*ms == 0)
 		*ms = 1;
 	return 0;
+}
+
+int cli_define(int argc, char **argv, int *i, struct engine_opts *defs, const char *who)
+{
+	const char *a = argv[*i], *val = NULL;
+	int t;
+	if (!(t = cli_take(argc, argv, i, "--define", &val)) &&
+	    !(t = cli_take(argc, argv, i, "-D", &val)) &&
+	    !(!strncmp(a, "-D", 2) && a[2] && (val = a + 2, t = 1)))
+		return 0;
+	char msg[256];
+	if (t < 0) {
+		fprintf(stderr, "%s: %s needs a value\n", who, a);
+		return -1;
+	}
+	if (engine_opt_set(defs, "define", val, msg, sizeof msg)) {
+		fprintf(stderr, "%s: %s\n", who, msg);
+		return -1;
+	}
+	return 1;
 }

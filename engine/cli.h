@@ -41,6 +41,12 @@ static inline int cli_take(int argc, char **argv, int *i, const char *name, cons
  * least 1 otherwise), or -1 with the accepted form printed as "WHO: bad --timeout". */
 int cli_timeout(const char *who, const char *val, long long *ms);
 
+/* -D NAME[=VALUE], -DNAME, --define NAME[=VALUE] at argv[*i], into defs: 1 taken
+ * (*i moved past a separate value), 0 argv[*i] is something else, -1 a bad or missing
+ * value (printed as "WHO: ..."). */
+struct engine_opts;
+int cli_define(int argc, char **argv, int *i, struct engine_opts *defs, const char *who);
+
 int cmd_run(int argc, char **argv);
 int cmd_plugin_check(int argc, char **argv);
 int cmd_parse(int argc, char **argv);

@@ -81,7 +81,7 @@ int cmd_fmt(int argc, char **argv)
 	memset(&defs, 0, sizeof defs);
 	defs.allow_empty = true;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
+		const char *a = argv[i];
 		int t;
 		if (!opts || a[0] != '-')
 			continue;
@@ -92,18 +92,9 @@ int cmd_fmt(int argc, char **argv)
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fmt_help(stdout);
 			return CLI_OK;
-		} else if ((t = cli_take(argc, argv, &i, "--define", &val)) ||
-			   (t = cli_take(argc, argv, &i, "-D", &val)) ||
-			   (!strncmp(a, "-D", 2) && a[2] && (val = a + 2, t = 1))) {
-			char msg[256];
-			if (t < 0) {
-				fprintf(stderr, "tcpspec fmt: %s needs a value\n", a);
+		} else if ((t = cli_define(argc, argv, &i, &defs, "tcpspec fmt")) != 0) {
+			if (t < 0)
 				return CLI_USAGE;
-			}
-			if (engine_opt_set(&defs, "define", val, msg, sizeof msg)) {
-				fprintf(stderr, "tcpspec fmt: %s\n", msg);
-				return CLI_USAGE;
-			}
 			argv[i] = (char *)"-D";     /* a separate value is no FILE below */
 		} else {
 			fprintf(stderr, "tcpspec fmt: unknown option '%s'\n", a);

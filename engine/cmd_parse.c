@@ -171,7 +171,7 @@ int cmd_parse(int argc, char **argv)
 	if (!files)
 		return CLI_USAGE;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
+		const char *a = argv[i];
 		int t;
 		if (!opts || a[0] != '-' || !strcmp(a, "-")) {
 			files[nfiles++] = argv[i];
@@ -185,17 +185,8 @@ int cmd_parse(int argc, char **argv)
 			parse_help(stdout);
 			free(files);
 			return CLI_OK;
-		} else if ((t = cli_take(argc, argv, &i, "--define", &val)) ||
-			   (t = cli_take(argc, argv, &i, "-D", &val)) ||
-			   (!strncmp(a, "-D", 2) && a[2] && (val = a + 2, t = 1))) {
-			char msg[256];
+		} else if ((t = cli_define(argc, argv, &i, &defs, "tcpspec parse")) != 0) {
 			if (t < 0) {
-				fprintf(stderr, "tcpspec parse: %s needs a value\n", a);
-				free(files);
-				return CLI_USAGE;
-			}
-			if (engine_opt_set(&defs, "define", val, msg, sizeof msg)) {
-				fprintf(stderr, "tcpspec parse: %s\n", msg);
 				free(files);
 				return CLI_USAGE;
 			}
