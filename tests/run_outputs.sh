@@ -6,14 +6,9 @@
 # by an absolute path and a run from inside a suite find the documented deviations; an
 # empty shard says so; a -D name no script mentions is reported.
 # Prints TAP.
-T=${TCPSPEC:-./tcpspec}
-T=$(cd "$(dirname "$T")" && pwd)/$(basename "$T")
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else nok "$2"; fi; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. tests/lib/tap.sh
+T=$PWD/tcpspec          # absolute: some runs are made from other directories
+check() { if [ "$1" -eq 0 ]; then ok "$2"; else notok "$2"; fi; }
 good=$PWD/corpora/linux/passive-open.pkt
 
 # a window and a return value the stack does not give: two non-fatal mismatches
