@@ -187,8 +187,9 @@ struct engine_jobs_cfg {
 	const char *html_dir;               /* each run writes its page there (html.h) */
 	int jobs;                           /* parallel children (>= 1) */
 	/* Wall-clock limit per script in milliseconds: 0 = the script's own default
-	 * (engine_default_timeout_ms), negative = none.  A script over it is stopped (its process and everything it
-	 * started killed) and fails with the line it was at. */
+	 * (engine_default_timeout_ms), negative = none.  A script over it is stopped
+	 * (its process and everything it started killed) and fails with the line it
+	 * was at. */
 	int64_t timeout_ms;
 	FILE *out;                          /* one line per script; NULL: quiet */
 	bool verbose;
