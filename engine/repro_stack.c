@@ -18,6 +18,7 @@
  * fuzz_wire_segment / fuzz_wire_options: the packet (the options inside a TCP header)
  * is written as a one-packet capture (pcap, raw IP) for `tcpspec decode`. */
 #define _GNU_SOURCE 1
+#include <signal.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -365,9 +366,11 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		fp->crashed = fp->found = true;
 		fp->f.oracle = "crash";
 		fp->f.record = fp->record;
+		int sig = WTERMSIG(st);
 		snprintf(fp->f.msg, sizeof fp->f.msg, "%s: the stack under test died (signal "
-			 "%d, an lwIP assertion is SIGABRT) while it played this record", spec,
-			 WTERMSIG(st));
+			 "%d%s) while it played this record", spec, sig,
+			 sig == SIGABRT ? ", SIGABRT: abort(), a failed assertion or a Go panic"
+					: "");
 	}
 	return true;
 }

@@ -365,8 +365,14 @@ static int take(struct run *r, const struct origin *o, const char *cmd, const ch
 			 : r->m->apply(r->m->ctx, dotted, value);
 	if (rc == -2 && fixed) {
 		char what[400];
-		snprintf(what, sizeof what, "cannot take %s = %s: its behaviour is fixed: %s",
-			 dotted, value, fixed);
+		/* The table's sentence is the reference stack's behaviour: another stack's
+		 * is unknown here, so it is not described as if it were the same. */
+		if (r->m->target_name && !strcmp(r->m->target_name, "reference"))
+			snprintf(what, sizeof what, "cannot take %s = %s: its behaviour is "
+				 "fixed: %s", dotted, value, fixed);
+		else
+			snprintf(what, sizeof what, "cannot take %s = %s: it has no setting "
+				 "for it, and what it does instead is not known", dotted, value);
 		return unsupported(r, o, cmd, "%s", what);
 	}
 	if (rc == -1)
