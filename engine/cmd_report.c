@@ -63,6 +63,7 @@ struct target_run {
 	size_t count[CELL_NKINDS];
 	size_t lcount[ENGINE_LEVEL_N][CELL_NKINDS];  /* by the level of each result */
 	size_t stale;           /* listed in expectations, yet passed */
+	size_t documented;      /* deviations an expectations file explains */
 };
 
 struct script {
@@ -76,6 +77,7 @@ struct script {
 	enum engine_level glevel[MAX_TARGETS];  /* of the result (engine_grade) */
 	const char *reason[MAX_TARGETS];   /* deviation reason / failure or skip message */
 	bool stale[MAX_TARGETS];
+	bool documented[MAX_TARGETS];   /* a deviation its expectation explains */
 };
 
 static void usage(FILE *f)
@@ -475,7 +477,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 		}
 		fputs("], ", f);
 		json_counts(f, tr[t].count);
-		fprintf(f, ", \"stale_expectations\": %zu, \"levels\": {", tr[t].stale);
+		fprintf(f, ", \"stale_expectations\": %zu, \"deviation_documented\": %zu, "
+			   "\"deviation_undocumented\": %zu, \"levels\": {", tr[t].stale,
+			tr[t].documented, tr[t].count[CELL_DEVIATION] - tr[t].documented);
 		for (int l = 0; l < ENGINE_LEVEL_N; l++) {
 			fprintf(f, "%s\"%s\": {", l ? ", " : "", engine_level_name((enum engine_level)l));
 			json_counts(f, tr[t].lcount[l]);
@@ -514,8 +518,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			fprintf(f, "%s", t ? ", " : "");
 			json_str(f, tr[t].name);
 			fprintf(f, ": {\"status\": \"%s\", \"level\": \"%s\", \"stale_expectation\": %s, "
-				   "\"reason\": ", cell_name(sc[i].cell[t]),
-				engine_level_name(sc[i].glevel[t]), sc[i].stale[t] ? "true" : "false");
+				   "\"documented\": %s, \"reason\": ", cell_name(sc[i].cell[t]),
+				engine_level_name(sc[i].glevel[t]), sc[i].stale[t] ? "true" : "false",
+				sc[i].documented[t] ? "true" : "false");
 			json_str(f, sc[i].reason[t]);
 			if (tr[t].jobs)
 				fprintf(f, ", \"wall_s\": %.6f, \"scripted_s\": %.6f",
@@ -550,9 +555,11 @@ static int write_to(const char *path, void (*fn)(FILE *, struct target_run *, si
  * level they break. */
 static void write_summary(FILE *f, const struct target_run *tr)
 {
-	fprintf(f, "tcpspec report: %s: %zu pass, %zu fail, %zu deviation (MUST %zu, SHOULD %zu, "
-		   "MAY %zu, no level %zu), %zu skipped, %zu not applicable\n", tr->name,
+	fprintf(f, "tcpspec report: %s: %zu pass, %zu fail, %zu deviation (%zu documented in "
+		   "an expectations file; MUST %zu, SHOULD %zu, MAY %zu, no level %zu), %zu "
+		   "skipped, %zu not applicable\n", tr->name,
 		tr->count[CELL_PASS], tr->count[CELL_FAIL], tr->count[CELL_DEVIATION],
+		tr->documented,
 		tr->lcount[ENGINE_LEVEL_MUST][CELL_DEVIATION],
 		tr->lcount[ENGINE_LEVEL_SHOULD][CELL_DEVIATION],
 		tr->lcount[ENGINE_LEVEL_MAY][CELL_DEVIATION],
@@ -601,6 +608,9 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 		sc[i].cell[t] = (enum cell)g.cell;
 		sc[i].glevel[t] = g.level;
 		sc[i].stale[t] = g.stale;
+		sc[i].documented[t] = g.cell == ENGINE_GRADE_DEVIATION && tr->available &&
+				      tr->jobs[i].expected;
+		tr->documented += sc[i].documented[t];
 		sc[i].reason[t] = reason;
 		tr->count[g.cell]++;
 		tr->lcount[g.level][g.cell]++;

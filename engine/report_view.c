@@ -33,8 +33,11 @@ static const char *css_class(const char *st)
 
 static const struct { const char *status, *meaning; } legend[] = {
 	{ "pass", "the stack did what the script checks" },
-	{ "deviation", "the stack does otherwise, for a reason its expectations file "
-		       "documents (known and explained, not a regression)" },
+	{ "deviation", "the stack does otherwise where the script checks only a SHOULD or "
+		       "MAY (a deviation of that level, not a failure), or where its "
+		       "expectations file documents why; each deviation says which: "
+		       "\"documented\" (known and explained, not a regression) or \"not "
+		       "documented\" (a SHOULD or MAY failure nobody has explained yet)" },
 	{ "fail", "the stack does otherwise and nothing explains it: a bug or a new "
 		  "behaviour to look at" },
 	{ "not applicable", "the script checks something this target does not offer" },
@@ -161,6 +164,39 @@ static void target_counts(const struct report_view *v, size_t t, size_t c[6])
 	memset(c, 0, 6 * sizeof c[0]);
 	for (size_t i = 0; i < v->ns; i++)
 		c[severity(v->s[i].cell[t].status)]++;
+}
+
+/* A deviation an expectations file explains; the others are SHOULD or MAY failures
+ * nothing explains. */
+static bool cell_documented(const struct report_view_cell *c)
+{
+	return !strcmp(c->status, "deviation") && c->job && c->job->expected;
+}
+
+/* How a deviation came about, for the lists of causes. */
+static const char *deviation_kind(const struct report_view_cell *c)
+{
+	return cell_documented(c) ? "documented in the expectations file"
+				  : "a SHOULD or MAY failure, not documented";
+}
+
+/* " Of its N deviations, D are documented in an expectations file and U are SHOULD or
+ * MAY failures no expectations file documents." for target t, into buf ("" without
+ * deviations). */
+static void deviations_text(char *buf, size_t cap, const struct report_view *v, size_t t)
+{
+	size_t doc = 0, all = 0;
+	for (size_t i = 0; i < v->ns; i++)
+		if (!strcmp(v->s[i].cell[t].status, "deviation")) {
+			all++;
+			doc += cell_documented(&v->s[i].cell[t]);
+		}
+	buf[0] = 0;
+	if (all)
+		snprintf(buf, cap, " Of its %zu deviation%s, %zu %s documented in an expectations "
+			 "file and %zu %s SHOULD or MAY failure%s no expectations file documents.",
+			 all, all == 1 ? "" : "s", doc, doc == 1 ? "is" : "are", all - doc,
+			 all - doc == 1 ? "is a" : "are", all - doc == 1 ? "" : "s");
 }
 
 /* "40 pass, 3 deviation, 1 fail" (zero counts left out), into buf. */
@@ -555,9 +591,10 @@ void report_md_overview(FILE *f, const struct report_view *v)
 		fprintf(f, "- **%s**: %zu of %zu scripts pass (%s).", v->t[t].name, c[2], v->ns,
 			txt);
 		if (nmust)
-			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu deviate "
-				   "for documented reasons and %zu fail.", nmust, must[2], must[1],
-				must[0]);
+			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu only "
+				   "deviate and %zu fail.", nmust, must[2], must[1], must[0]);
+		deviations_text(txt, sizeof txt, v, t);
+		fputs(txt, f);
 		fputc('\n', f);
 	}
 	fputs("\n## Legend\n\n", f);
@@ -605,7 +642,8 @@ void report_md_causes(FILE *f, const struct report_view *v)
 		if (n)
 			fprintf(f, "### %s\n\n", v->t[t].name);
 		for (size_t k = 0; k < n; k++) {
-			fprintf(f, "- %zu script%s: ", c[k].n, c[k].n == 1 ? "" : "s");
+			fprintf(f, "- %zu script%s, %s: ", c[k].n, c[k].n == 1 ? "" : "s",
+				deviation_kind(&v->s[c[k].first].cell[t]));
 			md_text(f, c[k].reason);
 			fputs(" (", f);
 			size_t shown = 0;
@@ -763,9 +801,10 @@ int report_html_site(const char *dir, const struct report_view *v)
 		counts_text(txt, sizeof txt, c);
 		fprintf(f, "%zu of %zu scripts pass (%s).", c[2], v->ns, txt);
 		if (nmust)
-			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu deviate "
-				   "for documented reasons and %zu fail.", nmust, must[2], must[1],
-				must[0]);
+			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu only "
+				   "deviate and %zu fail.", nmust, must[2], must[1], must[0]);
+		deviations_text(txt, sizeof txt, v, t);
+		html_esc(f, txt);
 		if (v->t[t].dir) {
 			fputs(" <a href=\"", f);
 			html_url(f, v->t[t].dir);
@@ -843,8 +882,8 @@ int report_html_site(const char *dir, const struct report_view *v)
 			fputs(" by cause</h2>\n<ul class=\"causes\">\n", f);
 		}
 		for (size_t k = 0; k < n; k++) {
-			fprintf(f, "<li><details><summary><b>%zu script%s</b>: ", c[k].n,
-				c[k].n == 1 ? "" : "s");
+			fprintf(f, "<li><details><summary><b>%zu script%s</b>, %s: ", c[k].n,
+				c[k].n == 1 ? "" : "s", deviation_kind(&v->s[c[k].first].cell[t]));
 			html_esc(f, c[k].reason);
 			fputs("</summary><ul>", f);
 			for (size_t i = c[k].first; i < v->ns; i++)

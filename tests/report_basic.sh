@@ -199,6 +199,13 @@ want("may-fail.pkt", "deviation", "MAY")
 want("exp-should.pkt", "deviation", "SHOULD")
 want("exp-plain.pkt", "deviation", "MUST")
 want("should-pass.pkt", "pass", "SHOULD")
+# a deviation an expectation explains is "documented"; a SHOULD/MAY failure is not
+for p, d in (("should-fail.pkt", False), ("may-fail.pkt", False), ("exp-should.pkt", True),
+             ("exp-plain.pkt", True), ("must-fail.pkt", False)):
+    if s[p]["results"]["reference"]["documented"] != d:
+        bad.append("%s: documented is not %s" % (p, d))
+if (r["targets"][0]["deviation_documented"], r["targets"][0]["deviation_undocumented"]) != (2, 2):
+    bad.append("documented counts %s" % r["targets"][0])
 if s["should-fail.pkt"]["level"] != "SHOULD":
     bad.append("script level not read")
 t = r["targets"][0]
@@ -214,7 +221,12 @@ PY
 check $? "JSON: each result graded by its level, counts per level ($(tail -1 "$tmp/lpy"))"
 grep -q 'should-fail.pkt`: deviation (SHOULD)' "$tmp/l.md"; check $? "Markdown names a deviation's level"
 grep -q '^| reference | SHOULD | 1 | 2 | 0 | 0 | 0 |$' "$tmp/l.md"; check $? "Markdown by-level table"
-grep -q '^tcpspec report: reference: 1 pass, 1 fail, 4 deviation (MUST 1, SHOULD 2, MAY 1, no level 0), 0 skipped, 0 not applicable$' "$tmp/l.err"
+grep -q 'Of its 4 deviations, 2 are documented in an expectations file and 2 are SHOULD or MAY failures no expectations file documents' "$tmp/l.md"
+check $? "headline tells documented deviations from SHOULD/MAY failures nobody documented"
+grep -q '^- 1 script, documented in the expectations file: SHOULD: RFC 0000 1.1' "$tmp/l.md" &&
+	grep -q '^- 1 script, a SHOULD or MAY failure, not documented: ' "$tmp/l.md"
+check $? "deviations by cause say which are documented"
+grep -q '^tcpspec report: reference: 1 pass, 1 fail, 4 deviation (2 documented in an expectations file; MUST 1, SHOULD 2, MAY 1, no level 0), 0 skipped, 0 not applicable$' "$tmp/l.err"
 check $? "summary line on stderr counts deviations per level"
 rm "$l/must-fail.pkt"
 $T report -q "$l" >/dev/null 2>&1
