@@ -103,7 +103,8 @@ bench: all $(BENCHES)
 	@sh scripts/run-bench.sh $(BENCHES)
 
 # The plugin SDK (target-adapters/sdk.mk) goes with the program: tcpspec/plugin.h,
-# libtcpspec-plugin.a and tcpspec-plugin.pc.
+# libtcpspec-plugin.a, the same helpers as one object tcpspec-plugin.o (what the .pc
+# links) and tcpspec-plugin.pc.
 install: tcpspec $(SDK_FILES)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man7
 	install -m 755 tcpspec $(DESTDIR)$(bindir)/tcpspec
@@ -112,11 +113,13 @@ install: tcpspec $(SDK_FILES)
 	install -d $(DESTDIR)$(includedir)/tcpspec $(DESTDIR)$(libdir)/pkgconfig
 	install -m 644 $(SDK_HEADER) $(DESTDIR)$(includedir)/tcpspec/plugin.h
 	install -m 644 $(SDK_LIB) $(DESTDIR)$(libdir)/libtcpspec-plugin.a
+	install -m 644 $(SDK_OBJ) $(DESTDIR)$(libdir)/tcpspec-plugin.o
 	install -m 644 $(SDK_PC) $(DESTDIR)$(libdir)/pkgconfig/tcpspec-plugin.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/tcpspec
 	rm -f $(DESTDIR)$(includedir)/tcpspec/plugin.h $(DESTDIR)$(libdir)/libtcpspec-plugin.a \
+	  $(DESTDIR)$(libdir)/tcpspec-plugin.o \
 	  $(DESTDIR)$(libdir)/pkgconfig/tcpspec-plugin.pc
 	-rmdir $(DESTDIR)$(includedir)/tcpspec 2>/dev/null
 	for m in $(MANPAGES); do \

@@ -16,6 +16,7 @@ fi
 dest="$tmp/dest"
 if make --no-print-directory -s install DESTDIR="$dest" prefix=/usr >"$tmp/install.log" 2>&1 &&
    [ -f "$dest/usr/include/tcpspec/plugin.h" ] && [ -f "$dest/usr/lib/libtcpspec-plugin.a" ] &&
+   [ -f "$dest/usr/lib/tcpspec-plugin.o" ] &&
    [ -f "$dest/usr/lib/pkgconfig/tcpspec-plugin.pc" ]; then
 	ok "make install DESTDIR puts the header, the helper library and the .pc in place"
 else
@@ -25,7 +26,7 @@ fi
 export PKG_CONFIG_PATH="$dest/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
 flags=$(pkg-config --cflags --libs tcpspec-plugin 2>"$tmp/pc.err")
 case "$flags" in
-*"-I$dest/usr/include"*"-ltcpspec-plugin"*) ok "pkg-config --cflags --libs tcpspec-plugin points into the DESTDIR" ;;
+*"-I$dest/usr/include"*"$dest/usr/lib/tcpspec-plugin.o"*) ok "pkg-config --cflags --libs tcpspec-plugin points into the DESTDIR" ;;
 *) notok "pkg-config gave: $flags"; sed 's/^/# /' "$tmp/pc.err" ;;
 esac
 
@@ -41,6 +42,39 @@ else
 fi
 cd "$top" || exit 1
 SO="$tmp/out-of-tree/libminimal.so"
+
+# Go: `#cgo pkg-config: tcpspec-plugin` must pass cgo's flag allow-list as it is (no
+# CGO_LDFLAGS_ALLOW), and link the helpers into a c-shared library
+if command -v go >/dev/null 2>&1; then
+	mkdir "$tmp/goplug"
+	cat >"$tmp/goplug/main.go" <<'GO'
+package main
+
+// #cgo pkg-config: tcpspec-plugin
+// #include <stdint.h>
+// #include <tcpspec/plugin.h>
+// static int push_one(void) {
+//	struct target_pktq q = { 0 };
+//	uint8_t b = 1;
+//	return target_pktq_push(&q, 0, &b, 1);
+// }
+import "C"
+
+func main() { C.push_one() }
+GO
+	if (cd "$tmp/goplug" && env -u CGO_LDFLAGS_ALLOW -u CGO_CFLAGS_ALLOW GO111MODULE=off \
+		GOPROXY=off GOFLAGS= GOCACHE="$tmp/gocache" GOPATH="$tmp/gopath" \
+		go build -buildmode=c-shared -o libgoplug.so .) >"$tmp/go.err" 2>&1 &&
+	   nm -D --defined-only "$tmp/goplug/libgoplug.so" >"$tmp/go.nm" &&
+	   ! grep -q target_pktq_push "$tmp/go.nm" &&
+	   nm "$tmp/goplug/libgoplug.so" | grep -q ' t target_pktq_push$'; then
+		ok "Go's cgo takes the .pc as it is (no CGO_LDFLAGS_ALLOW) and links the helpers hidden"
+	else
+		notok "cgo with #cgo pkg-config: tcpspec-plugin"; sed 's/^/# /' "$tmp/go.err" | head -10
+	fi
+else
+	ok "# SKIP go missing: the cgo build of the .pc is not checked"
+fi
 
 cat >"$tmp/sock.pkt" <<'PKT'
 0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
