@@ -27,6 +27,7 @@
 #include "engine/cli.h"
 #include "engine/engine.h"
 #include "engine/html.h"
+#include "engine/offers.h"
 #include "engine/report_view.h"
 #include "engine/reqtitle.h"
 #include "engine/strv.h"
@@ -64,6 +65,8 @@ struct target_run {
 	size_t lcount[ENGINE_LEVEL_N][CELL_NKINDS];  /* by the level of each result */
 	size_t stale;           /* listed in expectations, yet passed */
 	size_t documented;      /* deviations an expectations file explains */
+	struct engine_offer_gap gap[ENGINE_OFFER_MAX_GAPS];   /* engine/offers.c */
+	size_t ngap;
 };
 
 struct script {
@@ -321,6 +324,21 @@ static void result_text(char *buf, size_t cap, enum cell c, enum engine_level l)
 		snprintf(buf, cap, "%s", cell_name(c));
 }
 
+/* Each option target tr offered on some connections and left out on others, as lines
+ * between pre and post (the warnings on stderr, the Markdown note). */
+static void write_offer_gaps(FILE *f, const struct target_run *tr, const char *pre,
+			     const char *post)
+{
+	for (size_t q = 0; q < tr->ngap; q++) {
+		char text[1024];
+		engine_offer_gap_text(text, sizeof text, &tr->gap[q], tr->jobs);
+		fprintf(f, "%s%s: %s; a \"not applicable: the stack did not offer %s\" may "
+			   "hide a stack that drops options on some connections (SYN cookies, a "
+			   "full SYN queue, a bug)%s", pre, tr->name, text, tr->gap[q].feature,
+			post);
+	}
+}
+
 static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
 			   size_t nsc, struct req_row *rows, size_t nrows)
 {
@@ -361,6 +379,8 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		}
 		fputs(" |\n", f);
 	}
+	for (size_t t = 0; t < ntr; t++)
+		write_offer_gaps(f, &tr[t], "\n**Options offered on some connections only:** ", "\n");
 
 	/* by level: a deviation or failure counts under the level it breaks (its
 	 * expectation's, else the script's); the other verdicts under the script's */
@@ -463,6 +483,19 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 	for (size_t t = 0; t < ntr; t++) {
 		fprintf(f, "%s\n    {\"name\": ", t ? "," : "");
 		json_str(f, tr[t].name);
+		fputs(", \"offer_gaps\": [", f);
+		for (size_t q = 0; q < tr[t].ngap; q++) {
+			const struct engine_offer_gap *g = &tr[t].gap[q];
+			fprintf(f, "%s{\"option\": \"%s\", \"segment\": \"%s\", \"offered\": %zu, "
+				   "\"left_out\": %zu, \"not_applicable\": %zu, \"example_left_out\": ",
+				q ? ", " : "", g->feature, g->segment ? "SYN,ACK" : "SYN", g->offered,
+				g->withheld, g->not_applicable);
+			json_str(f, tr[t].jobs[g->first_withheld].path);
+			fputs(", \"example_offered\": ", f);
+			json_str(f, tr[t].jobs[g->first_offered].path);
+			fputc('}', f);
+		}
+		fputc(']', f);
 		fputs(", \"version\": ", f);
 		if (tr[t].ops && tr[t].ops->version)
 			json_str(f, tr[t].ops->version);
@@ -518,9 +551,12 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			fprintf(f, "%s", t ? ", " : "");
 			json_str(f, tr[t].name);
 			fprintf(f, ": {\"status\": \"%s\", \"level\": \"%s\", \"stale_expectation\": %s, "
-				   "\"documented\": %s, \"reason\": ", cell_name(sc[i].cell[t]),
-				engine_level_name(sc[i].glevel[t]), sc[i].stale[t] ? "true" : "false",
-				sc[i].documented[t] ? "true" : "false");
+				   "\"documented\": %s, \"offer_suspect\": %s, \"reason\": ",
+				cell_name(sc[i].cell[t]), engine_level_name(sc[i].glevel[t]),
+				sc[i].stale[t] ? "true" : "false",
+				sc[i].documented[t] ? "true" : "false",
+				tr[t].jobs && engine_offer_suspect(&tr[t].jobs[i], tr[t].gap,
+								   tr[t].ngap) ? "true" : "false");
 			json_str(f, sc[i].reason[t]);
 			if (tr[t].jobs)
 				fprintf(f, ", \"wall_s\": %.6f, \"scripted_s\": %.6f",
@@ -901,6 +937,9 @@ missing:
 			fprintf(stderr, "tcpspec report: %s: skipped: %s\n", tr[t].name, tr[t].why);
 		}
 		classify(&tr[t], t, sc, nsc);
+		if (tr[t].jobs)
+			tr[t].ngap = engine_offer_gaps(tr[t].jobs, nsc, tr[t].gap,
+						       ENGINE_OFFER_MAX_GAPS);
 	}
 	if (!stopped)
 		for (size_t t = 0; t < ntr; t++)
@@ -956,6 +995,7 @@ missing:
 	size_t fails = 0, errors = 0;
 	for (size_t t = 0; t < ntr; t++) {
 		fails += tr[t].count[CELL_FAIL];
+		write_offer_gaps(stderr, &tr[t], "tcpspec report: warning: ", "\n");
 		write_summary(stderr, &tr[t]);
 		/* a script that does not parse (a typo) is the user's error, as in run */
 		for (size_t i = 0; tr[t].jobs && i < nsc; i++)

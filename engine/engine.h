@@ -156,6 +156,16 @@ struct engine_result {
 	 * many as fit; n_warnings counts them all */
 	int n_warnings;
 	char warnings[1024];
+	/* The stack's first handshake segment of each kind, for tcpspec report's check
+	 * that it offers options alike on every connection (engine/offers.c): [0] its own
+	 * SYN, [1] its SYN,ACK; sent: the ENGINE_SYNOPT_* bits it carried, asked: those
+	 * of the script's SYN it answered.  shell: a shell line of the script ran (it may
+	 * have changed a setting, so its conditions are not the other scripts'). */
+	struct engine_offer {
+		bool seen;
+		unsigned sent, asked;
+	} offer[2];
+	bool shell;
 };
 
 /* Run one script (parse, open the target, play the events, close). */

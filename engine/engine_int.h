@@ -373,6 +373,8 @@ void engine_opts_learn_ts(struct engine_ctx *x, const struct dsl_packet *p,
 /* ENGINE_SYNOPT_* bits of a handshake segment: as the script wrote it / as sent */
 unsigned engine_synopts_script(const struct dsl_packet *p);
 unsigned engine_synopts_wire(const struct wire_tcp *t);
+/* Keep the stack's first SYN or SYN,ACK offer in the result (engine/offers.c). */
+void engine_note_offer(struct engine_ctx *x);
 /* The optional feature the script's outbound packet p needs that the stack's
  * handshake did not offer, given the segment t it sent: "timestamps", "SACK",
  * "window scaling", "ECN", "Fast Open"; NULL when none is missing.  A feature the

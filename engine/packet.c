@@ -784,6 +784,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		x->c.stack_syn_opts = engine_synopts_wire(t);
 		x->c.have_stack_syn = true;
 		x->c.stack_syn_ack = !!(t->flags & WIRE_TH_ACK);
+		engine_note_offer(x);
 		engine_note_isn(x, t->seq, t->sport, t->dport);
 	}
 	if (!x->c.local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {

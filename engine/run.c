@@ -524,6 +524,7 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 	free(cmd);
 	if (rc == TARGET_OK)
 		shell_settings(x, ev);
+	x->res->shell = true;
 	if (!x->virtual_time)
 		x->t0 += target_now(&x->t) - before;
 	if (rc == TARGET_UNSUPPORTED)
