@@ -369,7 +369,8 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		int sig = WTERMSIG(st);
 		snprintf(fp->f.msg, sizeof fp->f.msg, "%s: the stack under test died (signal "
 			 "%d%s) while it played this record", spec, sig,
-			 sig == SIGABRT ? ", SIGABRT: abort(), a failed assertion or a Go panic"
+			 sig == SIGABRT ? ", SIGABRT: the stack called abort(), e.g. a failed "
+					  "assertion or a Go runtime fatal error"
 					: "");
 	}
 	return true;
