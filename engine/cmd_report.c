@@ -483,19 +483,6 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 	for (size_t t = 0; t < ntr; t++) {
 		fprintf(f, "%s\n    {\"name\": ", t ? "," : "");
 		json_str(f, tr[t].name);
-		fputs(", \"offer_gaps\": [", f);
-		for (size_t q = 0; q < tr[t].ngap; q++) {
-			const struct engine_offer_gap *g = &tr[t].gap[q];
-			fprintf(f, "%s{\"option\": \"%s\", \"segment\": \"%s\", \"offered\": %zu, "
-				   "\"left_out\": %zu, \"not_applicable\": %zu, \"example_left_out\": ",
-				q ? ", " : "", g->feature, g->segment ? "SYN,ACK" : "SYN", g->offered,
-				g->withheld, g->not_applicable);
-			json_str(f, tr[t].jobs[g->first_withheld].path);
-			fputs(", \"example_offered\": ", f);
-			json_str(f, tr[t].jobs[g->first_offered].path);
-			fputc('}', f);
-		}
-		fputc(']', f);
 		fputs(", \"version\": ", f);
 		if (tr[t].ops && tr[t].ops->version)
 			json_str(f, tr[t].ops->version);
@@ -511,8 +498,21 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 		fputs("], ", f);
 		json_counts(f, tr[t].count);
 		fprintf(f, ", \"stale_expectations\": %zu, \"deviation_documented\": %zu, "
-			   "\"deviation_undocumented\": %zu, \"levels\": {", tr[t].stale,
+			   "\"deviation_undocumented\": %zu", tr[t].stale,
 			tr[t].documented, tr[t].count[CELL_DEVIATION] - tr[t].documented);
+		fputs(", \"offer_gaps\": [", f);
+		for (size_t q = 0; q < tr[t].ngap; q++) {
+			const struct engine_offer_gap *g = &tr[t].gap[q];
+			fprintf(f, "%s{\"option\": \"%s\", \"segment\": \"%s\", \"offered\": %zu, "
+				   "\"left_out\": %zu, \"not_applicable\": %zu, \"example_left_out\": ",
+				q ? ", " : "", g->feature, g->segment ? "SYN,ACK" : "SYN", g->offered,
+				g->withheld, g->not_applicable);
+			json_str(f, tr[t].jobs[g->first_withheld].path);
+			fputs(", \"example_offered\": ", f);
+			json_str(f, tr[t].jobs[g->first_offered].path);
+			fputc('}', f);
+		}
+		fputs("], \"levels\": {", f);
 		for (int l = 0; l < ENGINE_LEVEL_N; l++) {
 			fprintf(f, "%s\"%s\": {", l ? ", " : "", engine_level_name((enum engine_level)l));
 			json_counts(f, tr[t].lcount[l]);
