@@ -810,7 +810,7 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 				q = st->cfg.quickack;
 			tp->quick = q > 255 ? 255 : (uint8_t)q;
 		}
-		if (had_ooo || tp->rcv_unacked >= 2u * tp->rcv_mss ||
+		if (!st->cfg.delayed_ack || had_ooo || tp->rcv_unacked >= 2u * tp->rcv_mss ||
 		    (tp->quick && !(tp->flags & TF_PINGPONG))) {
 			tp->flags |= TF_ACKNOW;
 		} else if (tp->t_delack == REF_NEVER) {

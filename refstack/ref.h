@@ -261,6 +261,7 @@ struct ref_config {
 					 * this long (0: only syn_retries ends it) */
 	uint32_t syn_retries, synack_retries, retries2;    /* 7, 7, 15 */
 	uint32_t delack_ms;     /* delayed ACK timeout (40; RFC 9293 requires <= 500) */
+	bool delayed_ack;       /* (1) 0: every ACK at once (RFC 9293 3.8.6.3 SHLD-18 off) */
 	uint32_t quickack;      /* segments ACKed at once after the first data (16, as
 				 * Linux's quick-ACK mode; 0 = always delay) */
 	uint32_t init_cwnd;     /* segments; 0 (default) = RFC 5681 3.1: min(4*SMSS,

@@ -356,6 +356,24 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		return 0;
 	}
 	BOOL_SETTING("net.ipv4.tcp_slow_start_after_idle", slow_start_after_idle)
+	/* The reference stack's own knobs for choices the RFCs leave open, so the suite
+	 * can be run against a stack that chooses otherwise (tests/conformance_variant.sh):
+	 * the initial window in segments (RFC 5681 3.1 bounds it from above only; 0 is
+	 * the bound itself), and delayed ACKs off (RFC 9293 3.8.6.3: SHOULD, SHLD-18) or
+	 * their timeout (MUST-40: under 0.5 s) */
+	if (!strcmp(name, "refstack.init_cwnd")) {
+		if (!parse_u32(value, &v) || v > 64)
+			return -2;
+		c->init_cwnd = v;
+		return 0;
+	}
+	BOOL_SETTING("refstack.delayed_ack", delayed_ack)
+	if (!strcmp(name, "refstack.delack_ms")) {
+		if (!parse_u32(value, &v) || v == 0 || v >= 500)
+			return -2;
+		c->delack_ms = v;
+		return 0;
+	}
 #undef BOOL_SETTING
 #undef U32_SETTING
 	if (!strcmp(name, "net.ipv4.tcp_rmem")) {

@@ -6,8 +6,15 @@
  * translation, PENDING, tcp_info's valid bits): examples/plugin-lwip/ shows that.
  *
  *   tcpspec run --target plugin:build/examples/plugin/libexample.so SCRIPT
+ *
+ * TCPSPEC_EXAMPLE_SETTINGS="name=value name=value" applies settings to every stack it
+ * opens (reference-target names, e.g. refstack.init_cwnd=2 refstack.delayed_ack=0):
+ * a stack that makes other choices the RFCs leave open, for checking that the
+ * conformance suite does not fail it for them (tests/conformance_variant.sh).
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "target-adapters/plugin_abi.h"
 
@@ -37,6 +44,21 @@ static void *ex_open(const struct target_config *cfg, struct target_diag *diag)
 	if (target_open(&e->t, &target_reference_ops, cfg, diag) != TARGET_OK) {
 		free(e);
 		return NULL;
+	}
+	const char *env = getenv("TCPSPEC_EXAMPLE_SETTINGS");
+	char buf[512], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", env ? env : "");
+	for (char *w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+		char *eq = strchr(w, '=');
+		if (eq)
+			*eq = '\0';
+		if (!eq || target_setting(&e->t, w, eq + 1) != TARGET_OK) {
+			target_diagf(diag, TARGET_UNAVAILABLE,
+				     "example plugin: TCPSPEC_EXAMPLE_SETTINGS: cannot apply %s", w);
+			target_close(&e->t);
+			free(e);
+			return NULL;
+		}
 	}
 	return e;
 }
