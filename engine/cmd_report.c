@@ -628,13 +628,8 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 					   "script started"
 					 : res->message[0] ? res->message : "interrupted";
 			} else {
-				/* a failure that is not a departure from the script (a timeout,
-				 * a crash) is graded as an error: no expectation or level
-				 * covers it */
-				enum engine_verdict v = res->verdict == ENGINE_FAIL &&
-							!engine_result_deviation_ok(res)
-							? ENGINE_ERROR : res->verdict;
-				g = engine_grade(v, res->message, sc[i].level, exp);
+				/* the classification `run` uses too, by the script's level */
+				g = engine_grade_result(res, sc[i].level, exp);
 				reason = exp && (g.cell == ENGINE_GRADE_DEVIATION || g.stale)
 					 ? exp : res->message;
 			}

@@ -388,5 +388,13 @@ bool engine_reason_not_applicable(const char *msg);
  * listing it (NULL if none; its level from a "LEVEL:" prefix of the reason). */
 struct engine_grade engine_grade(enum engine_verdict v, const char *msg,
 				 enum engine_level script_level, const char *expect_reason);
+/* The one classification of a finished run that `run` (engine_job_status, which
+ * grades every script as MUST: script_level ENGINE_LEVEL_NONE) and `report` (by the
+ * script's level) both use: engine_grade of its verdict, where a failure that did not
+ * depart from the script (res->departed false: a timeout, a crash) counts as an error
+ * that no expectation or level covers. */
+struct engine_grade engine_grade_result(const struct engine_result *res,
+					enum engine_level script_level,
+					const char *expect_reason);
 
 #endif

@@ -334,26 +334,31 @@ bool engine_result_deviation_ok(const struct engine_result *res)
 	return res->verdict == ENGINE_FAIL && res->departed;
 }
 
+/* engine_grade_result (engine/grade.c) decides; a run grades every script as MUST, so
+ * a deviation is a departure that an expectation explains, and the statuses only
+ * split the grade's cells by verdict (an error from a failure, unavailable from a
+ * skip). */
 enum engine_status engine_job_status(const struct engine_job *j)
 {
 	if (j->state == ENGINE_JOB_INTERRUPTED)
 		return ENGINE_ST_INTERRUPTED;
 	if (j->state == ENGINE_JOB_NOT_RUN)
 		return ENGINE_ST_NOT_RUN;
-	switch (j->res.verdict) {
-	case ENGINE_PASS:
-		return j->expected ? ENGINE_ST_STALE : ENGINE_ST_PASS;
-	case ENGINE_FAIL:
-		return j->expected && engine_result_deviation_ok(&j->res) ? ENGINE_ST_DEVIATION
-									   : ENGINE_ST_FAIL;
-	case ENGINE_ERROR:
+	struct engine_grade g = engine_grade_result(&j->res, ENGINE_LEVEL_NONE, j->expected);
+	switch (g.cell) {
+	case ENGINE_GRADE_PASS:
+		return g.stale ? ENGINE_ST_STALE : ENGINE_ST_PASS;
+	case ENGINE_GRADE_DEVIATION:
+		return ENGINE_ST_DEVIATION;
+	case ENGINE_GRADE_FAIL:
+		return j->res.verdict == ENGINE_FAIL ? ENGINE_ST_FAIL : ENGINE_ST_ERROR;
+	case ENGINE_GRADE_SKIP:
+	case ENGINE_GRADE_NA:
+		return j->res.verdict == ENGINE_UNAVAILABLE ? ENGINE_ST_UNAVAILABLE
+							     : ENGINE_ST_SKIP;
+	default:
 		return ENGINE_ST_ERROR;
-	case ENGINE_UNAVAILABLE:
-		return ENGINE_ST_UNAVAILABLE;
-	case ENGINE_SKIP:
-		return ENGINE_ST_SKIP;
 	}
-	return ENGINE_ST_ERROR;
 }
 
 const char *engine_status_name(enum engine_status s)

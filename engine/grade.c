@@ -105,3 +105,14 @@ struct engine_grade engine_grade(enum engine_verdict v, const char *msg,
 	}
 	return g;
 }
+
+struct engine_grade engine_grade_result(const struct engine_result *res,
+					enum engine_level script_level,
+					const char *expect_reason)
+{
+	/* a failure that is not a departure from the script (a timeout, a crash) is
+	 * graded as an error: no expectation or level covers it */
+	enum engine_verdict v = res->verdict == ENGINE_FAIL && !res->departed ? ENGINE_ERROR
+									     : res->verdict;
+	return engine_grade(v, res->message, script_level, expect_reason);
+}

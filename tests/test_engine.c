@@ -1338,6 +1338,65 @@ static void reports(void **state)
 	free(buf);
 }
 
+/* run (engine_job_status) and report (engine_grade_result) classify through one
+ * function: for every kind of result, with and without an expectation, run's status
+ * is report's cell at level MUST split by verdict, and report grades a timeout or
+ * crash (a failure that did not depart from the script) as a failure even when
+ * listed. */
+static void run_and_report_classify_alike(void **state)
+{
+	(void)state;
+	static const struct {
+		enum engine_verdict v;
+		bool departed;
+		const char *msg;
+		enum engine_status plain, listed;   /* without / with an expectation */
+	} k[] = {
+		{ ENGINE_PASS, false, "", ENGINE_ST_PASS, ENGINE_ST_STALE },
+		{ ENGINE_FAIL, true, "x.pkt:3: error handling packet", ENGINE_ST_FAIL,
+		  ENGINE_ST_DEVIATION },
+		{ ENGINE_FAIL, false, "x.pkt:3: the script did not finish", ENGINE_ST_FAIL,
+		  ENGINE_ST_FAIL },
+		{ ENGINE_ERROR, false, "x.pkt:3: parse error", ENGINE_ST_ERROR, ENGINE_ST_ERROR },
+		{ ENGINE_SKIP, false, "x.pkt:3: unsupported: y", ENGINE_ST_SKIP, ENGINE_ST_SKIP },
+		{ ENGINE_SKIP, false, "x.pkt:3: not applicable: the stack did not offer SACK",
+		  ENGINE_ST_SKIP, ENGINE_ST_SKIP },
+		{ ENGINE_UNAVAILABLE, false, "no /dev/net/tun", ENGINE_ST_UNAVAILABLE,
+		  ENGINE_ST_UNAVAILABLE },
+	};
+	static const enum engine_grade_cell cell_of[ENGINE_ST_COUNT] = {
+		[ENGINE_ST_PASS] = ENGINE_GRADE_PASS, [ENGINE_ST_STALE] = ENGINE_GRADE_PASS,
+		[ENGINE_ST_DEVIATION] = ENGINE_GRADE_DEVIATION,
+		[ENGINE_ST_FAIL] = ENGINE_GRADE_FAIL, [ENGINE_ST_ERROR] = ENGINE_GRADE_FAIL,
+		[ENGINE_ST_SKIP] = ENGINE_GRADE_SKIP, [ENGINE_ST_UNAVAILABLE] = ENGINE_GRADE_SKIP,
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+		for (int listed = 0; listed < 2; listed++) {
+			struct engine_job j = { .path = "x.pkt", .state = ENGINE_JOB_DONE };
+			j.res.verdict = k[i].v;
+			j.res.departed = k[i].departed;
+			snprintf(j.res.message, sizeof j.res.message, "%s", k[i].msg);
+			j.expected = listed ? "SHOULD: documented" : NULL;
+			enum engine_status st = engine_job_status(&j);
+			assert_int_equal(st, listed ? k[i].listed : k[i].plain);
+			struct engine_grade g =
+				engine_grade_result(&j.res, ENGINE_LEVEL_MUST, j.expected);
+			enum engine_grade_cell want = cell_of[st];
+			if (want == ENGINE_GRADE_SKIP && engine_reason_not_applicable(k[i].msg))
+				want = ENGINE_GRADE_NA;
+			assert_int_equal(g.cell, want);
+			assert_int_equal(g.stale, st == ENGINE_ST_STALE);
+		}
+	/* by level, report alone turns an unexplained SHOULD failure into a deviation;
+	 * a timeout stays a failure whatever the level */
+	struct engine_result r = { .verdict = ENGINE_FAIL, .departed = true };
+	assert_int_equal(engine_grade_result(&r, ENGINE_LEVEL_SHOULD, NULL).cell,
+			 ENGINE_GRADE_DEVIATION);
+	r.departed = false;
+	assert_int_equal(engine_grade_result(&r, ENGINE_LEVEL_SHOULD, "SHOULD: x").cell,
+			 ENGINE_GRADE_FAIL);
+}
+
 /* Grading by requirement level (tcpspec report): a MUST failure fails, a SHOULD or
  * MAY failure is a deviation of its level, an expectation's "LEVEL:" prefix names the
  * level it breaks, and a skip saying "not applicable:" has its own verdict. */
@@ -1540,6 +1599,7 @@ int main(void)
 		cmocka_unit_test_setup(plugin_path_reaches_the_target, setup),
 		cmocka_unit_test(reports),
 		cmocka_unit_test(grades_follow_the_requirement_level),
+		cmocka_unit_test(run_and_report_classify_alike),
 		cmocka_unit_test_setup(recvmsg_ancillary_data_is_compared, setup),
 		cmocka_unit_test_setup(recvmsg_queued_error_fields, setup),
 		cmocka_unit_test_setup(ancillary_data_is_unsupported_never_passed, setup),
