@@ -207,6 +207,15 @@ static void *lw_open(const struct target_config *cfg, struct target_diag *diag)
 			     "(one at a time: lwIP's state is global)");
 		return NULL;
 	}
+	/* lwIP never sends a segment larger than TCP_MSS, whatever the link's MTU: a
+	 * script that needs larger segments (an initial window of exactly two at an
+	 * SMSS of 3000) cannot run here */
+	if (cfg->mtu > TCP_MSS + 40 + (cfg->local_ip.family == AF_INET6 ? 20 : 0)) {
+		target_diagf(diag, TARGET_UNSUPPORTED, "lwIP sends segments of at most TCP_MSS "
+			     "(%d) octets, its build's choice: it cannot use a link MTU of %d",
+			     TCP_MSS, cfg->mtu);
+		return NULL;
+	}
 	struct lwplug *w = calloc(1, sizeof *w);
 	if (!w) {
 		target_diagf(diag, TARGET_ERROR, "out of memory");
