@@ -36,6 +36,17 @@ if grep -q 'refstack/output.c:[0-9]*:[0-9]*.*min32' "$tmp/out" &&
 else
 	notok "the survivor is listed by file and line"
 fi
+# with two suites, what each kills on its own: the left edge is a conformance script's,
+# none of the URG scripts sees it
+python3 scripts/mutate --mutants "$tmp/mutants.txt" --listed-only --min-score 0 \
+	--suite corpora/conformance/rfc9293/3.10.7.4-acceptability,corpora/conformance/rfc9293/3.8.5-urgent \
+	>"$tmp/out2" 2>&1
+if grep -q '^  killed by corpora/conformance/rfc9293/3.10.7.4-acceptability alone: 1 / 2 ' "$tmp/out2" &&
+   grep -q '^  killed by corpora/conformance/rfc9293/3.8.5-urgent alone: 0 / 2 ' "$tmp/out2"; then
+	ok "with several suites, the kills of each alone are counted"
+else
+	notok "with several suites, the kills of each alone are counted: $(tail -3 "$tmp/out2")"
+fi
 # a list entry that no longer applies stops the tool
 printf 'refstack/input.c\tno such text\tx\twhy\n' >"$tmp/stale.txt"
 if python3 scripts/mutate --mutants "$tmp/stale.txt" --listed-only --list >"$tmp/o2" 2>&1; then
