@@ -9,17 +9,17 @@
 # the runs with every SHOULD kept (IW 2, the options off) pass or are not applicable.
 # The settings must take effect: an initial window of ten segments (above RFC 5681's
 # bound) fails the initial-window script, and no delayed ACKs fail the delayed-ACK one.
-T=${TCPSPEC:-./tcpspec}
-P=plugin:${TCPSPEC_EXAMPLE_PLUGIN:-build/examples/plugin/libexample.so}
-S=${TCPSPEC_CONFORMANCE:-corpora/conformance}
-n=0
-ok() {  # ok NAME CONDITION-RESULT [OUTPUT]
-	n=$((n + 1))
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+P=plugin:build/examples/plugin/libexample.so
+S=corpora/conformance
+# res NAME CONDITION-RESULT OUTPUT: a TAP line, the output's failures under a failure
+res() {
 	if [ "$2" = 0 ]; then
-		echo "ok $n - $1"
+		ok "$1"
 	else
-		echo "not ok $n - $1"
-		[ -n "$3" ] && printf '%s\n' "$3" | grep -E 'FAIL|fail|error' | head -20 | sed 's/^/#   /'
+		notok "$1"
+		printf '%s\n' "$3" | grep -E 'FAIL|fail|error' | head -20 | sed 's/^/#   /'
 	fi
 }
 # strict SETTINGS: every script passes or is not applicable (exit 0 or 4, no failure)
@@ -31,14 +31,14 @@ strict() {
 	   ! printf '%s\n' "$out" | grep '^      ' | grep -v 'not applicable' | grep -q .; then
 		r=0
 	fi
-	ok "stack with $1: no failure, skips only not applicable (exit $rc)" $r "$out"
+	res "stack with $1: no failure, skips only not applicable (exit $rc)" $r "$out"
 }
 # graded SETTINGS: report finds no MUST failure
 graded() {
 	out=$(TCPSPEC_EXAMPLE_SETTINGS="$1" "$T" report --target "$P" "$S" 2>&1); rc=$?
 	r=1
 	printf '%s\n' "$out" | grep -q "^tcpspec report: example: .* 0 fail," && [ "$rc" = 0 ] && r=0
-	ok "stack with $1: report grades no failure (exit $rc)" $r "$out"
+	res "stack with $1: report grades no failure (exit $rc)" $r "$out"
 }
 strict "refstack.init_cwnd=2"
 strict "net.ipv4.tcp_timestamps=0"
@@ -50,14 +50,14 @@ graded "refstack.init_cwnd=2 refstack.delayed_ack=0 net.ipv4.tcp_timestamps=0 ne
 # the settings reach the stack, and the suite still catches what breaks an RFC
 out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.init_cwnd=10" "$T" run --target "$P" \
 	"$S/rfc5681-congestion/initial-window-upper-bound.pkt" 2>&1); rc=$?
-ok "an initial window of ten segments fails the RFC 5681 3.1 bound (exit $rc)" \
+res "an initial window of ten segments fails the RFC 5681 3.1 bound (exit $rc)" \
 	$([ "$rc" = 1 ]; echo $?) "$out"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.delayed_ack=0" "$T" run --target "$P" \
 	"$S/rfc9293/3.8.6.3-delayed-ack/first-segment-delayed.pkt" 2>&1); rc=$?
-ok "no delayed ACKs fail the delayed-ACK script (SHOULD; exit $rc)" \
+res "no delayed ACKs fail the delayed-ACK script (SHOULD; exit $rc)" \
 	$([ "$rc" = 1 ]; echo $?) "$out"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="no.such.setting=1" "$T" run --target "$P" \
 	"$S/rfc5681-congestion/initial-window-upper-bound.pkt" 2>&1); rc=$?
-ok "an unknown setting makes the plugin unavailable (exit $rc)" \
+res "an unknown setting makes the plugin unavailable (exit $rc)" \
 	$([ "$rc" = 3 ] && printf '%s\n' "$out" | grep -q "cannot apply no.such.setting"; echo $?) "$out"
 echo "1..$n"
