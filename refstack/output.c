@@ -203,6 +203,18 @@ static bool output_one(struct ref_tcb *tp)
 	bool force = (tp->flags & TF_FORCE_PROBE) && avail > 0;
 	if (force && usable == 0)
 		usable = 1;             /* a zero-window probe: one octet (RFC 9293 3.8.6.1) */
+	/* The retransmission timer expired with the window closed after the data went out:
+	 * RFC 6298 5.4 "Retransmit the earliest segment that has not been acknowledged",
+	 * and RFC 9293 3.8.6.1 "must regularly ... retransmit to the receiving TCP peer even
+	 * if the send window is zero" (MUST-35).  The segment was inside the window the peer
+	 * offered when it first went, so it goes again whole (as Linux), never silence. */
+	if ((tp->xflags & XF_RTO_RESEND) && seq == tp->snd_una && ref_seq_lt(seq, tp->snd_max)) {
+		uint32_t old = min32(ref_seq_len(seq, tp->snd_max), avail);
+		if (usable < old) {
+			usable = old;
+			force = true;
+		}
+	}
 	if (!REF_CAN_SEND(state) && !REF_FIN_SENT(state) &&
 	    !(state == REF_SYN_RECEIVED && (tp->xflags & XF_TFO)))
 		avail = 0;

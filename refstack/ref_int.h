@@ -102,6 +102,8 @@ enum {
 	XF_ADDR_LOCK     = 1u << 15, /* bind() gave an address (SOCK_BINDADDR_LOCK) */
 	XF_SYN_DATA_ACKED = 1u << 16, /* Fast Open: the SYN's data was acknowledged
 				       * (Linux syn_data_acked, TCPI_OPT_SYN_DATA) */
+	XF_RTO_RESEND    = 1u << 17, /* retransmission timeout: the first segment not
+				      * acknowledged goes even into a closed window */
 };
 
 /* blk: a blocking call with SO_RCVTIMEO/SO_SNDTIMEO set */

@@ -222,7 +222,9 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 	tp->snd_nxt = tp->snd_una;                          /* go back to the first unacked octet */
 	tp->st->stats.retransmits++;
 	tp->total_retrans++;
+	tp->xflags |= XF_RTO_RESEND;    /* even into a closed window (RFC 6298 5.4) */
 	ref_output(tp);
+	tp->xflags &= ~XF_RTO_RESEND;
 	/* RFC 5682: F-RTO watches the next two ACKs (step 1 is this retransmission) */
 	ref_frto_timeout(tp, tp->nrexmt == 1 && !was_recovering);
 	if (tp->t_rexmt == REF_NEVER && tp->state != REF_CLOSED)
