@@ -15,10 +15,12 @@
  * payload is the engine's (zeros): the stack does not look at it. */
 #define _GNU_SOURCE 1  /* POLLRDHUP */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include "engine/cli.h"
 #include "engine/repro.h"
@@ -447,7 +449,7 @@ static void on_after(void *ctx, struct fuzz_drv *d, const struct fuzz_rec *r)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tcpspec repro fuzz_refstack INPUT [-o OUT.pkt]\n"
+	fprintf(stderr, "usage: tcpspec repro fuzz_refstack INPUT [-o OUT.pkt] [--timeout SECS]\n"
 		"       (--finding 'RULE (record N)': name what broke fuzz_refstack's oracle)\n"
 		"       tcpspec repro fuzz_stack INPUT [--target lwip|reference|plugin:PATH.so]"
 		" [-o OUT.pkt]\n"
@@ -455,8 +457,36 @@ static int usage(void)
 		"[-o OUT]\n"
 		"Writes a .pkt script reproducing a fuzz input, or for the parser and codec "
 		"targets\na test case (the script; a one-packet pcap for tcpspec decode); see "
-		"tcpspec-repro(1).\n");
+		"tcpspec-repro(1).\n"
+		"--timeout SECS (default 20): the stack under test's time to play the input "
+		"(longer\nis a hang finding), and the limit of every other step: past it tcpspec "
+		"repro\ngives up with status 1 and removes OUT.\n");
 	return CLI_USAGE;
+}
+
+/* --timeout: a step that does not end (the reference stack or the parser looping on
+ * the input a fuzzer found) ends the command, without leaving a half-written file */
+static const char *alarm_output;
+static unsigned alarm_secs;
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "tcpspec repro: gave up: a step took longer than --timeout "
+				  "(the input loops in tcpspec itself?)\n";
+	(void)sig;
+	if (alarm_output)
+		unlink(alarm_output);
+	if (write(2, msg, sizeof msg - 1) < 0)
+		_exit(CLI_FAIL);
+	_exit(CLI_FAIL);
+}
+
+static void arm_alarm(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(alarm_secs);
 }
 
 int cmd_repro(int argc, char **argv)
@@ -465,6 +495,7 @@ int cmd_repro(int argc, char **argv)
 		.seg_pre = on_seg_pre, .seg_out = on_seg_out, .call = on_call, .after = on_after,
 	};
 	const char *target = NULL, *input = NULL, *output = NULL, *spec = "reference";
+	unsigned timeout = 20;
 	struct printer p = { .fd = -1 };
 	struct fuzz_drv d;
 	uint8_t *data;
@@ -484,7 +515,16 @@ int cmd_repro(int argc, char **argv)
 			spec = argv[++i];
 		else if (!strncmp(argv[i], "--target=", 9))
 			spec = argv[i] + 9;
-		else if (!target)
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+			if (*end || !*argv[i] || v == 0 || v > 86400) {
+				fprintf(stderr, "tcpspec repro: --timeout %s: want whole seconds, "
+					"1 to 86400\n", argv[i]);
+				return CLI_USAGE;
+			}
+			timeout = (unsigned)v;
+		} else if (!target)
 			target = argv[i];
 		else if (!input)
 			input = argv[i];
@@ -528,10 +568,19 @@ int cmd_repro(int argc, char **argv)
 		free(data);
 		return CLI_USAGE;
 	}
+	alarm_output = output;
+	alarm_secs = timeout;
 	if (strcmp(target, "fuzz_refstack")) {
-		int rc = !strcmp(target, "fuzz_stack") ?
-			 repro_fuzz_stack(input, data, size, spec, p.out) :
-			 repro_other(target, data, size, p.out);
+		int rc;
+		if (!strcmp(target, "fuzz_stack")) {
+			/* the first pass keeps its own time (a hang there is a finding); the
+			 * alarm covers the reference stack's replay after it */
+			rc = repro_fuzz_stack(input, data, size, spec, p.out, timeout, arm_alarm);
+		} else {
+			arm_alarm();
+			rc = repro_other(target, data, size, p.out);
+		}
+		alarm(0);
 		free(data);
 		if (output && fclose(p.out)) {
 			fprintf(stderr, "tcpspec repro: %s: %s\n", output, strerror(errno));
@@ -544,6 +593,7 @@ int cmd_repro(int argc, char **argv)
 		free(data);
 		return CLI_FAIL;
 	}
+	arm_alarm();
 	const struct ref_config *cfg = ref_stack_config(d.st);
 	fprintf(p.out, "// tcpspec repro fuzz_refstack %s (%zu bytes)\n"
 		"// The reference stack's behaviour on this fuzz input; replay with tcpspec run.\n"
@@ -559,6 +609,7 @@ int cmd_repro(int argc, char **argv)
 	}
 	fuzz_drv_run(&d, data, size);
 	fuzz_drv_free(&d);
+	alarm(0);
 	free(data);
 	fprintf(p.out, "// %u segments in, %u out, %u calls\n", p.nseg_in, p.nseg_out, p.ncalls);
 	if (output && fclose(p.out)) {

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/cli.h"
@@ -308,15 +309,44 @@ static void fp_in(void *ctx, struct sd *d, const struct sd_in *in)
 
 static const struct sd_hooks fp_hooks = { .record = fp_record, .in = fp_in };
 
-#define REPRO_HANG_SECS 20        /* a whole input plays in milliseconds */
+/* Reads what the first pass's child says until it ends or the time limit: false when
+ * the child is still running at the limit (it hangs). */
+static bool fp_read(int fd, struct first_pass *fp, unsigned secs)
+{
+	struct timespec now, end;
+	char c;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += secs;
+	for (;;) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long long ms = (end.tv_sec - now.tv_sec) * 1000LL +
+			       (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0)
+			return false;
+		int n = poll(&pf, 1, ms > 60000 ? 60000 : (int)ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			continue;
+		if (read(fd, &c, 1) != 1)
+			return true;    /* the child ended (or closed the pipe) */
+		if (c == 'r' && read(fd, &fp->record, sizeof fp->record) != sizeof fp->record)
+			return true;
+		if (c == 'o')
+			fp->doff_lies = true;
+		if (c == 'f' && read(fd, &fp->f, sizeof fp->f) == sizeof fp->f)
+			fp->found = true;
+	}
+}
 
 static bool first_pass(const uint8_t *data, size_t size, const char *spec,
-		       struct first_pass *fp)
+		       struct first_pass *fp, unsigned secs)
 {
 	static struct sd d;
 	int pfd[2], st;
 	pid_t pid;
-	char c;
 
 	memset(fp, 0, sizeof *fp);
 	fp->record = -1;
@@ -328,9 +358,6 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		return false;
 	if (pid == 0) {
 		close(pfd[0]);
-		/* a call that never returns (the stack blocks the thread) is a hang: the
-		 * child is ended by SIGALRM, which the parent reports as one */
-		alarm(REPRO_HANG_SECS);
 		if (!sd_init(&d, spec, &fp_hooks, &pfd[1]))
 			_exit(3);
 		if (sd_run(&d, data, size) &&
@@ -341,26 +368,23 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 		_exit(0);
 	}
 	close(pfd[1]);
-	while (read(pfd[0], &c, 1) == 1) {
-		if (c == 'r' && read(pfd[0], &fp->record, sizeof fp->record) != sizeof fp->record)
-			break;
-		if (c == 'o')
-			fp->doff_lies = true;
-		if (c == 'f' && read(pfd[0], &fp->f, sizeof fp->f) == sizeof fp->f)
-			fp->found = true;
-	}
+	/* a call that never returns (the stack blocks the thread, or a real-time stack
+	 * waits on its own threads) is a hang: the parent keeps the time, so a stack that
+	 * catches or blocks signals cannot stop it, and ends the child */
+	bool hung = !fp_read(pfd[0], fp, secs);
+	if (hung)
+		kill(pid, SIGKILL);
 	close(pfd[0]);
 	if (waitpid(pid, &st, 0) < 0)
 		return false;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 		return false;
-	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM && !fp->found) {
+	if (hung && !fp->found) {
 		fp->crashed = fp->found = true;
 		fp->f.oracle = "hang";
 		fp->f.record = fp->record;
 		snprintf(fp->f.msg, sizeof fp->f.msg, "%s: the stack under test did not return "
-			 "within %d s (a hang) while it played this record", spec,
-			 REPRO_HANG_SECS);
+			 "within %u s (a hang) while it played this record", spec, secs);
 	}
 	if (WIFSIGNALED(st) && !fp->found) {
 		fp->crashed = fp->found = true;
@@ -377,14 +401,16 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 }
 
 int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const char *spec,
-		     FILE *f)
+		     FILE *f, unsigned secs, void (*then)(void))
 {
 	static struct sd d;
 	struct first_pass fp;
 	struct sp p = { .f = f, .finding_record = -1 };
 
-	if (!first_pass(data, size, spec, &fp))
+	if (!first_pass(data, size, spec, &fp, secs))
 		return CLI_UNAVAILABLE;
+	if (then)
+		then();
 	/* fp.f.oracle points at a string literal: the child's address is the parent's */
 	/* the script: the twin's behaviour, played with the reference stack on both sides
 	 * (only the twin's side is written), up to the finding's record */

@@ -14,7 +14,10 @@
  *   hang         recv never returns (TARGET_PENDING)
  *   block        recv blocks the calling thread for good (a stack that hangs in earnest:
  *                only a timeout outside the call can see it)
+ *   block-masked the same with every signal blocked first (as a stack whose own threads
+ *                take the signals: an alarm inside the process never ends it)
  *   diverge      it never sends a RST */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -174,6 +177,13 @@ static int br_call(void *h, const struct target_call *c, struct target_result *r
 		return TARGET_PENDING;
 	while (is(b, "block") && c->kind == TARGET_CALL_RECV)
 		pause();
+	if (is(b, "block-masked") && c->kind == TARGET_CALL_RECV) {
+		sigset_t all;
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, NULL);
+		for (;;)
+			pause();
+	}
 	rc = report(b, target_call(&b->t, c, r));
 	if (is(b, "read") && rc == TARGET_OK && c->kind == TARGET_CALL_RECV && r->ret > 0 &&
 	    c->rdata)
