@@ -5,17 +5,7 @@
 # --timeout seconds, not a repro that never returns; bad --timeout values are usage
 # errors.  The command runs under timeout(1), so a repro that hangs fails the test
 # instead of hanging it.  Prints TAP.
-set -u
-T=./tcpspec
-SO=build/tests/plugins/libfuzzbroken.so
-n=0
-tap() { n=$((n + 1)); echo "$1 $n - $2"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if [ ! -f "$SO" ]; then
-	tap "not ok" "$SO is built (make all)"; echo "1..$n"; exit 1
-fi
-b() { for x in "$@"; do printf "\\$(printf '%03o' "$x")"; done; }
+. "$(dirname "$0")/fuzz_broken_lib.sh"
 # passive open (SYN with MSS, ACK, accept), then recv: the broken stack blocks in recv
 { b 0 2 0 0 0 0 255 255 0 1; b 0 16 0 0 0 0 255 255 0 0; b 2 0 0; b 2 2 3; } >"$tmp/in"
 

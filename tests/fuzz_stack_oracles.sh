@@ -7,19 +7,7 @@
 # stack, and must break that oracle; the same input against the unbroken stack breaks
 # none.  The script written for one finding passes on reference and fails on the broken
 # stack.  Prints TAP.
-set -u
-T=./tcpspec
-SO=build/tests/plugins/libfuzzbroken.so
-n=0
-tap() { n=$((n + 1)); echo "$1 $n - $2"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if [ ! -f "$SO" ]; then
-	tap "not ok" "$SO is built (make all)"; echo "1..$n"; exit 1
-fi
-
-# records (fuzz/records.h, fuzz/stackdrv.h): bytes given in decimal
-b() { for x in "$@"; do printf "\\$(printf '%03o' "$x")"; done; }
+. "$(dirname "$0")/fuzz_broken_lib.sh"
 syn()    { b 0 2 0 0 0 0 255 255 0 1; }              # SYN, MSS option
 ack()    { b 0 16 0 0 0 0 255 255 0 0; }             # ACK at RCV.NXT, SND.MAX
 acc()    { b 2 0 0; }                                # accept
