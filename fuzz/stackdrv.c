@@ -353,8 +353,13 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 		}
 	}
 	if (rst) {
-		s->irs_known = false;
-		s->conn_ended = true;
+		/* a RST in the connection's sequence space ends it; one <SEQ=SEG.ACK> that
+		 * answers an unacceptable ACK (SYN-RECEIVED, RFC 9293 3.10.7.4; or a
+		 * listener's) leaves the connection as it is, and its IRS known */
+		if (!s->has_conn || (!slt(g->seq, s->iss) && !sgt(g->seq, s->snd_max))) {
+			s->irs_known = false;
+			s->conn_ended = true;
+		}
 		return;
 	}
 	if (!s->has_conn)
