@@ -166,7 +166,12 @@ static void on_output(void *ctx, const struct ref_segment *seg, int64_t now)
 	struct fuzz_drv *d = ctx;
 
 	d->out_now = now;
-	d->conn_valid = false;
+	/* a call may hash a TCB under a new tuple before its segment (connect): every
+	 * segment of a call looks the connection up again; else conn() sees a TCB made or
+	 * freed, or another port, by the stack's counters (a lookup hashes the tuple: it
+	 * was a twentieth of fuzz_refstack's time, mostly for the segments of timers) */
+	if (d->in_call)
+		d->conn_valid = false;
 	/* the peer talks to the port of the stack's first segment, then to the port of each
 	 * connection the stack opens (as tcpspec run does, so that repro scripts replay) */
 	if (seg->dport == FUZZ_PEER_PORT &&
@@ -258,7 +263,12 @@ static struct ref_tcb *conn(struct fuzz_drv *d)
 {
 	struct ref_segment probe;
 
-	if (d->conn_valid)
+	const struct ref_stats *sts = ref_stack_stats(d->st);
+
+	/* (a TCB that went CLOSED left the hash: the lookup would not find it) */
+	if (d->conn_valid && d->conn_lport == d->lport && d->conn_opened == sts->conns_opened &&
+	    d->conn_live == sts->conns_live &&
+	    !(d->conn && ((struct ref_tcb *)d->conn)->state == REF_CLOSED))
 		return d->conn;
 	memset(&probe, 0, sizeof probe);
 	probe.src = peer_addr;
@@ -267,6 +277,9 @@ static struct ref_tcb *conn(struct fuzz_drv *d)
 	probe.dport = d->lport;
 	d->conn = ref_tcb_lookup(d->st, &probe);
 	d->conn_valid = true;
+	d->conn_lport = d->lport;
+	d->conn_opened = sts->conns_opened;
+	d->conn_live = sts->conns_live;
 	return d->conn;
 }
 

@@ -160,6 +160,8 @@ struct fuzz_drv {
 	unsigned nrec;          /* records played in this input, the current one included */
 	void *conn;             /* the connection's TCB, while conn_valid */
 	bool conn_valid;
+	uint64_t conn_opened, conn_live;        /* the stack's TCB counters and lport */
+	uint16_t conn_lport;                    /* when conn was looked up */
 	uint64_t nread[FUZZ_MAX_FD];    /* bytes read so far, per descriptor (updated
 					   after the data hook) */
 	uint8_t payload[4096];
