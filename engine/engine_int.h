@@ -267,6 +267,13 @@ struct engine_ctx {
 	struct { char *name, *value; } saved_env[ENGINE_MAX_DEFINES + 1];
 
 	struct engine_stream st;    /* the bytes of the streams (stream.c) */
+	/* what a shell line asked of the namespace and did not get (a qdisc the kernel
+	 * lacks), named in the run's failure */
+	char forbidden[200];
+
+	/* The lengths of an iovec longer than TARGET_MAX_IOV (target_call.iov_lens): two,
+	 * so that a call made while another is in flight (pcall) leaves its lengths be. */
+	size_t iov_lens[2][TARGET_MAX_IOV_ALL];
 
 	struct target_packet pkt;   /* scratch for outbound packets */
 	uint8_t obuf[TARGET_MAX_PACKET];

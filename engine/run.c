@@ -69,6 +69,10 @@ static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine
 		r->n_warnings++;
 		return ENGINE_PASS;
 	}
+	if (v == ENGINE_FAIL && x->forbidden[0]) {  /* what the host kept from the script */
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof text - n, "; note: %s", x->forbidden);
+	}
 	if (x->res->verdict == ENGINE_PASS) {
 		x->res->verdict = v;
 		x->res->departed = v == ENGINE_FAIL;
@@ -525,6 +529,20 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 	if (rc == TARGET_OK)
 		shell_settings(x, ev);
 	x->res->shell = true;
+	if (rc == TARGET_OK && status == 0 && !x->forbidden[0] &&
+	    target_has(&x->t, TARGET_RUNS_SHELL)) {
+		/* a line that went on past a qdisc the kernel lacks: the script then runs
+		 * without it, and a later failure says so */
+		char why[160];
+		shell_forbidden(x, ev->text, why, sizeof why);
+		if (why[0]) {
+			snprintf(x->forbidden, sizeof x->forbidden, "line %d sets a qdisc%s",
+				 ev->loc.line, why);
+			if (x->cfg->log)
+				fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, ev->loc.line,
+					x->forbidden);
+		}
+	}
 	if (!x->virtual_time)
 		x->t0 += target_now(&x->t) - before;
 	if (rc == TARGET_UNSUPPORTED)

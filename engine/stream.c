@@ -103,10 +103,7 @@ static size_t call_len(const struct target_call *c)
 {
 	if (c->kind == TARGET_CALL_READV || c->kind == TARGET_CALL_RECVMSG ||
 	    c->kind == TARGET_CALL_WRITEV || c->kind == TARGET_CALL_SENDMSG) {
-		size_t n = 0;
-		for (int i = 0; i < c->iovcnt && i < TARGET_MAX_IOV; i++)
-			n += c->iov_len[i];
-		return n;
+		return target_call_iov_total(c);
 	}
 	return c->len;
 }

@@ -399,10 +399,17 @@ static bool eval_iov(struct dctx *d, const struct dsl_expr *e, struct target_cal
 		return false;
 	}
 	c->iovcnt = 0;
-	if (e->n_items > TARGET_MAX_IOV) {      /* never cut short: say so */
-		snprintf(d->why, sizeof d->why, "an iovec of %zu entries (the target interface "
-			 "holds %d)", e->n_items, TARGET_MAX_IOV);
+	c->iov_lens = NULL;
+	if (e->n_items > TARGET_MAX_IOV_ALL) {  /* never cut short: say so */
+		snprintf(d->why, sizeof d->why, "an iovec of %zu entries (at most %d, Linux's "
+			 "UIO_MAXIOV)", e->n_items, TARGET_MAX_IOV_ALL);
 		return false;
+	}
+	size_t *all = NULL;
+	if (e->n_items > TARGET_MAX_IOV) {      /* the one the call in flight does not use */
+		struct engine_ctx *x = d->x;
+		all = x->iov_lens[x->pending && x->pcall.c.iov_lens == x->iov_lens[0]];
+		c->iov_lens = all;
 	}
 	for (size_t i = 0; i < e->n_items; i++) {
 		const struct dsl_expr *it = e->items[i];
@@ -415,9 +422,18 @@ static bool eval_iov(struct dctx *d, const struct dsl_expr *e, struct target_cal
 		int64_t v;
 		if (!len || !eval_int(d, len, &v) || v < 0)
 			return false;
+		if (is_null_ptr(base) && c->iovcnt >= TARGET_MAX_IOV) {
+			snprintf(d->why, sizeof d->why, "a NULL iov_base in iovec entry %d (only "
+				 "the first %d can be NULL)", c->iovcnt + 1, TARGET_MAX_IOV);
+			return false;
+		}
 		if (is_null_ptr(base))
 			c->null_iov |= 1u << c->iovcnt;
-		c->iov_len[c->iovcnt++] = v;
+		if (all)
+			all[c->iovcnt] = v;
+		if (c->iovcnt < TARGET_MAX_IOV)
+			c->iov_len[c->iovcnt] = v;
+		c->iovcnt++;
 	}
 	return true;
 }

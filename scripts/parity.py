@@ -35,6 +35,12 @@ import time
 
 # The flags each suite's runner gives packetdrill, per mode (Google's run_all.py and
 # the kernel's tools/testing/selftests/net/packetdrill/ksft_runner.sh).
+def ksft_modes(path):
+    with open(path, errors='replace') as f:
+        named = [l.strip().split('=', 1)[1] for l in f if l.startswith('--ip_version=')]
+    return [m for m in named if m in ('ipv4', 'ipv6')] or ['ipv4', 'ipv6']
+
+
 RUNNERS = {
     'google': {
         'common': ['--send_omit_free'],
@@ -56,22 +62,26 @@ RUNNERS = {
                                  '-D', 'CMSG_TYPE_RECVERR=IPV6_RECVERR'],
         },
         # run_all.py: *v6.pkt only over IPv6, *v4.pkt only over IPv4 (and mapped)
-        'select': lambda name: ([] if name.endswith('v6.pkt') else ['ipv4', 'ipv4-mapped-ipv6'])
-                               + ([] if name.endswith('v4.pkt') else ['ipv6']),
+        'select': lambda path: ([] if path.endswith('v6.pkt') else ['ipv4', 'ipv4-mapped-ipv6'])
+                               + ([] if path.endswith('v4.pkt') else ['ipv6']),
     },
     'kselftest': {
         'common': [],
         'modes': {
             'ipv4': ['--ip_version=ipv4', '--local_ip=192.168.0.1',
                      '--gateway_ip=192.168.0.1', '--netmask_ip=255.255.0.0',
-                     '--remote_ip=192.0.2.1', '-D', 'CMSG_LEVEL_IP=SOL_IP',
+                     '--remote_ip=192.0.2.1', '-D', 'TFO_COOKIE=3021b9d889017eeb',
+                     '-D', 'TFO_COOKIE_ZERO=b7c12350a90dc8f5', '-D', 'CMSG_LEVEL_IP=SOL_IP',
                      '-D', 'CMSG_TYPE_RECVERR=IP_RECVERR'],
             'ipv6': ['--ip_version=ipv6', '--mtu=1520', '--local_ip=fd3d:0a0b:17d6::1',
                      '--gateway_ip=fd3d:0a0b:17d6:8888::1',
-                     '--remote_ip=fd3d:fa7b:d17d::1', '-D', 'CMSG_LEVEL_IP=SOL_IPV6',
+                     '--remote_ip=fd3d:fa7b:d17d::1', '-D', 'TFO_COOKIE=c1d1e9742a47a9bc',
+                     '-D', 'TFO_COOKIE_ZERO=82af1a8f9a205c34', '-D', 'CMSG_LEVEL_IP=SOL_IPV6',
                      '-D', 'CMSG_TYPE_RECVERR=IPV6_RECVERR'],
         },
-        'select': lambda name: ['ipv4', 'ipv6'],
+        # ksft_runner.sh: the modes a script names on a '--ip_version=' line of its
+        # own, else ipv4 and ipv6
+        'select': lambda path: ksft_modes(path),
     },
 }
 
@@ -218,7 +228,7 @@ def main():
     runner = RUNNERS[a.runner]
     root = os.path.abspath(a.dir)
     scripts = find_scripts(root, a.only)
-    runs = [(r, m) for r in scripts for m in runner['select'](os.path.basename(r))]
+    runs = [(r, m) for r in scripts for m in runner['select'](os.path.join(root, r))]
     print('parity: %d scripts, %d runs (%s runner), %d at a time' %
           (len(scripts), len(runs), a.runner, a.jobs), flush=True)
 

@@ -284,9 +284,26 @@ static int pl_fix(const struct target_call *made, int rc, struct target_result *
 	return rc;
 }
 
+/* An iovec longer than TARGET_MAX_IOV goes only to a plugin whose target_call has
+ * iov_lens; one built before would read iov_len[] alone and cut it short. */
+static int pl_iov_fits(struct target *t, const struct target_call *c)
+{
+	size_t need = offsetof(struct target_call, iov_lens) + sizeof c->iov_lens;
+	if (c->iovcnt <= TARGET_MAX_IOV || PL(t)->call_size >= need)
+		return TARGET_OK;
+	return target_diagf(&t->diag, TARGET_UNSUPPORTED,
+			    "an iovec of %d entries: the %s plugin was built against a "
+			    "tcpspec/plugin.h whose struct target_call holds %d (no iov_lens); "
+			    "rebuild it against this one (up to %d)", c->iovcnt, t->ops->name,
+			    TARGET_MAX_IOV, TARGET_MAX_IOV_ALL);
+}
+
 static int pl_call(struct target *t, const struct target_call *c, struct target_result *r)
 {
 	struct plugin_state *s = t->priv;
+	memset(&t->diag, 0, sizeof t->diag);
+	if (pl_iov_fits(t, c) != TARGET_OK)
+		return TARGET_UNSUPPORTED;
 	c = target_call_null_prepare(c, &s->pend);
 	struct target_call give;        /* a plugin never sees the NULL flags set */
 	const struct target_call *g = c;

@@ -771,13 +771,6 @@ static int ref_next_outbound(struct target *t, int64_t deadline_ns, struct targe
 
 /* ---- calls ---------------------------------------------------------------------------- */
 
-static size_t iov_total(const struct target_call *c)
-{
-	size_t n = 0;
-	for (int i = 0; i < c->iovcnt && i < TARGET_MAX_IOV; i++)
-		n += c->iov_len[i];
-	return n;
-}
 
 /* ---- epoll ------------------------------------------------------------------------------ */
 
@@ -951,10 +944,10 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		return ref_sock_recv(st, c->fd, c->rdata, c->len, c->flags, now);
 	case TARGET_CALL_READV:
 		r->rdata_filled = c->rdata != NULL;
-		return ref_sock_recv(st, c->fd, c->rdata, iov_total(c), 0, now);
+		return ref_sock_recv(st, c->fd, c->rdata, target_call_iov_total(c), 0, now);
 	case TARGET_CALL_RECVMSG:
 		r->rdata_filled = c->rdata != NULL;
-		return ref_sock_recv(st, c->fd, c->rdata, iov_total(c), c->flags, now);
+		return ref_sock_recv(st, c->fd, c->rdata, target_call_iov_total(c), c->flags, now);
 	case TARGET_CALL_WRITE:
 		return ref_sock_send(st, c->fd, c->data, c->len, 0, now);
 	case TARGET_CALL_SEND:
@@ -967,15 +960,15 @@ static long do_call(struct target *t, const struct target_call *c, struct target
 		}
 		return ref_sock_send(st, c->fd, c->data, c->len, c->flags, now);
 	case TARGET_CALL_WRITEV:
-		return ref_sock_send(st, c->fd, c->data, iov_total(c), 0, now);
+		return ref_sock_send(st, c->fd, c->data, target_call_iov_total(c), 0, now);
 	case TARGET_CALL_SENDMSG:
 		if (c->flags & MSG_FASTOPEN) {
 			if (c->has_addr && !sockaddr_to_ref(&c->addr, c->addrlen, &sa))
 				return -EINVAL;
-			return ref_sock_sendto(st, c->fd, c->data, iov_total(c), c->flags,
+			return ref_sock_sendto(st, c->fd, c->data, target_call_iov_total(c), c->flags,
 					       c->has_addr ? &sa : NULL, now);
 		}
-		return ref_sock_send(st, c->fd, c->data, iov_total(c), c->flags, now);
+		return ref_sock_send(st, c->fd, c->data, target_call_iov_total(c), c->flags, now);
 	case TARGET_CALL_CLOSE:
 		if (epoll_get(p, c->fd)) {
 			epoll_get(p, c->fd)->used = false;

@@ -262,13 +262,6 @@ long lwp_err(err_t e)
 	}
 }
 
-static size_t iov_total(const struct target_call *c)
-{
-	size_t n = 0;
-	for (int i = 0; i < c->iovcnt && i < TARGET_MAX_IOV; i++)
-		n += c->iov_len[i];
-	return n;
-}
 
 int lwp_unsupported(struct lwplug *t, bool *unsup, const char *fmt, ...)
 {
@@ -644,10 +637,10 @@ static long do_call(struct lwplug *t, const struct target_call *c, struct target
 		return do_read(s, c->rdata, c->len, c->flags, unsup, t);
 	case TARGET_CALL_READV:
 		r->rdata_filled = c->rdata != NULL;
-		return do_read(s, c->rdata, iov_total(c), 0, unsup, t);
+		return do_read(s, c->rdata, target_call_iov_total(c), 0, unsup, t);
 	case TARGET_CALL_RECVMSG:
 		r->rdata_filled = c->rdata != NULL;
-		return do_read(s, c->rdata, iov_total(c), c->flags, unsup, t);
+		return do_read(s, c->rdata, target_call_iov_total(c), c->flags, unsup, t);
 	case TARGET_CALL_WRITE: return do_write(w, s, c->data, c->len, 0, retry, unsup, t);
 	case TARGET_CALL_SEND: case TARGET_CALL_SENDTO:
 		if (c->kind == TARGET_CALL_SENDTO && c->has_addr && !s->connected)
@@ -655,9 +648,9 @@ static long do_call(struct lwplug *t, const struct target_call *c, struct target
 					   "address (fast open)"), 0;
 		return do_write(w, s, c->data, c->len, c->flags, retry, unsup, t);
 	case TARGET_CALL_WRITEV:
-		return do_write(w, s, c->data, iov_total(c), 0, retry, unsup, t);
+		return do_write(w, s, c->data, target_call_iov_total(c), 0, retry, unsup, t);
 	case TARGET_CALL_SENDMSG:
-		return do_write(w, s, c->data, iov_total(c), c->flags, retry, unsup, t);
+		return do_write(w, s, c->data, target_call_iov_total(c), c->flags, retry, unsup, t);
 	case TARGET_CALL_CLOSE: return do_close(w, s);
 	case TARGET_CALL_SHUTDOWN: return do_shutdown(s, c->how);
 	case TARGET_CALL_SETSOCKOPT: return lwp_setsockopt(s, c, unsup, t);

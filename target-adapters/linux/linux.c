@@ -701,13 +701,12 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	 * allocated buffers are): the kernel would merge adjacent pieces of one page into
 	 * one fragment under MSG_ZEROCOPY, and scripts count fragments. */
 	enum { GAP = 64 };
-	struct iovec iov[TARGET_MAX_IOV];
-	int n = c->iovcnt > TARGET_MAX_IOV ? TARGET_MAX_IOV : c->iovcnt;
-	size_t total = 0;
-	for (int i = 0; i < n; i++)
-		total += c->iov_len[i];
-	uint8_t *buf = zero_buffer(total + (size_t)n * GAP);
+	int n = c->iovcnt;
+	size_t total = target_call_iov_total(c);
+	struct iovec *iov = calloc(n > 0 ? (size_t)n : 1, sizeof *iov);
+	uint8_t *buf = iov ? zero_buffer(total + (size_t)n * GAP) : NULL;
 	if (!buf) {
+		free(iov);
 		r->ret = -1;
 		errno = ENOMEM;
 		return;
@@ -715,12 +714,12 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	size_t off = 0;
 	for (int i = 0; i < n; i++) {
 		uint8_t *at = buf + off + (size_t)i * GAP;
-		iov[i].iov_base = (c->null_iov & (1u << i)) ? NULL : at;
-		iov[i].iov_len = c->iov_len[i];
+		iov[i].iov_base = i < TARGET_MAX_IOV && (c->null_iov & (1u << i)) ? NULL : at;
+		iov[i].iov_len = target_call_iov_len(c, i);
 		if (c->data && iov[i].iov_base &&
 		    (c->kind == TARGET_CALL_WRITEV || c->kind == TARGET_CALL_SENDMSG))
-			memcpy(at, c->data + off, c->iov_len[i]);
-		off += c->iov_len[i];
+			memcpy(at, c->data + off, iov[i].iov_len);
+		off += iov[i].iov_len;
 	}
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = n };
 	struct sockaddr_storage peer;
@@ -752,7 +751,7 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 	if (c->rdata && (c->kind == TARGET_CALL_READV || c->kind == TARGET_CALL_RECVMSG)) {
 		size_t left = r->ret > 0 ? (size_t)r->ret : 0, at = 0;
 		for (int i = 0; i < n && left; i++) {      /* gathered across the gaps */
-			size_t k = c->iov_len[i] < left ? c->iov_len[i] : left;
+			size_t k = iov[i].iov_len < left ? iov[i].iov_len : left;
 			if (iov[i].iov_base)
 				memcpy(c->rdata + at, iov[i].iov_base, k);
 			at += k;
@@ -761,6 +760,7 @@ static void do_msg(const struct target_call *c, struct target_result *r)
 		r->rdata_filled = true;
 	}
 	free(buf);
+	free(iov);
 	errno = e;
 }
 

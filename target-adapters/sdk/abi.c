@@ -81,9 +81,10 @@ const struct target_call *target_call_null_prepare(const struct target_call *c,
 		break;
 	case TARGET_CALL_READV: case TARGET_CALL_WRITEV:
 	case TARGET_CALL_SENDMSG: case TARGET_CALL_RECVMSG:
-		for (int i = 0; i < c->iovcnt && i < TARGET_MAX_IOV; i++) {
-			len += c->iov_len[i];
-			if ((c->null_iov & (1u << i)) && c->iov_len[i] > 0)
+		for (int i = 0; i < c->iovcnt; i++) {
+			len += target_call_iov_len(c, i);
+			if (i < TARGET_MAX_IOV && (c->null_iov & (1u << i)) &&
+			    target_call_iov_len(c, i) > 0)
 				faults = true;
 		}
 		break;

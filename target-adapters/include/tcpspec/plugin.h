@@ -187,7 +187,8 @@ enum target_call_kind {
 const char *target_call_name(enum target_call_kind k);     /* "setsockopt" */
 int target_call_lookup(const char *name);                   /* -1 when unknown */
 
-#define TARGET_MAX_IOV     16
+#define TARGET_MAX_IOV     16       /* iovec entries in target_call.iov_len[] */
+#define TARGET_MAX_IOV_ALL 1024     /* with target_call.iov_lens (Linux's UIO_MAXIOV) */
 #define TARGET_MAX_POLLFD  16
 #define TARGET_MAX_EVENTS  16
 #define TARGET_MAX_OPTBYTES 256
@@ -294,7 +295,30 @@ struct target_call {
 	 * the script's peer sent.  The write family's bytes are in data, likewise end to
 	 * end for writev and sendmsg. */
 	uint8_t *rdata;
+	/* Added with iovecs longer than TARGET_MAX_IOV (readv, writev, sendmsg, recvmsg; up
+	 * to TARGET_MAX_IOV_ALL entries): all iovcnt lengths, iov_len[] then holding the
+	 * first TARGET_MAX_IOV of them.  NULL when iovcnt <= TARGET_MAX_IOV, where iov_len[]
+	 * is the whole iovec as before.  Read the lengths with target_call_iov_len().  Only
+	 * a plugin whose target_call has this field (its call_size covers it) is given a
+	 * longer iovec; for one built before, tcpspec refuses the call as unsupported,
+	 * naming the limit, and never cuts the iovec short.  A NULL base (null_iov) can be
+	 * given for the first TARGET_MAX_IOV entries only. */
+	const size_t *iov_lens;
 };
+
+/* The length of iovec entry i (0 <= i < c->iovcnt), and all of them added up. */
+static inline size_t target_call_iov_len(const struct target_call *c, int i)
+{
+	return c->iov_lens ? c->iov_lens[i] : c->iov_len[i];
+}
+
+static inline size_t target_call_iov_total(const struct target_call *c)
+{
+	size_t n = 0;
+	for (int i = 0; i < c->iovcnt; i++)
+		n += target_call_iov_len(c, i);
+	return n;
+}
 
 /* What a call did.  The engine compares ret/err and the outputs with the script. */
 struct target_result {
