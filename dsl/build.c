@@ -1135,6 +1135,17 @@ void dsl_b_pkt_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 	p->udp_dst = (uint16_t)b.v;
 }
 
+void dsl_b_quote_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok a,
+		       struct dsl_tok b, DSL_YYLTYPE yl)
+{
+	struct dsl_icmp *ic = &ev->packet.icmp;
+	if (!range_ok(ps, a.v, 65535, "UDP port", a, yl) || !range_ok(ps, b.v, 65535, "UDP port", b, yl))
+		return;
+	ic->quote_encap = true;
+	ic->quote_udp_src = (uint16_t)a.v;
+	ic->quote_udp_dst = (uint16_t)b.v;
+}
+
 void dsl_b_pkt_ports(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok src,
 		     struct dsl_tok dst, DSL_YYLTYPE yl)
 {

@@ -207,6 +207,8 @@ struct dsl_icmp {
 	bool quote_any;		/* [...] */
 	bool quote_udp;		/* [udp(N)]: the stack's UDP datagram of N bytes */
 	uint32_t quote_udp_len;
+	bool quote_encap;	/* [seq/udp(SRC > DST)]: the quoted segment in UDP */
+	uint16_t quote_udp_src, quote_udp_dst;
 	struct dsl_seq quote;	/* [start:end(len)] */
 };
 
@@ -346,6 +348,7 @@ struct dsl_event {
 	X(RELAX, "relax")               /* relaxations, tcpspec-dialect(7) */ \
 	X(TCP_MD5_SECRET, "tcp_md5_secret") /* the key of `md5 valid` options */ \
 	X(ALLOW_EMPTY, "allow_empty")   /* a script with no event on purpose */ \
+	X(UDP_ENCAPSULATION, "udp_encapsulation") /* =tcp: TCP over UDP, /udp(..) */ \
 	/* packetdrill's, accepted with no effect here */                       \
 	X(TCP_TS_ECR_SCALED, "tcp_ts_ecr_scaled")                               \
 	X(PERSISTENT_TUN_DEV, "persistent_tun_dev")                             \
@@ -356,7 +359,6 @@ struct dsl_event {
 /* Names packetdrill and its forks give a meaning tcpspec does not implement: a script
  * that sets one is unsupported (skipped), never run as if it were not there. */
 #define DSL_OPTNAMES_UNSUPPORTED(X)                                             \
-	X("udp_encapsulation")          /* TCP over UDP (the /udp(...) suffix) */ \
 	X("psp_udp_port")               /* the PSP fork */                      \
 	X("dry_run") X("debug") X("init_scripts") X("so_filename") X("so_flags") \
 	X("wire_client") X("wire_server") X("wire_server_ip")                   \

@@ -110,7 +110,9 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 		return str_eq(x->type, y->type) && str_eq(x->code, y->code) &&
 		       x->has_mtu == y->has_mtu && (!x->has_mtu || x->mtu == y->mtu) &&
 		       x->has_quote == y->has_quote && x->quote_any == y->quote_any &&
-		       x->quote_udp == y->quote_udp &&
+		       x->quote_udp == y->quote_udp && x->quote_encap == y->quote_encap &&
+		       (!x->quote_encap || (x->quote_udp_src == y->quote_udp_src &&
+					    x->quote_udp_dst == y->quote_udp_dst)) &&
 		       (!x->quote_udp || x->quote_udp_len == y->quote_udp_len) &&
 		       (!x->has_quote || x->quote_any || x->quote_udp ||
 			seq_eq(&x->quote, &y->quote));

@@ -67,6 +67,8 @@ void dsl_b_pkt_ip(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv 
 		  DSL_YYLTYPE yl);
 void dsl_b_pkt_bad(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_attrv *a,
 		   DSL_YYLTYPE yl);
+void dsl_b_quote_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok a,
+		       struct dsl_tok b, DSL_YYLTYPE yl);
 void dsl_b_pkt_encap(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok a,
 		     struct dsl_tok b, DSL_YYLTYPE yl);
 void dsl_b_pkt_ports(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok src,
@@ -286,6 +288,11 @@ icmp
 	| pre K_ICMP icmp_words '[' seq ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
 				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote = $5; }
+	/* quoting a TCP segment carried in UDP (--udp_encapsulation=tcp) */
+	| pre K_ICMP icmp_words '[' seq '/' K_UDP '(' INTEGER '>' INTEGER ')' ']' {
+				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);
+				  $$->packet.icmp.has_quote = true; $$->packet.icmp.quote = $5;
+				  dsl_b_quote_encap(ps, $$, $9, $11, @6); }
 	/* an ICMP error quoting the stack's UDP datagram (UDP sockets) */
 	| pre K_ICMP icmp_words '[' K_UDP '(' INTEGER ')' ']' {
 				  $$ = $1; dsl_b_pkt_icmp(ps, $$, $3, @2);

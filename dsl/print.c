@@ -181,6 +181,9 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 				fputs("...", fp);
 			else
 				pr_seq(fp, &p->icmp.quote);
+			if (p->icmp.quote_encap)
+				fprintf(fp, "/udp(%u > %u)", p->icmp.quote_udp_src,
+					p->icmp.quote_udp_dst);
 			fputc(']', fp);
 		}
 		return;

@@ -59,6 +59,7 @@ struct engine_opts {
 	bool has_connect_port;      int connect_port;
 	bool has_prefix_len;        int prefix_len;   /* --netmask_ip=255.255.255.0 */
 	bool has_md5_secret;        char md5_secret[81];  /* --tcp_md5_secret (RFC 2385 key) */
+	bool udp_encap;             /* --udp_encapsulation=tcp: TCP over UDP (/udp(...)) */
 	bool strict_segments;
 	unsigned relax;             /* ENGINE_RELAX_* bits (--relax NAME,...) */
 	/* --profile: the suite's OS defaults ("NAME=VALUE", NULL-terminated), applied

@@ -199,6 +199,12 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		o->has_prefix_len = true;
 		break;
 	}
+	case DSL_OPTNAME_UDP_ENCAPSULATION:
+		/* packetdrill forks: "tcp" carries TCP in UDP; "sctp" is SCTP's (RFC 6951) */
+		if (!value || strcmp(value, "tcp"))
+			return bad_range(msg, cap, name, value, "tcp (TCP over UDP)");
+		o->udp_encap = true;
+		break;
 	case DSL_OPTNAME_TCP_TS_ECR_SCALED:
 	case DSL_OPTNAME_PERSISTENT_TUN_DEV:
 	case DSL_OPTNAME_SEND_OMIT_FREE:
@@ -273,6 +279,8 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 #undef M
 	if (s->strict_segments)
 		d->strict_segments = true;
+	if (s->udp_encap)
+		d->udp_encap = true;
 	d->relax |= s->relax;       /* the command line adds to the script's own */
 	if (s->profile_defaults)
 		d->profile_defaults = s->profile_defaults;

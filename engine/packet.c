@@ -389,8 +389,6 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		engine_capture(x, x->obuf, len, now);
 		return ENGINE_PASS;
 	}
-	if (p->has_udp_encap)
-		return engine_skip(x, ev, "TCP over UDP encapsulation is not supported yet");
 	if (p->opts_kind == DSL_OPTS_ANY)
 		return engine_fail(x, ev, 0, "error handling packet: an inbound packet cannot have <...> options");
 

@@ -333,8 +333,34 @@ static int check_packet(struct engine_ctx *x, const struct dsl_event *ev)
 	return 0;
 }
 
+/* TCP over UDP (--udp_encapsulation=tcp, /udp(SRC > DST) on packets and ICMP quotes:
+ * FreeBSD's net.inet.tcp.udp_tunneling_port) needs a target that has it; none has yet,
+ * so such a script is skipped, with the reason, before it starts. */
+static int check_udp_encap(struct engine_ctx *x)
+{
+	const struct dsl_event *at = NULL;
+	for (size_t i = 0; i < x->file->n_events && !at; i++) {
+		const struct dsl_event *ev = &x->file->events[i];
+		if (ev->kind == DSL_EV_PACKET &&
+		    (ev->packet.has_udp_encap || ev->packet.icmp.quote_encap))
+			at = ev;
+	}
+	if (!at && !x->opts.udp_encap)
+		return 0;
+	const char *name = x->cfg->target->name;
+	if (!strcmp(name, "linux"))
+		engine_skip(x, at, "TCP over UDP (--udp_encapsulation=tcp): Linux has none "
+			    "(FreeBSD's net.inet.tcp.udp_tunneling_port)");
+	else
+		engine_skip(x, at, "TCP over UDP (--udp_encapsulation=tcp): the %s target has "
+			    "none", name);
+	return -1;
+}
+
 static int check_script(struct engine_ctx *x)
 {
+	if (check_udp_encap(x) != 0)
+		return -1;
 	for (size_t i = 0; i < x->file->n_events; i++) {
 		const struct dsl_event *ev = &x->file->events[i];
 		if (ev->kind == DSL_EV_PACKET && check_packet(x, ev) != 0)

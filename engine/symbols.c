@@ -119,6 +119,9 @@ static const struct sym {
 	{ "TCP_CLOSE", 7 }, { "TCP_CLOSE_WAIT", 8 }, { "TCP_LAST_ACK", 9 },
 	{ "TCP_LISTEN", 10 }, { "TCP_CLOSING", 11 }, { "TCP_NEW_SYN_RECV", 12 },
 	{ "NULL", 0 },
+	/* the BSD names of ICMP types and codes packetdrill's Linux symbols also take
+	 * (sock_extended_err's ee_type/ee_code): RFC 792, RFC 4443 */
+	{ "ICMP_UNREACH", 3 }, { "ICMP_UNREACH_NEEDFRAG", 4 }, { "ICMP6_PACKET_TOO_BIG", 2 },
 };
 
 bool engine_symbol(const char *name, int64_t *value)
@@ -221,7 +224,8 @@ static const char *const symbols_unsupported[] = {
 	/* FreeBSD's (its packetdrill port) */
 	"TCP_KEEPINIT", "TCP_NOOPT", "TCP_NOPUSH", "TCP_FUNCTION_BLK",
 	"TCP_REMOTE_UDP_ENCAPS_PORT", "IPTOS_DSCP_CS1", "IPTOS_DSCP_CS7", "IPTOS_LOWDELAY",
-	"IPTOS_THROUGHPUT",
+	"IPTOS_THROUGHPUT", "TCP_RACK_PACE_MAX_SEG", "TCP_RACK_PACE_ALWAYS",
+	"TCP_RACK_PACE_RATE_SS", "IPV6_USE_MIN_MTU",
 	/* names packetdrill's own test runner defines per IP version (-D) */
 	"CMSG_LEVEL_IP", "CMSG_TYPE_RECVERR",
 };

@@ -42,6 +42,41 @@ else
 	echo "not ok $n - iovec of 20 entries whole (exit $rc), of 1025 refused (exit $rc2)"
 	sed 's/^/# /' "$tmp/out" "$tmp/out2"
 fi
+# TCP over UDP (--udp_encapsulation=tcp, /udp(SRC > DST), FreeBSD's tunneling port):
+# parsed, and skipped with the reason on a target that has none (exit 4), never run as
+# plain TCP.
+n=$((n + 1))
+printf '%s\n' '--udp_encapsulation=tcp' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
+	'+0 bind(3, ..., ...) = 0' '+0 listen(3, 1) = 0' \
+	'+0 < S 0:0(0) win 65535 <mss 1440>/udp(5000 > 9811)' \
+	'+0 > S. 0:0(0) ack 1 <...>/udp(9811 > 5000)' \
+	'+0 < icmp unreachable port_unreachable [0:0(0)/udp(5000 > 9811)]' > "$tmp/tou.pkt"
+"$T" parse "$tmp/tou.pkt" > "$tmp/out" 2>&1
+rcp=$?
+"$T" run "$tmp/tou.pkt" > "$tmp/out2" 2>&1
+rc=$?
+if [ $rcp = 0 ] && [ $rc = 4 ] &&
+   grep -q 'tou.pkt:5: unsupported: TCP over UDP (--udp_encapsulation=tcp): the reference target has none' "$tmp/out2"
+then
+	echo "ok $n - TCP over UDP parses, and the reference target skips it with the reason"
+else
+	echo "not ok $n - TCP over UDP: parse exit $rcp, run exit $rc"
+	sed 's/^/# /' "$tmp/out" "$tmp/out2"
+fi
+n=$((n + 1))
+if [ -n "$why" ]; then
+	echo "ok $n - TCP over UDP on the linux target is skipped, Linux has none # SKIP $why"
+else
+	"$T" run --target linux "$tmp/tou.pkt" > "$tmp/out" 2>&1
+	rc=$?
+	if [ $rc = 4 ] && grep -q "Linux has none (FreeBSD's net.inet.tcp.udp_tunneling_port)" "$tmp/out"
+	then
+		echo "ok $n - TCP over UDP on the linux target is skipped, Linux has none"
+	else
+		echo "not ok $n - TCP over UDP on the linux target (exit $rc)"
+		sed 's/^/# /' "$tmp/out"
+	fi
+fi
 # Any target: an ICMP word left undefined (`icmp unreachable CODE` without -D CODE=...)
 # fails the script, as packetdrill fails it, instead of being skipped.
 n=$((n + 1))

@@ -550,7 +550,8 @@ static void packet_udp_icmp_encap(void **state)
 		"+0 < icmp time_exceeded [...]\n"
 		"+0 < icmp echo_reply\n"
 		"+0 < [4294967295:4294967295(0)] icmp unreachable port_unreachable\n"
-		"+0 < [...] icmp unreachable host_unreachable\n";
+		"+0 < [...] icmp unreachable host_unreachable\n"
+		"+0 < icmp unreachable port_unreachable [0:0(0)/udp(9812 > 1)]\n";
 	struct dsl_file *f = parse(src);
 	const struct dsl_packet *p = &f->events[0].packet;
 	assert_true(p->has_udp_encap);
@@ -579,6 +580,11 @@ static void packet_udp_icmp_encap(void **state)
 	assert_int_equal(p->icmp.quote.start, 4294967295u);
 	assert_string_equal(p->icmp.code, "port_unreachable");
 	assert_true(f->events[9].packet.icmp.quote_any);
+	p = &f->events[10].packet;      /* FreeBSD's TCP over UDP: the quote in UDP */
+	assert_true(p->icmp.has_quote && p->icmp.quote_encap);
+	assert_int_equal(p->icmp.quote_udp_src, 9812);
+	assert_int_equal(p->icmp.quote_udp_dst, 1);
+	assert_false(f->events[4].packet.icmp.quote_encap);
 	dsl_free(f);
 	free(roundtrip(src));
 }

@@ -314,8 +314,8 @@ static void option_names_are_checked(void **state)
 	(void)state;
 	first_diag_is("--tolerance_usecs=1000\n--frobnicate=1\n0 close(3) = 0\n", DSL_SYNTAX,
 		      DSL_DIAG_ERROR, 2, 1, "unknown option --frobnicate");
-	first_diag_is("--udp_encapsulation=sctp\n0 close(3) = 0\n", DSL_UNSUPPORTED,
-		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --udp_encapsulation is not supported");
+	first_diag_is("--wire_client\n0 close(3) = 0\n", DSL_UNSUPPORTED,
+		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --wire_client is not supported");
 	first_diag_is("--psp_udp_port=1000\n0 close(3) = 0\n", DSL_UNSUPPORTED,
 		      DSL_DIAG_UNSUPPORTED, 1, 1, "option --psp_udp_port is not supported");
 	first_diag_is("--dry-run\n0 close(3) = 0\n", DSL_UNSUPPORTED,

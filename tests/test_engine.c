@@ -1014,9 +1014,16 @@ static void option_names_are_dsls_list(void **state)
 	assert_int_equal(engine_opt_set(&o, "frob", "1", m, sizeof m), -1);
 	assert_string_equal(m, "unknown option --frob");
 	/* a name the parser calls unsupported is not read by the engine either */
-	assert_int_equal(dsl_optname_lookup("udp_encapsulation", 17), DSL_OPTNAME_UNSUPPORTED);
-	assert_int_equal(engine_opt_set(&o, "udp_encapsulation", "1", m, sizeof m), -1);
-	assert_string_equal(m, "unknown option --udp_encapsulation");
+	assert_int_equal(dsl_optname_lookup("wire_client", 11), DSL_OPTNAME_UNSUPPORTED);
+	assert_int_equal(engine_opt_set(&o, "wire_client", "1", m, sizeof m), -1);
+	assert_string_equal(m, "unknown option --wire_client");
+	/* TCP over UDP is read (a target that has none skips the script); only "tcp" */
+	assert_int_equal(dsl_optname_lookup("udp_encapsulation", 17),
+			 DSL_OPTNAME_UDP_ENCAPSULATION);
+	assert_int_equal(engine_opt_set(&o, "udp_encapsulation", "tcp", m, sizeof m), 0);
+	assert_true(o.udp_encap);
+	assert_int_equal(engine_opt_set(&o, "udp_encapsulation", "sctp", m, sizeof m), -1);
+	assert_string_equal(m, "bad value for --udp_encapsulation: 'sctp' (tcp (TCP over UDP))");
 }
 
 /* A target that crashes on listen() and never returns from shutdown(), run through
