@@ -270,6 +270,9 @@ struct engine_ctx {
 	/* what a shell line asked of the namespace and did not get (a qdisc the kernel
 	 * lacks), named in the run's failure */
 	char forbidden[200];
+	/* the linux target on a kernel whose tick is coarser than 1 ms (CONFIG_HZ), named
+	 * in timing failures: its timers and tcp_info times move in steps of a tick */
+	char tick_note[200];
 
 	/* The lengths of an iovec longer than TARGET_MAX_IOV (target_call.iov_lens): two,
 	 * so that a call made while another is in flight (pcall) leaves its lengths be. */

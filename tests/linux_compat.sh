@@ -119,6 +119,35 @@ else
 		sed 's/^/# /' "$tmp/q.out" "$tmp/q2.out" "$tmp/cc.out"
 	fi
 fi
+# A timing failure on a kernel whose tick is coarser than 1 ms names its CONFIG_HZ (the
+# suites were written for HZ=1000); on a 1000 Hz kernel no such note.
+n=$((n + 1))
+hz=$({ zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null; } |
+	sed -n 's/^CONFIG_HZ=//p' | head -1)
+if [ -n "$why" ]; then
+	echo "ok $n - a timing failure names a coarse CONFIG_HZ # SKIP $why"
+elif [ -z "$hz" ]; then
+	echo "ok $n - a timing failure names a coarse CONFIG_HZ # SKIP no kernel configuration to read"
+else
+	printf '%s\n' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
+		'+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0' \
+		'+0 bind(3, ..., ...) = 0' '+0 listen(3, 1) = 0' \
+		'+0 < S 0:0(0) win 32792 <mss 1000>' '+0.5 > S. 0:0(0) ack 1 <...>' > "$tmp/hz.pkt"
+	"$T" run --target linux "$tmp/hz.pkt" > "$tmp/out" 2>&1
+	rc=$?
+	if [ "$hz" -lt 1000 ]; then
+		grep -q "timing error" "$tmp/out" &&
+			grep -q "note: this kernel ticks at CONFIG_HZ=$hz" "$tmp/out"
+	else
+		! grep -q "CONFIG_HZ" "$tmp/out"
+	fi
+	if [ $? = 0 ] && [ $rc = 1 ]; then
+		echo "ok $n - a timing failure names a coarse CONFIG_HZ (here $hz)"
+	else
+		echo "not ok $n - a timing failure names a coarse CONFIG_HZ (here $hz, exit $rc)"
+		sed 's/^/# /' "$tmp/out"
+	fi
+fi
 for f in corpora/linux/compat-*.pkt; do
 	n=$((n + 1))
 	if [ -n "$why" ]; then
