@@ -63,4 +63,23 @@ if grep -q 'route-level congestion control in: common/defaults.sh' "$tmp/out"; t
 else
 	nok "packetdrill's copy of the suite puts the congestion control on the routes"
 fi
+# the kernel's ksft_runner.sh: ipv4 and ipv6, or the one version a script names on a
+# --ip_version= line of its own
+mkdir -p "$tmp/ksft"
+cp "$tmp/suite/good.pkt" "$tmp/ksft/both.pkt"
+printf '%s\n' '--ip_version=ipv4' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
+	'+0 close(3) = 0' > "$tmp/ksft/own.pkt"
+python3 scripts/parity.py --packetdrill "$tmp/pd" --reruns 1 --runner kselftest \
+	--json "$tmp/k.json" "$tmp/ksft" > "$tmp/kout" 2>&1
+rc=$?
+sed 's/^/# /' "$tmp/kout"
+if [ $rc = 0 ] && grep -q '2 scripts, 3 runs (kselftest runner)' "$tmp/kout" &&
+   grep -q 'same verdict: 3 of 3' "$tmp/kout" &&
+   python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['runs']
+sys.exit(sorted((x['script'],x['mode']) for x in r) != [('both.pkt','ipv4'),('both.pkt','ipv6'),('own.pkt','ipv4')])" "$tmp/k.json"
+then
+	ok "kselftest runner: both versions, or only the one a script names"
+else
+	nok "kselftest runner: both versions, or only the one a script names (exit $rc)"
+fi
 echo "1..$n"
