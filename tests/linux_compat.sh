@@ -10,10 +10,17 @@ elif [ ! -e /dev/net/tun ]; then why="needs /dev/net/tun for the linux target"
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
+# report STATUS DESCRIPTION FILE...: the TAP line of one check (ok when STATUS is 0),
+# the files shown as comments when it failed
+report() {
+	n=$((n + 1))
+	st=$1 d=$2
+	shift 2
+	if [ "$st" = 0 ]; then echo "ok $n - $d"; else echo "not ok $n - $d"; sed 's/^/# /' "$@"; fi
+}
 # Any target: an iovec longer than the 16 entries of target_call.iov_len[] reaches the
 # stack whole (zerocopy/maxfrags sends 18 and 64); one past Linux's UIO_MAXIOV (1024) is
 # refused (skipped, with the count), never cut short.
-n=$((n + 1))
 python3 - "$tmp" <<'PY'
 import sys
 d = sys.argv[1]
@@ -36,16 +43,12 @@ PY
 rc=$?
 "$T" run "$tmp/iov1025.pkt" > "$tmp/out2" 2>&1
 rc2=$?
-if [ $rc = 0 ] && [ $rc2 = 4 ] && grep -q 'iovec of 1025 entries (at most 1024' "$tmp/out2"; then
-	echo "ok $n - an iovec of 20 entries is sent whole, one of 1025 refused as unsupported"
-else
-	echo "not ok $n - iovec of 20 entries whole (exit $rc), of 1025 refused (exit $rc2)"
-	sed 's/^/# /' "$tmp/out" "$tmp/out2"
-fi
+[ $rc = 0 ] && [ $rc2 = 4 ] && grep -q 'iovec of 1025 entries (at most 1024' "$tmp/out2"
+report $? "an iovec of 20 entries is sent whole (exit $rc), one of 1025 refused as \
+unsupported (exit $rc2)" "$tmp/out" "$tmp/out2"
 # TCP over UDP (--udp_encapsulation=tcp, /udp(SRC > DST), FreeBSD's tunneling port):
 # parsed, and skipped with the reason on a target that has none (exit 4), never run as
 # plain TCP.
-n=$((n + 1))
 printf '%s\n' '--udp_encapsulation=tcp' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
 	'+0 bind(3, ..., ...) = 0' '+0 listen(3, 1) = 0' \
 	'+0 < S 0:0(0) win 65535 <mss 1440>/udp(5000 > 9811)' \
@@ -55,27 +58,19 @@ printf '%s\n' '--udp_encapsulation=tcp' '0 socket(..., SOCK_STREAM, IPPROTO_TCP)
 rcp=$?
 "$T" run "$tmp/tou.pkt" > "$tmp/out2" 2>&1
 rc=$?
-if [ $rcp = 0 ] && [ $rc = 4 ] &&
-   grep -q 'tou.pkt:5: unsupported: TCP over UDP (--udp_encapsulation=tcp): the reference target has none' "$tmp/out2"
-then
-	echo "ok $n - TCP over UDP parses, and the reference target skips it with the reason"
-else
-	echo "not ok $n - TCP over UDP: parse exit $rcp, run exit $rc"
-	sed 's/^/# /' "$tmp/out" "$tmp/out2"
-fi
-n=$((n + 1))
+[ $rcp = 0 ] && [ $rc = 4 ] &&
+	grep -q 'tou.pkt:5: unsupported: TCP over UDP (--udp_encapsulation=tcp): the reference target has none' "$tmp/out2"
+report $? "TCP over UDP parses (exit $rcp), and the reference target skips it with the \
+reason (exit $rc)" "$tmp/out" "$tmp/out2"
 if [ -n "$why" ]; then
+	n=$((n + 1))
 	echo "ok $n - TCP over UDP on the linux target is skipped, Linux has none # SKIP $why"
 else
 	"$T" run --target linux "$tmp/tou.pkt" > "$tmp/out" 2>&1
 	rc=$?
-	if [ $rc = 4 ] && grep -q "Linux has none (FreeBSD's net.inet.tcp.udp_tunneling_port)" "$tmp/out"
-	then
-		echo "ok $n - TCP over UDP on the linux target is skipped, Linux has none"
-	else
-		echo "not ok $n - TCP over UDP on the linux target (exit $rc)"
-		sed 's/^/# /' "$tmp/out"
-	fi
+	[ $rc = 4 ] && grep -q "Linux has none (FreeBSD's net.inet.tcp.udp_tunneling_port)" "$tmp/out"
+	report $? "TCP over UDP on the linux target is skipped, Linux has none (exit $rc)" \
+		"$tmp/out"
 fi
 # Any target: an ICMP word left undefined (`icmp unreachable CODE` without -D CODE=...)
 # fails the script, as packetdrill fails it, instead of being skipped.
@@ -121,12 +116,13 @@ else
 fi
 # A timing failure on a kernel whose tick is coarser than 1 ms names its CONFIG_HZ (the
 # suites were written for HZ=1000); on a 1000 Hz kernel no such note.
-n=$((n + 1))
 hz=$({ zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null; } |
 	sed -n 's/^CONFIG_HZ=//p' | head -1)
 if [ -n "$why" ]; then
+	n=$((n + 1))
 	echo "ok $n - a timing failure names a coarse CONFIG_HZ # SKIP $why"
 elif [ -z "$hz" ]; then
+	n=$((n + 1))
 	echo "ok $n - a timing failure names a coarse CONFIG_HZ # SKIP no kernel configuration to read"
 else
 	printf '%s\n' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
@@ -141,12 +137,9 @@ else
 	else
 		! grep -q "CONFIG_HZ" "$tmp/out"
 	fi
-	if [ $? = 0 ] && [ $rc = 1 ]; then
-		echo "ok $n - a timing failure names a coarse CONFIG_HZ (here $hz)"
-	else
-		echo "not ok $n - a timing failure names a coarse CONFIG_HZ (here $hz, exit $rc)"
-		sed 's/^/# /' "$tmp/out"
-	fi
+	st=$?
+	[ $st = 0 ] && [ $rc = 1 ]
+	report $? "a timing failure names a coarse CONFIG_HZ (here $hz, exit $rc)" "$tmp/out"
 fi
 for f in corpora/linux/compat-*.pkt; do
 	n=$((n + 1))
