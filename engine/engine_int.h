@@ -273,6 +273,8 @@ struct engine_ctx {
 	/* the linux target on a kernel whose tick is coarser than 1 ms (CONFIG_HZ), named
 	 * in timing failures: its timers and tcp_info times move in steps of a tick */
 	char tick_note[200];
+	/* TCP over UDP: the stack's tunneling port, from the script's first /udp(..) */
+	uint16_t udp_tun_port;
 
 	/* The lengths of an iovec longer than TARGET_MAX_IOV (target_call.iov_lens): two,
 	 * so that a call made while another is in flight (pcall) leaves its lengths be. */

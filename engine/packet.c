@@ -190,6 +190,9 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	if (!p->icmp.type || !icmp_numbers(x, v6, &p->icmp, &type, &code))
 		return engine_skip(x, ev, "ICMP%s '%s %s' is not supported", v6 ? "v6" : "",
 				   p->icmp.type ? p->icmp.type : "", p->icmp.code ? p->icmp.code : "");
+	if (p->icmp.quote_encap)
+		return engine_skip(x, ev, "an ICMP error quoting TCP over UDP "
+				   "([seq/udp(SRC > DST)]) is not supported");
 	struct wire_packet q;
 	wire_packet_init(&q, v6 ? 6 : 4);
 	to_wire_addr(&x->tc.local_ip, &q.ip.src);
@@ -449,6 +452,11 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 				return engine_fail(x, ev, 0, "error handling packet: too many TCP options");
 			}
 	apply_ip_fields(&w, p);
+	if (p->has_udp_encap) {     /* TCP over UDP: both checksums as packetdrill makes them */
+		w.udp_encap = true;
+		w.udp.sport = p->udp_src;
+		w.udp.dport = p->udp_dst;
+	}
 	if (p->bad.present) {
 		if (p->bad.has_csum && !p->bad.n_muts) {	/* else mutate.c does it */
 			w.ovr.l4_csum = p->bad.csum_bad ? WIRE_CSUM_BAD : WIRE_CSUM_VALUE;
@@ -543,6 +551,14 @@ static void packet_lines(struct engine_ctx *x, const struct dsl_event *ev, int64
 }
 
 /* The stack's next packet into x->pkt, advancing virtual time up to the deadline. */
+/* An outbound packet; TCP in UDP from or to the script's tunneling port is decoded as
+ * TCP (udp_encap set). */
+static int parse_out(const struct engine_ctx *x, struct wire_packet *w)
+{
+	struct wire_parse_cfg c = { .udp_encap_port = x->udp_tun_port };
+	return wire_parse_cfg(x->pkt.data, x->pkt.len, &c, w);
+}
+
 static int next_packet(struct engine_ctx *x, int64_t deadline)
 {
 	int rc;
@@ -585,7 +601,7 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 			break;
 		engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
 		struct wire_packet n;
-		if (wire_parse(x->pkt.data, x->pkt.len, &n) != WIRE_OK || n.l4 != WIRE_L4_TCP ||
+		if (parse_out(x, &n) != WIRE_OK || n.l4 != WIRE_L4_TCP ||
 		    n.tcp.sport != w->tcp.sport || n.tcp.dport != w->tcp.dport) {
 			snprintf(why, cap, "piece %d of the segment is another packet", pieces + 1);
 			return -1;
@@ -686,7 +702,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 			return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
 		actual = x->pkt.time_ns - x->t0;
 		engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
-		int wrc = wire_parse(x->pkt.data, x->pkt.len, &w);
+		int wrc = parse_out(x, &w);
 		if (wrc != WIRE_OK)
 			return engine_fail(x, ev, 'p',
 					   "error handling packet: the stack sent a malformed packet: "
@@ -818,6 +834,17 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		x->c.stack_syn_ever[!!(t->flags & WIRE_TH_ACK)] |= x->c.stack_syn_opts;
 
 	struct engine_diffs d = { .n = 0 };
+	/* TCP over UDP: the datagram's ports (and its checksum, which covers the segment) */
+	if (p->has_udp_encap != w.udp_encap)
+		engine_diff(&d, p->has_udp_encap ? "encapsulation: expected /udp(%u > %u) but "
+			    "got plain TCP" : "encapsulation: expected plain TCP but got "
+			    "/udp(%u > %u)", p->has_udp_encap ? p->udp_src : w.udp.sport,
+			    p->has_udp_encap ? p->udp_dst : w.udp.dport);
+	else if (w.udp_encap && (w.udp.sport != p->udp_src || w.udp.dport != p->udp_dst))
+		engine_diff(&d, "udp: expected %u > %u but got %u > %u", p->udp_src, p->udp_dst,
+			    w.udp.sport, w.udp.dport);
+	else if (w.udp_encap && !w.udp.csum_ok)
+		engine_diff(&d, "udp: bad checksum 0x%04x", w.udp.csum);
 	if (p->has_ports && ((p->sport && t->sport != p->sport) ||
 			     (p->dport && t->dport != p->dport)))
 		engine_diff(&d, "ports: expected %u>%u but got %u>%u", p->sport, p->dport,
@@ -905,7 +932,7 @@ void engine_drain_outbound(struct engine_ctx *x)
 		if (x->opts.verbose && x->cfg->log) {
 			struct wire_packet w;
 			char al[512], ta[32];
-			if (wire_parse(x->pkt.data, x->pkt.len, &w) != WIRE_OK)
+			if (parse_out(x, &w) != WIRE_OK)
 				snprintf(al, sizeof al, "(%zu bytes, not parsed)", x->pkt.len);
 			else {
 				struct wire_print_cfg pc = { .seq_base = x->c.local_isn,

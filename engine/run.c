@@ -343,8 +343,9 @@ static int check_packet(struct engine_ctx *x, const struct dsl_event *ev)
 }
 
 /* TCP over UDP (--udp_encapsulation=tcp, /udp(SRC > DST) on packets and ICMP quotes:
- * FreeBSD's net.inet.tcp.udp_tunneling_port) needs a target that has it; none has yet,
- * so such a script is skipped, with the reason, before it starts. */
+ * FreeBSD's net.inet.tcp.udp_tunneling_port) needs a target that has it
+ * (TARGET_TCP_OVER_UDP); on another the script is skipped, with the reason, before it
+ * starts. */
 static int check_udp_encap(struct engine_ctx *x)
 {
 	const struct dsl_event *at = NULL;
@@ -355,6 +356,11 @@ static int check_udp_encap(struct engine_ctx *x)
 			at = ev;
 	}
 	if (!at && !x->opts.udp_encap)
+		return 0;
+	if (at)         /* the stack's tunneling port: where inbound ones go, outbound come from */
+		x->udp_tun_port = at->packet.dir == DSL_DIR_INBOUND ? at->packet.udp_dst
+								  : at->packet.udp_src;
+	if (x->cfg->target->caps & TARGET_TCP_OVER_UDP)
 		return 0;
 	const char *name = x->cfg->target->name;
 	if (!strcmp(name, "linux"))

@@ -27,6 +27,7 @@
 #include "target-adapters/common/pktq.h"
 #include "target-adapters/common/shellmap.h"
 #include "target-adapters/reference.h"
+#include "target-adapters/common/tcpudp.h"
 #include "target-adapters/target.h"
 #include "wire/wire.h"
 
@@ -43,6 +44,7 @@ struct refpriv {
 	bool mapped;                    /* AF_INET6 sockets, IPv4 wire */
 	char *script_path;              /* set-up files of shell lines are relative to it */
 	struct ref_config cfg0;         /* the stack's config as open() made it */
+	struct tcpudp encap0;           /* TCP over UDP as open() set it, no connection */
 	/* the run's state, from here to buf: zero after open and reset */
 	int64_t now;
 	struct target_pktq out;         /* what the stack sent, in order */
@@ -55,6 +57,7 @@ struct refpriv {
 	int64_t pend_start;
 	int64_t poll_deadline;          /* INT64_MAX when none */
 	bool sockets_made;              /* socket() was called */
+	struct tcpudp encap;            /* TCP over UDP (FreeBSD's tunneling port) */
 	struct ref_epoll {              /* epoll instances: fds REF_EPOLL_FD0 + index */
 		bool used;
 		int n;
@@ -212,6 +215,7 @@ static void on_output(void *ctx, const struct ref_segment *s, int64_t now)
 	}
 	t->payload = s->data;
 	t->payload_len = s->len;
+	tcpudp_outbound(&p->encap, &w);
 	size_t len = 0;
 	int rc = wire_build(&w, p->buf, sizeof p->buf, &len);
 	if (rc != WIRE_OK) {
@@ -481,10 +485,23 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	return -1;
 }
 
-static int apply_or_diag(struct target *t, struct ref_config *c, const char *name,
+/* The stack's configuration and the adapter's own TCP over UDP settings, taken all or
+ * nothing. */
+struct ref_settings {
+	struct ref_config c;
+	struct tcpudp encap;
+};
+
+static int apply_one(struct ref_settings *s, const char *name, const char *value)
+{
+	int rc = tcpudp_setting(&s->encap, name, value);
+	return rc != -1 ? rc : apply_setting(&s->c, name, value);
+}
+
+static int apply_or_diag(struct target *t, struct ref_settings *s, const char *name,
 			 const char *value)
 {
-	int rc = apply_setting(c, name, value);
+	int rc = apply_one(s, name, value);
 	if (rc == -1)
 		return target_diagf(&t->diag, TARGET_UNSUPPORTED,
 				    "the reference target has no setting %s", name);
@@ -496,7 +513,7 @@ static int apply_or_diag(struct target *t, struct ref_config *c, const char *nam
 
 static int apply_cb(void *ctx, const char *name, const char *value)
 {
-	return apply_setting(ctx, name, value);
+	return apply_one(ctx, name, value);
 }
 
 /* Shell lines: the sysctl settings they make, mapped onto the stack's configuration
@@ -504,27 +521,31 @@ static int apply_cb(void *ctx, const char *name, const char *value)
 static int ref_shell(struct target *t, const char *cmd, int *exit_status)
 {
 	struct refpriv *p = P(t);
-	struct ref_config c = *ref_stack_config(p->st);
+	struct ref_settings s = { .c = *ref_stack_config(p->st), .encap = p->encap };
 	struct target_shellmap m = {
 		.target_name = "reference", .script_path = p->script_path,
-		.fresh = !p->sockets_made, .apply = apply_cb, .ctx = &c,
+		.fresh = !p->sockets_made, .apply = apply_cb, .ctx = &s,
 	};
 	int rc = target_shellmap_run(t, &m, cmd, exit_status);
-	if (rc == TARGET_OK && *exit_status == 0)
-		*ref_stack_config(p->st) = c;
+	if (rc == TARGET_OK && *exit_status == 0) {
+		*ref_stack_config(p->st) = s.c;
+		p->encap = s.encap;
+	}
 	return rc;
 }
 
 /* One setting now (the engine's congestion control hint; a plugin's setting()). */
 static int ref_setting(struct target *t, const char *name, const char *value)
 {
-	struct ref_config c = *ref_stack_config(P(t)->st);
-	int rc = apply_setting(&c, name, value);
+	struct refpriv *p = P(t);
+	struct ref_settings s = { .c = *ref_stack_config(p->st), .encap = p->encap };
+	int rc = apply_one(&s, name, value);
 	if (rc == 0) {
-		*ref_stack_config(P(t)->st) = c;
+		*ref_stack_config(p->st) = s.c;
+		p->encap = s.encap;
 		return TARGET_OK;
 	}
-	apply_or_diag(t, &c, name, value);
+	apply_or_diag(t, &s, name, value);
 	return t->diag.status = rc == -1 ? TARGET_UNSUPPORTED : TARGET_BADARG;
 }
 
@@ -542,18 +563,20 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 	p->poll_deadline = INT64_MAX;
 	if (cfg->script_path && !(p->script_path = strdup(cfg->script_path)))
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
-	struct ref_config c;
-	ref_config_defaults(&c);
+	struct ref_settings s;
+	ref_config_defaults(&s.c);
+	tcpudp_init(&s.encap);
+	struct ref_config *c = &s.c;
 	p->version = cfg->ip_version == TARGET_IPV6_ONLY ? 6 : 4;
 	p->mapped = cfg->ip_version == TARGET_IPV4_MAPPED_IPV6;
 	if (cfg->mtu > 0)
-		c.mtu = cfg->mtu;
+		c->mtu = cfg->mtu;
 	if (cfg->local_ip.family == AF_INET)
-		addr_from_target(&cfg->local_ip, &c.local4);
+		addr_from_target(&cfg->local_ip, &c->local4);
 	else if (cfg->local_ip.family == AF_INET6)
-		addr_from_target(&cfg->local_ip, &c.local6);
+		addr_from_target(&cfg->local_ip, &c->local6);
 	for (size_t i = 0; i < cfg->n_settings; i++) {
-		int rc = apply_or_diag(t, &c, cfg->settings[i].name, cfg->settings[i].value);
+		int rc = apply_or_diag(t, &s, cfg->settings[i].name, cfg->settings[i].value);
 		if (rc != TARGET_OK) {
 			free(p->script_path);
 			free(p);
@@ -561,14 +584,16 @@ static int ref_open(struct target *t, const struct target_config *cfg)
 			return rc;
 		}
 	}
-	p->st = ref_stack_new(&c, on_output, p);
+	p->encap = s.encap;
+	p->st = ref_stack_new(c, on_output, p);
 	if (!p->st) {
 		free(p->script_path);
 		free(p);
 		t->priv = NULL;
 		return target_diagf(&t->diag, TARGET_ERROR, "out of memory");
 	}
-	p->cfg0 = c;
+	p->cfg0 = *c;
+	p->encap0 = s.encap;
 	return TARGET_OK;
 }
 
@@ -586,6 +611,7 @@ static int ref_reset(struct target *t)
 	*ref_stack_config(p->st) = p->cfg0;
 	memset((char *)p + from, 0, offsetof(struct refpriv, buf) - from);
 	p->poll_deadline = INT64_MAX;
+	p->encap = p->encap0;
 	return TARGET_OK;
 }
 
@@ -716,7 +742,8 @@ static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
 {
 	struct refpriv *p = P(t);
 	struct wire_packet w;
-	int rc = wire_parse(ip, len, &w);
+	struct wire_parse_cfg pc = tcpudp_parse_cfg(&p->encap);
+	int rc = wire_parse_cfg(ip, len, &pc, &w);
 	/* What IP would drop never reaches TCP: broken IP headers, other protocols. */
 	if (!(w.have & WIRE_HAVE_IP) || !(w.have & WIRE_HAVE_L4))
 		return TARGET_OK;
@@ -735,7 +762,9 @@ static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
 		ref_icmp_input(p->st, &ic, p->now);
 		return TARGET_OK;
 	}
-	if (w.l4 != WIRE_L4_TCP || !(w.have & WIRE_HAVE_PAYLOAD))
+	bool csum_ok;
+	if (w.l4 != WIRE_L4_TCP || !(w.have & WIRE_HAVE_PAYLOAD) ||
+	    !tcpudp_inbound(&p->encap, &w, &csum_ok))
 		return TARGET_OK;
 	struct ref_segment s;
 	memset(&s, 0, sizeof s);
@@ -749,7 +778,7 @@ static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
 	s.reserved = (uint8_t)((w.tcp.flags >> 8) & 0xf);
 	s.wnd = w.tcp.win;
 	s.urp = w.tcp.urg;
-	s.csum_ok = w.tcp.csum_ok;
+	s.csum_ok = csum_ok;
 	s.tos = w.ip.tos;               /* its ECN field: RFC 3168 */
 	fill_options(&w.tcp, rc, &s.opt);
 	s.data = w.tcp.payload;
@@ -1176,7 +1205,7 @@ static int ref_tcp_info_op(struct target *t, int fd, struct target_tcp_info *ti)
 const struct target_ops target_reference_ops = {
 	.name = "reference",
 	.caps = TARGET_VIRTUAL_TIME | TARGET_TCP_INFO | TARGET_IPV6 | TARGET_IPV4_MAPPED |
-		TARGET_BLOCKING | TARGET_SETTINGS,
+		TARGET_BLOCKING | TARGET_SETTINGS | TARGET_TCP_OVER_UDP,
 	.open = ref_open,
 	.close = ref_close,
 	.reset = ref_reset,

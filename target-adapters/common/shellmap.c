@@ -288,6 +288,8 @@ static const struct bsd_name {
 	{ "net.inet.tcp.v6mssdflt", FIXED, NULL, NULL, 1220,
 	  "the IPv6 MSS without an MSS option is 1220 (RFC 8200 5)" },
 	{ "net.inet.tcp.udp_tunneling_port", FIXED, NULL, NULL, 0, "no TCP over UDP" },
+	{ "net.inet.tcp.udp_tunneling_overhead", FIXED, NULL, NULL, 8,
+	  "TCP over UDP takes the UDP header (8 bytes) from the MSS" },
 	{ "net.inet.tcp.tolerate_missing_ts", FIXED, NULL, NULL, 0,
 	  "a segment without TS on a TS connection is dropped (RFC 7323 3.2)" },
 };
