@@ -44,6 +44,15 @@ static bool arrive(struct tcpudp *e, struct wire_packet w, uint16_t uport, bool 
 	return tcpudp_inbound(e, &in, csum_ok);
 }
 
+/* a tunnel on FreeBSD's usual port */
+static struct tcpudp tunnel(void)
+{
+	struct tcpudp e;
+	tcpudp_init(&e);
+	e.port = 9811;
+	return e;
+}
+
 static void settings(void **state)
 {
 	(void)state;
@@ -63,9 +72,7 @@ static void settings(void **state)
 static void a_connection_keeps_its_encapsulation(void **state)
 {
 	(void)state;
-	struct tcpudp e;
-	tcpudp_init(&e);
-	e.port = 9811;
+	struct tcpudp e = tunnel();
 	bool ok;
 	/* a SYN in UDP from port 5000 opens an encapsulated connection */
 	struct wire_packet syn = seg(true, WIRE_TH_SYN);
@@ -102,9 +109,7 @@ static void a_connection_keeps_its_encapsulation(void **state)
 static void a_plain_connection_stays_plain(void **state)
 {
 	(void)state;
-	struct tcpudp e;
-	tcpudp_init(&e);
-	e.port = 9811;
+	struct tcpudp e = tunnel();
 	bool ok;
 	/* the stack opens plainly: its SYN is not wrapped, and a segment in UDP for that
 	 * connection is dropped while a plain one passes */
