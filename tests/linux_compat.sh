@@ -132,7 +132,7 @@ else
 		'+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0' \
 		'+0 bind(3, ..., ...) = 0' '+0 listen(3, 1) = 0' \
 		'+0 < S 0:0(0) win 32792 <mss 1000>' '+0.5 > S. 0:0(0) ack 1 <...>' > "$tmp/hz.pkt"
-	"$T" run --target linux "$tmp/hz.pkt" > "$tmp/out" 2>&1
+	"$T" run -v --target linux "$tmp/hz.pkt" > "$tmp/out" 2>&1
 	rc=$?
 	if [ "$hz" -lt 1000 ]; then
 		grep -q "timing error" "$tmp/out" &&
