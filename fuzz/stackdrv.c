@@ -665,11 +665,13 @@ static void peer_sent(struct sd *d, const struct sd_in *in)
 	if (!d->peer_any || sgt(end, d->peer_data_end))
 		d->peer_data_end = end;
 	d->peer_any = true;
-	/* a FIN that later data covers was not where the stream ended */
-	if (in->len && !(in->flags & TH_RST))
+	/* a FIN that later data covers was not where the stream ended (options read as
+	 * data may reach hdr_slack further: an ACK of them can land on a FIN's end) */
+	if ((in->len || hdr_slack) && !(in->flags & TH_RST))
 		for (int i = 0; i < 4; i++)
 			if (d->peer_fin_valid[i] &&
-			    sge(in->seq + !!(in->flags & TH_SYN) + in->len, d->peer_fin_end[i]))
+			    sge(in->seq + !!(in->flags & TH_SYN) + in->len + hdr_slack,
+				d->peer_fin_end[i]))
 				d->peer_fin_valid[i] = false;
 	/* ... nor one inside data already sent (the stream's end is ambiguous there) */
 	if ((in->flags & TH_FIN) && !(in->flags & TH_RST) && in->doff < 0 && !in->csum_bad &&
