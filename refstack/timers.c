@@ -169,7 +169,15 @@ static void rexmt_expired(struct ref_tcb *tp, int64_t now)
 	 * connection lives until the deferral is over, and the SYN-ACK is not resent
 	 * until its last timeout, which gives the peer a last chance */
 	bool deferred = tp->state == REF_SYN_RECEIVED && (tp->xflags & XF_DEFER_ACKED);
-	if ((tp->nrexmt > limit && (!deferred || tp->nrexmt > tp->defer_accept)) || user_to) {
+	/* RFC 9293 3.8.6.1: "If the receiving TCP peer keeps acknowledging ... with a zero
+	 * window, the sending TCP implementation MUST NOT close the connection" (MUST-36,
+	 * "MUST allow the receive window to stay zero indefinitely"): retransmissions into
+	 * a closed window that the peer answered within this timeout are probes, and do
+	 * not count towards R2 (the user timeout still applies, as Linux's probe0 check) */
+	bool held_shut = REF_SYNCHRONIZED(tp->state) && tp->snd_wnd == 0 && tp->last_ack_recv &&
+			 tp->last_ack_recv >= now - ref_rto_backed_off(tp);
+	if ((tp->nrexmt > limit && !held_shut && (!deferred || tp->nrexmt > tp->defer_accept)) ||
+	    user_to) {
 		abort_timeout(tp, false);
 		return;
 	}
