@@ -128,11 +128,15 @@ static void usage(FILE *f)
 		"\n"
 		"Exit: 0 no failure (deviations, skips and not applicable allowed), 1 some\n"
 		"MUST (or unleveled) script failed unexplained on some target, 2 usage error\n"
-		"(an unknown target too) or a script that does not parse (the report is\n"
-		"still written), 3 no target available here; 130/143 interrupted by\n"
-		"SIGINT/SIGTERM.  The --markdown and --json files are emptied at the start; on\n"
-		"SIGINT or SIGTERM the running scripts are stopped and both are written with\n"
-		"what finished, the others marked interrupted or not run (skipped cells).\n");
+		"(an unknown target too), a script that does not parse (the report is\n"
+		"still written) or a report file that cannot be written (tcpspec report:\n"
+		"cannot write FILE: REASON), 3 no target available here; 128+N stopped by\n"
+		"signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM (also SIGUSR1, SIGUSR2,\n"
+		"SIGALRM).  The --markdown and --json files are emptied at the start, then\n"
+		"written whole (FILE.tmp renamed into place); on one of those signals the\n"
+		"running scripts are stopped and both are written with what finished, the\n"
+		"others marked interrupted or not run (skipped cells).  --markdown and --json\n"
+		"must name different files, neither a script (checked by real path).\n");
 }
 
 /* ---- script headers ------------------------------------------------------------ */
@@ -348,7 +352,7 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 	if (report_stop_sig)
 		fprintf(f, "**Interrupted by %s:** this report holds only the scripts that "
 			"finished; the others are marked interrupted or not run.\n\n",
-			report_stop_sig == SIGINT ? "SIGINT" : "SIGTERM");
+			engine_signal_name(report_stop_sig));
 	if (md_view)
 		report_md_overview(f, md_view);
 
@@ -574,17 +578,11 @@ static int write_to(const char *path, void (*fn)(FILE *, struct target_run *, si
 		    struct target_run *tr, size_t ntr, struct script *sc, size_t nsc,
 		    struct req_row *rows, size_t nrows)
 {
-	FILE *f = engine_open_out(path, "tcpspec report");   /* makes its directory */
-	if (!f)
+	struct engine_out o;
+	if (engine_out_begin(&o, path, "tcpspec report") != 0)   /* makes its directory */
 		return -1;
-	fn(f, tr, ntr, sc, nsc, rows, nrows);
-	if (f == stdout)
-		return fflush(f) == 0 ? 0 : -1;
-	if (fclose(f) != 0) {
-		fprintf(stderr, "tcpspec report: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	fn(o.f, tr, ntr, sc, nsc, rows, nrows);
+	return engine_out_end(&o);
 }
 
 /* One line per target on stderr: the verdicts, and deviations and failures by the
@@ -692,11 +690,13 @@ int cmd_report(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--markdown", &val))) {
 			if (t < 0)
 				goto missing;
-			md = val;
+			if (engine_out_set(&md, "--markdown", val, "tcpspec report") != 0)
+				goto keep_outs;
 		} else if ((t = cli_take(argc, argv, &i, "--json", &val))) {
 			if (t < 0)
 				goto missing;
-			json = val;
+			if (engine_out_set(&json, "--json", val, "tcpspec report") != 0)
+				goto keep_outs;
 		} else if ((t = cli_take(argc, argv, &i, "--html", &val))) {
 			if (t < 0)
 				goto missing;
@@ -846,14 +846,14 @@ missing:
 
 	/* the report files are emptied now: a report killed before it ends must not leave
 	 * an earlier report behind for a CI to read */
-	const char *outs[] = { md, json };
-	for (size_t k = 0; k < 2; k++)
-		if (outs[k] && strcmp(outs[k], "-")) {
-			FILE *f = engine_open_out(outs[k], "tcpspec report");
-			if (!f)
-				goto out;
-			fclose(f);
-		}
+	/* the same guard as run's: neither file may be the other or a script */
+	if (engine_outs_check((const char *[]){ "--markdown", "--json" },
+			      (const char *[]){ md, json }, 2, files.v, files.n,
+			      "tcpspec report") != 0)
+		goto keep_outs;
+	engine_signals_catch();
+	if (engine_outs_prepare((const char *[]){ md, json }, 2, "tcpspec report") != 0)
+		goto out;
 
 	if (html) {
 		/* the previous report's index, as the per-target ones (engine_html_prepare) */
@@ -968,11 +968,9 @@ missing:
 	md_view = &view;
 	report_stop_sig = stop_sig;
 	written = true;
-	if ((md && write_to(md, write_markdown, tr, ntr, sc, nsc, rows, nrows) != 0) ||
-	    (json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0)) {
-		md_view = NULL;
-		goto out;
-	}
+	/* each file written even when another cannot be: a write error is exit 2 */
+	bool werr = md && write_to(md, write_markdown, tr, ntr, sc, nsc, rows, nrows) != 0;
+	werr |= json && write_to(json, write_json, tr, ntr, sc, nsc, rows, nrows) != 0;
 	md_view = NULL;
 	if (html) {
 		bool bad = report_html_site(html, &view) != 0;
@@ -996,13 +994,26 @@ missing:
 		for (size_t i = 0; tr[t].jobs && i < nsc; i++)
 			errors += engine_job_status(&tr[t].jobs[i]) == ENGINE_ST_ERROR;
 	}
+	if (!stopped && engine_signal_caught()) {
+		/* it came while the report was written: the report is whole, the exit
+		 * status still says the job was stopped */
+		stopped = true;
+		stop_sig = engine_signal_caught();
+	}
 	if (stopped) {
 		/* every output was written above, interrupted and unstarted scripts marked */
 		fprintf(stderr, "tcpspec report: interrupted; every script process was stopped\n");
 		rc = 128 + (stop_sig > 0 ? stop_sig : SIGTERM);
 		goto out;
 	}
-	rc = errors ? CLI_USAGE : fails ? CLI_FAIL : any_available ? CLI_OK : CLI_UNAVAILABLE;
+	rc = errors || werr ? CLI_USAGE : fails ? CLI_FAIL
+	     : any_available ? CLI_OK : CLI_UNAVAILABLE;
+	goto out;
+keep_outs:
+	/* the report files clash (with each other or a script): emptying them would
+	 * destroy what they name */
+	written = true;
+	rc = CLI_USAGE;
 	goto out;
 oom:
 	fprintf(stderr, "tcpspec report: out of memory\n");

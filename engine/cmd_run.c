@@ -75,12 +75,17 @@ static void usage(FILE *f)
 		"  --allow_empty (a script with no event is not an error)\n"
 		"\n"
 		"Output directories (--pcap, and those of --tap/--junit/--json) are created.\n"
-		"On SIGINT or SIGTERM the running scripts are stopped and marked interrupted,\n"
-		"the summary is printed and every output file written with what finished.\n"
+		"Result files are written whole (FILE.tmp renamed into place) and must name\n"
+		"different files, none a script (checked by real path; '-' and /dev/stdout\n"
+		"are one).  On SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2 or SIGALRM the\n"
+		"running scripts are stopped and marked interrupted, the summary is printed\n"
+		"and every output file written with what finished.  SIGPIPE is ignored: a\n"
+		"closed stdout is a write error.\n"
 		"\n"
 		"Exit: 0 all passed (documented deviations allowed), 1 a script failed, 2 usage\n"
-		"or parse error, 3 target not available here, 4 some script needs an\n"
-		"unsupported feature (skipped); 130/143 interrupted by SIGINT/SIGTERM.\n");
+		"or parse error, or a result file (or stdout) that cannot be written, 3 target\n"
+		"not available here, 4 some script needs an unsupported feature (skipped);\n"
+		"128+N stopped by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM).\n");
 }
 
 static int write_report(const char *path, int kind, const struct engine_job *jobs, size_t n,
@@ -88,15 +93,16 @@ static int write_report(const char *path, int kind, const struct engine_job *job
 {
 	if (!path)
 		return 0;
-	FILE *f = engine_open_out(path, "tcpspec run");
-	if (!f)
+	struct engine_out o;
+	if (engine_out_begin(&o, path, "tcpspec run") != 0)
 		return -1;
-	int rc = kind == 't' ? engine_write_tap(f, jobs, n)
-		 : kind == 'j' ? engine_write_junit(f, jobs, n, target)
-			       : engine_write_json(f, jobs, n, target);
-	if (f != stdout && fclose(f) != 0)
-		rc = -1;
-	return rc;
+	if (kind == 't')
+		engine_write_tap(o.f, jobs, n);
+	else if (kind == 'j')
+		engine_write_junit(o.f, jobs, n, target);
+	else
+		engine_write_json(o.f, jobs, n, target);
+	return engine_out_end(&o);
 }
 
 /* The target is not available here (exit 3): every script is recorded as unavailable
@@ -344,14 +350,9 @@ missing:
 	/* the result files are emptied now: a run killed outright (SIGKILL) must not
 	 * leave an earlier run's results behind for a CI to read, and a file that cannot
 	 * be written is found before the scripts run */
-	const char *outs[] = { tap, junit, json };
-	for (size_t k = 0; k < 3; k++)
-		if (outs[k] && strcmp(outs[k], "-")) {
-			FILE *f = engine_open_out(outs[k], "tcpspec run");
-			if (!f)
-				goto out;
-			fclose(f);
-		}
+	engine_signals_catch();
+	if (engine_outs_prepare((const char *[]){ tap, junit, json }, 3, "tcpspec run") != 0)
+		goto out;
 	for (size_t k = 0; k < expect_files.n; k++)
 		if (engine_expect_load(&ex, expect_files.v[k], true, "tcpspec run") != 0)
 			goto out;
@@ -443,10 +444,20 @@ missing:
 	bool werr = write_report(tap, 't', jobs, n, ops->name) != 0;
 	werr |= write_report(junit, 'j', jobs, n, ops->name) != 0;
 	werr |= write_report(json, 's', jobs, n, ops->name) != 0;
+	/* the lines for people on stdout: a closed pipe (| head) or a full disk is a
+	 * write error too, found after the files are written */
+	if (human == stdout && engine_stream_check(stdout, "stdout", "tcpspec run") != 0)
+		werr = true;
 	if (html && engine_html_run_site(html, jobs, n, ops->name, pcap, NULL) != 0) {
 		fprintf(stderr, "tcpspec run: cannot write the site in %s: %s\n", html,
 			strerror(errno));
 		werr = true;
+	}
+	if (!stopped && engine_signal_caught()) {
+		/* it came while the files were written: they are whole, the exit status
+		 * still says the job was stopped */
+		stopped = true;
+		stop_sig = engine_signal_caught();
 	}
 	if (stopped) {
 		fprintf(stderr, "tcpspec run: interrupted; every script process was stopped\n");

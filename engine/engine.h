@@ -226,9 +226,16 @@ int64_t engine_default_timeout_ms(const char *path, const struct engine_opts *cm
  * code blocks on a target that runs them, so nothing it starts outlives it); other targets run in worker processes
  * that each take job after job, and a worker that crashes or runs over the timeout is
  * replaced (only its job is lost).  Fills jobs[i].res and prints one line per job in
- * order.  Returns 0, or the signal number when interrupted by SIGINT/SIGTERM (children
- * are killed and reaped first). */
+ * order.  Returns 0, or the signal number when interrupted by SIGHUP, SIGINT, SIGTERM,
+ * SIGUSR1, SIGUSR2 or SIGALRM (children are killed and reaped first). */
 int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, size_t n);
+/* For a command that writes results after its runs: from now on those signals only
+ * stop the runs (engine_signal_caught says which came first, also one that came
+ * while the results were written) and SIGPIPE is ignored (a closed stdout is a
+ * write error, found by engine_stream_check). */
+void engine_signals_catch(void);
+int engine_signal_caught(void);
+const char *engine_signal_name(int sig);
 
 /* The line a run prints for a finished job: status, path, IP version, time, then the
  * deviation's reason or the failure message, indented. */
@@ -332,6 +339,27 @@ void engine_warn_unused_defines(char *const *names, size_t n, char *const *files
 int engine_mkdirs(const char *dir, const char *who);
 /* Open path for writing ('-': stdout), making its directory first; NULL (printed). */
 FILE *engine_open_out(const char *path, const char *who);
+/* Create or empty each of the n files (NULL and '-' skipped), making their
+ * directories: before a run, so no earlier results stay and an unwritable file is
+ * found early.  0, or -1 printed ("WHO: cannot write FILE: ..."). */
+int engine_outs_prepare(const char *const *paths, size_t n, const char *who);
+/* A result file being written: a regular file (or a new one) goes to FILE.tmp and is
+ * renamed into place by engine_out_end, so a reader never sees half of it; '-' is
+ * stdout; a device or pipe is written directly. */
+struct engine_out {
+	FILE *f;
+	const char *path;
+	char *tmp;
+	const char *who;
+};
+/* 0, or -1 printed. */
+int engine_out_begin(struct engine_out *o, const char *path, const char *who);
+/* Flush, check for any write error, close and rename into place; on an error
+ * "WHO: cannot write FILE: REASON" is printed, the .tmp removed and -1 returned. */
+int engine_out_end(struct engine_out *o);
+/* Flush f and check it for a write error (EPIPE, ENOSPC ...): -1 printed as
+ * "WHO: cannot write NAME: REASON". */
+int engine_stream_check(FILE *f, const char *name, const char *who);
 /* Empties those of the n result files (NULL and '-' skipped) that exist, creating
  * none: for a run that ends before writing them, so no earlier run's results stay. */
 void engine_empty_outs(const char *const *paths, size_t n);

@@ -39,10 +39,53 @@
 #include "engine/shard.h"
 
 static volatile sig_atomic_t interrupted;
+static bool catching;   /* engine_signals_catch was called: the caller keeps them */
+
+/* The signals that stop a run (hang-up, Ctrl-C, a CI's SIGTERM, and the ones whose
+ * default action would end tcpspec without its results) */
+static const int stop_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM };
+#define N_STOP_SIGS (sizeof stop_sigs / sizeof stop_sigs[0])
 
 static void on_signal(int sig)
 {
-	interrupted = sig;
+	if (!interrupted)
+		interrupted = sig;
+}
+
+static void catch_stop_signals(struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	for (size_t k = 0; k < N_STOP_SIGS; k++)
+		sigaction(stop_sigs[k], &sa, old ? &old[k] : NULL);
+}
+
+void engine_signals_catch(void)
+{
+	catch_stop_signals(NULL);
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, NULL);
+	interrupted = 0;
+	catching = true;
+}
+
+int engine_signal_caught(void)
+{
+	return interrupted;
+}
+
+const char *engine_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGHUP: return "SIGHUP";
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGUSR1: return "SIGUSR1";
+	case SIGUSR2: return "SIGUSR2";
+	case SIGALRM: return "SIGALRM";
+	default: return "a signal";
+	}
 }
 
 /* Children that gave their verdict and are still exiting, reaped without waiting. */
@@ -108,8 +151,8 @@ static void child_run(const struct engine_jobs_cfg *cfg, struct engine_job *job,
 
 static void reset_signals(void)
 {
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	for (size_t k = 0; k < N_STOP_SIGS; k++)
+		signal(stop_sigs[k], SIG_DFL);
 	/* a script's write() on a closed connection must see EPIPE, as the scripts
 	 * expect, not kill the process (a PID namespace's init never got SIGPIPE anyway) */
 	signal(SIGPIPE, SIG_IGN);
@@ -408,13 +451,17 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 	}
 	pl.lines = lines;
 
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_pipe;
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	struct sigaction ign = { .sa_handler = SIG_IGN };
-	sigaction(SIGPIPE, &ign, &old_pipe);
+	/* a caller that called engine_signals_catch keeps the handlers (and a signal
+	 * it caught before stops this run at once); else they are this call's */
+	struct sigaction old_stop[N_STOP_SIGS], old_pipe;
+	bool own = !catching;
+	if (own) {
+		interrupted = 0;
+		catch_stop_signals(old_stop);
+		struct sigaction ign = { .sa_handler = SIG_IGN };
+		sigemptyset(&ign.sa_mask);
+		sigaction(SIGPIPE, &ign, &old_pipe);
+	}
 
 	size_t next = 0, printed = 0, failed = 0;
 	int rc = 0;
@@ -526,8 +573,7 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 	if (interrupted) {
 		/* the scripts still running are stopped below: they say so, with the line
 		 * they were at; the ones never started stay ENGINE_JOB_NOT_RUN */
-		const char *sig = interrupted == SIGINT ? "SIGINT" : interrupted == SIGTERM
-				  ? "SIGTERM" : "a signal";
+		const char *sig = engine_signal_name(interrupted);
 		for (int i = 0; i < pl.width; i++) {
 			struct slot *s = &pl.slots[i];
 			if (!s->busy || done[s->job])
@@ -563,9 +609,11 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 			pl.slots[i].pid = 0;
 		}
 	zombies_reap(true);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
+	if (own) {
+		for (size_t k = 0; k < N_STOP_SIGS; k++)
+			sigaction(stop_sigs[k], &old_stop[k], NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
+	}
 	munmap(lines, lines_size);
 	free(pl.slots);
 	free(done);

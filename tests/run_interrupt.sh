@@ -1,8 +1,8 @@
 #!/bin/sh
-# SIGINT / SIGTERM during tcpspec run (Ctrl-C, a CI job's time limit): the running
-# script is stopped and marked interrupted, the summary is printed, every requested
-# output file (--tap, --junit, --json) is written with what finished, and the exit
-# status is 130 / 143.  The script that runs long is a code block that sleeps (run by
+# SIGINT / SIGTERM during tcpspec run (Ctrl-C, a CI job's time limit), and SIGHUP (a
+# closed terminal), SIGUSR1, SIGALRM: the running script is stopped and marked
+# interrupted, the summary is printed, every requested output file (--tap, --junit,
+# --json) is written with what finished, and the exit status is 128 + the signal.  The script that runs long is a code block that sleeps (run by
 # python3 on the reference target: no root needed).  Prints TAP.
 T=${TCPSPEC:-./tcpspec}
 n=0
@@ -28,8 +28,9 @@ time.sleep(600)
 PKT
 cp corpora/linux/passive-open.pkt "$tmp/c-never.pkt"
 
-for sig in INT TERM; do
-	want=$([ $sig = INT ] && echo 130 || echo 143)
+for sig in INT TERM HUP USR1 ALRM; do
+	case $sig in INT) want=130;; TERM) want=143;; HUP) want=129;; USR1) want=138;;
+		ALRM) want=142;; esac
 	rm -f "$tmp/started" "$tmp/r.tap" "$tmp/r.xml" "$tmp/r.json"
 	"$T" run -j1 --timeout 0 --tap "$tmp/r.tap" --junit "$tmp/r.xml" --json "$tmp/r.json" \
 		"$tmp/a-first.pkt" "$tmp/b-sleeps.pkt" "$tmp/c-never.pkt" > "$tmp/out" 2>&1 &
