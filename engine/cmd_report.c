@@ -228,25 +228,6 @@ static void md_cell(FILE *f, const char *s)
 	}
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
-}
 
 /* ---- the matrix ---------------------------------------------------------------- */
 
@@ -486,18 +467,18 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 	fprintf(f, "{\n  \"interrupted\": %s,\n  \"targets\": [", report_stop_sig ? "true" : "false");
 	for (size_t t = 0; t < ntr; t++) {
 		fprintf(f, "%s\n    {\"name\": ", t ? "," : "");
-		json_str(f, tr[t].name);
+		engine_json_str(f, tr[t].name);
 		fputs(", \"version\": ", f);
 		if (tr[t].ops && tr[t].ops->version)
-			json_str(f, tr[t].ops->version);
+			engine_json_str(f, tr[t].ops->version);
 		else
 			fputs("null", f);
 		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
-		json_str(f, tr[t].available ? "" : tr[t].why);
+		engine_json_str(f, tr[t].available ? "" : tr[t].why);
 		fputs(", \"expectations\": [", f);
 		for (size_t k = 0; k < tr[t].ex.nfiles; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, tr[t].ex.files[k]);
+			engine_json_str(f, tr[t].ex.files[k]);
 		}
 		fputs("], ", f);
 		json_counts(f, tr[t].count);
@@ -511,9 +492,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 				   "\"left_out\": %zu, \"not_applicable\": %zu, \"example_left_out\": ",
 				q ? ", " : "", g->feature, g->segment ? "SYN,ACK" : "SYN", g->offered,
 				g->withheld, g->not_applicable);
-			json_str(f, tr[t].jobs[g->first_withheld].path);
+			engine_json_str(f, tr[t].jobs[g->first_withheld].path);
 			fputs(", \"example_offered\": ", f);
-			json_str(f, tr[t].jobs[g->first_offered].path);
+			engine_json_str(f, tr[t].jobs[g->first_offered].path);
 			fputc('}', f);
 		}
 		fputs("], \"levels\": {", f);
@@ -527,12 +508,12 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 	fputs("\n  ],\n  \"requirements\": [", f);
 	for (size_t r = 0; r < nrows; r++) {
 		fprintf(f, "%s\n    {\"id\": ", r ? "," : "");
-		json_str(f, rows[r].id);
+		engine_json_str(f, rows[r].id);
 		fprintf(f, ", \"scripts\": %zu, \"results\": {", rows[r].nscripts);
 		for (size_t t = 0; t < ntr; t++) {
 			const size_t *c = rows[r].count[t];
 			fprintf(f, "%s", t ? ", " : "");
-			json_str(f, tr[t].name);
+			engine_json_str(f, tr[t].name);
 			fprintf(f, ": {\"status\": \"%s\", ", cell_name(req_status(c)));
 			json_counts(f, c);
 			fputc('}', f);
@@ -542,18 +523,18 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 	fputs("\n  ],\n  \"scripts\": [", f);
 	for (size_t i = 0; i < nsc; i++) {
 		fprintf(f, "%s\n    {\"path\": ", i ? "," : "");
-		json_str(f, sc[i].path);
+		engine_json_str(f, sc[i].path);
 		fputs(", \"checks\": ", f);
-		json_str(f, sc[i].checks);
+		engine_json_str(f, sc[i].checks);
 		fprintf(f, ", \"level\": \"%s\", \"requirements\": [", engine_level_name(sc[i].level));
 		for (size_t k = 0; k < sc[i].nreq; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, sc[i].req[k]);
+			engine_json_str(f, sc[i].req[k]);
 		}
 		fputs("], \"results\": {", f);
 		for (size_t t = 0; t < ntr; t++) {
 			fprintf(f, "%s", t ? ", " : "");
-			json_str(f, tr[t].name);
+			engine_json_str(f, tr[t].name);
 			fprintf(f, ": {\"status\": \"%s\", \"level\": \"%s\", \"stale_expectation\": %s, "
 				   "\"documented\": %s, \"offer_suspect\": %s, \"reason\": ",
 				cell_name(sc[i].cell[t]), engine_level_name(sc[i].glevel[t]),
@@ -561,7 +542,7 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 				sc[i].documented[t] ? "true" : "false",
 				tr[t].jobs && engine_offer_suspect(&tr[t].jobs[i], tr[t].gap,
 								   tr[t].ngap) ? "true" : "false");
-			json_str(f, sc[i].reason[t]);
+			engine_json_str(f, sc[i].reason[t]);
 			if (tr[t].jobs)
 				fprintf(f, ", \"wall_s\": %.6f, \"scripted_s\": %.6f",
 					tr[t].jobs[i].res.wall_ns / 1e9,

@@ -241,6 +241,14 @@ const char *engine_signal_name(int sig);
  * deviation's reason or the failure message, indented. */
 void engine_print_job(FILE *out, const struct engine_job *j);
 
+/* DIR/STEM.VERSION.pcap, the capture of a run (STEM: pcap_name, else the script's
+ * name without .pkt).  0, or -1 when out of memory. */
+int engine_capture_path(char *buf, size_t cap, const char *dir, const char *pcap_name,
+			const char *script, int ip_version);
+/* A capture with no packet (the header alone): for a run stopped before it opened
+ * its own.  0 or -1. */
+int engine_capture_empty(const char *path);
+
 /* Capture file stems for a run's jobs (--pcap): a script's name without .pkt, or, when
  * another script of the run has the same name, as many of its trailing directories as
  * tell them apart, joined with '-' (blind/close.pkt and 3.6-closing/close.pkt become
@@ -371,6 +379,15 @@ int engine_out_set(const char **slot, const char *flag, const char *val, const c
  * clash is printed ("WHO: ...") and -1 returned. */
 int engine_outs_check(const char *const *flags, const char *const *paths, size_t n,
 		      char *const *inputs, size_t ninputs, const char *who);
+
+/* The length (1-4) of the well-formed UTF-8 sequence at p, 0 when p starts none. */
+size_t engine_utf8_seq(const unsigned char *p);
+/* Cut s to at most max bytes, never inside a character. */
+void engine_utf8_cut(char *s, size_t max);
+/* s as a JSON string, s as XML text (attribute-safe): always valid UTF-8, each byte
+ * that is not part of a well-formed sequence written as U+FFFD. */
+void engine_json_str(FILE *f, const char *s);
+void engine_xml_text(FILE *f, const char *s);
 
 int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n);
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target);

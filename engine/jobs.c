@@ -417,6 +417,15 @@ static void job_lost(struct pool *pl, struct slot *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
+	/* stopped before its capture was opened: an empty one, so --pcap gives every
+	 * run its file (the script's IP version when it got that far, else the one
+	 * asked for, else IPv4) */
+	char cap[4096];
+	if (pl->cfg->pcap_dir &&
+	    engine_capture_path(cap, sizeof cap, pl->cfg->pcap_dir, j->pcap_name, j->path,
+				j->res.ip_version ? j->res.ip_version : TARGET_IPV4_ONLY) == 0 &&
+	    access(cap, F_OK) != 0)
+		engine_capture_empty(cap);
 	if (line > 0)
 		snprintf(j->res.message, sizeof j->res.message, "%s:%d: error: %s (at this line)",
 			 j->path, line, what);

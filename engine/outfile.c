@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -118,12 +119,22 @@ int engine_out_begin(struct engine_out *o, const char *path, const char *who)
 	return 0;
 }
 
+/* The reason a stream's earlier write failed, when stdio kept none: a pipe whose
+ * reader went (| head) is EPIPE. */
+static int lost_errno(FILE *f)
+{
+	struct pollfd p = { .fd = fileno(f), .events = POLLOUT };
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		return EPIPE;
+	return EIO;
+}
+
 int engine_stream_check(FILE *f, const char *name, const char *who)
 {
 	int e = 0;
 	errno = 0;
 	if (fflush(f) != 0 || ferror(f))
-		e = errno ? errno : EIO;
+		e = errno ? errno : lost_errno(f);
 	if (e)
 		fprintf(stderr, "%s: cannot write %s: %s\n", who, name, strerror(e));
 	return e ? -1 : 0;
@@ -138,7 +149,7 @@ int engine_out_end(struct engine_out *o)
 	int e = 0;
 	errno = 0;
 	if (fflush(o->f) != 0 || ferror(o->f))
-		e = errno ? errno : EIO;
+		e = errno ? errno : lost_errno(o->f);
 	if (!is_stdout && fclose(o->f) != 0 && !e)
 		e = errno ? errno : EIO;
 	o->f = NULL;

@@ -53,6 +53,9 @@ void engine_capture(struct engine_ctx *x, const uint8_t *p, size_t len, int64_t 
 	memcpy(frame + 16, p, len);
 	h.caplen = h.len = 16 + len;
 	pcap_dump((u_char *)x->dumper, &h, frame);
+	/* each packet on disk as it comes: the process of a run stopped by --timeout or a
+	 * signal is killed, and its capture must keep what it got to */
+	pcap_dump_flush(x->dumper);
 }
 
 static void apply_ip_fields(struct wire_packet *w, const struct dsl_packet *p)

@@ -63,6 +63,18 @@ static void one_line(char *dst, size_t cap, const char *m)
 	dst[strcspn(dst, "\n#")] = 0;
 }
 
+/* A test line's description: '#' would start a directive there (a path "wip # TODO"
+ * would make a failure a TODO), so it is written '\#', and '\' as '\\' (TAP 13's
+ * escapes); a line break as '?'. */
+static void tap_desc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '#' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s == '\n' || *s == '\r' ? '?' : *s, f);
+	}
+}
+
 int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n)
 {
 	fprintf(f, "TAP version 13\n1..%zu\n", n);
@@ -76,7 +88,9 @@ int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n)
 		 * harnesses do not count as a failure (and a TODO that passes is stale) */
 		if (st == ENGINE_ST_DEVIATION)
 			ok = false;
-		fprintf(f, "%s %zu - %s [%s]", ok ? "ok" : "not ok", i + 1, j->path, ipname(j));
+		fprintf(f, "%s %zu - ", ok ? "ok" : "not ok", i + 1);
+		tap_desc(f, j->path);
+		fprintf(f, " [%s]", ipname(j));
 		switch (st) {
 		case ENGINE_ST_SKIP:
 		case ENGINE_ST_UNAVAILABLE:
@@ -105,25 +119,6 @@ int engine_write_tap(FILE *f, const struct engine_job *jobs, size_t n)
 	return ferror(f) ? -1 : 0;
 }
 
-static void xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = *s;
-		switch (c) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			if (c < 0x20 && c != '\n' && c != '\t')
-				fprintf(f, "?");
-			else
-				fputc(c, f);
-		}
-	}
-}
-
 int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const char *target)
 {
 	size_t c[ENGINE_ST_COUNT];
@@ -141,16 +136,16 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 	fprintf(f, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
 		n, fails, errors, skips);
 	fprintf(f, "  <testsuite name=\"tcpspec.");
-	xml_text(f, target);
+	engine_xml_text(f, target);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 		   "time=\"%.3f\">\n", n, fails, errors, skips, total);
 	for (size_t i = 0; i < n; i++) {
 		const struct engine_job *j = &jobs[i];
 		enum engine_status st = engine_job_status(j);
 		fprintf(f, "    <testcase classname=\"");
-		xml_text(f, target);
+		engine_xml_text(f, target);
 		fprintf(f, ".%s\" name=\"", ipname(j));
-		xml_text(f, j->path);
+		engine_xml_text(f, j->path);
 		fprintf(f, "\" time=\"%.3f\"", j->res.wall_ns / 1e9);
 		if (st == ENGINE_ST_PASS && !j->res.n_warnings) {
 			fprintf(f, "/>\n");
@@ -163,7 +158,7 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 				j->res.n_warnings);
 		if (j->expected) {
 			fprintf(f, "<property name=\"tcpspec.expectation\" value=\"");
-			xml_text(f, j->expected);
+			engine_xml_text(f, j->expected);
 			fprintf(f, "\"/>");
 		}
 		fprintf(f, "</properties>\n");
@@ -179,31 +174,32 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 			const char *msg = st == ENGINE_ST_NOT_RUN
 				? "not run: the run was interrupted before this script started"
 				: j->res.message;
-			snprintf(first, sizeof first, "%.511s", msg);
+			snprintf(first, sizeof first, "%s", msg);
 			first[strcspn(first, "\n")] = 0;
+			engine_utf8_cut(first, sizeof first - 1);   /* not inside a character */
 			fprintf(f, "      <%s type=\"%s\" message=\"", tag, engine_status_word(st));
-			xml_text(f, first);
+			engine_xml_text(f, first);
 			fprintf(f, "\">");
-			xml_text(f, msg);
+			engine_xml_text(f, msg);
 			fprintf(f, "</%s>\n", tag);
 			break;
 		}
 		case ENGINE_ST_DEVIATION:
 			fprintf(f, "      <skipped type=\"deviation\" message=\"documented deviation: ");
-			xml_text(f, j->expected);
+			engine_xml_text(f, j->expected);
 			fprintf(f, "\"/>\n      <system-out>");
-			xml_text(f, j->res.message);
+			engine_xml_text(f, j->res.message);
 			fprintf(f, "</system-out>\n");
 			break;
 		case ENGINE_ST_STALE:
 			fprintf(f, "      <system-out>stale expectation: passes, although listed as "
 				   "a deviation: ");
-			xml_text(f, j->expected);
+			engine_xml_text(f, j->expected);
 			fprintf(f, "</system-out>\n");
 			break;
 		default:
 			fprintf(f, "      <skipped type=\"%s\" message=\"", engine_status_word(st));
-			xml_text(f, j->res.message);
+			engine_xml_text(f, j->res.message);
 			fprintf(f, "\"/>\n");
 		}
 		if (j->res.n_warnings) {
@@ -212,7 +208,7 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 				j->res.n_warnings, j->res.n_warnings == 1 ? "" : "es");
 			char one[sizeof j->res.warnings];
 			for (const char *w = j->res.warnings; next_warning(&w, one, sizeof one);) {
-				xml_text(f, one);
+				engine_xml_text(f, one);
 				fputc('\n', f);
 			}
 			if (j->res.n_warnings > warnings_kept(&j->res))
@@ -226,42 +222,25 @@ int engine_write_junit(FILE *f, const struct engine_job *jobs, size_t n, const c
 	return ferror(f) ? -1 : 0;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 int engine_write_json(FILE *f, const struct engine_job *jobs, size_t n, const char *target)
 {
 	fprintf(f, "{\"target\": ");
-	json_str(f, target);
+	engine_json_str(f, target);
 	fprintf(f, ", \"results\": [\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct engine_job *j = &jobs[i];
 		fprintf(f, "  {\"script\": ");
-		json_str(f, j->path);
+		engine_json_str(f, j->path);
 		enum engine_status st = engine_job_status(j);
 		bool ran = st != ENGINE_ST_INTERRUPTED && st != ENGINE_ST_NOT_RUN;
 		fprintf(f, ", \"ip_version\": \"%s\", \"verdict\": ", ipname(j));
-		json_str(f, ran ? engine_verdict_name(j->res.verdict) : engine_status_name(st));
+		engine_json_str(f, ran ? engine_verdict_name(j->res.verdict) : engine_status_name(st));
 		fprintf(f, ", \"status\": ");
-		json_str(f, engine_status_word(st));
+		engine_json_str(f, engine_status_word(st));
 		fprintf(f, ", \"stale_expectation\": %s, \"expectation\": ",
 			st == ENGINE_ST_STALE ? "true" : "false");
 		if (j->expected)
-			json_str(f, j->expected);
+			engine_json_str(f, j->expected);
 		else
 			fputs("null", f);
 		if (ran)
@@ -270,12 +249,12 @@ int engine_write_json(FILE *f, const struct engine_job *jobs, size_t n, const ch
 			fprintf(f, ", \"exit_code\": null");
 		fprintf(f, ", \"wall_seconds\": %.6f, \"scripted_seconds\": %.6f, \"message\": ",
 			j->res.wall_ns / 1e9, j->res.scripted_ns / 1e9);
-		json_str(f, st == ENGINE_ST_NOT_RUN ? "not run: the run was interrupted before this "
+		engine_json_str(f, st == ENGINE_ST_NOT_RUN ? "not run: the run was interrupted before this "
 			 "script started" : j->res.message);
 		fprintf(f, ", \"warnings_count\": %d, \"warnings\": [", j->res.n_warnings);
 		char one[sizeof j->res.warnings];
 		for (const char *w = j->res.warnings; next_warning(&w, one, sizeof one);) {
-			json_str(f, one);
+			engine_json_str(f, one);
 			if (*w)
 				fputs(", ", f);
 		}

@@ -385,29 +385,57 @@ static int check_script(struct engine_ctx *x)
 	return 0;
 }
 
+int engine_capture_path(char *buf, size_t cap, const char *dir, const char *pcap_name,
+			const char *script, int ip_version)
+{
+	char *copy = strdup(pcap_name ? pcap_name : script);
+	if (!copy)
+		return -1;
+	char *base = pcap_name ? copy : basename(copy);
+	size_t n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".pkt"))
+		base[n - 4] = 0;
+	snprintf(buf, cap, "%s/%s.%s.pcap", dir, base, target_ip_version_name(ip_version));
+	free(copy);
+	return 0;
+}
+
+/* Linux cooked (LINKTYPE_LINUX_SLL): its packet type says which side sent each packet
+ * (engine_capture), so tcpspec decode, tcpdump and Wireshark know the stack under
+ * test from its peer whatever the exchange.  Nanosecond timestamps. */
+static pcap_dumper_t *capture_open(const char *path, pcap_t **pcap)
+{
+	*pcap = pcap_open_dead_with_tstamp_precision(DLT_LINUX_SLL, 65535 + 16,
+						     PCAP_TSTAMP_PRECISION_NANO);
+	pcap_dumper_t *d = *pcap ? pcap_dump_open(*pcap, path) : NULL;
+	/* the header on disk at once: a run stopped (--timeout, a signal: the process
+	 * is killed) leaves a valid capture of what it got to */
+	if (d)
+		pcap_dump_flush(d);
+	return d;
+}
+
+int engine_capture_empty(const char *path)
+{
+	pcap_t *p;
+	pcap_dumper_t *d = capture_open(path, &p);
+	if (d)
+		pcap_dump_close(d);
+	if (p)
+		pcap_close(p);
+	return d ? 0 : -1;
+}
+
 static void open_capture(struct engine_ctx *x)
 {
 	const char *dir = x->cfg->pcap_dir;
 	if (!dir)
 		return;
-	char *copy = strdup(x->cfg->pcap_name ? x->cfg->pcap_name : x->name);
-	if (!copy)
-		return;
-	char *base = x->cfg->pcap_name ? copy : basename(copy);
-	size_t n = strlen(base);
-	if (n > 4 && !strcmp(base + n - 4, ".pkt"))
-		base[n - 4] = 0;
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s.%s.pcap", dir, base,
-		 target_ip_version_name(x->tc.ip_version));
-	free(copy);
-	/* Linux cooked (LINKTYPE_LINUX_SLL): its packet type says which side sent each
-	 * packet (engine_capture), so tcpspec decode, tcpdump and Wireshark know the
-	 * stack under test from its peer whatever the exchange */
-	x->pcap = pcap_open_dead_with_tstamp_precision(DLT_LINUX_SLL, 65535 + 16,
-						       PCAP_TSTAMP_PRECISION_NANO);
-	if (x->pcap)
-		x->dumper = pcap_dump_open(x->pcap, path);
+	if (engine_capture_path(path, sizeof path, dir, x->cfg->pcap_name, x->name,
+				x->tc.ip_version) != 0)
+		return;
+	x->dumper = capture_open(path, &x->pcap);
 	if (!x->dumper && x->cfg->log)
 		fprintf(x->cfg->log, "%s: warning: cannot write capture %s\n", x->name, path);
 }
