@@ -30,9 +30,10 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'tcpspec COMMAND --help' describes a command; see also tcpspec(1).\n"
-		   "exit codes: 0 passed, 1 failed, 2 usage or parse error,\n"
-		   "            3 target unavailable here, 4 unsupported (skipped),\n"
-		   "            130/143 interrupted by SIGINT/SIGTERM\n");
+		   "exit codes: 0 passed, 1 failed, 2 usage or parse error (also a\n"
+		   "            result file that cannot be written), 3 target unavailable\n"
+		   "            here, 4 unsupported (skipped), 128+N stopped by signal N\n"
+		   "            (129 SIGHUP, 130 SIGINT, 143 SIGTERM)\n");
 }
 
 int main(int argc, char **argv)

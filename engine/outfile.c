@@ -303,9 +303,10 @@ int engine_outs_check(const char *const *flags, const char *const *paths, size_t
 			continue;
 		for (size_t k = i + 1; k < n && !rc; k++) {
 			if (paths[k] && outname_same(&o[i], &o[k])) {
-				fprintf(stderr, "%s: %s and %s name the same file (%s, %s): each "
+				bool same_name = !strcmp(paths[i], paths[k]);
+				fprintf(stderr, "%s: %s and %s name the same file (%s%s%s): each "
 					"result needs its own\n", who, flags[i], flags[k], paths[i],
-					paths[k]);
+					same_name ? "" : ", ", same_name ? "" : paths[k]);
 				rc = -1;
 			}
 		}
