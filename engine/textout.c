@@ -1,6 +1,7 @@
 /* Text in JSON and XML result files: always valid UTF-8.  A byte that does not
  * start a well-formed UTF-8 sequence (a path with byte 0xFF, a message cut inside a
  * character) is written as U+FFFD, the replacement character. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,19 +50,29 @@ void engine_utf8_cut(char *s, size_t max)
 
 static const char replacement[] = "\xef\xbf\xbd";
 
+/* What is not a plain ASCII byte at p, written as it is (a well-formed multi-byte
+ * character; in XML not U+FFFE or U+FFFF) or as U+FFFD: the bytes used, or 0 for an
+ * ASCII byte, which the caller escapes. */
+static size_t put_non_ascii(FILE *f, const unsigned char *p, bool xml)
+{
+	size_t n = engine_utf8_seq(p);
+	if (n == 1)
+		return 0;
+	if (!n || (xml && n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe)) {
+		fputs(replacement, f);
+		return n ? n : 1;
+	}
+	fwrite(p, 1, n, f);
+	return n;
+}
+
 void engine_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-		size_t n = engine_utf8_seq(p);
-		if (!n) {
-			fputs(replacement, f);
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			fwrite(p, 1, n, f);
-			p += n;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		size_t used = put_non_ascii(f, p, false);
+		if (used) {
+			p += used - 1;
 			continue;
 		}
 		switch (*p) {
@@ -76,29 +87,16 @@ void engine_json_str(FILE *f, const char *s)
 			else
 				fputc(*p, f);
 		}
-		p++;
 	}
 	fputc('"', f);
 }
 
 void engine_xml_text(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-		size_t n = engine_utf8_seq(p);
-		if (!n) {
-			fputs(replacement, f);
-			p++;
-			continue;
-		}
-		/* U+FFFE and U+FFFF are not XML characters either */
-		if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe) {
-			fputs(replacement, f);
-			p += n;
-			continue;
-		}
-		if (n > 1) {
-			fwrite(p, 1, n, f);
-			p += n;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		size_t used = put_non_ascii(f, p, true);
+		if (used) {
+			p += used - 1;
 			continue;
 		}
 		switch (*p) {
@@ -111,6 +109,5 @@ void engine_xml_text(FILE *f, const char *s)
 			/* control characters XML 1.0 does not allow, as '?' */
 			fputc(*p < 0x20 && *p != '\n' && *p != '\t' ? '?' : *p, f);
 		}
-		p++;
 	}
 }

@@ -1570,6 +1570,37 @@ static void the_default_timeout_follows_the_scripts_own_time(void **state)
 	assert_int_equal(engine_default_timeout_ms(path, NULL), ENGINE_DEFAULT_TIMEOUT_S * 1000);
 }
 
+/* Result text is valid UTF-8: ill-formed sequences (a stray 0xFF, a character cut in
+ * two, an overlong form, a surrogate) are U+FFFD in JSON and XML, and a cut falls
+ * between characters. */
+static void result_text_is_valid_utf8(void **state)
+{
+	(void)state;
+	const unsigned char ok2[] = "\xc3\xa9", cut[] = "\xc3", over[] = "\xc0\xaf",
+			    sur[] = "\xed\xa0\x80", ok4[] = "\xf0\x9f\x98\x80";
+	assert_int_equal(engine_utf8_seq(ok2), 2);
+	assert_int_equal(engine_utf8_seq(cut), 0);
+	assert_int_equal(engine_utf8_seq(over), 0);
+	assert_int_equal(engine_utf8_seq(sur), 0);
+	assert_int_equal(engine_utf8_seq(ok4), 4);
+	char s[] = "a\xc3\xa9\xc3\xa9";
+	engine_utf8_cut(s, 4);          /* 'a', one 'é', not half the next */
+	assert_string_equal(s, "a\xc3\xa9");
+	char buf[64];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	assert_non_null(f);
+	engine_json_str(f, "x\xff\"\xc3");
+	fputc(0, f);
+	fclose(f);
+	assert_string_equal(buf, "\"x\xef\xbf\xbd\\\"\xef\xbf\xbd\"");
+	f = fmemopen(buf, sizeof buf, "w");
+	assert_non_null(f);
+	engine_xml_text(f, "<\xff\xef\xbf\xbf\xc3\xa9");
+	fputc(0, f);
+	fclose(f);
+	assert_string_equal(buf, "&lt;\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1613,6 +1644,7 @@ int main(void)
 		cmocka_unit_test_setup(jobs_survive_crashes_and_hangs, setup),
 		cmocka_unit_test(string_vector_copies_sorts_and_frees),
 		cmocka_unit_test(capture_names_unique),
+		cmocka_unit_test(result_text_is_valid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
