@@ -358,6 +358,7 @@ struct engine_out {
 	FILE *f;
 	const char *path;
 	char *tmp;
+	char *real;         /* the file a symbolic link names, which is replaced */
 	const char *who;
 };
 /* 0, or -1 printed. */

@@ -101,19 +101,27 @@ int engine_out_begin(struct engine_out *o, const char *path, const char *who)
 	 * a reader never sees half of it; a device or a pipe is written as it is */
 	struct stat st;
 	if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
-		size_t n = strlen(path) + sizeof ".tmp";
+		/* through a symbolic link: the file it names is replaced, the link stays */
+		struct stat lst;
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+		    (o->real = realpath(path, NULL)))
+			o->path = o->real;
+		size_t n = strlen(o->path) + sizeof ".tmp";
 		if (!(o->tmp = malloc(n))) {
 			fprintf(stderr, "%s: cannot write %s: %s\n", who, path, strerror(ENOMEM));
+			free(o->real);
+			o->real = NULL;
 			return -1;
 		}
-		snprintf(o->tmp, n, "%s.tmp", path);
+		snprintf(o->tmp, n, "%s.tmp", o->path);
 	}
 	o->f = fopen(o->tmp ? o->tmp : path, "w");
 	if (!o->f) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", who, o->tmp ? o->tmp : path,
 			strerror(errno));
 		free(o->tmp);
-		o->tmp = NULL;
+		free(o->real);
+		o->tmp = o->real = NULL;
 		return -1;
 	}
 	return 0;
@@ -161,7 +169,8 @@ int engine_out_end(struct engine_out *o)
 		fprintf(stderr, "%s: cannot write %s: %s\n", o->who, name, strerror(e));
 	}
 	free(o->tmp);
-	o->tmp = NULL;
+	free(o->real);
+	o->tmp = o->real = NULL;
 	return e ? -1 : 0;
 }
 

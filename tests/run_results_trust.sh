@@ -51,6 +51,13 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 else
 	ok "a full file system # SKIP needs root and unshare -m for a small tmpfs"
 fi
+# written whole beside the file and renamed: through a symbolic link the file it
+# names is replaced, the link stays
+echo old > target.tap
+ln -s target.tap link.tap
+"$T" run -q --tap link.tap suite > /dev/null 2>&1
+[ -L link.tap ] && grep -q '^1\.\.2$' target.tap && ! [ -e link.tap.tmp ] && ! [ -e target.tap.tmp ]
+check $? "a result file through a symbolic link: the link stays, the file it names is written"
 # SIGPIPE: a reader that goes away (| head -1) does not cost the result files
 { "$T" run --junit pp.xml suite 2> err; echo $? > rc; } | head -1 > /dev/null
 rc=$(cat rc)
@@ -163,5 +170,23 @@ PKT
 	check $? "SIGTERM: the capture keeps the packets before it (exit $rc, $size bytes)"
 else
 	ok "SIGTERM capture # SKIP needs python3 (a code block that sleeps)"
+fi
+# the linux target (root, /dev/net/tun): its process is killed at --timeout
+cat > waits.pkt <<'PKT'
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < S 0:0(0) win 32792 <mss 1000>
++0 > S. 0:0(0) ack 1 <...>
++30 < . 1:1(0) ack 1 win 257
+PKT
+"$T" run -q --target linux --timeout 1 --pcap pc3 waits.pkt > out 2>&1; rc=$?
+if [ $rc -eq 3 ]; then
+	ok "linux --timeout: the capture keeps the packets # SKIP $(head -1 out)"
+else
+	size=$(wc -c < pc3/waits.ipv4.pcap 2>/dev/null || echo 0)
+	[ $rc -eq 1 ] && pcap_ok pc3/waits.ipv4.pcap && [ "$size" -gt 100 ]
+	check $? "linux --timeout: the capture keeps the packets before it (exit $rc, $size bytes)"
 fi
 echo "1..$n"
