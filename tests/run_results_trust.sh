@@ -137,6 +137,16 @@ sh "$OLDPWD/ci/expected-failures.sh" tq.tap tq/reference.expect > /dev/null 2> e
 check $? "ci/expected-failures.sh reads the escaped path back"
 
 # ---- captures of stopped runs ----
+# a passive open up to the SYN-ACK: the capture of a run stopped after it holds two
+# packets
+cat > handshake <<'PKT'
+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
++0 < S 0:0(0) win 32792 <mss 1000>
++0 > S. 0:0(0) ack 1 <...>
+PKT
 pcap_ok() {  # FILE: a pcap header (nanosecond magic, Linux cooked)
 	[ "$(od -An -tx1 -N4 "$1" | tr -d ' ')" = "4d3cb2a1" ]
 }
@@ -144,13 +154,7 @@ pcap_ok() {  # FILE: a pcap header (nanosecond magic, Linux cooked)
 [ -e pc/two.ipv4.pcap ] && pcap_ok pc/two.ipv4.pcap
 check $? "--timeout 0.0001: the run still has a valid capture"
 if command -v python3 > /dev/null 2>&1; then
-	cat > sleeps.pkt <<PKT
-0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-+0 bind(3, ..., ...) = 0
-+0 listen(3, 1) = 0
-+0 < S 0:0(0) win 32792 <mss 1000>
-+0 > S. 0:0(0) ack 1 <...>
+	{ cat handshake; cat <<PKT; } > sleeps.pkt
 +0 %{
 import time
 open('$tmp/started', 'w').write('x')
@@ -172,13 +176,7 @@ else
 	ok "SIGTERM capture # SKIP needs python3 (a code block that sleeps)"
 fi
 # the linux target (root, /dev/net/tun): its process is killed at --timeout
-cat > waits.pkt <<'PKT'
-0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-+0 bind(3, ..., ...) = 0
-+0 listen(3, 1) = 0
-+0 < S 0:0(0) win 32792 <mss 1000>
-+0 > S. 0:0(0) ack 1 <...>
+{ cat handshake; cat <<'PKT'; } > waits.pkt
 +30 < . 1:1(0) ack 1 win 257
 PKT
 "$T" run -q --target linux --timeout 1 --pcap pc3 waits.pkt > out 2>&1; rc=$?
