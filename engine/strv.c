@@ -1,5 +1,6 @@
 /* The growable string vector of strv.h. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,15 +45,53 @@ void engine_strv_free(struct engine_strv *s)
 	s->n = s->cap = 0;
 }
 
-static int collect(struct engine_strv *p, const char *path, const char *who, int depth)
+/* What one engine_collect_scripts call has seen, by device and inode: the directories
+ * entered (a symbolic link back to one of them is a loop, or a second way into the
+ * same tree) and the scripts taken, so no script is run twice because of links. */
+struct seen {
+	dev_t dev[4096];
+	ino_t ino[4096];
+	size_t n;
+};
+
+static bool seen_add(struct seen *v, const struct stat *st)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->dev[i] == st->st_dev && v->ino[i] == st->st_ino)
+			return false;
+	if (v->n < sizeof v->dev / sizeof v->dev[0]) {
+		v->dev[v->n] = st->st_dev;
+		v->ino[v->n++] = st->st_ino;
+	}
+	return true;
+}
+
+static int collect(struct engine_strv *p, const char *path, const char *who, int depth,
+		   struct seen *dirs, struct seen *files)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
+		struct stat lst;
+		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			fprintf(stderr, "%s: %s: broken symbolic link (%s)\n", who, path,
+				strerror(errno));
+		else
+			fprintf(stderr, "%s: %s: %s\n", who, path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(st.st_mode)) {
+		if (depth > 0 && !seen_add(files, &st)) {
+			fprintf(stderr, "%s: %s: the same script as one already taken "
+				"(a link to it), run once\n", who, path);
+			return 0;
+		}
 		return engine_strv_add(p, path);
+	}
+	if (!seen_add(dirs, &st)) {
+		fprintf(stderr, "%s: %s: a directory already visited (a symbolic link "
+			"loop or a second link to it), its scripts are run once\n", who, path);
+		return 0;
+	}
 	if (depth > 32)
 		return 0;
 	DIR *d = opendir(path);
@@ -71,17 +110,25 @@ static int collect(struct engine_strv *p, const char *path, const char *who, int
 		snprintf(full, sizeof full, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/",
 			 e->d_name);
 		struct stat s2;
-		if (stat(full, &s2) != 0)
-			continue;
 		size_t n = strlen(e->d_name);
-		if (S_ISDIR(s2.st_mode) || (n > 4 && !strcmp(e->d_name + n - 4, ".pkt")))
+		bool pkt = n > 4 && !strcmp(e->d_name + n - 4, ".pkt");
+		/* a link that leads nowhere is an error as in tcpspec parse, not a script
+		 * silently left out; the directory entry itself names it */
+		if (stat(full, &s2) != 0) {
+			if (lstat(full, &s2) == 0 && S_ISLNK(s2.st_mode)) {
+				if (engine_strv_add(&sub, full) != 0)
+					rc = -1;
+			}
+			continue;
+		}
+		if (S_ISDIR(s2.st_mode) || pkt)
 			if (engine_strv_add(&sub, full) != 0)
 				rc = -1;
 	}
 	closedir(d);
 	engine_strv_sort(&sub);
-	for (size_t i = 0; i < sub.n && rc == 0; i++)
-		if (collect(p, sub.v[i], who, depth + 1) != 0)
+	for (size_t i = 0; i < sub.n; i++)
+		if (collect(p, sub.v[i], who, depth + 1, dirs, files) != 0)
 			rc = -1;
 	engine_strv_free(&sub);
 	return rc;
@@ -90,7 +137,12 @@ static int collect(struct engine_strv *p, const char *path, const char *who, int
 int engine_collect_scripts(struct engine_strv *s, const char *path, const char *who)
 {
 	size_t before = s->n;
-	if (collect(s, path, who, 0) != 0)
+	struct seen *seen = calloc(2, sizeof *seen);
+	if (!seen)
+		return -1;
+	int rc = collect(s, path, who, 0, &seen[0], &seen[1]);
+	free(seen);
+	if (rc != 0)
 		return -1;
 	if (s->n == before) {
 		fprintf(stderr, "%s: %s: no .pkt script found in it\n", who, path);

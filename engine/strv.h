@@ -19,6 +19,8 @@ void engine_strv_free(struct engine_strv *s);
 
 /* Append path to s if it is a file; if it is a directory, append every *.pkt below it
  * (hidden entries skipped, at most 32 levels deep), each directory in byte order.
+ * A broken symbolic link below it is an error; a directory or script reached a
+ * second time through links (a loop) is taken once, with a note on stderr.
  * Errors are printed as "WHO: PATH: reason"; returns 0, or -1 on any error. */
 int engine_collect_scripts(struct engine_strv *s, const char *path, const char *who);
 

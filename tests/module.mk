@@ -11,5 +11,5 @@ SHELL_TESTS += tests/requirement_ids.sh
 SHELL_TESTS += tests/ladder_decode.sh
 MANPAGES += docs/tcpspec-report.1
 # exit codes and outputs a CI can trust: no false greens, no lost results
-SHELL_TESTS += tests/run_exitcodes.sh tests/run_expect.sh tests/run_interrupt.sh tests/report_interrupt.sh
+SHELL_TESTS += tests/run_exitcodes.sh tests/run_expect.sh tests/run_trust.sh tests/run_interrupt.sh tests/report_interrupt.sh
 SHELL_TESTS += tests/decode_script.sh tests/run_outputs.sh tests/run_results_trust.sh
