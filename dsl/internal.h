@@ -63,6 +63,7 @@ struct dsl_pstate {
 	bool last_nl;		/* the last token returned was NL (or nothing yet) */
 	bool nest_reported;
 	bool sctp_seen;		/* an SCTP line: the whole file is unsupported */
+	size_t n_directive;	/* unsupported notes that are '#' directives (#if, #define) */
 	int skip_depth;
 	struct dsl_loc skip_loc;
 	size_t skip_off;
@@ -91,6 +92,12 @@ void dsl_check_names(struct dsl_pstate *ps, const struct dsl_names *nm);
 
 /* util */
 /* Is the line S (N bytes) an #ifdef, #ifndef, #else or #endif directive (preproc.c)? */
+/* A '#' line the preprocessor left for the parser: a C preprocessor directive tcpspec
+ * does not evaluate (#if, #define, #include, ...) makes the script unsupported; any
+ * other '#' line (a shell-style comment, a "#!" line, stray text) is a syntax error,
+ * as the dialect's comments are // and slash-star only. */
+void dsl_pp_directive(struct dsl_pstate *ps, const char *s, size_t n, size_t off, int line,
+		      int col);
 bool dsl_pp_is_conditional(const char *s, size_t n);
 void *dsl_xmalloc(struct dsl_pstate *ps, size_t n);
 void *dsl_xcalloc(struct dsl_pstate *ps, size_t n, size_t sz);

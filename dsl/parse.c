@@ -269,10 +269,15 @@ static void build_items(struct dsl_pstate *ps)
 
 /* A script that uses a family we do not support (SCTP, MPTCP, PSP, GRE, ...) is
  * unsupported as a whole: what we could not read in it is most likely that family's
- * syntax, not a mistake, and we cannot check it anyway. */
+ * syntax, not a mistake, and we cannot check it anyway.  A preprocessor directive
+ * (#if, #define) is no such family: errors beside it stay errors. */
 static void demote_errors(struct dsl_pstate *ps, size_t first_diag)
 {
-	if ((ps->sctp_seen || ps->n_unsupported || ps->file->unsupported) && ps->n_errors) {
+	/* a '#if' or '#define' line alone does not excuse the rest of the file: a typo
+	 * elsewhere stays an error (exit 2), which takes precedence over unsupported */
+	bool family = ps->sctp_seen || ps->n_unsupported > ps->n_directive ||
+		      (ps->file->unsupported && !ps->n_directive);
+	if (family && ps->n_errors) {
 		for (size_t i = first_diag; i < ps->diags->n; i++) {
 			struct dsl_diag *g = &ps->diags->v[i];
 			if (g->severity != DSL_DIAG_ERROR)
@@ -374,7 +379,8 @@ enum dsl_status dsl_parse_buffer_names(const char *name_arg, const char *buf, si
 	}
 	if (rc == 2)
 		dsl_perr(&ps, ps.off, ps.line, ps.col, "input too complex (parser stack exhausted)");
-	if (names && !ps.n_errors)
+	/* names too when a line did not parse: every mistake of the file at once */
+	if (names)
 		dsl_check_names(&ps, names);
 	demote_errors(&ps, first_diag);
 	build_items(&ps);

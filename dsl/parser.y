@@ -156,10 +156,8 @@ file
 line
 	: NL
 	| OPTION NL		{ dsl_b_option(ps, $1, @1); }
-	| DIRECTIVE NL		{ ps->file->unsupported = true;
-				  dsl_punsup(ps, @1.first_off, @1.first_line, @1.first_column,
-					     "preprocessor line '%.*s' is not supported",
-					     (int)($1.n > 40 ? 40 : $1.n), $1.s); }
+	| DIRECTIVE NL		{ dsl_pp_directive(ps, $1.s, $1.n, @1.first_off,
+						   @1.first_line, @1.first_column); }
 	| event NL		{ dsl_b_finish(ps, $1, NULL, @1); }
 	| error NL		{ dsl_b_recover(ps, @1, @2); }
 	| untimed NL		{ dsl_perr(ps, @1.first_off, @1.first_line, @1.first_column,

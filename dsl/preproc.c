@@ -2,7 +2,7 @@
  * evaluated against the names the run defines (-D NAME, --define NAME=VALUE).  The
  * buffer keeps every line: a directive and each line of a branch not taken become
  * spaces, so the parser's locations stay those of the file.  Any other '#' line is
- * left for the parser (which calls it unsupported).  An #if EXPR block (and an #elif
+ * left for the parser: unsupported if it is a C preprocessor directive, else an error.  An #if EXPR block (and an #elif
  * in any block) cannot be evaluated here: its #if / #elif line is left for the parser
  * (so the script is unsupported, at that line), all its lines are kept, and its #else
  * and #endif still close it. */
@@ -49,6 +49,37 @@ static enum directive directive_of(const char *s, size_t n, const char **name, s
 		return words[k].d;
 	}
 	return D_NONE;
+}
+
+void dsl_pp_directive(struct dsl_pstate *ps, const char *s, size_t n, size_t off, int line,
+		      int col)
+{
+	static const char *const words[] = {
+		"if", "elif", "define", "undef", "include", "include_next", "pragma",
+		"error", "warning", "line", "ident",
+	};
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	i++;	/* '#' */
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	size_t j = i;
+	while (j < n && ((s[j] >= 'a' && s[j] <= 'z') || s[j] == '_'))
+		j++;
+	int shown = (int)(n > 40 ? 40 : n);
+	for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+		if (j > i && strlen(words[k]) == j - i && !memcmp(s + i, words[k], j - i) &&
+		    (j == n || !((s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9')))) {
+			ps->file->unsupported = true;
+			ps->n_directive++;
+			dsl_punsup(ps, off, line, col,
+				   "preprocessor line '%.*s' is not supported", shown, s);
+			return;
+		}
+	dsl_perr(ps, off, line, col, "'%.*s' is not a preprocessor directive (#ifdef, "
+		 "#ifndef, #else, #endif are read; #if, #define and the other C directives "
+		 "are unsupported); a comment is // or /* */", shown, s);
 }
 
 bool dsl_pp_is_conditional(const char *s, size_t n)

@@ -30,3 +30,32 @@ ln -s a.pkt "$tmp/links/c.pkt"
 [ $rc -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/out")" -eq 1 ]
 [ $? -eq 0 ] && ok "a link to a script in the same tree: run once" ||
 	{ sed 's/^/# /' "$tmp/out"; notok "a script link (exit $rc)"; }
+
+# ---- '#' lines: a directive is unsupported, other '#' lines and typos are errors --------
+typo='+0 getsockop(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0'
+printf '#if 0\n#endif\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n%s\n' "$typo" > "$tmp/ifzero.pkt"
+"$T" parse "$tmp/ifzero.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "ifzero.pkt:4:4: error: unknown system call getsockop()" "$tmp/out"
+[ $? -eq 0 ] && ok "a typo beside an unsupported #if is shown, exit 2 before 4" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "typo beside #if (exit $rc)"; }
+for line in '# note: written later' '#!/usr/bin/env packetdrill'; do
+	printf '%s\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n%s\n' "$line" "$typo" > "$tmp/hash.pkt"
+	"$T" parse "$tmp/hash.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ] && grep -q "hash.pkt:1:1: error: .* is not a preprocessor directive" "$tmp/out" &&
+		grep -q "hash.pkt:3:4: error: unknown system call getsockop()" "$tmp/out"
+	[ $? -eq 0 ] && ok "'$line': an error at its line, and the typo shown too" ||
+		{ sed 's/^/# /' "$tmp/out"; notok "'$line' (exit $rc)"; }
+	"$T" report "$tmp/hash.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ]
+	[ $? -eq 0 ] && ok "report on it: exit 2" || { sed 's/^/# /' "$tmp/out"; notok "report '$line' (exit $rc)"; }
+done
+printf 'TAP version 13\n# a test\nok 1 - x\n1..1\n' > "$tmp/tap.pkt"
+"$T" run "$tmp/tap.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "^ERROR" "$tmp/out"
+[ $? -eq 0 ] && ok "a TAP file named .pkt is a syntax error, not a skip" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "TAP file as .pkt (exit $rc)"; }
+printf '#define X 1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/define.pkt"
+"$T" run "$tmp/define.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 4 ] && grep -q "unsupported: preprocessor line '#define X 1'" "$tmp/out"
+[ $? -eq 0 ] && ok "a real directive alone stays unsupported (exit 4)" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "#define alone (exit $rc)"; }
