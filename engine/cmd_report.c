@@ -126,14 +126,16 @@ static void usage(FILE *f)
 		"Script options are passed to every run, as for tcpspec run\n"
 		"(--tolerance_usecs=N, --ip_version=V, ...).\n"
 		"\n"
-		"Exit: 0 no failure (deviations, skips and not applicable allowed), 1 some\n"
-		"MUST (or unleveled) script failed unexplained on some target, 2 usage error\n"
-		"(an unknown target too), a script that does not parse (the report is\n"
+		"Exit: 0 every target checked something and nothing failed (deviations, and\n"
+		"some scripts skipped or not applicable beside others that ran, allowed), 1\n"
+		"some MUST (or unleveled) script failed unexplained on some target, 2 usage\n"
+		"error (an unknown target too), a script that does not parse (the report is\n"
 		"still written) or a report file that cannot be written (tcpspec report:\n"
-		"cannot write FILE: REASON), 3 no target available here; 128+N stopped by\n"
-		"signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM (also SIGUSR1, SIGUSR2,\n"
-		"SIGALRM).  The --markdown and --json files are emptied at the start, then\n"
-		"written whole (FILE.tmp renamed into place); on one of those signals the\n"
+		"cannot write FILE: REASON), 3 a requested target is not available here, 4\n"
+		"every script was skipped on some target (nothing checked there); 128+N\n"
+		"stopped by signal N: 129 SIGHUP, 130 SIGINT, 143 SIGTERM (also SIGUSR1,\n"
+		"SIGUSR2, SIGALRM).  The --markdown and --json files are emptied at the start,\n"
+		"then written whole (FILE.tmp renamed into place); on one of those signals the\n"
 		"running scripts are stopped and both are written with what finished, the\n"
 		"others marked interrupted or not run (skipped cells).  --markdown and --json\n"
 		"must name different files, neither a script (checked by real path).\n");
@@ -858,7 +860,7 @@ missing:
 	}
 
 	/* run */
-	bool stopped = false, any_available = false;
+	bool stopped = false;
 	int stop_sig = 0;
 	for (size_t t = 0; t < ntr; t++) {
 		if (stopped) {
@@ -867,7 +869,6 @@ missing:
 			snprintf(tr[t].why, sizeof tr[t].why, "not run: the report was "
 				 "interrupted before this target's scripts started");
 		} else if (tr[t].available) {
-			any_available = true;
 			if (!(tr[t].jobs = calloc(nsc, sizeof *tr[t].jobs)))
 				goto oom;
 			for (size_t i = 0; i < nsc; i++) {
@@ -987,8 +988,17 @@ missing:
 		rc = 128 + (stop_sig > 0 ? stop_sig : SIGTERM);
 		goto out;
 	}
-	rc = errors || werr ? CLI_USAGE : fails ? CLI_FAIL
-	     : any_available ? CLI_OK : CLI_UNAVAILABLE;
+	/* nothing checked is never a pass: a requested target that cannot run here is 3,
+	 * a target on which every script was skipped (or not applicable) is 4; a target
+	 * where some ran and others were skipped is a survey's 0 */
+	bool unavailable = false, unchecked = false;
+	for (size_t t = 0; t < ntr; t++) {
+		unavailable |= !tr[t].available;
+		unchecked |= tr[t].available && nsc && !tr[t].count[CELL_PASS] &&
+			     !tr[t].count[CELL_DEVIATION] && !tr[t].count[CELL_FAIL];
+	}
+	rc = errors || werr ? CLI_USAGE : fails ? CLI_FAIL : unavailable ? CLI_UNAVAILABLE
+	   : unchecked ? CLI_UNSUPPORTED : CLI_OK;
 	goto out;
 keep_outs:
 	/* the report files clash (with each other or a script): emptying them would

@@ -174,7 +174,8 @@ int target_plugin_load(const char *path, struct target_plugin_lib *lib, struct t
 	}
 	if (!sym) {
 		dlclose(dl);
-		return target_diagf(d, TARGET_UNAVAILABLE,
+		/* libm.so.6 given by mistake: a wrong argument as a missing file is */
+		return target_diagf(d, TARGET_BADARG,
 				    "%s is not a tcpspec plugin: it exports neither %s() nor %s()",
 				    path, TCPSPEC_PLUGIN_ENTRY, TCPSPEC_PLUGIN_ENTRY_V1);
 	}

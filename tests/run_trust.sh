@@ -59,3 +59,34 @@ printf '#define X 1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/defi
 [ $rc -eq 4 ] && grep -q "unsupported: preprocessor line '#define X 1'" "$tmp/out"
 [ $? -eq 0 ] && ok "a real directive alone stays unsupported (exit 4)" ||
 	{ sed 's/^/# /' "$tmp/out"; notok "#define alone (exit $rc)"; }
+
+# ---- report: nothing checked is never a pass --------------------------------------------
+mkdir "$tmp/allskip"
+printf '#define X 1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/allskip/a.pkt"
+"$T" report -q "$tmp/allskip" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 4 ]
+[ $? -eq 0 ] && ok "report: every script skipped on a target is exit 4" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "report all skipped (exit $rc)"; }
+cp "$good" "$tmp/allskip/b.pkt"
+"$T" report -q "$tmp/allskip" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ]
+[ $? -eq 0 ] && ok "report: a skip beside a script that ran is a survey's 0" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "report some skipped (exit $rc)"; }
+unpriv=
+[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if [ "$(id -u)" -eq 0 ] && [ -z "$unpriv" ]; then
+	echo "ok $((n = n + 1)) - report with linux unavailable # SKIP needs setpriv"
+else
+	chmod -R a+rX "$tmp"; chmod a+rx "$tmp"
+	$unpriv "$T" report -q --target linux,reference "$tmp/allskip/b.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 3 ]
+	[ $? -eq 0 ] && ok "report --target linux,reference without root: exit 3" ||
+		{ sed 's/^/# /' "$tmp/out"; notok "report linux unavailable (exit $rc)"; }
+fi
+"$T" run --target plugin:"$(ls /lib/*/libm.so.6 /usr/lib/*/libm.so.6 2>/dev/null | head -1)" \
+	"$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "is not a tcpspec plugin" "$tmp/out"
+[ $? -eq 0 ] && ok "a shared object that is no tcpspec plugin (libm): exit 2" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "libm as plugin (exit $rc)"; }
+echo "1..$n"
