@@ -1,7 +1,9 @@
 /* dsl/parse.c: the entry points, diagnostics, and the top-level item order. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dsl/internal.h"
 #include "dsl/parser.h"         /* generated into $(B)/dsl/ */
@@ -292,6 +294,41 @@ static void demote_errors(struct dsl_pstate *ps, size_t first_diag)
 	}
 }
 
+/* "// level: X" header lines (read by tcpspec report to grade a failure): X is one of
+ * MUST, SHOULD, MAY and nothing else.  A misspelt level ("SHOLD") or a list ("MAY,
+ * MUST") would otherwise grade the script as something it does not say. */
+static void check_level_lines(struct dsl_pstate *ps)
+{
+	static const char *const levels[] = { "MUST", "SHOULD", "MAY" };
+	for (size_t i = 0; i < ps->file->n_comments; i++) {
+		const struct dsl_comment *c = &ps->file->comments[i];
+		const char *s = c->text;
+		if (s[0] != '/' || s[1] != '/')
+			continue;
+		s += 2;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (strncasecmp(s, "level:", 6) != 0)
+			continue;
+		s += 6;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t n = strlen(s);
+		while (n && isspace((unsigned char)s[n - 1]))
+			n--;
+		bool good = false;
+		for (size_t k = 0; k < sizeof levels / sizeof levels[0] && !good; k++)
+			good = n == strlen(levels[k]) && !strncasecmp(s, levels[k], n);
+		size_t off = 0;	/* of its line, for the quoted source line */
+		for (int l = 1; l < c->loc.line && off < ps->len; off++)
+			l += ps->buf[off] == '\n';
+		if (!good)
+			dsl_perr(ps, off + (size_t)(c->loc.column - 1), c->loc.line, c->loc.column,
+				 "bad level line '%.*s': the level is one of MUST, SHOULD or MAY "
+				 "alone (the strongest the script enforces)", (int)(n > 40 ? 40 : n), s);
+	}
+}
+
 int dsl_yyparse(struct dsl_pstate *ps, void *scanner);
 
 static bool report_nul(struct dsl_pstate *ps)
@@ -383,6 +420,7 @@ enum dsl_status dsl_parse_buffer_names(const char *name_arg, const char *buf, si
 	if (names)
 		dsl_check_names(&ps, names);
 	demote_errors(&ps, first_diag);
+	check_level_lines(&ps);
 	build_items(&ps);
 done:
 	if (scanner)

@@ -89,4 +89,18 @@ fi
 [ $rc -eq 2 ] && grep -q "is not a tcpspec plugin" "$tmp/out"
 [ $? -eq 0 ] && ok "a shared object that is no tcpspec plugin (libm): exit 2" ||
 	{ sed 's/^/# /' "$tmp/out"; notok "libm as plugin (exit $rc)"; }
+
+# ---- level lines: exactly one of MUST, SHOULD, MAY ---------------------------------------
+for lv in 'MAY, MUST' 'SHOLD'; do
+	{ printf '// level: %s\n' "$lv"; cat "$good"; } > "$tmp/level.pkt"
+	"$T" report -q "$tmp/level.pkt" > "$tmp/out" 2>&1; rc=$?
+	"$T" parse "$tmp/level.pkt" >> "$tmp/out" 2>&1; rc2=$?
+	[ $rc -eq 2 ] && [ $rc2 -eq 2 ] &&
+		grep -q "level.pkt:1:1: error: bad level line '$lv': the level is one of MUST, SHOULD or MAY" "$tmp/out"
+	[ $? -eq 0 ] && ok "'// level: $lv' is a parse error naming the accepted forms" ||
+		{ sed 's/^/# /' "$tmp/out"; notok "level '$lv' (report $rc, parse $rc2)"; }
+done
+{ printf '// level: should\n'; cat "$good"; } > "$tmp/level.pkt"
+"$T" parse -q "$tmp/level.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok "'// level: should' stays accepted" || notok "level should (exit $rc)"
 echo "1..$n"
