@@ -599,7 +599,7 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 			const struct engine_job *j = &tr->jobs[i];
 			const struct engine_result *res = &j->res;
 			/* the expectation engine/expect.c found for it (and marked used) */
-			const char *exp = j->expected;
+			const char *exp = engine_job_excuse(j);
 			enum engine_status st = engine_job_status(j);
 			if (st == ENGINE_ST_INTERRUPTED || st == ENGINE_ST_NOT_RUN) {
 				/* the report was stopped: no verdict, said so in the cell */
@@ -876,6 +876,7 @@ missing:
 					engine_expect_find(&tr[t].ex, sc[i].path);
 				tr[t].jobs[i].path = sc[i].path;
 				tr[t].jobs[i].expected = e ? e->reason : NULL;
+				tr[t].jobs[i].expect = e;
 			}
 			if (html) {
 				/* run pages in DIR/TARGET (DIR/TARGET-N when two share a name) */

@@ -383,6 +383,7 @@ missing:
 			jobs[i * per + k].path = files.v[i];
 			jobs[i * per + k].ip_version = nver ? versions[k] : 0;
 			jobs[i * per + k].expected = e ? e->reason : NULL;
+			jobs[i * per + k].expect = e;
 		}
 	}
 	if ((pcap || html) && engine_pcap_names(jobs, n) != 0)

@@ -187,6 +187,7 @@ struct engine_job {
 	/* the documented reason when the target's expectations list the script, else
 	 * NULL (engine_job_status: a failure is then a deviation) */
 	const char *expected;
+	const struct engine_expectation *expect;    /* the entry itself, or NULL */
 	enum engine_job_state state;        /* set by engine_jobs_run */
 	struct engine_result res;
 };
@@ -278,6 +279,9 @@ struct engine_expectation {
 	char *reason;
 	const char *file;                   /* the file and line that list it */
 	int line;
+	/* "path.pkt:LINE": the script line the documented failure is at (0: anywhere);
+	 * a failure at another line is not excused */
+	int pin_line;
 	bool used;                          /* a script of the run matched it */
 };
 
@@ -304,6 +308,11 @@ int engine_expect_discover(struct engine_expectations *x, const char *target,
 /* The expectation listing script (marked used), or NULL. */
 const struct engine_expectation *engine_expect_find(struct engine_expectations *x,
 						    const char *script);
+/* The line of the script a failure message is at ("path.pkt:LINE: ..."), or 0. */
+int engine_result_line(const struct engine_result *r);
+/* The documented reason that excuses this job's result (j->expected), or NULL when the
+ * expectation pins a line and the script failed at another one. */
+const char *engine_job_excuse(const struct engine_job *j);
 /* Warn about listed scripts that no longer exist. */
 void engine_expect_warn_missing(const struct engine_expectations *x, const char *target,
 				const char *who);

@@ -7,8 +7,10 @@
  * there whose run departs from it on that target (an ordinary failure: a packet, call
  * or code block that did not match) is a deviation: shown as such, never a failure of
  * the run.  Parse and usage errors, timeouts, crashes, interruptions and unavailable or
- * unsupported runs keep their own status (engine_result_deviation_ok).  A listed script that passes is a stale expectation: reported,
- * so the list is kept true.
+ * unsupported runs keep their own status (engine_result_deviation_ok).  A listed script
+ * that passes is a stale expectation: reported, so the list is kept true.  An entry
+ * "path.pkt:LINE  reason" is pinned: only a failure at that script line is excused,
+ * so a regression elsewhere in the script still fails.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -105,6 +107,20 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 			sp++;
 		char *reason = *sp ? trim(sp + 1) : sp;
 		*sp = 0;
+		/* "path.pkt:LINE": pinned to where the documented failure is */
+		int pin = 0;
+		char *colon = strrchr(s, ':');
+		if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+			long v = strtol(colon + 1, NULL, 10);
+			if (v < 1 || v > 1000000) {
+				fprintf(stderr, "%s:%d: error: %s: the line a deviation is pinned "
+					"to is 1 to 1000000\n", file, lineno, s);
+				rc = -1;
+				continue;
+			}
+			pin = (int)v;
+			*colon = 0;
+		}
 		if (!*reason) {
 			fprintf(stderr, "%s:%d: error: no reason given for %s\n", file, lineno, s);
 			rc = -1;
@@ -131,6 +147,7 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 		e->reason = strdup(reason);
 		e->file = fname;
 		e->line = lineno;
+		e->pin_line = pin;
 		if (!e->reason) {
 			free(e->path);
 			free(e->real);
@@ -334,6 +351,30 @@ bool engine_result_deviation_ok(const struct engine_result *res)
 	return res->verdict == ENGINE_FAIL && res->departed;
 }
 
+int engine_result_line(const struct engine_result *r)
+{
+	/* "PATH.pkt:LINE: ..." on the first line */
+	size_t eol = strcspn(r->message, "\n");
+	for (const char *p = r->message; p + 5 < r->message + eol; p++)
+		if (!strncmp(p, ".pkt:", 5) && isdigit((unsigned char)p[5])) {
+			char *end;
+			long v = strtol(p + 5, &end, 10);
+			if (*end == ':' && v > 0 && v < 1000000000)
+				return (int)v;
+		}
+	return 0;
+}
+
+const char *engine_job_excuse(const struct engine_job *j)
+{
+	if (!j->expected)
+		return NULL;
+	if (j->expect && j->expect->pin_line && j->res.verdict == ENGINE_FAIL &&
+	    engine_result_line(&j->res) != j->expect->pin_line)
+		return NULL;
+	return j->expected;
+}
+
 /* engine_grade_result (engine/grade.c) decides; a run grades every script as MUST, so
  * a deviation is a departure that an expectation explains, and the statuses only
  * split the grade's cells by verdict (an error from a failure, unavailable from a
@@ -344,7 +385,8 @@ enum engine_status engine_job_status(const struct engine_job *j)
 		return ENGINE_ST_INTERRUPTED;
 	if (j->state == ENGINE_JOB_NOT_RUN)
 		return ENGINE_ST_NOT_RUN;
-	struct engine_grade g = engine_grade_result(&j->res, ENGINE_LEVEL_NONE, j->expected);
+	struct engine_grade g = engine_grade_result(&j->res, ENGINE_LEVEL_NONE,
+						   engine_job_excuse(j));
 	switch (g.cell) {
 	case ENGINE_GRADE_PASS:
 		return g.stale ? ENGINE_ST_STALE : ENGINE_ST_PASS;

@@ -382,10 +382,19 @@ void engine_print_job(FILE *out, const struct engine_job *j)
 				       : j->ip_version ? j->ip_version : TARGET_IPV4_ONLY),
 		r->wall_ns / 1e9);
 	/* a deviation: its documented reason first, then what happened */
-	if (st == ENGINE_ST_DEVIATION || st == ENGINE_ST_STALE)
-		fprintf(out, "      %s: %s\n", st == ENGINE_ST_STALE
-			? "passes, although listed as a deviation (stale expectation)"
-			: "documented deviation", j->expected);
+	if (st == ENGINE_ST_DEVIATION || st == ENGINE_ST_STALE) {
+		fprintf(out, "      %s", st == ENGINE_ST_STALE
+			? "passes, although listed as a deviation" : "documented deviation");
+		if (j->expect)
+			fprintf(out, " by %s:%d", j->expect->file, j->expect->line);
+		fprintf(out, "%s: %s\n", st == ENGINE_ST_STALE ? " (stale expectation)" : "",
+			j->expected);
+	} else if (j->expected && !engine_job_excuse(j)) {
+		/* pinned to another line: this failure is a regression, not the deviation */
+		fprintf(out, "      not the documented deviation (%s:%d pins it to line %d; "
+			"this failure is at line %d)\n", j->expect->file, j->expect->line,
+			j->expect->pin_line, engine_result_line(r));
+	}
 	if (st != ENGINE_ST_PASS && st != ENGINE_ST_STALE && r->message[0]) {
 		const char *m = r->message;
 		while (*m) {

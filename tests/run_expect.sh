@@ -37,7 +37,7 @@ sed 's/^/# /' "$tmp/out" "$tmp/err"
 [ $rc -eq 0 ]
 check $? "a documented deviation does not fail the run (exit $rc)"
 grep -q "^DEVIATION .*sub/deviates.pkt" "$tmp/out" &&
-	grep -q "documented deviation: the stack says ENOTCONN here, documented" "$tmp/out"
+	grep -q "documented deviation by .*suite/reference.expect:2: the stack says ENOTCONN here, documented" "$tmp/out"
 check $? "the deviation is shown as such, with its reason"
 grep -q '^1 passed, 0 failed, 0 skipped, 1 documented deviation, 1 stale expectation$' "$tmp/out"
 check $? "the summary counts deviations and stale expectations"

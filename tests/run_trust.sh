@@ -103,4 +103,29 @@ done
 { printf '// level: should\n'; cat "$good"; } > "$tmp/level.pkt"
 "$T" parse -q "$tmp/level.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && ok "'// level: should' stays accepted" || notok "level should (exit $rc)"
+
+# ---- expectations: which entry excused a deviation, and pinned to a line ----------------
+mkdir "$tmp/ex"
+sed 's/^\(+0 *> S\. 0:0(0)\) ack 1 /\1 ack 2 /' "$good" > "$tmp/ex/f.pkt"
+fl=$(grep -n 'ack 2 ' "$tmp/ex/f.pkt" | cut -d: -f1)
+printf '# a comment\nf.pkt:%s\tthe ack is off by one on purpose\n' "$fl" > "$tmp/ex/reference.expect"
+"$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "documented deviation by .*ex/reference.expect:2: the ack is off" "$tmp/out" &&
+	grep -q "f.pkt:$fl: error handling packet" "$tmp/out"
+[ $? -eq 0 ] && ok "a deviation names the expectations file:line and its own failure line" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "deviation line (exit $rc)"; }
+printf 'f.pkt:%s\tthe ack is off by one on purpose\n' "$((fl + 3))" > "$tmp/ex/reference.expect"
+"$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "^FAIL" "$tmp/out" &&
+	grep -q "not the documented deviation (.*reference.expect:1 pins it to line $((fl + 3)); this failure is at line $fl)" "$tmp/out"
+[ $? -eq 0 ] && ok "run: a failure at another line than the pinned one fails" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "pinned elsewhere (exit $rc)"; }
+"$T" report -q "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ]
+[ $? -eq 0 ] && ok "report: the same, a fail" || { sed 's/^/# /' "$tmp/out"; notok "report pinned elsewhere (exit $rc)"; }
+printf 'f.pkt\tthe ack is off by one on purpose\n' > "$tmp/ex/reference.expect"
+"$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "^DEVIATION" "$tmp/out"
+[ $? -eq 0 ] && ok "an entry without a line still excuses any failure" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "unpinned (exit $rc)"; }
 echo "1..$n"
