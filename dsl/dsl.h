@@ -511,6 +511,12 @@ struct dsl_names {
 	bool (*known)(void *arg, enum dsl_name_kind kind, const char *name, char *hint,
 		      size_t cap);
 	void *arg;
+	/* An option line's value (name without "--", value NULL for a bare --name): 0 when
+	 * it is good, else -1 with msg set ("bad value for --mtu: '67' (...)"), reported at
+	 * the option's line.  Called for the names tcpspec reads, so that every command
+	 * (parse, fmt, run) refuses the same values.  NULL: values are not checked. */
+	int (*option_ok)(void *arg, const char *name, const char *value, char *msg,
+			 size_t cap);
 	/* A script with no event at all (empty, only comments or option lines) is an
 	 * error unless it has the option line --allow_empty: it would pass while checking
 	 * nothing. */

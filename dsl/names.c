@@ -135,6 +135,20 @@ void dsl_check_names(struct dsl_pstate *ps, const struct dsl_names *nm)
 				 "checking anything (an option line --allow_empty says that is "
 				 "meant)");
 	}
+	for (size_t i = 0; nm->option_ok && i < f->n_options; i++) {
+		const struct dsl_option *op = &f->options[i];
+		enum dsl_optname id = dsl_optname_lookup(op->name, strlen(op->name));
+		char msg[256];
+		if (id == DSL_OPTNAME_UNKNOWN || id == DSL_OPTNAME_UNSUPPORTED ||
+		    id == DSL_OPTNAME_COUNT ||
+		    nm->option_ok(nm->arg, op->name, op->value, msg, sizeof msg) == 0)
+			continue;
+		size_t off = 0;	/* of its line, for the quoted source line */
+		for (int l = 1; l < op->loc.line && off < ps->len; off++)
+			l += ps->buf[off] == '\n';
+		dsl_perr(ps, off + (size_t)(op->loc.column - 1), op->loc.line, op->loc.column,
+			 "%s", msg);
+	}
 	if (!nm->known)
 		return;
 	struct walk w = { ps, nm, NULL, 0 };

@@ -5,6 +5,7 @@
 
 #include "engine/cli.h"
 #include "engine/engine.h"
+#include "engine/strv.h"
 
 int cli_timeout(const char *who, const char *val, long long *ms)
 {
@@ -21,13 +22,20 @@ int cli_timeout(const char *who, const char *val, long long *ms)
 				"from 0 (no limit) to %d (7 days)\n", who, val, ENGINE_MAX_TIMEOUT_S);
 		return -1;
 	}
+	if (secs > 0 && secs < 0.001) {
+		/* it would be rounded up to the resolution without a word */
+		fprintf(stderr, "%s: bad --timeout '%s': below the resolution of 0.001 s (1 ms); "
+			"0 for no limit\n", who, val);
+		return -1;
+	}
 	*ms = secs == 0 ? -1 : (long long)(secs * 1000 + 0.5);
 	if (*ms == 0)
 		*ms = 1;
 	return 0;
 }
 
-int cli_define(int argc, char **argv, int *i, struct engine_opts *defs, const char *who)
+int cli_define(int argc, char **argv, int *i, struct engine_opts *defs,
+	       struct engine_strv *names, const char *who)
 {
 	const char *a = argv[*i], *val = NULL;
 	int t;
@@ -42,6 +50,13 @@ int cli_define(int argc, char **argv, int *i, struct engine_opts *defs, const ch
 	}
 	if (engine_opt_set(defs, "define", val, msg, sizeof msg)) {
 		fprintf(stderr, "%s: %s\n", who, msg);
+		return -1;
+	}
+	/* the NAME, for the warning when no script mentions it (any form given) */
+	char name[128];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(val, "="), val);
+	if (names && engine_strv_add(names, name) != 0) {
+		fprintf(stderr, "%s: out of memory\n", who);
 		return -1;
 	}
 	return 1;

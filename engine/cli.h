@@ -45,7 +45,9 @@ int cli_timeout(const char *who, const char *val, long long *ms);
  * (*i moved past a separate value), 0 argv[*i] is something else, -1 a bad or missing
  * value (printed as "WHO: ..."). */
 struct engine_opts;
-int cli_define(int argc, char **argv, int *i, struct engine_opts *defs, const char *who);
+struct engine_strv;
+int cli_define(int argc, char **argv, int *i, struct engine_opts *defs,
+	       struct engine_strv *names, const char *who);
 
 int cmd_run(int argc, char **argv);
 int cmd_plugin_check(int argc, char **argv);

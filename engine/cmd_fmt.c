@@ -31,13 +31,12 @@ static void fmt_help(FILE *fp)
 	      "event is formatted.  See tcpspec-fmt(1).\n", fp);
 }
 
-static int write_in_place(const char *path, const char *text, size_t len)
+/* Write text to a temporary file beside path, then rename it over path (a reader sees
+ * the old file or the new one, never half of it). */
+static int replace_file(const char *path, const struct stat *stp, const char *text,
+			size_t len)
 {
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	const struct stat st = *stp;
 	size_t n = strlen(path) + 16;
 	char *tmp = malloc(n);
 	if (!tmp)
@@ -72,6 +71,24 @@ static int write_in_place(const char *path, const char *text, size_t len)
 	return 0;
 }
 
+static int write_in_place(const char *given, const char *text, size_t len)
+{
+	struct stat st;
+	if (stat(given, &st) != 0) {
+		fprintf(stderr, "%s: %s\n", given, strerror(errno));
+		return -1;
+	}
+	/* through a symbolic link: the file it names is rewritten, the link stays */
+	char *real = realpath(given, NULL);
+	if (!real) {
+		fprintf(stderr, "%s: %s\n", given, strerror(errno));
+		return -1;
+	}
+	int rc = replace_file(real, &st, text, len);
+	free(real);
+	return rc;
+}
+
 int cmd_fmt(int argc, char **argv)
 {
 	bool in_place = false, opts = true;
@@ -92,7 +109,7 @@ int cmd_fmt(int argc, char **argv)
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fmt_help(stdout);
 			return CLI_OK;
-		} else if ((t = cli_define(argc, argv, &i, &defs, "tcpspec fmt")) != 0) {
+		} else if ((t = cli_define(argc, argv, &i, &defs, NULL, "tcpspec fmt")) != 0) {
 			if (t < 0)
 				return CLI_USAGE;
 			argv[i] = (char *)"-D";     /* a separate value is no FILE below */

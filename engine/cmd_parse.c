@@ -185,7 +185,7 @@ int cmd_parse(int argc, char **argv)
 			parse_help(stdout);
 			free(files);
 			return CLI_OK;
-		} else if ((t = cli_define(argc, argv, &i, &defs, "tcpspec parse")) != 0) {
+		} else if ((t = cli_define(argc, argv, &i, &defs, NULL, "tcpspec parse")) != 0) {
 			if (t < 0) {
 				free(files);
 				return CLI_USAGE;

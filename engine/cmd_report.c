@@ -86,7 +86,7 @@ struct script {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tcpspec report --target T[,T...] [--markdown FILE] [--json FILE]\n"
+		"usage: tcpspec report [--target T[,T...]] [--markdown FILE] [--json FILE]\n"
 		"                      [--html DIR] [--baseline OLD.json]\n"
 		"                      [--expect T=FILE] [-j N] [script options...] FILE|DIR...\n"
 		"\n"
@@ -643,7 +643,7 @@ int cmd_report(int argc, char **argv)
 	bool quiet = false;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
-	struct engine_strv files = {0}, given = {0}, expects = {0};
+	struct engine_strv files = {0}, given = {0}, expects = {0}, defs = {0};
 	int rc = CLI_USAGE;
 	bool written = false;   /* the report files were written (else emptied at out) */
 	struct target_run tr[MAX_TARGETS];
@@ -716,14 +716,9 @@ int cmd_report(int argc, char **argv)
 			if (cli_timeout("tcpspec report", val, &ms) != 0)
 				goto out;
 			timeout_ms = ms;
-		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
-			char msg[256];
-			if (i + 1 >= argc)
-				goto missing;
-			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
-				fprintf(stderr, "tcpspec report: %s\n", msg);
+		} else if ((t = cli_define(argc, argv, &i, &cmdline, &defs, "tcpspec report"))) {
+			if (t < 0)
 				goto out;
-			}
 		} else if (!strncmp(a, "--", 2) && a[2]) {
 			char name[64], msg[256];
 			const char *eq = strchr(a + 2, '=');
@@ -758,6 +753,7 @@ missing:
 		usage(stderr);
 		goto out;
 	}
+	engine_warn_unused_defines(defs.v, defs.n, files.v, files.n, "tcpspec report");
 	if (!md && !json && !html)
 		md = "-";
 	if (baseline) {
@@ -1037,6 +1033,7 @@ out:
 	free(tlist);
 	engine_strv_free(&files);
 	engine_strv_free(&given);
+	engine_strv_free(&defs);
 	engine_strv_free(&expects);
 	return rc;
 }

@@ -43,11 +43,14 @@ static void usage(FILE *f)
 		"                    time (its last event's), at least 120; a script over\n"
 		"                    it is stopped and fails\n"
 		"  --shard K/N       run only the K-th of N shares of the scripts (by a hash\n"
-		"                    of each path below the FILE|DIR given), for CI matrices\n"
+		"                    of each path below the FILE|DIR given), for CI matrices;\n"
+		"                    1 <= K <= N <= 10000\n"
 		"  --html DIR        write a static site: DIR/index.html lists the runs, and a\n"
 		"                    page per run shows its ladder diagram and script\n"
 		"  --expect FILE     the target's documented deviations (lines 'path.pkt\n"
-		"                    reason', paths relative to FILE); may be repeated.\n"
+		"                    reason' or 'path.pkt:LINE reason' to excuse a failure at\n"
+		"                    that script line only; paths relative to FILE); may be\n"
+		"                    repeated.\n"
 		"                    Without it, TARGET.expect in each directory given (and\n"
 		"                    its parents) and DIR/../TARGET/NAME.expect are used.  A\n"
 		"                    listed script that fails (departs from the script; not\n"
@@ -61,11 +64,13 @@ static void usage(FILE *f)
 		"  --tolerance_usecs=N (4000)  --tolerance_percent=P (12.5)\n"
 		"  --non_fatal[=packet|syscall|packet,syscall] (alone: both; the mismatches\n"
 		"    are warnings, kept in the TAP, JUnit and JSON files)\n"
-		"  --tcp_ts_tick_usecs=N  --ip_version=V  --mtu=N  --mss=N  --local_ip=A\n"
-		"  --remote_ip=A  --gateway_ip=A  --bind_port=N  --connect_port=N\n"
-		"  --strict_segments  --netmask_ip=M  --tcp_md5_secret=KEY (md5 valid)\n"
-		"  --define NAME[=VALUE] (or -D NAME[=VALUE];\n"
-		"  a NAME alone is defined for #ifdef)\n"
+		"  --tcp_ts_tick_usecs=N  --mtu=N  --mss=N  --local_ip=A  --remote_ip=A\n"
+		"  --ip_version=ipv4|ipv6|ipv4-mapped-ipv6  --gateway_ip=A  --bind_port=N\n"
+		"  --connect_port=N  --strict_segments  --netmask_ip=M\n"
+		"  --tcp_md5_secret=KEY (1 to 80 bytes; md5 valid)\n"
+		"  --define NAME[=VALUE] (or -D NAME[=VALUE]; either form defines NAME\n"
+		"  for #ifdef, the value empty when none is given)\n"
+		"  Each takes its value after '=' (--tolerance_usecs=5000).\n"
 		"  --relax NAME[,NAME]   relaxations for scripts written for another stack:\n"
 		"                    syn-options, win, psh, ts-val, sockbuf, all\n"
 		"                    (tcpspec-dialect(7))\n"
@@ -128,14 +133,6 @@ static bool write_unavailable(const char *tap, const char *junit, const char *js
 	ok &= write_report(json, 's', jobs, n, target) == 0;
 	free(jobs);
 	return ok;
-}
-
-/* The NAME of a -D NAME[=VALUE]. */
-static int add_define_name(struct engine_strv *v, const char *arg)
-{
-	char name[128];
-	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
-	return engine_strv_add(v, name);
 }
 
 int cmd_run(int argc, char **argv)
@@ -212,7 +209,7 @@ int cmd_run(int argc, char **argv)
 			if (t < 0)
 				goto missing;
 			if (engine_shard_parse(val, &shard_k, &shard_n) != 0) {
-				fprintf(stderr, "tcpspec run: bad --shard '%s' (K/N, 1 <= K <= N)\n",
+				fprintf(stderr, "tcpspec run: bad --shard '%s' (K/N, 1 <= K <= N <= 10000)\n",
 					val);
 				goto out;
 			}
@@ -258,24 +255,9 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "tcpspec run: %s\n", msg);
 				goto out;
 			}
-		} else if (!strncmp(a, "-D", 2) && a[2]) {       /* -DNAME[=VALUE] */
-			char msg[256];
-			if (engine_opt_set(&cmdline, "define", a + 2, msg, sizeof msg)) {
-				fprintf(stderr, "tcpspec run: %s\n", msg);
+		} else if ((t = cli_define(argc, argv, &i, &cmdline, &defs, "tcpspec run"))) {
+			if (t < 0)
 				goto out;
-			}
-			if (add_define_name(&defs, a + 2) != 0)
-				goto oom;
-		} else if (!strcmp(a, "--define") || !strcmp(a, "-D")) {
-			if (i + 1 >= argc)
-				goto missing;
-			char msg[256];
-			if (engine_opt_set(&cmdline, "define", argv[++i], msg, sizeof msg)) {
-				fprintf(stderr, "tcpspec run: %s\n", msg);
-				goto out;
-			}
-			if (add_define_name(&defs, argv[i]) != 0)
-				goto oom;
 		} else if (!strncmp(a, "--", 2) && a[2]) {
 			char name[64], msg[256];
 			const char *eq = strchr(a + 2, '=');

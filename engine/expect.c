@@ -78,6 +78,13 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 		fprintf(stderr, "%s: %s: %s\n", who, file, strerror(errno));
 		return -1;
 	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* fopen opens a directory, and it reads as an empty list */
+		fprintf(stderr, "%s: %s: is a directory, not an expectations file\n", who, file);
+		fclose(f);
+		return -1;
+	}
 	char **nf = realloc(x->files, (x->nfiles + 1) * sizeof *nf);
 	if (!nf || !(nf[x->nfiles] = strdup(file))) {
 		if (nf)

@@ -26,9 +26,20 @@ static const char *const cli_options[] = {
 };
 const char *const *engine_cli_options = cli_options;
 
+/* A value missing (--tolerance_usecs 5000 on a command line: the value is the next
+ * argument, a file): the message says how it is written. */
+static int no_value(char *msg, size_t cap, const char *name, const char *range)
+{
+	snprintf(msg, cap, "--%s needs a value, written --%s=VALUE%s%s%s", name, name,
+		 range ? " (" : "", range ? range : "", range ? ")" : "");
+	return -1;
+}
+
 static int bad(char *msg, size_t cap, const char *name, const char *value)
 {
-	snprintf(msg, cap, "bad value for --%s: '%s'", name, value ? value : "");
+	if (!value)
+		return no_value(msg, cap, name, NULL);
+	snprintf(msg, cap, "bad value for --%s: '%s'", name, value);
 	return -1;
 }
 
@@ -36,7 +47,9 @@ static int bad(char *msg, size_t cap, const char *name, const char *value)
 static int bad_range(char *msg, size_t cap, const char *name, const char *value,
 		     const char *range)
 {
-	snprintf(msg, cap, "bad value for --%s: '%s' (%s)", name, value ? value : "", range);
+	if (!value)
+		return no_value(msg, cap, name, range);
+	snprintf(msg, cap, "bad value for --%s: '%s' (%s)", name, value, range);
 	return -1;
 }
 
@@ -50,6 +63,14 @@ static bool parse_i64(const char *s, int64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* An address of either family: which one the run needs is known only once its IP
+ * version is (engine run.c says so then). */
+static bool is_address(const char *v)
+{
+	unsigned char buf[16];
+	return v && (inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1);
 }
 
 static int set_str(char *dst, size_t cap, bool *has, const char *v)
@@ -127,7 +148,8 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 	case DSL_OPTNAME_IP_VERSION: {
 		int iv = value ? target_ip_version_parse(value) : -1;
 		if (iv < 0)
-			return bad(msg, cap, name, value);
+			return bad_range(msg, cap, name, value,
+					 "ipv4, ipv6 or ipv4-mapped-ipv6");
 		o->ip_version = iv;
 		o->has_ip_version = true;
 		break;
@@ -153,16 +175,19 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		o->has_mss = true;
 		break;
 	case DSL_OPTNAME_LOCAL_IP:
-		if (set_str(o->local_ip, sizeof o->local_ip, &o->has_local_ip, value))
-			return bad(msg, cap, name, value);
+		if (!is_address(value) ||
+		    set_str(o->local_ip, sizeof o->local_ip, &o->has_local_ip, value))
+			return bad_range(msg, cap, name, value, "an IPv4 or IPv6 address");
 		break;
 	case DSL_OPTNAME_REMOTE_IP:
-		if (set_str(o->remote_ip, sizeof o->remote_ip, &o->has_remote_ip, value))
-			return bad(msg, cap, name, value);
+		if (!is_address(value) ||
+		    set_str(o->remote_ip, sizeof o->remote_ip, &o->has_remote_ip, value))
+			return bad_range(msg, cap, name, value, "an IPv4 or IPv6 address");
 		break;
 	case DSL_OPTNAME_GATEWAY_IP:
-		if (set_str(o->gateway_ip, sizeof o->gateway_ip, &o->has_gateway_ip, value))
-			return bad(msg, cap, name, value);
+		if (!is_address(value) ||
+		    set_str(o->gateway_ip, sizeof o->gateway_ip, &o->has_gateway_ip, value))
+			return bad_range(msg, cap, name, value, "an IPv4 or IPv6 address");
 		break;
 	case DSL_OPTNAME_BIND_PORT:
 		if (!parse_i64(value, &v) || v < 1 || v > 65535)
@@ -178,8 +203,9 @@ int engine_opt_set(struct engine_opts *o, const char *name, const char *value, c
 		break;
 	case DSL_OPTNAME_TCP_MD5_SECRET:
 		/* at most Linux's TCP_MD5SIG_MAXKEYLEN (80) bytes */
-		if (set_str(o->md5_secret, sizeof o->md5_secret, &o->has_md5_secret, value))
-			return bad(msg, cap, name, value);
+		if (!value || !*value ||
+		    set_str(o->md5_secret, sizeof o->md5_secret, &o->has_md5_secret, value))
+			return bad_range(msg, cap, name, value, "a key of 1 to 80 bytes");
 		break;
 	case DSL_OPTNAME_NETMASK_IP: {
 		struct in_addr m;

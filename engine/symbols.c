@@ -289,6 +289,16 @@ bool engine_name_known(void *arg, enum dsl_name_kind kind, const char *name, cha
 	return false;
 }
 
+/* An option line's value, as the run will read it (engine_opt_set), into scratch
+ * options: parse and fmt refuse what run refuses. */
+static int option_ok(void *arg, const char *name, const char *value, char *msg, size_t cap)
+{
+	(void)arg;
+	struct engine_opts o;
+	memset(&o, 0, sizeof o);
+	return engine_opt_set(&o, name, value, msg, cap);
+}
+
 enum dsl_status engine_parse_script(const char *path, const struct engine_opts *cmdline,
 				    bool evaluate_ifdefs, struct dsl_file **out,
 				    struct dsl_diags *diags)
@@ -297,6 +307,7 @@ enum dsl_status engine_parse_script(const char *path, const struct engine_opts *
 		.known = engine_name_known,
 		.arg = (void *)cmdline,
 		.require_event = !(cmdline && cmdline->allow_empty),
+		.option_ok = option_ok,
 	};
 	/* #ifdef blocks against the command line's definitions (-D NAME[=VALUE]) */
 	const char *defined[ENGINE_MAX_DEFINES];
