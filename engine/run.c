@@ -178,6 +178,26 @@ static bool parse_ip(const char *text, int want_family, struct target_addr *a)
 	return inet_pton(AF_INET, text, &a->u.v4) == 1;
 }
 
+/* ":LINE:COL" of the option line that set name, when the command line did not
+ * override it (a value from the command line has no line); else "". */
+static const char *option_at(const struct engine_ctx *x, const char *name)
+{
+	static __thread char at[64];
+	const struct engine_opts *c = x->cfg->cmdline;
+	const struct dsl_option *op = NULL;
+	at[0] = 0;
+	for (size_t i = 0; i < x->file->n_options; i++)
+		if (!strcmp(x->file->options[i].name, name))
+			op = &x->file->options[i];
+	bool from_cmdline = c && ((!strcmp(name, "mtu") && c->has_mtu) ||
+				  (!strcmp(name, "local_ip") && c->has_local_ip) ||
+				  (!strcmp(name, "remote_ip") && c->has_remote_ip) ||
+				  (!strcmp(name, "gateway_ip") && c->has_gateway_ip));
+	if (op && !from_cmdline)
+		snprintf(at, sizeof at, ":%d:%d", op->loc.line, op->loc.column);
+	return at;
+}
+
 static int configure(struct engine_ctx *x)
 {
 	const struct engine_run_cfg *cfg = x->cfg;
@@ -227,29 +247,22 @@ static int configure(struct engine_ctx *x)
 	for (size_t i = 0; i < 3; i++)
 		if (ips[i].has && !parse_ip(ips[i].text, fam, ips[i].a)) {
 			x->res->verdict = ENGINE_ERROR;
+			x->res->ip_version = ipv;
 			snprintf(x->res->message, sizeof x->res->message,
-				 "%s: --%s=%s is not an %s address (the run is %s)", x->name,
-				 ips[i].name, ips[i].text, fam == AF_INET6 ? "IPv6" : "IPv4",
-				 target_ip_version_name(ipv));
+				 "%s%s: error: --%s=%s is not an %s address (the run is %s)",
+				 x->name, option_at(x, ips[i].name), ips[i].name, ips[i].text,
+				 fam == AF_INET6 ? "IPv6" : "IPv4", target_ip_version_name(ipv));
 			return -1;
 		}
 	/* The MTU keeps the MSS the same on every IP version unless given: 1500 for IPv4,
 	 * 1520 for IPv6, so one script runs unchanged as ipv4, ipv6 and ipv4-mapped. */
 	int extra = ipv == TARGET_IPV6_ONLY ? 20 : 0;
 	if (o->has_mtu && ipv == TARGET_IPV6_ONLY && o->mtu < ENGINE_MIN_MTU_IPV6) {
-		/* where the value came from: the command line, else the option line */
-		const struct dsl_option *op = NULL;
-		for (size_t i = 0; i < x->file->n_options; i++)
-			if (!strcmp(x->file->options[i].name, "mtu"))
-				op = &x->file->options[i];
-		char at[64] = "";
-		if (op && !(cfg->cmdline && cfg->cmdline->has_mtu))
-			snprintf(at, sizeof at, ":%d:%d", op->loc.line, op->loc.column);
 		x->res->verdict = ENGINE_ERROR;
 		snprintf(x->res->message, sizeof x->res->message,
 			 "%s%s: error: --mtu=%d is below the least MTU of IPv6, %d octets "
 			 "(RFC 8200 section 5; IPv4 allows %d): pin the script to "
-			 "--ip_version=ipv4 or raise the MTU", x->name, at, o->mtu,
+			 "--ip_version=ipv4 or raise the MTU", x->name, option_at(x, "mtu"), o->mtu,
 			 ENGINE_MIN_MTU_IPV6, ENGINE_MIN_MTU_IPV4);
 		return -1;
 	}

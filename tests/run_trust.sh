@@ -128,4 +128,62 @@ printf 'f.pkt\tthe ack is off by one on purpose\n' > "$tmp/ex/reference.expect"
 [ $rc -eq 0 ] && grep -q "^DEVIATION" "$tmp/out"
 [ $? -eq 0 ] && ok "an entry without a line still excuses any failure" ||
 	{ sed 's/^/# /' "$tmp/out"; notok "unpinned (exit $rc)"; }
+
+# ---- options: one validation, limits named, every form alike ------------------------------
+for form in "--define=NOPE" "--define=NOPE=1" "-D NOPE" "-DNOPE=2"; do
+	"$T" run -q $form "$good" > "$tmp/out" 2>&1
+	grep -q "no script of the run mentions NOPE" "$tmp/out" &&
+		ok "run $form: warns that no script mentions NOPE" ||
+		{ sed 's/^/# /' "$tmp/out"; notok "run $form: no warning"; }
+done
+"$T" report -q --define=NOPE "$good" > /dev/null 2> "$tmp/out"
+grep -q "no script of the run mentions NOPE" "$tmp/out" && ok "report --define=NOPE: the same warning" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "report --define=NOPE: no warning"; }
+for o in "--mtu=67:least MTU of IPv4, 68 octets" "--bind_port=65536:1 to 65535" "--relax=wn:known: syn-options" \
+	 "--ip_version=ipv5:ipv4, ipv6 or ipv4-mapped-ipv6" "--local_ip=300.1.1.1:an IPv4 or IPv6 address" \
+	 "--tcp_md5_secret=$(printf '%081d' 0):a key of 1 to 80 bytes"; do
+	opt=${o%%:*} want=${o#*:}
+	printf '%s\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' "$opt" > "$tmp/opt.pkt"
+	r=""
+	for cmd in parse fmt run; do
+		"$T" $cmd "$tmp/opt.pkt" > "$tmp/out" 2>&1; rc=$?
+		[ $rc -eq 2 ] && grep -q "opt.pkt:1:1: error: bad value for ${opt%%=*}: .*$want" "$tmp/out" ||
+			{ r="$r $cmd:$rc"; sed 's/^/# /' "$tmp/out"; }
+	done
+	[ -z "$r" ] && ok "option line ${opt%%=*}: parse, fmt and run refuse it at 1:1 naming '$want'" ||
+		notok "option line $opt:$r"
+done
+printf -- '--ip_version=ipv6\n--local_ip=192.0.2.1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/fam.pkt"
+"$T" run "$tmp/fam.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "fam.pkt:2:1: error: --local_ip=192.0.2.1 is not an IPv6 address" "$tmp/out"
+[ $? -eq 0 ] && ok "an address of the wrong family: its option line named" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "address family (exit $rc)"; }
+"$T" run --tolerance_usecs 5000 "$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "needs a value, written --tolerance_usecs=VALUE" "$tmp/out"
+[ $? -eq 0 ] && ok "--tolerance_usecs 5000: says the form is --tolerance_usecs=N" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "tolerance with a space (exit $rc)"; }
+"$T" run --timeout 0.0000001 "$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "below the resolution of 0.001 s" "$tmp/out"
+[ $? -eq 0 ] && ok "--timeout below 1 ms: refused naming the resolution" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "tiny timeout (exit $rc)"; }
+"$T" run --shard 1/20000 "$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "N <= 10000" "$tmp/out"
+[ $? -eq 0 ] && ok "--shard: the maximum N named" || { sed 's/^/# /' "$tmp/out"; notok "shard (exit $rc)"; }
+"$T" run --expect "$tmp" "$good" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "is a directory, not an expectations file" "$tmp/out"
+[ $? -eq 0 ] && ok "--expect DIR: refused" || { sed 's/^/# /' "$tmp/out"; notok "--expect DIR (exit $rc)"; }
+mkdir "$tmp/fmtlink"
+printf '0   socket(..., SOCK_STREAM, IPPROTO_TCP)   = 3\n' > "$tmp/fmtlink/real.pkt"
+ln -s real.pkt "$tmp/fmtlink/link.pkt"
+"$T" fmt -w "$tmp/fmtlink/link.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && [ -L "$tmp/fmtlink/link.pkt" ] &&
+	grep -q '^0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3$' "$tmp/fmtlink/real.pkt"
+[ $? -eq 0 ] && ok "fmt -w through a symbolic link: the link stays, its file is formatted" ||
+	{ sed 's/^/# /' "$tmp/out"; notok "fmt -w link (exit $rc)"; }
+"$T" report --help | head -1 | grep -q '^usage: tcpspec report \[--target' &&
+	ok "report --help: --target optional" || notok "report --help: --target shown required"
+"$T" run --help > "$tmp/out"
+grep -q "either form defines NAME" "$tmp/out" && grep -q "ipv4|ipv6|ipv4-mapped-ipv6" "$tmp/out" &&
+	grep -q "1 to 80 bytes" "$tmp/out" && grep -q "N <= 10000" "$tmp/out"
+[ $? -eq 0 ] && ok "run --help: -D forms, --ip_version values and the limits" || notok "run --help"
 echo "1..$n"
