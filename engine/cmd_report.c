@@ -621,7 +621,7 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 		sc[i].glevel[t] = g.level;
 		sc[i].stale[t] = g.stale;
 		sc[i].documented[t] = g.cell == ENGINE_GRADE_DEVIATION && tr->available &&
-				      tr->jobs[i].expected;
+				      engine_job_excuse(&tr->jobs[i]);
 		tr->documented += sc[i].documented[t];
 		sc[i].reason[t] = reason;
 		tr->count[g.cell]++;
