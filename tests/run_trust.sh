@@ -6,6 +6,11 @@
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/tap.sh
 good=corpora/linux/passive-open.pkt
+# res STATUS WHAT WHY: the TAP line for a check whose status is STATUS; on failure
+# $tmp/out is shown and WHY (with the exit code) names the test
+res() {
+	if [ "$1" -eq 0 ]; then ok "$2"; else sed 's/^/# /' "$tmp/out"; notok "$3"; fi
+}
 
 # ---- links inside a directory ---------------------------------------------------------
 mkdir -p "$tmp/links/sub"
@@ -15,63 +20,54 @@ for cmd in run report; do
 	"$T" $cmd "$tmp/links" > "$tmp/out" 2>&1; rc=$?
 	[ $rc -eq 2 ] && grep -q "links/b.pkt: broken symbolic link" "$tmp/out" &&
 		! grep -q "passed" "$tmp/out"
-	[ $? -eq 0 ] && ok "$cmd: a broken link in a directory is exit 2 with its path" ||
-		{ sed 's/^/# /' "$tmp/out"; notok "$cmd: broken link (exit $rc)"; }
+	res $? "$cmd: a broken link in a directory is exit 2 with its path" "$cmd: broken link (exit $rc)"
 done
 rm "$tmp/links/b.pkt"
 ln -s .. "$tmp/links/sub/loop"
 "$T" run "$tmp/links" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/out")" -eq 1 ] &&
 	[ "$(grep -c 'already visited' "$tmp/out")" -eq 1 ] && grep -q "sub/loop" "$tmp/out"
-[ $? -eq 0 ] && ok "a link loop: the script runs once, the loop said once" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "a link loop (exit $rc)"; }
+res $? "a link loop: the script runs once, the loop said once" "a link loop (exit $rc)"
 ln -s a.pkt "$tmp/links/c.pkt"
 "$T" run "$tmp/links" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/out")" -eq 1 ]
-[ $? -eq 0 ] && ok "a link to a script in the same tree: run once" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "a script link (exit $rc)"; }
+res $? "a link to a script in the same tree: run once" "a script link (exit $rc)"
 
 # ---- '#' lines: a directive is unsupported, other '#' lines and typos are errors --------
 typo='+0 getsockop(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0'
 printf '#if 0\n#endif\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n%s\n' "$typo" > "$tmp/ifzero.pkt"
 "$T" parse "$tmp/ifzero.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "ifzero.pkt:4:4: error: unknown system call getsockop()" "$tmp/out"
-[ $? -eq 0 ] && ok "a typo beside an unsupported #if is shown, exit 2 before 4" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "typo beside #if (exit $rc)"; }
+res $? "a typo beside an unsupported #if is shown, exit 2 before 4" "typo beside #if (exit $rc)"
 for line in '# note: written later' '#!/usr/bin/env packetdrill'; do
 	printf '%s\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n%s\n' "$line" "$typo" > "$tmp/hash.pkt"
 	"$T" parse "$tmp/hash.pkt" > "$tmp/out" 2>&1; rc=$?
 	[ $rc -eq 2 ] && grep -q "hash.pkt:1:1: error: .* is not a preprocessor directive" "$tmp/out" &&
 		grep -q "hash.pkt:3:4: error: unknown system call getsockop()" "$tmp/out"
-	[ $? -eq 0 ] && ok "'$line': an error at its line, and the typo shown too" ||
-		{ sed 's/^/# /' "$tmp/out"; notok "'$line' (exit $rc)"; }
+	res $? "'$line': an error at its line, and the typo shown too" "'$line' (exit $rc)"
 	"$T" report "$tmp/hash.pkt" > "$tmp/out" 2>&1; rc=$?
 	[ $rc -eq 2 ]
-	[ $? -eq 0 ] && ok "report on it: exit 2" || { sed 's/^/# /' "$tmp/out"; notok "report '$line' (exit $rc)"; }
+	res $? "report on it: exit 2" "report '$line' (exit $rc)"
 done
 printf 'TAP version 13\n# a test\nok 1 - x\n1..1\n' > "$tmp/tap.pkt"
 "$T" run "$tmp/tap.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "^ERROR" "$tmp/out"
-[ $? -eq 0 ] && ok "a TAP file named .pkt is a syntax error, not a skip" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "TAP file as .pkt (exit $rc)"; }
+res $? "a TAP file named .pkt is a syntax error, not a skip" "TAP file as .pkt (exit $rc)"
 printf '#define X 1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/define.pkt"
 "$T" run "$tmp/define.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 4 ] && grep -q "unsupported: preprocessor line '#define X 1'" "$tmp/out"
-[ $? -eq 0 ] && ok "a real directive alone stays unsupported (exit 4)" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "#define alone (exit $rc)"; }
+res $? "a real directive alone stays unsupported (exit 4)" "#define alone (exit $rc)"
 
 # ---- report: nothing checked is never a pass --------------------------------------------
 mkdir "$tmp/allskip"
 printf '#define X 1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/allskip/a.pkt"
 "$T" report -q "$tmp/allskip" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 4 ]
-[ $? -eq 0 ] && ok "report: every script skipped on a target is exit 4" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "report all skipped (exit $rc)"; }
+res $? "report: every script skipped on a target is exit 4" "report all skipped (exit $rc)"
 cp "$good" "$tmp/allskip/b.pkt"
 "$T" report -q "$tmp/allskip" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ]
-[ $? -eq 0 ] && ok "report: a skip beside a script that ran is a survey's 0" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "report some skipped (exit $rc)"; }
+res $? "report: a skip beside a script that ran is a survey's 0" "report some skipped (exit $rc)"
 unpriv=
 [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
 	unpriv="setpriv --reuid=65534 --regid=65534 --clear-groups"
@@ -81,14 +77,12 @@ else
 	chmod -R a+rX "$tmp"; chmod a+rx "$tmp"
 	$unpriv "$T" report -q --target linux,reference "$tmp/allskip/b.pkt" > "$tmp/out" 2>&1; rc=$?
 	[ $rc -eq 3 ]
-	[ $? -eq 0 ] && ok "report --target linux,reference without root: exit 3" ||
-		{ sed 's/^/# /' "$tmp/out"; notok "report linux unavailable (exit $rc)"; }
+	res $? "report --target linux,reference without root: exit 3" "report linux unavailable (exit $rc)"
 fi
 "$T" run --target plugin:"$(ls /lib/*/libm.so.6 /usr/lib/*/libm.so.6 2>/dev/null | head -1)" \
 	"$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "is not a tcpspec plugin" "$tmp/out"
-[ $? -eq 0 ] && ok "a shared object that is no tcpspec plugin (libm): exit 2" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "libm as plugin (exit $rc)"; }
+res $? "a shared object that is no tcpspec plugin (libm): exit 2" "libm as plugin (exit $rc)"
 
 # ---- level lines: exactly one of MUST, SHOULD, MAY ---------------------------------------
 for lv in 'MAY, MUST' 'SHOLD'; do
@@ -97,8 +91,7 @@ for lv in 'MAY, MUST' 'SHOLD'; do
 	"$T" parse "$tmp/level.pkt" >> "$tmp/out" 2>&1; rc2=$?
 	[ $rc -eq 2 ] && [ $rc2 -eq 2 ] &&
 		grep -q "level.pkt:1:1: error: bad level line '$lv': the level is one of MUST, SHOULD or MAY" "$tmp/out"
-	[ $? -eq 0 ] && ok "'// level: $lv' is a parse error naming the accepted forms" ||
-		{ sed 's/^/# /' "$tmp/out"; notok "level '$lv' (report $rc, parse $rc2)"; }
+	res $? "'// level: $lv' is a parse error naming the accepted forms" "level '$lv' (report $rc, parse $rc2)"
 done
 { printf '// level: should\n'; cat "$good"; } > "$tmp/level.pkt"
 "$T" parse -q "$tmp/level.pkt" > "$tmp/out" 2>&1; rc=$?
@@ -112,22 +105,19 @@ printf '# a comment\nf.pkt:%s\tthe ack is off by one on purpose\n' "$fl" > "$tmp
 "$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "documented deviation by .*ex/reference.expect:2: the ack is off" "$tmp/out" &&
 	grep -q "f.pkt:$fl: error handling packet" "$tmp/out"
-[ $? -eq 0 ] && ok "a deviation names the expectations file:line and its own failure line" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "deviation line (exit $rc)"; }
+res $? "a deviation names the expectations file:line and its own failure line" "deviation line (exit $rc)"
 printf 'f.pkt:%s\tthe ack is off by one on purpose\n' "$((fl + 3))" > "$tmp/ex/reference.expect"
 "$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 1 ] && grep -q "^FAIL" "$tmp/out" &&
 	grep -q "not the documented deviation (.*reference.expect:1 pins it to line $((fl + 3)); this failure is at line $fl)" "$tmp/out"
-[ $? -eq 0 ] && ok "run: a failure at another line than the pinned one fails" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "pinned elsewhere (exit $rc)"; }
+res $? "run: a failure at another line than the pinned one fails" "pinned elsewhere (exit $rc)"
 "$T" report -q "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 1 ]
-[ $? -eq 0 ] && ok "report: the same, a fail" || { sed 's/^/# /' "$tmp/out"; notok "report pinned elsewhere (exit $rc)"; }
+res $? "report: the same, a fail" "report pinned elsewhere (exit $rc)"
 printf 'f.pkt\tthe ack is off by one on purpose\n' > "$tmp/ex/reference.expect"
 "$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "^DEVIATION" "$tmp/out"
-[ $? -eq 0 ] && ok "an entry without a line still excuses any failure" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "unpinned (exit $rc)"; }
+res $? "an entry without a line still excuses any failure" "unpinned (exit $rc)"
 
 # ---- options: one validation, limits named, every form alike ------------------------------
 for form in "--define=NOPE" "--define=NOPE=1" "-D NOPE" "-DNOPE=2"; do
@@ -156,30 +146,26 @@ done
 printf -- '--ip_version=ipv6\n--local_ip=192.0.2.1\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' > "$tmp/fam.pkt"
 "$T" run "$tmp/fam.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "fam.pkt:2:1: error: --local_ip=192.0.2.1 is not an IPv6 address" "$tmp/out"
-[ $? -eq 0 ] && ok "an address of the wrong family: its option line named" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "address family (exit $rc)"; }
+res $? "an address of the wrong family: its option line named" "address family (exit $rc)"
 "$T" run --tolerance_usecs 5000 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "needs a value, written --tolerance_usecs=VALUE" "$tmp/out"
-[ $? -eq 0 ] && ok "--tolerance_usecs 5000: says the form is --tolerance_usecs=N" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "tolerance with a space (exit $rc)"; }
+res $? "--tolerance_usecs 5000: says the form is --tolerance_usecs=N" "tolerance with a space (exit $rc)"
 "$T" run --timeout 0.0000001 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "below the resolution of 0.001 s" "$tmp/out"
-[ $? -eq 0 ] && ok "--timeout below 1 ms: refused naming the resolution" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "tiny timeout (exit $rc)"; }
+res $? "--timeout below 1 ms: refused naming the resolution" "tiny timeout (exit $rc)"
 "$T" run --shard 1/20000 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "N <= 10000" "$tmp/out"
-[ $? -eq 0 ] && ok "--shard: the maximum N named" || { sed 's/^/# /' "$tmp/out"; notok "shard (exit $rc)"; }
+res $? "--shard: the maximum N named" "shard (exit $rc)"
 "$T" run --expect "$tmp" "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "is a directory, not an expectations file" "$tmp/out"
-[ $? -eq 0 ] && ok "--expect DIR: refused" || { sed 's/^/# /' "$tmp/out"; notok "--expect DIR (exit $rc)"; }
+res $? "--expect DIR: refused" "--expect DIR (exit $rc)"
 mkdir "$tmp/fmtlink"
 printf '0   socket(..., SOCK_STREAM, IPPROTO_TCP)   = 3\n' > "$tmp/fmtlink/real.pkt"
 ln -s real.pkt "$tmp/fmtlink/link.pkt"
 "$T" fmt -w "$tmp/fmtlink/link.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && [ -L "$tmp/fmtlink/link.pkt" ] &&
 	grep -q '^0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3$' "$tmp/fmtlink/real.pkt"
-[ $? -eq 0 ] && ok "fmt -w through a symbolic link: the link stays, its file is formatted" ||
-	{ sed 's/^/# /' "$tmp/out"; notok "fmt -w link (exit $rc)"; }
+res $? "fmt -w through a symbolic link: the link stays, its file is formatted" "fmt -w link (exit $rc)"
 "$T" report --help | head -1 | grep -q '^usage: tcpspec report \[--target' &&
 	ok "report --help: --target optional" || notok "report --help: --target shown required"
 "$T" run --help > "$tmp/out"
