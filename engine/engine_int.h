@@ -198,6 +198,8 @@ struct engine_ctx {
 
 	int64_t t0;                 /* target clock at script time 0 */
 	int64_t prev_ns;            /* the previous event's time (script clock) */
+	int64_t act_lag_ns;         /* how late the engine itself performed the last call or
+				     * inbound packet: a reply to it is due that much later */
 	const struct dsl_event *prev_ev;
 	int64_t last_ns;            /* latest script time reached */
 	int64_t out_actual_ns;      /* when the last outbound packet came (script clock) */
