@@ -300,6 +300,8 @@ static void demote_errors(struct dsl_pstate *ps, size_t first_diag)
 static void check_level_lines(struct dsl_pstate *ps)
 {
 	static const char *const levels[] = { "MUST", "SHOULD", "MAY" };
+	int first = 0;	/* the line of the first level line: a second one is an error, as
+			 * grading by either would silently ignore the other */
 	for (size_t i = 0; i < ps->file->n_comments; i++) {
 		const struct dsl_comment *c = &ps->file->comments[i];
 		const char *s = c->text;
@@ -326,6 +328,12 @@ static void check_level_lines(struct dsl_pstate *ps)
 			dsl_perr(ps, off + (size_t)(c->loc.column - 1), c->loc.line, c->loc.column,
 				 "bad level line '%.*s': the level is one of MUST, SHOULD or MAY "
 				 "alone (the strongest the script enforces)", (int)(n > 40 ? 40 : n), s);
+		else if (first)
+			dsl_perr(ps, off + (size_t)(c->loc.column - 1), c->loc.line, c->loc.column,
+				 "a second level line (line %d; the first is line %d): a script "
+				 "has one level, the strongest it enforces", c->loc.line, first);
+		else
+			first = c->loc.line;
 	}
 }
 

@@ -93,6 +93,12 @@ for lv in 'MAY, MUST' 'SHOLD'; do
 		grep -q "level.pkt:1:1: error: bad level line '$lv': the level is one of MUST, SHOULD or MAY" "$tmp/out"
 	res $? "'// level: $lv' is a parse error naming the accepted forms" "level '$lv' (report $rc, parse $rc2)"
 done
+{ printf '// level: SHOULD\n// level: MUST\n'; cat "$good"; } > "$tmp/level.pkt"
+for cmd in run report parse; do
+	"$T" $cmd "$tmp/level.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ] && grep -q "level.pkt:2:1: error: a second level line (line 2; the first is line 1)" "$tmp/out"
+	res $? "$cmd: a second '// level:' line is a parse error naming both" "$cmd: two level lines (exit $rc)"
+done
 { printf '// level: should\n'; cat "$good"; } > "$tmp/level.pkt"
 "$T" parse -q "$tmp/level.pkt" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && ok "'// level: should' stays accepted" || notok "level should (exit $rc)"
