@@ -7,6 +7,17 @@
 #include "engine/engine.h"
 #include "engine/strv.h"
 
+int cli_once(const char **slot, const char *flag, const char *val, const char *who)
+{
+	if (*slot) {
+		fprintf(stderr, "%s: %s given twice, as '%s' and '%s': give it once\n", who, flag,
+			*slot, val);
+		return -1;
+	}
+	*slot = val;
+	return 0;
+}
+
 int cli_timeout(const char *who, const char *val, long long *ms)
 {
 	const char *p = val;

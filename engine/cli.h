@@ -36,6 +36,11 @@ static inline int cli_take(int argc, char **argv, int *i, const char *name, cons
 	return 0;
 }
 
+/* An option that takes one value (--target, --shard): 0 with *slot set to val, or -1
+ * printed as "WHO: FLAG given twice" when an earlier one set it already (keeping the
+ * last silently would run something other than what the command line asks for). */
+int cli_once(const char **slot, const char *flag, const char *val, const char *who);
+
 /* A --timeout value: seconds in plain decimal (120, 2.5; no sign, exponent, hex, inf
  * or nan), 0 (no limit) to ENGINE_MAX_TIMEOUT_S.  0 with *ms set (-1 for none, at
  * least 1 otherwise), or -1 with the accepted form printed as "WHO: bad --timeout". */

@@ -632,6 +632,7 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 int cmd_report(int argc, char **argv)
 {
 	const char *targets = "reference", *md = NULL, *json = NULL;
+	const char *targets_arg = NULL;	/* as given, to refuse a repeat */
 	const char *html = NULL, *baseline = NULL;
 	struct report_baseline base = { 0 };
 	bool have_base = false;
@@ -669,6 +670,8 @@ int cmd_report(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--target", &val))) {
 			if (t < 0)
 				goto missing;
+			if (cli_once(&targets_arg, "--target", val, "tcpspec report") != 0)
+				goto out;
 			targets = val;
 		} else if ((t = cli_take(argc, argv, &i, "--markdown", &val))) {
 			if (t < 0)

@@ -152,6 +152,7 @@ int cmd_run(int argc, char **argv)
 	size_t n = 0;
 	int rc = CLI_USAGE;
 	unsigned shard_k = 0, shard_n = 0;
+	const char *target_arg = NULL, *shard_arg = NULL;	/* as given, to refuse a repeat */
 	struct { const char *root; size_t from; } roots[256];
 	size_t nroots = 0;
 	bool written = false;   /* the result files were written (else emptied at out) */
@@ -171,6 +172,8 @@ int cmd_run(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--target", &val))) {
 			if (t < 0)
 				goto missing;
+			if (cli_once(&target_arg, "--target", val, "tcpspec run") != 0)
+				goto out;
 			target = val;
 		} else if ((t = cli_take(argc, argv, &i, "--jobs", &val)) ||
 			   (t = cli_take(argc, argv, &i, "-j", &val)) ||
@@ -208,6 +211,8 @@ int cmd_run(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--shard", &val))) {
 			if (t < 0)
 				goto missing;
+			if (cli_once(&shard_arg, "--shard", val, "tcpspec run") != 0)
+				goto out;
 			if (engine_shard_parse(val, &shard_k, &shard_n) != 0) {
 				fprintf(stderr, "tcpspec run: bad --shard '%s' (K/N, 1 <= K <= N <= 10000)\n",
 					val);

@@ -162,6 +162,14 @@ res $? "--timeout below 1 ms: refused naming the resolution" "tiny timeout (exit
 "$T" run --shard 1/20000 "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "N <= 10000" "$tmp/out"
 res $? "--shard: the maximum N named" "shard (exit $rc)"
+for args in "run --target lwip --target reference" "run --shard 1/2 --shard=2/2" \
+	    "report --target reference --target=lwip"; do
+	opt=$(echo "$args" | sed 's/^[a-z]* \(--[a-z]*\).*/\1/')
+	# shellcheck disable=SC2086
+	"$T" $args "$good" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ] && grep -q -e "$opt given twice" "$tmp/out" && ! grep -q "^ok" "$tmp/out"
+	res $? "$args: a repeated option is a usage error naming it" "$args (exit $rc)"
+done
 "$T" run --expect "$tmp" "$good" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "is a directory, not an expectations file" "$tmp/out"
 res $? "--expect DIR: refused" "--expect DIR (exit $rc)"
