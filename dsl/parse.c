@@ -1,9 +1,12 @@
 /* dsl/parse.c: the entry points, diagnostics, and the top-level item order. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dsl/internal.h"
 #include "dsl/parser.h"         /* generated into $(B)/dsl/ */
@@ -461,10 +464,28 @@ enum dsl_status dsl_parse_file_names(const char *path, const char *const *define
 				     struct dsl_file **out, struct dsl_diags *diags)
 {
 	*out = NULL;
-	FILE *fp = fopen(path, "rb");
+	/* O_NONBLOCK: a FIFO named as a script must not block the open for ever; fstat
+	 * then refuses it (and a device or socket) before anything is read */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat fst;
+	if (fd < 0 || fstat(fd, &fst) != 0) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, path, NULL, 0, 0, 0, 0, "cannot open: %s",
+			     strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return DSL_IO;
+	}
+	if (!S_ISREG(fst.st_mode)) {
+		dsl_diag_add(diags, DSL_DIAG_ERROR, path, NULL, 0, 0, 0, 0,
+			     "not a regular file");
+		close(fd);
+		return DSL_IO;
+	}
+	FILE *fp = fdopen(fd, "rb");
 	if (!fp) {
 		dsl_diag_add(diags, DSL_DIAG_ERROR, path, NULL, 0, 0, 0, 0, "cannot open: %s",
 			     strerror(errno));
+		close(fd);
 		return DSL_IO;
 	}
 	size_t cap = 1 << 16, n = 0;

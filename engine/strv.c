@@ -80,6 +80,12 @@ static int collect(struct engine_strv *p, const char *path, const char *who, int
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
+		/* a FIFO, socket or device named x.pkt: open() of it would block the run
+		 * (for ever, deaf to SIGTERM) or read something that is no script */
+		if (!S_ISREG(st.st_mode)) {
+			fprintf(stderr, "%s: %s: not a regular file\n", who, path);
+			return -1;
+		}
 		if (depth > 0 && !seen_add(files, &st)) {
 			fprintf(stderr, "%s: %s: the same script as one already taken "
 				"(a link to it), run once\n", who, path);

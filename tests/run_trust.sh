@@ -33,6 +33,21 @@ ln -s a.pkt "$tmp/links/c.pkt"
 [ $rc -eq 0 ] && [ "$(grep -c '^ok ' "$tmp/out")" -eq 1 ]
 res $? "a link to a script in the same tree: run once" "a script link (exit $rc)"
 
+# ---- a FIFO (or device) named x.pkt: refused, not opened (open() would block for ever) --
+mkdir -p "$tmp/fifo"
+cp "$good" "$tmp/fifo/a.pkt"
+mkfifo "$tmp/fifo/x.pkt"
+for cmd in run report parse; do
+	for arg in "$tmp/fifo/x.pkt" "$tmp/fifo"; do
+		# the KILL only ends a hang (the bug): no time is measured
+		timeout -s KILL 60 "$T" $cmd "$arg" > "$tmp/out" 2>&1; rc=$?
+		[ $rc -eq 2 ] && grep -q "fifo/x.pkt:.*not a regular file" "$tmp/out"
+		res $? "$cmd ${arg#"$tmp/"}: a FIFO is exit 2 'not a regular file'" \
+			"$cmd ${arg#"$tmp/"}: FIFO (exit $rc)"
+	done
+done
+rm -r "$tmp/fifo"
+
 # ---- '#' lines: a directive is unsupported, other '#' lines and typos are errors --------
 typo='+0 getsockop(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0'
 printf '#if 0\n#endif\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n%s\n' "$typo" > "$tmp/ifzero.pkt"
