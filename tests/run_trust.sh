@@ -48,6 +48,27 @@ for cmd in run report parse; do
 done
 rm -r "$tmp/fifo"
 
+# ---- linux target: /dev/net/tun present but unusable -----------------------------------
+# The state is made in a private mount namespace only (a read-only file bound over the
+# device's name there; the host's device is not touched): run and report must both say
+# "not available here" (3), report's JSON "available": false, not a column of skips (4).
+name="/dev/net/tun there but unusable: run and report exit 3, available false"
+touch "$tmp/tunfake"
+if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/net/tun ] || ! command -v unshare > /dev/null ||
+   ! unshare -m --propagation private sh -c "mount --bind '$tmp/tunfake' /dev/net/tun &&
+	mount -o remount,bind,ro /dev/net/tun" 2> /dev/null; then
+	n=$((n + 1)); echo "ok $n - $name # SKIP needs root, /dev/net/tun and mount namespaces"
+else
+	unshare -m --propagation private sh -c "mount --bind '$tmp/tunfake' /dev/net/tun &&
+		mount -o remount,bind,ro /dev/net/tun &&
+		{ '$T' run --target linux '$good'; echo \"run \$?\";
+		  '$T' report --target reference,linux --json '$tmp/tun.json' '$good';
+		  echo \"report \$?\"; }" > "$tmp/out" 2>&1
+	grep -q '^run 3$' "$tmp/out" && grep -q '^report 3$' "$tmp/out" &&
+		grep -q '"name": "linux", "version": null, "available": false' "$tmp/tun.json"
+	res $? "$name" "tun unusable: $(grep -E '^(run|report) ' "$tmp/out" | tr '\n' ' ')"
+fi
+
 # ---- '#' lines: a directive is unsupported, other '#' lines and typos are errors --------
 typo='+0 getsockop(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0'
 printf '#if 0\n#endif\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n%s\n' "$typo" > "$tmp/ifzero.pkt"
