@@ -104,6 +104,7 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 		dir[0] = 0;
 	char line[4096];
 	int lineno = 0, rc = 0;
+	size_t first = x->n;	/* this file's entries start here */
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		char *s = trim(line);
@@ -160,6 +161,22 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 			free(e->real);
 			rc = -1;
 			break;
+		}
+		/* a second entry for one script (pinned or not) would never be read: the
+		 * first one found excuses, whatever the second says */
+		const struct engine_expectation *dup = NULL;
+		for (size_t k = first; k < x->n && !dup; k++)
+			if (e->real && x->v[k].real ? !strcmp(e->real, x->v[k].real)
+						    : !strcmp(e->path, x->v[k].path))
+				dup = &x->v[k];
+		if (dup) {
+			fprintf(stderr, "%s:%d: error: %s is listed already at line %d: one entry "
+				"a script\n", file, lineno, s, dup->line);
+			free(e->path);
+			free(e->real);
+			free(e->reason);
+			rc = -1;
+			continue;
 		}
 		x->n++;
 	}

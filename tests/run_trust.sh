@@ -160,6 +160,17 @@ printf 'f.pkt\tthe ack is off by one on purpose\n' > "$tmp/ex/reference.expect"
 "$T" run "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "^DEVIATION" "$tmp/out"
 res $? "an entry without a line still excuses any failure" "unpinned (exit $rc)"
+mkdir "$tmp/ex/sub"
+cp "$tmp/ex/f.pkt" "$tmp/ex/sub/f.pkt"
+printf 'sub/f.pkt\tthe ack is off\n# between\n./sub/f.pkt:%s\tthe ack, pinned\n' "$fl" \
+	> "$tmp/ex/reference.expect"
+for cmd in run report; do
+	"$T" $cmd "$tmp/ex" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 2 ] && grep -q "ex/reference.expect:3: error: ./sub/f.pkt is listed already at line 1" "$tmp/out"
+	res $? "$cmd: two entries for one script in an expectations file: exit 2 at file:line" \
+		"$cmd: duplicate expectation (exit $rc)"
+done
+rm -r "$tmp/ex/sub"
 
 # ---- options: one validation, limits named, every form alike ------------------------------
 for form in "--define=NOPE" "--define=NOPE=1" "-D NOPE" "-DNOPE=2"; do
