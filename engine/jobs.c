@@ -641,8 +641,18 @@ int engine_jobs_run(const struct engine_jobs_cfg *cfg, struct engine_job *jobs, 
 int engine_target_probe(const struct target_ops *ops, struct target_diag *d)
 {
 	memset(d, 0, sizeof *d);
-	if (ops->probe)
-		return ops->probe(d) == TARGET_UNAVAILABLE ? TARGET_UNAVAILABLE : TARGET_OK;
+	/* the cheap probe names what is plainly missing (root, the device); what it says
+	 * yes to is still opened in a throwaway process when the target has its own: a
+	 * /dev/net/tun that exists but cannot be used otherwise passed here and then made
+	 * every script "unavailable" one by one (report: an available column of skips,
+	 * exit 4, where run said 3) */
+	if (ops->probe) {
+		if (ops->probe(d) == TARGET_UNAVAILABLE)
+			return TARGET_UNAVAILABLE;
+		if (!(ops->caps & TARGET_OWN_PROCESS))
+			return TARGET_OK;
+		memset(d, 0, sizeof *d);
+	}
 	struct target_config tc = { .ip_version = TARGET_IPV4_ONLY, .plugin_path = ops->arg };
 	target_config_defaults(&tc);
 	if (!(ops->caps & TARGET_OWN_PROCESS)) {

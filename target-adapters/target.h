@@ -71,8 +71,9 @@ struct target_ops {
 
 	/* Whether open() can work here, checked cheaply without changing the calling
 	 * process: TARGET_OK, or TARGET_UNAVAILABLE with d saying what is missing.
-	 * Optional: without it the engine opens and closes the target in a throwaway
-	 * process (TARGET_OWN_PROCESS) or in place. */
+	 * Optional: without it, and after it says TARGET_OK for a TARGET_OWN_PROCESS
+	 * target, the engine opens and closes the target in a throwaway process
+	 * (TARGET_OWN_PROCESS) or, without probe, in place. */
 	int (*probe)(struct target_diag *d);
 
 	/* Added after the first release.  What follows the name in the spec the ops were
