@@ -3,9 +3,10 @@
 # The example plugin (the reference stack as a plugin) takes TCPSPEC_EXAMPLE_SETTINGS,
 # so the same suite runs against: an initial window of two segments (RFC 5681 3.1 bounds
 # IW only from above); no delayed ACKs (RFC 9293 3.8.6.3 SHLD-18); a 200 ms delayed-ACK
-# timer; no timestamps, no SACK, no window scaling (optional, RFC 7323 and 2018); all
-# of these at once.  No script may fail a MUST for such a choice: `tcpspec report`
-# shows 0 fail (a SHOULD the choice departs from is a deviation of that level), and
+# timer; no timestamps, no SACK, no window scaling (optional, RFC 7323 and 2018); a
+# receive buffer of 4096 octets (the window a stack offers is its own, RFC 9293 3.8.6,
+# and so is the window scale it asks for); all of these at once.  No script may fail
+# a MUST for such a choice: `tcpspec report` shows 0 fail (a SHOULD the choice departs from is a deviation of that level), and
 # the runs with every SHOULD kept (IW 2, the options off) pass or are not applicable.
 # The settings must take effect: an initial window of ten segments (above RFC 5681's
 # bound) fails the initial-window script, and no delayed ACKs fail the Linux profile's
@@ -45,6 +46,8 @@ strict "refstack.init_cwnd=2"
 strict "net.ipv4.tcp_timestamps=0"
 strict "net.ipv4.tcp_sack=0"
 strict "net.ipv4.tcp_window_scaling=0"
+# ';' separates settings when one holds blanks
+strict "net.ipv4.tcp_rmem=4096 4096 4096;"
 graded "refstack.delayed_ack=0"
 graded "refstack.delack_ms=200"
 graded "refstack.init_cwnd=2 refstack.delayed_ack=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0 net.ipv4.tcp_window_scaling=0"
@@ -57,6 +60,11 @@ out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.delayed_ack=0" "$T" run --target "$P" \
 	corpora/profiles/linux/rfc9293/3.8.6.3-delayed-ack/first-segment-delayed.pkt 2>&1); rc=$?
 res "no delayed ACKs fail the profile's delayed-ACK script (exit $rc)" \
 	$([ "$rc" = 1 ]; echo $?) "$out"
+printf -- '--ip_version=ipv4\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 1000 <mss 1000>\n+0 > S. 0:0(0) ack 1 win 4096 <mss ...>\n' > "$tmp/win.pkt"
+out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_rmem=4096 4096 4096;" "$T" run --target "$P" "$tmp/win.pkt" 2>&1); rc=$?
+out2=$("$T" run --target "$P" "$tmp/win.pkt" 2>&1); rc2=$?
+res "a receive buffer of 4096 octets reaches the stack: its SYN,ACK offers 4096 (exit $rc, $rc2 without)" \
+	$([ "$rc" = 0 ] && [ "$rc2" = 1 ]; echo $?) "$out"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="no.such.setting=1" "$T" run --target "$P" \
 	"$S/rfc5681-congestion/initial-window-upper-bound.pkt" 2>&1); rc=$?
 res "an unknown setting makes the plugin unavailable (exit $rc)" \

@@ -7,8 +7,8 @@
  *
  *   tcpspec run --target plugin:build/examples/plugin/libexample.so SCRIPT
  *
- * TCPSPEC_EXAMPLE_SETTINGS="name=value name=value" applies settings to every stack it
- * opens (reference-target names, e.g. refstack.init_cwnd=2 refstack.delayed_ack=0):
+ * TCPSPEC_EXAMPLE_SETTINGS="name=value name=value" (or "name=a b c;name=value" when a
+ * value holds blanks) applies settings to every stack it opens (reference-target names, e.g. refstack.init_cwnd=2 refstack.delayed_ack=0):
  * a stack that makes other choices the RFCs leave open, for checking that the
  * conformance suite does not fail it for them (tests/conformance_variant.sh).
  */
@@ -48,7 +48,12 @@ static void *ex_open(const struct target_config *cfg, struct target_diag *diag)
 	const char *env = getenv("TCPSPEC_EXAMPLE_SETTINGS");
 	char buf[512], *save = NULL;
 	snprintf(buf, sizeof buf, "%s", env ? env : "");
-	for (char *w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+	/* settings separated by blanks, or by ';' when one holds blanks itself
+	 * ("net.ipv4.tcp_rmem=4096 8192 8192;refstack.delayed_ack=0") */
+	const char *sep = strchr(buf, ';') ? ";" : " \t,";
+	for (char *w = strtok_r(buf, sep, &save); w; w = strtok_r(NULL, sep, &save)) {
+		while (*w == ' ' || *w == '\t')
+			w++;
 		char *eq = strchr(w, '=');
 		if (eq)
 			*eq = '\0';
