@@ -193,9 +193,6 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 	if (!p->icmp.type || !icmp_numbers(x, v6, &p->icmp, &type, &code))
 		return engine_skip(x, ev, "ICMP%s '%s %s' is not supported", v6 ? "v6" : "",
 				   p->icmp.type ? p->icmp.type : "", p->icmp.code ? p->icmp.code : "");
-	if (p->icmp.quote_encap)
-		return engine_skip(x, ev, "an ICMP error quoting TCP over UDP "
-				   "([seq/udp(SRC > DST)]) is not supported");
 	struct wire_packet q;
 	wire_packet_init(&q, v6 ? 6 : 4);
 	to_wire_addr(&x->tc.local_ip, &q.ip.src);
@@ -220,15 +217,25 @@ static int inbound_icmp(struct engine_ctx *x, const struct dsl_event *ev)
 		 * request in SYN-RECEIVED takes an error only for its own ISN) */
 		q.tcp.seq = x->c.local_isn;
 	}
+	/* [seq/udp(SRC > DST)]: the stack's segment was carried in UDP.  An IPv4 error
+	 * quotes the TCP header's first 8 octets behind the UDP header (the ports and
+	 * the sequence number, as RFC 792's 64 bits give them of a plain segment) */
+	bool encap = p->icmp.quote_encap && !p->icmp.quote_udp;
+	if (encap) {
+		q.udp_encap = true;
+		q.udp.sport = p->icmp.quote_udp_src;
+		q.udp.dport = p->icmp.quote_udp_dst;
+	}
 	uint8_t inner[TARGET_MAX_PACKET];
 	size_t ilen, len;
 	int rc = wire_build(&q, inner, sizeof inner, &ilen);
+	size_t quote_len = rc == WIRE_OK && encap && !v6 ? (inner[0] & 0x0fu) * 4u + 16 : 0;
 	struct wire_addr src, dst;
 	to_wire_addr(&x->tc.remote_ip, &src);
 	to_wire_addr(&x->tc.local_ip, &dst);
 	if (rc == WIRE_OK)
 		rc = wire_build_icmp_error(&src, &dst, type, code, p->icmp.has_mtu ? p->icmp.mtu : 0,
-					   inner, ilen, 0, x->obuf, sizeof x->obuf, &len);
+					   inner, ilen, quote_len, x->obuf, sizeof x->obuf, &len);
 	if (rc != WIRE_OK)
 		return engine_fail(x, ev, 0, "error handling packet: cannot build the ICMP error: %s",
 				   wire_strerror(rc));

@@ -45,6 +45,9 @@
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60
 #endif
+/* FreeBSD's (Linux has none): the reference target takes this number
+ * (REF_TCP_REMOTE_UDP_ENCAPS_PORT); syscall.c skips a script naming it elsewhere */
+#define TCP_REMOTE_UDP_ENCAPS_PORT 71
 #ifndef MSG_ZEROCOPY
 #define MSG_ZEROCOPY 0x4000000
 #endif
@@ -68,6 +71,7 @@
 	S(TCP_NOTSENT_LOWAT) S(TCP_SAVE_SYN) S(TCP_SAVED_SYN)                       \
 	S(TCP_FASTOPEN_CONNECT) S(TCP_INQ) S(TCP_ULP) S(TCP_CM_INQ)                 \
 	S(TCP_FASTOPEN_KEY) S(TCP_FASTOPEN_NO_COOKIE) S(SO_TIMESTAMPING)            \
+	S(TCP_REMOTE_UDP_ENCAPS_PORT)                                               \
 	S(SCM_TIMESTAMPING) S(SCM_TSTAMP_SND) S(SCM_TSTAMP_SCHED) S(SCM_TSTAMP_ACK) \
 	S(SOF_TIMESTAMPING_TX_HARDWARE) S(SOF_TIMESTAMPING_TX_SOFTWARE)             \
 	S(SOF_TIMESTAMPING_RX_HARDWARE) S(SOF_TIMESTAMPING_RX_SOFTWARE)             \
@@ -223,7 +227,7 @@ static const char *const symbols_unsupported[] = {
 	"PROT_READ", "PROT_WRITE", "MADV_DONTNEED",
 	/* FreeBSD's (its packetdrill port) */
 	"TCP_KEEPINIT", "TCP_NOOPT", "TCP_NOPUSH", "TCP_FUNCTION_BLK",
-	"TCP_REMOTE_UDP_ENCAPS_PORT", "IPTOS_DSCP_CS1", "IPTOS_DSCP_CS7", "IPTOS_LOWDELAY",
+	"IPTOS_DSCP_CS1", "IPTOS_DSCP_CS7", "IPTOS_LOWDELAY",
 	"IPTOS_THROUGHPUT", "TCP_RACK_PACE_MAX_SEG", "TCP_RACK_PACE_ALWAYS",
 	"TCP_RACK_PACE_RATE_SS", "IPV6_USE_MIN_MTU",
 	/* names packetdrill's own test runner defines per IP version (-D) */

@@ -130,6 +130,14 @@ static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 				if (engine_symbol(val, v))
 					return true;
 			}
+		/* FreeBSD's TCP over UDP option: only a target that carries TCP in UDP
+		 * has it (Linux has no such option; its number is FreeBSD's) */
+		if (!strcmp(e->text, "TCP_REMOTE_UDP_ENCAPS_PORT") &&
+		    !(d->x->cfg->target->caps & TARGET_TCP_OVER_UDP)) {
+			snprintf(d->why, sizeof d->why, "symbol %s: TCP over UDP, which the %s "
+				 "target has not", e->text, d->x->cfg->target->name);
+			return false;
+		}
 		if (engine_symbol(e->text, v))
 			return true;
 		if (e->text[0] == 'E' && engine_errno_lookup(e->text) >= 0) {

@@ -114,6 +114,7 @@ static struct ref_result listen_input(struct ref_tcb *l, const struct ref_segmen
 	tp->rcvbuf_locked = l->rcvbuf_locked;
 	tp->sndbuf = l->sndbuf;
 	tp->user_mss = l->user_mss;
+	tp->encap_port = seg->encap_port;       /* RFC 6951 5.4 (udpencap.c) */
 	tp->defer_accept = l->defer_accept;
 	tp->keep_idle_s = l->keep_idle_s;
 	tp->keep_intvl_s = l->keep_intvl_s;
@@ -417,6 +418,16 @@ static struct ref_result rst_arrives(struct ref_tcb *tp, const struct ref_segmen
 	return RESULT(ACCEPT, RST_RESET);
 }
 
+/* A SYN that may open a new incarnation of a connection in TIME-WAIT. */
+static bool timewait_new_syn(const struct ref_tcb *tp, const struct ref_segment *seg)
+{
+	uint8_t f = seg->flags;
+	return tp->state == REF_TIME_WAIT && (f & REF_SYN) && !(f & (REF_ACK | REF_RST)) &&
+	       (ref_seq_gt(seg->seq, tp->rcv_nxt) ||
+		((tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
+		 (int32_t)(seg->opt.tsval - tp->ts_recent) > 0));
+}
+
 static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment *seg)
 {
 	struct ref_stack *st = tp->st;
@@ -425,10 +436,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 
 	/* TIME-WAIT: a new SYN above RCV.NXT (or with a newer timestamp) may open a new
 	 * incarnation (RFC 9293 3.10.7.4 note, RFC 6191) */
-	if (tp->state == REF_TIME_WAIT && (f & REF_SYN) && !(f & (REF_ACK | REF_RST)) &&
-	    (ref_seq_gt(seg->seq, tp->rcv_nxt) ||
-	     ((tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
-	      (int32_t)(seg->opt.tsval - tp->ts_recent) > 0))) {
+	if (timewait_new_syn(tp, seg)) {
 		struct ref_tcb *l = ref_listener_lookup(st, &seg->dst, seg->dport);
 		if (l) {
 			ref_tcb_closed(tp, 0);
@@ -879,6 +887,14 @@ static struct ref_result dispatch(struct ref_stack *st, const struct ref_segment
 		tp = ref_listener_lookup(st, &seg->dst, seg->dport);
 	if (!tp || tp->state == REF_CLOSED)
 		return closed_input(st, seg);
+	/* TCP over UDP: a segment in another encapsulation than its connection's is
+	 * processed as for no connection (RFC 9293 3.10.7.1; udpencap.c says why), but
+	 * for a SYN that TIME-WAIT takes for a new incarnation */
+	if (ref_encap_other(tp, seg) && !timewait_new_syn(tp, seg)) {
+		struct ref_result r = closed_input(st, seg);
+		r.reason = REF_R_OTHER_ENCAP;
+		return r;
+	}
 	tp->segs_in++;
 	struct ref_result r;
 	switch (tp->state) {
@@ -934,6 +950,12 @@ void ref_icmp_input(struct ref_stack *st, const struct ref_icmp *ic, int64_t now
 	struct ref_tcb *tp = ref_tcb_lookup(st, &key);
 	if (!tp || tp->state == REF_LISTEN || tp->state == REF_CLOSED)
 		return;
+	/* RFC 6951 5.5: an error about a segment in another encapsulation than the
+	 * connection's cannot be related to it and "MUST be discarded silently".  (Its
+	 * mapping of Port Unreachable onto Protocol Unreachable changes nothing here:
+	 * both are hard errors below.) */
+	if (ic->encap_port != tp->encap_port)
+		return;
 	/* RFC 5927 4.1: "TCP SHOULD check that the TCP sequence number contained in the
 	 * payload of the ICMP error message is within the range SND.UNA =< SEG.SEQ <
 	 * SND.NXT" (SND.NXT as the highest sent; Linux also takes SEG.SEQ = SND.NXT) */
@@ -948,7 +970,8 @@ void ref_icmp_input(struct ref_stack *st, const struct ref_icmp *ic, int64_t now
 	case REF_ICMP_FRAG_NEEDED:
 		/* PMTU discovery (RFC 1191 / 8201): shrink the segment size */
 		if (ic->mtu >= 68) {
-			uint32_t hdr = tp->family == REF_AF_INET6 ? 60 : 40;
+			uint32_t hdr = (tp->family == REF_AF_INET6 ? 60 : 40) +
+				       ref_encap_overhead(tp);
 			uint32_t mss = ic->mtu > hdr ? ic->mtu - hdr : 0;
 			if (tp->flags & TF_TS_OK)
 				mss = mss > 12 ? mss - 12 : 0;

@@ -13,10 +13,11 @@ uint16_t ref_default_mss(int family)
 }
 
 /* The MSS we announce: the link MTU less the fixed IP and TCP headers (RFC 9293
- * 3.7.1, MUST-14: MSS option sent in every SYN, here always), clamped by TCP_MAXSEG. */
+ * 3.7.1, MUST-14: MSS option sent in every SYN, here always) and, for a connection in
+ * UDP, the encapsulation (RFC 6951 5.6), clamped by TCP_MAXSEG. */
 uint16_t ref_our_mss(const struct ref_tcb *tp)
 {
-	uint32_t hdr = tp->family == REF_AF_INET6 ? 60 : 40;
+	uint32_t hdr = (tp->family == REF_AF_INET6 ? 60 : 40) + ref_encap_overhead(tp);
 	uint32_t mss = tp->st->cfg.mtu > hdr ? tp->st->cfg.mtu - hdr : 536;
 	if (tp->user_mss && tp->user_mss < mss)
 		mss = tp->user_mss;

@@ -54,6 +54,7 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 	s.dst = tp->raddr;
 	s.sport = tp->lport;
 	s.dport = tp->rport;
+	s.encap_port = tp->encap_port;
 	s.seq = seq;
 	s.flags = flags;
 	s.csum_ok = true;
@@ -420,6 +421,7 @@ void ref_send_rst_reply(struct ref_stack *st, const struct ref_segment *seg)
 	s.dst = seg->src;
 	s.sport = seg->dport;
 	s.dport = seg->sport;
+	s.encap_port = seg->encap_port;         /* back the way it came */
 	s.csum_ok = true;
 	if (seg->flags & REF_ACK) {
 		s.seq = seg->ack;

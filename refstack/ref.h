@@ -130,6 +130,8 @@ struct ref_segment {
 				 * read on input and set on output (RFC 3168) */
 	bool wnd_on_syn;        /* internal: the window came on a SYN whose bit the input
 				 * path trimmed; still never scaled (RFC 7323 2.2) */
+	uint16_t encap_port;    /* TCP over UDP: input, the UDP source port the segment
+				 * came from; output, the UDP port it goes to; 0 = plain */
 };
 
 /* SEG.LEN: payload plus one for each of SYN and FIN (RFC 9293 3.4). */
@@ -159,6 +161,7 @@ struct ref_icmp {
 	struct ref_addr src, dst;
 	uint16_t sport, dport;
 	ref_seq_t seq;
+	uint16_t encap_port;    /* the quoted segment went in UDP to this port; 0 = plain */
 };
 
 /* ---- segment outcomes: named, counted, with a reason tests can read -------------- */
@@ -199,6 +202,7 @@ enum ref_outcome {
 	X(SYNRCVD_DUP_SYN,   "retransmitted SYN in SYN-RECEIVED")                  \
 	X(SYNRCVD_SYN,       "new SYN in SYN-RECEIVED: back to LISTEN")            \
 	X(TIMEWAIT_REOPEN,   "new SYN accepted from TIME-WAIT")                    \
+	X(OTHER_ENCAP,       "not in its connection's UDP encapsulation")          \
 	X(NO_ACK,            "ACK bit off")                                        \
 	X(ACK_TOO_OLD,       "ACK older than SND.UNA - MAX.SND.WND")               \
 	X(ACK_UNSENT,        "ACK of data not yet sent")                           \
@@ -285,6 +289,11 @@ struct ref_config {
 	uint32_t max_syn_backlog;          /* half-open connections per listener (256) */
 	uint8_t isn_key[16];    /* RFC 6528 secret; all zero = reproducible runs */
 	uint16_t port_lo, port_hi;         /* ephemeral ports (32768, 60999) */
+	/* TCP over UDP, as FreeBSD's net.inet.tcp.udp_tunneling_port / _overhead (0, 8):
+	 * the local UDP port the adapter's tunnel uses (0: none, and
+	 * TCP_REMOTE_UDP_ENCAPS_PORT takes only 0), and what encapsulation takes off the
+	 * path MTU of a connection carried in UDP */
+	uint16_t udp_tunnel_port, udp_tunnel_overhead;
 	struct ref_addr local4, local6;    /* source addresses for connect() */
 };
 
@@ -332,6 +341,11 @@ size_t ref_conn_size(void);
  * SIOCINQ/SIOCOUTQ as on Linux. */
 
 #define REF_PENDING (-100000)
+
+/* FreeBSD's TCP_REMOTE_UDP_ENCAPS_PORT (level IPPROTO_TCP, its number there; Linux has
+ * none): the peer's UDP port for a connection carried in UDP, an int in host order,
+ * 0 = plain TCP.  Set only before the connection exists (refstack/udpencap.c). */
+#define REF_TCP_REMOTE_UDP_ENCAPS_PORT 71
 
 struct ref_sockaddr {
 	struct ref_addr addr;   /* family 0 = any address of the socket's family */

@@ -143,6 +143,7 @@ struct ref_tcb {
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t dupacks, backoff, nrexmt, probes, nooo, quick;
 	uint16_t peer_mss, adv_mss, snd_mss, user_mss;
+	uint16_t encap_port;            /* TCP over UDP: the peer's UDP port; 0 = plain */
 	uint16_t rcv_mss;               /* largest segment seen from the peer */
 	uint16_t pmtu;                  /* path MTU learnt from ICMP (0: the link MTU) */
 	uint32_t ts_recent, ts_offset;
@@ -295,6 +296,10 @@ uint32_t ref_ts_now(const struct ref_tcb *tp);
 void ref_update_snd_mss(struct ref_tcb *tp);
 uint16_t ref_default_mss(int family);   /* 536 / 1220 (RFC 9293 3.7.1, MUST-15) */
 uint16_t ref_our_mss(const struct ref_tcb *tp);
+/* TCP over UDP (udpencap.c) */
+uint32_t ref_encap_overhead(const struct ref_tcb *tp);
+bool ref_encap_other(const struct ref_tcb *tp, const struct ref_segment *seg);
+int ref_encap_setsockopt(struct ref_tcb *tp, int v);
 uint8_t ref_our_wscale(const struct ref_tcb *tp);
 
 /* isn.c */

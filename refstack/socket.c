@@ -283,6 +283,7 @@ static void disconnect(struct ref_stack *st, struct ref_tcb *old)
 		tp->flags |= TF_BOUND;
 	}
 	tp->user_mss = old->user_mss;
+	tp->encap_port = old->encap_port;
 	tp->defer_accept = old->defer_accept;
 	tp->fastopen_qlen = old->fastopen_qlen;
 	tp->sndbuf = old->sndbuf;
@@ -966,6 +967,8 @@ int ref_sock_setsockopt(struct ref_stack *st, int fd, int level, int name,
 	if (get_int(val, len, &v) < 0)
 		return -EINVAL;
 	switch (name) {
+	case REF_TCP_REMOTE_UDP_ENCAPS_PORT:
+		return ref_encap_setsockopt(tp, v);
 	case TCP_NODELAY:
 		tp->flags = v ? tp->flags | TF_NODELAY : tp->flags & ~TF_NODELAY;
 		if (v && REF_SYNCHRONIZED(tp->state))
@@ -1117,6 +1120,8 @@ int ref_sock_getsockopt(struct ref_stack *st, int fd, int level, int name,
 	if (level != IPPROTO_TCP)
 		return -ENOPROTOOPT;
 	switch (name) {
+	case REF_TCP_REMOTE_UDP_ENCAPS_PORT:
+		return put_int(val, len, tp->encap_port);
 	case TCP_NODELAY:
 		return put_int(val, len, !!(tp->flags & TF_NODELAY));
 	case TCP_CORK:

@@ -41,6 +41,7 @@ void ref_config_defaults(struct ref_config *c)
 	c->fin_timeout_s = 60;
 	c->slow_start_after_idle = true;   /* RFC 5681 4.1 (SHOULD), Linux's default */
 	c->max_syn_backlog = 256;
+	c->udp_tunnel_overhead = 8;     /* FreeBSD's: the UDP header */
 	c->port_lo = 32768;
 	c->port_hi = 60999;
 	c->local4.family = REF_AF_INET;

@@ -215,7 +215,7 @@ static void on_output(void *ctx, const struct ref_segment *s, int64_t now)
 	}
 	t->payload = s->data;
 	t->payload_len = s->len;
-	tcpudp_outbound(&p->encap, &w);
+	tcpudp_outbound(&p->encap, &w, s->encap_port);
 	size_t len = 0;
 	int rc = wire_build(&w, p->buf, sizeof p->buf, &len);
 	if (rc != WIRE_OK) {
@@ -495,6 +495,10 @@ struct ref_settings {
 static int apply_one(struct ref_settings *s, const char *name, const char *value)
 {
 	int rc = tcpudp_setting(&s->encap, name, value);
+	if (rc == 0) {          /* the stack's half of TCP over UDP (refstack/udpencap.c) */
+		s->c.udp_tunnel_port = s->encap.port;
+		s->c.udp_tunnel_overhead = s->encap.overhead;
+	}
 	return rc != -1 ? rc : apply_setting(&s->c, name, value);
 }
 
@@ -750,9 +754,14 @@ static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
 	if (w.l4 == WIRE_L4_ICMP || w.l4 == WIRE_L4_ICMP6) {
 		struct ref_icmp ic;
 		memset(&ic, 0, sizeof ic);
-		if (!w.icmp.is_error || w.icmp.quote.tcp_avail < 8 ||
-		    w.icmp.quote.ip.proto != WIRE_IPPROTO_TCP || !icmp_kind(&w, &ic.kind))
+		/* a quoted segment of the stack's: plain TCP, or TCP in UDP from the
+		 * tunneling port (wire/ decodes the TCP header behind the UDP one) */
+		const struct wire_quote *q = &w.icmp.quote;
+		if (!w.icmp.is_error || q->tcp_avail < 8 || !icmp_kind(&w, &ic.kind) ||
+		    (q->udp_encap ? q->udp_sport != p->encap.port
+				  : q->ip.proto != WIRE_IPPROTO_TCP))
 			return TARGET_OK;
+		ic.encap_port = q->udp_encap ? q->udp_dport : 0;
 		memcpy(&ic.src, &w.icmp.quote.ip.src, sizeof ic.src);
 		memcpy(&ic.dst, &w.icmp.quote.ip.dst, sizeof ic.dst);
 		ic.sport = w.icmp.quote.sport;
@@ -763,11 +772,11 @@ static int ref_inject(struct target *t, const uint8_t *ip, size_t len)
 		return TARGET_OK;
 	}
 	bool csum_ok;
-	if (w.l4 != WIRE_L4_TCP || !(w.have & WIRE_HAVE_PAYLOAD) ||
-	    !tcpudp_inbound(&p->encap, &w, &csum_ok))
-		return TARGET_OK;
 	struct ref_segment s;
 	memset(&s, 0, sizeof s);
+	if (w.l4 != WIRE_L4_TCP || !(w.have & WIRE_HAVE_PAYLOAD) ||
+	    !tcpudp_inbound(&p->encap, &w, &csum_ok, &s.encap_port))
+		return TARGET_OK;
 	memcpy(&s.src, &w.ip.src, sizeof s.src);
 	memcpy(&s.dst, &w.ip.dst, sizeof s.dst);
 	s.sport = w.tcp.sport;

@@ -249,7 +249,8 @@ static bool icmp_is_error(int v6, uint8_t type)
 	       type == WIRE_ICMP_PARAMPROB;
 }
 
-static void parse_quote(const uint8_t *q, size_t len, struct wire_quote *quote)
+static void parse_quote(const uint8_t *q, size_t len, const struct wire_parse_cfg *cfg,
+			struct wire_quote *quote)
 {
 	size_t avail;
 	struct wire_tcp t;
@@ -260,8 +261,21 @@ static void parse_quote(const uint8_t *q, size_t len, struct wire_quote *quote)
 		return;
 	if (quote->ip.version == 4 && quote->ip.frag_off)
 		return;
+	const uint8_t *l4 = q + quote->ip.hdr_len;
+	size_t inner_hdr = quote->ip.hdr_len;   /* before the TCP header */
+	/* TCP in UDP: a quoted datagram from or to the tunneling port, its UDP header
+	 * whole; what follows is the TCP header */
+	if (cfg && cfg->udp_encap_port && quote->ip.proto == WIRE_IPPROTO_UDP && avail >= 8 &&
+	    (get16(l4) == cfg->udp_encap_port || get16(l4 + 2) == cfg->udp_encap_port)) {
+		quote->udp_encap = true;
+		quote->udp_sport = get16(l4);
+		quote->udp_dport = get16(l4 + 2);
+		l4 += 8;
+		avail -= 8;
+		inner_hdr += 8;
+	}
 	memset(&t, 0, offsetof(struct wire_tcp, opts));
-	tcp_fixed(q + quote->ip.hdr_len, avail, &t);
+	tcp_fixed(l4, avail, &t);
 	quote->tcp_avail = avail;
 	quote->sport = t.sport;
 	quote->dport = t.dport;
@@ -272,13 +286,13 @@ static void parse_quote(const uint8_t *q, size_t len, struct wire_quote *quote)
 	quote->win = t.win;
 	if (avail < 8)
 		quote->status = WIRE_E_ICMP_QUOTE_TRUNC;
-	if (quote->ip.proto == WIRE_IPPROTO_TCP && avail >= 13 && t.doff >= 5 &&
-	    quote->ip.total_len >= quote->ip.hdr_len + t.doff * 4u)
-		quote->payload_len = (int32_t)(quote->ip.total_len - quote->ip.hdr_len -
-					       t.doff * 4u);
+	if ((quote->ip.proto == WIRE_IPPROTO_TCP || quote->udp_encap) && avail >= 13 &&
+	    t.doff >= 5 && quote->ip.total_len >= inner_hdr + t.doff * 4u)
+		quote->payload_len = (int32_t)(quote->ip.total_len - inner_hdr - t.doff * 4u);
 }
 
-static int parse_icmp(const uint8_t *c, size_t len, struct wire_packet *pkt)
+static int parse_icmp(const uint8_t *c, size_t len, const struct wire_parse_cfg *cfg,
+		      struct wire_packet *pkt)
 {
 	struct wire_icmp *icmp = &pkt->icmp;
 	int v6 = pkt->l4 == WIRE_L4_ICMP6;
@@ -310,7 +324,7 @@ static int parse_icmp(const uint8_t *c, size_t len, struct wire_packet *pkt)
 	if (v6 && icmp->type == WIRE_ICMP6_PKT_TOO_BIG)
 		icmp->mtu = icmp->rest;                 /* RFC 4443 3.2 */
 	if (icmp->is_error)
-		parse_quote(icmp->body, icmp->body_len, &icmp->quote);
+		parse_quote(icmp->body, icmp->body_len, cfg, &icmp->quote);
 	return WIRE_OK;
 }
 
@@ -345,12 +359,12 @@ int wire_parse_cfg(const uint8_t *buf, size_t len, const struct wire_parse_cfg *
 		if (pkt->ip.version != 4)
 			break;
 		pkt->l4 = WIRE_L4_ICMP;
-		return parse_icmp(l4, l4_len, pkt);
+		return parse_icmp(l4, l4_len, cfg, pkt);
 	case WIRE_IPPROTO_ICMPV6:
 		if (pkt->ip.version != 6)
 			break;
 		pkt->l4 = WIRE_L4_ICMP6;
-		return parse_icmp(l4, l4_len, pkt);
+		return parse_icmp(l4, l4_len, cfg, pkt);
 	}
 	pkt->l4 = WIRE_L4_OTHER;
 	return WIRE_OK;

@@ -242,12 +242,16 @@ static void icmp_to(struct out *o, const struct wire_packet *pkt, const struct w
 	if (!c->is_error)
 		return;
 	const struct wire_quote *q = &c->quote;
-	if (q->ip.proto == WIRE_IPPROTO_TCP && q->tcp_avail >= 8 && q->payload_len >= 0) {
+	if ((q->ip.proto == WIRE_IPPROTO_TCP || q->udp_encap) && q->tcp_avail >= 8 &&
+	    q->payload_len >= 0) {
 		/* the quoted segment was sent by the receiver of the ICMP message */
 		uint32_t base = cfg && !(cfg->flags & WIRE_PRINT_ABSOLUTE) ? cfg->ack_base : 0;
 		uint32_t s = q->seq - base;
-		put(o, " [%" PRIu32 ":%" PRIu32 "(%" PRId32 ")]", s, s + (uint32_t)q->payload_len,
+		put(o, " [%" PRIu32 ":%" PRIu32 "(%" PRId32 ")", s, s + (uint32_t)q->payload_len,
 		    q->payload_len);
+		if (q->udp_encap)
+			put(o, "/udp(%u > %u)", q->udp_sport, q->udp_dport);
+		put(o, "]");
 	} else {
 		put(o, " [...]");
 	}

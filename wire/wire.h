@@ -354,6 +354,11 @@ struct wire_quote {
 	uint16_t flags;         /* >= 14 */
 	uint16_t win;           /* >= 16 */
 	int32_t payload_len;    /* from the inner IP length and doff; -1 if unknown */
+	/* TCP in UDP (parsed with a udp_encap_port the quoted datagram is from or to):
+	 * the UDP ports here, and the fields above are those of the TCP header behind
+	 * the UDP one (tcp_avail counting from it) */
+	bool udp_encap;
+	uint16_t udp_sport, udp_dport;
 };
 
 struct wire_icmp {
