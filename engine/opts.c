@@ -369,9 +369,12 @@ int engine_profile_apply(struct engine_opts *o, const char *name, char *msg, siz
 	if (!strcmp(name, "freebsd")) {
 		o->relax |= ENGINE_RELAX_ALL;
 		/* FreeBSD's defaults the suite relies on without setting them: delayed
-		 * ACKs without a quick-ACK start, the 30 ms RTO floor (rexmit_min) */
+		 * ACKs without a quick-ACK start, the 30 ms RTO floor (rexmit_min) and the
+		 * 200 ms added to every RTO (rexmit_slop; RFC 6298 2.4 allows any RTO above
+		 * its computed value) */
 		static const char *const bsd_defaults[] = {
-			"net.inet.tcp.delayed_ack=1", "net.inet.tcp.rexmit_min=30", NULL,
+			"net.inet.tcp.delayed_ack=1", "net.inet.tcp.rexmit_min=30",
+			"net.inet.tcp.rexmit_slop=200", NULL,
 		};
 		o->profile_defaults = bsd_defaults;
 		o->bsd_sockets = true;

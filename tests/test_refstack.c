@@ -3409,6 +3409,133 @@ static void state_names(void **state)
 	assert_string_equal(ref_outcome_name(REF_DROP_ACK), "drop-and-ACK");
 }
 
+/* ---- TCP over UDP (refstack/udpencap.c) ---------------------------------------------- */
+
+static void tunnel_9811(struct ref_config *c) { c->udp_tunnel_port = 9811; }
+
+static int set_encaps(struct fx *f, int fd, int v)
+{
+	return ref_sock_setsockopt(f->st, fd, IPPROTO_TCP, REF_TCP_REMOTE_UDP_ENCAPS_PORT, &v,
+				   sizeof v, f->now);
+}
+
+static int get_encaps(struct fx *f, int fd)
+{
+	int v = -1;
+	unsigned len = sizeof v;
+	assert_int_equal(ref_sock_getsockopt(f->st, fd, IPPROTO_TCP,
+					     REF_TCP_REMOTE_UDP_ENCAPS_PORT, &v, &len, f->now), 0);
+	return v;
+}
+
+/* TCP_REMOTE_UDP_ENCAPS_PORT as FreeBSD (RFC 6951 6.1 for SCTP): a port in host order
+ * on a socket without a connection; nothing but 0 while the stack has no tunneling
+ * port; EINVAL in LISTEN and SYN-SENT.  The SYN goes to that UDP port with the UDP
+ * header off its MSS (RFC 6951 5.6). */
+static void encaps_port_option(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);        /* no tunneling port */
+	int fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	assert_int_equal(set_encaps(f, fd, 1), -EINVAL);
+	assert_int_equal(set_encaps(f, fd, 0), 0);
+	assert_int_equal(get_encaps(f, fd), 0);
+	fx_free(f);
+
+	f = fx_new(tunnel_9811);
+	fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	assert_int_equal(set_encaps(f, fd, -1), -EINVAL);
+	assert_int_equal(set_encaps(f, fd, 65536), -EINVAL);
+	assert_int_equal(get_encaps(f, fd), 0);
+	assert_int_equal(set_encaps(f, fd, 65535), 0);
+	assert_int_equal(get_encaps(f, fd), 65535);
+	assert_int_equal(set_encaps(f, fd, 1), 0);
+	assert_int_equal(get_encaps(f, fd), 1);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, fd, &to, f->now), -EINPROGRESS);
+	struct ref_segment *o = next_out(f);
+	assert_non_null(o);
+	assert_int_equal(o->encap_port, 1);
+	assert_int_equal(o->opt.mss, 1500 - 40 - 8);
+	assert_int_equal(set_encaps(f, fd, 2), -EINVAL);        /* SYN-SENT */
+	assert_int_equal(set_encaps(f, fd, 0), -EINVAL);
+	assert_int_equal(get_encaps(f, fd), 1);
+	listening(f, 4);
+	assert_int_equal(set_encaps(f, f->lfd, 0), -EINVAL);    /* LISTEN */
+	fx_free(f);
+}
+
+/* A listener's connection takes the SYN's UDP port (RFC 6951 5.4); a segment from
+ * another port, or plain, is answered as for no connection (RFC 9293 3.10.7.1), its RST
+ * going back the way it came; the connection's own port reaches it. */
+static void encaps_other_port_is_no_connection(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(tunnel_9811);
+	listening(f, 4);
+	struct ref_segment s = mkseg(f, REF_SYN, 0, 0, 65535, 0);
+	s.encap_port = 5000;
+	s.opt.has = REF_HAS_MSS;
+	s.opt.mss = 1460;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	struct ref_segment *o = next_out(f);
+	assert_int_equal(o->flags, REF_SYN | REF_ACK);
+	assert_int_equal(o->encap_port, 5000);
+	assert_int_equal(o->opt.mss, 1500 - 40 - 8);
+	f->iss = o->seq;
+	uint16_t ports[] = { 0, 5001 };
+	for (unsigned i = 0; i < 2; i++) {
+		s = mkseg(f, REF_ACK, 1, 1, 65535, 0);
+		s.encap_port = ports[i];
+		expect_result(inject(f, &s), REF_DROP_RST, REF_R_OTHER_ENCAP);
+		o = next_out(f);
+		assert_int_equal(o->flags, REF_RST);
+		assert_int_equal(o->encap_port, ports[i]);
+		s.flags = REF_RST;      /* a RST in another encapsulation: discarded */
+		expect_result(inject(f, &s), REF_DROP, REF_R_OTHER_ENCAP);
+		expect_silence(f);
+	}
+	s = mkseg(f, REF_ACK, 1, 1, 65535, 0);
+	s.encap_port = 5000;
+	expect_result(inject(f, &s), REF_ACCEPT, REF_R_OK);
+	f->fd = ref_sock_accept(f->st, f->lfd, NULL, f->now);
+	assert_int_equal(state_of(f, f->fd), REF_ESTABLISHED);
+	assert_int_equal(get_encaps(f, f->fd), 5000);
+	/* its segments leave in UDP to 5000, each the UDP header smaller (1452) */
+	ref_sock_send(f->st, f->fd, NULL, 2000, 0, f->now);
+	o = next_out(f);
+	assert_int_equal(o->encap_port, 5000);
+	assert_int_equal(o->len, 1452);
+	fx_free(f);
+}
+
+/* RFC 6951 5.5: an ICMP error that quotes a segment in another encapsulation than the
+ * connection's cannot be related to it and is discarded; quoting the connection's UDP
+ * port, Port Unreachable is the hard error it is for plain TCP. */
+static void encaps_icmp_needs_the_port(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(tunnel_9811);
+	f->fd = ref_sock_socket(f->st, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, f->now);
+	struct ref_sockaddr sa = { .addr = { .family = 0 }, .port = 8080 };
+	assert_int_equal(ref_sock_bind(f->st, f->fd, &sa, f->now), 0);
+	assert_int_equal(set_encaps(f, f->fd, 1), 0);
+	struct ref_sockaddr to = { .addr = addr4(2), .port = 40000 };
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -EINPROGRESS);
+	f->iss = next_out(f)->seq;
+	struct ref_icmp ic = icmp_for(f, REF_ICMP_PORT_UNREACH);
+	uint16_t wrong[] = { 0, 2 };
+	for (unsigned i = 0; i < 2; i++) {
+		ic.encap_port = wrong[i];
+		ref_icmp_input(f->st, &ic, f->now);
+		assert_int_equal(state_of(f, f->fd), REF_SYN_SENT);
+	}
+	ic.encap_port = 1;
+	ref_icmp_input(f->st, &ic, f->now);
+	assert_int_equal(ref_sock_connect(f->st, f->fd, &to, f->now), -ECONNREFUSED);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3514,6 +3641,9 @@ int main(void)
 		cmocka_unit_test(keepalive_probes_then_reset),
 		cmocka_unit_test(keepalive_off_by_default),
 		cmocka_unit_test(icmp_port_unreachable_is_hard),
+		cmocka_unit_test(encaps_port_option),
+		cmocka_unit_test(encaps_other_port_is_no_connection),
+		cmocka_unit_test(encaps_icmp_needs_the_port),
 		cmocka_unit_test(icmp_soft_errors_do_not_abort),
 		cmocka_unit_test(congestion_control_names),
 		cmocka_unit_test(shut_rd_keeps_data),

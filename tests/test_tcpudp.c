@@ -1,7 +1,9 @@
-/* TCP over UDP for the in-process targets (target-adapters/common/tcpudp.c): the
- * settings, what an inbound segment does to its connection's encapsulation, and how the
- * stack's segments leave (in UDP from the tunneling port, TCP checksum 0, MSS less the
- * overhead), through wire_build and wire_parse as the reference target uses them. */
+/* The tunnel of TCP over UDP for the in-process targets (target-adapters/common/tcpudp.c):
+ * the settings, what an inbound datagram gives the stack (the segment, its UDP port, the
+ * checksum verdict), and how the stack's segments leave (in UDP from the tunneling port
+ * to the connection's port, TCP checksum 0), through wire_build and wire_parse as the
+ * reference target uses them.  Which connection goes how is the stack's
+ * (tests/test_refstack.c, encaps_*). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,15 +26,17 @@ static struct wire_packet seg(bool from_peer, uint16_t flags)
 	return w;
 }
 
-/* w as it arrives: built (in UDP from uport when uport != 0), parsed with e's port */
-static bool arrive(struct tcpudp *e, struct wire_packet w, uint16_t uport, bool bad_udp,
-		   bool *csum_ok)
+#define PLAIN (-1)
+
+/* w as it arrives: built (in UDP from uport unless PLAIN), parsed with e's port */
+static bool arrive(const struct tcpudp *e, struct wire_packet w, int uport, bool bad_udp,
+		   bool *csum_ok, uint16_t *peer_port)
 {
 	uint8_t buf[256];
 	size_t n;
-	if (uport) {
+	if (uport != PLAIN) {
 		w.udp_encap = true;
-		w.udp.sport = uport;
+		w.udp.sport = (uint16_t)uport;
 		w.udp.dport = 9811;
 	}
 	assert_int_equal(wire_build(&w, buf, sizeof buf, &n), WIRE_OK);
@@ -41,7 +45,7 @@ static bool arrive(struct tcpudp *e, struct wire_packet w, uint16_t uport, bool 
 	struct wire_parse_cfg c = tcpudp_parse_cfg(e);
 	struct wire_packet in;
 	assert_int_equal(wire_parse_cfg(buf, n, &c, &in), WIRE_OK);
-	return tcpudp_inbound(e, &in, csum_ok);
+	return tcpudp_inbound(e, &in, csum_ok, peer_port);
 }
 
 /* a tunnel on FreeBSD's usual port */
@@ -69,29 +73,37 @@ static void settings(void **state)
 	assert_int_equal(tcpudp_setting(&e, "net.ipv4.tcp_sack", "1"), -1);
 }
 
-static void a_connection_keeps_its_encapsulation(void **state)
+static void inbound_gives_the_udp_port(void **state)
 {
 	(void)state;
 	struct tcpudp e = tunnel();
 	bool ok;
-	/* a SYN in UDP from port 5000 opens an encapsulated connection */
-	struct wire_packet syn = seg(true, WIRE_TH_SYN);
-	wire_opt_add_mss(&syn.tcp.opts, 1452);
-	assert_true(arrive(&e, syn, 5000, false, &ok));
-	assert_true(ok);
-	/* its segments: plain, from another UDP port, or failing the UDP sum are dropped */
+	uint16_t port;
 	struct wire_packet ack = seg(true, WIRE_TH_ACK);
 	ack.tcp.payload_len = 4;
-	assert_false(arrive(&e, ack, 0, false, &ok));
-	assert_false(arrive(&e, ack, 5001, false, &ok));
-	assert_false(arrive(&e, ack, 5000, true, &ok));
-	assert_true(arrive(&e, ack, 5000, false, &ok));
+	/* in UDP from 5000: the segment, its port, the TCP checksum taken as good */
+	assert_true(arrive(&e, ack, 5000, false, &ok, &port));
 	assert_true(ok);
-	/* the stack's answer leaves in UDP from the tunneling port to 5000: TCP checksum
-	 * 0, the SYN,ACK's MSS 8 smaller */
+	assert_int_equal(port, 5000);
+	/* plain: port 0, the TCP checksum's own verdict */
+	assert_true(arrive(&e, ack, PLAIN, false, &ok, &port));
+	assert_true(ok);
+	assert_int_equal(port, 0);
+	/* failing the UDP checksum, or from UDP port 0 (none: nothing could answer it):
+	 * dropped */
+	assert_false(arrive(&e, ack, 5000, true, &ok, &port));
+	assert_false(arrive(&e, ack, 0, false, &ok, &port));
+}
+
+static void outbound_goes_to_the_port(void **state)
+{
+	(void)state;
+	struct tcpudp e = tunnel();
+	/* a segment for UDP port 5000 leaves from the tunneling port: TCP checksum 0, the
+	 * options as the stack made them */
 	struct wire_packet out = seg(false, WIRE_TH_SYN | WIRE_TH_ACK);
-	wire_opt_add_mss(&out.tcp.opts, 1460);
-	tcpudp_outbound(&e, &out);
+	wire_opt_add_mss(&out.tcp.opts, 1452);
+	tcpudp_outbound(&e, &out, 5000);
 	uint8_t buf[256];
 	size_t n;
 	assert_int_equal(wire_build(&out, buf, sizeof buf, &n), WIRE_OK);
@@ -104,35 +116,22 @@ static void a_connection_keeps_its_encapsulation(void **state)
 	assert_true(p.udp.csum_ok);
 	assert_int_equal(p.tcp.csum, 0);
 	assert_int_equal(p.tcp.opts.opt[0].v.mss, 1452);
-}
-
-static void a_plain_connection_stays_plain(void **state)
-{
-	(void)state;
-	struct tcpudp e = tunnel();
-	bool ok;
-	/* the stack opens plainly: its SYN is not wrapped, and a segment in UDP for that
-	 * connection is dropped while a plain one passes */
-	struct wire_packet syn = seg(false, WIRE_TH_SYN);
-	tcpudp_outbound(&e, &syn);
-	assert_false(syn.udp_encap);
-	struct wire_packet rst = seg(true, WIRE_TH_RST | WIRE_TH_ACK);
-	assert_false(arrive(&e, rst, 1, false, &ok));
-	assert_true(arrive(&e, rst, 0, false, &ok));
-	/* with no tunneling port nothing is decapsulated: TCP only */
+	/* port 0 is plain TCP; so is everything when the tunnel has no port */
+	struct wire_packet plain = seg(false, WIRE_TH_ACK);
+	tcpudp_outbound(&e, &plain, 0);
+	assert_false(plain.udp_encap);
 	struct tcpudp off;
 	tcpudp_init(&off);
-	struct wire_packet s2 = seg(false, WIRE_TH_ACK);
-	tcpudp_outbound(&off, &s2);
-	assert_false(s2.udp_encap);
+	tcpudp_outbound(&off, &plain, 5000);
+	assert_false(plain.udp_encap);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(settings),
-		cmocka_unit_test(a_connection_keeps_its_encapsulation),
-		cmocka_unit_test(a_plain_connection_stays_plain),
+		cmocka_unit_test(inbound_gives_the_udp_port),
+		cmocka_unit_test(outbound_goes_to_the_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
