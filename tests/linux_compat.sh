@@ -48,7 +48,8 @@ report $? "an iovec of 20 entries is sent whole (exit $rc), one of 1025 refused 
 unsupported (exit $rc2)" "$tmp/out" "$tmp/out2"
 # TCP over UDP (--udp_encapsulation=tcp, /udp(SRC > DST), FreeBSD's tunneling port):
 # parsed (ICMP quotes too); the reference target carries it (corpora/dsl/tcp-over-udp.pkt:
-# in UDP both ways, MSS less 8, segments in another encapsulation dropped); a target
+# in UDP both ways, MSS less 8, a segment in another encapsulation answered as for no
+# connection); a target
 # without it skips the script with the reason (exit 4), never runs it as plain TCP.
 printf '%s\n' '--udp_encapsulation=tcp' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
 	'+0 bind(3, ..., ...) = 0' '+0 listen(3, 1) = 0' \

@@ -37,9 +37,15 @@ for s in $scripts; do
 	fi
 done
 
-# the whole conformance suite: the same verdict per script as the built-in target
-$T run --target reference -j 2 corpora/conformance 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2}' | sort >"$tmp/v-ref"
-$T run --target "plugin:$SO" -j 2 corpora/conformance 2>&1 | awk '/^(ok|FAIL|SKIP|ERROR) /{print $1, $2}' | sort >"$tmp/v-plug"
+# the whole conformance suite: the same verdict per script as the built-in target, but
+# for TCP over UDP, which only the reference target carries (a plugin skips it, with the
+# reason)
+$T run --target "plugin:$SO" -j 2 corpora/conformance >"$tmp/plug-all" 2>&1
+awk '/^SKIP /{p = $2; getline why; if (why ~ /TCP over UDP/) print p}' "$tmp/plug-all" >"$tmp/tou"
+verdicts() { awk -v skip="$tmp/tou" 'BEGIN { while ((getline l < skip) > 0) tou[l] = 1 }
+	/^(ok|FAIL|SKIP|ERROR) / && !($2 in tou) {print $1, $2}' | sort; }
+$T run --target reference -j 2 corpora/conformance 2>&1 | verdicts >"$tmp/v-ref"
+verdicts <"$tmp/plug-all" >"$tmp/v-plug"
 if [ -s "$tmp/v-ref" ] && cmp -s "$tmp/v-ref" "$tmp/v-plug"; then
 	ok "plugin: same verdict as reference on all $(wc -l <"$tmp/v-ref") conformance scripts"
 else
