@@ -882,6 +882,54 @@ static void print_script_syntax(void **state)
 	assert_string_equal(s, "F.");
 }
 
+/* An ICMP error quoting TCP in UDP: parsed with the tunneling port, the quote gives the
+ * UDP ports and the TCP header behind the UDP one (ports, sequence number, and from
+ * the inner IP length the payload length), and prints as [seq/udp(SRC > DST)]; parsed
+ * without it, the UDP header is what was quoted. */
+static void icmp_quote_tcp_in_udp(void **state)
+{
+	(void)state;
+	char s[256];
+	uint8_t seg[256], b[512];
+	struct wire_packet p = tcp_packet(4), out;
+	p.ip.tos = 0;
+	p.tcp.seq = 5001;
+	p.tcp.payload_len = 10;
+	p.udp_encap = true;
+	p.udp.sport = 9811;
+	p.udp.dport = 4000;
+	size_t n = build_ok(&p, seg, sizeof seg);
+	struct wire_addr peer;
+	wire_addr_parse("198.51.100.1", &peer);
+	size_t m;
+	/* the IP header, the UDP header and the TCP header's first 8 octets */
+	assert_int_equal(wire_build_icmp_error(&peer, &p.ip.src, WIRE_ICMP_UNREACH,
+					       WIRE_ICMP_UNREACH_PORT, 0, seg, n, 20 + 8 + 8,
+					       b, sizeof b, &m), WIRE_OK);
+	struct wire_parse_cfg cfg = { .udp_encap_port = 9811 };
+	assert_int_equal(wire_parse_cfg(b, m, &cfg, &out), WIRE_OK);
+	const struct wire_quote *q = &out.icmp.quote;
+	assert_true(q->udp_encap);
+	assert_int_equal(q->udp_sport, 9811);
+	assert_int_equal(q->udp_dport, 4000);
+	assert_int_equal(q->sport, 40000);
+	assert_int_equal(q->seq, 5001);
+	assert_int_equal(q->tcp_avail, 8);
+	/* the whole segment quoted: the payload length from the inner IP length */
+	assert_int_equal(wire_build_icmp_error(&peer, &p.ip.src, WIRE_ICMP_UNREACH,
+					       WIRE_ICMP_UNREACH_PORT, 0, seg, n, n,
+					       b, sizeof b, &m), WIRE_OK);
+	assert_int_equal(wire_parse_cfg(b, m, &cfg, &out), WIRE_OK);
+	assert_int_equal(out.icmp.quote.payload_len, 10);
+	struct wire_print_cfg pc = { 0, 0, 5000 };
+	wire_print(s, sizeof s, &out, &pc);
+	assert_string_equal(s, "icmp unreachable port_unreachable [1:11(10)/udp(9811 > 4000)]");
+	/* without the tunneling port: a UDP quote, its ports the UDP ones */
+	parse_ok(b, m, &out);
+	assert_false(out.icmp.quote.udp_encap);
+	assert_int_equal(out.icmp.quote.sport, 9811);
+}
+
 static void print_udp_icmp(void **state)
 {
 	(void)state;
@@ -1220,6 +1268,7 @@ int main(void)
 		cmocka_unit_test(checksum_fast_equals_bytewise),
 		cmocka_unit_test(print_script_syntax),
 		cmocka_unit_test(print_udp_icmp),
+		cmocka_unit_test(icmp_quote_tcp_in_udp),
 		cmocka_unit_test(known_answer_capture_v4),
 		cmocka_unit_test(known_answer_capture_v6),
 		cmocka_unit_test(known_answer_tcpdump_checksums),
