@@ -82,7 +82,8 @@ enum target_caps {
 	TARGET_CMSG          = 1u << 9, /* recvmsg returns ancillary data (controllen) */
 	TARGET_TCP_MD5       = 1u << 10, /* signs and checks TCP MD5 options (RFC 2385) */
 	TARGET_TCP_OVER_UDP  = 1u << 11, /* carries TCP in UDP on FreeBSD's tunneling port
-					  * (net.inet.tcp.udp_tunneling_port) */
+					  * (net.inet.tcp.udp_tunneling_port) and takes
+					  * TCP_REMOTE_UDP_ENCAPS_PORT (IPPROTO_TCP, 71) */
 };
 
 /* ---- diagnostics ------------------------------------------------------------------- */
