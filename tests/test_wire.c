@@ -882,6 +882,16 @@ static void print_script_syntax(void **state)
 	assert_string_equal(s, "F.");
 }
 
+/* The stack's IPv4 segment an ICMP error is to quote (TOS 0). */
+static struct wire_packet quoted_segment(uint32_t seq, size_t len)
+{
+	struct wire_packet p = tcp_packet(4);
+	p.ip.tos = 0;
+	p.tcp.seq = seq;
+	p.tcp.payload_len = len;
+	return p;
+}
+
 /* An ICMP error quoting TCP in UDP: parsed with the tunneling port, the quote gives the
  * UDP ports and the TCP header behind the UDP one (ports, sequence number, and from
  * the inner IP length the payload length), and prints as [seq/udp(SRC > DST)]; parsed
@@ -891,10 +901,7 @@ static void icmp_quote_tcp_in_udp(void **state)
 	(void)state;
 	char s[256];
 	uint8_t seg[256], b[512];
-	struct wire_packet p = tcp_packet(4), out;
-	p.ip.tos = 0;
-	p.tcp.seq = 5001;
-	p.tcp.payload_len = 10;
+	struct wire_packet p = quoted_segment(5001, 10), out;
 	p.udp_encap = true;
 	p.udp.sport = 9811;
 	p.udp.dport = 4000;
@@ -935,12 +942,8 @@ static void print_udp_icmp(void **state)
 	(void)state;
 	char s[256];
 	uint8_t seg[256], b[512];
-	struct wire_packet p = tcp_packet(4), out;
-	p.ip.tos = 0;
-
 	/* the stack's segment, then an ICMP "fragmentation needed" quoting it */
-	p.tcp.seq = 5000 + 1;
-	p.tcp.payload_len = 100;
+	struct wire_packet p = quoted_segment(5000 + 1, 100), out;
 	size_t n = build_ok(&p, seg, sizeof seg);
 	struct wire_addr router;
 	wire_addr_parse("198.51.100.1", &router);
