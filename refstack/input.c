@@ -422,10 +422,13 @@ static struct ref_result rst_arrives(struct ref_tcb *tp, const struct ref_segmen
 static bool timewait_new_syn(const struct ref_tcb *tp, const struct ref_segment *seg)
 {
 	uint8_t f = seg->flags;
-	return tp->state == REF_TIME_WAIT && (f & REF_SYN) && !(f & (REF_ACK | REF_RST)) &&
-	       (ref_seq_gt(seg->seq, tp->rcv_nxt) ||
-		((tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
-		 (int32_t)(seg->opt.tsval - tp->ts_recent) > 0));
+	/* above RCV.NXT, or with a newer timestamp (RFC 9293 3.10.7.4 note, RFC 6191) */
+	if (tp->state == REF_TIME_WAIT && (f & REF_SYN) && !(f & (REF_ACK | REF_RST)) &&
+	    (ref_seq_gt(seg->seq, tp->rcv_nxt) ||
+	     ((tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
+	      (int32_t)(seg->opt.tsval - tp->ts_recent) > 0)))
+		return true;
+	return false;
 }
 
 static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment *seg)
@@ -435,7 +438,7 @@ static struct ref_result sync_input(struct ref_tcb *tp, const struct ref_segment
 	uint8_t f = seg->flags;
 
 	/* TIME-WAIT: a new SYN above RCV.NXT (or with a newer timestamp) may open a new
-	 * incarnation (RFC 9293 3.10.7.4 note, RFC 6191) */
+	 * incarnation */
 	if (timewait_new_syn(tp, seg)) {
 		struct ref_tcb *l = ref_listener_lookup(st, &seg->dst, seg->dport);
 		if (l) {
