@@ -892,8 +892,9 @@ static struct ref_result dispatch(struct ref_stack *st, const struct ref_segment
 		return closed_input(st, seg);
 	/* TCP over UDP: a segment in another encapsulation than its connection's is
 	 * processed as for no connection (RFC 9293 3.10.7.1; udpencap.c says why), but
-	 * for a SYN that TIME-WAIT takes for a new incarnation */
-	if (ref_encap_other(tp, seg) && !timewait_new_syn(tp, seg)) {
+	 * for a SYN that TIME-WAIT takes for a new incarnation (a listener's) */
+	if (ref_encap_other(tp, seg) &&
+	    !(timewait_new_syn(tp, seg) && ref_listener_lookup(st, &seg->dst, seg->dport))) {
 		struct ref_result r = closed_input(st, seg);
 		r.reason = REF_R_OTHER_ENCAP;
 		return r;
