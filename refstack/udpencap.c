@@ -10,9 +10,9 @@
  *   6.1's SCTP_REMOTE_UDP_ENCAPS_PORT; FreeBSD's TCP_REMOTE_UDP_ENCAPS_PORT), or taken
  *   from the SYN a listener answers (RFC 6951 5.4: "the UDP source port MUST be stored
  *   as the encapsulation port");
- * - a connection in UDP has the UDP header less path MTU (RFC 6951 5.6: an endpoint
- *   that encapsulates "MUST decrease the path MTU ... by the size of the UDP header"):
- *   the MSS it announces and the segments it sends;
+ * - a connection in UDP has the UDP header less path MTU (RFC 6951 5.6, Path MTU
+ *   Considerations: encapsulating a path takes the UDP header off its path MTU): the
+ *   MSS it announces and the segments it sends;
  * - a segment in another encapsulation (plain, or from another UDP port) is not its
  *   connection's.  RFC 6951 5.4 follows a new port only "after finding the SCTP
  *   association (which includes checking the verification tag)"; TCP has nothing to
