@@ -24,13 +24,15 @@ res() {
 		printf '%s\n' "$3" | grep -E 'FAIL|fail|error' | head -20 | sed 's/^/#   /'
 	fi
 }
-# strict SETTINGS: every script passes or is not applicable (exit 0 or 4, no failure)
+# strict SETTINGS: every script passes or is not applicable (exit 0 or 4, no failure);
+# the TCP over UDP scripts are skipped for what the plugin ABI does not carry
 strict() {
 	out=$(TCPSPEC_EXAMPLE_SETTINGS="$1" "$T" run -q --target "$P" "$S" 2>&1); rc=$?
 	r=1
 	if { [ "$rc" = 0 ] || [ "$rc" = 4 ]; } &&
 	   printf '%s\n' "$out" | tail -1 | grep -q ' 0 failed' &&
-	   ! printf '%s\n' "$out" | grep '^      ' | grep -v 'not applicable' | grep -q .; then
+	   ! printf '%s\n' "$out" | grep '^      ' | grep -v 'not applicable' |
+	     grep -v 'TCP over UDP (--udp_encapsulation=tcp): the .* target has none' | grep -q .; then
 		r=0
 	fi
 	res "stack with $1: no failure, skips only not applicable (exit $rc)" $r "$out"
