@@ -1214,7 +1214,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 		if (v != ENGINE_PASS)
 			goto cleanup;
 	}
-	x->t0 = target_now(&x->t);
+	x->t0 = target_start(&x->t);
 	/* Capture stamps: the wall clock on real-time targets; on virtual-time targets
 	 * script time 0 is the Unix epoch, so two runs write byte-identical captures */
 	x->wall0_ns = 0;

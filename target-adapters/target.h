@@ -96,6 +96,12 @@ struct target_ops {
 	 * the same config gives, cheaper (fuzz_stack starts every input from fresh stacks).
 	 * Optional: target_reset() closes and opens when it is NULL. */
 	int (*reset)(struct target *t);
+
+	/* The moment on now()'s clock that is to be script time 0, at most a few ticks of
+	 * the stack's clock away: a real-time stack that counts time in ticks starts every
+	 * script at the same phase of a tick, so what it measures in ticks reads alike from
+	 * run to run.  Optional: now() when NULL. */
+	int64_t (*start)(struct target *t);
 };
 
 struct target {
@@ -137,6 +143,11 @@ int target_reset(struct target *t, struct target_diag *d);
 static inline int64_t target_now(struct target *t)
 {
 	return t->ops->now(t);
+}
+
+static inline int64_t target_start(struct target *t)
+{
+	return t->ops->start ? t->ops->start(t) : t->ops->now(t);
 }
 
 static inline int target_inject(struct target *t, const uint8_t *ip, size_t len)
