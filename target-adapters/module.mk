@@ -6,4 +6,4 @@ LIB_SRCS += $(wildcard target-adapters/*.c target-adapters/linux/*.c target-adap
 TARGET_ADAPTER_NAMES := $(filter-out target,$(basename $(notdir $(wildcard target-adapters/*.c))))
 $(B)/target-adapters/target.o: CPPFLAGS += $(foreach n,$(TARGET_ADAPTER_NAMES) $(if $(wildcard target-adapters/linux/*.c),linux),-DTARGET_HAVE_$(n))
 $(B)/target-adapters/target.o: $(wildcard target-adapters/*.c target-adapters/linux/*.c) target-adapters/module.mk
-UNIT_TESTS += test_engine_target test_shellmap test_pktq test_sdk test_tcpudp
+UNIT_TESTS += test_engine_target test_shellmap test_pktq test_sdk test_tcpudp test_tickstart

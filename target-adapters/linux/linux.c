@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "target-adapters/target.h"
+#include "target-adapters/common/tickstart.h"
 #include "wire/wire.h"
 
 #define LINUX_TUN_NAME "tun0"
@@ -109,33 +110,32 @@ static int64_t mono_ns(void)
 	return linux_now(NULL);
 }
 
+static int64_t coarse_ns(void *arg)
+{
+	(void)arg;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t fine_ns(void *arg)
+{
+	(void)arg;
+	return mono_ns();
+}
+
 /* Script time 0: 250 us after the kernel's jiffies counter steps, where packetdrill
- * starts its scripts.  The kernel keeps much of TCP's time in jiffies (the tcp_info
- * chronographs tcpi_busy_time, tcpi_rwnd_limited and tcpi_sndbuf_limited, timer expiry):
- * a script started at a random phase of a tick reads those a tick more or less from run
- * to run (at CONFIG_HZ=250 a 50 ms interval reads 48 or 52 ms), one started at a fixed
- * phase reads the same every time, and the same as packetdrill.  The step is seen as
- * the step of CLOCK_MONOTONIC_COARSE, which the same tick handler advances right after
- * jiffies; a step seen late (the spin was preempted across it) is not taken, the next
- * one is.  At most about 50 ms: a CPU whose tick is stopped gets now(). */
+ * starts its scripts (common/tickstart.h).  The kernel keeps much of TCP's time in
+ * jiffies (the tcp_info chronographs tcpi_busy_time, tcpi_rwnd_limited and
+ * tcpi_sndbuf_limited, timer expiry): a script started at a random phase of a tick reads
+ * those a tick more or less from run to run (at CONFIG_HZ=250 a 50 ms interval reads 48
+ * or 52 ms), one started at a fixed phase reads the same every time, and the same as
+ * packetdrill.  CLOCK_MONOTONIC_COARSE steps in the tick handler that steps jiffies. */
 static int64_t linux_start(struct target *t)
 {
-	enum { OFFSET_NS = 250000, SEEN_WITHIN_NS = 20000, GIVE_UP_NS = 50000000 };
-	struct timespec c0, c;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &c0);
-	int64_t prev = mono_ns(), until = prev + GIVE_UP_NS;
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC_COARSE, &c);
-		int64_t now = mono_ns();
-		if (c.tv_sec != c0.tv_sec || c.tv_nsec != c0.tv_nsec) {
-			if (now - prev <= SEEN_WITHIN_NS)
-				return now + OFFSET_NS;
-			c0 = c;
-		}
-		if (now > until)
-			return linux_now(t);
-		prev = now;
-	}
+	(void)t;
+	const struct tick_clocks c = { coarse_ns, fine_ns, NULL };
+	return tick_start(&c);
 }
 
 static void ns_to_abstime(int64_t ns, struct timespec *ts)
