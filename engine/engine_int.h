@@ -272,6 +272,12 @@ struct engine_ctx {
 	/* what a shell line asked of the namespace and did not get (a qdisc the kernel
 	 * lacks), named in the run's failure */
 	char forbidden[200];
+	/* shell lines that went on with a qdisc verb in them: whether the kernel lacks
+	 * their qdisc is asked (with tc, in the namespace) only when the script fails,
+	 * where it is named; asked at the line, it would hold back the script's next
+	 * packets by the time tc takes while the kernel's timers run on */
+	const struct dsl_event *qdisc_lines[4];
+	int n_qdisc_lines;
 	/* the linux target on a kernel whose tick is coarser than 1 ms (CONFIG_HZ), named
 	 * in timing failures: its timers and tcp_info times move in steps of a tick */
 	char tick_note[200];

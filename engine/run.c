@@ -49,6 +49,8 @@ int64_t engine_now(struct engine_ctx *x)
 	return target_now(&x->t) - x->t0;
 }
 
+static void qdisc_lines_forbidden(struct engine_ctx *x);
+
 static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
 		   const char *word, const char *fmt, va_list ap)
 {
@@ -69,6 +71,8 @@ static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine
 		r->n_warnings++;
 		return ENGINE_PASS;
 	}
+	if (v == ENGINE_FAIL)
+		qdisc_lines_forbidden(x);
 	if (v == ENGINE_FAIL && x->forbidden[0]) {  /* what the host kept from the script */
 		size_t n = strlen(text);
 		snprintf(text + n, sizeof text - n, "; note: %s", x->forbidden);
@@ -597,6 +601,25 @@ static void shell_forbidden(struct engine_ctx *x, const char *text, char *out, s
 	free(copy);
 }
 
+/* The first of the shell lines that went on with a qdisc verb (run_shell) whose qdisc
+ * the kernel lacks, named in x->forbidden: asked once the script has failed. */
+static void qdisc_lines_forbidden(struct engine_ctx *x)
+{
+	for (int i = 0; i < x->n_qdisc_lines && !x->forbidden[0]; i++) {
+		const struct dsl_event *ev = x->qdisc_lines[i];
+		char why[160];
+		shell_forbidden(x, ev->text, why, sizeof why);
+		if (why[0]) {
+			snprintf(x->forbidden, sizeof x->forbidden, "line %d sets a qdisc%s",
+				 ev->loc.line, why);
+			if (x->cfg->log)
+				fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, ev->loc.line,
+					x->forbidden);
+		}
+	}
+	x->n_qdisc_lines = 0;
+}
+
 /* The running kernel's CONFIG_HZ, from its configuration (/proc/config.gz, else
  * /boot/config-RELEASE); 0 when neither says.  A tick coarser than 1 ms is named in
  * the linux target's timing failures: scripts written for HZ=1000 expect timers to
@@ -634,20 +657,12 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 	if (rc == TARGET_OK)
 		shell_settings(x, ev);
 	x->res->shell = true;
-	if (rc == TARGET_OK && status == 0 && !x->forbidden[0] &&
-	    target_has(&x->t, TARGET_RUNS_SHELL)) {
-		/* a line that went on past a qdisc the kernel lacks: the script then runs
-		 * without it, and a later failure says so */
-		char why[160];
-		shell_forbidden(x, ev->text, why, sizeof why);
-		if (why[0]) {
-			snprintf(x->forbidden, sizeof x->forbidden, "line %d sets a qdisc%s",
-				 ev->loc.line, why);
-			if (x->cfg->log)
-				fprintf(x->cfg->log, "%s:%d: warning: %s\n", x->name, ev->loc.line,
-					x->forbidden);
-		}
-	}
+	/* a line that may have gone on past a qdisc the kernel lacks: the script then runs
+	 * without it, and a later failure says so (qdisc_lines_forbidden) */
+	if (rc == TARGET_OK && status == 0 && target_has(&x->t, TARGET_RUNS_SHELL) &&
+	    strstr(ev->text, "qdisc") && x->n_qdisc_lines < (int)(sizeof x->qdisc_lines /
+								sizeof x->qdisc_lines[0]))
+		x->qdisc_lines[x->n_qdisc_lines++] = ev;
 	if (!x->virtual_time)
 		x->t0 += target_now(&x->t) - before;
 	if (rc == TARGET_UNSUPPORTED)
