@@ -50,6 +50,7 @@ int64_t engine_now(struct engine_ctx *x)
 }
 
 static void qdisc_lines_forbidden(struct engine_ctx *x);
+static void tick_note(struct engine_ctx *x);
 
 static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
 		   const char *word, const char *fmt, va_list ap)
@@ -80,13 +81,17 @@ static int vreport(struct engine_ctx *x, const struct dsl_event *ev, enum engine
 	/* a timing miss (or a tcp_info time) on a coarse tick: a line of its own with -v,
 	 * so the message stays what it is on every kernel and documented deviations print
 	 * nothing more */
-	if (v == ENGINE_FAIL && x->tick_note[0] && x->cfg->log && x->opts.verbose &&
+	if (v == ENGINE_FAIL && x->cfg->log && x->opts.verbose &&
+	    !strcmp(x->cfg->target->name, "linux") &&
 	    (strstr(text, "timing error") || strstr(text, "timed out waiting for the packet") ||
 	     (strstr(text, "assertion failed") &&
 	      (strstr(text, "_time") || strstr(text, "_limited") || strstr(text, "tcpi_last_") ||
-	       strstr(text, "tcpi_rtt") || strstr(text, "tcpi_rto")))))
-		fprintf(x->cfg->log, "%s:%d: note: %s\n", x->name, ev ? ev->loc.line : 0,
-			x->tick_note);
+	       strstr(text, "tcpi_rtt") || strstr(text, "tcpi_rto"))))) {
+		tick_note(x);   /* asked here, not at every start: it runs zcat */
+		if (x->tick_note[0])
+			fprintf(x->cfg->log, "%s:%d: note: %s\n", x->name, ev ? ev->loc.line : 0,
+				x->tick_note);
+	}
 	if (x->res->verdict == ENGINE_PASS) {
 		x->res->verdict = v;
 		x->res->departed = v == ENGINE_FAIL;
@@ -1216,9 +1221,6 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 			fprintf(cfg->log, "%s: the profile's default %s is not the target's: %s\n",
 				x->name, *d, x->t.diag.msg);
 	}
-
-	if (!strcmp(cfg->target->name, "linux"))
-		tick_note(x);
 
 	/* set-up: untimed commands before the first timed event */
 	for (; i < n && dsl_file_is_setup(x->file, i); i++) {
