@@ -548,6 +548,18 @@ static bool range_ok(struct dsl_pstate *ps, int64_t v, int64_t max, const char *
 	return true;
 }
 
+/* `> ...`: the stack's segments up to the event's time, unchecked */
+struct dsl_event *dsl_b_pkt_unchecked(struct dsl_pstate *ps, struct dsl_tok dir, DSL_YYLTYPE yl)
+{
+	struct dsl_event *ev = dsl_b_event(ps, DSL_EV_PACKET, L(yl));
+	ev->packet.dir = (enum dsl_dir)dir.s[0];
+	ev->packet.unchecked = true;
+	if (ev->packet.dir == DSL_DIR_INBOUND)
+		PERR(yl, "'< ...': only the stack's own packets can be left unchecked "
+		     "('> ...'); an inbound packet is written out");
+	return ev;
+}
+
 void dsl_b_pkt_tcp(struct dsl_pstate *ps, struct dsl_event *ev, unsigned flags,
 		   DSL_YYLTYPE fl, struct dsl_seq seq)
 {

@@ -258,6 +258,9 @@ struct dsl_packet {
 	 * of the connection it is written in. */
 	bool has_ports;
 	uint16_t sport, dport;
+	/* `> ...` (outbound only): whatever the stack sends up to the event's time is
+	 * taken unchecked, and nothing needs to come (a choice the RFCs leave open) */
+	bool unchecked;
 };
 
 /* ---- system calls ------------------------------------------------------------------ */

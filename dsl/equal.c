@@ -87,7 +87,8 @@ static bool opt_eq(const struct dsl_tcp_opt *a, const struct dsl_tcp_opt *b)
 
 static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 {
-	if (a->dir != b->dir || a->proto != b->proto || a->ecn != b->ecn)
+	if (a->dir != b->dir || a->proto != b->proto || a->ecn != b->ecn ||
+	    a->unchecked != b->unchecked)
 		return false;
 	if (a->has_tos != b->has_tos || (a->has_tos && a->tos != b->tos) ||
 	    a->has_ttl != b->has_ttl || (a->has_ttl && a->ttl != b->ttl) ||

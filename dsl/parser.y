@@ -55,6 +55,7 @@ void dsl_b_text(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok t, s
 struct dsl_event *dsl_b_unsup_pkt(struct dsl_pstate *ps, struct dsl_tok t, DSL_YYLTYPE yl);
 unsigned dsl_b_flags(struct dsl_pstate *ps, unsigned acc, struct dsl_tok t, DSL_YYLTYPE yl);
 uint32_t dsl_b_u32(struct dsl_pstate *ps, struct dsl_tok t, const char *what, DSL_YYLTYPE yl);
+struct dsl_event *dsl_b_pkt_unchecked(struct dsl_pstate *ps, struct dsl_tok dir, DSL_YYLTYPE yl);
 void dsl_b_pkt_tcp(struct dsl_pstate *ps, struct dsl_event *ev, unsigned flags,
 		   DSL_YYLTYPE fl, struct dsl_seq seq);
 void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok name,
@@ -207,6 +208,7 @@ action
 packet
 	: DIR pkt_body		{ $$ = $2; $$->packet.dir = (enum dsl_dir)$1.s[0]; }
 	| DIR icmp		{ $$ = $2; $$->packet.dir = (enum dsl_dir)$1.s[0]; }
+	| DIR ELLIPSIS		{ $$ = dsl_b_pkt_unchecked(ps, $1, @2); }
 	;
 
 pre

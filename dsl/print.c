@@ -135,6 +135,10 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 {
 	static const char *const ecn[] = { "", "noecn", "ect0", "ect1", "ce", "ect01" };
 	fputc(p->dir == DSL_DIR_INBOUND ? '<' : '>', fp);
+	if (p->unchecked) {
+		fputs(" ...", fp);
+		return;
+	}
 	if (p->ecn != DSL_ECN_UNSET && (unsigned)p->ecn < 6)
 		fprintf(fp, " [%s]", ecn[p->ecn]);
 	if (p->has_tos || p->has_ttl || p->has_flowlabel || p->has_ip_id) {

@@ -365,6 +365,8 @@ int engine_vadvance(struct engine_ctx *x, int64_t when_ns, int64_t *next);
 /* At the end of a run: the packets the stack had sent by then that no script line
  * consumed go into the capture (and the -v trace); they are not checked. */
 void engine_drain_outbound(struct engine_ctx *x);
+/* '> ...': the packets the stack sends up to script time hi, taken unchecked. */
+int engine_outbound_unchecked(struct engine_ctx *x, const struct dsl_event *ev, int64_t hi);
 int engine_target_fd(struct engine_ctx *x, int script_fd);
 
 /* tcpopt.c: TCP options of scripted packets */

@@ -665,6 +665,40 @@ static void engine_note_isn(struct engine_ctx *x, uint32_t seq, uint16_t sport,
 	x->n_isns++;
 }
 
+/* What a packet of the stack tells about the connection: its ISN (a SYN) and its port
+ * (the first packet, or a new connection it opens).  p is the script's packet, NULL for
+ * one taken unchecked ('> ...'). */
+static void learn_stack_packet(struct engine_ctx *x, const struct dsl_packet *p,
+			       const struct wire_tcp *t)
+{
+	if (t->flags & WIRE_TH_SYN) {
+		x->awaiting_syn = false;
+		/* The number the script writes on the stack's SYN (or SYN,ACK) stands for
+		 * the stack's ISN on that packet (`> S. 1234:1234(0)` matches whatever ISN
+		 * the stack chose), as in packetdrill; later packets count from the ISN as
+		 * 0 all the same (data from 1), and so do the script's acks except on a
+		 * SYN, which count from the script's number. */
+		x->c.script_local_isn = p && p->seq.kind == DSL_SEQ_RANGE &&
+					!p->seq.start_absolute ? p->seq.start : 0;
+		if (!x->c.have_local_isn || x->c.local_isn != t->seq)
+			x->c.stack_syn_ever[0] = x->c.stack_syn_ever[1] = 0;  /* new ISN */
+		x->c.local_isn = t->seq;
+		x->c.have_local_isn = true;
+		x->c.stack_syn_opts = engine_synopts_wire(t);
+		x->c.have_stack_syn = true;
+		x->c.stack_syn_ack = !!(t->flags & WIRE_TH_ACK);
+		engine_note_offer(x);
+		engine_note_isn(x, t->seq, t->sport, t->dport);
+	}
+	if (!x->c.local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
+		/* the first packet, or a new connection the stack opens */
+		x->c.local_port = t->sport;
+		x->c.local_port_known = true;
+		if (!p || !p->has_rport)
+			engine_conn_rehome(x, t->dport);  /* where the stack really talks to */
+	}
+}
+
 /* The timing error of an outbound packet outside [lo - tol, hi + tol], named beside
  * any field that differs too (one does not hide the other): true when it was. */
 static bool timing_diff(struct engine_diffs *d, bool any, int64_t actual, int64_t lo,
@@ -792,32 +826,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 		return engine_fail(x, ev, 'p', "error handling packet: rport: expected %u but "
 				   "got %u%s", p->rport, t->dport, lines);
 	}
-	if (t->flags & WIRE_TH_SYN) {
-		x->awaiting_syn = false;
-		/* The number the script writes on the stack's SYN (or SYN,ACK) stands for
-		 * the stack's ISN on that packet (`> S. 1234:1234(0)` matches whatever ISN
-		 * the stack chose), as in packetdrill; later packets count from the ISN as
-		 * 0 all the same (data from 1), and so do the script's acks except on a
-		 * SYN, which count from the script's number. */
-		x->c.script_local_isn = p->seq.kind == DSL_SEQ_RANGE && !p->seq.start_absolute
-					? p->seq.start : 0;
-		if (!x->c.have_local_isn || x->c.local_isn != t->seq)
-			x->c.stack_syn_ever[0] = x->c.stack_syn_ever[1] = 0;  /* new ISN */
-		x->c.local_isn = t->seq;
-		x->c.have_local_isn = true;
-		x->c.stack_syn_opts = engine_synopts_wire(t);
-		x->c.have_stack_syn = true;
-		x->c.stack_syn_ack = !!(t->flags & WIRE_TH_ACK);
-		engine_note_offer(x);
-		engine_note_isn(x, t->seq, t->sport, t->dport);
-	}
-	if (!x->c.local_port_known || (t->flags & (WIRE_TH_SYN | WIRE_TH_ACK)) == WIRE_TH_SYN) {
-		/* the first packet, or a new connection the stack opens */
-		x->c.local_port = t->sport;
-		x->c.local_port_known = true;
-		if (!p->has_rport)
-			engine_conn_rehome(x, t->dport);  /* where the stack really talks to */
-	}
+	learn_stack_packet(x, p, t);
 	engine_opts_learn_ts(x, p, t);
 
 	/* a segment that needs a mechanism the stack did not offer: not applicable when
@@ -930,19 +939,22 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	return ENGINE_PASS;
 }
 
-void engine_drain_outbound(struct engine_ctx *x)
+/* Takes every packet the stack has sent by now without checking it: at the end of the
+ * script (ev NULL), or for a '> ...' line (ev). */
+static void take_unchecked(struct engine_ctx *x, const struct dsl_event *ev)
 {
-	if (!x->open)
-		return;
 	int64_t now = target_now(&x->t);
 	for (int i = 0; i < 4096; i++) {
 		if (target_next_outbound(&x->t, now, &x->pkt) != TARGET_OK)
 			break;
 		engine_capture(x, x->pkt.data, x->pkt.len, x->pkt.time_ns);
+		struct wire_packet w;
+		bool parsed = parse_out(x, &w) == WIRE_OK;
+		if (ev && parsed && w.l4 == WIRE_L4_TCP)
+			learn_stack_packet(x, NULL, &w.tcp);
 		if (x->opts.verbose && x->cfg->log) {
-			struct wire_packet w;
-			char al[512], ta[32];
-			if (parse_out(x, &w) != WIRE_OK)
+			char al[512], ta[32], at[32];
+			if (!parsed)
 				snprintf(al, sizeof al, "(%zu bytes, not parsed)", x->pkt.len);
 			else {
 				struct wire_print_cfg pc = { .seq_base = x->c.local_isn,
@@ -950,8 +962,24 @@ void engine_drain_outbound(struct engine_ctx *x)
 				wire_print(al, sizeof al, &w, &pc);
 			}
 			engine_fmt_time(ta, sizeof ta, x->pkt.time_ns - x->t0);
-			fprintf(x->cfg->log, "%s: after the last event, not checked: %s > %s\n",
-				x->name, ta, al);
+			if (ev)
+				snprintf(at, sizeof at, "%d: '> ...'", ev->loc.line);
+			fprintf(x->cfg->log, "%s:%s, not checked: %s > %s\n", x->name,
+				ev ? at : " after the last event", ta, al);
 		}
 	}
+}
+
+void engine_drain_outbound(struct engine_ctx *x)
+{
+	if (x->open)
+		take_unchecked(x, NULL);
+}
+
+int engine_outbound_unchecked(struct engine_ctx *x, const struct dsl_event *ev, int64_t hi)
+{
+	if (engine_wait_until(x, hi) != 0)
+		return engine_fail(x, ev, 0, "error handling packet: %s", x->t.diag.msg);
+	take_unchecked(x, ev);
+	return ENGINE_PASS;
 }

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE 1
 #include <signal.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,8 +35,15 @@
 #include "fuzz/stackdrv.h"
 #include "wire/wire.h"
 
+/* what the stack under test did otherwise than the twin in a record, where the driver
+ * reported nothing (a choice the RFCs leave open, or its consequence) */
+enum { SP_OTHER_SEGS = 1, SP_OTHER_RESULT = 2 };
+
 struct sp {
 	FILE *f;
+	const uint8_t *other;   /* per record: SP_OTHER_* (NULL: none) */
+	int nother;
+	bool crash_open;        /* the finding is a crash or a hang after such a record */
 	int finding_record;     /* -1: print everything */
 	const struct sd_finding *finding;
 	int kind;               /* of the record being played */
@@ -45,6 +53,20 @@ struct sp {
 	struct { uint16_t port; uint32_t isn; } isn[16];    /* the twin's ISN per port */
 	int nisn;
 };
+
+static unsigned other_in(const struct sp *p, int record)
+{
+	return p->other && record >= 0 && record < p->nother ? p->other[record] : 0;
+}
+
+/* The segments of the finding's record are written when they state the rule: a crash's
+ * or a hang's record after the stacks already went different ways is not. */
+static unsigned other_now(const struct sp *p, const struct sd *d)
+{
+	if (d->record == p->finding_record)
+		return p->crash_open ? SP_OTHER_SEGS : 0;
+	return other_in(p, d->record);
+}
 
 /* Outbound sequence numbers are relative to the ISN of the connection (its port). */
 static uint32_t isn_of(struct sp *p, const struct sd_seg *g)
@@ -68,6 +90,14 @@ static void when(FILE *f, int64_t ns)
 {
 	fprintf(f, "%lld.%06lld ", (long long)(ns / 1000000000),
 		(long long)(ns % 1000000000 / 1000));
+}
+
+/* a time step: "FROM...TO " */
+static void span(FILE *f, int64_t from, int64_t to)
+{
+	fprintf(f, "%lld.%06lld...%lld.%06lld ", (long long)(from / 1000000000),
+		(long long)(from % 1000000000 / 1000), (long long)(to / 1000000000),
+		(long long)(to % 1000000000 / 1000));
 }
 
 static void sp_record(void *ctx, struct sd *d, const struct fuzz_rec *r)
@@ -159,11 +189,11 @@ static void sp_out(void *ctx, struct sd *d, int side, const struct sd_seg *g)
 	base = isn_of(p, g);
 	p->nout++;
 	wire_print_flags(flags, sizeof flags, g->flags);
+	if (p->finding_record != -2 && (other_now(p, d) & SP_OTHER_SEGS))
+		fputs("//   the reference stack: ", p->f);
 	/* a timer's segment: anywhere in the time step (the stacks' timers differ) */
 	if (p->kind == FUZZ_REC_TIME)
-		fprintf(p->f, "%lld.%06lld...%lld.%06lld ", (long long)(p->from / 1000000000),
-			(long long)(p->from % 1000000000 / 1000), (long long)(d->now / 1000000000),
-			(long long)(d->now % 1000000000 / 1000));
+		span(p->f, p->from, d->now);
 	else
 		when(p->f, g->t);
 	fprintf(p->f, "> %s %u:%u(%u)", flags, g->seq - base, g->seq - base + g->len, g->len);
@@ -204,10 +234,22 @@ static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
 	char res[128];
 
 	p->ncalls++;
+	/* a result the stack under test chose otherwise, on no rule, is not stated */
+	bool any = p->finding_record != -2 && (other_now(p, d) & SP_OTHER_RESULT);
+	char outv[16];
 	if (c->ret < 0)
 		snprintf(res, sizeof res, "%s", errname(c->ret));
 	else
 		snprintf(res, sizeof res, "%ld", c->ret);
+	snprintf(outv, sizeof outv, "%d", c->out);
+	if (any) {
+		fprintf(o, "// the reference stack: = %s%s%s\n", res,
+			c->kind == FUZZ_C_POLL || c->kind == FUZZ_C_SO_ERROR ||
+			c->kind == FUZZ_C_INQ ? ", out " : "",
+			c->kind == FUZZ_C_POLL || c->kind == FUZZ_C_SO_ERROR ||
+			c->kind == FUZZ_C_INQ ? outv : "");
+		strcpy(res, "...");
+	}
 	when(o, d->now);
 	switch (c->kind) {
 	case FUZZ_C_SOCKET:
@@ -243,13 +285,13 @@ static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
 			c->arg, res);
 		return;
 	case FUZZ_C_INQ:
-		if (c->ret < 0)
+		if (c->ret < 0 || any)
 			fprintf(o, "ioctl(%d, SIOCINQ, ...) = %s\n", c->fd, res);
 		else
 			fprintf(o, "ioctl(%d, SIOCINQ, [%d]) = %s\n", c->fd, c->out, res);
 		return;
 	case FUZZ_C_SO_ERROR:
-		if (c->ret < 0)
+		if (c->ret < 0 || any)
 			fprintf(o, "getsockopt(%d, SOL_SOCKET, SO_ERROR, ..., ...) = %s\n", c->fd, res);
 		else
 			fprintf(o, "getsockopt(%d, SOL_SOCKET, SO_ERROR, [%d], [4]) = %s\n", c->fd,
@@ -261,12 +303,14 @@ static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
 			{ POLLERR, "POLLERR" }, { POLLHUP, "POLLHUP" }, { POLLRDHUP, "POLLRDHUP" },
 			{ POLLNVAL, "POLLNVAL" },
 		};
-		int any = 0;
+		int n = 0;
 		fprintf(o, "poll([{fd=%d, events=POLLIN|POLLOUT, revents=", c->fd);
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (size_t i = 0; i < sizeof names / sizeof names[0] && !any; i++)
 			if (c->out & names[i].bit)
-				fprintf(o, "%s%s", any++ ? "|" : "", names[i].name);
-		if (!any)
+				fprintf(o, "%s%s", n++ ? "|" : "", names[i].name);
+		if (any)
+			fputs("...", o);
+		else if (!n)
 			fputc('0', o);
 		fprintf(o, "}], 1, 0) = %s\n", res);
 		return;
@@ -276,8 +320,24 @@ static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
 	}
 }
 
+/* After a record whose segments the stack under test chose otherwise: whatever it sent
+ * up to the record's end is taken unchecked ('> ...'). */
+static void sp_after(void *ctx, struct sd *d, const struct fuzz_rec *r)
+{
+	struct sp *p = ctx;
+
+	(void)r;
+	if (p->finding_record == -2 || !(other_now(p, d) & SP_OTHER_SEGS))
+		return;
+	if (p->kind == FUZZ_REC_TIME)
+		span(p->f, p->from, d->now);
+	else
+		when(p->f, d->now);
+	fputs("> ...\n", p->f);
+}
+
 static const struct sd_hooks sp_hooks = {
-	.record = sp_record, .in = sp_in, .out = sp_out, .call = sp_call,
+	.record = sp_record, .in = sp_in, .out = sp_out, .call = sp_call, .after = sp_after,
 };
 
 /* The first pass runs in a child: a stack under test that aborts (an lwIP assertion)
@@ -286,6 +346,8 @@ static const struct sd_hooks sp_hooks = {
 struct first_pass {
 	bool found, crashed, doff_lies;
 	int record;
+	uint8_t *other;         /* per record: SP_OTHER_* */
+	int nother;
 	struct sd_finding f;
 	char sig[64];
 };
@@ -307,7 +369,46 @@ static void fp_in(void *ctx, struct sd *d, const struct sd_in *in)
 		_exit(3);
 }
 
-static const struct sd_hooks fp_hooks = { .record = fp_record, .in = fp_in };
+/* The script's tolerance: a segment of the stack under test later or earlier than the
+ * twin's by more is sent otherwise (its own timers, or real time in the stack). */
+#define SP_TOLERANCE_NS 1000000
+
+/* Whether the stack under test sent other segments than the twin in this record, in
+ * what a script checks (flags but PSH, sequence numbers relative to each one's ISN,
+ * acknowledgement, length; the time outside a time step's window), or returned
+ * another result. */
+static unsigned record_other(const struct sd *d, const struct fuzz_rec *r)
+{
+	const struct sd_side *a = &d->side[SD_TWIN], *b = &d->side[SD_TUT];
+	unsigned o = a->ret != b->ret ? SP_OTHER_RESULT : 0;
+	int n = a->nout < SD_MAXOUT ? a->nout : SD_MAXOUT;
+
+	if (a->nout != b->nout)
+		return o | SP_OTHER_SEGS;
+	for (int i = 0; i < n; i++) {
+		const struct sd_seg *x = &a->out[i], *y = &b->out[i];
+		int64_t dt = x->t - y->t;
+		if (((x->flags ^ y->flags) & ~0x08) || x->seq - a->iss != y->seq - b->iss ||
+		    x->ack != y->ack || x->len != y->len ||
+		    (r->kind != FUZZ_REC_TIME && (dt > SP_TOLERANCE_NS || dt < -SP_TOLERANCE_NS)))
+			return o | SP_OTHER_SEGS;
+	}
+	return o;
+}
+
+static void fp_after(void *ctx, struct sd *d, const struct fuzz_rec *r)
+{
+	int fd = *(int *)ctx;
+	int rec = d->record;
+	uint8_t o = (uint8_t)record_other(d, r);
+
+	if (o && (write(fd, "d", 1) != 1 || write(fd, &rec, sizeof rec) != sizeof rec ||
+		  write(fd, &o, 1) != 1))
+		_exit(3);
+}
+
+static const struct sd_hooks fp_hooks = { .record = fp_record, .in = fp_in,
+					  .after = fp_after };
 
 /* Reads what the first pass's child says until it ends or the time limit: false when
  * the child is still running at the limit (it hangs). */
@@ -336,6 +437,11 @@ static bool fp_read(int fd, struct first_pass *fp, unsigned secs)
 			return true;
 		if (c == 'o')
 			fp->doff_lies = true;
+		int rec;
+		uint8_t o;
+		if (c == 'd' && read(fd, &rec, sizeof rec) == sizeof rec &&
+		    read(fd, &o, 1) == 1 && rec >= 0 && rec < fp->nother)
+			fp->other[rec] = o;
 		if (c == 'f' && read(fd, &fp->f, sizeof fp->f) == sizeof fp->f)
 			fp->found = true;
 	}
@@ -350,7 +456,10 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 
 	memset(fp, 0, sizeof *fp);
 	fp->record = -1;
-	if (pipe(pfd))
+	/* a record takes a byte at least */
+	fp->nother = size + 1 < INT_MAX ? (int)size + 1 : INT_MAX;
+	fp->other = calloc((size_t)fp->nother, 1);
+	if (!fp->other || pipe(pfd))
 		return false;
 	fflush(NULL);
 	pid = fork();
@@ -407,15 +516,25 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 	struct first_pass fp;
 	struct sp p = { .f = f, .finding_record = -1 };
 
-	if (!first_pass(data, size, spec, &fp, secs))
+	if (!first_pass(data, size, spec, &fp, secs)) {
+		free(fp.other);
 		return CLI_UNAVAILABLE;
+	}
+	int nother = 0;
+	for (int i = 0; i < fp.nother && (!fp.found || i < fp.f.record); i++)
+		nother += fp.other[i] != 0;
+	p.other = fp.other;
+	p.nother = fp.nother;
+	p.crash_open = fp.crashed && nother;
 	if (then)
 		then();
 	/* fp.f.oracle points at a string literal: the child's address is the parent's */
 	/* the script: the twin's behaviour, played with the reference stack on both sides
 	 * (only the twin's side is written), up to the finding's record */
-	if (!sd_init(&d, "reference", &sp_hooks, &p))
+	if (!sd_init(&d, "reference", &sp_hooks, &p)) {
+		free(fp.other);
 		return CLI_UNAVAILABLE;
+	}
 	p.finding_record = fp.found ? fp.f.record : -1;
 	p.finding = fp.found ? &fp.f : NULL;
 	d.max_records = fp.found ? fp.f.record + 1 : -1;
@@ -425,7 +544,13 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 			"// What the reference stack does with this input, up to that record: the\n"
 			"// script passes on reference and fails on %s where it breaks the rule.\n",
 			fp.f.oracle, fp.f.msg, fp.f.record + 1, spec);
-	else
+	if (nother)
+		fprintf(f, "// In %d record%s before it %s sent other segments or returned another\n"
+			"// result than the reference stack, on no rule (a choice the RFCs leave open,\n"
+			"// or what followed from one): there the script takes whatever the stack sends\n"
+			"// ('> ...', the reference stack's segments in comments) and any result.\n",
+			nother, nother == 1 ? "" : "s", spec);
+	if (!fp.found)
 		fprintf(f, "// No oracle broken on %s: the reference stack's behaviour on the "
 			"whole input.\n", spec);
 	fprintf(f, "--tolerance_usecs=1000\n--relax=psh\n");
@@ -440,6 +565,7 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 	sd_probe(&d);
 	sd_free(&d);
 	fprintf(f, "// %u segments in, %u out, %u calls\n", p.nin, p.nout, p.ncalls);
+	free(fp.other);
 	return CLI_OK;
 }
 

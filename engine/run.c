@@ -1047,8 +1047,11 @@ static int run_event(struct engine_ctx *x, const struct dsl_event *ev)
 			/* the engine's own lateness in making the stack act (a write issued
 			 * 3 ms late on a loaded machine) is never charged to the stack: the
 			 * reply's window closes that much later (its opening stays) */
-			v = engine_outbound(x, ev, any, lo, hi + x->act_lag_ns, tol);
-			x->prev_ns = any ? x->out_actual_ns : lo;
+			if (ev->packet.unchecked)
+				v = engine_outbound_unchecked(x, ev, hi);
+			else
+				v = engine_outbound(x, ev, any, lo, hi + x->act_lag_ns, tol);
+			x->prev_ns = any || ev->packet.unchecked ? engine_now(x) : lo;
 		}
 		break;
 	case DSL_EV_SYSCALL:

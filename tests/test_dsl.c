@@ -499,6 +499,24 @@ static void packet_remote_port(void **state)
 	       "+0 < (rport 40001) icmp unreachable port_unreachable [1:1(0)]\n");
 }
 
+/* `> ...`: the stack's packets up to the event's time, unchecked (outbound only) */
+static void packet_unchecked(void **state)
+{
+	(void)state;
+	const char *src =
+		"0 > ...\n"
+		"0...130 > ...\n"
+		"+0 > . 1:1(0) ack 1\n";
+	struct dsl_file *f = parse(src);
+	assert_int_equal(f->events[0].packet.dir, DSL_DIR_OUTBOUND);
+	assert_true(f->events[0].packet.unchecked);
+	assert_true(f->events[1].packet.unchecked);
+	assert_int_equal(f->events[1].time.kind, DSL_TIME_BLOCKING);
+	assert_false(f->events[2].packet.unchecked);
+	dsl_free(f);
+	fmt_is(src, src);
+}
+
 /* packetdrill's port pair before the flags: source > destination, 0 for the
  * connection's own; fmt prints it where it was. */
 static void packet_port_pair(void **state)
@@ -860,6 +878,8 @@ static const struct bad {
 	const char *msg;
 } bad[] = {
 	{ "0 < Q 0:0(0) win 1\n", 1, 5, "unknown TCP flag 'Q'" },
+	{ "0 < ...\n", 1, 5, "'< ...': only the stack's own packets can be left unchecked "
+	  "('> ...'); an inbound packet is written out" },
 	{ "0 < SX 0:0(0) win 1\n", 1, 6, "unknown TCP flag 'X'" },
 	{ "0 < S. 0:0(0) win 1 <mss 70000>\n", 1, 26, "mss value 70000 is out of range (0..65535)" },
 	{ "0 < S 0:0(0) win 70000\n", 1, 14, "window 70000 is out of range (0..65535)" },
@@ -1452,6 +1472,7 @@ int main(void)
 		cmocka_unit_test(packet_ip_level),
 		cmocka_unit_test(packet_remote_port),
 		cmocka_unit_test(packet_port_pair),
+		cmocka_unit_test(packet_unchecked),
 		cmocka_unit_test(socket_stream_with_udp_protocol),
 		cmocka_unit_test(packet_udp_icmp_encap),
 		cmocka_unit_test(packet_malformed_extension),

@@ -486,6 +486,27 @@ static void back_to_back_segments_are_taken_together(void **state)
 					  "expected 1001)"));
 }
 
+/* `> ...` takes whatever the stack sent up to its time, unchecked (an ISN among it
+ * still numbers the later packets), and nothing needs to come; a packet after its time
+ * is left for the next line */
+static void unchecked_outbound_takes_what_came_by_its_time(void **state)
+{
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 5001, 1, 1000, 100, NULL);
+	queue_out(300 * MS, WIRE_TH_ACK | WIRE_TH_PSH, 5101, 1, 1000, 10, NULL);
+	queue_out(600 * MS, WIRE_TH_ACK, 5111, 1, 1000, 20, NULL);
+	struct engine_result r;
+	run("0 < S 0:0(0) win 1000\n0...0.4 > ...\n0.6 > . 111:131(20) ack 1\n"
+	    "1 > ...\n", &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 5000, 1, 1000, 0, NULL);
+	queue_out(600 * MS, WIRE_TH_ACK, 5001, 1, 1000, 20, NULL);
+	run("0 < S 0:0(0) win 1000\n0 > ...\n0.6 > . 2:22(20) ack 1\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(msg(&r), "seq: expected 2 but got 1"));
+}
+
 static void symbolic_and_any_option_values(void **state)
 {
 	struct wire_tcp_opts o = {0};
@@ -1622,6 +1643,7 @@ int main(void)
 		cmocka_unit_test_setup(absolute_numbers_are_sent_and_compared_as_written, setup),
 		cmocka_unit_test_setup(ts_ecr_any_echoes_the_latest_ts_val, setup),
 		cmocka_unit_test_setup(back_to_back_segments_are_taken_together, setup),
+		cmocka_unit_test_setup(unchecked_outbound_takes_what_came_by_its_time, setup),
 		cmocka_unit_test_setup(symbolic_and_any_option_values, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
