@@ -835,6 +835,11 @@ static void compare(struct sd *d, bool is_seg)
 	if ((is_seg ? open_choice_resets(d->twin_reason) : d->last_kind == FUZZ_REC_TIME) &&
 	    (d->prev_twin_state == REF_CLOSED) != (d->twin_state == REF_CLOSED))
 		drifted = true;
+	/* ... or dropped a segment on such a rule where no socket shows what the stack
+	 * under test did with it (a RST or an ACK with an illegal option length in
+	 * SYN-RECEIVED, taken by a stack that does not check it) */
+	if (is_seg && open_choice_resets(d->twin_reason) && cu == 0)
+		drifted = true;
 	/* ... or a timer ended or moved it (TIME-WAIT's length, retransmissions given up),
 	 * or the stacks' timers did different things (how often, how long to retransmit:
 	 * a connection the stack under test gave up on is not visible without a socket) */
@@ -854,9 +859,13 @@ static void compare(struct sd *d, bool is_seg)
 		drift_after = true;
 	/* a handshake only the twin's MUST drops kept open: the stack under test cannot
 	 * have completed it (no socket shows the state before accept does) */
-	if (is_seg && d->prev_twin_state == REF_SYN_RECEIVED)
-		d->synrcvd_req = must && d->twin_state == REF_SYN_RECEIVED ? req : NULL,
+	if (is_seg && d->prev_twin_state != REF_SYN_RECEIVED)
+		d->synrcvd_open = false;
+	if (is_seg && d->prev_twin_state == REF_SYN_RECEIVED) {
+		d->synrcvd_open |= !must || d->twin_state != REF_SYN_RECEIVED;
+		d->synrcvd_req = d->synrcvd_open ? NULL : req;
 		d->synrcvd_rec = d->record + 1;
+	}
 	if (!is_seg && d->last_call == FUZZ_C_ACCEPT && !drifted && d->synrcvd_req &&
 	    d->twin_state == REF_SYN_RECEIVED && tw->ret == -EAGAIN && tu->ret >= 0) {
 		d->ndiverge_must++;
@@ -1330,6 +1339,7 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	d->twin_reason = -1;
 	d->twin_state = REF_LISTEN;
 	d->synrcvd_req = NULL;
+	d->synrcvd_open = false;
 	d->finding_set = false;
 	drifted = false;
 	memset(&cur, 0, sizeof cur);
@@ -1364,6 +1374,12 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 		}
 		if (!d->finding_set)
 			compare(d, r.kind == FUZZ_REC_SEG);
+		/* the stacks took different sequence space (the text of a SYN queued or
+		 * not, a segment one dropped on a rule that is not a MUST): what they do
+		 * from here on are consequences */
+		if (d->side[SD_TWIN].acked && d->side[SD_TUT].acked &&
+		    d->side[SD_TWIN].rcv_nxt != d->side[SD_TUT].rcv_nxt)
+			drifted = true;
 		if (d->hooks->after)
 			d->hooks->after(d->ctx, d, &r);
 		data += k;

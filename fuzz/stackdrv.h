@@ -200,6 +200,8 @@ struct sd {
 	 * under, NULL when one was taken or dropped on a rule that is not a MUST */
 	const char *synrcvd_req;
 	int synrcvd_rec;        /* ... and that segment's record */
+	bool synrcvd_open;      /* one of them was taken or dropped on another rule: what
+				   the stack under test did with it is its choice */
 	bool finding_set;
 	struct sd_finding finding;
 	uint64_t ndiverge_counted, ndiverge_must;
