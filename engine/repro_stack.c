@@ -236,18 +236,16 @@ static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
 	p->ncalls++;
 	/* a result the stack under test chose otherwise, on no rule, is not stated */
 	bool any = p->finding_record != -2 && (other_now(p, d) & SP_OTHER_RESULT);
-	char outv[16];
+	char outv[32];
 	if (c->ret < 0)
 		snprintf(res, sizeof res, "%s", errname(c->ret));
 	else
 		snprintf(res, sizeof res, "%ld", c->ret);
-	snprintf(outv, sizeof outv, "%d", c->out);
 	if (any) {
-		fprintf(o, "// the reference stack: = %s%s%s\n", res,
-			c->kind == FUZZ_C_POLL || c->kind == FUZZ_C_SO_ERROR ||
-			c->kind == FUZZ_C_INQ ? ", out " : "",
-			c->kind == FUZZ_C_POLL || c->kind == FUZZ_C_SO_ERROR ||
-			c->kind == FUZZ_C_INQ ? outv : "");
+		bool has_out = c->kind == FUZZ_C_POLL || c->kind == FUZZ_C_SO_ERROR ||
+			       c->kind == FUZZ_C_INQ;
+		snprintf(outv, sizeof outv, ", out %d", c->out);
+		fprintf(o, "// the reference stack: = %s%s\n", res, has_out ? outv : "");
 		strcpy(res, "...");
 	}
 	when(o, d->now);
