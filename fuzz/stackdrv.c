@@ -221,7 +221,7 @@ struct cur {
 
 static struct cur cur;
 static uint32_t peer_syn_seq;   /* the sequence number of the peer's latest SYN */
-static bool peer_syn_text;      /* one of its SYNs carried text */
+static bool peer_syn_text;      /* one of its SYNs carried text or a FIN */
 
 /* [a, b) into the peer's sequence space (syn: a SYN at a), merged with what it touches */
 static void peer_range_add(struct sd *d, struct sd_range x)
@@ -686,7 +686,7 @@ static void peer_sent(struct sd *d, const struct sd_in *in)
 	if (in->flags & TH_SYN) {
 		d->peer_nsyn++;
 		peer_syn_seq = in->seq;
-		peer_syn_text |= in->len > 0;
+		peer_syn_text |= in->len > 0 || (in->flags & TH_FIN);
 		d->peer_syn_wnd = in->win;
 		d->peer_syn_wnd_valid = !(in->flags & TH_RST);
 		/* the largest scale any of its SYNs offered: a later SYN (challenged in a
@@ -1378,7 +1378,8 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 		if (!d->finding_set)
 			compare(d, r.kind == FUZZ_REC_SEG);
 		/* the stacks took different sequence space where the peer's SYN carried
-		 * text (queued by the twin, RFC 9293 3.10.7.2; dropped by others): what
+		 * text or a FIN (queued by the twin, RFC 9293 3.10.7.2; dropped by
+		 * others): what
 		 * they do from here on are consequences */
 		if (peer_syn_text && d->side[SD_TWIN].acked && d->side[SD_TUT].acked &&
 		    d->side[SD_TWIN].rcv_nxt != d->side[SD_TUT].rcv_nxt)
