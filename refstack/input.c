@@ -62,8 +62,8 @@ static struct ref_result closed_input(struct ref_stack *st, const struct ref_seg
  * (CLOSE-WAIT).  Linux drops a SYN,FIN. */
 static void hold_syn_text(struct ref_tcb *tp, const struct ref_segment *seg)
 {
-	if (seg->len && ref_ring_reserve(&tp->rcvq, tp->rcvbuf) == 0) {
-		uint32_t n = seg->len < tp->rcvq.cap ? seg->len : tp->rcvq.cap;
+	uint32_t n = seg->len ? ref_rcvq_room(tp, 0, seg->len) : UINT32_MAX;
+	if (n != UINT32_MAX) {
 		ref_ring_put(&tp->rcvq, 0, seg->data, n);
 		tp->ooo[0].left = tp->rcv_nxt;
 		tp->ooo[0].right = ref_seq_add(tp->rcv_nxt, n);
@@ -748,13 +748,13 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 		      const uint8_t *data, uint32_t len)
 {
 	struct ref_stack *st = tp->st;
-	if (ref_ring_reserve(&tp->rcvq, tp->rcvbuf) < 0)
-		return;
 	uint32_t off = tp->rcvq.len + ref_seq_len(tp->rcv_nxt, seq);
-	if (off >= tp->rcvq.cap)
+	if (off >= ref_rcvq_limit(tp))
 		return;
-	if (off + len > tp->rcvq.cap)
-		len = tp->rcvq.cap - off;
+	/* reserved as far as the octets reach (buf.c) */
+	len = ref_rcvq_room(tp, off, len);
+	if (len == UINT32_MAX)
+		return;
 	if (seg->len > tp->rcv_mss && seg->len <= 65535)
 		tp->rcv_mss = seg->len;
 	tp->data_segs_in++;

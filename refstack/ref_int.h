@@ -36,6 +36,8 @@ struct ref_ring {
 
 /* Make room for `need` bytes from head (grows up to need; keeps contents). */
 int ref_ring_reserve(struct ref_ring *r, uint32_t need);
+/* The capacity a ring of capacity cap has after ref_ring_reserve(need). */
+uint32_t ref_ring_cap_for(uint32_t cap, uint32_t need);
 /* Copy n bytes to/from logical offset off (from head); the area must be reserved. */
 void ref_ring_put(struct ref_ring *r, uint32_t off, const uint8_t *src, uint32_t n);
 void ref_ring_get(const struct ref_ring *r, uint32_t off, uint8_t *dst, uint32_t n);
@@ -186,6 +188,9 @@ struct ref_tcb {
 	int16_t so_error, soft_error;
 	struct ref_ring sndq, rcvq;
 	uint32_t sndbuf, rcvbuf;
+	uint32_t rcvq_bound;            /* octets the receive queue may hold from its head:
+					 * rcvbuf as a ring reserving it would round it, the
+					 * largest so far (input.c rcvq_room) */
 	bool rcvbuf_locked;             /* SO_RCVBUF given: the buffer never grows, so it
 					 * alone sizes the window scale (RFC 7323 2.3) */
 	uint32_t wr_done;               /* a blocking send: octets already queued */
@@ -314,6 +319,10 @@ void ref_deliver_data(struct ref_tcb *tp, const struct ref_segment *seg, ref_seq
 
 /* socket.c */
 uint32_t ref_rcvq_readable(const struct ref_tcb *tp);
+/* The receive queue's limit from its head, and room for len octets at offset off below
+ * it: how many fit, reserved (UINT32_MAX when out of memory) (buf.c) */
+uint32_t ref_rcvq_limit(struct ref_tcb *tp);
+uint32_t ref_rcvq_room(struct ref_tcb *tp, uint32_t off, uint32_t len);
 
 /* sack.c: the sender's scoreboard and RFC 6675 loss recovery; D-SACK (RFC 2883) */
 /* Record the SACK blocks of seg (a D-SACK first block is counted, not recorded);
