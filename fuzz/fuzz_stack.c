@@ -129,7 +129,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		spec = TCPSPEC_FUZZ_DEFAULT_TARGET;
 	if (!sd_init(&drv, spec, getenv("TCPSPEC_FUZZ_TRACE") ? &trace_hooks : &hooks, NULL))
 		exit(3);
-	sd_free(&drv);          /* opened per input */
+	sd_free(&drv);          /* opened (or reset in place) per input */
 	stats = getenv("TCPSPEC_FUZZ_STATS") != NULL;
 	if (stats)
 		atexit(print_stats);
@@ -140,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	bool found = sd_run(&drv, data, size);
 
-	sd_free(&drv);
+	sd_end(&drv);           /* the reference stack stays open, emptied */
 	if (found) {
 		char full[512], sig[512];
 		snprintf(full, sizeof full, "[%s] %s", drv.finding.oracle, drv.finding.msg);

@@ -218,6 +218,10 @@ struct sd {
  * not an in-process virtual-time target. */
 bool sd_init(struct sd *d, const char *spec, const struct sd_hooks *hooks, void *ctx);
 void sd_free(struct sd *d);
+/* After an input, within it: what the input made the stacks allocate is freed.  A side
+ * that resets in place (the reference stack) is reset and stays open for the next
+ * sd_run; any other side is closed.  sd_free still closes everything. */
+void sd_end(struct sd *d);
 /* Play one input from fresh stacks; true when a finding stopped it (d->finding). */
 bool sd_run(struct sd *d, const uint8_t *data, size_t size);
 
