@@ -25,6 +25,49 @@ static void put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
+/* The same for n bytes of text, a string, a character and an unsigned number: the
+ * common pieces, without a trip through vsnprintf (whose checks under ASan cost more
+ * than the printing; the fuzz targets print every packet they parse). */
+static void put_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->len < o->cap) {
+		size_t k = o->cap - o->len - 1;
+		if (k > n)
+			k = n;
+		memcpy(o->buf + o->len, s, k);
+		o->buf[o->len + k] = 0;
+	}
+	o->len += n;
+}
+
+static void put_s(struct out *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
+static void put_c(struct out *o, char c)
+{
+	put_mem(o, &c, 1);
+}
+
+static void put_u(struct out *o, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof d;
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	put_mem(o, d + i, sizeof d - i);
+}
+
+/* " NAME" then the number: " ack 1", " win 65535" */
+static void put_su(struct out *o, const char *s, uint64_t v)
+{
+	put_s(o, s);
+	put_u(o, v);
+}
+
 static int finish(struct out *o)
 {
 	if (o->cap && o->len >= o->cap)
@@ -34,8 +77,12 @@ static int finish(struct out *o)
 
 static void hex(struct out *o, const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		put(o, "%02x", p[i]);
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		char two[2] = { digits[p[i] >> 4], digits[p[i] & 15] };
+		put_mem(o, two, 2);
+	}
 }
 
 static void flags_to(struct out *o, uint16_t f)
@@ -49,11 +96,11 @@ static void flags_to(struct out *o, uint16_t f)
 	bool any = false;
 	for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
 		if (f & letters[i].bit) {
-			put(o, "%c", letters[i].c);
+			put_c(o, letters[i].c);
 			any = true;
 		}
 	if (!any)
-		put(o, "-");
+		put_c(o, '-');
 }
 
 int wire_print_flags(char *buf, size_t cap, uint16_t flags)
@@ -68,52 +115,54 @@ int wire_print_flags(char *buf, size_t cap, uint16_t flags)
 static void opt_to(struct out *o, const struct wire_tcp_opt *e, uint32_t sack_base)
 {
 	if (e->kind == WIRE_TCPOPT_LITERAL) {
-		put(o, "raw hex ");
+		put_s(o, "raw hex ");
 		hex(o, e->v.raw.data, e->v.raw.n);
 		return;
 	}
 	if (e->flags & WIRE_OPT_F_RAW) {
 		put(o, "raw %u %u", e->kind, e->len);
 		if (e->v.raw.n) {
-			put(o, " hex ");
+			put_s(o, " hex ");
 			hex(o, e->v.raw.data, e->v.raw.n);
 		}
 		return;
 	}
 	switch (e->kind) {
 	case WIRE_TCPOPT_EOL:
-		put(o, "eol");
+		put_s(o, "eol");
 		break;
 	case WIRE_TCPOPT_NOP:
-		put(o, "nop");
+		put_s(o, "nop");
 		break;
 	case WIRE_TCPOPT_MSS:
-		put(o, "mss %u", e->v.mss);
+		put_su(o, "mss ", e->v.mss);
 		break;
 	case WIRE_TCPOPT_WSCALE:
-		put(o, "wscale %u", e->v.wscale);
+		put_su(o, "wscale ", e->v.wscale);
 		break;
 	case WIRE_TCPOPT_SACK_PERM:
-		put(o, "sackOK");
+		put_s(o, "sackOK");
 		break;
 	case WIRE_TCPOPT_SACK:
-		put(o, "sack");
-		for (unsigned i = 0; i < e->v.sack.n; i++)
-			put(o, " %" PRIu32 ":%" PRIu32, e->v.sack.block[i].left - sack_base,
-			    e->v.sack.block[i].right - sack_base);
+		put_s(o, "sack");
+		for (unsigned i = 0; i < e->v.sack.n; i++) {
+			put_su(o, " ", (uint32_t)(e->v.sack.block[i].left - sack_base));
+			put_su(o, ":", (uint32_t)(e->v.sack.block[i].right - sack_base));
+		}
 		break;
 	case WIRE_TCPOPT_TIMESTAMP:
-		put(o, "TS val %" PRIu32 " ecr %" PRIu32, e->v.ts.val, e->v.ts.ecr);
+		put_su(o, "TS val ", e->v.ts.val);
+		put_su(o, " ecr ", e->v.ts.ecr);
 		break;
 	case WIRE_TCPOPT_MD5:
-		put(o, "md5 ");
+		put_s(o, "md5 ");
 		hex(o, e->v.md5, 16);
 		break;
 	case WIRE_TCPOPT_FASTOPEN:
 	case WIRE_TCPOPT_EXP:
-		put(o, e->v.tfo.exp ? "FOEXP" : "FO");
+		put_s(o, e->v.tfo.exp ? "FOEXP" : "FO");
 		if (e->v.tfo.len) {
-			put(o, " ");
+			put_c(o, ' ');
 			hex(o, e->v.tfo.cookie, e->v.tfo.len);
 		}
 		break;
@@ -134,7 +183,7 @@ static void opt_to(struct out *o, const struct wire_tcp_opt *e, uint32_t sack_ba
 	default:
 		put(o, "raw %u %u", e->kind, e->len);
 		if (e->v.raw.n) {
-			put(o, " hex ");
+			put_s(o, " hex ");
 			hex(o, e->v.raw.data, e->v.raw.n);
 		}
 		break;
@@ -143,13 +192,13 @@ static void opt_to(struct out *o, const struct wire_tcp_opt *e, uint32_t sack_ba
 
 static void opts_to(struct out *o, const struct wire_tcp_opts *opts, uint32_t sack_base)
 {
-	put(o, "<");
+	put_c(o, '<');
 	for (unsigned i = 0; i < opts->n && i < WIRE_TCP_MAX_OPTS; i++) {
 		if (i)
-			put(o, ",");
+			put_c(o, ',');
 		opt_to(o, &opts->opt[i], sack_base);
 	}
-	put(o, ">");
+	put_c(o, '>');
 }
 
 int wire_print_tcp_options(char *buf, size_t cap, const struct wire_tcp_opts *opts,
@@ -293,17 +342,19 @@ int wire_print(char *buf, size_t cap, const struct wire_packet *pkt,
 		}
 		uint32_t s = t->seq - (flags & WIRE_PRINT_SEQ_ABSOLUTE ? 0 : seq_base);
 		flags_to(&o, t->flags & 0x1ff);
-		put(&o, " %" PRIu32 ":%" PRIu32 "(%zu)", s, s + (uint32_t)t->payload_len,
-		    t->payload_len);
+		put_su(&o, " ", s);
+		put_su(&o, ":", (uint32_t)(s + (uint32_t)t->payload_len));
+		put_su(&o, "(", t->payload_len);
+		put_c(&o, ')');
 		if (t->flags & WIRE_TH_ACK)
-			put(&o, " ack %" PRIu32,
-			    t->ack - (flags & WIRE_PRINT_ACK_ABSOLUTE ? 0 : ack_base));
+			put_su(&o, " ack ",
+			       (uint32_t)(t->ack - (flags & WIRE_PRINT_ACK_ABSOLUTE ? 0 : ack_base)));
 		if (!(flags & WIRE_PRINT_NO_WIN))
-			put(&o, " win %u", t->win);
+			put_su(&o, " win ", t->win);
 		if (t->flags & WIRE_TH_URG)
-			put(&o, " urg %u", t->urg);
+			put_su(&o, " urg ", t->urg);
 		if (t->opts.n) {
-			put(&o, " ");
+			put_c(&o, ' ');
 			opts_to(&o, &t->opts, ack_base);
 		}
 		/* tcpspec's malformed-segment extension */
