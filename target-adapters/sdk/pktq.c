@@ -8,7 +8,9 @@
 int target_pktq_push(struct target_pktq *q, int64_t t_ns, const uint8_t *data, size_t len)
 {
 	if (q->len == q->cap) {
-		size_t ncap = q->cap ? q->cap * 2 : 64;
+		/* a stack rarely has more than a few packets waiting to be read: a small
+		 * start (the queue goes with every open, for fuzz_stack every input) */
+		size_t ncap = q->cap ? q->cap * 2 : 8;
 		struct target_pktq_ent *n = malloc(ncap * sizeof *n);
 		if (!n)
 			return -1;
