@@ -41,6 +41,13 @@ void ref_update_snd_mss(struct ref_tcb *tp)
 		mss = 48;
 	if (tp->flags & TF_TS_OK)
 		mss -= 12;
+	/* mss_reserve (0 by default; see ref.h for why a stack may) keeps that many
+	 * octets off every data segment of a connection that may carry SACK blocks, as
+	 * gVisor's netstack keeps room for the largest option area it might send (36
+	 * octets: four blocks), leaving at least 16 octets of data: a setting for running
+	 * the conformance suite against such a stack, not a rule of the stack's */
+	if (tp->st->cfg.mss_reserve && (tp->flags & TF_SACK_OK))
+		mss = mss > tp->st->cfg.mss_reserve + 16 ? mss - tp->st->cfg.mss_reserve : 16;
 	tp->snd_mss = mss;
 }
 

@@ -270,6 +270,10 @@ struct ref_config {
 				 * Linux's quick-ACK mode; 0 = always delay) */
 	uint32_t init_cwnd;     /* segments; 0 (default) = RFC 5681 3.1: min(4*SMSS,
 				 * max(2*SMSS, 4380)) bytes; 10 = RFC 6928 as Linux */
+	uint32_t mss_reserve;   /* octets kept off Eff.snd.MSS for every data segment of
+				 * a SACK connection (0): RFC 9293 3.7.1 (MUST-16) bounds
+				 * segments from above only, so a stack may send smaller
+				 * ones throughout */
 	uint32_t challenge_ack_limit;      /* per second, stack-wide (1000); 0 = unlimited */
 	uint32_t invalid_ratelimit_ms;     /* net.ipv4.tcp_invalid_ratelimit (0 = off; Linux
 					    * 500): per connection, at most one challenge ACK

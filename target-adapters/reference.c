@@ -363,8 +363,8 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	/* The reference stack's own knobs for choices the RFCs leave open, so the suite
 	 * can be run against a stack that chooses otherwise (tests/conformance_variant.sh):
 	 * the initial window in segments (RFC 5681 3.1 bounds it from above only; 0 is
-	 * the bound itself), and delayed ACKs off (RFC 9293 3.8.6.3: SHOULD, SHLD-18) or
-	 * their timeout (MUST-40: under 0.5 s) */
+	 * the bound itself), delayed ACKs off (RFC 9293 3.8.6.3: SHOULD, SHLD-18) or
+	 * their timeout (MUST-40: under 0.5 s), and data segments below Eff.snd.MSS */
 	if (!strcmp(name, "refstack.init_cwnd")) {
 		if (!parse_u32(value, &v) || v > 64)
 			return -2;
@@ -372,6 +372,14 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 		return 0;
 	}
 	BOOL_SETTING("refstack.delayed_ack", delayed_ack)
+	/* data segments of SACK connections smaller than Eff.snd.MSS by this many octets
+	 * (RFC 9293 3.7.1 bounds them from above only; gVisor's netstack keeps 36 off) */
+	if (!strcmp(name, "refstack.mss_reserve")) {
+		if (!parse_u32(value, &v) || v > 1000)
+			return -2;
+		c->mss_reserve = v;
+		return 0;
+	}
 	if (!strcmp(name, "refstack.delack_ms")) {
 		if (!parse_u32(value, &v) || v == 0 || v >= 500)
 			return -2;
