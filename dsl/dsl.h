@@ -224,6 +224,9 @@ struct dsl_packet {
 	uint32_t win;
 	bool has_urg;
 	uint32_t urg;
+	bool has_maxseg;	/* `maxseg N` (outbound): the data in one or more
+				 * segments of at most N octets each */
+	uint32_t maxseg;
 	enum dsl_opts_kind opts_kind;
 	struct dsl_tcp_opt *opts;
 	size_t n_opts;

@@ -125,7 +125,8 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 		    (a->has_ack && (a->ack != b->ack || a->ack_absolute != b->ack_absolute)))
 			return false;
 		if (a->has_win != b->has_win || (a->has_win && a->win != b->win) ||
-		    a->has_urg != b->has_urg || (a->has_urg && a->urg != b->urg))
+		    a->has_urg != b->has_urg || (a->has_urg && a->urg != b->urg) ||
+		    a->has_maxseg != b->has_maxseg || (a->has_maxseg && a->maxseg != b->maxseg))
 			return false;
 	}
 	if (a->opts_kind != b->opts_kind || a->n_opts != b->n_opts)

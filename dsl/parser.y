@@ -60,6 +60,7 @@ void dsl_b_pkt_tcp(struct dsl_pstate *ps, struct dsl_event *ev, unsigned flags,
 		   DSL_YYLTYPE fl, struct dsl_seq seq);
 void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok name,
 		     struct dsl_tok val, bool bang, DSL_YYLTYPE yl);
+void dsl_b_pkt_dir(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl);
 void dsl_b_pkt_opts(struct dsl_pstate *ps, struct dsl_event *ev, enum dsl_opts_kind k,
 		    struct dsl_attrv *a, DSL_YYLTYPE yl);
 void dsl_b_pkt_ecn(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok t,
@@ -206,7 +207,8 @@ action
 /* ---- packets ---- */
 
 packet
-	: DIR pkt_body		{ $$ = $2; $$->packet.dir = (enum dsl_dir)$1.s[0]; }
+	: DIR pkt_body		{ $$ = $2; $$->packet.dir = (enum dsl_dir)$1.s[0];
+				  dsl_b_pkt_dir(ps, $$, @1); }
 	| DIR icmp		{ $$ = $2; $$->packet.dir = (enum dsl_dir)$1.s[0]; }
 	| DIR ELLIPSIS		{ $$ = dsl_b_pkt_unchecked(ps, $1, @2); }
 	;

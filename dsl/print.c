@@ -210,6 +210,8 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 			fprintf(fp, " win %" PRIu32, p->win);
 		if (p->has_urg)
 			fprintf(fp, " urg %" PRIu32, p->urg);
+		if (p->has_maxseg)
+			fprintf(fp, " maxseg %" PRIu32, p->maxseg);
 	}
 	if (p->opts_kind == DSL_OPTS_ANY) {
 		fputs(" <...>", fp);

@@ -592,8 +592,11 @@ static int next_packet(struct engine_ctx *x, int64_t deadline)
  * back-to-back ones (or the other way round on the wire).  Unless --strict_segments,
  * consecutive segments of the same flow -- contiguous, same ack and window, all but
  * the last of the same size -- are taken together until they carry the script's
- * length, as scripts written for packetdrill expect.  w becomes the aggregate (its
- * PSH and FIN from the last piece).  Returns the number of pieces, or -1 with why. */
+ * length, as scripts written for packetdrill expect.  A line with `maxseg N` is taken
+ * so whatever --strict_segments says: its pieces may have any sizes up to N (the
+ * stack's choice below the MSS, RFC 9293 3.7.1), and one larger fails.  w becomes the
+ * aggregate (its PSH and FIN from the last piece).  Returns the number of pieces, or
+ * -1 with why. */
 static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wire_packet *w,
 		     int64_t deadline, char *why, size_t cap)
 {
@@ -624,7 +627,12 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 				 next_seq - x->c.local_isn);
 			return -1;
 		}
-		if (total + len < want && len != last_len) {
+		if (p->has_maxseg && len > p->maxseg) {
+			snprintf(why, cap, "piece %d of the segment carries %zu bytes, more than "
+				 "maxseg %u", pieces + 1, len, p->maxseg);
+			return -1;
+		}
+		if (!p->has_maxseg && total + len < want && len != last_len) {
 			snprintf(why, cap, "piece %d of the segment carries %zu bytes, not %zu like "
 				 "the one before", pieces + 1, len, last_len);
 			return -1;
@@ -811,7 +819,13 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				   w.ip.proto, lines);
 	}
 	int pieces = 1;
-	if (!x->opts.strict_segments && w.tcp.payload_len > 0 && w.tcp.payload_len < p->seq.len) {
+	if (p->has_maxseg && w.tcp.payload_len > p->maxseg) {
+		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+		return engine_fail(x, ev, 'p', "error handling packet: len: a segment of %zu "
+				   "bytes, more than maxseg %u%s", w.tcp.payload_len, p->maxseg, lines);
+	}
+	if ((!x->opts.strict_segments || p->has_maxseg) && w.tcp.payload_len > 0 &&
+	    w.tcp.payload_len < p->seq.len) {
 		char why[160];
 		pieces = aggregate(x, p, &w, deadline, why, sizeof why);
 		if (pieces < 0) {

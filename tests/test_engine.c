@@ -507,6 +507,55 @@ static void unchecked_outbound_takes_what_came_by_its_time(void **state)
 	assert_non_null(strstr(msg(&r), "seq: expected 2 but got 1"));
 }
 
+/* `maxseg N`: the data in segments of any sizes up to N, even with --strict_segments;
+ * one larger, or one past the end, fails */
+static void maxseg_takes_smaller_segments_up_to_the_bound(void **state)
+{
+	const char *script = "--strict_segments\n0 < S 0:0(0) win 1000\n"
+			     "+0 > S. 0:0(0) ack 1\n+0 > P. 1:1001(1000) ack 1 maxseg 500\n";
+	struct engine_result r;
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 464, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 465, 1, 1000, 464, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 929, 1, 1000, 72, NULL);
+	run(script, &r);
+	assert_int_equal(r.verdict, ENGINE_PASS);
+	/* a first segment above the bound */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 1, 1, 1000, 1000, NULL);
+	run(script, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "len: a segment of 1000 bytes, more than maxseg 500"));
+	/* a later one above it */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 400, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 401, 1, 1000, 600, NULL);
+	run(script, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "piece 2 of the segment carries 600 bytes, more than "
+					  "maxseg 500"));
+	/* past the end: the length is still checked */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 500, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 501, 1, 1000, 500, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 1001, 1, 1000, 500, NULL);
+	run("--strict_segments\n0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n"
+	    "+0 > P. 1:751(750) ack 1 maxseg 500\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "len: expected 750 but got 1000 (in several segments)"));
+	/* PSH is the last segment's */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 1, 1, 1000, 500, NULL);
+	queue_out(0, WIRE_TH_ACK, 501, 1, 1000, 500, NULL);
+	run(script, &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "flags: expected P. but got ."));
+}
+
 static void symbolic_and_any_option_values(void **state)
 {
 	struct wire_tcp_opts o = {0};
@@ -1644,6 +1693,7 @@ int main(void)
 		cmocka_unit_test_setup(ts_ecr_any_echoes_the_latest_ts_val, setup),
 		cmocka_unit_test_setup(back_to_back_segments_are_taken_together, setup),
 		cmocka_unit_test_setup(unchecked_outbound_takes_what_came_by_its_time, setup),
+		cmocka_unit_test_setup(maxseg_takes_smaller_segments_up_to_the_bound, setup),
 		cmocka_unit_test_setup(symbolic_and_any_option_values, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
