@@ -508,52 +508,43 @@ static void unchecked_outbound_takes_what_came_by_its_time(void **state)
 }
 
 /* `maxseg N`: the data in segments of any sizes up to N, even with --strict_segments;
- * one larger, or one past the end, fails */
+ * one larger, or one past the end, fails; PSH is the last segment's */
 static void maxseg_takes_smaller_segments_up_to_the_bound(void **state)
 {
-	const char *script = "--strict_segments\n0 < S 0:0(0) win 1000\n"
-			     "+0 > S. 0:0(0) ack 1\n+0 > P. 1:1001(1000) ack 1 maxseg 500\n";
-	struct engine_result r;
-	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
-	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 464, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 465, 1, 1000, 464, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 929, 1, 1000, 72, NULL);
-	run(script, &r);
-	assert_int_equal(r.verdict, ENGINE_PASS);
-	/* a first segment above the bound */
-	setup(NULL);
-	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 1, 1, 1000, 1000, NULL);
-	run(script, &r);
-	assert_int_equal(r.verdict, ENGINE_FAIL);
-	assert_non_null(strstr(r.message, "len: a segment of 1000 bytes, more than maxseg 500"));
-	/* a later one above it */
-	setup(NULL);
-	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
-	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 400, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 401, 1, 1000, 600, NULL);
-	run(script, &r);
-	assert_int_equal(r.verdict, ENGINE_FAIL);
-	assert_non_null(strstr(r.message, "piece 2 of the segment carries 600 bytes, more than "
-					  "maxseg 500"));
-	/* past the end: the length is still checked */
-	setup(NULL);
-	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
-	queue_out(0, WIRE_TH_ACK, 1, 1, 1000, 500, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 501, 1, 1000, 500, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 1001, 1, 1000, 500, NULL);
-	run("--strict_segments\n0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n"
-	    "+0 > P. 1:751(750) ack 1 maxseg 500\n", &r);
-	assert_int_equal(r.verdict, ENGINE_FAIL);
-	assert_non_null(strstr(r.message, "len: expected 750 but got 1000 (in several segments)"));
-	/* PSH is the last segment's */
-	setup(NULL);
-	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
-	queue_out(0, WIRE_TH_PSH | WIRE_TH_ACK, 1, 1, 1000, 500, NULL);
-	queue_out(0, WIRE_TH_ACK, 501, 1, 1000, 500, NULL);
-	run(script, &r);
-	assert_int_equal(r.verdict, ENGINE_FAIL);
-	assert_non_null(strstr(r.message, "flags: expected P. but got ."));
+	static const struct {
+		const char *line;               /* the script's data line */
+		size_t n, len[3];               /* the stack's segments, from 1 */
+		uint16_t psh;                   /* bit i: segment i carries PSH */
+		const char *fails;              /* NULL: passes */
+	} c[] = {
+		{ "1:1001(1000) ack 1 maxseg 500", 3, { 464, 464, 72 }, 6, NULL },
+		{ "1:1001(1000) ack 1 maxseg 500", 1, { 1000 }, 1,
+		  "len: a segment of 1000 bytes, more than maxseg 500" },
+		{ "1:1001(1000) ack 1 maxseg 500", 2, { 400, 600 }, 2,
+		  "piece 2 of the segment carries 600 bytes, more than maxseg 500" },
+		{ "1:751(750) ack 1 maxseg 500", 3, { 500, 500, 500 }, 6,
+		  "len: expected 750 but got 1000 (in several segments)" },
+		{ "1:1001(1000) ack 1 maxseg 500", 2, { 500, 500 }, 1,
+		  "flags: expected P. but got ." },
+	};
+	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+		setup(NULL);
+		queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+		uint32_t seq = 1;
+		for (size_t i = 0; i < c[k].n; i++) {
+			queue_out(0, WIRE_TH_ACK | (c[k].psh >> i & 1 ? WIRE_TH_PSH : 0), seq, 1,
+				  1000, c[k].len[i], NULL);
+			seq += c[k].len[i];
+		}
+		char script[256];
+		snprintf(script, sizeof script, "--strict_segments\n0 < S 0:0(0) win 1000\n"
+			 "+0 > S. 0:0(0) ack 1\n+0 > P. %s\n", c[k].line);
+		struct engine_result r;
+		run(script, &r);
+		assert_int_equal(r.verdict, c[k].fails ? ENGINE_FAIL : ENGINE_PASS);
+		if (c[k].fails)
+			assert_non_null(strstr(r.message, c[k].fails));
+	}
 }
 
 static void symbolic_and_any_option_values(void **state)
