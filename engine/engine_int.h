@@ -329,6 +329,8 @@ int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fm
 	__attribute__((format(printf, 3, 4)));
 /* A skip: "file:LINE: not applicable: the stack did not offer FEATURE" (a script that
  * needs an optional mechanism the stack's handshake did not offer). */
+int engine_not_applicable_sndbuf(struct engine_ctx *x, const struct dsl_event *ev,
+				 uint64_t queued);
 int engine_not_applicable(struct engine_ctx *x, const struct dsl_event *ev,
 			  const char *feature);
 
@@ -412,6 +414,13 @@ void engine_stream_prepare(struct engine_ctx *x, struct target_call *c);
 /* After a call returned: track sockets and offsets, check what a read returned. */
 int engine_stream_done(struct engine_ctx *x, const struct engine_call *ec,
 		       const struct target_result *r);
+/* The octets a write-family call would leave queued on its socket (unacknowledged plus
+ * its own); 0 for other calls. */
+uint64_t engine_stream_queued(struct engine_ctx *x, const struct target_call *c);
+/* A stack is assumed to queue this much for sending: a blocking write expected to
+ * return at once that blocks with more queued is not applicable, not a failure (RFC
+ * 9293 leaves the size of the send buffer to the stack). */
+#define ENGINE_SNDBUF_ASSUMED 4096u
 /* An inbound segment of the live connection: its payload (and urgent marks, acks). */
 void engine_stream_inbound(struct engine_ctx *x, struct wire_packet *w);
 /* An outbound segment of the live connection: false with why when its payload is not

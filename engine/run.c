@@ -144,6 +144,15 @@ int engine_not_applicable(struct engine_ctx *x, const struct dsl_event *ev,
 	return report(x, ev, ENGINE_SKIP, "not applicable: the stack did not offer %s", feature);
 }
 
+int engine_not_applicable_sndbuf(struct engine_ctx *x, const struct dsl_event *ev,
+				 uint64_t queued)
+{
+	return report(x, ev, ENGINE_SKIP, "not applicable: the stack's send buffer took fewer "
+		      "than the %llu octets the script keeps queued here (unacknowledged data "
+		      "and this write; the size of the send buffer is the stack's choice)",
+		      (unsigned long long)queued);
+}
+
 int engine_wait_until(struct engine_ctx *x, int64_t script_ns)
 {
 	int64_t target_time = x->t0 + script_ns;

@@ -294,6 +294,18 @@ int engine_stream_done(struct engine_ctx *x, const struct engine_call *ec,
 	return ENGINE_PASS;
 }
 
+/* The octets a write-family call would leave queued for sending on its socket: what
+ * was written before and the script has not acknowledged, plus this call's own. */
+uint64_t engine_stream_queued(struct engine_ctx *x, const struct target_call *c)
+{
+	const struct engine_stream_fd *f = is_write(c->kind) ? fd_find(x, c->fd) : NULL;
+	if (!f)
+		return 0;
+	uint32_t acked = x->c.have_peer_acked ? x->c.peer_acked : 0;
+	uint32_t unacked = (int32_t)(f->wr - acked) > 0 ? f->wr - acked : 0;
+	return (uint64_t)unacked + call_len(c);
+}
+
 /* ---- segments ------------------------------------------------------------------------ */
 
 void engine_stream_inbound(struct engine_ctx *x, struct wire_packet *w)

@@ -51,6 +51,8 @@ strict "net.ipv4.tcp_sack=0"
 strict "net.ipv4.tcp_window_scaling=0"
 # ';' separates settings when one holds blanks
 strict "net.ipv4.tcp_rmem=4096 4096 4096;"
+# a send buffer of 4096 octets: a write queuing more may block (not applicable)
+strict "net.ipv4.tcp_wmem=4096 4096 4096;"
 strict "refstack.mss_reserve=36"
 graded "refstack.delayed_ack=0"
 graded "refstack.delack_ms=200"
@@ -90,6 +92,17 @@ res "a reserve of 36 octets sends 464-octet segments to an MSS of 500 (exit $rc)
 	$([ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q "len: expected 500 but got 464"; echo $?) "$out"
 out=$("$T" run --target "$P" "$tmp/full.pkt" 2>&1); rc=$?
 res "without it, 500-octet segments (exit $rc)" $([ "$rc" = 0 ]; echo $?) "$out"
+# a blocked write is not applicable only when it queues more than the 4096 octets a
+# stack is assumed to hold: 2000 octets blocked by a 1024-octet buffer still fail
+for q in 2000 8000; do
+	printf -- '--ip_version=ipv4\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 65535 <mss 1000>\n+0 > S. 0:0(0) ack 1 <...>\n+0 < . 1:1(0) ack 1 win 65535\n+0 accept(3, ..., ...) = 4\n+0 write(4, ..., %s) = %s\n+0 > . 1:1001(1000) ack 1\n' $q $q > "$tmp/w$q.pkt"
+done
+out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_wmem=1024 1024 1024;" "$T" run --target "$P" "$tmp/w2000.pkt" 2>&1); rc=$?
+res "a 2000-octet write blocked by a 1024-octet send buffer fails (exit $rc)" \
+	$([ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q 'expected the call to return at once but it blocked'; echo $?) "$out"
+out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_wmem=1024 1024 1024;" "$T" run --target "$P" "$tmp/w8000.pkt" 2>&1); rc=$?
+res "an 8000-octet write it blocks is not applicable, with the count (exit $rc)" \
+	$([ "$rc" = 4 ] && printf '%s\n' "$out" | grep -q "not applicable: the stack's send buffer took fewer than the 8000 octets"; echo $?) "$out"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="no.such.setting=1" "$T" run --target "$P" \
 	"$S/rfc5681-congestion/initial-window-upper-bound.pkt" 2>&1); rc=$?
 res "an unknown setting makes the plugin unavailable (exit $rc)" \
