@@ -350,6 +350,8 @@ int engine_cmsg_check(struct engine_ctx *x, struct engine_call *ec,
 
 /* symbols.c */
 bool engine_symbol(const char *name, int64_t *value);
+/* A name packetdrill's suite runners define per IP version (-D CMSG_LEVEL_IP=...). */
+bool engine_symbol_runner_defined(const char *name);
 /* dsl_names.known: whether a script's call / symbol / errno / function name exists */
 bool engine_name_known(void *arg, enum dsl_name_kind kind, const char *name, char *hint,
 		       size_t cap);

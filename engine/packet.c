@@ -455,9 +455,9 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 			case 0:
 				break;
 			case -2:
-				return engine_skip(x, ev, "TCP option value %s is not defined "
-						   "(give --define %s=VALUE)", p->opts[i].sym,
-						   p->opts[i].sym);
+				return engine_fail(x, ev, 0, "error handling packet: TCP option "
+						   "value %s is not defined (give --define %s=VALUE)",
+						   p->opts[i].sym, p->opts[i].sym);
 			default:
 				return engine_fail(x, ev, 0, "error handling packet: too many TCP options");
 			}

@@ -242,6 +242,12 @@ static bool in(const char *const *v, size_t n, const char *name)
 	return false;
 }
 
+bool engine_symbol_runner_defined(const char *name)
+{
+	static const char *const runner[] = { "CMSG_LEVEL_IP", "CMSG_TYPE_RECVERR" };
+	return in(runner, sizeof runner / sizeof runner[0], name);
+}
+
 #define IN(v, name) in(v, sizeof v / sizeof v[0], name)
 #define OFFER(sg, v) for (size_t i_ = 0; i_ < sizeof v / sizeof v[0]; i_++) \
 		dsl_suggest_offer(sg, v[i_])

@@ -86,6 +86,7 @@ struct dctx {
 	struct engine_ctx *x;
 	const struct dsl_event *ev;
 	char why[256];              /* why decoding failed (unsupported) */
+	bool undefined;             /* ... or a name the suite's runner defines is not */
 };
 
 static bool is_ellipsis(const struct dsl_expr *e)
@@ -143,6 +144,15 @@ static bool eval_int(struct dctx *d, const struct dsl_expr *e, int64_t *v)
 		if (e->text[0] == 'E' && engine_errno_lookup(e->text) >= 0) {
 			*v = engine_errno_lookup(e->text);   /* ee_errno=ENOMSG */
 			return true;
+		}
+		/* a name packetdrill's runners define per IP version (-D): without the
+		 * definition the script cannot run, as under packetdrill (a failure, never
+		 * a skip that would hide a runner's missing flag) */
+		if (engine_symbol_runner_defined(e->text)) {
+			d->undefined = true;
+			snprintf(d->why, sizeof d->why, "symbol %s is not defined: the suite's "
+				 "runner defines it (give --define %s=VALUE)", e->text, e->text);
+			return false;
 		}
 		/* the parser let it through: a real name without a value here */
 		snprintf(d->why, sizeof d->why, "symbol %s is not supported", e->text);
@@ -1269,7 +1279,8 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 	/* calls see the home connection (bind and connect set its ports) */
 	engine_conn_select(x, x->home_port);
 	if (!decode(&d, &ev->call, &ec) || !decode_result(&d, &ev->call, &ec))
-		return engine_skip(x, ev, "%s", d.why);
+		return d.undefined ? engine_fail(x, ev, 0, "error handling syscall: %s", d.why)
+				   : engine_skip(x, ev, "%s", d.why);
 	if (ec.c.kind == TARGET_CALL_BIND || ec.c.kind == TARGET_CALL_CONNECT)
 		take_unbound(x, ec.c.fd);
 	else if (ec.c.kind == TARGET_CALL_LISTEN) {
