@@ -104,7 +104,9 @@ CC_RE = re.compile(r'^(\s*)sysctl\s+(-q\s+|-w\s+)*net\.ipv4\.tcp_congestion_cont
 
 def patch_copy(src, dst):
     """dst: a copy of src whose set-up files fall back to route-level congestion control."""
-    shutil.copytree(src, dst, symlinks=False)
+    # a link to a file outside the copied tree (Google's tcp/common/defaults.sh when
+    # only a part of the suite is given) is left out: both tools then fail alike
+    shutil.copytree(src, dst, symlinks=False, ignore_dangling_symlinks=True)
     patched = []
     for dirpath, _, files in os.walk(dst):
         for f in files:
@@ -205,11 +207,25 @@ def main():
     ap.add_argument('--only', action='append', help='glob over paths relative to DIR')
     ap.add_argument('--timeout', type=int, default=180)
     ap.add_argument('--json', help='write every run and verdict here')
+    ap.add_argument('--patched-copy', metavar='DIR',
+                    help="only write the copy of the suite packetdrill runs on (its set-up "
+                         "files putting a refused congestion control on the routes) to DIR, "
+                         "for comparing by hand, and stop")
     ap.add_argument('--reuse', metavar='JSON',
                     help="take packetdrill's first runs (and its wall time) from an "
                          "earlier --json of the same suite instead of running them again")
     a = ap.parse_args()
 
+    if a.patched_copy:
+        if not a.dir or not os.path.isdir(a.dir) or os.path.exists(a.patched_copy):
+            print('parity: --patched-copy needs the suite and a DIR that does not exist yet',
+                  file=sys.stderr)
+            return 2
+        for f in patch_copy(os.path.abspath(a.dir), a.patched_copy):
+            print('parity: patched %s' % f)
+        print('parity: the copy is in %s; run packetdrill there under unshare -n' %
+              a.patched_copy)
+        return 0
     if not a.packetdrill:
         print('parity: skipped: no packetdrill binary given (PACKETDRILL=path)')
         return 0
@@ -306,7 +322,8 @@ def main():
     agree = table(st, 'stable runs')
     dis = [k for k in runs if side(hist[k][0][0][0]) != side(hist[k][1][0][0])]
     if dis:
-        print('\ndisagreements (stable: both tools gave the same verdict on every rerun):')
+        print('\ndisagreements ([stable]: each tool gave one verdict on every rerun; '
+              '[flaky]: one of them did not):')
     for k in dis:
         r, m = k
         tag = 'stable' if k in st else 'flaky'
