@@ -1438,6 +1438,10 @@ void sd_probe(struct sd *d)
 	memset(&r, 0, sizeof r);
 	r.kind = FUZZ_REC_SEG;
 	r.flags = TH_ACK;
+	/* with a TS option, newer than the peer's last: a stack that agreed on timestamps
+	 * drops a segment without one (RFC 7323 3.2, SHOULD) and would answer nothing,
+	 * and one that did not ignores it (3.2: MUST be ignored), so both answer */
+	r.opts = FUZZ_O_TS;
 	r.dseq = -30000;
 	r.win = 65535;
 	d->finding_set = true;          /* whatever it breaks is not reported */

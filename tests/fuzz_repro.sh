@@ -71,4 +71,22 @@ if [ -f "$src" ]; then
 else
 	tap ok "control # SKIP $src is missing"
 fi
+# the closing probe (an old duplicate ACK) carries a TS option: found by an outside
+# tester, a repro whose reference twin had agreed on timestamps (lwIP never does) expected
+# no answer to a probe without one, so the script passed on lwip although lwIP answered
+# with the acknowledgement the finding is about
+in=tests/data/fuzz-stack-lwip-ts-probe.input
+if $T run --target lwip corpora/lwip/passive-open-data-close.pkt >/dev/null 2>&1; then
+	$T repro fuzz_stack "$in" --target lwip -o "$tmp/probe.pkt" >/dev/null 2>&1
+	$T run -q "$tmp/probe.pkt" >/dev/null 2>&1; good=$?
+	$T run -q --target lwip "$tmp/probe.pkt" >"$tmp/probe.out" 2>&1; rc=$?
+	if [ "$good" -eq 0 ] && [ "$rc" -eq 1 ] && grep -q 'ack: expected 1 but got 1402' "$tmp/probe.out"; then
+		tap ok "a finding whose twin agreed on timestamps fails on lwip at the closing probe"
+	else
+		tap "not ok" "timestamp probe: reference exit $good (want 0), lwip exit $rc (want 1)"
+		sed 's/^/# /' "$tmp/probe.out" | head -5
+	fi
+else
+	tap ok "timestamp probe # SKIP lwip target not available"
+fi
 echo "1..$n"
