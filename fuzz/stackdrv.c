@@ -860,13 +860,28 @@ static void compare(struct sd *d, bool is_seg)
 	if (tu->rec_acked && tw->rec_acked && tu->rec_ack != tw->rec_ack)
 		drift_after = true;
 	/* a handshake only the twin's MUST drops kept open: the stack under test cannot
-	 * have completed it (no socket shows the state before accept does) */
-	if (is_seg && d->prev_twin_state != REF_SYN_RECEIVED)
+	 * have completed it (no socket shows the state before accept does).  Where it
+	 * did, it took one of those segments: the first whose ACK completes a handshake
+	 * (a stack that checks the ACK before the sequence number takes it), else the
+	 * first; a later drop is no more than what followed */
+	if (is_seg && d->prev_twin_state != REF_SYN_RECEIVED) {
 		d->synrcvd_open = false;
+		d->synrcvd_req = NULL;
+	}
 	if (is_seg && d->prev_twin_state == REF_SYN_RECEIVED) {
+		const struct sd_in *in = &d->last_in;
+		const struct sd_side *tw = &d->side[SD_TWIN];
+		bool ack_ok = (in->flags & (TH_ACK | TH_RST | TH_SYN)) == TH_ACK &&
+			      !in->csum_bad && !in->ack_abs &&
+			      in->ack_rel - 1u < tw->snd_max - tw->iss;
 		d->synrcvd_open |= !must || d->twin_state != REF_SYN_RECEIVED;
-		d->synrcvd_req = d->synrcvd_open ? NULL : req;
-		d->synrcvd_rec = d->record + 1;
+		if (d->synrcvd_open) {
+			d->synrcvd_req = NULL;
+		} else if (!d->synrcvd_req || (ack_ok && !d->synrcvd_ack_ok)) {
+			d->synrcvd_req = req;
+			d->synrcvd_rec = d->record + 1;
+			d->synrcvd_ack_ok = ack_ok;
+		}
 	}
 	if (!is_seg && d->last_call == FUZZ_C_ACCEPT && !drifted && d->synrcvd_req &&
 	    d->twin_state == REF_SYN_RECEIVED && tw->ret == -EAGAIN && tu->ret >= 0) {
@@ -898,8 +913,11 @@ static void compare(struct sd *d, bool is_seg)
 	if (must && !drifted && tu->rec_acked && tw->rec_acked && tu->rec_ack != tw->rec_ack &&
 	    (tu->reply & key) == (tw->reply & key)) {
 		d->ndiverge_must++;
-		finding(d, SD_TUT, "diverge", "acknowledged %d octets more than the reference "
-			"stack (%s)", (int32_t)(tu->rec_ack - tw->rec_ack), req);
+		int32_t more = (int32_t)(tu->rec_ack - tw->rec_ack);
+		finding(d, SD_TUT, "diverge", "acknowledged %u where the reference stack "
+			"acknowledges %u (%u octets %s; %s)", tu->rec_ack, tw->rec_ack,
+			more < 0 ? (uint32_t)0 - (uint32_t)more : (uint32_t)more,
+			more < 0 ? "less" : "more", req);
 		return;
 	}
 	if (must && !drifted && state_differs) {
@@ -1366,6 +1384,7 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	d->twin_reason = -1;
 	d->twin_state = REF_LISTEN;
 	d->synrcvd_req = NULL;
+	d->synrcvd_ack_ok = false;
 	d->synrcvd_open = false;
 	d->finding_set = false;
 	drifted = false;

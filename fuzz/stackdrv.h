@@ -196,10 +196,13 @@ struct sd {
 	int last_kind;          /* enum fuzz_rec_kind of the latest record */
 	int last_call;          /* enum fuzz_call_kind of the latest record, -1: no call */
 	struct sd_in last_in;   /* the latest inbound segment */
-	/* the segments the twin got in SYN-RECEIVED: the requirement it dropped the latest
-	 * under, NULL when one was taken or dropped on a rule that is not a MUST */
+	/* the segments the twin got in SYN-RECEIVED, all dropped on a MUST: the one where
+	 * a stack that took it departed, the first whose ACK would complete the handshake
+	 * (else the first), and the requirement it was dropped under; NULL when one was
+	 * taken or dropped on a rule that is not a MUST */
 	const char *synrcvd_req;
 	int synrcvd_rec;        /* ... and that segment's record */
+	bool synrcvd_ack_ok;    /* ... its ACK acceptable (SND.UNA < SEG.ACK =< SND.NXT) */
 	bool synrcvd_open;      /* one of them was taken or dropped on another rule: what
 				   the stack under test did with it is its choice */
 	bool finding_set;
