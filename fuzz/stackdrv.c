@@ -812,6 +812,51 @@ static int outs_differ(const struct sd_side *a, const struct sd_side *b)
 static bool drifted;    /* the stacks already differ in state: MUST checks would
 			   compare consequences, not the rule */
 
+/* The text of the latest segment, when the twin dropped it on a MUST that leaves no
+ * choice (no ACK bit; an ACK of data neither stack sent), is kept as d->dropped; one
+ * the twin took later, or that a later segment it took covers, is forgotten.  Then
+ * the index of the one whose end the stack under test acknowledges, -1 when none:
+ * it took text the twin dropped.  (Not a segment out of the window: the window is the
+ * stack's choice.  Not a RST's acknowledgement field: a stack without the connection
+ * answers SEQ+LEN there, RFC 9293 3.10.7.1.) */
+static int dropped_acked(struct sd *d, bool is_seg)
+{
+	const struct sd_in *in = &d->last_in;
+	const struct sd_side *tw = &d->side[SD_TWIN], *tu = &d->side[SD_TUT];
+	uint32_t start = in->seq + !!(in->flags & TH_SYN);
+	uint32_t end = start + in->len + !!(in->flags & TH_FIN);
+	bool took = d->twin_reason != REF_R_NO_ACK && d->twin_reason != REF_R_ACK_UNSENT;
+	const char *req = NULL;
+
+	for (int i = 0; i < d->ndropped; i++) {
+		uint32_t e = d->dropped[i].end;
+		if ((tw->acked && sge(tw->rcv_nxt, e)) ||
+		    (is_seg && took && !in->csum_bad && !sgt(start, e) && sge(end, e)))
+			d->dropped[i--] = d->dropped[--d->ndropped];
+	}
+	if (is_seg && !took && !in->csum_bad && in->doff < 0 && !(in->flags & (TH_RST | TH_SYN)) &&
+	    end != start && tw->acked && sgt(end, tw->rcv_nxt) &&
+	    sd_reason_is_must(d->twin_reason, &req) &&
+	    (d->twin_reason == REF_R_NO_ACK ||
+	     (tu->has_conn && sgt(in->ack_rel, tu->snd_max - tu->iss)))) {
+		if (d->ndropped == 4)
+			memmove(d->dropped, d->dropped + 1, 3 * sizeof d->dropped[0]);
+		else
+			d->ndropped++;
+		d->dropped[d->ndropped - 1] = (struct sd_dropped){ end, d->record, req };
+	}
+	for (int k = 0; k < tu->nout && k < SD_MAXOUT; k++) {
+		const struct sd_seg *g = &tu->out[k];
+		if ((g->flags & (TH_ACK | TH_RST)) != TH_ACK)
+			continue;
+		for (int i = 0; i < d->ndropped; i++)
+			if (g->ack == d->dropped[i].end &&
+			    !(tw->rec_acked && tw->rec_ack == g->ack))
+				return i;
+	}
+	return -1;
+}
+
 static void compare(struct sd *d, bool is_seg)
 {
 	struct sd_side *tw = &d->side[SD_TWIN], *tu = &d->side[SD_TUT];
@@ -890,6 +935,16 @@ static void compare(struct sd *d, bool is_seg)
 			"has not established (it dropped record %d's segment: %s)",
 			d->synrcvd_rec, d->synrcvd_req);
 		return;
+	}
+	if (!drifted) {
+		int k = dropped_acked(d, is_seg);
+		if (k >= 0) {
+			d->ndiverge_must++;
+			finding(d, SD_TUT, "diverge", "acknowledged %u, the end of record %d's "
+				"segment, which the reference stack dropped (%s)",
+				d->dropped[k].end, d->dropped[k].rec + 1, d->dropped[k].req);
+			return;
+		}
 	}
 	if (d->strict && tu->reply == tw->reply && tu->ret == tw->ret && !state_differs) {
 		int k = outs_differ(tu, tw);
@@ -1385,6 +1440,7 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	d->twin_state = REF_LISTEN;
 	d->synrcvd_req = NULL;
 	d->synrcvd_ack_ok = false;
+	d->ndropped = 0;
 	d->synrcvd_open = false;
 	d->finding_set = false;
 	drifted = false;

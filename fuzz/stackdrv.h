@@ -205,6 +205,11 @@ struct sd {
 	bool synrcvd_ack_ok;    /* ... its ACK acceptable (SND.UNA < SEG.ACK =< SND.NXT) */
 	bool synrcvd_open;      /* one of them was taken or dropped on another rule: what
 				   the stack under test did with it is its choice */
+	/* text the twin dropped on a MUST (no ACK bit, an ACK of unsent data) beyond its
+	 * RCV.NXT: a stack that acknowledges the end of one took it (RFC 9293 3.10.7.4),
+	 * however much later that shows */
+	struct sd_dropped { uint32_t end; int rec; const char *req; } dropped[4];
+	int ndropped;
 	bool finding_set;
 	struct sd_finding finding;
 	uint64_t ndiverge_counted, ndiverge_must;
