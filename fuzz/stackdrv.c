@@ -50,6 +50,13 @@ static void finding(struct sd *d, int side, const char *oracle, const char *fmt,
 	va_end(ap);
 }
 
+static void rfc5961_ack_finding(struct sd *d, int side, uint32_t ack)
+{
+	finding(d, side, "rfc5961-ack", "a segment acknowledging data never sent must be "
+		"dropped (RFC 5961 5.2, RFC 9293 3.10.7.4), but its data or FIN was "
+		"acknowledged (%u)", ack);
+}
+
 /* ---- the requirement behind each of the twin's verdicts ---------------------------- */
 
 bool sd_reason_is_must(int reason, const char **req)
@@ -401,9 +408,7 @@ static void check_out(struct sd *d, int side, struct sd_seg *g)
 	if (cur.is_seg && cur.syn_ack_unsent && (g->flags & TH_ACK) &&
 	    sgt(g->ack, cur.rcv_before[side]) &&
 	    (!cur.peer_any_before || sgt(g->ack, cur.peer_end_before)))
-		finding(d, side, "rfc5961-ack", "a segment acknowledging data never sent must be "
-			"dropped (RFC 5961 5.2, RFC 9293 3.10.7.4), but its data or FIN was "
-			"acknowledged (%u)", g->ack);
+		rfc5961_ack_finding(d, side, g->ack);
 }
 
 static void drain(struct sd *d, int side)
@@ -812,33 +817,37 @@ static int outs_differ(const struct sd_side *a, const struct sd_side *b)
 static bool drifted;    /* the stacks already differ in state: MUST checks would
 			   compare consequences, not the rule */
 
-/* The text of the latest segment, when the twin dropped it on a MUST that leaves no
- * choice (no ACK bit; an ACK of data neither stack sent), is kept as d->dropped; one
- * the twin took later, or that a later segment it took covers, is forgotten.  Then
- * the index of the one whose end the stack under test acknowledges, -1 when none:
- * it took text the twin dropped.  (Not a segment out of the window: the window is the
- * stack's choice.  Not a RST's acknowledgement field: a stack without the connection
- * answers SEQ+LEN there, RFC 9293 3.10.7.1.) */
+/* The text of the latest segment, when the twin dropped it and no stack may take it
+ * (the ACK bit off, whatever the twin checked first: RFC 9293 3.10.7.4 fifth step; an
+ * ACK of data neither stack sent: RFC 5961 5.2), is kept as d->dropped; one the twin
+ * took later, or that a later segment it took covers, is forgotten.  Then the index of
+ * the one whose end the stack under test acknowledges, -1 when none: it took text the
+ * twin dropped.  (Not a segment out of the window: the window is the stack's choice.
+ * Not a RST's acknowledgement field: a stack without the connection answers SEQ+LEN
+ * there, RFC 9293 3.10.7.1.) */
 static int dropped_acked(struct sd *d, bool is_seg)
 {
 	const struct sd_in *in = &d->last_in;
 	const struct sd_side *tw = &d->side[SD_TWIN], *tu = &d->side[SD_TUT];
 	uint32_t start = in->seq + !!(in->flags & TH_SYN);
 	uint32_t end = start + in->len + !!(in->flags & TH_FIN);
-	bool took = d->twin_reason != REF_R_NO_ACK && d->twin_reason != REF_R_ACK_UNSENT;
 	const char *req = NULL;
+	bool dropped = d->twin_reason > REF_R_OK && !in->csum_bad &&
+		       (d->twin_state == REF_SYN_RECEIVED || REF_SYNCHRONIZED(d->twin_state));
 
+	if (dropped && !(in->flags & TH_ACK))
+		sd_reason_is_must(REF_R_NO_ACK, &req);
+	else if (d->twin_reason == REF_R_ACK_UNSENT && tu->has_conn &&
+		 sgt(in->ack_rel, tu->snd_max - tu->iss))
+		sd_reason_is_must(REF_R_ACK_UNSENT, &req);
 	for (int i = 0; i < d->ndropped; i++) {
 		uint32_t e = d->dropped[i].end;
 		if ((tw->acked && sge(tw->rcv_nxt, e)) ||
-		    (is_seg && took && !in->csum_bad && !sgt(start, e) && sge(end, e)))
+		    (is_seg && !dropped && !in->csum_bad && !sgt(start, e) && sge(end, e)))
 			d->dropped[i--] = d->dropped[--d->ndropped];
 	}
-	if (is_seg && !took && !in->csum_bad && in->doff < 0 && !(in->flags & (TH_RST | TH_SYN)) &&
-	    end != start && tw->acked && sgt(end, tw->rcv_nxt) &&
-	    sd_reason_is_must(d->twin_reason, &req) &&
-	    (d->twin_reason == REF_R_NO_ACK ||
-	     (tu->has_conn && sgt(in->ack_rel, tu->snd_max - tu->iss)))) {
+	if (is_seg && req && in->doff < 0 && !(in->flags & (TH_RST | TH_SYN)) &&
+	    end != start && tw->acked && sgt(end, tw->rcv_nxt)) {
 		if (d->ndropped == 4)
 			memmove(d->dropped, d->dropped + 1, 3 * sizeof d->dropped[0]);
 		else
@@ -886,6 +895,13 @@ static void compare(struct sd *d, bool is_seg)
 	 * under test did with it (a RST or an ACK with an illegal option length in
 	 * SYN-RECEIVED, taken by a stack that does not check it) */
 	if (is_seg && open_choice_resets(d->twin_reason) && cu == 0)
+		drifted = true;
+	/* ... or dropped text, or a segment of the handshake, for want of a timestamp
+	 * (no TS option once timestamps were agreed, RFC 7323 3.2, a SHOULD; PAWS): a stack
+	 * that did not agree on timestamps takes it, and may say so only later */
+	if (is_seg && (d->twin_reason == REF_R_TS_MISSING || d->twin_reason == REF_R_PAWS) &&
+	    (d->last_in.len || (d->last_in.flags & TH_FIN) ||
+	     d->prev_twin_state == REF_SYN_RECEIVED))
 		drifted = true;
 	/* ... or a timer ended or moved it (TIME-WAIT's length, retransmissions given up),
 	 * or the stacks' timers did different things (how often, how long to retransmit:
@@ -938,6 +954,14 @@ static void compare(struct sd *d, bool is_seg)
 	}
 	if (!drifted) {
 		int k = dropped_acked(d, is_seg);
+		const char *unsent = NULL;
+		sd_reason_is_must(REF_R_ACK_UNSENT, &unsent);
+		if (k >= 0 && d->dropped[k].rec == d->record && d->dropped[k].req == unsent) {
+			/* what the rfc5961-ack oracle says when no earlier data hides it */
+			d->ndiverge_must++;
+			rfc5961_ack_finding(d, SD_TUT, d->dropped[k].end);
+			return;
+		}
 		if (k >= 0) {
 			d->ndiverge_must++;
 			finding(d, SD_TUT, "diverge", "acknowledged %u, the end of record %d's "

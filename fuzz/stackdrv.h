@@ -36,7 +36,11 @@
  *   hang        a non-blocking call does not return (TARGET_PENDING) or a call fails
  *               in the target itself
  *   diverge     the stack under test answers differently from the twin (RST or SYN sent
- *               or not, the connection's state) where the twin's rule is a MUST
+ *               or not, the connection's state) where the twin's rule is a MUST; its
+ *               accept() returns a connection the twin's MUST drops keep in
+ *               SYN-RECEIVED (named by the first dropped segment whose ACK completes
+ *               the handshake); it acknowledges the end of text the twin dropped on a
+ *               MUST (no ACK bit, an ACK of unsent data), named by that segment's record
  * A divergence on a SHOULD or an open choice is counted (sd.ndiverge_counted). */
 #ifndef TCPSPEC_FUZZ_STACKDRV_H
 #define TCPSPEC_FUZZ_STACKDRV_H
