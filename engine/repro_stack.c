@@ -45,6 +45,9 @@ struct sp {
 	const uint8_t *other;   /* per record: SP_OTHER_* (NULL: none) */
 	int nother;
 	bool crash_open;        /* the finding is a crash or a hang after such a record */
+	const struct fuzz_call *tut_call;       /* per record: a call only the stack under
+						   test made (kind -1: none) */
+	bool force_any;         /* sp_call: the result is not stated */
 	int ack_open_after;     /* the record after which the stacks' RCV.NXT differ on no
 				   rule (the twin queued a SYN's text...): the twin's
 				   acknowledgements are not written from the next one on,
@@ -241,7 +244,8 @@ static void sp_call(void *ctx, struct sd *d, const struct fuzz_call *c)
 
 	p->ncalls++;
 	/* a result the stack under test chose otherwise, on no rule, is not stated */
-	bool any = p->finding_record != -2 && (other_now(p, d) & SP_OTHER_RESULT);
+	bool any = p->force_any ||
+		   (p->finding_record != -2 && (other_now(p, d) & SP_OTHER_RESULT));
 	char outv[32];
 	if (c->ret < 0)
 		snprintf(res, sizeof res, "%s", errname(c->ret));
@@ -330,7 +334,17 @@ static void sp_after(void *ctx, struct sd *d, const struct fuzz_rec *r)
 {
 	struct sp *p = ctx;
 
-	(void)r;
+	/* a call the twin could not make (it has no such socket: the stack under test
+	 * accepted a connection the twin did not, on an open choice) is made all the
+	 * same, its result not stated: the reference stack's is EBADF */
+	if (p->finding_record != -2 && r->kind == FUZZ_REC_CALL && p->tut_call &&
+	    d->record >= 0 && d->record < p->nother && p->tut_call[d->record].kind >= 0) {
+		struct fuzz_call c = p->tut_call[d->record];
+		c.ret = -EBADF;
+		p->force_any = true;
+		sp_call(ctx, d, &c);
+		p->force_any = false;
+	}
 	if (p->finding_record == -2 || !(other_now(p, d) & SP_OTHER_SEGS))
 		return;
 	if (p->kind == FUZZ_REC_TIME)
@@ -352,6 +366,7 @@ struct first_pass {
 	int record;
 	uint8_t *other;         /* per record: SP_OTHER_* */
 	int nother;
+	struct fuzz_call *tut_call;     /* per record: a call only the stack under test made */
 	struct sd_finding f;
 	char sig[64];
 };
@@ -412,6 +427,12 @@ static void fp_after(void *ctx, struct sd *d, const struct fuzz_rec *r)
 	if (o && (write(fd, "d", 1) != 1 || write(fd, &rec, sizeof rec) != sizeof rec ||
 		  write(fd, &o, 1) != 1))
 		_exit(3);
+	if (r->kind == FUZZ_REC_CALL && !d->side[SD_TWIN].call_made &&
+	    d->side[SD_TUT].call_made &&
+	    (write(fd, "c", 1) != 1 || write(fd, &rec, sizeof rec) != sizeof rec ||
+	     write(fd, &d->side[SD_TUT].call, sizeof d->side[SD_TUT].call) !=
+	     sizeof d->side[SD_TUT].call))
+		_exit(3);
 }
 
 static const struct sd_hooks fp_hooks = { .record = fp_record, .in = fp_in,
@@ -451,6 +472,10 @@ static bool fp_read(int fd, struct first_pass *fp, unsigned secs)
 			fp->other[rec] = o;
 		if (c == 'f' && read(fd, &fp->f, sizeof fp->f) == sizeof fp->f)
 			fp->found = true;
+		struct fuzz_call call;
+		if (c == 'c' && read(fd, &rec, sizeof rec) == sizeof rec &&
+		    read(fd, &call, sizeof call) == sizeof call && rec >= 0 && rec < fp->nother)
+			fp->tut_call[rec] = call;
 	}
 }
 
@@ -466,8 +491,11 @@ static bool first_pass(const uint8_t *data, size_t size, const char *spec,
 	/* a record takes a byte at least */
 	fp->nother = size + 1 < INT_MAX ? (int)size + 1 : INT_MAX;
 	fp->other = calloc((size_t)fp->nother, 1);
-	if (!fp->other || pipe(pfd))
+	fp->tut_call = calloc((size_t)fp->nother, sizeof *fp->tut_call);
+	if (!fp->other || !fp->tut_call || pipe(pfd))
 		return false;
+	for (int i = 0; i < fp->nother; i++)
+		fp->tut_call[i].kind = -1;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -525,6 +553,7 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 
 	if (!first_pass(data, size, spec, &fp, secs)) {
 		free(fp.other);
+		free(fp.tut_call);
 		return CLI_UNAVAILABLE;
 	}
 	int nother = 0;
@@ -546,6 +575,7 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 		}
 	p.other = fp.other;
 	p.nother = fp.nother;
+	p.tut_call = fp.tut_call;
 	p.crash_open = fp.crashed && nother;
 	if (then)
 		then();
@@ -554,6 +584,7 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 	 * (only the twin's side is written), up to the finding's record */
 	if (!sd_init(&d, "reference", &sp_hooks, &p)) {
 		free(fp.other);
+		free(fp.tut_call);
 		return CLI_UNAVAILABLE;
 	}
 	p.finding_record = fp.found ? fp.f.record : -1;
@@ -592,6 +623,7 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 	sd_free(&d);
 	fprintf(f, "// %u segments in, %u out, %u calls\n", p.nin, p.nout, p.ncalls);
 	free(fp.other);
+	free(fp.tut_call);
 	return CLI_OK;
 }
 

@@ -1028,6 +1028,7 @@ static void begin(struct sd *d)
 		d->side[i].reply = 0;
 		d->side[i].ret = 0;
 		d->side[i].call_out = 0;
+		d->side[i].call_made = false;
 	}
 }
 
@@ -1261,11 +1262,10 @@ static void play_call(struct sd *d, const struct fuzz_rec *r)
 		long ret = make_call(d, i, r, &kind, &fd, &arg, &out);
 		s->ret = ret == LONG_MIN ? -EBADF : ret;
 		s->call_out = out;
-		if (i == SD_TWIN && ret != LONG_MIN) {
-			struct fuzz_call c = { kind, fd, arg, ret, out };
-			if (d->hooks->call)
-				d->hooks->call(d->ctx, d, &c);
-		}
+		s->call_made = ret != LONG_MIN;
+		s->call = (struct fuzz_call){ kind, fd, arg, ret, out };
+		if (i == SD_TWIN && ret != LONG_MIN && d->hooks->call)
+			d->hooks->call(d->ctx, d, &s->call);
 		drain(d, i);
 	}
 	/* poll's revents and SO_ERROR are compared with the call's value */

@@ -144,6 +144,8 @@ struct sd_side {
 	uint8_t payload[SD_MAXOUT][1500];
 	long ret;               /* of the call, value or -errno */
 	int call_out;
+	bool call_made;         /* it made the record's call (it had the socket) ... */
+	struct fuzz_call call;  /* ... this one */
 	int state;              /* tcpi_state after the record, -1 when unknown */
 };
 
