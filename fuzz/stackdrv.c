@@ -840,6 +840,9 @@ static int dropped_acked(struct sd *d, bool is_seg)
 	else if (d->twin_reason == REF_R_ACK_UNSENT && tu->has_conn &&
 		 sgt(in->ack_rel, tu->snd_max - tu->iss))
 		sd_reason_is_must(REF_R_ACK_UNSENT, &req);
+	/* a SYN the twin took starts another connection: other sequence numbers */
+	if (is_seg && (in->flags & TH_SYN) && !in->csum_bad && d->twin_reason == REF_R_OK)
+		d->ndropped = 0;
 	for (int i = 0; i < d->ndropped; i++) {
 		uint32_t e = d->dropped[i].end;
 		if ((tw->acked && sge(tw->rcv_nxt, e)) ||
