@@ -997,9 +997,9 @@ static void compare(struct sd *d, bool is_seg)
 		d->ndiverge_must++;
 		int32_t more = (int32_t)(tu->rec_ack - tw->rec_ack);
 		finding(d, SD_TUT, "diverge", "acknowledged %u where the reference stack "
-			"acknowledges %u (%u octets %s; %s)", tu->rec_ack, tw->rec_ack,
-			more < 0 ? (uint32_t)0 - (uint32_t)more : (uint32_t)more,
-			more < 0 ? "less" : "more", req);
+			"acknowledges %u (%s by %u; %s)", tu->rec_ack, tw->rec_ack,
+			more < 0 ? "less" : "more",
+			more < 0 ? (uint32_t)0 - (uint32_t)more : (uint32_t)more, req);
 		return;
 	}
 	if (must && !drifted && state_differs) {
