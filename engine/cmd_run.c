@@ -72,7 +72,7 @@ static void usage(FILE *f)
 		"  for #ifdef, the value empty when none is given)\n"
 		"  Each takes its value after '=' (--tolerance_usecs=5000).\n"
 		"  --relax NAME[,NAME]   relaxations for scripts written for another stack:\n"
-		"                    syn-options, win, psh, ts-val, sockbuf, all\n"
+		"                    syn-options, win, psh, ts-val, sockbuf, rst-ack, all\n"
 		"                    (tcpspec-dialect(7))\n"
 		"  --profile freebsd     run FreeBSD's tcp-testsuite as its own runner does,\n"
 		"                    with every relaxation (tcpspec-run(1), PROFILES)\n"

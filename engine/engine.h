@@ -76,19 +76,21 @@ struct engine_opts {
 
 /* Relaxations for suites written for another stack (--relax NAME[,NAME]; "all" is
  * every one).  Each leaves one choice of the stack's unchecked; none ever hides a
- * sequence number, an ACK number, a flag other than PSH, a segment length or a missing
- * segment.  Semantics: tcpspec-dialect(7), RELAXATIONS. */
+ * sequence number, an ACK number, a flag other than PSH (and ACK on a RST line that
+ * writes no ack), a segment length or a missing segment.  Semantics:
+ * tcpspec-dialect(7), RELAXATIONS. */
 #define ENGINE_RELAXATIONS(X)                                                   \
 	X(SYN_OPTIONS, 1u << 0, "syn-options")  /* own SYN / SYN-ACK options by RFC */ \
 	X(WIN, 1u << 1, "win")                  /* outbound window unchecked */ \
 	X(PSH, 1u << 2, "psh")                  /* PSH either way */            \
 	X(TS_VAL, 1u << 3, "ts-val")            /* outbound TS val free */ \
-	X(SOCKBUF, 1u << 4, "sockbuf")          /* SO_RCVBUF/SO_SNDBUF sizes */
+	X(SOCKBUF, 1u << 4, "sockbuf")          /* SO_RCVBUF/SO_SNDBUF sizes */ \
+	X(RST_ACK, 1u << 5, "rst-ack")          /* ACK bit of a '> R' line free */
 enum {
 #define ENGINE_RELAX_ENUM_(id, bit, text) ENGINE_RELAX_##id = bit,
 	ENGINE_RELAXATIONS(ENGINE_RELAX_ENUM_)
 #undef ENGINE_RELAX_ENUM_
-	ENGINE_RELAX_ALL = (1u << 5) - 1
+	ENGINE_RELAX_ALL = (1u << 6) - 1
 };
 /* "syn-options,psh" -> bits; -1 with the unknown name in msg */
 int engine_relax_parse(const char *list, unsigned *bits, char *msg, size_t cap);

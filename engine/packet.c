@@ -851,6 +851,12 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	uint16_t flag_mask = 0x1ff;
 	if (x->opts.relax & ENGINE_RELAX_PSH)
 		flag_mask &= ~WIRE_TH_PSH;
+	/* a RST written without ACK and without an ack number: the ACK bit either way
+	 * (the receiver checks a RST by its sequence number alone, RFC 9293 3.10.7, RFC
+	 * 5961 3.2); the RST and every other flag are still compared */
+	if ((x->opts.relax & ENGINE_RELAX_RST_ACK) && (p->flags & WIRE_TH_RST) &&
+	    !(p->flags & WIRE_TH_ACK) && !p->has_ack)
+		flag_mask &= ~WIRE_TH_ACK;
 	if (absent) {
 		uint16_t m = flag_mask & ~(WIRE_TH_ECE | WIRE_TH_CWR);
 		uint32_t rs = p->seq.start_absolute ? t->seq : t->seq - x->c.local_isn;

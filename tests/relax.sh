@@ -5,6 +5,8 @@
 #  - a relaxation never hides a sequence number, an ACK number, a flag other than PSH,
 #    a segment length or a missing segment: mutants of that script fail under --relax
 #    all and under each relaxation alone, at the mutated line;
+#  - rst-ack: a '> R' line passes a RST,ACK, and still fails a wrong sequence number, a
+#    missing RST, another flag, a wrong ack where the line writes one;
 #  - a script that needs timestamps, SACK, window scaling or ECN the stack did not
 #    offer is skipped (exit 4) "not applicable: the stack did not offer X", strictly
 #    and relaxed, with the setting written in Linux's and in FreeBSD's names; and on
@@ -38,7 +40,7 @@ run() {
 }
 
 base=$D/freebsd-layout.pkt
-all=syn-options,win,psh,ts-val,sockbuf
+all=syn-options,win,psh,ts-val,sockbuf,rst-ack
 run 1 "freebsd-layout.pkt:12: error handling packet: options" "strict: the foreign SYN,ACK layout fails" "$base"
 run 0 "1 passed" "--relax all passes the foreign layout" --relax all "$base"
 run 0 "1 passed" "--relax with every name passes it too" --relax "$all" "$base"
@@ -54,7 +56,7 @@ run 2 "unknown relaxation 'bogus'" "an unknown relaxation is a usage error" --re
 # Mutants: line 12 is the SYN,ACK, 17 the data segment, 19-20 the close and its FIN.
 mutate() {  # mutate NAME SED-EXPR LINE FIELD-PATTERN
 	sed "$2" "$base" > "$tmp/$1.pkt"
-	for r in all syn-options win psh ts-val sockbuf; do
+	for r in all syn-options win psh ts-val sockbuf rst-ack; do
 		out=$("$T" run -j1 --relax $r "$tmp/$1.pkt" 2>&1)
 		rc=$?
 		res=1
@@ -75,6 +77,27 @@ mutate flag-syn '12s/> S\./> S/' 12 'flags: expected S but got S\.'
 mutate len '17s/1:101(100)/1:91(90)/' 17 'len: expected 90 but got 100'
 mutate missing '19d' 19 'timed out waiting for the packet'
 mutate option-absent '12s/sackOK,/sackOK,sack 1:2,/' 12 'options: expected .*in any order'
+
+# rst-ack: the reference answers a SYN to a port nobody listens on with RST,ACK
+# (RFC 9293 3.10.7.1, the SYN carries no ACK), which a '> R' line takes under rst-ack
+rst() {  # rst NAME REPLY-LINE
+	printf '%s\n' '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
+		'+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0' '+0 bind(3, ..., ...) = 0' \
+		'+0 < S 0:0(0) win 1000 <mss 1000>' "$2" > "$tmp/rst-$1.pkt"
+}
+rst plain '+0 > R 0:0(0)'
+run 1 "rst-plain.pkt:5: error handling packet: flags: expected R but got R\." \
+	"strict: a RST,ACK does not match a '> R' line" "$tmp/rst-plain.pkt"
+run 0 "1 passed" "rst-ack: it does" --relax rst-ack "$tmp/rst-plain.pkt"
+run 0 "1 passed" "rst-ack is part of all" --relax all "$tmp/rst-plain.pkt"
+rst seq '+0 > R 1:1(0)'
+run 1 "rst-seq.pkt:5: .*seq: expected 1 but got 0" "rst-ack: a wrong sequence number fails" --relax all "$tmp/rst-seq.pkt"
+rst fin '+0 > RF 0:0(0)'
+run 1 "rst-fin.pkt:5: .*flags: expected FR but got R" "rst-ack: another flag fails" --relax all "$tmp/rst-fin.pkt"
+rst ack '+0 > R. 0:0(0) ack 5'
+run 1 "rst-ack.pkt:5: .*ack: expected 5 but got 1" "rst-ack: an ack the line writes is compared" --relax all "$tmp/rst-ack.pkt"
+rst none '+0 > . 0:0(0)'
+run 1 "rst-none.pkt:5: .*flags: expected \. but got R\." "rst-ack: a '> .' line still wants no RST" --relax all "$tmp/rst-none.pkt"
 
 # Not applicable: the stack's handshake did not offer an optional mechanism.
 na() {  # na NAME SETTING FEATURE SCRIPT [RELAX]
