@@ -7,7 +7,9 @@
 # 2018); a receive buffer of 4096 octets (the window a stack offers is its own, RFC
 # 9293 3.8.6, and so is the window scale it asks for); all of these at once; data
 # segments 36 octets below the MSS on SACK connections (gVisor's netstack keeps that
-# room for SACK blocks), also without delayed ACKs.  No script may fail a MUST for such
+# room for SACK blocks), also without delayed ACKs; a minimum RTO of 1 s (RFC 6298 2.4
+# rounds up to 1 s, Linux keeps 200 ms); no D-SACK blocks (RFC 2883, an extension used
+# without negotiation).  No script may fail a MUST for such
 # a choice: `tcpspec report` shows 0 fail (a SHOULD the choice departs from is a
 # deviation of that level), and the runs with every SHOULD kept (IW 1 or 2, the options
 # off) pass or are not applicable.
@@ -70,6 +72,8 @@ strict "net.ipv4.tcp_rmem=4096 4096 4096;"
 # a send buffer of 4096 octets: a write queuing more may block (not applicable)
 strict "net.ipv4.tcp_wmem=4096 4096 4096;"
 strict "refstack.mss_reserve=36"
+strict "net.ipv4.tcp_rto_min_us=1000000"
+graded "net.ipv4.tcp_dsack=0"
 graded "refstack.delayed_ack=0"
 graded "refstack.delack_ms=200"
 graded "refstack.init_cwnd=2 refstack.delayed_ack=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0 net.ipv4.tcp_window_scaling=0"
@@ -82,6 +86,14 @@ res "an initial window of ten segments fails the RFC 5681 3.1 bound (exit $rc)" 
 out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.delayed_ack=0" "$T" run --target "$P" \
 	corpora/profiles/linux/rfc9293/3.8.6.3-delayed-ack/first-segment-delayed.pkt 2>&1); rc=$?
 res "no delayed ACKs fail the profile's delayed-ACK script (exit $rc)" \
+	$([ "$rc" = 1 ]; echo $?) "$out"
+out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_rto_min_us=1000000" "$T" run --target "$P" \
+	corpora/profiles/linux/blind/rto-short-rtt.pkt 2>&1); rc=$?
+res "a minimum RTO of 1 s fails the profile's 200 ms RTO script (exit $rc)" \
+	$([ "$rc" = 1 ]; echo $?) "$out"
+out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_dsack=0" "$T" run --target "$P" \
+	"$S/rfc2883/dsack-duplicate-segment.pkt" 2>&1); rc=$?
+res "no D-SACK fails the D-SACK script (level MAY, exit $rc)" \
 	$([ "$rc" = 1 ]; echo $?) "$out"
 printf -- '--ip_version=ipv4\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 1000 <mss 1000>\n+0 > S. 0:0(0) ack 1 win 4096 <mss ...>\n' > "$tmp/win.pkt"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_rmem=4096 4096 4096;" "$T" run --target "$P" "$tmp/win.pkt" 2>&1); rc=$?
