@@ -14,10 +14,14 @@ if [ "${SANITIZER:-}" != coverage ]; then
 fi
 # dsl/ includes its generated header as build/dsl/parser.h whatever the build directory
 make -s build/dsl/parser.h
-nocmp=
-[ "${SANITIZER:-}" = coverage ] || nocmp=-fno-sanitize-coverage=trace-cmp
+nocmp= notwin=
+if [ "${SANITIZER:-}" != coverage ]; then
+	nocmp=-fno-sanitize-coverage=trace-cmp
+	notwin=-fsanitize-coverage-ignorelist=$PWD/fuzz/coverage-twin.txt
+fi
 make -j"$(nproc)" B="$b" CC="$CC" CFLAGS="$CFLAGS" \
-	LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" FUZZ_NO_TRACE_CMP="$nocmp" fuzz-bins
+	LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" FUZZ_NO_TRACE_CMP="$nocmp" \
+	FUZZ_TWIN_CFLAGS="$notwin" fuzz-bins
 for t in $(make -s --no-print-directory fuzz-list); do
 	cp "$b/fuzz/$t" "$OUT/$t"
 	rm -f "$OUT/${t}_seed_corpus.zip"

@@ -14,7 +14,9 @@
 # under each row: where an ASan+UBSan run's time goes, sampled with perf).
 # fuzz_stack is measured on three stacks: reference, lwip and the example plugin (the
 # reference stack as a plugin), with every finding set aside (TCPSPEC_FUZZ_IGNORE) so
-# that a run is not cut short.  There is no pass/fail threshold.
+# that a run is not cut short; the stacks other than reference run in fuzz_stack_lwip,
+# whose twin has no coverage (fuzz/module.mk), and lwip also in fuzz_stack, whose twin
+# has ("twin cov").  There is no pass/fail threshold.
 set -u
 MAKE=${MAKE:-make}
 SECS=${BENCH_SECS:-5}
@@ -98,7 +100,7 @@ profile() { # binary seed-dir: BENCH_PROFILE=1 adds, under each row, where the t
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-fmt='%-25s %10s %10s %7s %12s %12s %12s %7s %8s\n'
+fmt='%-30s %10s %10s %7s %12s %12s %12s %7s %8s\n'
 printf "$fmt" target plain/s plain/cpu-s /null asan+ubsan/s asan/cpu-s null-asan/cpu /null asan/plain
 set -- $(execs build-fuzz-plain/fuzz/bench_null bench_null); np=$1 npc=$2
 set -- $(execs build-fuzz/fuzz/bench_null bench_null); na=$1 nac=$2
@@ -117,12 +119,13 @@ row() { # label binary-name seed-dir
 }
 export TCPSPEC_FUZZ_IGNORE=window,read,written,checksum,rst-rst,ack-unsent,seq-range,rfc5961-ack,fin,hang,diverge
 for t in $targets; do
-	[ "$t" = fuzz_stack_lwip ] && continue          # fuzz_stack@lwip below
+	[ "$t" = fuzz_stack_lwip ] && continue          # with fuzz_stack below
 	if [ "$t" = fuzz_stack ]; then
-		for s in reference lwip plugin:build/examples/plugin/libexample.so; do
-			case $s in plugin:*) l=example-plugin ;; *) l=$s ;; esac
-			TCPSPEC_FUZZ_TARGET=$s row "fuzz_stack@$l" fuzz_stack fuzz_stack
-		done
+		TCPSPEC_FUZZ_TARGET=reference row fuzz_stack@reference fuzz_stack fuzz_stack
+		TCPSPEC_FUZZ_TARGET=lwip row "fuzz_stack@lwip (twin cov)" fuzz_stack fuzz_stack
+		TCPSPEC_FUZZ_TARGET=lwip row fuzz_stack_lwip@lwip fuzz_stack_lwip fuzz_stack
+		TCPSPEC_FUZZ_TARGET=plugin:build/examples/plugin/libexample.so \
+			row fuzz_stack_lwip@example-plugin fuzz_stack_lwip fuzz_stack
 		continue
 	fi
 	row "$t" "$t" "$t"

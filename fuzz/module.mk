@@ -113,8 +113,26 @@ $(B)/fuzz/fuzz_stack_lwip.o: fuzz/fuzz_stack.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DTCPSPEC_FUZZ_DEFAULT_TARGET='"lwip"' -MMD -MP \
 		-c -o $@ $<
-$(B)/fuzz/fuzz_stack $(B)/fuzz/fuzz_stack_lwip: $(B)/fuzz/%: $(B)/fuzz/%.o $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
+$(B)/fuzz/fuzz_stack: $(B)/fuzz/%: $(B)/fuzz/%.o $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
+		$(LIB_FUZZING_ENGINE) $(LWIP_LIBS) -ldl -lm
+# In fuzz_stack_lwip the reference stack is only the twin, the oracle, not what is
+# fuzzed: it links a copy of refstack/ built without coverage (fuzz/coverage-twin.txt),
+# whose objects come before the archive so that none of its refstack/ members is
+# pulled in.  The twin's edges were half of the features of a run, and libFuzzer's
+# bookkeeping of them most of its time: the same 2,590 inputs replay 1.3-1.75 times
+# faster, and in 30 CPU-seconds of fuzzing lwIP (equal budgets, ASan+UBSan, three
+# seeds) the corpus reached 853, 812 and 789 of the (state, segment class, reply)
+# counters against 755, 684 and 616 with the twin's coverage.
+# fuzz_stack keeps the twin's coverage: on reference the twin's code is also the
+# stack under test.
+FUZZ_TWIN_CFLAGS ?= -fsanitize-coverage-ignorelist=$(CURDIR)/fuzz/coverage-twin.txt
+FUZZ_TWIN_OBJS = $(patsubst %.c,$(B)/fuzz/twin/%.o,$(filter refstack/%,$(LIB_SRCS)))
+$(B)/fuzz/twin/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(FUZZ_TWIN_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/fuzz/fuzz_stack_lwip: $(B)/fuzz/fuzz_stack_lwip.o $(FUZZ_TWIN_OBJS) $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_TWIN_OBJS) $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
 		$(LIB_FUZZING_ENGINE) $(LWIP_LIBS) -ldl -lm
 
 # The benchmark baseline: libFuzzer's own cost with the same instrumentation.
