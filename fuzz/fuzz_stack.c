@@ -11,6 +11,9 @@
  * class of the stack under test) and (the twin's state before and after), so that a new
  * way for the stack under test to answer counts as coverage even when its code is not
  * instrumented (a plugin built without -fsanitize=fuzzer-no-link, Debian's liblwip).
+ * fuzz_stack_lwip is this target with lwip as the default stack and a twin built
+ * without coverage (fuzz/module.mk): for any stack but reference, the twin's edges are
+ * only cost, and fuzz_stack_lwip is the faster, better-guided choice (plugins too).
  *
  * TCPSPEC_FUZZ_IGNORE=ORACLE[,ORACLE...] and the signatures listed in the file
  * TCPSPEC_FUZZ_IGNORE_FILE set known findings aside (fuzz_set_aside): an input that
