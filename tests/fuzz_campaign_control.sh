@@ -58,7 +58,7 @@ for sig in INT TERM; do
 	sleep 1
 	rest=$(left_over sig$sig)
 	if [ "$rc" -eq $want ] && ! grep -q Traceback "$tmp/sig$sig.log" &&
-	   grep -q "^summary .*INTERRUPTED by SIG$sig" "$tmp/sig$sig.log" &&
+	   grep -q "^summary.*INTERRUPTED by SIG$sig" "$tmp/sig$sig.log" &&
 	   grep -q "\"interrupted\": \"SIG$sig\"" "$tmp/sig$sig/summary.json" &&
 	   grep -q '"execs": [1-9]' "$tmp/sig$sig/summary.json" && [ -z "$rest" ]; then
 		tap ok "SIG$sig: exit $want, summary printed and in summary.json, no process left"

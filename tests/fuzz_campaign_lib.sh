@@ -21,10 +21,12 @@ campaign_setup() {
 }
 
 # campaign PLUGIN SECONDS ROUND-MINUTES: fuzz_stack on plugin:PLUGIN, seed 1, into
-# $tmp/out, its output in $tmp/campaign.log
+# $tmp/out, its output in $tmp/campaign.log; a progress line every $PROGRESS seconds
+# when set
 campaign() {
 	scripts/fuzz-campaign --no-build --minutes "$(echo "$2" | awk '{ print $1 / 60 }')" \
-		--round-minutes "$3" --seed 1 --target "plugin:$1" --out "$tmp/out" fuzz_stack \
+		${PROGRESS:+--progress "$PROGRESS"} --round-minutes "$3" --seed 1 \
+		--target "plugin:$1" --out "$tmp/out" fuzz_stack \
 		>"$tmp/campaign.log" 2>&1
 }
 
