@@ -25,10 +25,12 @@
  * TCPSPEC_FUZZ_ONLY=none (every finding set aside) what crashes is a crash the stack
  * under test reaches doing what the twin did up to there, so that the crash's repro
  * script passes on the stack until the crash. */
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz/crashguard.h"
 #include "fuzz/stackdrv.h"
 #include "refstack/ref.h"
 
@@ -48,6 +50,14 @@ static int stats;
 static unsigned long nignored;
 
 static struct sd drv;
+static jmp_buf known_crash;     /* the crash guard ends an input before a known crash */
+
+static void before(void *ctx, struct sd *d, const struct fuzz_rec *r)
+{
+	(void)ctx;
+	if (cg_before(d, r))
+		longjmp(known_crash, 1);
+}
 
 static int ret_class(long v)
 {
@@ -59,6 +69,7 @@ static void after(void *ctx, struct sd *d, const struct fuzz_rec *r)
 	int ps = d->prev_twin_state % REF_NSTATES, ns = d->twin_state % REF_NSTATES;
 
 	(void)ctx;
+	cg_after();
 	fb_trans[ps][ns]++;
 	if (r->kind == FUZZ_REC_SEG) {
 		int c = sd_seg_class(d, &d->last_in) % SD_NCLASS;
@@ -99,8 +110,9 @@ static void tr_after(void *ctx, struct sd *d, const struct fuzz_rec *r)
 		d->side[1].ret, d->side[0].state, d->side[1].state, d->twin_state, d->twin_reason);
 }
 
-static const struct sd_hooks hooks = { .after = after };
-static const struct sd_hooks trace_hooks = { .in = tr_in, .out = tr_out, .after = tr_after };
+static const struct sd_hooks hooks = { .record = before, .after = after };
+static const struct sd_hooks trace_hooks = { .record = before, .in = tr_in, .out = tr_out,
+					     .after = tr_after };
 
 static unsigned count(const uint8_t *p, size_t n)
 {
@@ -113,6 +125,11 @@ static unsigned count(const uint8_t *p, size_t n)
 
 static void print_stats(void)
 {
+	unsigned long probes, stopped;
+
+	cg_stats(&probes, &stopped);
+	fprintf(stderr, "fuzz_stack: crash guard: %lu record(s) tried in a child, %lu input(s) "
+		"ended before a known crash\n", probes, stopped);
 	fprintf(stderr, "fuzz_stack: target %s: (state, segment class, reply) %u/%u, state "
 		"transitions %u/%u; divergences counted %llu, reported %llu; findings set "
 		"aside %lu\n", drv.tut_spec,
@@ -141,8 +158,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	bool found = sd_run(&drv, data, size);
+	bool found;
 
+	if (setjmp(known_crash)) {      /* between two records: the stacks are whole */
+		sd_end(&drv);
+		return 0;
+	}
+	found = sd_run(&drv, data, size);
 	sd_end(&drv);           /* the reference stack stays open, emptied */
 	if (found) {
 		char full[512], sig[512];

@@ -113,8 +113,9 @@ $(B)/fuzz/fuzz_stack_lwip.o: fuzz/fuzz_stack.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DTCPSPEC_FUZZ_DEFAULT_TARGET='"lwip"' -MMD -MP \
 		-c -o $@ $<
-$(B)/fuzz/fuzz_stack: $(B)/fuzz/%: $(B)/fuzz/%.o $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
+$(B)/fuzz/fuzz_stack: $(B)/fuzz/%: $(B)/fuzz/%.o $(B)/fuzz/crashguard.o $(FUZZ_ADAPTER_OBJS) \
+		$(FUZZ_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/fuzz/crashguard.o $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
 		$(LIB_FUZZING_ENGINE) $(LWIP_LIBS) -ldl -lm
 # In fuzz_stack_lwip the reference stack is only the twin, the oracle, not what is
 # fuzzed: it links a copy of refstack/ built without coverage (fuzz/coverage-twin.txt),
@@ -131,8 +132,10 @@ FUZZ_TWIN_OBJS = $(patsubst %.c,$(B)/fuzz/twin/%.o,$(filter refstack/%,$(LIB_SRC
 $(B)/fuzz/twin/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(FUZZ_TWIN_CFLAGS) -MMD -MP -c -o $@ $<
-$(B)/fuzz/fuzz_stack_lwip: $(B)/fuzz/fuzz_stack_lwip.o $(FUZZ_TWIN_OBJS) $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_TWIN_OBJS) $(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
+$(B)/fuzz/fuzz_stack_lwip: $(B)/fuzz/fuzz_stack_lwip.o $(B)/fuzz/crashguard.o $(FUZZ_TWIN_OBJS) \
+		$(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/fuzz/crashguard.o $(FUZZ_TWIN_OBJS) \
+		$(FUZZ_ADAPTER_OBJS) $(FUZZ_LIB) \
 		$(LIB_FUZZING_ENGINE) $(LWIP_LIBS) -ldl -lm
 
 # The benchmark baseline: libFuzzer's own cost with the same instrumentation.
@@ -155,7 +158,7 @@ cflite-check:
 
 SHELL_TESTS += tests/fuzz_smoke.sh tests/fuzz_repro.sh tests/fuzz_stack_oracles.sh tests/fuzz_planted.sh \
 	tests/fuzz_plugin_campaign.sh tests/fuzz_repro_timeout.sh tests/fuzz_campaign_control.sh \
-	tests/fuzz_findings.sh tests/fuzz_campaign_figures.sh
+	tests/fuzz_findings.sh tests/fuzz_campaign_figures.sh tests/fuzz_campaign_guard.sh
 BENCHES += fuzz/bench.sh
 MANPAGES += docs/tcpspec-repro.1
 UNIT_TESTS += test_fuzz

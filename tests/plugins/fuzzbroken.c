@@ -16,8 +16,12 @@
  *                only a timeout outside the call can see it)
  *   block-masked the same with every signal blocked first (as a stack whose own threads
  *                take the signals: an alarm inside the process never ends it)
- *   diverge      it never sends a RST */
+ *   diverge      it never sends a RST
+ *   abort        an inbound segment with URG and FIN set aborts the process after an
+ *                assertion message (a shallow crash of the stack itself, for the
+ *                campaign's crash guard, tests/fuzz_campaign_guard.sh) */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -121,6 +125,11 @@ static int br_inject(void *h, const uint8_t *ip, size_t len)
 		return report(b, target_inject(&b->t, ip, len));
 	memcpy(pkt, ip, len);
 	b->last_in_rst = t[13] & 0x04;
+	if (is(b, "abort") && (t[13] & 0x21) == 0x21) {
+		fprintf(stderr, "Assertion \"planted: URG and FIN\" failed at line %d in %s\n",
+			__LINE__, __FILE__);
+		abort();
+	}
 	if (is(b, "checksum"))
 		fix_csum(pkt, len);
 	if (is(b, "window")) {
