@@ -12,6 +12,14 @@
  * kind or a segment's flags, the twin's state; TCPSPEC_FUZZ_CONTEXT=1 prints each record's before it is played, so
  * the last one printed before a crash is the crashing record's); each TEXT must appear
  * in what the crash printed (the assertion line, the sanitizer's error and frames).
+ * CONTEXT may also be a pattern, "seg mask=0xMM value=0xVV": any segment whose flags
+ * ANDed with MM are VV, whatever the state (the campaign writes one when a crash was
+ * met at several segments' contexts: the flag bits they all share); a pattern that,
+ * after 50 tries in a process, found its crash in fewer than a tenth stops matching.
+ * A context or pattern whose records crashed in at least 95% of 50 tries or more is
+ * taken as sure: 15 of 16 of its records end the input without a child (the 16th is
+ * still tried, keeping the rate).  Those records are not played: a harmless one among
+ * them (at most about one in twenty) hides what would have followed it.
  * Before a record whose context is listed, the driver forks: the child plays that one
  * record and exits.  When the child dies printing every TEXT of a listed line, the
  * input ends there without a crash (the crash is known); otherwise (the record is
@@ -35,6 +43,6 @@ bool cg_before(const struct sd *d, const struct fuzz_rec *r);
 /* After a record: in the child, exits */
 void cg_after(void);
 /* what the guard did so far (for TCPSPEC_FUZZ_STATS) */
-void cg_stats(unsigned long *probes, unsigned long *stopped);
+void cg_stats(unsigned long *probes, unsigned long *stopped, unsigned long *untried);
 
 #endif

@@ -125,11 +125,11 @@ static unsigned count(const uint8_t *p, size_t n)
 
 static void print_stats(void)
 {
-	unsigned long probes, stopped;
+	unsigned long probes, stopped, untried;
 
-	cg_stats(&probes, &stopped);
+	cg_stats(&probes, &stopped, &untried);
 	fprintf(stderr, "fuzz_stack: crash guard: %lu record(s) tried in a child, %lu input(s) "
-		"ended before a known crash\n", probes, stopped);
+		"ended before a known crash (%lu untried)\n", probes, stopped, untried);
 	fprintf(stderr, "fuzz_stack: target %s: (state, segment class, reply) %u/%u, state "
 		"transitions %u/%u; divergences counted %llu, reported %llu; findings set "
 		"aside %lu\n", drv.tut_spec,
