@@ -30,8 +30,9 @@ struct known {
 	unsigned long tried, hit, skipped;
 };
 
-/* a pattern that mostly finds harmless records costs more forks than the restarts it
- * saves: after this many tries, it stays on only if a tenth of them were its crash */
+/* a context or pattern that mostly finds harmless records costs more forks than the
+ * restarts it saves: after this many tries, it stays on only if a tenth of them were
+ * its crash */
 #define CG_PATTERN_TRIAL 50
 /* a context or pattern whose records crashed in 95% of at least 50 tries: 15 of 16 of
  * its records end the input untried (no fork), the 16th is tried, keeping the rate */
@@ -116,10 +117,11 @@ static void become_child(int wfd)
 
 static bool matches(const struct known *k, const char *ctx, const struct fuzz_rec *r)
 {
+	if (k->tried >= CG_PATTERN_TRIAL && k->hit * 10 < k->tried)
+		return false;
 	if (!k->pattern)
 		return !strcmp(k->ctx, ctx);
-	return r->kind == FUZZ_REC_SEG && (r->flags & k->mask) == k->value &&
-	       (k->tried < CG_PATTERN_TRIAL || k->hit * 10 >= k->tried);
+	return r->kind == FUZZ_REC_SEG && (r->flags & k->mask) == k->value;
 }
 
 static bool all_in(const struct known *k, const char *text)

@@ -14,8 +14,9 @@
  * in what the crash printed (the assertion line, the sanitizer's error and frames).
  * CONTEXT may also be a pattern, "seg mask=0xMM value=0xVV": any segment whose flags
  * ANDed with MM are VV, whatever the state (the campaign writes one when a crash was
- * met at several segments' contexts: the flag bits they all share); a pattern that,
- * after 50 tries in a process, found its crash in fewer than a tenth stops matching.
+ * met at several segments' contexts: the flag bits they all share).  A context or
+ * pattern that, after 50 tries in a process, found its crash in fewer than a tenth
+ * stops matching (the crash then ends the process again).
  * A context or pattern whose records crashed in at least 95% of 50 tries or more is
  * taken as sure: 15 of 16 of its records end the input without a child (the 16th is
  * still tried, keeping the rate).  Those records are not played: a harmless one among
