@@ -305,9 +305,24 @@ static void check_level_lines(struct dsl_pstate *ps)
 	static const char *const levels[] = { "MUST", "SHOULD", "MAY" };
 	int first = 0;	/* the line of the first level line: a second one is an error, as
 			 * grading by either would silently ignore the other */
+	int depth = 0;	/* #ifdef blocks read unevaluated (tcpspec parse, fmt): which
+			 * branch is live depends on the run's -D names, so a level line
+			 * inside one is checked for its value only */
 	for (size_t i = 0; i < ps->file->n_comments; i++) {
 		const struct dsl_comment *c = &ps->file->comments[i];
 		const char *s = c->text;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '#') {
+			s++;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (!strncmp(s, "if", 2))
+				depth++;
+			else if (!strncmp(s, "endif", 5) && depth)
+				depth--;
+			continue;
+		}
 		if (s[0] != '/' || s[1] != '/')
 			continue;
 		s += 2;
@@ -331,6 +346,8 @@ static void check_level_lines(struct dsl_pstate *ps)
 			dsl_perr(ps, off + (size_t)(c->loc.column - 1), c->loc.line, c->loc.column,
 				 "bad level line '%.*s': the level is one of MUST, SHOULD or MAY "
 				 "alone (the strongest the script enforces)", (int)(n > 40 ? 40 : n), s);
+		else if (depth)
+			;
 		else if (first)
 			dsl_perr(ps, off + (size_t)(c->loc.column - 1), c->loc.line, c->loc.column,
 				 "a second level line (line %d; the first is line %d): a script "

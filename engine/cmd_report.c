@@ -170,8 +170,17 @@ static char *header_value(char *line, const char *key)
 	return trim(s + k + 1);
 }
 
-static int read_header(struct script *sc)
+static int read_header(struct script *sc, const struct engine_opts *cmdline)
 {
+	/* the level as the run reads the script: only a live line counts (not one in a
+	 * block comment, or in an #ifdef branch the -D names leave out); a script that
+	 * does not parse has none, and fails whatever its level */
+	struct dsl_file *df = NULL;
+	struct dsl_diags dg = {0};
+	if (engine_parse_script(sc->path, cmdline, true, &df, &dg) == DSL_OK)
+		sc->level = engine_script_level(df);
+	dsl_free(df);
+	dsl_diags_free(&dg);
 	FILE *f = fopen(sc->path, "r");
 	if (!f)
 		return -1;
@@ -193,8 +202,6 @@ static int read_header(struct script *sc)
 				sc->req = nr;
 				sc->nreq++;
 			}
-		} else if (!sc->level && (v = header_value(line, "level"))) {
-			sc->level = engine_level_parse(v, NULL);
 		} else if (!sc->checks && (v = header_value(line, "checks"))) {
 			sc->checks = strdup(v);
 		}
@@ -852,7 +859,7 @@ missing:
 	nsc = files.n;
 	for (size_t i = 0; i < nsc; i++) {
 		sc[i].path = files.v[i];
-		if (read_header(&sc[i]) != 0) {
+		if (read_header(&sc[i], &cmdline) != 0) {
 			fprintf(stderr, "tcpspec report: %s: %s\n", sc[i].path, strerror(errno));
 			goto out;
 		}

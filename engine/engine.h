@@ -438,6 +438,11 @@ struct engine_grade {
  * right after the word, *rest (if given) points past it and its white space. */
 enum engine_level engine_level_parse(const char *s, const char **rest);
 const char *engine_level_name(enum engine_level l);      /* "MUST" ..., "none" */
+/* The level of a script as a run reads it: its "// level:" line among the comments
+ * the parser kept live (not one inside a block comment or an #ifdef branch the run's
+ * -D names leave out); ENGINE_LEVEL_NONE without one.  The parser refuses a second
+ * live level line, so the first is the only one. */
+enum engine_level engine_script_level(const struct dsl_file *f);
 const char *engine_grade_name(enum engine_grade_cell c); /* "pass" ... "not applicable" */
 /* A skip whose reason says the script does not apply to this stack: the first line,
  * after an optional "FILE:LINE: " prefix, starts with "not applicable:". */

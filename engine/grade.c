@@ -52,6 +52,21 @@ enum engine_level engine_level_parse(const char *s, const char **rest)
 	return ENGINE_LEVEL_NONE;
 }
 
+enum engine_level engine_script_level(const struct dsl_file *f)
+{
+	for (size_t i = 0; f && i < f->n_comments; i++) {
+		const char *s = f->comments[i].text;
+		if (s[0] != '/' || s[1] != '/')
+			continue;
+		s += 2;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!strncasecmp(s, "level:", 6))
+			return engine_level_parse(s + 6, NULL);
+	}
+	return ENGINE_LEVEL_NONE;
+}
+
 bool engine_reason_not_applicable(const char *msg)
 {
 	static const char tag[] = "not applicable:";

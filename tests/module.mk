@@ -13,3 +13,4 @@ MANPAGES += docs/tcpspec-report.1
 # exit codes and outputs a CI can trust: no false greens, no lost results
 SHELL_TESTS += tests/run_exitcodes.sh tests/run_expect.sh tests/run_trust.sh tests/run_interrupt.sh tests/report_interrupt.sh
 SHELL_TESTS += tests/decode_script.sh tests/run_outputs.sh tests/run_results_trust.sh
+SHELL_TESTS += tests/report_ci_trust.sh

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Verdicts a CI can trust, as an outside user meets them from the manuals: the level
+# line is read only where the run reads the script, nested expectations files (the
+# nearest wins), stale entries warned with their file:line, hidden names skipped in
+# directories, scripts that check nothing never passing, and report --ip-version.
+# Reference target only (virtual time).  Prints TAP.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/tap.sh
+[ -x "$T" ] || skip_all "$T is not built"
+
+# check STATUS WHAT: a TAP line; on failure $tmp/out is shown
+check() {
+	if [ "$1" -eq 0 ]; then ok "$2"; else sed 's/^/# /' "$tmp/out"; notok "$2"; fi
+}
+# status JSON SCRIPT-SUFFIX: the reference verdict and level of one script
+status() {
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+for s in r["scripts"]:
+    if s["path"].endswith(sys.argv[2]):
+        x = s["results"]["reference"]
+        print(x["status"], s["level"])
+' "$1" "$2"
+}
+
+prelude='0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++.1   < S 0:0(0) win 65535 <mss 1000>'
+good='+0    > S. 0:0(0) ack 1 <...>'
+bad='+0    > S. 0:0(0) ack 2 <...>'
+mkdir -p "$tmp/lv"
+{ echo "$prelude"; echo "$good"; } > "$tmp/probe.pkt"
+"$T" run "$tmp/probe.pkt" >/dev/null 2>&1 || skip_all "the reference target does not run here"
+
+# ---- the level line: only a live one counts -------------------------------------------
+{ echo "#ifdef NOT_DEFINED"; echo "// level: MAY"; echo "#endif"; echo "// level: MUST"
+  echo "$prelude"; echo "$bad"; } > "$tmp/lv/ifdef.pkt"
+{ echo "#ifndef NOT_DEFINED"; echo "#else"; echo "// level: SHOULD"; echo "#endif"
+  echo "$prelude"; echo "$bad"; } > "$tmp/lv/else.pkt"
+{ echo "/* an old header:"; echo "// level: MAY"; echo "*/"; echo "// level: MUST"
+  echo "$prelude"; echo "$bad"; } > "$tmp/lv/block.pkt"
+{ echo "/*"; echo "// level: MAY"; echo "*/"; echo "$prelude"; echo "$bad"; } > "$tmp/lv/blockonly.pkt"
+"$T" report -q --json "$tmp/lv.json" "$tmp/lv" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ]; check $? "a MUST failure whose excluded or commented level line says MAY fails the report (exit $rc)"
+for s in ifdef.pkt:"fail MUST" else.pkt:"fail none" block.pkt:"fail MUST" blockonly.pkt:"fail none"; do
+	got=$(status "$tmp/lv.json" "/${s%%:*}")
+	[ "$got" = "${s#*:}" ]; check $? "${s%%:*}: graded '${s#*:}' (got '$got')"
+done
+# the same script with the name defined: two live level lines, an error at the second
+"$T" report -q -D NOT_DEFINED=1 --json "$tmp/lv2.json" "$tmp/lv/ifdef.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q 'ifdef.pkt:4:1: error: a second level line' "$tmp/lv2.json"
+check $? "-D bringing a second level line into play is a parse error at its file:line (exit $rc)"
+# the #else branch taken: its SHOULD line is live, the failure a SHOULD deviation
+"$T" report -q -D NOT_DEFINED=1 --json "$tmp/lv3.json" "$tmp/lv/else.pkt" > "$tmp/out" 2>&1; rc=$?
+got=$(status "$tmp/lv3.json" /else.pkt)
+[ $rc -eq 0 ] && [ "$got" = "deviation SHOULD" ]; check $? "a level line in the live #else branch grades (exit $rc, '$got')"
+# tcpspec parse reads every branch: a level line in a block is no second one
+"$T" parse "$tmp/lv/ifdef.pkt" > "$tmp/out" 2>&1; check $? "tcpspec parse accepts a level line inside an #ifdef block beside a live one"
+{ echo "// level: MUST"; echo "// level: MAY"; echo "$prelude"; echo "$good"; } > "$tmp/two.pkt"
+"$T" parse "$tmp/two.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q 'two.pkt:2:1: error: a second level line' "$tmp/out"
+check $? "two live level lines stay a parse error (exit $rc)"
+
+echo "1..$n"
