@@ -314,6 +314,8 @@ void engine_opts_merge(struct engine_opts *d, const struct engine_opts *s)
 		d->bsd_sockets = true;
 	if (s->no_content_check)
 		d->no_content_check = true;
+	if (s->allow_empty)
+		d->allow_empty = true;
 	if (s->verbose)
 		d->verbose = s->verbose;
 	for (int i = 0; i < s->n_defines && d->n_defines < ENGINE_MAX_DEFINES; i++)

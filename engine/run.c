@@ -401,9 +401,28 @@ static int check_udp_encap(struct engine_ctx *x)
 	return -1;
 }
 
+/* A script of shell commands and code blocks alone (no packet, no system call) would
+ * pass without checking TCP at all: it is skipped as checking nothing (exit 4), never
+ * passed, unless an --allow_empty option line or flag says that is meant. */
+static int check_something(struct engine_ctx *x)
+{
+	const struct dsl_file *f = x->file;
+	if (x->opts.allow_empty || !f->n_events)
+		return 0;       /* no event at all: the parser's error, or allowed */
+	for (size_t i = 0; i < f->n_events; i++)
+		if (f->events[i].kind == DSL_EV_PACKET || f->events[i].kind == DSL_EV_SYSCALL)
+			return 0;
+	x->res->verdict = ENGINE_SKIP;
+	snprintf(x->res->message, sizeof x->res->message, "%s:%d: checks nothing: the script "
+		 "has no packet and no system call line, only shell commands or code blocks, "
+		 "so a pass would say nothing about TCP (--allow_empty runs it anyway)",
+		 x->name, f->events[0].loc.line);
+	return -1;
+}
+
 static int check_script(struct engine_ctx *x)
 {
-	if (check_udp_encap(x) != 0)
+	if (check_something(x) != 0 || check_udp_encap(x) != 0)
 		return -1;
 	for (size_t i = 0; i < x->file->n_events; i++) {
 		const struct dsl_event *ev = &x->file->events[i];

@@ -64,4 +64,24 @@ got=$(status "$tmp/lv3.json" /else.pkt)
 [ $rc -eq 2 ] && grep -q 'two.pkt:2:1: error: a second level line' "$tmp/out"
 check $? "two live level lines stay a parse error (exit $rc)"
 
+# ---- a script that checks nothing is never a pass -------------------------------------
+mkdir -p "$tmp/none"
+printf '`true`\n+0 `true`\n' > "$tmp/none/shell.pkt"
+printf '%%{ x = 1 }%%\n' > "$tmp/none/code.pkt"
+printf -- '--tolerance_usecs=10000\n`true`\n' > "$tmp/none/opt.pkt"
+for f in shell code opt; do
+	"$T" run "$tmp/none/$f.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 4 ] && grep -q "SKIP" "$tmp/out" && grep -q "$f.pkt:[0-9]*: checks nothing" "$tmp/out"
+	check $? "run: $f.pkt (no packet, no system call) is skipped as checking nothing, exit 4 (got $rc)"
+done
+"$T" run --allow_empty "$tmp/none/shell.pkt" > "$tmp/out" 2>&1
+check $? "run --allow_empty runs a shell-only script"
+"$T" report -q --json "$tmp/none.json" "$tmp/none" > "$tmp/out" 2>&1; rc=$?
+got=$(status "$tmp/none.json" /shell.pkt)
+[ $rc -eq 4 ] && [ "$got" = "skipped none" ]; check $? "report: a suite of such scripts checked nothing, exit 4 (got $rc, '$got')"
+{ echo "$prelude"; echo "$good"; } > "$tmp/none/real.pkt"
+"$T" run "$tmp/none" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 4 ] && grep -q "1 passed, 0 failed, 3 skipped" "$tmp/out"
+check $? "run: beside a real script, the three are counted skipped (exit $rc)"
+
 echo "1..$n"
