@@ -52,6 +52,7 @@ struct seen {
 	dev_t dev[4096];
 	ino_t ino[4096];
 	size_t n;
+	size_t hidden;	/* entries passed over for a name starting with '.' */
 };
 
 static bool seen_add(struct seen *v, const struct stat *st)
@@ -110,8 +111,12 @@ static int collect(struct engine_strv *p, const char *path, const char *who, int
 	int rc = 0;
 	size_t pl = strlen(path);
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.') {
+			/* hidden names (.git, an editor's .x.pkt.swp, .old/) are not searched,
+			 * as most tools do; given by name, such a file or directory is run */
+			dirs->hidden += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 			continue;
+		}
 		char full[4096];
 		snprintf(full, sizeof full, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/",
 			 e->d_name);
@@ -147,11 +152,14 @@ int engine_collect_scripts(struct engine_strv *s, const char *path, const char *
 	if (!seen)
 		return -1;
 	int rc = collect(s, path, who, 0, &seen[0], &seen[1]);
+	size_t hidden = seen[0].hidden;
 	free(seen);
 	if (rc != 0)
 		return -1;
 	if (s->n == before) {
-		fprintf(stderr, "%s: %s: no .pkt script found in it\n", who, path);
+		fprintf(stderr, "%s: %s: no .pkt script found in it%s\n", who, path,
+			hidden ? " (names starting with '.' are not searched: give such a "
+				 "file or directory by name)" : "");
 		return -1;
 	}
 	return 0;

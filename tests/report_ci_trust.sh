@@ -84,4 +84,24 @@ got=$(status "$tmp/none.json" /shell.pkt)
 [ $rc -eq 4 ] && grep -q "1 passed, 0 failed, 3 skipped" "$tmp/out"
 check $? "run: beside a real script, the three are counted skipped (exit $rc)"
 
+# ---- hidden names: not searched in a directory, run when given by name ----------------
+mkdir -p "$tmp/hid/.old" "$tmp/hid/sub"
+{ echo "$prelude"; echo "$good"; } > "$tmp/hid/sub/a.pkt"
+{ echo "$prelude"; echo "$bad"; } > "$tmp/hid/.b.pkt"
+{ echo "$prelude"; echo "$bad"; } > "$tmp/hid/.old/c.pkt"
+for cmd in run report; do
+	"$T" $cmd -q "$tmp/hid" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 0 ] && ! grep -q 'b.pkt\|c.pkt' "$tmp/out"
+	check $? "$cmd: a hidden file and a hidden directory inside a directory are not searched (exit $rc)"
+	"$T" $cmd -q "$tmp/hid/.b.pkt" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 1 ]; check $? "$cmd: a hidden script given by name runs (and fails here: exit $rc)"
+	"$T" $cmd -q "$tmp/hid/.old" > "$tmp/out" 2>&1; rc=$?
+	[ $rc -eq 1 ]; check $? "$cmd: a hidden directory given by name is searched (exit $rc)"
+done
+mkdir -p "$tmp/onlyhid"
+cp "$tmp/hid/.b.pkt" "$tmp/onlyhid/.b.pkt"
+"$T" run "$tmp/onlyhid" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "no .pkt script found in it (names starting with '.' are not searched" "$tmp/out"
+check $? "a directory with hidden scripts only: exit 2, and the message says why (got $rc)"
+
 echo "1..$n"
