@@ -111,9 +111,12 @@ static void usage(FILE *f)
 		"  --baseline OLD.json  a report written earlier with --json: list the scripts\n"
 		"                    newly failing and newly passing since\n"
 		"  --expect T=FILE   expectations for target T; by default T.expect in each\n"
-		"                    directory given (and its parents) and DIR/../T/NAME.expect\n"
-		"                    (the target's list for suite NAME) are used when they\n"
-		"                    exist, as by tcpspec run.  One line per script:\n"
+		"                    directory given or holding a script (and their parents)\n"
+		"                    and DIR/../T/NAME.expect (the target's list for suite\n"
+		"                    NAME) are used when they exist, as by tcpspec run; of two\n"
+		"                    files listing a script, the nearest to it wins.  Entries\n"
+		"                    whose script passed (stale) or is gone are warned about\n"
+		"                    with their FILE:LINE.  One line per script:\n"
 		"                    'path/relative/to/the/file.pkt  reason'; a reason\n"
 		"                    starting 'MUST:', 'SHOULD:' or 'MAY:' names the level\n"
 		"                    the stack breaks there\n"
@@ -829,7 +832,11 @@ missing:
 				explicit_file = true;
 		if (explicit_file)
 			continue;
+		/* the lists of the directories given and of every script's own directory
+		 * (a subdirectory's list too); the nearest wins (engine_expect_find) */
 		if (engine_expect_discover(&tr[t].ex, tr[t].name, given.v, given.n,
+					   "tcpspec report") != 0 ||
+		    engine_expect_discover(&tr[t].ex, tr[t].name, files.v, files.n,
 					   "tcpspec report") != 0)
 			goto out;
 	}
@@ -926,9 +933,13 @@ missing:
 			tr[t].ngap = engine_offer_gaps(tr[t].jobs, nsc, tr[t].gap,
 						       ENGINE_OFFER_MAX_GAPS);
 	}
-	if (!stopped)
-		for (size_t t = 0; t < ntr; t++)
+	for (size_t t = 0; t < ntr; t++) {
+		if (tr[t].jobs)
+			engine_expect_warn_stale(&tr[t].ex, tr[t].jobs, nsc, tr[t].name,
+						 "tcpspec report");
+		if (!stopped)
 			engine_expect_warn_missing(&tr[t].ex, tr[t].name, "tcpspec report");
+	}
 
 	size_t nrows = 0;
 	if (!(rows = build_rows(sc, nsc, ntr, &nrows)))

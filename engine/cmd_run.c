@@ -52,8 +52,10 @@ static void usage(FILE *f)
 		"                    reason' or 'path.pkt:LINE reason' to excuse a failure at\n"
 		"                    that script line only; paths relative to FILE); may be\n"
 		"                    repeated.\n"
-		"                    Without it, TARGET.expect in each directory given (and\n"
-		"                    its parents) and DIR/../TARGET/NAME.expect are used.  A\n"
+		"                    Without it, TARGET.expect in each directory given or\n"
+		"                    holding a script (and their parents) and\n"
+		"                    DIR/../TARGET/NAME.expect are used; of two files\n"
+		"                    listing a script, the nearest to it wins.  A\n"
 		"                    listed script that fails (departs from the script; not\n"
 		"                    a parse error or timeout) is a DEVIATION and does not\n"
 		"                    fail the run; one that passes is reported as stale\n"
@@ -346,7 +348,8 @@ missing:
 		if (engine_expect_load(&ex, expect_files.v[k], true, "tcpspec run") != 0)
 			goto out;
 	if (!no_expect && !expect_files.n &&
-	    engine_expect_discover(&ex, ops->name, given.v, given.n, "tcpspec run") != 0)
+	    (engine_expect_discover(&ex, ops->name, given.v, given.n, "tcpspec run") != 0 ||
+	     engine_expect_discover(&ex, ops->name, files.v, files.n, "tcpspec run") != 0))
 		goto out;
 
 	struct target_diag d = {0};
@@ -406,13 +409,7 @@ missing:
 				engine_print_job(human, &jobs[i]);
 		}
 	/* stale expectations: the script passes now, so its line should go */
-	for (size_t i = 0; i < n; i++)
-		if (engine_job_status(&jobs[i]) == ENGINE_ST_STALE) {
-			const struct engine_expectation *e = engine_expect_find(&ex, jobs[i].path);
-			fprintf(stderr, "tcpspec run: warning: %s:%d: %s passes on %s, although "
-				"listed as a deviation (stale expectation)\n", e ? e->file : "?",
-				e ? e->line : 0, jobs[i].path, ops->name);
-		}
+	engine_expect_warn_stale(&ex, jobs, n, ops->name, "tcpspec run");
 	if (!stopped)
 		engine_expect_warn_missing(&ex, ops->name, "tcpspec run");
 

@@ -285,12 +285,17 @@ struct engine_expectation {
 	 * a failure at another line is not excused */
 	int pin_line;
 	bool used;                          /* a script of the run matched it */
+	/* the real directory the file speaks for: its own, or DIR for a target's list
+	 * DIR/../TARGET/NAME.expect; the entry whose anchor is nearest the script wins */
+	const char *anchor;
+	size_t shadow;                      /* 1 + the index of the nearer entry that won */
 };
 
 struct engine_expectations {
 	struct engine_expectation *v;
 	size_t n, cap;
 	char **files;                       /* the files read, in order */
+	char **anchors;                     /* each file's anchor (NULL: unknown) */
 	size_t nfiles;
 };
 
@@ -307,7 +312,10 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
  * corpora/conformance). */
 int engine_expect_discover(struct engine_expectations *x, const char *target,
 			   char *const *paths, size_t npaths, const char *who);
-/* The expectation listing script (marked used), or NULL. */
+/* The expectation listing script (marked used), or NULL.  When several files list
+ * it (a directory's and a subdirectory's), the nearest wins: the entry whose file's
+ * anchor is the deepest directory above the script; a tie goes to the file read
+ * first.  The others are marked shadowed, for engine_expect_warn_missing. */
 const struct engine_expectation *engine_expect_find(struct engine_expectations *x,
 						    const char *script);
 /* The line of the script a failure message is at ("path.pkt:LINE: ..."), or 0. */
@@ -315,10 +323,15 @@ int engine_result_line(const struct engine_result *r);
 /* The documented reason that excuses this job's result (j->expected), or NULL when the
  * expectation pins a line and the script failed at another one. */
 const char *engine_job_excuse(const struct engine_job *j);
-/* Warn about listed scripts that no longer exist. */
+/* Warn, with the entry's FILE:LINE, about listed scripts that no longer exist and
+ * entries a nearer file's entry for the same script overrides. */
 void engine_expect_warn_missing(const struct engine_expectations *x, const char *target,
 				const char *who);
 void engine_expect_free(struct engine_expectations *x);
+/* Warn, with the entry's FILE:LINE, about each job that passed although listed as a
+ * deviation (a stale expectation: its line should go). */
+void engine_expect_warn_stale(struct engine_expectations *x, const struct engine_job *jobs,
+			      size_t n, const char *target, const char *who);
 
 /* What a job's result means once expectations are applied: the one place where a
  * deviation and a stale expectation are decided, for the run's lines and summary,

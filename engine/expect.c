@@ -65,8 +65,27 @@ static char *trim(char *s)
 	return s;
 }
 
+/* path is dir itself or inside it (both real paths) */
+static bool is_under(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+static int load_anchored(struct engine_expectations *x, const char *file, const char *anchor,
+			 bool must_exist, const char *who);
+
 int engine_expect_load(struct engine_expectations *x, const char *file, bool must_exist,
 		       const char *who)
+{
+	return load_anchored(x, file, NULL, must_exist, who);
+}
+
+/* Read file; anchor: the directory it speaks for (NULL: its own). */
+static int load_anchored(struct engine_expectations *x, const char *file, const char *anchor,
+			 bool must_exist, const char *who)
 {
 	for (size_t i = 0; i < x->nfiles; i++)
 		if (!strcmp(x->files[i], file))
@@ -85,16 +104,6 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 		fclose(f);
 		return -1;
 	}
-	char **nf = realloc(x->files, (x->nfiles + 1) * sizeof *nf);
-	if (!nf || !(nf[x->nfiles] = strdup(file))) {
-		if (nf)
-			x->files = nf;
-		fclose(f);
-		fprintf(stderr, "%s: out of memory\n", who);
-		return -1;
-	}
-	x->files = nf;
-	const char *fname = x->files[x->nfiles++];
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", file);
 	char *slash = strrchr(dir, '/');
@@ -102,6 +111,20 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 		slash[1] = 0;
 	else
 		dir[0] = 0;
+	char **nf = realloc(x->files, (x->nfiles + 1) * sizeof *nf);
+	if (nf)
+		x->files = nf;
+	char **na = nf ? realloc(x->anchors, (x->nfiles + 1) * sizeof *na) : NULL;
+	if (na)
+		x->anchors = na;
+	if (!nf || !na || !(nf[x->nfiles] = strdup(file))) {
+		fclose(f);
+		fprintf(stderr, "%s: out of memory\n", who);
+		return -1;
+	}
+	na[x->nfiles] = realpath(anchor ? anchor : dir[0] ? dir : ".", NULL);
+	const char *fanchor = na[x->nfiles];
+	const char *fname = x->files[x->nfiles++];
 	char line[4096];
 	int lineno = 0, rc = 0;
 	size_t first = x->n;	/* this file's entries start here */
@@ -154,6 +177,7 @@ int engine_expect_load(struct engine_expectations *x, const char *file, bool mus
 		e->real = realpath(e->path, NULL);
 		e->reason = strdup(reason);
 		e->file = fname;
+		e->anchor = fanchor;
 		e->line = lineno;
 		e->pin_line = pin;
 		if (!e->reason) {
@@ -193,15 +217,30 @@ const struct engine_expectation *engine_expect_find(struct engine_expectations *
 	/* the same file however the two paths were written (an --expect FILE given by an
 	 * absolute path, a run from another directory): real paths; else as written */
 	char *real = realpath(script, NULL);
-	const struct engine_expectation *found = NULL;
-	for (size_t i = 0; i < x->n && !found; i++)
-		if (real && x->v[i].real ? !strcmp(x->v[i].real, real)
-					 : !strcmp(x->v[i].path, norm)) {
-			x->v[i].used = true;
-			found = &x->v[i];
+	size_t best = x->n, best_len = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		if (!(real && x->v[i].real ? !strcmp(x->v[i].real, real)
+					   : !strcmp(x->v[i].path, norm)))
+			continue;
+		/* nearest wins: the deepest anchor above the script; a file that speaks
+		 * for no directory above it ranks below every one that does */
+		const char *a = x->v[i].anchor;
+		size_t len = a && real && is_under(a, real) ? strlen(a) + 1 : 0;
+		if (best == x->n || len > best_len) {
+			if (best < x->n)
+				x->v[best].shadow = i + 1;
+			best = i;
+			best_len = len;
+		} else {
+			x->v[i].shadow = best + 1;
 		}
+	}
 	free(real);
-	return found;
+	if (best == x->n)
+		return NULL;
+	x->v[best].used = true;
+	x->v[best].shadow = 0;
+	return &x->v[best];
 }
 
 /* The directories whose expectation files apply to a path given on the command line:
@@ -236,6 +275,10 @@ static int add_dirs(struct engine_strv *dirs, const char *path)
 				seen = stat(dirs->v[k], &o) == 0 && o.st_dev == d.st_dev &&
 				       o.st_ino == d.st_ino;
 			}
+			/* its parents were added with it (a script's directory, met once per
+			 * script, costs one step) */
+			if (seen && depth > 0)
+				break;
 			if (!seen && engine_strv_add(dirs, buf) != 0)
 				return -1;
 		}
@@ -309,7 +352,7 @@ int engine_expect_discover(struct engine_expectations *x, const char *target,
 				if (asprintf(&shown, "%s%s../%s/%s.expect", d, sep, target,
 					     sl + 1) >= 0 && access(p, F_OK) == 0) {
 					normalize_path(shown);
-					rc = engine_expect_load(x, shown, false, who);
+					rc = load_anchored(x, shown, d, false, who);
 				}
 				free(shown);
 				free(p);
@@ -328,20 +371,43 @@ void engine_expect_free(struct engine_expectations *x)
 		free(x->v[i].reason);
 	}
 	free(x->v);
-	for (size_t i = 0; i < x->nfiles; i++)
+	for (size_t i = 0; i < x->nfiles; i++) {
 		free(x->files[i]);
+		free(x->anchors[i]);
+	}
 	free(x->files);
+	free(x->anchors);
 	memset(x, 0, sizeof *x);
 }
 
 void engine_expect_warn_missing(const struct engine_expectations *x, const char *target,
 				const char *who)
 {
-	for (size_t k = 0; k < x->n; k++)
-		if (!x->v[k].used && access(x->v[k].path, F_OK) != 0)
+	for (size_t k = 0; k < x->n; k++) {
+		const struct engine_expectation *e = &x->v[k];
+		if (!e->used && access(e->path, F_OK) != 0)
 			fprintf(stderr, "%s: warning: %s:%d: the expectations of %s list %s, which "
-				"does not exist\n", who, x->v[k].file, x->v[k].line, target,
-				x->v[k].path);
+				"does not exist\n", who, e->file, e->line, target, e->path);
+		else if (!e->used && e->shadow)
+			fprintf(stderr, "%s: warning: %s:%d: %s is listed for %s at %s:%d too, "
+				"nearer the script, which wins; this entry is not read\n", who,
+				e->file, e->line, e->path, target, x->v[e->shadow - 1].file,
+				x->v[e->shadow - 1].line);
+	}
+}
+
+void engine_expect_warn_stale(struct engine_expectations *x, const struct engine_job *jobs,
+			      size_t n, const char *target, const char *who)
+{
+	for (size_t i = 0; i < n; i++)
+		if (engine_job_status(&jobs[i]) == ENGINE_ST_STALE) {
+			const struct engine_expectation *e = jobs[i].expect;
+			if (!e)
+				e = engine_expect_find(x, jobs[i].path);
+			fprintf(stderr, "%s: warning: %s:%d: %s passes on %s, although listed as a "
+				"deviation (stale expectation)\n", who,
+				e ? e->file : "?", e ? e->line : 0, jobs[i].path, target);
+		}
 }
 
 /* ---- statuses ------------------------------------------------------------------------ */

@@ -104,4 +104,38 @@ cp "$tmp/hid/.b.pkt" "$tmp/onlyhid/.b.pkt"
 [ $rc -eq 2 ] && grep -q "no .pkt script found in it (names starting with '.' are not searched" "$tmp/out"
 check $? "a directory with hidden scripts only: exit 2, and the message says why (got $rc)"
 
+# ---- nested expectations files: the nearest wins; stale and gone entries warned -------
+mkdir -p "$tmp/nest/sub"
+for f in x y; do { echo "$prelude"; echo "$bad"; } > "$tmp/nest/sub/$f.pkt"; done
+{ echo "$prelude"; echo "$good"; } > "$tmp/nest/sub/ok.pkt"
+printf 'sub/x.pkt  OUTER reason\n' > "$tmp/nest/reference.expect"
+printf '# the subdirectory'"'"'s own list\nx.pkt  INNER reason\ny.pkt  only the inner list\nok.pkt  passes anyway\ngone.pkt  a removed script\n' \
+	> "$tmp/nest/sub/reference.expect"
+reasons() {
+	python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(";".join("%s=%s:%s" % (s["path"].rsplit("/", 1)[1], s["results"]["reference"]["status"],
+                             s["results"]["reference"]["reason"]) for s in sorted(r["scripts"], key=lambda s: s["path"])))
+' "$1"
+}
+want="ok.pkt=pass:passes anyway;x.pkt=deviation:INNER reason;y.pkt=deviation:only the inner list"
+for given in "$tmp/nest" "$tmp/nest/sub" "$tmp/nest/sub/x.pkt $tmp/nest/sub/y.pkt $tmp/nest/sub/ok.pkt"; do
+	what=$(echo "$given" | sed "s|$tmp/||g")
+	"$T" report -q --json "$tmp/nest.json" $given > "$tmp/out" 2>&1; rc=$?
+	got=$(reasons "$tmp/nest.json")
+	[ $rc -eq 0 ] && [ "$got" = "$want" ]
+	check $? "report $what: the subdirectory's list is found and the nearer entry wins (exit $rc, $got)"
+	grep -q "nest/reference.expect:1: .*sub/x.pkt is listed for reference at .*nest/sub/reference.expect:2 too, nearer" "$tmp/out"
+	check $? "report $what: the overridden entry is warned about with its file:line"
+	grep -q "warning: .*nest/sub/reference.expect:4: .*ok.pkt passes on reference, although listed" "$tmp/out"
+	check $? "report $what: a stale entry is warned about with its file:line"
+	grep -q "warning: .*nest/sub/reference.expect:5: the expectations of reference list .*gone.pkt, which does not exist" "$tmp/out"
+	check $? "report $what: an entry whose script is gone is warned about with its file:line"
+done
+"$T" run -q "$tmp/nest" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "INNER reason" "$tmp/out" && ! grep -q "OUTER" "$tmp/out" &&
+	grep -q "1 passed, 0 failed, 0 skipped, 2 documented deviations, 1 stale expectation" "$tmp/out"
+check $? "run: the same precedence (exit $rc)"
+
 echo "1..$n"
