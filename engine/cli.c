@@ -72,3 +72,25 @@ int cli_define(int argc, char **argv, int *i, struct engine_opts *defs,
 	}
 	return 1;
 }
+
+int cli_ip_versions(const char *who, const char *val, int *versions, int *nver, int max)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", val);
+	for (char *save = NULL, *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		int v = target_ip_version_parse(s);
+		if (v < 0 || *nver >= max) {
+			fprintf(stderr, "%s: %s IP version '%s' (ipv4, ipv6, ipv4-mapped-ipv6%s)\n",
+				who, v < 0 ? "unknown" : "one too many", s,
+				v < 0 ? "" : ", each once");
+			return -1;
+		}
+		for (int k = 0; k < *nver; k++)
+			if (versions[k] == v) {
+				fprintf(stderr, "%s: IP version '%s' given twice\n", who, s);
+				return -1;
+			}
+		versions[(*nver)++] = v;
+	}
+	return 0;
+}

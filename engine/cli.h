@@ -46,6 +46,10 @@ int cli_once(const char **slot, const char *flag, const char *val, const char *w
  * least 1 otherwise), or -1 with the accepted form printed as "WHO: bad --timeout". */
 int cli_timeout(const char *who, const char *val, long long *ms);
 
+/* An --ip-version list "ipv4,ipv6,..." added to versions[*nver] (at most max): 0, or
+ * -1 with "WHO: unknown IP version 'X' (...)" printed. */
+int cli_ip_versions(const char *who, const char *val, int *versions, int *nver, int max);
+
 /* -D NAME[=VALUE], -DNAME, --define NAME[=VALUE] at argv[*i], into defs: 1 taken
  * (*i moved past a separate value), 0 argv[*i] is something else, -1 a bad or missing
  * value (printed as "WHO: ..."). */

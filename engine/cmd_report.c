@@ -55,7 +55,10 @@ static const char *const cell_keys[CELL_NKINDS] = {
 
 struct target_run {
 	const char *spec;       /* as given: "reference", "linux", "plugin:x.so" */
-	const char *name;       /* ops->name, or spec when the lookup failed */
+	const char *name;       /* ops->name (with "/VERSION" when several), or spec */
+	const char *tname;      /* the target's own name: its expectations files */
+	char label[96];         /* name with the IP version */
+	int ip_version;         /* --ip-version: every script on this one (0: its own) */
 	const struct target_ops *ops;
 	bool available;
 	char why[512];          /* why not available */
@@ -88,7 +91,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: tcpspec report [--target T[,T...]] [--markdown FILE] [--json FILE]\n"
 		"                      [--html DIR] [--baseline OLD.json]\n"
-		"                      [--expect T=FILE] [-j N] [script options...] FILE|DIR...\n"
+		"                      [--expect T=FILE] [--ip-version V,...] [-j N]\n"
+		"                      [script options...] FILE|DIR...\n"
 		"\n"
 		"Runs every .pkt script (directories are searched recursively; names starting\n"
 		"with '.' are skipped there, run when given by name) on each target\n"
@@ -120,6 +124,11 @@ static void usage(FILE *f)
 		"                    'path/relative/to/the/file.pkt  reason'; a reason\n"
 		"                    starting 'MUST:', 'SHOULD:' or 'MAY:' names the level\n"
 		"                    the stack breaks there\n"
+		"  --ip-version V,.. run every script on each version (ipv4, ipv6,\n"
+		"                    ipv4-mapped-ipv6), as tcpspec run does; with several,\n"
+		"                    each target has a column per version (TARGET/V).  A\n"
+		"                    script whose option lines name another version is\n"
+		"                    skipped there\n"
 		"  -j N, --jobs N    parallel runs per target (default: one per core)\n"
 		"  --timeout SECS    wall-clock limit per script (plain decimal seconds, 0:\n"
 		"                    none; default: twice the script's own time, at least\n"
@@ -486,6 +495,11 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			engine_json_str(f, tr[t].ops->version);
 		else
 			fputs("null", f);
+		fputs(", \"ip_version\": ", f);
+		if (tr[t].ip_version)
+			engine_json_str(f, target_ip_version_name(tr[t].ip_version));
+		else
+			fputs("null", f);
 		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
 		engine_json_str(f, tr[t].available ? "" : tr[t].why);
 		fputs(", \"expectations\": [", f);
@@ -652,6 +666,7 @@ int cmd_report(int argc, char **argv)
 	struct report_view_script *vs = NULL;
 	long jobs_n = sysconf(_SC_NPROCESSORS_ONLN);
 	int64_t timeout_ms = 0;         /* the pool's default */
+	int versions[4], nver = 0;      /* --ip-version */
 	bool quiet = false;
 	struct engine_opts cmdline;
 	memset(&cmdline, 0, sizeof cmdline);
@@ -723,6 +738,11 @@ int cmd_report(int argc, char **argv)
 					"from 1 to 256)\n", val);
 				goto out;
 			}
+		} else if ((t = cli_take(argc, argv, &i, "--ip-version", &val))) {
+			if (t < 0)
+				goto missing;
+			if (cli_ip_versions("tcpspec report", val, versions, &nver, 4) != 0)
+				goto out;
 		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {
 			if (t < 0)
 				goto missing;
@@ -779,9 +799,11 @@ missing:
 	/* targets */
 	if (!(tlist = strdup(targets)))
 		goto oom;
-	for (char *save = NULL, *s = strtok_r(tlist, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *s = strtok_r(tlist, ",", &save); s; s = strtok_r(NULL, ",", &save))
+	    for (int vi = 0; vi < (nver ? nver : 1); vi++) {
 		if (ntr == MAX_TARGETS) {
-			fprintf(stderr, "tcpspec report: at most %d targets\n", MAX_TARGETS);
+			fprintf(stderr, "tcpspec report: at most %d targets (IP versions "
+				"count apart)\n", MAX_TARGETS);
 			goto out;
 		}
 		struct target_run *r = &tr[ntr++];
@@ -792,7 +814,14 @@ missing:
 			fprintf(stderr, "tcpspec report: %s\n", d.msg);
 			goto out;
 		}
-		r->name = r->ops ? r->ops->name : s;
+		r->name = r->tname = r->ops ? r->ops->name : s;
+		r->ip_version = nver ? versions[vi] : 0;
+		if (nver > 1) {
+			/* a column per version: "reference/ipv6" */
+			snprintf(r->label, sizeof r->label, "%s/%s", r->name,
+				 target_ip_version_name(r->ip_version));
+			r->name = r->label;
+		}
 		int probe = r->ops ? engine_target_probe(r->ops, &d) : TARGET_UNAVAILABLE;
 		if (probe == TARGET_BADARG) {
 			/* a plugin file missing or not loadable: a usage error, as in run */
@@ -814,29 +843,31 @@ missing:
 		char *eq = strchr(expects.v[k], '=');
 		*eq = 0;
 		size_t t;
+		bool found = false;
 		for (t = 0; t < ntr; t++)
-			if (!strcmp(expects.v[k], tr[t].spec) || !strcmp(expects.v[k], tr[t].name))
-				break;
-		if (t == ntr) {
+			if (!strcmp(expects.v[k], tr[t].spec) || !strcmp(expects.v[k], tr[t].tname)) {
+				found = true;   /* every IP version's column of the target */
+				if (engine_expect_load(&tr[t].ex, eq + 1, true, "tcpspec report") != 0)
+					goto out;
+			}
+		if (!found) {
 			fprintf(stderr, "tcpspec report: --expect for '%s', which is not a target "
 					"of this report\n", expects.v[k]);
 			goto out;
 		}
-		if (engine_expect_load(&tr[t].ex, eq + 1, true, "tcpspec report") != 0)
-			goto out;
 	}
 	for (size_t t = 0; t < ntr; t++) {
 		bool explicit_file = false;
 		for (size_t k = 0; k < expects.n; k++)
-			if (!strcmp(expects.v[k], tr[t].spec) || !strcmp(expects.v[k], tr[t].name))
+			if (!strcmp(expects.v[k], tr[t].spec) || !strcmp(expects.v[k], tr[t].tname))
 				explicit_file = true;
 		if (explicit_file)
 			continue;
 		/* the lists of the directories given and of every script's own directory
 		 * (a subdirectory's list too); the nearest wins (engine_expect_find) */
-		if (engine_expect_discover(&tr[t].ex, tr[t].name, given.v, given.n,
+		if (engine_expect_discover(&tr[t].ex, tr[t].tname, given.v, given.n,
 					   "tcpspec report") != 0 ||
-		    engine_expect_discover(&tr[t].ex, tr[t].name, files.v, files.n,
+		    engine_expect_discover(&tr[t].ex, tr[t].tname, files.v, files.n,
 					   "tcpspec report") != 0)
 			goto out;
 	}
@@ -889,6 +920,7 @@ missing:
 				const struct engine_expectation *e =
 					engine_expect_find(&tr[t].ex, sc[i].path);
 				tr[t].jobs[i].path = sc[i].path;
+				tr[t].jobs[i].ip_version = tr[t].ip_version;
 				tr[t].jobs[i].expected = e ? e->reason : NULL;
 				tr[t].jobs[i].expect = e;
 			}

@@ -194,17 +194,8 @@ int cmd_run(int argc, char **argv)
 		} else if ((t = cli_take(argc, argv, &i, "--ip-version", &val))) {
 			if (t < 0)
 				goto missing;
-			char buf[256];
-			snprintf(buf, sizeof buf, "%s", val);
-			for (char *s = strtok(buf, ","); s; s = strtok(NULL, ",")) {
-				int v = target_ip_version_parse(s);
-				if (v < 0 || nver >= 8) {
-					fprintf(stderr, "tcpspec run: unknown IP version '%s' "
-							"(ipv4, ipv6, ipv4-mapped-ipv6)\n", s);
-					goto out;
-				}
-				versions[nver++] = v;
-			}
+			if (cli_ip_versions("tcpspec run", val, versions, &nver, 8) != 0)
+				goto out;
 		} else if ((t = cli_take(argc, argv, &i, "--timeout", &val))) {
 			if (t < 0)
 				goto missing;

@@ -138,4 +138,28 @@ done
 	grep -q "1 passed, 0 failed, 0 skipped, 2 documented deviations, 1 stale expectation" "$tmp/out"
 check $? "run: the same precedence (exit $rc)"
 
+# ---- report --ip-version, as run has it -------------------------------------------------
+mkdir -p "$tmp/ipv"
+{ echo "$prelude"; echo "$good"; } > "$tmp/ipv/any.pkt"
+{ echo "--ip_version=ipv4"; echo "$prelude"; echo "$good"; } > "$tmp/ipv/v4only.pkt"
+"$T" report -q --ip-version ipv4,ipv6 --json "$tmp/ipv.json" "$tmp/ipv" > "$tmp/out" 2>&1; rc=$?
+python3 - "$tmp/ipv.json" > "$tmp/py" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t = [(x["name"], x["ip_version"], x["pass"], x["skipped"]) for x in r["targets"]]
+assert t == [("reference/ipv4", "ipv4", 2, 0), ("reference/ipv6", "ipv6", 1, 1)], t
+s = {x["path"].rsplit("/", 1)[1]: x["results"] for x in r["scripts"]}
+assert s["v4only.pkt"]["reference/ipv6"]["status"] == "skipped", s
+assert "ipv4 only" in s["v4only.pkt"]["reference/ipv6"]["reason"], s
+print("good")
+PY
+[ $rc -eq 0 ] && grep -q good "$tmp/py"; check $? "report --ip-version ipv4,ipv6: a column per version, a pinned script skipped on the other (exit $rc: $(tail -1 "$tmp/py"))"
+"$T" report -q --ip-version ipv6 --json "$tmp/ipv1.json" "$tmp/ipv/any.pkt" > "$tmp/out" 2>&1; rc=$?
+python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["targets"][0]; sys.exit(not (t["name"]=="reference" and t["ip_version"]=="ipv6" and t["pass"]==1))' "$tmp/ipv1.json"
+check $? "report --ip-version ipv6 (space-separated, one version): the target's column runs IPv6 (exit $rc)"
+"$T" report --ip-version ipv6 "$tmp/ipv/any.pkt" 2>&1 | grep -q "^ok .*any.pkt \[ipv6\]"
+check $? "report --ip-version ipv6: the run is on IPv6"
+"$T" report --ip-version ipv5 "$tmp/ipv" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown IP version 'ipv5'" "$tmp/out"; check $? "report --ip-version ipv5 is a usage error (exit $rc)"
+
 echo "1..$n"
