@@ -19,7 +19,8 @@ namespace's default instead of the one the suite intends.
 Each run whose verdicts differ is run again --reruns times by both tools; a run whose
 verdicts all agree on each side is "stable".  Printed: the confusion table over all
 runs and over stable runs, then every disagreement with the first message of each side,
-and the wall time of each tool.  Exit 0 when every stable run agrees, 1 otherwise.
+and the wall time of each tool.  While a side runs, a progress line goes to stderr
+("parity: tcpspec 120/526 runs, 3 differ") every 25 runs or 5 seconds.  Exit 0 when every stable run agrees, 1 otherwise.
 """
 import argparse
 import concurrent.futures
@@ -164,15 +165,59 @@ def run_packetdrill(pd, root, rel, mode, runner, timeout):
     return 'fail', first_message(p.stdout) or 'exit status %d' % p.returncode
 
 
-def run_tcpspec_batch(ts, root, rels, mode, runner, jobs, timeout):
-    """One tcpspec run over rels in one mode; {rel: (verdict, message)}."""
+class Progress:
+    """A line on stderr while a side runs: "parity: tcpspec 120/526 runs, 3 differ",
+    every 25 runs or every 5 seconds, whichever comes first, and when the side ends
+    (stderr, so the report on stdout stays as it was)."""
+
+    EVERY_RUNS, EVERY_S = 25, 5.0
+
+    def __init__(self, what, total):
+        self.what, self.total, self.done, self.differ = what, total, 0, None
+        self.last_n, self.last_t = 0, time.monotonic()
+
+    def step(self, differs=None):
+        self.done += 1
+        if differs is not None:
+            self.differ = (self.differ or 0) + bool(differs)
+        now = time.monotonic()
+        if (self.done - self.last_n >= self.EVERY_RUNS or now - self.last_t >= self.EVERY_S
+                or self.done == self.total):
+            self.show(now)
+
+    def show(self, now=None):
+        self.last_n, self.last_t = self.done, now or time.monotonic()
+        diff = '' if self.differ is None else ', %d differ' % self.differ
+        print('parity: %s %d/%d runs%s' % (self.what, self.done, self.total, diff),
+              file=sys.stderr, flush=True)
+
+
+# a run's line on tcpspec run's standard output: "ok    PATH [ipv4] 0.123s"
+RUN_LINE = re.compile(r'^(ok|DEVIATION|FAIL|ERROR|SKIP|UNAVAILABLE|INTERRUPTED)\s+(.*) '
+                      r'\[[^]]*\] [0-9.]+s$')
+
+
+def run_tcpspec_batch(ts, root, rels, mode, runner, jobs, timeout, progress=None,
+                      theirs=None):
+    """One tcpspec run over rels in one mode; {rel: (verdict, message)}.  Each run's
+    line is counted on progress as it comes, as differing when its verdict is not the
+    side of theirs(rel) (packetdrill's, when known); the JSON decides the verdicts."""
     if not rels:
         return {}
     with tempfile.NamedTemporaryFile(suffix='.json') as j:
-        cmd = [ts, 'run', '--target', 'linux', '-q', '-j', str(jobs), '--timeout',
+        cmd = [ts, 'run', '--target', 'linux', '-j', str(jobs), '--timeout',
                str(timeout), '--json', j.name] + runner['common'] + \
             runner['modes'][mode] + [os.path.join(root, r) for r in rels]
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True, errors='replace')
+        for line in p.stdout:
+            m = RUN_LINE.match(line.rstrip('\n'))
+            if not m or not progress:
+                continue
+            v = {'ok': 'pass', 'skip': 'skip'}.get(m.group(1).lower(), 'fail')
+            other = theirs(os.path.relpath(m.group(2), root)) if theirs else None
+            progress.step(None if other is None else side(other) != v)
+        p.wait()
         try:
             data = json.load(open(j.name))
         except (OSError, ValueError) as e:
@@ -256,19 +301,27 @@ def main():
             print('parity: packetdrill runs on a copy with route-level congestion '
                   'control in: %s' % ', '.join(patched), flush=True)
 
-        def pd_all(todo):
+        def pd_all(todo, what='packetdrill'):
+            prog = Progress(what, len(todo))
             with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
                 futs = {ex.submit(run_packetdrill, pd, pd_root, r, m, runner,
                                   a.timeout): (r, m) for r, m in todo}
+                for f in concurrent.futures.as_completed(futs):
+                    prog.step()
                 return {futs[f]: f.result() for f in futs}
 
-        def ts_all(todo):
+        def ts_all(todo, pdr, what='tcpspec'):
             out = {}
+            prog = Progress(what, len(todo))
             for m in runner['modes']:
                 rels = [r for r, mm in todo if mm == m]
+                theirs = lambda r, m=m: (pdr.get((r, m)) or (None,))[0]
                 for r, res in run_tcpspec_batch(ts, root, rels, m, runner, a.jobs,
-                                                a.timeout).items():
+                                                a.timeout, prog, theirs).items():
                     out[(r, m)] = res
+            if prog.done != prog.total:
+                prog.done = prog.total   # runs tcpspec gave no line for (an error)
+                prog.show()
             return out
 
         t0 = time.monotonic()
@@ -285,7 +338,7 @@ def main():
             print('parity: packetdrill first runs (and wall time) from %s' % a.reuse,
                   flush=True)
         t1r = time.monotonic()
-        tsres = ts_all(runs)
+        tsres = ts_all(runs, pdres)
         t2 = t1 + (time.monotonic() - t1r)
         hist = {k: ([pdres[k]], [tsres[k]]) for k in runs}
 
@@ -293,8 +346,8 @@ def main():
         for _ in range(a.reruns):
             if not differ:
                 break
-            p2 = pd_all(differ)
-            t2r = ts_all(differ)
+            p2 = pd_all(differ, 'packetdrill rerun')
+            t2r = ts_all(differ, p2, 'tcpspec rerun')
             for k in differ:
                 hist[k][0].append(p2[k])
                 hist[k][1].append(t2r[k])

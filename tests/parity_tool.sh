@@ -52,6 +52,14 @@ then
 else
 	nok "confusion table: 3 of 8 agree (a skip is no failure), exit 1 (exit $rc)"
 fi
+# progress on stderr while each side runs, ending on the whole count; tcpspec's counts
+# the runs whose verdict is not packetdrill's (5 of 8: bad-v4 twice, unsup-pdfail thrice)
+if grep -q '^parity: packetdrill 8/8 runs$' "$tmp/out" &&
+   grep -q '^parity: tcpspec 8/8 runs, 5 differ$' "$tmp/out"; then
+	ok "a progress line per side, the last with the whole count and the runs that differ"
+else
+	nok "a progress line per side, the last with the whole count and the runs that differ"
+fi
 if grep -q 'bad-v4.pkt (ipv4) \[stable\] packetdrill pass/pass, tcpspec fail/fail' "$tmp/out" &&
    grep -q 'tcpspec: .*bad-v4.pkt:2: .*close' "$tmp/out"; then
 	ok "the disagreement is rerun, stable, with tcpspec's first message"
