@@ -984,6 +984,7 @@ missing:
 		vt[t].available = tr[t].available;
 		vt[t].why = tr[t].why;
 		vt[t].dir = tdirs[t] ? tdirs[t] + strlen(html) + 1 : NULL;
+		vt[t].nexpect = tr[t].ex.nfiles;
 	}
 	for (size_t i = 0; i < nsc; i++) {
 		vs[i].path = sc[i].path;

@@ -192,7 +192,13 @@ static void deviations_text(char *buf, size_t cap, const struct report_view *v, 
 			doc += cell_documented(&v->s[i].cell[t]);
 		}
 	buf[0] = 0;
-	if (all)
+	if (all && !v->t[t].nexpect)
+		/* nothing can be documented: say so rather than count "0 documented" */
+		snprintf(buf, cap, " %s %zu deviation%s %s SHOULD or MAY failure%s: no "
+			 "expectations file is in use for it, so none is documented.",
+			 all == 1 ? "Its" : "All its", all, all == 1 ? "" : "s",
+			 all == 1 ? "is a" : "are", all == 1 ? "" : "s");
+	else if (all)
 		snprintf(buf, cap, " Of its %zu deviation%s, %zu %s documented in an expectations "
 			 "file and %zu %s SHOULD or MAY failure%s no expectations file documents.",
 			 all, all == 1 ? "" : "s", doc, doc == 1 ? "is" : "are", all - doc,

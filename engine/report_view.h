@@ -33,6 +33,7 @@ struct report_view_target {
 	bool available;
 	const char *why;                /* when not available */
 	const char *dir;                /* its run pages: DIR/dir/runs/ (NULL: none) */
+	size_t nexpect;                 /* expectations files in use for it */
 };
 
 /* A previous report's JSON (--baseline): status per (script, target). */

@@ -162,4 +162,16 @@ check $? "report --ip-version ipv6: the run is on IPv6"
 "$T" report --ip-version ipv5 "$tmp/ipv" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown IP version 'ipv5'" "$tmp/out"; check $? "report --ip-version ipv5 is a usage error (exit $rc)"
 
+# ---- no expectations file: no deviation is called documented ---------------------------
+mkdir -p "$tmp/lg"
+{ echo "// level: SHOULD"; echo "$prelude"; echo "$bad"; } > "$tmp/lg/s.pkt"
+{ echo "// level: MAY"; echo "$prelude"; echo "$bad"; } > "$tmp/lg/m.pkt"
+"$T" report -q --markdown "$tmp/lg.md" --json "$tmp/lg.json" "$tmp/lg" > "$tmp/out" 2>&1; rc=$?
+cp "$tmp/lg.md" "$tmp/out"
+[ $rc -eq 0 ] && grep -q '| reference .* | none |$' "$tmp/lg.md" &&
+	grep -q 'All its 2 deviations are SHOULD or MAY failures: no expectations file is in use for it, so none is documented' "$tmp/lg.md" &&
+	! grep -q 'documented in the expectations file\|[1-9][0-9]* are documented' "$tmp/lg.md" &&
+	grep -q '"deviation_documented": 0' "$tmp/lg.json"
+check $? "expectations none: the headline says no deviation is documented, and none is shown as such (exit $rc)"
+
 echo "1..$n"
