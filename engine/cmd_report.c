@@ -464,8 +464,12 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			char msg[1024], res[64];
 			first_line(msg, sizeof msg, sc[i].reason[t]);
 			result_text(res, sizeof res, sc[i].cell[t], sc[i].glevel[t]);
+			const struct engine_expectation *e = tr[t].jobs ? tr[t].jobs[i].expect : NULL;
 			fprintf(f, "- %s, `%s`: %s", tr[t].name, sc[i].path,
 				sc[i].stale[t] ? "pass, although listed as a deviation" : res);
+			if (sc[i].stale[t] && e)
+				fprintf(f, " at %s:%d (a stale expectation: delete the line)",
+					e->file, e->line);
 			if (msg[0]) {
 				fputs(": ", f);
 				md_cell(f, msg);

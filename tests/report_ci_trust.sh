@@ -130,6 +130,9 @@ for given in "$tmp/nest" "$tmp/nest/sub" "$tmp/nest/sub/x.pkt $tmp/nest/sub/y.pk
 	check $? "report $what: the overridden entry is warned about with its file:line"
 	grep -q "warning: .*nest/sub/reference.expect:4: .*ok.pkt passes on reference, although listed" "$tmp/out"
 	check $? "report $what: a stale entry is warned about with its file:line"
+	"$T" report -q --markdown "$tmp/nest.md" $given > /dev/null 2>&1
+	grep -q "ok.pkt\`: pass, although listed as a deviation at .*nest/sub/reference.expect:4 (a stale" "$tmp/nest.md"
+	check $? "report $what: the Markdown details name the stale entry's file:line"
 	grep -q "warning: .*nest/sub/reference.expect:5: the expectations of reference list .*gone.pkt, which does not exist" "$tmp/out"
 	check $? "report $what: an entry whose script is gone is warned about with its file:line"
 done
