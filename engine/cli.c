@@ -73,6 +73,27 @@ int cli_define(int argc, char **argv, int *i, struct engine_opts *defs,
 	return 1;
 }
 
+int cli_profile_relax(int argc, char **argv, int *i, struct engine_opts *opts,
+		      const char *who)
+{
+	const char *a = argv[*i], *val = NULL;
+	int t;
+	bool profile = (t = cli_take(argc, argv, i, "--profile", &val)) != 0;
+	if (!profile && !(t = cli_take(argc, argv, i, "--relax", &val)))
+		return 0;
+	if (t < 0) {
+		fprintf(stderr, "%s: %s needs a value\n", who, a);
+		return -1;
+	}
+	char msg[256];
+	if (profile ? engine_profile_apply(opts, val, msg, sizeof msg)
+		    : engine_opt_set(opts, "relax", val, msg, sizeof msg)) {
+		fprintf(stderr, "%s: %s\n", who, msg);
+		return -1;
+	}
+	return 1;
+}
+
 int cli_ip_versions(const char *who, const char *val, int *versions, int *nver, int max)
 {
 	char buf[256];

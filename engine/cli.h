@@ -55,6 +55,10 @@ int cli_ip_versions(const char *who, const char *val, int *versions, int *nver, 
  * value (printed as "WHO: ..."). */
 struct engine_opts;
 struct engine_strv;
+/* --profile NAME and --relax LIST at argv[*i] (a separate value or =VALUE), into
+ * opts: 1 taken, 0 something else, -1 a bad or missing value (printed "WHO: ..."). */
+int cli_profile_relax(int argc, char **argv, int *i, struct engine_opts *opts,
+		      const char *who);
 int cli_define(int argc, char **argv, int *i, struct engine_opts *defs,
 	       struct engine_strv *names, const char *who);
 

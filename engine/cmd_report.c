@@ -136,6 +136,9 @@ static void usage(FILE *f)
 		"                    everything it started stopped, and the report goes on\n"
 		"  -q, --quiet       no progress lines on stderr\n"
 		"\n"
+		"  --profile P, --relax LIST  as for tcpspec run: a public suite run as its\n"
+		"                    own runner does (freebsd), named relaxations\n"
+		"\n"
 		"Script options are passed to every run, as for tcpspec run\n"
 		"(--tolerance_usecs=N, --ip_version=V, ...).\n"
 		"\n"
@@ -754,6 +757,9 @@ int cmd_report(int argc, char **argv)
 			if (cli_timeout("tcpspec report", val, &ms) != 0)
 				goto out;
 			timeout_ms = ms;
+		} else if ((t = cli_profile_relax(argc, argv, &i, &cmdline, "tcpspec report"))) {
+			if (t < 0)
+				goto out;
 		} else if ((t = cli_define(argc, argv, &i, &cmdline, &defs, "tcpspec report"))) {
 			if (t < 0)
 				goto out;

@@ -243,18 +243,9 @@ int cmd_run(int argc, char **argv)
 				goto missing;
 			if (engine_out_set(&json, "--json", val, "tcpspec run") != 0)
 				goto keep_outs;
-		} else if ((t = cli_take(argc, argv, &i, "--profile", &val)) ||
-			   (t = cli_take(argc, argv, &i, "--relax", &val))) {
+		} else if ((t = cli_profile_relax(argc, argv, &i, &cmdline, "tcpspec run"))) {
 			if (t < 0)
-				goto missing;
-			char msg[256];
-			int bad = strncmp(a, "--profile", 9)
-					  ? engine_opt_set(&cmdline, "relax", val, msg, sizeof msg)
-					  : engine_profile_apply(&cmdline, val, msg, sizeof msg);
-			if (bad) {
-				fprintf(stderr, "tcpspec run: %s\n", msg);
 				goto out;
-			}
 		} else if ((t = cli_define(argc, argv, &i, &cmdline, &defs, "tcpspec run"))) {
 			if (t < 0)
 				goto out;

@@ -177,4 +177,12 @@ cp "$tmp/lg.md" "$tmp/out"
 	grep -q '"deviation_documented": 0' "$tmp/lg.json"
 check $? "expectations none: the headline says no deviation is documented, and none is shown as such (exit $rc)"
 
+# ---- report takes --profile and --relax as run does ------------------------------------
+"$T" report -q --profile freebsd --json "$tmp/pf.json" "$tmp/ipv/any.pkt" > "$tmp/out" 2>&1
+check $? "report --profile freebsd (a separate value) runs"
+"$T" report -q --relax psh,win "$tmp/ipv/any.pkt" > "$tmp/out" 2>&1
+check $? "report --relax psh,win (a separate value) runs"
+"$T" report -q --profile nosuch "$tmp/ipv/any.pkt" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown profile 'nosuch'" "$tmp/out"; check $? "report --profile nosuch: a usage error (exit $rc)"
+
 echo "1..$n"
