@@ -186,44 +186,62 @@ static char *header_value(char *line, const char *key)
 	return trim(s + k + 1);
 }
 
+/* One header line (its text, as a "// key: value" comment) of script line lineno. */
+static int header_line(struct script *sc, char *line, int lineno)
+{
+	char *v;
+	if ((v = header_value(line, "requirements"))) {
+		for (char *save = NULL, *t = strtok_r(v, " \t,", &save); t;
+		     t = strtok_r(NULL, " \t,", &save)) {
+			if (engine_req_unknown(t))
+				fprintf(stderr, "%s:%d: warning: %s is not an RFC 9293 "
+					"requirement ID (Appendix B)\n", sc->path, lineno, t);
+			char **nr = realloc(sc->req, (sc->nreq + 1) * sizeof *nr);
+			if (!nr || !(nr[sc->nreq] = strdup(t))) {
+				sc->req = nr ? nr : sc->req;
+				return -1;
+			}
+			sc->req = nr;
+			sc->nreq++;
+		}
+	} else if (!sc->checks && (v = header_value(line, "checks"))) {
+		sc->checks = strdup(v);
+	}
+	return 0;
+}
+
+/* The header lines of a script within its first 60 lines, read as the run reads the
+ * script: only live comments count (not one in a block comment, or in an #ifdef
+ * branch the -D names leave out).  A script that does not parse fails whatever its
+ * level, and its tags are read from its lines as written, so its rows still show. */
 static int read_header(struct script *sc, const struct engine_opts *cmdline)
 {
-	/* the level as the run reads the script: only a live line counts (not one in a
-	 * block comment, or in an #ifdef branch the -D names leave out); a script that
-	 * does not parse has none, and fails whatever its level */
 	struct dsl_file *df = NULL;
 	struct dsl_diags dg = {0};
-	if (engine_parse_script(sc->path, cmdline, true, &df, &dg) == DSL_OK)
+	char line[4096];
+	int rc = 0;
+	if (engine_parse_script(sc->path, cmdline, true, &df, &dg) == DSL_OK) {
 		sc->level = engine_script_level(df);
+		for (size_t i = 0; i < df->n_comments && rc == 0; i++) {
+			const struct dsl_comment *c = &df->comments[i];
+			if (c->loc.line > 60 || c->trailing || strncmp(c->text, "//", 2))
+				continue;
+			snprintf(line, sizeof line, "%s", c->text);
+			rc = header_line(sc, line, c->loc.line);
+		}
+		dsl_free(df);
+		dsl_diags_free(&dg);
+		return rc;
+	}
 	dsl_free(df);
 	dsl_diags_free(&dg);
 	FILE *f = fopen(sc->path, "r");
 	if (!f)
 		return -1;
-	char line[4096];
-	for (int n = 0; n < 60 && fgets(line, sizeof line, f); n++) {
-		char *v;
-		if ((v = header_value(line, "requirements"))) {
-			for (char *save = NULL, *t = strtok_r(v, " \t,", &save); t;
-			     t = strtok_r(NULL, " \t,", &save)) {
-				if (engine_req_unknown(t))
-					fprintf(stderr, "%s:%d: warning: %s is not an RFC 9293 "
-						"requirement ID (Appendix B)\n", sc->path, n + 1, t);
-				char **nr = realloc(sc->req, (sc->nreq + 1) * sizeof *nr);
-				if (!nr || !(nr[sc->nreq] = strdup(t))) {
-					sc->req = nr ? nr : sc->req;
-					fclose(f);
-					return -1;
-				}
-				sc->req = nr;
-				sc->nreq++;
-			}
-		} else if (!sc->checks && (v = header_value(line, "checks"))) {
-			sc->checks = strdup(v);
-		}
-	}
+	for (int n = 0; n < 60 && rc == 0 && fgets(line, sizeof line, f); n++)
+		rc = header_line(sc, line, n + 1);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 /* ---- output helpers ------------------------------------------------------------ */

@@ -64,6 +64,14 @@ got=$(status "$tmp/lv3.json" /else.pkt)
 [ $rc -eq 2 ] && grep -q 'two.pkt:2:1: error: a second level line' "$tmp/out"
 check $? "two live level lines stay a parse error (exit $rc)"
 
+# the other header lines likewise: a requirement tag in a comment block is no tag
+{ echo "// requirements: TEST:LIVE"; echo "/*"; echo "// requirements: TEST:DEAD"; echo "*/"
+  echo "#ifdef NOT_DEFINED"; echo "// requirements: TEST:OFF"; echo "#endif"
+  echo "$prelude"; echo "$good"; } > "$tmp/tags.pkt"
+"$T" report -q --json "$tmp/tags.json" "$tmp/tags.pkt" > "$tmp/out" 2>&1; rc=$?
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(r["scripts"][0]["requirements"] != ["TEST:LIVE"])' "$tmp/tags.json"
+check $? "requirement tags in a /* */ comment or an excluded #ifdef branch are not read (exit $rc)"
+
 # ---- a script that checks nothing is never a pass -------------------------------------
 mkdir -p "$tmp/none"
 printf '`true`\n+0 `true`\n' > "$tmp/none/shell.pkt"
