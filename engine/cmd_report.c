@@ -520,13 +520,13 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			engine_json_str(f, tr[t].ops->version);
 		else
 			fputs("null", f);
+		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
+		engine_json_str(f, tr[t].available ? "" : tr[t].why);
 		fputs(", \"ip_version\": ", f);
 		if (tr[t].ip_version)
 			engine_json_str(f, target_ip_version_name(tr[t].ip_version));
 		else
 			fputs("null", f);
-		fprintf(f, ", \"available\": %s, \"reason\": ", tr[t].available ? "true" : "false");
-		engine_json_str(f, tr[t].available ? "" : tr[t].why);
 		fputs(", \"expectations\": [", f);
 		for (size_t k = 0; k < tr[t].ex.nfiles; k++) {
 			fputs(k ? ", " : "", f);
