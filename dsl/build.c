@@ -593,9 +593,12 @@ void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 	} else if (tok_is(name, "maxseg")) {
 		has = &p->has_maxseg;
 		dst = &p->maxseg;
+	} else if (tok_is(name, "head")) {
+		has = &p->has_head;
+		dst = &p->head;
 	} else {
-		static const char *const known[] = { "ack", "win", "urg", "maxseg" };
-		const char *near = close_name(name, known, 4);
+		static const char *const known[] = { "ack", "win", "urg", "maxseg", "head" };
+		const char *near = close_name(name, known, 5);
 		if (near) {
 			PERR(yl, "unknown packet field '%.*s'; did you mean %s?", tlen(name), name.s,
 			     near);
@@ -621,20 +624,24 @@ void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 		PERR(yl, "window %.*s is out of range (0..65535)", tlen(val), val.s);
 	if (dst == &p->urg && val.v > 65535 && val.v <= 0xffffffffLL)
 		PERR(yl, "urgent pointer %.*s is out of range (0..65535)", tlen(val), val.s);
-	if (dst == &p->maxseg && (val.v == 0 || val.v > 65535))
-		PERR(yl, "maxseg %.*s is out of range (1..65535)", tlen(val), val.s);
+	if ((dst == &p->maxseg || dst == &p->head) && (val.v == 0 || val.v > 65535))
+		PERR(yl, "%.*s %.*s is out of range (1..65535)", tlen(name), name.s, tlen(val),
+		     val.s);
 }
 
 /* Checks that need the packet's direction, known once the whole line is read. */
 void dsl_b_pkt_dir(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl)
 {
 	const struct dsl_packet *p = &ev->packet;
-	if (!p->has_maxseg)
+	if (!p->has_maxseg && !p->has_head)
 		return;
-	if (p->dir != DSL_DIR_OUTBOUND)
-		PERR(yl, "'maxseg' applies to outbound packets only (the stack's segments)");
+	const char *f = p->has_maxseg ? "maxseg" : "head";
+	if (p->has_maxseg && p->has_head)
+		PERR(yl, "'maxseg' and 'head' exclude each other (head is one segment)");
+	else if (p->dir != DSL_DIR_OUTBOUND)
+		PERR(yl, "'%s' applies to outbound packets only (the stack's segments)", f);
 	else if (p->seq.len == 0 || (p->flags & (DSL_TCP_SYN | DSL_TCP_RST)))
-		PERR(yl, "'maxseg' applies to segments carrying data, without SYN or RST");
+		PERR(yl, "'%s' applies to segments carrying data, without SYN or RST", f);
 }
 
 /* Hex digits of a cookie or raw data: from an INT's or WORD's text. */

@@ -227,6 +227,9 @@ struct dsl_packet {
 	bool has_maxseg;	/* `maxseg N` (outbound): the data in one or more
 				 * segments of at most N octets each */
 	uint32_t maxseg;
+	bool has_head;		/* `head N` (outbound): one segment carrying the first
+				 * 1..N octets of the data, the rest not expected */
+	uint32_t head;
 	enum dsl_opts_kind opts_kind;
 	struct dsl_tcp_opt *opts;
 	size_t n_opts;

@@ -212,6 +212,8 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 			fprintf(fp, " urg %" PRIu32, p->urg);
 		if (p->has_maxseg)
 			fprintf(fp, " maxseg %" PRIu32, p->maxseg);
+		if (p->has_head)
+			fprintf(fp, " head %" PRIu32, p->head);
 	}
 	if (p->opts_kind == DSL_OPTS_ANY) {
 		fputs(" <...>", fp);

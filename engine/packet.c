@@ -819,6 +819,28 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 				   w.ip.proto, lines);
 	}
 	int pieces = 1;
+	/* `head N`: one segment carrying the first 1..N octets of the line's data (a
+	 * stack's segments may be smaller than Eff.snd.MSS, RFC 9293 3.7.1, and a
+	 * retransmission is cut where the stack chooses); the line is then compared as
+	 * if it had said that much, PSH and FIN only when it carries all of it */
+	struct dsl_packet cut;
+	if (p->has_head) {
+		uint32_t most = p->head < p->seq.len ? p->head : p->seq.len;
+		if (w.tcp.payload_len > most) {
+			packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
+			return engine_fail(x, ev, 'p', "error handling packet: len: a segment of "
+					   "%zu bytes, more than %s %u%s", w.tcp.payload_len,
+					   p->head < p->seq.len ? "head" : "the line's", most, lines);
+		}
+		if (w.tcp.payload_len > 0 && w.tcp.payload_len < p->seq.len) {
+			cut = *p;
+			cut.seq.len = (uint32_t)w.tcp.payload_len;
+			cut.seq.end = cut.seq.start + cut.seq.len;
+			cut.flags = (p->flags & ~(DSL_TCP_PSH | DSL_TCP_FIN)) |
+				    (w.tcp.flags & (WIRE_TH_PSH | WIRE_TH_FIN));
+			p = &cut;
+		}
+	}
 	if (p->has_maxseg && w.tcp.payload_len > p->maxseg) {
 		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
 		return engine_fail(x, ev, 'p', "error handling packet: len: a segment of %zu "

@@ -45,8 +45,12 @@ void ref_update_snd_mss(struct ref_tcb *tp)
 	 * octets off every data segment of a connection that may carry SACK blocks, as
 	 * gVisor's netstack keeps room for the largest option area it might send (36
 	 * octets: four blocks), leaving at least 16 octets of data: a setting for running
-	 * the conformance suite against such a stack, not a rule of the stack's */
-	if (tp->st->cfg.mss_reserve && (tp->flags & TF_SACK_OK))
+	 * the conformance suite against such a stack, not a rule of the stack's.  With
+	 * mss_reserve_all it applies to every connection, SACK or not, as a stack with
+	 * small buffers, or one keeping option room whatever was negotiated, may (ref.h
+	 * cites the rule; this line is no rule of the stack's, so the mutation tool's
+	 * lines of rules leave it out: the default suite runs without a reserve) */
+	if (tp->st->cfg.mss_reserve && ((tp->flags & TF_SACK_OK) || tp->st->cfg.mss_reserve_all))
 		mss = mss > tp->st->cfg.mss_reserve + 16 ? mss - tp->st->cfg.mss_reserve : 16;
 	tp->snd_mss = mss;
 }

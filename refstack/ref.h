@@ -274,6 +274,11 @@ struct ref_config {
 				 * a SACK connection (0): RFC 9293 3.7.1 (MUST-16) bounds
 				 * segments from above only, so a stack may send smaller
 				 * ones throughout */
+	bool mss_reserve_all;   /* (0) 1: mss_reserve on every connection, SACK or not,
+				 * as a stack with small buffers or one reserving option
+				 * room regardless of what was negotiated does: RFC 9293
+				 * 3.7.1 (MUST-16) bounds segments by Eff.snd.MSS from
+				 * above only, whatever the options */
 	uint32_t challenge_ack_limit;      /* per second, stack-wide (1000); 0 = unlimited */
 	uint32_t invalid_ratelimit_ms;     /* net.ipv4.tcp_invalid_ratelimit (0 = off; Linux
 					    * 500): per connection, at most one challenge ACK

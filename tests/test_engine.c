@@ -508,7 +508,8 @@ static void unchecked_outbound_takes_what_came_by_its_time(void **state)
 }
 
 /* `maxseg N`: the data in segments of any sizes up to N, even with --strict_segments;
- * one larger, or one past the end, fails; PSH is the last segment's */
+ * one larger, or one past the end, fails; PSH is the last segment's.  `head N`: one
+ * segment, at the line's start, of at most N octets and not past the line's end */
 static void maxseg_takes_smaller_segments_up_to_the_bound(void **state)
 {
 	static const struct {
@@ -526,6 +527,15 @@ static void maxseg_takes_smaller_segments_up_to_the_bound(void **state)
 		  "len: expected 750 but got 1000 (in several segments)" },
 		{ "1:1001(1000) ack 1 maxseg 500", 2, { 500, 500 }, 1,
 		  "flags: expected P. but got ." },
+		/* `head N`: one segment, the first 1..N octets; PSH only when it is all */
+		{ "1:1001(1000) ack 1 head 1000", 1, { 964 }, 0, NULL },
+		{ "1:1001(1000) ack 1 head 1000", 1, { 1000 }, 1, NULL },
+		{ "1:1001(1000) ack 1 head 1000", 1, { 1000 }, 0, "flags: expected P. but got ." },
+		{ "1:1001(1000) ack 1 head 500", 1, { 600 }, 1,
+		  "len: a segment of 600 bytes, more than head 500" },
+		{ "1:1001(1000) ack 1 head 2000", 1, { 1100 }, 1,
+		  "len: a segment of 1100 bytes, more than the line's 1000" },
+		{ "2:1001(999) ack 1 head 1000", 1, { 964 }, 0, "seq: expected 2 but got 1" },
 	};
 	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
 		setup(NULL);
