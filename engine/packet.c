@@ -632,6 +632,15 @@ static int aggregate(struct engine_ctx *x, const struct dsl_packet *p, struct wi
 				 "maxseg %u", pieces + 1, len, p->maxseg);
 			return -1;
 		}
+		/* URG on every piece (the flags above): each points at the same urgent
+		 * point as the first (RFC 9293 3.8.5), unless the first's pointer was cut
+		 * to the field's 65535 */
+		uint32_t point = w->tcp.seq + w->tcp.urg;
+		if ((keep & WIRE_TH_URG) && w->tcp.urg != 0xffff && n.tcp.urg != point - n.tcp.seq) {
+			snprintf(why, cap, "piece %d of the segment has urg %u, not %u (the first's "
+				 "urgent point)", pieces + 1, n.tcp.urg, point - n.tcp.seq);
+			return -1;
+		}
 		if (!p->has_maxseg && total + len < want && len != last_len) {
 			snprintf(why, cap, "piece %d of the segment carries %zu bytes, not %zu like "
 				 "the one before", pieces + 1, len, last_len);

@@ -162,6 +162,9 @@ static const struct target_ops mock_ops = {
 };
 
 /* Queue a TCP packet from the stack (192.0.2.2:8080 -> 192.0.2.1:dport). */
+/* the urgent point (an absolute sequence number) a queued URG segment points at */
+static uint32_t q_urg_point;
+
 static void queue_out_to(uint16_t dport, int64_t t, uint16_t flags, uint32_t seq, uint32_t ack,
 			 uint16_t win, size_t len, const struct wire_tcp_opts *opts)
 {
@@ -176,6 +179,8 @@ static void queue_out_to(uint16_t dport, int64_t t, uint16_t flags, uint32_t seq
 	w.tcp.ack = ack;
 	w.tcp.win = win;
 	w.tcp.payload_len = len;
+	if (flags & WIRE_TH_URG)
+		w.tcp.urg = (uint16_t)(q_urg_point - seq);
 	if (opts)
 		w.tcp.opts = *opts;
 	/* the payload: the application's octets at their offsets (engine_stream_byte) */
@@ -517,38 +522,45 @@ static void maxseg_takes_smaller_segments_up_to_the_bound(void **state)
 		size_t n, len[3];               /* the stack's segments, from 1 */
 		uint16_t psh;                   /* bit i: segment i carries PSH */
 		const char *fails;              /* NULL: passes */
+		uint32_t urg;                   /* not 0: URG segments, the urgent point */
 	} c[] = {
-		{ "1:1001(1000) ack 1 maxseg 500", 3, { 464, 464, 72 }, 6, NULL },
+		{ "1:1001(1000) ack 1 maxseg 500", 3, { 464, 464, 72 }, 6, NULL, 0 },
 		{ "1:1001(1000) ack 1 maxseg 500", 1, { 1000 }, 1,
-		  "len: a segment of 1000 bytes, more than maxseg 500" },
+		  "len: a segment of 1000 bytes, more than maxseg 500", 0 },
 		{ "1:1001(1000) ack 1 maxseg 500", 2, { 400, 600 }, 2,
-		  "piece 2 of the segment carries 600 bytes, more than maxseg 500" },
+		  "piece 2 of the segment carries 600 bytes, more than maxseg 500", 0 },
 		{ "1:751(750) ack 1 maxseg 500", 3, { 500, 500, 500 }, 6,
-		  "len: expected 750 but got 1000 (in several segments)" },
+		  "len: expected 750 but got 1000 (in several segments)", 0 },
 		{ "1:1001(1000) ack 1 maxseg 500", 2, { 500, 500 }, 1,
-		  "flags: expected P. but got ." },
+		  "flags: expected P. but got .", 0 },
 		/* `head N`: one segment, the first 1..N octets; PSH only when it is all */
-		{ "1:1001(1000) ack 1 head 1000", 1, { 964 }, 0, NULL },
-		{ "1:1001(1000) ack 1 head 1000", 1, { 1000 }, 1, NULL },
-		{ "1:1001(1000) ack 1 head 1000", 1, { 1000 }, 0, "flags: expected P. but got ." },
+		{ "1:1001(1000) ack 1 head 1000", 1, { 964 }, 0, NULL, 0 },
+		{ "1:1001(1000) ack 1 head 1000", 1, { 1000 }, 1, NULL, 0 },
+		{ "1:1001(1000) ack 1 head 1000", 1, { 1000 }, 0, "flags: expected P. but got .", 0 },
 		{ "1:1001(1000) ack 1 head 500", 1, { 600 }, 1,
-		  "len: a segment of 600 bytes, more than head 500" },
+		  "len: a segment of 600 bytes, more than head 500", 0 },
 		{ "1:1001(1000) ack 1 head 2000", 1, { 1100 }, 1,
-		  "len: a segment of 1100 bytes, more than the line's 1000" },
-		{ "2:1001(999) ack 1 head 1000", 1, { 964 }, 0, "seq: expected 2 but got 1" },
+		  "len: a segment of 1100 bytes, more than the line's 1000", 0 },
+		{ "2:1001(999) ack 1 head 1000", 1, { 964 }, 0, "seq: expected 2 but got 1", 0 },
+		/* URG pieces all point at the first one's urgent point */
+		{ "1:1001(1000) ack 1 urg 1000 maxseg 500", 3, { 464, 464, 72 }, 4, NULL, 1001 },
+		{ "1:1001(1000) ack 1 urg 1000 maxseg 500", 3, { 464, 464, 72 }, 4,
+		  "piece 2 of the segment has urg 537, not 536", 1001 },
 	};
 	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
 		setup(NULL);
 		queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
 		uint32_t seq = 1;
 		for (size_t i = 0; i < c[k].n; i++) {
-			queue_out(0, WIRE_TH_ACK | (c[k].psh >> i & 1 ? WIRE_TH_PSH : 0), seq, 1,
-				  1000, c[k].len[i], NULL);
+			/* the second case's second piece points one octet off */
+			q_urg_point = c[k].urg + (c[k].fails && i == 1);
+			queue_out(0, WIRE_TH_ACK | (c[k].psh >> i & 1 ? WIRE_TH_PSH : 0) |
+				  (c[k].urg ? WIRE_TH_URG : 0), seq, 1, 1000, c[k].len[i], NULL);
 			seq += c[k].len[i];
 		}
 		char script[256];
 		snprintf(script, sizeof script, "--strict_segments\n0 < S 0:0(0) win 1000\n"
-			 "+0 > S. 0:0(0) ack 1\n+0 > P. %s\n", c[k].line);
+			 "+0 > S. 0:0(0) ack 1\n+0 > P%s. %s\n", c[k].urg ? "U" : "", c[k].line);
 		struct engine_result r;
 		run(script, &r);
 		assert_int_equal(r.verdict, c[k].fails ? ENGINE_FAIL : ENGINE_PASS);
