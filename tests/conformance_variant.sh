@@ -74,13 +74,11 @@ strict "net.ipv4.tcp_wmem=4096 4096 4096;"
 strict "refstack.mss_reserve=36"
 # segments below the MSS on every connection: scripts that count the stack's
 # congestion window in segments of exactly the MSS through writes the stack's smaller
-# segments cut (the initial and restart window, fast recovery's inflation, ECN's
-# halving and F-RTO's steps) are left out until they are rewritten; with 100 octets,
-# also the two SACK scripts whose writes assume at most 40 octets of option room
+# segments cut (the initial and restart window, ECN's halving) are left out until
+# they are rewritten; with 100 octets, also the two SACK scripts whose writes assume
+# at most 40 octets of option room
 flat_later="blind-rfc/restart-window-after-idle.pkt rfc3168/ece-halves-cwnd-once-cwr.pkt \
-rfc5681-congestion/fast-recovery-window-inflation.pkt rfc5681-congestion/initial-window-upper-bound.pkt \
-rfc5682-frto/duplicate-ack-no-limited-transmit.pkt rfc5682-frto/real-loss-after-timeout.pkt \
-rfc5682-frto/spurious-timeout-new-data.pkt"
+rfc5681-congestion/initial-window-upper-bound.pkt"
 strict "refstack.mss_reserve=36 refstack.mss_reserve_all=1" "$flat_later"
 strict "refstack.mss_reserve=100 refstack.mss_reserve_all=1" \
 	"$flat_later rfc6675/sack-recovery-pipe.pkt rfc6675/two-holes-islost.pkt"
