@@ -278,8 +278,13 @@ sent_seq:
 	tp->snd_nxt = ref_seq_add(tp->iss, 1);
 after:
 	if (ref_seq_gt(tp->snd_nxt, tp->snd_max)) {
-		/* new data: time one segment per RTT (RFC 6298 3, Karn: never a retransmission) */
-		if (!(tp->flags & TF_RTT_TIMING) && tp->nrexmt == 0) {
+		/* new data: time one segment per RTT (RFC 6298 3, Karn: never a retransmission).
+		 * The SYN or SYN,ACK (SND.MAX still ISS) only when handshake_rtt_sample is
+		 * on: RFC 6298 2.1 keeps RTO at 1 s "until a round-trip time (RTT)
+		 * measurement has been made", and 2.2 takes "the first RTT measurement R"
+		 * from any segment; whether the handshake gives it is the stack's choice. */
+		if (!(tp->flags & TF_RTT_TIMING) && tp->nrexmt == 0 &&
+		    (tp->st->cfg.handshake_rtt_sample || tp->snd_max != tp->iss)) {
 			tp->flags |= TF_RTT_TIMING;
 			tp->rtt_seq = ref_seq_sub(tp->snd_nxt, 1);
 			tp->rtt_start = tp->st->now;
@@ -600,7 +605,8 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 			ref_rtt_sample(tp, st->now - tp->rtt_start);
 			tp->flags &= ~TF_RTT_TIMING;
 		} else if (tp->nrexmt && (tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
-			   seg->opt.tsecr) {
+			   seg->opt.tsecr &&
+			   (st->cfg.handshake_rtt_sample || tp->snd_una != tp->iss)) {
 			/* RFC 6298 3: "The only case when TCP can safely take RTT samples
 			 * from retransmitted segments is when the TCP timestamp option is
 			 * employed": the echoed TSval dates the instance acknowledged

@@ -270,6 +270,9 @@ struct ref_config {
 				 * Linux's quick-ACK mode; 0 = always delay) */
 	uint32_t init_cwnd;     /* segments; 0 (default) = RFC 5681 3.1: min(4*SMSS,
 				 * max(2*SMSS, 4380)) bytes; 10 = RFC 6928 as Linux */
+	bool handshake_rtt_sample;  /* (1) time the SYN or SYN,ACK: RFC 6298 2.2 lets the
+				     * first RTT sample come from it, or not (0: the first
+				     * comes from data; until then RTO stays 1 s, 2.1) */
 	uint32_t mss_reserve;   /* octets kept off Eff.snd.MSS for every data segment of
 				 * a SACK connection (0): RFC 9293 3.7.1 (MUST-16) bounds
 				 * segments from above only, so a stack may send smaller
