@@ -604,13 +604,15 @@ void ref_ack_received(struct ref_tcb *tp, const struct ref_segment *seg)
 		if ((tp->flags & TF_RTT_TIMING) && ref_seq_gt(ack, tp->rtt_seq)) {
 			ref_rtt_sample(tp, st->now - tp->rtt_start);
 			tp->flags &= ~TF_RTT_TIMING;
-		} else if (tp->nrexmt && (tp->flags & TF_TS_OK) && (seg->opt.has & REF_HAS_TS) &&
-			   seg->opt.tsecr &&
+		} else if (tp->nrexmt && st->cfg.ts_rtt_retransmit && (tp->flags & TF_TS_OK) &&
+			   (seg->opt.has & REF_HAS_TS) && seg->opt.tsecr &&
 			   (st->cfg.handshake_rtt_sample || tp->snd_una != tp->iss)) {
 			/* RFC 6298 3: "The only case when TCP can safely take RTT samples
 			 * from retransmitted segments is when the TCP timestamp option is
 			 * employed": the echoed TSval dates the instance acknowledged
-			 * (RFC 7323 4.1, as Linux's tcp_rtt_tsopt_us) */
+			 * (RFC 7323 4.1, as Linux's tcp_rtt_tsopt_us).  "Can", not must:
+			 * ts_rtt_retransmit off keeps Karn's rule here too.  Nor from the
+			 * SYN exchange when handshake_rtt_sample is off (2.2). */
 			uint32_t ms = ref_ts_now(tp) - seg->opt.tsecr;
 			if (ms < 0x7fffffffu)
 				ref_rtt_sample(tp, (int64_t)ms * REF_MS);

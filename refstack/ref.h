@@ -273,6 +273,10 @@ struct ref_config {
 	bool handshake_rtt_sample;  /* (1) time the SYN or SYN,ACK: RFC 6298 2.2 lets the
 				     * first RTT sample come from it, or not (0: the first
 				     * comes from data; until then RTO stays 1 s, 2.1) */
+	bool ts_rtt_retransmit; /* (1) an RTT sample from the echoed TSval of an ACK for
+				 * retransmitted data: RFC 6298 3 allows it ("when the TCP
+				 * timestamp option is employed"), not requires it (0: Karn
+				 * without exception) */
 	uint32_t mss_reserve;   /* octets kept off Eff.snd.MSS for every data segment of
 				 * a SACK connection (0): RFC 9293 3.7.1 (MUST-16) bounds
 				 * segments from above only, so a stack may send smaller

@@ -32,6 +32,7 @@ void ref_config_defaults(struct ref_config *c)
 	c->delack_ms = 40;              /* RFC 9293 3.8.6.3: < 0.5 s (MUST-40) */
 	c->delayed_ack = true;          /* RFC 9293 3.8.6.3 (SHLD-18) */
 	c->handshake_rtt_sample = true; /* RFC 6298 2.2: the SYN exchange may give the first */
+	c->ts_rtt_retransmit = true;    /* RFC 6298 3: timestamps may date a retransmission */
 	c->quickack = 16;               /* Linux TCP_MAX_QUICKACKS */
 	c->init_cwnd = 0;               /* RFC 5681 3.1 formula (10 = RFC 6928, Linux) */
 	c->challenge_ack_limit = 1000;  /* RFC 5961 7 */

@@ -374,6 +374,8 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	BOOL_SETTING("refstack.delayed_ack", delayed_ack)
 	/* the first RTT sample from the SYN exchange or not (RFC 6298 2.1, 2.2) */
 	BOOL_SETTING("refstack.handshake_rtt_sample", handshake_rtt_sample)
+	/* an RTT sample from the timestamps of an ACK for retransmitted data (RFC 6298 3) */
+	BOOL_SETTING("refstack.ts_rtt_retransmit", ts_rtt_retransmit)
 	/* data segments of SACK connections smaller than Eff.snd.MSS by this many octets
 	 * (RFC 9293 3.7.1 bounds them from above only; gVisor's netstack keeps 36 off) */
 	if (!strcmp(name, "refstack.mss_reserve")) {

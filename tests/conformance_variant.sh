@@ -12,7 +12,8 @@
 # negotiated); a minimum RTO of 1 s (RFC 6298 2.4 rounds up to 1 s, Linux keeps
 # 200 ms); no D-SACK blocks (RFC 2883, an extension used without negotiation); no RTT
 # sample from the handshake (RFC 6298 2.2 lets the first come from data; RTO stays 1 s
-# until then, 2.1).  No script may fail a MUST for such
+# until then, 2.1); no RTT sample from the timestamps of an ACK for retransmitted data
+# (RFC 6298 3 allows one).  No script may fail a MUST for such
 # a choice: `tcpspec report` shows 0 fail (a SHOULD the choice departs from is a
 # deviation of that level), and the runs with every SHOULD kept (IW 1 or 2, the options
 # off) pass or are not applicable.
@@ -86,6 +87,7 @@ strict "refstack.mss_reserve=100 refstack.mss_reserve_all=1" \
 strict "net.ipv4.tcp_rto_min_us=1000000"
 strict "refstack.handshake_rtt_sample=0"
 graded "net.ipv4.tcp_dsack=0"
+graded "refstack.ts_rtt_retransmit=0"
 graded "refstack.delayed_ack=0"
 graded "refstack.delack_ms=200"
 graded "refstack.init_cwnd=2 refstack.delayed_ack=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0 net.ipv4.tcp_window_scaling=0"
@@ -113,6 +115,10 @@ out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.handshake_rtt_sample=0" "$T" run --targ
 out2=$("$T" run --target "$P" "$tmp/hs.pkt" 2>&1); rc2=$?
 res "no RTT sample from the handshake: RTO stays 1 s after a 0.5 s handshake (exit $rc, $rc2 with the sample)" \
 	$([ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q "expected the packet at 2.000000 sec but it came at 1.500000 sec" && [ "$rc2" = 0 ]; echo $?) "$out"
+out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.ts_rtt_retransmit=0" "$T" run --target "$P" \
+	"$S/blind/rto-karn-timestamps.pkt" 2>&1); rc=$?
+res "no sample from the timestamps of a retransmission fails that script (level MAY, exit $rc)" \
+	$([ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q 'tcpi_backoff (value 1)'; echo $?) "$out"
 printf -- '--ip_version=ipv4\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 1000 <mss 1000>\n+0 > S. 0:0(0) ack 1 win 4096 <mss ...>\n' > "$tmp/win.pkt"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_rmem=4096 4096 4096;" "$T" run --target "$P" "$tmp/win.pkt" 2>&1); rc=$?
 out2=$("$T" run --target "$P" "$tmp/win.pkt" 2>&1); rc2=$?
