@@ -619,7 +619,9 @@ int repro_fuzz_stack(const char *input, const uint8_t *data, size_t size, const 
 	fprintf(f, "\n// the connection's error and poll state, and the peer's old duplicate ACK:\n"
 		"// a state or an answer the rule forbids above meets these\n");
 	p.finding_record = -2;
-	sd_probe(&d);
+	/* a finding about what the stack acknowledged: the duplicate ACK's answer first */
+	sd_probe(&d, fp.found && (!strcmp(fp.f.oracle, "ack-unsent") ||
+				  !strcmp(fp.f.oracle, "rfc5961-ack")));
 	sd_free(&d);
 	fprintf(f, "// %u segments in, %u out, %u calls\n", p.nin, p.nout, p.ncalls);
 	free(fp.other);

@@ -1519,24 +1519,10 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size)
 	return d->finding_set;
 }
 
-void sd_probe(struct sd *d)
+static void probe_ack(struct sd *d)
 {
 	struct fuzz_rec r;
 
-	d->finding_set = true;          /* whatever it breaks is not reported */
-	/* the connection's error and poll state show a state the wire may not */
-	if (d->side[SD_TWIN].cfd >= 0) {
-		static const uint8_t calls[] = { FUZZ_C_SO_ERROR, FUZZ_C_POLL };
-		for (size_t i = 0; i < sizeof calls; i++) {
-			memset(&r, 0, sizeof r);
-			r.kind = FUZZ_REC_CALL;
-			r.call = calls[i];
-			begin(d);
-			if (d->hooks->record)
-				d->hooks->record(d->ctx, d, &r);
-			play_call(d, &r);
-		}
-	}
 	memset(&r, 0, sizeof r);
 	r.kind = FUZZ_REC_SEG;
 	r.flags = TH_ACK;
@@ -1551,4 +1537,31 @@ void sd_probe(struct sd *d)
 	if (d->hooks->record)
 		d->hooks->record(d->ctx, d, &r);
 	play_segment(d, &r);
+}
+
+void sd_probe(struct sd *d, bool ack_first)
+{
+	struct fuzz_rec r;
+
+	d->finding_set = true;          /* whatever it breaks is not reported */
+	/* an acknowledgement the rule forbids, sent where the twin sent nothing, is
+	 * compared at the next segment the twin sends: before the calls, whose results
+	 * only show its consequences (a FIN taken makes the socket readable) */
+	if (ack_first)
+		probe_ack(d);
+	/* the connection's error and poll state show a state the wire may not */
+	if (d->side[SD_TWIN].cfd >= 0) {
+		static const uint8_t calls[] = { FUZZ_C_SO_ERROR, FUZZ_C_POLL };
+		for (size_t i = 0; i < sizeof calls; i++) {
+			memset(&r, 0, sizeof r);
+			r.kind = FUZZ_REC_CALL;
+			r.call = calls[i];
+			begin(d);
+			if (d->hooks->record)
+				d->hooks->record(d->ctx, d, &r);
+			play_call(d, &r);
+		}
+	}
+	if (!ack_first)
+		probe_ack(d);
 }

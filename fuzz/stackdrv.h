@@ -241,9 +241,10 @@ bool sd_run(struct sd *d, const uint8_t *data, size_t size);
 
 /* After a run: getsockopt(SO_ERROR) and poll on the connection, then one more segment
  * from the peer, an old duplicate ACK (its sequence number 30000 before the twin's
- * RCV.NXT), which any stack answers (repro scripts end with them).  Findings are not
- * reported. */
-void sd_probe(struct sd *d);
+ * RCV.NXT), which any stack answers (repro scripts end with them); ack_first: the
+ * segment before the calls (a finding about acknowledgements shows at its answer
+ * rather than at a poll the same departure changed).  Findings are not reported. */
+void sd_probe(struct sd *d, bool ack_first);
 
 /* feedback: (twin state, segment class, reply class of the stack under test) */
 #define SD_NCLASS 36
