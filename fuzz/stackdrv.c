@@ -935,7 +935,9 @@ static void compare(struct sd *d, bool is_seg)
 	if (is_seg && d->prev_twin_state == REF_SYN_RECEIVED) {
 		const struct sd_in *in = &d->last_in;
 		const struct sd_side *tw = &d->side[SD_TWIN];
-		bool ack_ok = (in->flags & (TH_ACK | TH_RST | TH_SYN)) == TH_ACK &&
+		/* a SYN bit does not stop a stack that checks the ACK first (lwIP takes an
+		 * out-of-window SYN,ACK with an acceptable ACK in SYN-RECEIVED) */
+		bool ack_ok = (in->flags & (TH_ACK | TH_RST)) == TH_ACK &&
 			      !in->csum_bad && !in->ack_abs &&
 			      in->ack_rel - 1u < tw->snd_max - tw->iss;
 		d->synrcvd_open |= !must || d->twin_state != REF_SYN_RECEIVED;

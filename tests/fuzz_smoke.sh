@@ -70,10 +70,12 @@ for t in $ALL; do
 	# reg-blame-*: real lwIP departures seen only later, which must be reported with
 	# the record where lwIP departed (one departure, one finding): an out-of-window
 	# segment whose ACK completes SYN-RECEIVED (record 2, not the no-ACK FIN after it),
-	# the text of a segment without ACK taken (record 3, acknowledged at record 5)
+	# the text of a segment without ACK taken (record 3, acknowledged at record 5), the
+	# same with the SYN bit on (record 3, not the no-ACK segment before it)
 	for want in \
 	    "synrcvd-first-acceptable-ack|dropped record 2's segment: RFC 9293 3.10.7.4: an unacceptable segment" \
-	    "no-ack-text-acknowledged-later|the end of record 3's segment, which the reference stack dropped (RFC 9293 3.10.7.4: a segment without ACK"; do
+	    "no-ack-text-acknowledged-later|the end of record 3's segment, which the reference stack dropped (RFC 9293 3.10.7.4: a segment without ACK" \
+	    "synrcvd-out-of-window-syn-ack|dropped record 3's segment: RFC 9293 3.10.7.4: an unacceptable segment"; do
 		b="$reg/reg-blame-${want%%|*}"
 		[ "$t" = fuzz_stack_lwip ] && [ -f "$b" ] || continue
 		"$bin" "$b" >"$tmp/$t.blame.log" 2>&1
