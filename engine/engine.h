@@ -85,12 +85,13 @@ struct engine_opts {
 	X(PSH, 1u << 2, "psh")                  /* PSH either way */            \
 	X(TS_VAL, 1u << 3, "ts-val")            /* outbound TS val free */ \
 	X(SOCKBUF, 1u << 4, "sockbuf")          /* SO_RCVBUF/SO_SNDBUF sizes */ \
-	X(RST_ACK, 1u << 5, "rst-ack")          /* ACK bit of a '> R' line free */
+	X(RST_ACK, 1u << 5, "rst-ack")          /* ACK bit of a '> R' line free */ \
+	X(OPTION_LAYOUT, 1u << 6, "option-layout") /* NOP/EOL padding, option order free */
 enum {
 #define ENGINE_RELAX_ENUM_(id, bit, text) ENGINE_RELAX_##id = bit,
 	ENGINE_RELAXATIONS(ENGINE_RELAX_ENUM_)
 #undef ENGINE_RELAX_ENUM_
-	ENGINE_RELAX_ALL = (1u << 6) - 1
+	ENGINE_RELAX_ALL = (1u << 7) - 1
 };
 /* "syn-options,psh" -> bits; -1 with the unknown name in msg */
 int engine_relax_parse(const char *list, unsigned *bits, char *msg, size_t cap);

@@ -344,7 +344,7 @@ int engine_relax_parse(const char *list, unsigned *bits, char *msg, size_t cap)
 			}
 		if (!found) {
 			snprintf(msg, cap, "bad value for --relax: unknown relaxation '%.*s' "
-				 "(known: syn-options, win, psh, ts-val, sockbuf, rst-ack, all)", (int)k, p);
+				 "(known: syn-options, win, psh, ts-val, sockbuf, rst-ack, option-layout, all)", (int)k, p);
 			return -1;
 		}
 		p += k + (p[k] == ',');

@@ -1,6 +1,7 @@
 /* TCP options of the packets a script writes: building the peer's (symbolic values,
  * SACK blocks and TS echoes in the stack's numbers) and comparing the stack's with the
- * rules of pkt-dialect.md, byte for byte or under the syn-options relaxation. */
+ * rules of pkt-dialect.md, byte for byte or under the syn-options and option-layout
+ * relaxations. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,18 +218,21 @@ static void print_script_opts(const struct dsl_packet *p, char *want, size_t cap
 	fclose(f);
 }
 
-/* The syn-options relaxation: each option the script names (NOP and EOL are padding)
- * is matched with the first unused option of its kind the stack sent, in any order;
- * other options may be there too, except those RFC 7323 forbids in a SYN-ACK that
- * answers a SYN without them (2.2, 3.2).  map[i] gets the stack's index, -1 for
- * padding.  false when an option is missing (listed in d). */
+/* Both option relaxations match each option the script names (NOP and EOL are
+ * padding) with the first unused option of its kind the stack sent, in any order.
+ * syn-options (the stack's own SYN and SYN-ACK) lets other options be there too,
+ * except those RFC 7323 forbids in a SYN-ACK that answers a SYN without them (2.2,
+ * 3.2); option-layout (any segment) lets only NOP and EOL be there besides.  map[i]
+ * gets the stack's index, -1 for padding.  false when an option is missing or, under
+ * option-layout, one is extra (listed in d). */
 static bool map_relaxed(struct engine_ctx *x, const struct dsl_packet *p,
-			const struct wire_tcp *t, int *map, struct engine_diffs *d)
+			const struct wire_tcp *t, int *map, bool syn_options,
+			struct engine_diffs *d)
 {
 	const struct wire_tcp_opts *o = &t->opts;
 	bool used[WIRE_TCP_MAX_OPTS] = { false };
 	bool ok = true;
-	for (size_t i = 0; i < p->n_opts; i++) {
+	for (size_t i = 0; i < p->n_opts && ok; i++) {
 		map[i] = -1;
 		if (p->opts[i].kind == DSL_OPT_NOP || p->opts[i].kind == DSL_OPT_EOL)
 			continue;
@@ -238,17 +242,22 @@ static bool map_relaxed(struct engine_ctx *x, const struct dsl_packet *p,
 				used[k] = true;
 				map[i] = (int)k;
 			}
-		if (map[i] < 0) {
-			char want[256], got[256];
-			print_script_opts(p, want, sizeof want);
-			wire_print_tcp_options(got, sizeof got, o, x->c.remote_isn);
-			engine_diff(d, "options: expected %s (in any order, under --relax "
-				    "syn-options) but got %s", want, got);
-			ok = false;
-			break;
-		}
+		ok = map[i] >= 0;
 	}
-	if ((t->flags & WIRE_TH_ACK) && x->c.have_peer_syn) {
+	for (size_t k = 0; ok && !syn_options && k < o->n; k++)
+		ok = used[k] || (!(o->opt[k].flags & WIRE_OPT_F_RAW) &&
+				 (o->opt[k].kind == WIRE_TCPOPT_NOP ||
+				  o->opt[k].kind == WIRE_TCPOPT_EOL));
+	if (!ok) {
+		char want[256], got[256];
+		print_script_opts(p, want, sizeof want);
+		wire_print_tcp_options(got, sizeof got, o, x->c.remote_isn);
+		engine_diff(d, "options: expected %s (in any order, under --relax %s) but got %s",
+			    want, syn_options ? "syn-options" : "option-layout: no other option "
+			    "but NOP and EOL", got);
+		return false;
+	}
+	if (syn_options && (t->flags & WIRE_TH_ACK) && x->c.have_peer_syn) {
 		unsigned sent = engine_synopts_wire(t), offered = x->c.peer_syn_opts;
 		if ((sent & ENGINE_SYNOPT_TS) && !(offered & ENGINE_SYNOPT_TS))
 			engine_diff(d, "options: TS in a SYN-ACK that answers a SYN without "
@@ -257,7 +266,7 @@ static bool map_relaxed(struct engine_ctx *x, const struct dsl_packet *p,
 			engine_diff(d, "options: wscale in a SYN-ACK that answers a SYN without "
 				    "one (RFC 7323 2.2: only if it was received in the SYN)");
 	}
-	return ok;
+	return true;
 }
 
 void engine_opts_compare(struct engine_ctx *x, const struct dsl_packet *p,
@@ -276,8 +285,8 @@ void engine_opts_compare(struct engine_ctx *x, const struct dsl_packet *p,
 	}
 	int map[p->n_opts ? p->n_opts : 1];
 	bool relaxed = (x->opts.relax & ENGINE_RELAX_SYN_OPTIONS) && (t->flags & WIRE_TH_SYN);
-	if (relaxed) {
-		if (!map_relaxed(x, p, t, map, d))
+	if (relaxed || (x->opts.relax & ENGINE_RELAX_OPTION_LAYOUT)) {
+		if (!map_relaxed(x, p, t, map, relaxed, d))
 			return;
 	} else {
 		/* an EOL ends the list: zero bytes after it are padding, not more options */
@@ -303,7 +312,7 @@ void engine_opts_compare(struct engine_ctx *x, const struct dsl_packet *p,
 		uint8_t symbuf[DSL_MAX_OPT_BYTES];
 		struct dsl_tcp_opt resolved;
 		if (p->opts[i].kind == DSL_OPT_MD5 || map[i] < 0)
-			continue;       /* by kind; padding under syn-options */
+			continue;       /* by kind; padding when relaxed */
 		if (!resolve_opt(x, &p->opts[i], &resolved, symbuf, sizeof symbuf)) {
 			engine_diff(d, "option value %s is not defined (give --define %s=VALUE)",
 			     p->opts[i].sym, p->opts[i].sym);

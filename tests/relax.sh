@@ -5,6 +5,9 @@
 #  - a relaxation never hides a sequence number, an ACK number, a flag other than PSH,
 #    a segment length or a missing segment: mutants of that script fail under --relax
 #    all and under each relaxation alone, at the mutated line;
+#  - option-layout: ACKs with SACK blocks and a timestamp in another stack's order and
+#    padding fail strictly and pass relaxed; a missing option, a wrong value, SACK
+#    blocks in another order, an extra option still fail;
 #  - rst-ack: a '> R' line passes a RST,ACK, and still fails a wrong sequence number, a
 #    missing RST, another flag, a wrong ack where the line writes one;
 #  - a script that needs timestamps, SACK, window scaling or ECN the stack did not
@@ -40,7 +43,7 @@ run() {
 }
 
 base=$D/freebsd-layout.pkt
-all=syn-options,win,psh,ts-val,sockbuf,rst-ack
+all=syn-options,win,psh,ts-val,sockbuf,rst-ack,option-layout
 run 1 "freebsd-layout.pkt:12: error handling packet: options" "strict: the foreign SYN,ACK layout fails" "$base"
 run 0 "1 passed" "--relax all passes the foreign layout" --relax all "$base"
 run 0 "1 passed" "--relax with every name passes it too" --relax "$all" "$base"
@@ -56,7 +59,7 @@ run 2 "unknown relaxation 'bogus'" "an unknown relaxation is a usage error" --re
 # Mutants: line 12 is the SYN,ACK, 17 the data segment, 19-20 the close and its FIN.
 mutate() {  # mutate NAME SED-EXPR LINE FIELD-PATTERN
 	sed "$2" "$base" > "$tmp/$1.pkt"
-	for r in all syn-options win psh ts-val sockbuf rst-ack; do
+	for r in all syn-options win psh ts-val sockbuf rst-ack option-layout; do
 		out=$("$T" run -j1 --relax $r "$tmp/$1.pkt" 2>&1)
 		rc=$?
 		res=1
@@ -77,6 +80,28 @@ mutate flag-syn '12s/> S\./> S/' 12 'flags: expected S but got S\.'
 mutate len '17s/1:101(100)/1:91(90)/' 17 'len: expected 90 but got 100'
 mutate missing '19d' 19 'timed out waiting for the packet'
 mutate option-absent '12s/sackOK,/sackOK,sack 1:2,/' 12 'options: expected .*in any order'
+
+# option-layout: the reference pads TS and SACK with two NOPs each, in front
+lay=$D/option-layout.pkt
+run 1 "option-layout.pkt:12: error handling packet: options: expected <sack 101:201,TS" \
+	"strict: another stack's option order and padding fail" "$lay"
+run 0 "1 passed" "option-layout: they pass" --relax option-layout "$lay"
+run 0 "1 passed" "option-layout is part of all" --relax all "$lay"
+layout() {  # layout NAME SED-EXPR LINE MESSAGE-PATTERN TEST-NAME
+	sed "$2" "$lay" > "$tmp/lay-$1.pkt"
+	run 1 "lay-$1.pkt:$3: error handling packet: $4" "option-layout: $5" \
+		--relax option-layout "$tmp/lay-$1.pkt"
+}
+layout missing '14s/,eol>/,md5>/' 14 'options: expected .*in any order, under --relax option-layout' \
+	"a missing option fails"
+layout extra '12s/<sack 101:201,/</' 12 'options: expected <TS .*no other option but NOP and EOL' \
+	"an extra option (the SACK the script left out) fails"
+layout ecr '14s/ecr 110/ecr 111/' 14 'TS ecr: expected 111 but got 110' "a wrong TS ecr fails"
+layout block '14s/101:201,/101:202,/' 14 'sack: expected 301:401 101:202 but got 301:401 101:201' \
+	"a wrong SACK block fails"
+layout order '14s/sack 301:401 101:201/sack 101:201 301:401/' 14 \
+	'sack: expected 101:201 301:401 but got 301:401 101:201' \
+	"SACK blocks in another order fail (RFC 2018 4: the first is the latest)"
 
 # rst-ack: the reference answers a SYN to a port nobody listens on with RST,ACK
 # (RFC 9293 3.10.7.1, the SYN carries no ACK), which a '> R' line takes under rst-ack
