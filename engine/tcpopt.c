@@ -206,7 +206,9 @@ static void print_script_opts(const struct dsl_packet *p, char *want, size_t cap
 			"nop", "eol", "mss", "wscale", "sackOK", "sack", "TS", "FO",
 			"FOEXP", "md5", "ECN", "raw" };
 		fprintf(f, "%s%s", i ? "," : "", names[s->kind]);
-		if (s->kind == DSL_OPT_MSS || s->kind == DSL_OPT_WSCALE)
+		if ((s->kind == DSL_OPT_MSS || s->kind == DSL_OPT_WSCALE) && s->value_any)
+			fprintf(f, " ...");
+		else if (s->kind == DSL_OPT_MSS || s->kind == DSL_OPT_WSCALE)
 			fprintf(f, " %u", s->value);
 		if (s->kind == DSL_OPT_TS)
 			fprintf(f, " val %u ecr %u", s->ts_val, s->ts_ecr);
