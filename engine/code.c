@@ -23,6 +23,12 @@
 struct val {
 	int64_t v;
 	bool is_bool;
+	/* the value is one comparison's, as Python's ast would see the expression (a
+	 * Compare node): its operands, so a failed assert can show them */
+	bool cmp;
+	int op;
+	int64_t l, r;
+	bool l_bool, r_bool;
 };
 
 struct ev {
@@ -84,7 +90,7 @@ static struct val or_test(struct ev *e);
 
 static struct val atom(struct ev *e)
 {
-	struct val r = { 0, false };
+	struct val r = { .v = 0 };
 	skip_ws(e);
 	const char *p = e->p;
 	if (*p == '(') {
@@ -159,15 +165,15 @@ static struct val factor(struct ev *e)
 		struct val r = factor(e);
 		if (r.v == INT64_MIN)
 			e->bad = true;
-		return (struct val){ -r.v, false };
+		return (struct val){ .v = -r.v, .is_bool = false };
 	}
 	if (op(e, "+")) {
 		struct val r = factor(e);
-		return (struct val){ r.v, false };
+		return (struct val){ .v = r.v, .is_bool = false };
 	}
 	if (op(e, "~")) {
 		struct val r = factor(e);
-		return (struct val){ ~r.v, false };
+		return (struct val){ .v = ~r.v, .is_bool = false };
 	}
 	struct val r = atom(e);
 	skip_ws(e);
@@ -204,7 +210,7 @@ static struct val term(struct ev *e)
 			}
 			r = o == '/' ? q : m;
 		}
-		a = (struct val){ r, false };
+		a = (struct val){ .v = r, .is_bool = false };
 	}
 }
 
@@ -220,7 +226,7 @@ static struct val arith(struct ev *e)
 		if (o == '+' ? __builtin_add_overflow(a.v, b.v, &r)
 			     : __builtin_sub_overflow(a.v, b.v, &r))
 			e->bad = true;
-		a = (struct val){ r, false };
+		a = (struct val){ .v = r, .is_bool = false };
 	}
 }
 
@@ -245,6 +251,7 @@ static struct val shift(struct ev *e)
 			a.v >>= b.v;    /* arithmetic shift floors, as in Python */
 		}
 		a.is_bool = false;
+		a.cmp = false;
 	}
 }
 
@@ -253,7 +260,7 @@ static struct val bit_and(struct ev *e)
 	struct val a = shift(e);
 	while (op(e, "&")) {
 		struct val b = shift(e);
-		a = (struct val){ a.v & b.v, a.is_bool && b.is_bool };
+		a = (struct val){ .v = a.v & b.v, .is_bool = a.is_bool && b.is_bool };
 	}
 	return a;
 }
@@ -263,7 +270,7 @@ static struct val bit_xor(struct ev *e)
 	struct val a = bit_and(e);
 	while (op(e, "^")) {
 		struct val b = bit_and(e);
-		a = (struct val){ a.v ^ b.v, a.is_bool && b.is_bool };
+		a = (struct val){ .v = a.v ^ b.v, .is_bool = a.is_bool && b.is_bool };
 	}
 	return a;
 }
@@ -273,7 +280,7 @@ static struct val bit_or(struct ev *e)
 	struct val a = bit_xor(e);
 	while (op(e, "|")) {
 		struct val b = bit_xor(e);
-		a = (struct val){ a.v | b.v, a.is_bool && b.is_bool };
+		a = (struct val){ .v = a.v | b.v, .is_bool = a.is_bool && b.is_bool };
 	}
 	return a;
 }
@@ -298,14 +305,15 @@ static struct val comparison(struct ev *e)
 		 : o == 'g' ? a.v >= b.v : o == '<' ? a.v < b.v : a.v > b.v;
 	if (comp_op(e))
 		e->bad = true;              /* chained: a < b < c */
-	return (struct val){ r, true };
+	return (struct val){ .v = r, .is_bool = true, .cmp = true, .op = o, .l = a.v, .r = b.v,
+			     .l_bool = a.is_bool, .r_bool = b.is_bool };
 }
 
 static struct val not_test(struct ev *e)
 {
 	if (word(e, "not")) {
 		struct val r = not_test(e);
-		return (struct val){ r.v == 0, true };
+		return (struct val){ .v = r.v == 0, .is_bool = true };
 	}
 	return comparison(e);
 }
@@ -319,6 +327,7 @@ static struct val and_test(struct ev *e)
 		struct val b = not_test(e);
 		if (a.v != 0)
 			a = b;
+		a.cmp = false;
 	}
 	return a;
 }
@@ -330,6 +339,7 @@ static struct val or_test(struct ev *e)
 		struct val b = and_test(e);
 		if (a.v == 0)
 			a = b;
+		a.cmp = false;
 	}
 	return a;
 }
@@ -355,7 +365,7 @@ static int eval_line(const char *line, const char *orig, const struct target_tcp
 		return -1;
 	struct val cond = or_test(&e);
 	bool has_msg = op(&e, ",");
-	struct val m = { 0, false };
+	struct val m = { .v = 0 };
 	if (has_msg)
 		m = or_test(&e);
 	skip_ws(&e);
@@ -371,10 +381,21 @@ static int eval_line(const char *line, const char *orig, const struct target_tcp
 	size_t n = strlen(t);
 	while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r'))
 		t[--n] = 0;
-	if (has_msg)
+	if (has_msg) {
 		val_str(v, sizeof v, m);
-	snprintf(msg, cap, "assertion failed: %s%s%s%s", t, has_msg ? " (value " : "", v,
-		 has_msg ? ")" : "");
+		snprintf(msg, cap, "assertion failed: %s (value %s)", t, v);
+	} else if (cond.cmp) {
+		/* no message of the script's own: the operands' values, as the python3
+		 * path prints them too */
+		char l[32], r[32];
+		val_str(l, sizeof l, (struct val){ .v = cond.l, .is_bool = cond.l_bool });
+		val_str(r, sizeof r, (struct val){ .v = cond.r, .is_bool = cond.r_bool });
+		const char *o = cond.op == 'e' ? "==" : cond.op == 'n' ? "!=" : cond.op == 'l' ? "<="
+				: cond.op == 'g' ? ">=" : cond.op == '<' ? "<" : ">";
+		snprintf(msg, cap, "assertion failed: %s (operands %s %s %s)", t, l, o, r);
+	} else {
+		snprintf(msg, cap, "assertion failed: %s", t);
+	}
 	return 0;
 }
 

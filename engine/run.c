@@ -808,7 +808,7 @@ static int run_code_blocks(struct engine_ctx *x)
 		return engine_fail(x, x->code[0].ev, 0, "out of memory");
 	/* the verdict goes to the engine on stdout; what a block prints itself goes to
 	 * stderr, the run's log, so it can never be read as a verdict */
-	fputs("import sys, textwrap, traceback\n"
+	fputs("import ast, sys, textwrap, traceback\n"
 	      "verdict = sys.stdout; sys.stdout = sys.stderr\n"
 	      "consts = dict(TCP_ESTABLISHED=1, TCP_SYN_SENT=2, TCP_SYN_RECV=3, TCP_FIN_WAIT1=4,\n"
 	      "  TCP_FIN_WAIT2=5, TCP_TIME_WAIT=6, TCP_CLOSE=7, TCP_CLOSE_WAIT=8, TCP_LAST_ACK=9,\n"
@@ -821,6 +821,18 @@ static int run_code_blocks(struct engine_ctx *x)
 	      /* one namespace for every block, as packetdrill's one generated file: a
 	       * name a block sets is seen by the later ones */
 	      "env = dict(consts)\n"
+	      /* a failed assert without a message of its own: the values of its one
+	       * comparison's operands (engine/code.c prints the same) */
+	      "def operands(txt):\n"
+	      "    try:\n"
+	      "        t = ast.parse(txt).body[0].test\n"
+	      "        o = {ast.Eq: '==', ast.NotEq: '!=', ast.Lt: '<', ast.LtE: '<=', ast.Gt: '>', ast.GtE: '>='}\n"
+	      "        if type(t) is ast.Compare and len(t.ops) == 1 and type(t.ops[0]) in o:\n"
+	      "            v = [eval(compile(ast.Expression(x), 'operand', 'eval'), env) for x in (t.left, t.comparators[0])]\n"
+	      "            return ' (operands %r %s %r)' % (v[0], o[type(t.ops[0])], v[1])\n"
+	      "    except Exception:\n"
+	      "        pass\n"
+	      "    return ''\n"
 	      "def run(line, info, src):\n"
 	      "    env.update(info)\n"
 	      "    lines = bytes.fromhex(src).decode().split('\\n')\n"
@@ -833,7 +845,7 @@ static int run_code_blocks(struct engine_ctx *x)
 	      "        tb = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
 	      "        k = tb.lineno if tb.filename.startswith('line ') else 1\n"
 	      "        txt = src.split('\\n')[k - 1].strip()\n"
-	      "        print('%d\\tassertion failed: %s%s' % (line + k - 1, txt, (' (value ' + str(e) + ')') if str(e) else ''), file=verdict)\n"
+	      "        print('%d\\tassertion failed: %s%s' % (line + k - 1, txt, (' (value ' + str(e) + ')') if str(e) else operands(txt)), file=verdict)\n"
 	      "        sys.exit(1)\n"
 	      "    except NameError as e:\n"
 	      "        n = getattr(e, 'name', None) or str(e).split(\"'\")[1:2] and str(e).split(\"'\")[1]\n"

@@ -9,6 +9,8 @@ SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site
 SHELL_TESTS += tests/requirement_ids.sh
 # the ladder of run --html labels packets as tcpspec decode does
 SHELL_TESTS += tests/ladder_decode.sh
+# a failed code-block assert shows its operands, from code.c and from python3 alike
+SHELL_TESTS += tests/code_assert_operands.sh
 MANPAGES += docs/tcpspec-report.1
 # exit codes and outputs a CI can trust: no false greens, no lost results
 SHELL_TESTS += tests/run_exitcodes.sh tests/run_expect.sh tests/run_trust.sh tests/run_interrupt.sh tests/report_interrupt.sh

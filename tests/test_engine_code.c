@@ -62,10 +62,28 @@ static void failures_read_as_python_says_them(void **state)
 	assert_int_equal(k, 3);
 	assert_string_equal(msg, "assertion failed: assert tcpi_snd_cwnd == 4, tcpi_snd_cwnd  "
 			    "# IW (value 10)");
-	/* no message: no value; a boolean message prints as Python's */
+	/* no message: the operands of its one comparison, as the python3 path prints them;
+	 * a boolean message prints as Python's */
 	assert_int_equal(engine_code_eval(" assert tcpi_snd_cwnd < 3 ", &ti, &k, msg, sizeof msg), 0);
 	assert_int_equal(k, 1);
-	assert_string_equal(msg, "assertion failed: assert tcpi_snd_cwnd < 3");
+	assert_string_equal(msg, "assertion failed: assert tcpi_snd_cwnd < 3 (operands 10 < 3)");
+	assert_int_equal(engine_code_eval("assert tcpi_state == TCP_FIN_WAIT2", &ti, &k, msg,
+					  sizeof msg), 0);
+	assert_string_equal(msg, "assertion failed: assert tcpi_state == TCP_FIN_WAIT2 "
+			    "(operands 1 == 5)");
+	assert_int_equal(engine_code_eval("assert (tcpi_state != 1) == (1 > 0)", &ti, &k, msg,
+					  sizeof msg), 0);
+	assert_string_equal(msg, "assertion failed: assert (tcpi_state != 1) == (1 > 0) "
+			    "(operands False == True)");
+	/* no single comparison at the top (Python's ast has no Compare there): nothing */
+	assert_int_equal(engine_code_eval("assert tcpi_state == 1 and tcpi_snd_cwnd == 3", &ti, &k,
+					  msg, sizeof msg), 0);
+	assert_string_equal(msg, "assertion failed: assert tcpi_state == 1 and tcpi_snd_cwnd == 3");
+	assert_int_equal(engine_code_eval("assert not tcpi_state == 1", &ti, &k, msg, sizeof msg), 0);
+	assert_string_equal(msg, "assertion failed: assert not tcpi_state == 1");
+	assert_int_equal(engine_code_eval("assert (tcpi_state == 2) << 1", &ti, &k, msg,
+					  sizeof msg), 0);
+	assert_string_equal(msg, "assertion failed: assert (tcpi_state == 2) << 1");
 	assert_int_equal(engine_code_eval("assert 0, tcpi_state == 2", &ti, &k, msg, sizeof msg), 0);
 	assert_string_equal(msg, "assertion failed: assert 0, tcpi_state == 2 (value False)");
 }
