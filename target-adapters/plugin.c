@@ -409,7 +409,7 @@ static int pl_shell(struct target *t, const char *cmd, int *exit_status)
 	struct target_shellmap m = {
 		.target_name = t->ops->name, .script_path = t->cfg->script_path,
 		.fresh = !s->sockets_made, .apply = setting_cb, .ctx = t,
-		.fixed_why = s->why,
+		.fixed_why = s->why, .asker = "the plugin's setting() hook",
 	};
 	s->why[0] = 0;
 	return target_shellmap_run(t, &m, cmd, exit_status);

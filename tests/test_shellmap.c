@@ -36,6 +36,12 @@ static int record(void *ctx, const char *name, const char *value)
 	return 0;
 }
 
+/* a target with no setting at all */
+static int refuse_all(void *ctx, const char *name, const char *value)
+{
+	return -1;
+}
+
 static struct target tg;
 static struct taken tk;
 static int status;
@@ -204,9 +210,30 @@ static void freebsd_names(void **state)
 	assert_int_equal(run("sysctl -w net.inet.tcp.blackhole=2", true), TARGET_UNSUPPORTED);
 	/* the sentence of the table is the reference stack's: another target's is not
 	 * described with it */
-	assert_non_null(strstr(tg.diag.msg, "cannot take net.inet.tcp.blackhole = 2: it has no "
-				   "setting for it, and what it does instead is not known"));
+	assert_non_null(strstr(tg.diag.msg, "cannot take net.inet.tcp.blackhole = 2: the target "
+				   "was asked for net.inet.tcp.blackhole and answered that it "
+				   "has no such setting; what the stack does instead is not "
+				   "known"));
 	assert_null(strstr(tg.diag.msg, "gets a RST"));
+	/* a plugin: its hook named, and its own sentence */
+	{
+		memset(&tg, 0, sizeof tg);
+		struct target_shellmap pm = { .target_name = "p", .script_path = SCRIPT,
+					      .apply = refuse_all,
+					      .fixed_why = "no such knob",
+					      .asker = "the plugin's setting() hook" };
+		assert_int_equal(target_shellmap_run(&tg, &pm, "sysctl -w net.inet.tcp.keepinit=5000",
+						     &status), TARGET_UNSUPPORTED);
+		assert_non_null(strstr(tg.diag.msg, "the plugin's setting() hook was asked for "
+					   "net.inet.tcp.keepinit and answered that it has no "
+					   "such setting (\"no such knob\")"));
+		/* a FreeBSD name asked under the Linux name it maps onto */
+		assert_int_equal(target_shellmap_run(&tg, &pm, "sysctl -w net.inet.tcp.keepidle=1000",
+						     &status), TARGET_UNSUPPORTED);
+		assert_non_null(strstr(tg.diag.msg, "has no setting net.inet.tcp.keepidle (the "
+					   "plugin's setting() hook was asked for "
+					   "net.ipv4.tcp_keepalive_time"));
+	}
 	/* a target with the mechanism takes it under FreeBSD's name */
 	memset(&tg, 0, sizeof tg);
 	struct taken k = { .refuse = -1, .bsd = 0 };
@@ -219,7 +246,8 @@ static void freebsd_names(void **state)
 	assert_string_equal(k.value[0], "1");
 	/* a name FreeBSD's suites never set: no setting, as any unknown name */
 	assert_int_equal(run("sysctl -w net.inet.tcp.frobnicate=1", true), TARGET_UNSUPPORTED);
-	assert_non_null(strstr(tg.diag.msg, "has no setting net.inet.tcp.frobnicate"));
+	assert_non_null(strstr(tg.diag.msg, "has no setting net.inet.tcp.frobnicate (tcpspec "
+				   "knows no mapping of this name, so the target was not asked)"));
 }
 
 static void empty_and_comments(void **state)

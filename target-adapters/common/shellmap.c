@@ -26,12 +26,20 @@ struct run {
 	const struct target_shellmap *m;
 	int depth;
 	int exit_status;            /* as /bin/sh would give: 126, 127 for bad set-up files */
+	const char *asked;          /* the name the target was last asked for (NULL: none) */
 };
+
+/* Ask the target to take one setting, remembering under which name it was asked. */
+static int ask(struct run *r, const char *name, const char *value)
+{
+	r->asked = name;
+	return r->m->apply(r->m->ctx, name, value);
+}
 
 static int unsupported(struct run *r, const struct origin *o, const char *cmd,
 		       const char *fmt, const char *arg)
 {
-	char what[256];
+	char what[1024];
 	snprintf(what, sizeof what, fmt, arg ? arg : "");
 	if (o->file)
 		return target_diagf(&r->t->diag, TARGET_UNSUPPORTED,
@@ -310,40 +318,40 @@ static int bsd_apply(struct run *r, const char *name, const char *value, const c
 	int rc;
 	switch (b->kind) {
 	case SAME:
-		rc = r->m->apply(r->m->ctx, b->linux1, value);
-		return rc || !b->linux2 ? rc : r->m->apply(r->m->ctx, b->linux2, value);
+		rc = ask(r, b->linux1, value);
+		return rc || !b->linux2 ? rc : ask(r, b->linux2, value);
 	case RFC1323:
 		if (!num || v > 3)
 			return -2;
-		rc = r->m->apply(r->m->ctx, b->linux1, v == 1 || v == 3 ? "1" : "0");
-		return rc ? rc : r->m->apply(r->m->ctx, b->linux2, v == 1 || v == 2 ? "1" : "0");
+		rc = ask(r, b->linux1, v == 1 || v == 3 ? "1" : "0");
+		return rc ? rc : ask(r, b->linux2, v == 1 || v == 2 ? "1" : "0");
 	case MS_TO_S:
 		if (!num || v % 1000)
 			return -2;
 		snprintf(buf, sizeof buf, "%lu", v / 1000);
-		return r->m->apply(r->m->ctx, b->linux1, buf);
+		return ask(r, b->linux1, buf);
 	case DEFAULT:
 		if (!num)
 			return -2;
 		snprintf(buf, sizeof buf, "- %lu -", v);
-		return r->m->apply(r->m->ctx, b->linux1, buf);
+		return ask(r, b->linux1, buf);
 	case MAXIMUM:
 		if (!num)
 			return -2;
 		snprintf(buf, sizeof buf, "- - %lu", v);
-		if ((rc = r->m->apply(r->m->ctx, b->linux1, buf)) ||
-		    (rc = r->m->apply(r->m->ctx, b->linux2, buf)))
+		if ((rc = ask(r, b->linux1, buf)) ||
+		    (rc = ask(r, b->linux2, buf)))
 			return rc;
 		snprintf(buf, sizeof buf, "%lu", v);
-		if ((rc = r->m->apply(r->m->ctx, "net.core.rmem_max", buf)))
+		if ((rc = ask(r, "net.core.rmem_max", buf)))
 			return rc;
-		return r->m->apply(r->m->ctx, "net.core.wmem_max", buf);
+		return ask(r, "net.core.wmem_max", buf);
 	case INVERT:
 		if (!num || v > 1)
 			return -2;
-		return r->m->apply(r->m->ctx, b->linux1, v ? "0" : "1");
+		return ask(r, b->linux1, v ? "0" : "1");
 	case FIXED:
-		if ((rc = r->m->apply(r->m->ctx, b->bsd, value)) != -1)
+		if ((rc = ask(r, b->bsd, value)) != -1)
 			return rc;
 		*fixed = b->why;
 		return num && v == b->fixed ? 0 : -2;
@@ -362,23 +370,42 @@ static int take(struct run *r, const struct origin *o, const char *cmd, const ch
 		if (*q == '/')
 			*q = '.';
 	const char *fixed = NULL;
+	r->asked = NULL;
 	int rc = !strncmp(dotted, "net.inet.", 9) || !strncmp(dotted, "kern.ipc.", 9)
 			 ? bsd_apply(r, dotted, value, &fixed)
-			 : r->m->apply(r->m->ctx, dotted, value);
+			 : ask(r, dotted, value);
+	/* whether the target was asked, and how: a skip must not read as the stack's
+	 * answer when tcpspec never put the question */
+	const char *who = r->m->asker ? r->m->asker : "the target";
+	const char *said = r->m->asker && r->m->fixed_why && *r->m->fixed_why ? r->m->fixed_why
+										 : NULL;
+	char answer[300];
+	snprintf(answer, sizeof answer, "%s was asked for %s and answered that it has no such "
+		 "setting%s%s%s", who, r->asked ? r->asked : "", said ? " (\"" : "",
+		 said ? said : "", said ? "\")" : "");
 	if (rc == -2 && fixed) {
-		char what[400];
+		char what[1024];
 		/* The table's sentence is the reference stack's behaviour: another stack's
 		 * is unknown here, so it is not described as if it were the same. */
 		if (r->m->target_name && !strcmp(r->m->target_name, "reference"))
 			snprintf(what, sizeof what, "cannot take %s = %s: its behaviour is "
 				 "fixed: %s", dotted, value, fixed);
 		else
-			snprintf(what, sizeof what, "cannot take %s = %s: it has no setting "
-				 "for it, and what it does instead is not known", dotted, value);
+			snprintf(what, sizeof what, "cannot take %s = %s: %s; what the stack "
+				 "does instead is not known", dotted, value, answer);
 		return unsupported(r, o, cmd, "%s", what);
 	}
-	if (rc == -1)
-		return unsupported(r, o, cmd, "has no setting %s", dotted);
+	if (rc == -1) {
+		char what[1024];
+		if (!r->asked)
+			snprintf(what, sizeof what, "has no setting %s (tcpspec knows no "
+				 "mapping of this name, so the target was not asked)", dotted);
+		else if (r->m->asker || strcmp(r->asked, dotted))
+			snprintf(what, sizeof what, "has no setting %s (%s)", dotted, answer);
+		else
+			snprintf(what, sizeof what, "has no setting %s", dotted);
+		return unsupported(r, o, cmd, "%s", what);
+	}
 	if (rc == -2) {
 		char what[300];
 		snprintf(what, sizeof what, "cannot take %s = %s%s%s", dotted, value,

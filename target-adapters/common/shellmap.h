@@ -30,6 +30,10 @@ struct target_shellmap {
 	int (*apply)(void *ctx, const char *name, const char *value);
 	void *ctx;
 	const char *fixed_why;
+	/* how the target is asked, for messages ("the plugin's setting() hook"; NULL:
+	 * "the target"); when set, fixed_why is the target's own sentence for its latest
+	 * answer and is quoted with a refusal of a name too */
+	const char *asker;
 };
 
 /* Map the shell line cmd; TARGET_OK when every command in it was understood, with
