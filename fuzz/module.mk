@@ -158,7 +158,8 @@ cflite-check:
 
 SHELL_TESTS += tests/fuzz_smoke.sh tests/fuzz_repro.sh tests/fuzz_stack_oracles.sh tests/fuzz_planted.sh \
 	tests/fuzz_plugin_campaign.sh tests/fuzz_repro_timeout.sh tests/fuzz_campaign_control.sh \
-	tests/fuzz_findings.sh tests/fuzz_campaign_figures.sh tests/fuzz_campaign_guard.sh
+	tests/fuzz_findings.sh tests/fuzz_campaign_figures.sh tests/fuzz_campaign_guard.sh \
+	tests/fuzz_campaign_minimise.sh
 BENCHES += fuzz/bench.sh
 MANPAGES += docs/tcpspec-repro.1
 UNIT_TESTS += test_fuzz
