@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/causes.h"
 #include "engine/cli.h"
 #include "engine/engine.h"
 #include "engine/html.h"
@@ -367,6 +368,71 @@ static void write_offer_gaps(FILE *f, const struct target_run *tr, const char *p
 	}
 }
 
+/* Target t's failures and deviations grouped by their first difference
+ * (engine/causes.c), most scripts first; *nall: the scripts counted.  NULL when none
+ * (or out of memory). */
+static struct engine_cause *first_differences(const struct target_run *tr, size_t t,
+					      const struct script *sc, size_t nsc,
+					      size_t *ncause, size_t *nall)
+{
+	*ncause = *nall = 0;
+	if (!tr->jobs || !nsc)
+		return NULL;
+	const char **msg = calloc(nsc, sizeof *msg);
+	if (!msg)
+		return NULL;
+	for (size_t i = 0; i < nsc; i++)
+		if (sc[i].cell[t] == CELL_FAIL || sc[i].cell[t] == CELL_DEVIATION) {
+			msg[i] = tr->jobs[i].res.message;
+			++*nall;
+		}
+	struct engine_cause *c = *nall ? engine_failure_causes(msg, nsc, ncause) : NULL;
+	free(msg);
+	return c;
+}
+
+#define CAUSES_SHOWN 10
+
+static void md_first_differences(FILE *f, const struct target_run *tr, size_t ntr,
+				 const struct script *sc, size_t nsc)
+{
+	bool head = false;
+	for (size_t t = 0; t < ntr; t++) {
+		size_t n, all;
+		struct engine_cause *c = first_differences(&tr[t], t, sc, nsc, &n, &all);
+		if (!c)
+			continue;
+		if (!head)
+			fputs("## Failures by first difference\n\nEvery failing or deviating script "
+			      "once, under the first difference its run met (numbers as N, the "
+			      "options a segment should not carry or lacks named): one departure of "
+			      "the stack that comes first in many scripts shows as one large group, "
+			      "and fixing it may change what those scripts find next.\n\n", f);
+		head = true;
+		fprintf(f, "### %s: %zu script%s, %zu cause%s\n\n", tr[t].name, all,
+			all == 1 ? "" : "s", n, n == 1 ? "" : "s");
+		size_t rest = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (k >= CAUSES_SHOWN) {
+				rest += c[k].n;
+				continue;
+			}
+			fprintf(f, "- %zu script%s: ", c[k].n, c[k].n == 1 ? "" : "s");
+			md_cell(f, c[k].text);
+			fputs(" (", f);
+			for (size_t e = 0; e < c[k].n && e < ENGINE_CAUSE_EXAMPLES; e++)
+				fprintf(f, "%s`%s`", e ? ", " : "", sc[c[k].ex[e]].path);
+			fprintf(f, "%s)\n", c[k].n > ENGINE_CAUSE_EXAMPLES ? ", ..." : "");
+		}
+		if (rest)
+			fprintf(f, "- %zu script%s under %zu other cause%s (the Details list each)\n",
+				rest, rest == 1 ? "" : "s", n - CAUSES_SHOWN,
+				n - CAUSES_SHOWN == 1 ? "" : "s");
+		fputc('\n', f);
+		free(c);
+	}
+}
+
 static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
 			   size_t nsc, struct req_row *rows, size_t nrows)
 {
@@ -379,6 +445,7 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			engine_signal_name(report_stop_sig));
 	if (md_view)
 		report_md_overview(f, md_view);
+	md_first_differences(f, tr, ntr, sc, nsc);
 
 	fprintf(f, "## Summary\n\n| target | pass | deviation | fail | skipped | not applicable "
 		   "| scripted s | run s | expectations |\n|---|---|---|---|---|---|---|---|---|\n");
@@ -549,6 +616,21 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			engine_json_str(f, tr[t].jobs[g->first_offered].path);
 			fputc('}', f);
 		}
+		fputs("], \"first_differences\": [", f);
+		size_t nc, all;
+		struct engine_cause *fc = first_differences(&tr[t], t, sc, nsc, &nc, &all);
+		for (size_t k = 0; k < nc; k++) {
+			fputs(k ? ", " : "", f);
+			fputs("{\"cause\": ", f);
+			engine_json_str(f, fc[k].text);
+			fprintf(f, ", \"scripts\": %zu, \"examples\": [", fc[k].n);
+			for (size_t e = 0; e < fc[k].n && e < ENGINE_CAUSE_EXAMPLES; e++) {
+				fputs(e ? ", " : "", f);
+				engine_json_str(f, sc[fc[k].ex[e]].path);
+			}
+			fputs("]}", f);
+		}
+		free(fc);
 		fputs("], \"levels\": {", f);
 		for (int l = 0; l < ENGINE_LEVEL_N; l++) {
 			fprintf(f, "%s\"%s\": {", l ? ", " : "", engine_level_name((enum engine_level)l));
@@ -620,7 +702,8 @@ static int write_to(const char *path, void (*fn)(FILE *, struct target_run *, si
 
 /* One line per target on stderr: the verdicts, and deviations and failures by the
  * level they break. */
-static void write_summary(FILE *f, const struct target_run *tr)
+static void write_summary(FILE *f, const struct target_run *tr, size_t t,
+			  const struct script *sc, size_t nsc)
 {
 	fprintf(f, "tcpspec report: %s: %zu pass, %zu fail, %zu deviation (%zu documented in "
 		   "an expectations file; MUST %zu, SHOULD %zu, MAY %zu, no level %zu), %zu "
@@ -632,6 +715,13 @@ static void write_summary(FILE *f, const struct target_run *tr)
 		tr->lcount[ENGINE_LEVEL_MAY][CELL_DEVIATION],
 		tr->lcount[ENGINE_LEVEL_NONE][CELL_DEVIATION], tr->count[CELL_SKIP],
 		tr->count[CELL_NA]);
+	size_t n, all;
+	struct engine_cause *c = first_differences(tr, t, sc, nsc, &n, &all);
+	for (size_t k = 0; k < n && k < 3; k++)
+		fprintf(f, "tcpspec report: %s: first difference of %zu of its %zu failing or "
+			   "deviating scripts: %s (e.g. %s)\n", tr->name, c[k].n, all, c[k].text,
+			sc[c[k].ex[0]].path);
+	free(c);
 }
 
 /* ---- running ------------------------------------------------------------------- */
@@ -1051,7 +1141,7 @@ missing:
 	for (size_t t = 0; t < ntr; t++) {
 		fails += tr[t].count[CELL_FAIL];
 		write_offer_gaps(stderr, &tr[t], "tcpspec report: warning: ", "\n");
-		write_summary(stderr, &tr[t]);
+		write_summary(stderr, &tr[t], t, sc, nsc);
 		/* a script that does not parse (a typo) is the user's error, as in run */
 		for (size_t i = 0; tr[t].jobs && i < nsc; i++)
 			errors += engine_job_status(&tr[t].jobs[i]) == ENGINE_ST_ERROR;
