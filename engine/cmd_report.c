@@ -85,6 +85,7 @@ struct script {
 	const char *reason[MAX_TARGETS];   /* deviation reason / failure or skip message */
 	bool stale[MAX_TARGETS];
 	bool documented[MAX_TARGETS];   /* a deviation its expectation explains */
+	bool lacks[MAX_TARGETS];        /* skipped: the stack lacks what it needs */
 };
 
 static void usage(FILE *f)
@@ -279,6 +280,8 @@ struct req_row {
 	const char *id;
 	size_t nscripts;
 	size_t count[MAX_TARGETS][CELL_NKINDS];
+	size_t lacks[MAX_TARGETS];              /* skipped scripts the stack lacks */
+	const char *lack_why[MAX_TARGETS];      /* the first one's message */
 };
 
 static int cmp_req(const void *a, const void *b)
@@ -329,8 +332,11 @@ static struct req_row *build_rows(struct script *sc, size_t nsc, size_t ntr, siz
 				rows[n++].id = id;
 			}
 			rows[r].nscripts++;
-			for (size_t t = 0; t < ntr; t++)
+			for (size_t t = 0; t < ntr; t++) {
 				rows[r].count[t][sc[i].cell[t]]++;
+				if (sc[i].lacks[t] && !rows[r].lacks[t]++)
+					rows[r].lack_why[t] = sc[i].reason[t];
+			}
 		}
 	}
 	qsort(rows, n, sizeof *rows, cmp_req);
@@ -509,9 +515,27 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 			ri.title[0] ? ri.title : ri.rfc_title ? ri.rfc_title : "", rows[r].nscripts);
 		for (size_t t = 0; t < ntr; t++) {
 			enum cell c = req_status(rows[r].count[t]);
-			fprintf(f, " %s", cell_name(c));
-			if (rows[r].count[t][c] != rows[r].nscripts)
-				fprintf(f, " %zu/%zu", rows[r].count[t][c], rows[r].nscripts);
+			size_t lacks = rows[r].lacks[t];
+			char what[240];
+			report_lack_text(what, sizeof what, rows[r].lack_why[t]);
+			if (c == CELL_SKIP && lacks == rows[r].count[t][CELL_SKIP]) {
+				/* nothing ran, for the stack's sake: not tcpspec's gap */
+				fputs(" not verified", f);
+				if (lacks != rows[r].nscripts)
+					fprintf(f, " %zu/%zu", lacks, rows[r].nscripts);
+				fputs(" (the stack lacks: ", f);
+				md_cell(f, what);
+				fputc(')', f);
+			} else {
+				fprintf(f, " %s", cell_name(c));
+				if (rows[r].count[t][c] != rows[r].nscripts)
+					fprintf(f, " %zu/%zu", rows[r].count[t][c], rows[r].nscripts);
+				if (lacks) {
+					fprintf(f, ", %zu not verified (the stack lacks: ", lacks);
+					md_cell(f, what);
+					fputc(')', f);
+				}
+			}
 			fputs(" |", f);
 		}
 		fputc('\n', f);
@@ -534,7 +558,7 @@ static void write_markdown(FILE *f, struct target_run *tr, size_t ntr, struct sc
 		fputs(" |", f);
 		for (size_t t = 0; t < ntr; t++) {
 			result_text(res, sizeof res, sc[i].cell[t], sc[i].glevel[t]);
-			fprintf(f, " %s |", res);
+			fprintf(f, " %s%s |", res, sc[i].lacks[t] ? " (the stack lacks it)" : "");
 		}
 		fputc(' ', f);
 		md_cell(f, sc[i].checks);
@@ -650,6 +674,16 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			engine_json_str(f, tr[t].name);
 			fprintf(f, ": {\"status\": \"%s\", ", cell_name(req_status(c)));
 			json_counts(f, c);
+			/* skipped ones the stack lacks: not verified for its sake */
+			fprintf(f, ", \"not_verified_stack_lacks\": %zu, \"stack_lacks\": ",
+				rows[r].lacks[t]);
+			if (rows[r].lacks[t]) {
+				char what[160];
+				report_lack_text(what, sizeof what, rows[r].lack_why[t]);
+				engine_json_str(f, what);
+			} else {
+				fputs("null", f);
+			}
 			fputc('}', f);
 		}
 		fputs("}}", f);
@@ -670,10 +704,12 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 			fprintf(f, "%s", t ? ", " : "");
 			engine_json_str(f, tr[t].name);
 			fprintf(f, ": {\"status\": \"%s\", \"level\": \"%s\", \"stale_expectation\": %s, "
-				   "\"documented\": %s, \"offer_suspect\": %s, \"reason\": ",
+				   "\"documented\": %s, \"stack_lacks\": %s, \"offer_suspect\": %s, "
+				   "\"reason\": ",
 				cell_name(sc[i].cell[t]), engine_level_name(sc[i].glevel[t]),
 				sc[i].stale[t] ? "true" : "false",
 				sc[i].documented[t] ? "true" : "false",
+				sc[i].lacks[t] ? "true" : "false",
 				tr[t].jobs && engine_offer_suspect(&tr[t].jobs[i], tr[t].gap,
 								   tr[t].ngap) ? "true" : "false");
 			engine_json_str(f, sc[i].reason[t]);
@@ -764,6 +800,8 @@ static void classify(struct target_run *tr, size_t t, struct script *sc, size_t 
 				      engine_job_excuse(&tr->jobs[i]);
 		tr->documented += sc[i].documented[t];
 		sc[i].reason[t] = reason;
+		sc[i].lacks[t] = g.cell == ENGINE_GRADE_SKIP && tr->available &&
+				 tr->jobs[i].res.stack_lacks;
 		tr->count[g.cell]++;
 		tr->lcount[g.level][g.cell]++;
 	}
@@ -1113,6 +1151,7 @@ missing:
 			vs[i].cell[t].status = cell_name(sc[i].cell[t]);
 			vs[i].cell[t].reason = sc[i].reason[t];
 			vs[i].cell[t].job = tr[t].jobs ? &tr[t].jobs[i] : NULL;
+			vs[i].cell[t].stack_lacks = sc[i].lacks[t];
 		}
 	}
 	struct report_view view = { .t = vt, .nt = ntr, .s = vs, .ns = nsc,

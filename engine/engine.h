@@ -155,6 +155,12 @@ struct engine_result {
 	 * block that did not match): the one failure an expectation can document.  Not
 	 * set for a run stopped by the timeout, a crash, a target that would not open. */
 	bool departed;
+	/* ENGINE_SKIP because the stack under test lacks what the script needs (it
+	 * answered a call, a setting or a shell line with TARGET_UNSUPPORTED, or its
+	 * capabilities lack IPv6, TCP MD5, TCP over UDP, a TCP_INFO field), not because
+	 * tcpspec lacks a feature: tcpspec report shows the requirement as not verified
+	 * for the stack's sake */
+	bool stack_lacks;
 	/* mismatches --non_fatal let through, each "file:line: warning: ..." (lines
 	 * of its own for the packets), separated by ENGINE_WARNING_SEP: the first ones, as
 	 * many as fit; n_warnings counts them all */

@@ -325,6 +325,9 @@ int engine_mutate(uint8_t *buf, size_t *len, size_t cap, const struct dsl_malfor
 
 int engine_fail(struct engine_ctx *x, const struct dsl_event *ev, int kind, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));
+/* engine_skip for what the stack under test lacks (engine_result.stack_lacks) */
+int engine_skip_stack(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A skip: "file:LINE: not applicable: the stack did not offer FEATURE" (a script that

@@ -406,7 +406,7 @@ int engine_inbound(struct engine_ctx *x, const struct dsl_event *ev)
 		return engine_fail(x, ev, 0, "error handling packet: an inbound packet cannot have <...> options");
 
 	if (engine_md5_wants(p) && !target_has(&x->t, TARGET_TCP_MD5))
-		return engine_skip(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
+		return engine_skip_stack(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
 				   x->t.ops->name);
 	if ((p->flags & (DSL_TCP_SYN | DSL_TCP_ACK)) == DSL_TCP_SYN && !p->has_rport &&
 	    !p->has_ports && x->fresh_listen) {
@@ -742,7 +742,7 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 	int64_t deadline = any ? target_now(&x->t) + ENGINE_ANY_WAIT_NS : x->t0 + hi + tol;
 	char lines[1200];
 	if (engine_md5_wants(p) && !target_has(&x->t, TARGET_TCP_MD5))
-		return engine_skip(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
+		return engine_skip_stack(x, ev, "the %s target has no TCP MD5 signatures (RFC 2385)",
 				   x->t.ops->name);
 	int rc = select_conn(x, ev);
 	if (rc != ENGINE_PASS)

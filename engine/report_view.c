@@ -43,6 +43,11 @@ static const struct { const char *status, *meaning; } legend[] = {
 	{ "not applicable", "the script checks something this target does not offer" },
 	{ "skipped", "not run here: the target is not available on this machine, or the "
 		     "script needs a feature tcpspec does not support" },
+	{ "not verified (the stack lacks X)", "skipped because the stack under test lacks "
+		     "what the script needs (a call, an option, a flag, a setting it answered "
+		     "as unsupported, or IPv6): the requirement is not verified for this "
+		     "stack, a gap of the stack's rather than of tcpspec's, and a MUST among "
+		     "them is one the stack cannot show it meets" },
 };
 
 /* ---- requirements -------------------------------------------------------------------- */
@@ -55,6 +60,7 @@ struct req {
 	size_t nworst[REPORT_VIEW_MAX_TARGETS];     /* scripts with that status */
 	const struct engine_job *job[REPORT_VIEW_MAX_TARGETS];  /* one of them */
 	const char *reason[REPORT_VIEW_MAX_TARGETS];
+	size_t nlacks[REPORT_VIEW_MAX_TARGETS];     /* skipped: the stack lacks it */
 };
 
 static const char *const sev_name[] = { "fail", "deviation", "pass", "skipped",
@@ -116,6 +122,7 @@ static struct req *build_reqs(const struct report_view *v, size_t *nout)
 				}
 				if (sv == r[j].worst[t])
 					r[j].nworst[t]++;
+				r[j].nlacks[t] += s->cell[t].stack_lacks;
 			}
 		}
 	}
@@ -216,6 +223,26 @@ static void counts_text(char *buf, size_t cap, const size_t c[6])
 					      sev_name[k]);
 	if (!n)
 		snprintf(buf, cap, "none");
+}
+
+void report_lack_text(char *buf, size_t cap, const char *msg)
+{
+	static const char tag[] = "unsupported: ";
+	const char *p = msg ? msg : "";
+	const char *u = strstr(p, tag);
+	size_t n1 = strcspn(p, "\n");
+	if (u && u < p + n1)
+		p = u + sizeof tag - 1;
+	else {          /* "path: the X target has no IPv6" */
+		const char *c = strstr(p, ": ");
+		if (c && c < p + n1)
+			p = c + 2;
+	}
+	size_t n = strcspn(p, "\n");
+	const char *sh = strstr(p, ": `");     /* the shell line it came from */
+	if (sh && sh < p + n)
+		n = (size_t)(sh - p);
+	snprintf(buf, cap, "%.*s", (int)n, p);
 }
 
 /* ---- baseline ------------------------------------------------------------------------ */
@@ -578,7 +605,8 @@ void report_md_overview(FILE *f, const struct report_view *v)
 		return;
 	fputs("## Headline\n\n", f);
 	for (size_t t = 0; t < v->nt; t++) {
-		size_t c[6], must[6] = { 0 }, nmust = 0;
+		size_t c[6], must[6] = { 0 }, nmust = 0, lacks = 0;
+		const char *lack = NULL;
 		char txt[256];
 		target_counts(v, t, c);
 		for (size_t i = 0; i < nr; i++)
@@ -586,6 +614,11 @@ void report_md_overview(FILE *f, const struct report_view *v)
 				nmust++;
 				if (r[i].worst[t] < 6)
 					must[r[i].worst[t]]++;
+				/* skipped only because the stack lacks what its scripts need */
+				if (r[i].worst[t] == 3 && r[i].nlacks[t] == r[i].nworst[t]) {
+					lacks++;
+					lack = lack ? lack : r[i].reason[t];
+				}
 			}
 		if (!v->t[t].available) {
 			fprintf(f, "- **%s**: not run here (", v->t[t].name);
@@ -597,8 +630,19 @@ void report_md_overview(FILE *f, const struct report_view *v)
 		fprintf(f, "- **%s**: %zu of %zu scripts pass (%s).", v->t[t].name, c[2], v->ns,
 			txt);
 		if (nmust)
-			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu only "
-				   "deviate and %zu fail.", nmust, must[2], must[1], must[0]);
+			fprintf(f, " Of the %zu MUST requirement%s checked, %zu %s met, %zu only "
+				   "deviate%s and %zu fail%s.", nmust, nmust == 1 ? "" : "s", must[2],
+				must[2] == 1 ? "is" : "are", must[1], must[1] == 1 ? "s" : "",
+				must[0], must[0] == 1 ? "s" : "");
+		if (lacks) {
+			char what[160];
+			report_lack_text(what, sizeof what, lack);
+			fprintf(f, " %zu MUST requirement%s %s not verified because the stack lacks "
+				   "what %s scripts need (e.g. ", lacks, lacks == 1 ? "" : "s",
+				lacks == 1 ? "is" : "are", lacks == 1 ? "its" : "their");
+			md_text(f, what);
+			fputs(").", f);
+		}
 		deviations_text(txt, sizeof txt, v, t);
 		fputs(txt, f);
 		fputc('\n', f);

@@ -18,6 +18,7 @@ struct report_view_cell {
 	const char *status;
 	const char *reason;             /* deviation reason, failure or skip message */
 	const struct engine_job *job;   /* NULL when the target did not run */
+	bool stack_lacks;               /* skipped: the stack lacks what the script needs */
 };
 
 struct report_view_script {
@@ -50,6 +51,10 @@ struct report_view {
 	const struct report_baseline *base;     /* NULL: no comparison */
 	const char *base_path;
 };
+
+/* What the stack lacks, from a skip's message ("picoTCP has no send flags 0x1"):
+ * the file:line and "unsupported: " left out, the shell line after it too. */
+void report_lack_text(char *buf, size_t cap, const char *msg);
 
 /* Read a report written by tcpspec report --json.  0, or -1 with a message on stderr
  * (file:line for what does not parse). */

@@ -126,6 +126,18 @@ int engine_skip(struct engine_ctx *x, const struct dsl_event *ev, const char *fm
 	return v;
 }
 
+int engine_skip_stack(struct engine_ctx *x, const struct dsl_event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	bool first = x->res->verdict == ENGINE_PASS;        /* the first report counts */
+	va_start(ap, fmt);
+	int v = vreport(x, ev, ENGINE_SKIP, "unsupported", fmt, ap);
+	va_end(ap);
+	if (first && x->res->verdict == ENGINE_SKIP)
+		x->res->stack_lacks = true;
+	return v;
+}
+
 static int report(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int report(struct engine_ctx *x, const struct dsl_event *ev, enum engine_verdict v,
@@ -393,10 +405,10 @@ static int check_udp_encap(struct engine_ctx *x)
 		return 0;
 	const char *name = x->cfg->target->name;
 	if (!strcmp(name, "linux"))
-		engine_skip(x, at, "TCP over UDP (--udp_encapsulation=tcp): Linux has none "
+		engine_skip_stack(x, at, "TCP over UDP (--udp_encapsulation=tcp): Linux has none "
 			    "(FreeBSD's net.inet.tcp.udp_tunneling_port)");
 	else
-		engine_skip(x, at, "TCP over UDP (--udp_encapsulation=tcp): the %s target has "
+		engine_skip_stack(x, at, "TCP over UDP (--udp_encapsulation=tcp): the %s target has "
 			    "none", name);
 	return -1;
 }
@@ -675,7 +687,7 @@ static void tick_note(struct engine_ctx *x)
 static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 {
 	if (!target_has(&x->t, TARGET_RUNS_SHELL) && !x->t.ops->shell)
-		return engine_skip(x, ev, "the %s target cannot run shell commands: `%s`",
+		return engine_skip_stack(x, ev, "the %s target cannot run shell commands: `%s`",
 				   x->t.ops->name, ev->text);
 	int64_t before = target_now(&x->t);
 	int status = 0;
@@ -696,7 +708,7 @@ static int run_shell(struct engine_ctx *x, const struct dsl_event *ev)
 	if (!x->virtual_time)
 		x->t0 += target_now(&x->t) - before;
 	if (rc == TARGET_UNSUPPORTED)
-		return engine_skip(x, ev, "%s", x->t.diag.msg);
+		return engine_skip_stack(x, ev, "%s", x->t.diag.msg);
 	if (rc != TARGET_OK)
 		return engine_fail(x, ev, 0, "error running shell command: %s", x->t.diag.msg);
 	if (status != 0) {
@@ -966,7 +978,7 @@ static int run_code_blocks(struct engine_ctx *x)
 		struct dsl_event at = *ev;
 		if (line > 0)
 			at.loc.line = line;
-		return engine_skip(x, &at, "the code block reads %s, which the %s target does "
+		return engine_skip_stack(x, &at, "the code block reads %s, which the %s target does "
 				   "not report (its TCP_INFO leaves that field invalid)", msg + 5,
 				   x->t.ops->name);
 	}
@@ -976,7 +988,7 @@ static int run_code_blocks(struct engine_ctx *x)
 		if (line > 0)
 			at.loc.line = line;
 		if (x->no_tcp_info[0])
-			return engine_skip(x, &at, "the code block reads %s, but %s", msg + 7,
+			return engine_skip_stack(x, &at, "the code block reads %s, but %s", msg + 7,
 					   x->no_tcp_info);
 		return engine_fail(x, &at, 0, "error in code block: NameError: name '%s' is "
 				   "not defined (no TCP_INFO at that time: no socket open yet, "
@@ -1198,12 +1210,14 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	unsigned caps = cfg->target->caps;
 	if (x->tc.ip_version == TARGET_IPV6_ONLY && !(caps & TARGET_IPV6)) {
 		res->verdict = ENGINE_SKIP;
+		res->stack_lacks = true;
 		snprintf(res->message, sizeof res->message, "%s: the %s target has no IPv6",
 			 x->name, cfg->target->name);
 		goto out;
 	}
 	if (x->tc.ip_version == TARGET_IPV4_MAPPED_IPV6 && !(caps & TARGET_IPV4_MAPPED)) {
 		res->verdict = ENGINE_SKIP;
+		res->stack_lacks = true;
 		snprintf(res->message, sizeof res->message,
 			 "%s: the %s target has no ipv4-mapped-ipv6 sockets", x->name,
 			 cfg->target->name);
@@ -1239,6 +1253,7 @@ void engine_run_script(const struct engine_run_cfg *cfg, struct engine_result *r
 	if (rc != TARGET_OK) {
 		res->verdict = rc == TARGET_UNAVAILABLE ? ENGINE_UNAVAILABLE
 			       : rc == TARGET_UNSUPPORTED ? ENGINE_SKIP : ENGINE_FAIL;
+		res->stack_lacks = rc == TARGET_UNSUPPORTED;   /* IPv6 sockets, ... */
 		snprintf(res->message, sizeof res->message, "%s: %s", x->name, d.msg);
 		goto out;
 	}

@@ -1332,7 +1332,7 @@ int engine_do_syscall(struct engine_ctx *x, const struct dsl_event *ev, int64_t 
 	}
 	if (rc != TARGET_OK) {
 		if (rc == TARGET_UNSUPPORTED)
-			return engine_skip(x, ev, "%s", x->t.diag.msg);
+			return engine_skip_stack(x, ev, "%s", x->t.diag.msg);
 		return engine_fail(x, ev, 0, "error handling syscall: %s: %s", ev->call.name,
 				   x->t.diag.msg);
 	}

@@ -4,7 +4,7 @@ SHELL_TESTS += tests/cli_basic.sh tests/linux_md5.sh tests/linux_udp.sh tests/li
 	tests/parity_tool.sh
 # tcpspec report and the conformance suite on both targets (conformance helper)
 SHELL_TESTS += tests/report_basic.sh tests/report_conformance.sh tests/html_site.sh \
-	tests/conformance_levels.sh tests/conformance_variant.sh
+	tests/conformance_levels.sh tests/conformance_variant.sh tests/report_causes.sh
 # requirement IDs in script headers checked against RFC 9293 Appendix B
 SHELL_TESTS += tests/requirement_ids.sh
 # the ladder of run --html labels packets as tcpspec decode does

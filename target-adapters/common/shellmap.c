@@ -380,9 +380,11 @@ static int take(struct run *r, const struct origin *o, const char *cmd, const ch
 	const char *said = r->m->asker && r->m->fixed_why && *r->m->fixed_why ? r->m->fixed_why
 										 : NULL;
 	char answer[300];
-	snprintf(answer, sizeof answer, "%s was asked for %s and answered that it has no such "
-		 "setting%s%s%s", who, r->asked ? r->asked : "", said ? " (\"" : "",
-		 said ? said : "", said ? "\")" : "");
+	bool same = r->asked && !strcmp(r->asked, dotted);
+	snprintf(answer, sizeof answer, "%s was asked%s%s and answered that it has no such "
+		 "setting%s%s%s", who, same || !r->asked ? "" : " for ",
+		 same || !r->asked ? "" : r->asked, said ? " (\"" : "", said ? said : "",
+		 said ? "\")" : "");
 	if (rc == -2 && fixed) {
 		char what[1024];
 		/* The table's sentence is the reference stack's behaviour: another stack's
