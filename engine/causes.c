@@ -117,21 +117,26 @@ static size_t kinds_minus(char *out, size_t cap, const char *a, const char *b)
 	return n;
 }
 
-/* Is the script's packet (the "script packet:" line of the message) a SYN? -1 when
- * the message has no such line. */
-static int script_packet_syn(const char *msg)
+/* The flags of the script's packet (the "script packet:" line of the message), into
+ * buf ("" when the message has no such line). */
+static void script_packet_flags(char *buf, size_t cap, const char *msg)
 {
 	const char *p = strstr(msg, "\nscript packet: ");
-	if (!p)
-		return -1;
-	p = strpbrk(p + 16, "<>\n");
-	if (!p || *p == '\n')
-		return -1;
+	buf[0] = 0;
+	if (!p || !(p = strpbrk(p + 16, "<>\n")) || *p == '\n')
+		return;
 	p++;
 	while (*p == ' ')
 		p++;
-	size_t n = strcspn(p, " \n");
-	return memchr(p, 'S', n) != NULL;
+	snprintf(buf, cap, "%.*s", (int)strcspn(p, " \n"), p);
+}
+
+/* Is the script's packet a SYN? -1 when the message does not say. */
+static int script_packet_syn(const char *msg)
+{
+	char f[16];
+	script_packet_flags(f, sizeof f, msg);
+	return f[0] ? strchr(f, 'S') != NULL : -1;
 }
 
 /* "options: expected E but got G" as the options missing or unexpected; false for
@@ -211,6 +216,13 @@ void engine_failure_cause(char *buf, size_t cap, const char *msg)
 				 y < x ? "earlier" : "later");
 			return;
 		}
+	}
+	static const char missing[] = "timed out waiting for the packet";
+	char fl[16];
+	script_packet_flags(fl, sizeof fl, msg);
+	if (*kind == 'p' && !strncmp(p, missing, sizeof missing - 1) && fl[0]) {
+		snprintf(buf, cap, "packet: the script's %s segment was not sent", fl);
+		return;
 	}
 	char body[400];
 	numbers_as_n(body, sizeof body, p, len);
