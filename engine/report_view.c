@@ -28,7 +28,8 @@ static int severity(const char *st)
 
 static const char *css_class(const char *st)
 {
-	return !strcmp(st, "not applicable") ? "na" : st;
+	return !strcmp(st, "not applicable") ? "na"
+	       : !strncmp(st, "not verified", 12) ? "skipped" : st;
 }
 
 static const struct { const char *status, *meaning; } legend[] = {
@@ -773,8 +774,11 @@ static void th_targets(FILE *f, const struct report_view *v, const char *tail)
 
 static void cell_html(FILE *f, const struct report_view *v, size_t t, const char *status,
 		      size_t n_status, size_t n_all, const struct engine_job *job,
-		      const char *reason)
+		      const char *reason, bool lacks)
 {
+	/* skipped because the stack lacks what the scripts need */
+	const char *label = lacks && !strcmp(status, "skipped")
+			    ? "not verified (the stack lacks it)" : status;
 	fprintf(f, "<td class=\"%s\"", css_class(status));
 	if (reason && *reason) {
 		char first[600];
@@ -791,7 +795,7 @@ static void cell_html(FILE *f, const struct report_view *v, size_t t, const char
 		run_href(f, &v->t[t], job);
 		fputs("\">", f);
 	}
-	html_esc(f, status);
+	html_esc(f, label);
 	if (n_status != n_all)
 		fprintf(f, " %zu/%zu", n_status, n_all);
 	if (link)
@@ -916,7 +920,8 @@ int report_html_site(const char *dir, const struct report_view *v)
 		fprintf(f, "</td><td>%zu</td>", r[i].nscripts);
 		for (size_t t = 0; t < v->nt; t++)
 			cell_html(f, v, t, sev_name[r[i].worst[t] < 6 ? r[i].worst[t] : 5],
-				  r[i].nworst[t], r[i].nscripts, r[i].job[t], r[i].reason[t]);
+				  r[i].nworst[t], r[i].nscripts, r[i].job[t], r[i].reason[t],
+				  r[i].nlacks[t] == r[i].nworst[t]);
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -990,7 +995,7 @@ int report_html_site(const char *dir, const struct report_view *v)
 		fputs("</td>", f);
 		for (size_t t = 0; t < v->nt; t++)
 			cell_html(f, v, t, v->s[i].cell[t].status, 1, 1, v->s[i].cell[t].job,
-				  v->s[i].cell[t].reason);
+				  v->s[i].cell[t].reason, v->s[i].cell[t].stack_lacks);
 		fputs("<td>", f);
 		html_esc(f, v->s[i].checks);
 		fputs("</td></tr>\n", f);

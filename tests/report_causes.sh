@@ -56,6 +56,10 @@ grep -q '^| RFC9293:3.9.2 | .* | not verified (the stack lacks: the reference ta
 	grep -q '^| RFC9293:3.9.1 | .* | skipped |$' "$tmp/r.md" &&
 	grep -q '^- \*\*not verified (the stack lacks X)\*\*: ' "$tmp/r.md"
 res $? "a skip for the stack's sake is 'not verified', one for tcpspec's stays 'skipped', the legend says which"
+"$T" report -q --html "$tmp/site" "$d" >/dev/null 2>&1
+grep -q 'lacks.ipv4.html">not verified (the stack lacks it)' "$tmp/site/index.html" &&
+	grep -q 'icmp.ipv4.html">skipped' "$tmp/site/index.html"
+res $? "HTML: the same cells read 'not verified (the stack lacks it)' and 'skipped'"
 grep -q 'Of the 1 MUST requirement checked, 1 is met, 0 only deviate and 0 fail\.' "$tmp/r.md"
 res $? "the headline's grammar: 1 is met"
 echo "1..$n"
