@@ -1,6 +1,7 @@
 #!/bin/sh
 # The conformance suite (corpora/conformance) and the scripts of Linux's own choices
-# (corpora/profiles/linux) on both targets, through tcpspec report: every script must
+# (corpora/profiles/linux) on both targets, and the reference stack's other choices
+# (corpora/profiles/reference) on the reference target, through tcpspec report: every script must
 # pass on the reference target (a SHOULD or MAY script failing there, a deviation by
 # its level, counts as a failure too: the reference target has no expectations); on
 # linux every script must pass or be listed in the directory's linux.expect (a
@@ -9,6 +10,8 @@
 # skipped with the reason.  Prints TAP; failing scripts are listed as diagnostics.
 T=${TCPSPEC:-./tcpspec}
 SUITE=${SUITE:-corpora/conformance corpora/profiles/linux}
+# the reference stack's other choices, through its own settings (reference only)
+REF_SUITE=${REF_SUITE:-$SUITE corpora/profiles/reference}
 n=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -69,7 +72,9 @@ PY
 run_target() { # target, extra options...
 	tgt=$1; shift
 	n=$((n + 1))
-	"$T" report -q --target "$tgt" --json "$tmp/$tgt.json" "$@" $SUITE >/dev/null 2>"$tmp/$tgt.err"
+	suite=$SUITE
+	[ "$tgt" = reference ] && suite=$REF_SUITE
+	"$T" report -q --target "$tgt" --json "$tmp/$tgt.json" "$@" $suite >/dev/null 2>"$tmp/$tgt.err"
 	rc=$?
 	if [ ! -s "$tmp/$tgt.json" ]; then
 		echo "not ok $n - $tgt: tcpspec report wrote no JSON (exit $rc)"
