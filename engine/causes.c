@@ -12,6 +12,7 @@
  * call keeps its name and errno.  Only the first difference of a message counts
  * ("flags: ...; seq: ..." is its flags): the later ones follow from it.
  */
+#define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -56,44 +57,103 @@ static void numbers_as_n(char *dst, size_t cap, const char *s, size_t len)
 	dst[o] = 0;
 }
 
-/* the option kinds of a list "<wscale 0,eol>" (or "none"), nop and eol left out:
- * names separated by single spaces in out */
-static void option_kinds(char *out, size_t cap, const char *s, size_t len)
+/* The options of a list "<nop,nop,TS val 1 ecr 2,sack 5:9>" (or "none"), nop and eol
+ * left out: their names separated by single spaces in kinds, and in vals each one's
+ * values ("val 1 ecr 2", "5:9", "" for none), one per name, '\n'-separated. */
+static void option_list(char *kinds, char *vals, size_t cap, const char *s, size_t len)
 {
-	size_t o = 0;
-	out[0] = 0;
+	size_t o = 0, v = 0;
+	kinds[0] = vals[0] = 0;
 	for (size_t i = 0; i < len;) {
 		while (i < len && (s[i] == '<' || s[i] == ',' || s[i] == ' ' || s[i] == '>'))
 			i++;
 		size_t k = i;
 		while (k < len && s[k] != ' ' && s[k] != ',' && s[k] != '>')
 			k++;
+		size_t vs = k < len && s[k] == ' ' ? k + 1 : k, ve = vs;
+		while (ve < len && s[ve] != ',' && s[ve] != '>')
+			ve++;
 		if (k > i && !(k - i == 3 && (!strncmp(s + i, "nop", 3) || !strncmp(s + i, "eol", 3)))
-		    && !(k - i == 4 && !strncmp(s + i, "none", 4)) && o + (k - i) + 2 < cap) {
+		    && !(k - i == 4 && !strncmp(s + i, "none", 4)) && o + (k - i) + 2 < cap &&
+		    v + (ve - vs) + 2 < cap) {
 			if (o)
-				out[o++] = ' ';
-			memcpy(out + o, s + i, k - i);
+				kinds[o++] = ' ';
+			memcpy(kinds + o, s + i, k - i);
 			o += k - i;
-			out[o] = 0;
+			kinds[o] = 0;
+			memcpy(vals + v, s + vs, ve - vs);
+			v += ve - vs;
+			vals[v++] = '\n';
+			vals[v] = 0;
 		}
-		/* skip the option's values up to the next ',' */
-		while (k < len && s[k] != ',' && s[k] != '>')
-			k++;
-		i = k;
+		i = ve;
 	}
 }
 
-static bool has_kind(const char *kinds, const char *k, size_t klen)
+/* the values of the n-th option of a list (option_list's vals), length in *len */
+static const char *nth_values(const char *vals, size_t n, size_t *len)
 {
-	for (const char *p = kinds; *p;) {
+	while (n-- && *vals)
+		vals += strcspn(vals, "\n") + (vals[strcspn(vals, "\n")] != 0);
+	*len = strcspn(vals, "\n");
+	return vals;
+}
+
+/* the position of kind k in a list of kinds, -1 when absent */
+static int kind_index(const char *kinds, const char *k, size_t klen)
+{
+	int i = 0;
+	for (const char *p = kinds; *p; i++) {
 		size_t n = strcspn(p, " ");
 		if (n == klen && !strncmp(p, k, n))
-			return true;
+			return i;
 		p += n;
 		while (*p == ' ')
 			p++;
 	}
-	return false;
+	return -1;
+}
+
+static bool has_kind(const char *kinds, const char *k, size_t klen)
+{
+	return kind_index(kinds, k, klen) >= 0;
+}
+
+/* The options both lists carry whose values differ, ", "-separated into out: "TS ecr"
+ * (a TSval is the stack's clock, which the script does not know), "sack blocks",
+ * "mss value"; a script's "..." matches any value.  The number of them. */
+static size_t values_differ(char *out, size_t cap, const char *wk, const char *wv,
+			    const char *gk, const char *gv)
+{
+	size_t o = 0, n = 0, i = 0;
+	out[0] = 0;
+	for (const char *p = wk; *p; i++) {
+		size_t k = strcspn(p, " ");
+		int j = kind_index(gk, p, k);
+		size_t la, lb = 0;
+		const char *a = nth_values(wv, i, &la);
+		const char *b = j < 0 ? NULL : nth_values(gv, (size_t)j, &lb);
+		bool ts = k == 2 && !strncmp(p, "TS", 2);
+		if (b && ts) {
+			/* "val V ecr E": the ecr only */
+			const char *ea = memmem(a, la, "ecr ", 4), *eb = memmem(b, lb, "ecr ", 4);
+			if (ea && eb) {
+				la -= (size_t)(ea - a);
+				lb -= (size_t)(eb - b);
+				a = ea;
+				b = eb;
+			}
+		}
+		bool any = la == 3 && !strncmp(a, "...", 3);
+		if (b && !any && (la != lb || strncmp(a, b, la)) && o + k + 16 < cap)
+			o += (size_t)snprintf(out + o, cap - o, "%s%.*s %s", n++ ? ", " : "",
+					      (int)k, p, ts ? "ecr" :
+					      k == 4 && !strncmp(p, "sack", 4) ? "blocks" : "value");
+		p += k;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
 }
 
 /* the kinds in a but not in b, ", "-separated */
@@ -139,8 +199,10 @@ static int script_packet_syn(const char *msg)
 	return f[0] ? strchr(f, 'S') != NULL : -1;
 }
 
-/* "options: expected E but got G" as the options missing or unexpected; false for
- * another text (a rule the options broke, which says it better) */
+/* "options: expected E but got G" (E perhaps followed by the relaxation's note
+ * " (in any order, under --relax NAME...)") as the options missing or unexpected and
+ * the values that differ; false for another text (a rule the options broke, which
+ * says it better) */
 static bool option_cause(char *buf, size_t cap, const char *field, size_t len, const char *msg)
 {
 	const char *e = strstr(field, "expected "), *g = strstr(field, " but got ");
@@ -148,24 +210,30 @@ static bool option_cause(char *buf, size_t cap, const char *field, size_t len, c
 	const char *seg = syn < 0 ? "" : syn ? " on a SYN segment" : " on a non-SYN segment";
 	if (!e || !g || g > field + len)
 		return false;
-	char want[256], got[256], extra[256], missing[256];
+	char wk[256], wv[256], gk[256], gv[256], extra[256], missing[256], vals[256];
 	e += 9;
-	option_kinds(want, sizeof want, e, (size_t)(g - e));
+	const char *note = strstr(e, " (in any order");
+	option_list(wk, wv, sizeof wk, e, (size_t)((note && note < g ? note : g) - e));
 	g += 9;
-	option_kinds(got, sizeof got, g, (size_t)(field + len - g));
-	size_t nx = kinds_minus(extra, sizeof extra, got, want);
-	size_t nm = kinds_minus(missing, sizeof missing, want, got);
+	option_list(gk, gv, sizeof gk, g, (size_t)(field + len - g));
+	size_t nx = kinds_minus(extra, sizeof extra, gk, wk);
+	size_t nm = kinds_minus(missing, sizeof missing, wk, gk);
+	size_t nv = values_differ(vals, sizeof vals, wk, wv, gk, gv);
+	char kinds[600];
 	if (nx && !nm)
-		snprintf(buf, cap, "packet: unexpected option%s %s%s", nx > 1 ? "s" : "", extra,
-			 seg);
+		snprintf(kinds, sizeof kinds, "unexpected option%s %s", nx > 1 ? "s" : "", extra);
 	else if (nm && !nx)
-		snprintf(buf, cap, "packet: missing option%s %s%s", nm > 1 ? "s" : "", missing,
-			 seg);
+		snprintf(kinds, sizeof kinds, "missing option%s %s", nm > 1 ? "s" : "", missing);
 	else if (nm)
-		snprintf(buf, cap, "packet: option%s %s instead of %s%s", nx > 1 ? "s" : "", extra,
-			 missing, seg);
+		snprintf(kinds, sizeof kinds, "option%s %s instead of %s", nx > 1 ? "s" : "", extra,
+			 missing);
 	else
-		snprintf(buf, cap, "packet: option layout or values differ%s", seg);
+		kinds[0] = 0;
+	if (kinds[0] || nv)
+		snprintf(buf, cap, "packet: %s%s%s%s%s", kinds, kinds[0] && nv ? ", " : "",
+			 nv ? "different " : "", nv ? vals : "", seg);
+	else
+		snprintf(buf, cap, "packet: option layout differs (order or padding)%s", seg);
 	return true;
 }
 

@@ -32,7 +32,39 @@ static void first_differences(void **state)
 	assert_string_equal(cause("b.pkt:9: error handling packet: options: expected <mss 1460,"
 				  "sackOK> but got <sackOK,mss 1460>\nscript packet: 0 > S. "
 				  "0:0(0) ack 1 <mss 1460,sackOK>"),
-			    "packet: option layout or values differ on a SYN segment");
+			    "packet: option layout differs (order or padding) on a SYN segment");
+	/* the relaxed comparison's message, as engine/tcpopt.c prints it: the note in
+	 * parentheses is no option; the TS ecr that differs is named with the option the
+	 * stack added (from a script expecting ecr 500 and no SACK, run on reference) */
+	assert_string_equal(cause("/tmp/rt/c.pkt:19: error handling packet: options: expected "
+				  "<nop,nop,TS val 30 ecr 500> (in any order, under --relax "
+				  "option-layout: no other option but NOP and EOL) but got <nop,nop,"
+				  "TS val 1231830682 ecr 300,nop,nop,sack 201:301>\nscript packet: "
+				  "0.300000 > . 1:1(0) ack 101 <nop,nop,TS val 30 ecr 500>\nactual "
+				  "packet: 0.300000 > . 1:1(0) ack 101 win 127 <nop,nop,TS val "
+				  "1231830682 ecr 300,nop,nop,sack 201:301>"),
+			    "packet: unexpected option sack, different TS ecr on a non-SYN segment");
+	/* an option the stack did not send, the others equal (TSval is the stack's clock) */
+	assert_string_equal(cause("/tmp/rt/b.pkt:19: error handling packet: options: expected "
+				  "<nop,nop,TS val 30 ecr 300,nop,wscale 7,nop,nop,sack 201:301> (in "
+				  "any order, under --relax option-layout: no other option but NOP "
+				  "and EOL) but got <nop,nop,TS val 1231830682 ecr 300,nop,nop,sack "
+				  "201:301>\nscript packet: 0.300000 > . 1:1(0) ack 101 <nop,nop,TS "
+				  "val 30 ecr 300,nop,wscale 7,nop,nop,sack 201:301>"),
+			    "packet: missing option wscale on a non-SYN segment");
+	/* the tester's case: a stack that echoes the out-of-order TSval and sends no SACK */
+	assert_string_equal(cause("t.pkt:19: error handling packet: options: expected <nop,nop,"
+				  "TS val 30 ecr 300,nop,nop,sack 201:301> (in any order, under "
+				  "--relax option-layout: no other option but NOP and EOL) but got "
+				  "<nop,nop,TS val 7 ecr 500>\nscript packet: 0.300000 > . 1:1(0) ack "
+				  "101 <nop,nop,TS val 30 ecr 300,nop,nop,sack 201:301>"),
+			    "packet: missing option sack, different TS ecr on a non-SYN segment");
+	/* syn-options' note; a wscale "..." matches any value, an mss differs */
+	assert_string_equal(cause("s.pkt:5: error handling packet: options: expected <mss 1000,"
+				  "wscale ...,sackOK> (in any order, under --relax syn-options) but "
+				  "got <mss 1460,nop,wscale 9>\nscript packet: 0 > S. 0:0(0) ack 1 "
+				  "<mss 1000,wscale ...,sackOK>"),
+			    "packet: missing option sackOK, different mss value on a SYN segment");
 	/* only the first of several differences; numbers as N */
 	assert_string_equal(cause("c.pkt:20: error handling packet: flags: expected S. but got "
 				  "R.; seq: expected 0 but got 2961569952"),
