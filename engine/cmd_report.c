@@ -102,8 +102,9 @@ static void usage(FILE *f)
 		"the scripts' '// requirements:' header lines, whether the target passes,\n"
 		"deviates (fails in a way its expectations file explains, or fails a script\n"
 		"whose '// level:' is SHOULD or MAY), fails (a MUST script, unexplained), was\n"
-		"skipped (target unavailable here, or a feature tcpspec does not support), is\n"
-		"not verified (skipped because the stack lacks what the script needs), or\n"
+		"skipped (target unavailable here, a feature tcpspec does not support, or,\n"
+		"marked not verified but counted as skipped, the stack lacks what the script\n"
+		"needs), or\n"
 		"the script is not applicable (the stack did not offer an optional feature).\n"
 		"Failures are also grouped by their first difference (numbers as N), largest\n"
 		"group first, so one departure behind many failures shows as one cause.\n"
@@ -602,6 +603,16 @@ static void json_counts(FILE *f, const size_t *c)
 		fprintf(f, "%s\"%s\": %zu", k ? ", " : "", cell_keys[k], c[k]);
 }
 
+/* The scripts skipped on target t because the stack lacks what they need (counted
+ * among the skipped ones too). */
+static size_t skipped_stack_lacks(const struct script *sc, size_t nsc, size_t t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nsc; i++)
+		n += sc[i].cell[t] == CELL_SKIP && sc[i].lacks[t];
+	return n;
+}
+
 static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script *sc,
 		       size_t nsc, struct req_row *rows, size_t nrows)
 {
@@ -628,8 +639,9 @@ static void write_json(FILE *f, struct target_run *tr, size_t ntr, struct script
 		}
 		fputs("], ", f);
 		json_counts(f, tr[t].count);
-		fprintf(f, ", \"stale_expectations\": %zu, \"deviation_documented\": %zu, "
-			   "\"deviation_undocumented\": %zu", tr[t].stale,
+		fprintf(f, ", \"skipped_stack_lacks\": %zu, \"stale_expectations\": %zu, "
+			   "\"deviation_documented\": %zu, \"deviation_undocumented\": %zu",
+			skipped_stack_lacks(sc, nsc, t), tr[t].stale,
 			tr[t].documented, tr[t].count[CELL_DEVIATION] - tr[t].documented);
 		fputs(", \"offer_gaps\": [", f);
 		for (size_t q = 0; q < tr[t].ngap; q++) {
@@ -746,14 +758,15 @@ static void write_summary(FILE *f, const struct target_run *tr, size_t t,
 {
 	fprintf(f, "tcpspec report: %s: %zu pass, %zu fail, %zu deviation (%zu documented in "
 		   "an expectations file; MUST %zu, SHOULD %zu, MAY %zu, no level %zu), %zu "
-		   "skipped, %zu not applicable\n", tr->name,
+		   "skipped (%zu of them not verified: the stack lacks what they need), %zu "
+		   "not applicable\n", tr->name,
 		tr->count[CELL_PASS], tr->count[CELL_FAIL], tr->count[CELL_DEVIATION],
 		tr->documented,
 		tr->lcount[ENGINE_LEVEL_MUST][CELL_DEVIATION],
 		tr->lcount[ENGINE_LEVEL_SHOULD][CELL_DEVIATION],
 		tr->lcount[ENGINE_LEVEL_MAY][CELL_DEVIATION],
 		tr->lcount[ENGINE_LEVEL_NONE][CELL_DEVIATION], tr->count[CELL_SKIP],
-		tr->count[CELL_NA]);
+		skipped_stack_lacks(sc, nsc, t), tr->count[CELL_NA]);
 	size_t n, all;
 	struct engine_cause *c = first_differences(tr, t, sc, nsc, &n, &all);
 	for (size_t k = 0; k < n && k < 3; k++)
@@ -1150,6 +1163,7 @@ missing:
 		vs[i].checks = sc[i].checks;
 		vs[i].req = sc[i].req;
 		vs[i].nreq = sc[i].nreq;
+		vs[i].level = sc[i].level;
 		for (size_t t = 0; t < ntr; t++) {
 			vs[i].cell[t].status = cell_name(sc[i].cell[t]);
 			vs[i].cell[t].reason = sc[i].reason[t];

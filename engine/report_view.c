@@ -39,12 +39,15 @@ static const struct { const char *status, *meaning; } legend[] = {
 		       "expectations file documents why; each deviation says which: "
 		       "\"documented\" (known and explained, not a regression) or \"not "
 		       "documented\" (a SHOULD or MAY failure nobody has explained yet)" },
-	{ "fail", "the stack does otherwise and nothing explains it: a bug or a new "
-		  "behaviour to look at" },
+	{ "fail", "a script whose level is MUST (or which has no level line) finds the "
+		  "stack doing otherwise, and no expectations file entry explains it: a bug "
+		  "or a new behaviour to look at" },
 	{ "not applicable", "the script checks something this target does not offer" },
-	{ "skipped", "not run here: the target is not available on this machine, or the "
-		     "script needs a feature tcpspec does not support" },
-	{ "not verified (the stack lacks X)", "skipped because the stack under test lacks "
+	{ "skipped", "not run here: the target is not available on this machine, the "
+		     "script needs a feature tcpspec does not support, or the stack lacks "
+		     "what the script needs (those are counted as skipped too and marked "
+		     "\"not verified\", below)" },
+	{ "not verified (the stack lacks X)", "skipped, and counted so, because the stack under test lacks "
 		     "what the script needs (a call, an option, a flag, a setting it answered "
 		     "as unsupported, or IPv6): the requirement is not verified for this "
 		     "stack, a gap of the stack's rather than of tcpspec's, and a MUST among "
@@ -598,6 +601,48 @@ static void md_text(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
+/* " Of the N RFC 9293 Appendix B MUST requirements tagged, A are met, B only deviate
+ * and C fail." and, for the MUST-level scripts none of whose tags is such an ID
+ * (section tags, other RFCs), " M more MUST-level scripts carry only other tags: P
+ * pass, F fail." for target t, into buf ("" with neither). */
+static void must_text(char *buf, size_t cap, const struct report_view *v, const struct req *r,
+		      size_t nr, size_t t)
+{
+	size_t must[6] = { 0 }, nmust = 0, other = 0, opass = 0, ofail = 0, o = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < nr; i++)
+		if (!strncmp(r[i].info.level, "MUST", 4)) {
+			nmust++;
+			if (r[i].worst[t] < 6)
+				must[r[i].worst[t]]++;
+		}
+	for (size_t i = 0; i < v->ns; i++) {
+		if (v->s[i].level != ENGINE_LEVEL_MUST)
+			continue;
+		bool tagged = false;
+		for (size_t k = 0; k < v->s[i].nreq && !tagged; k++) {
+			struct engine_req_info ri;
+			engine_req_info(v->s[i].req[k], &ri);
+			tagged = !strncmp(ri.level, "MUST", 4);
+		}
+		if (tagged)
+			continue;
+		other++;
+		opass += !strcmp(v->s[i].cell[t].status, "pass");
+		ofail += !strcmp(v->s[i].cell[t].status, "fail");
+	}
+	if (nmust)
+		o += (size_t)snprintf(buf, cap, " Of the %zu RFC 9293 Appendix B MUST requirement%s "
+				      "tagged (MUST-n IDs), %zu %s met, %zu only deviate%s and %zu "
+				      "fail%s.", nmust, nmust == 1 ? "" : "s", must[2],
+				      must[2] == 1 ? "is" : "are", must[1], must[1] == 1 ? "s" : "",
+				      must[0], must[0] == 1 ? "s" : "");
+	if (other && o < cap)
+		snprintf(buf + o, cap - o, " %zu %sMUST-level script%s tag%s no such ID (only "
+			 "sections or other RFCs): %zu pass, %zu fail.", other, nmust ? "more " : "",
+			 other == 1 ? "" : "s", other == 1 ? "s" : "", opass, ofail);
+}
+
 void report_md_overview(FILE *f, const struct report_view *v)
 {
 	size_t nr = 0;
@@ -606,15 +651,12 @@ void report_md_overview(FILE *f, const struct report_view *v)
 		return;
 	fputs("## Headline\n\n", f);
 	for (size_t t = 0; t < v->nt; t++) {
-		size_t c[6], must[6] = { 0 }, nmust = 0, lacks = 0;
+		size_t c[6], lacks = 0;
 		const char *lack = NULL;
 		char txt[256];
 		target_counts(v, t, c);
 		for (size_t i = 0; i < nr; i++)
 			if (!strncmp(r[i].info.level, "MUST", 4)) {
-				nmust++;
-				if (r[i].worst[t] < 6)
-					must[r[i].worst[t]]++;
 				/* skipped only because the stack lacks what its scripts need */
 				if (r[i].worst[t] == 3 && r[i].nlacks[t] == r[i].nworst[t]) {
 					lacks++;
@@ -630,11 +672,9 @@ void report_md_overview(FILE *f, const struct report_view *v)
 		counts_text(txt, sizeof txt, c);
 		fprintf(f, "- **%s**: %zu of %zu scripts pass (%s).", v->t[t].name, c[2], v->ns,
 			txt);
-		if (nmust)
-			fprintf(f, " Of the %zu MUST requirement%s checked, %zu %s met, %zu only "
-				   "deviate%s and %zu fail%s.", nmust, nmust == 1 ? "" : "s", must[2],
-				must[2] == 1 ? "is" : "are", must[1], must[1] == 1 ? "s" : "",
-				must[0], must[0] == 1 ? "s" : "");
+		char mt[512];
+		must_text(mt, sizeof mt, v, r, nr, t);
+		fputs(mt, f);
 		if (lacks) {
 			char what[160];
 			report_lack_text(what, sizeof what, lack);
@@ -652,7 +692,10 @@ void report_md_overview(FILE *f, const struct report_view *v)
 	for (size_t k = 0; k < sizeof legend / sizeof legend[0]; k++)
 		fprintf(f, "- **%s**: %s\n", legend[k].status, legend[k].meaning);
 	fputs("\nA requirement shows its worst script's status (fail, then deviation, then "
-	      "pass); \"deviation 2/3\" means 2 of its 3 scripts deviate.  Levels are RFC "
+	      "pass); \"deviation 2/3\" means 2 of its 3 scripts deviate.  A MUST "
+	      "requirement that only deviates is one whose failing scripts are SHOULD- or "
+	      "MAY-level (a script can tag a MUST it checks only a part of) or are explained "
+	      "by an expectations file: it is not counted as failing.  Levels are RFC "
 	      "2119's as RFC 9293 Appendix B labels its requirements; section tags have "
 	      "none.\n", f);
 
@@ -834,14 +877,8 @@ int report_html_site(const char *dir, const struct report_view *v)
 
 	fputs("<h2>Headline</h2>\n<ul id=\"headline\">\n", f);
 	for (size_t t = 0; t < v->nt; t++) {
-		size_t c[6], must[6] = { 0 }, nmust = 0;
+		size_t c[6];
 		target_counts(v, t, c);
-		for (size_t i = 0; i < nr; i++)
-			if (!strncmp(r[i].info.level, "MUST", 4)) {
-				nmust++;
-				if (r[i].worst[t] < 6)
-					must[r[i].worst[t]]++;
-			}
 		fputs("<li><b>", f);
 		html_esc(f, v->t[t].name);
 		fputs("</b>: ", f);
@@ -854,9 +891,9 @@ int report_html_site(const char *dir, const struct report_view *v)
 		char txt[256];
 		counts_text(txt, sizeof txt, c);
 		fprintf(f, "%zu of %zu scripts pass (%s).", c[2], v->ns, txt);
-		if (nmust)
-			fprintf(f, " Of the %zu MUST requirements checked, %zu are met, %zu only "
-				   "deviate and %zu fail.", nmust, must[2], must[1], must[0]);
+		char mt[512];
+		must_text(mt, sizeof mt, v, r, nr, t);
+		html_esc(f, mt);
 		deviations_text(txt, sizeof txt, v, t);
 		html_esc(f, txt);
 		if (v->t[t].dir) {

@@ -26,6 +26,7 @@ struct report_view_script {
 	const char *checks;             /* may be NULL */
 	char *const *req;
 	size_t nreq;
+	enum engine_level level;        /* its "// level:" line */
 	struct report_view_cell cell[REPORT_VIEW_MAX_TARGETS];
 };
 

@@ -49,6 +49,8 @@ assert "tcp_no_such_knob" in req["RFC9293:3.9.2"]["stack_lacks"], req
 assert req["RFC9293:3.9.1"]["not_verified_stack_lacks"] == 0, req
 lacks = {s["path"].rsplit("/", 1)[1]: s["results"]["reference"]["stack_lacks"] for s in d["scripts"]}
 assert lacks["lacks.pkt"] and not lacks["icmp.pkt"], lacks
+t = d["targets"][0]
+assert t["skipped"] == 2 and t["skipped_stack_lacks"] == 1, t
 PY
 	res $? "JSON: first_differences, and stack_lacks per requirement and script"
 fi
@@ -60,6 +62,16 @@ res $? "a skip for the stack's sake is 'not verified', one for tcpspec's stays '
 grep -q 'lacks.ipv4.html">not verified (the stack lacks it)' "$tmp/site/index.html" &&
 	grep -q 'icmp.ipv4.html">skipped' "$tmp/site/index.html"
 res $? "HTML: the same cells read 'not verified (the stack lacks it)' and 'skipped'"
-grep -q 'Of the 1 MUST requirement checked, 1 is met, 0 only deviate and 0 fail\.' "$tmp/r.md"
-res $? "the headline's grammar: 1 is met"
+grep -q 'Of the 1 RFC 9293 Appendix B MUST requirement tagged (MUST-n IDs), 1 is met, 0 only deviate and 0 fail\.' "$tmp/r.md"
+res $? "the headline's grammar: 1 is met, and it says which MUSTs it counts"
+# the MUST-level scripts tagged with sections only (the ts and ack ones fail, lacks and
+# icmp are skipped) are counted apart, not left out
+grep -q ' 6 more MUST-level scripts tag no such ID (only sections or other RFCs): 0 pass, 4 fail\.' "$tmp/r.md"
+res $? "the headline counts the MUST-level scripts under other tags" "$(grep -A3 '^## Headline' "$tmp/r.md")"
+# a skip because the stack lacks it is a skip everywhere, and said so
+grep -q '^- \*\*skipped\*\*: .*or the stack lacks what the script needs (those are counted as skipped too' "$tmp/r.md" &&
+	grep -q 'only deviates is one whose failing scripts are SHOULD- or MAY-level' "$tmp/r.md" &&
+	grep -q '^- \*\*fail\*\*: a script whose level is MUST (or which has no level line)' "$tmp/r.md" &&
+	grep -q ', 2 skipped (1 of them not verified: the stack lacks what they need), 0 not applicable$' "$tmp/err"
+res $? "legend and stderr summary agree on what skipped counts; the legend defines fail and 'only deviates'" "$(grep -E 'skipped|fail' "$tmp/r.md" "$tmp/err" | head)"
 echo "1..$n"
