@@ -629,10 +629,33 @@ void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok
 		     val.s);
 }
 
+/* A word without a value after a TCP packet: `keepalive` only. */
+void dsl_b_pkt_word(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok name,
+		    DSL_YYLTYPE yl)
+{
+	struct dsl_packet *p = &ev->packet;
+	if (!tok_is(name, "keepalive")) {
+		PERR(yl, "unknown packet word '%.*s' (the only one is 'keepalive'; a field "
+		     "takes a value)", tlen(name), name.s);
+		return;
+	}
+	if (p->proto != DSL_PROTO_TCP)
+		PERR(yl, "'keepalive' applies to TCP packets only");
+	else if (p->keepalive)
+		PERR(yl, "duplicate 'keepalive'");
+	p->keepalive = true;
+}
+
 /* Checks that need the packet's direction, known once the whole line is read. */
 void dsl_b_pkt_dir(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl)
 {
 	const struct dsl_packet *p = &ev->packet;
+	if (p->keepalive && (p->dir != DSL_DIR_OUTBOUND || p->seq.len != 0 ||
+			     p->seq.kind != DSL_SEQ_RANGE ||
+			     (p->flags & (DSL_TCP_SYN | DSL_TCP_RST | DSL_TCP_FIN)) ||
+			     !(p->flags & DSL_TCP_ACK)))
+		PERR(yl, "'keepalive' applies to an outbound ACK with a sequence number and "
+		     "no data, without SYN, FIN or RST");
 	if (!p->has_maxseg && !p->has_head)
 		return;
 	const char *f = p->has_maxseg ? "maxseg" : "head";

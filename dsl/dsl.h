@@ -230,6 +230,9 @@ struct dsl_packet {
 	bool has_head;		/* `head N` (outbound): one segment carrying the first
 				 * 1..N octets of the data, the rest not expected */
 	uint32_t head;
+	bool keepalive;		/* `keepalive` (outbound, zero-length ACK): no data or
+				 * one garbage octet at that sequence number, RFC 9293
+				 * 3.8.4 MAY-6 */
 	enum dsl_opts_kind opts_kind;
 	struct dsl_tcp_opt *opts;
 	size_t n_opts;

@@ -127,7 +127,8 @@ static bool packet_eq(const struct dsl_packet *a, const struct dsl_packet *b)
 		if (a->has_win != b->has_win || (a->has_win && a->win != b->win) ||
 		    a->has_urg != b->has_urg || (a->has_urg && a->urg != b->urg) ||
 		    a->has_maxseg != b->has_maxseg || (a->has_maxseg && a->maxseg != b->maxseg) ||
-		    a->has_head != b->has_head || (a->has_head && a->head != b->head))
+		    a->has_head != b->has_head || (a->has_head && a->head != b->head) ||
+		    a->keepalive != b->keepalive)
 			return false;
 	}
 	if (a->opts_kind != b->opts_kind || a->n_opts != b->n_opts)

@@ -60,6 +60,8 @@ void dsl_b_pkt_tcp(struct dsl_pstate *ps, struct dsl_event *ev, unsigned flags,
 		   DSL_YYLTYPE fl, struct dsl_seq seq);
 void dsl_b_pkt_field(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok name,
 		     struct dsl_tok val, bool bang, DSL_YYLTYPE yl);
+void dsl_b_pkt_word(struct dsl_pstate *ps, struct dsl_event *ev, struct dsl_tok name,
+		    DSL_YYLTYPE yl);
 void dsl_b_pkt_dir(struct dsl_pstate *ps, struct dsl_event *ev, DSL_YYLTYPE yl);
 void dsl_b_pkt_opts(struct dsl_pstate *ps, struct dsl_event *ev, enum dsl_opts_kind k,
 		    struct dsl_attrv *a, DSL_YYLTYPE yl);
@@ -234,6 +236,7 @@ pkt_body
 				  $$->packet.proto = DSL_PROTO_UDP;
 				  $$->packet.udp_len = dsl_b_u32(ps, $7, "UDP length", @7); }
 	| pkt_body IDENT INTEGER bang { $$ = $1; dsl_b_pkt_field(ps, $$, $2, $3, $4, @2); }
+	| pkt_body IDENT	{ $$ = $1; dsl_b_pkt_word(ps, $$, $2, @2); }
 	| pkt_body '<' ELLIPSIS '>' { $$ = $1; dsl_b_pkt_opts(ps, $$, DSL_OPTS_ANY, NULL, @2); }
 	| pkt_body '<' '>'	{ $$ = $1; dsl_b_pkt_opts(ps, $$, DSL_OPTS_LIST, NULL, @2); }
 	| pkt_body '<' attrs '>' { $$ = $1; dsl_b_pkt_opts(ps, $$, DSL_OPTS_LIST, $3, @2); }

@@ -214,6 +214,8 @@ static void pr_packet(FILE *fp, const struct dsl_packet *p)
 			fprintf(fp, " maxseg %" PRIu32, p->maxseg);
 		if (p->has_head)
 			fprintf(fp, " head %" PRIu32, p->head);
+		if (p->keepalive)
+			fputs(" keepalive", fp);
 	}
 	if (p->opts_kind == DSL_OPTS_ANY) {
 		fputs(" <...>", fp);

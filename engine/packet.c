@@ -850,6 +850,15 @@ int engine_outbound(struct engine_ctx *x, const struct dsl_event *ev, bool any, 
 			p = &cut;
 		}
 	}
+	/* `keepalive`: no data or one garbage octet (RFC 9293 3.8.4 MAY-6); the octet is
+	 * then compared as if the line had said (1), its value free (the stream check
+	 * takes an octet below what the peer acknowledged as no part of the stream) */
+	if (p->keepalive && w.tcp.payload_len == 1) {
+		cut = *p;
+		cut.seq.len = 1;
+		cut.seq.end = cut.seq.start + 1;
+		p = &cut;
+	}
 	if (p->has_maxseg && w.tcp.payload_len > p->maxseg) {
 		packet_lines(x, ev, lo, any, &w, actual, lines, sizeof lines);
 		return engine_fail(x, ev, 'p', "error handling packet: len: a segment of %zu "

@@ -569,6 +569,57 @@ static void maxseg_takes_smaller_segments_up_to_the_bound(void **state)
 	}
 }
 
+/* `keepalive` (RFC 9293 3.8.4 MAY-6): the probe with no data or one garbage octet at
+ * the line's number; two octets, another seq or ack, or no probe fail; only on an
+ * outbound zero-length ACK */
+static void keepalive_probe_takes_one_garbage_octet(void **state)
+{
+	static const struct {
+		uint32_t seq, ack;
+		size_t len;
+		const char *fails;      /* NULL: passes; "": fails (no probe) */
+	} c[] = {
+		{ 0, 1, 0, NULL },
+		{ 0, 1, 1, NULL },
+		{ 0, 1, 2, "len: expected 0 but got 2" },
+		{ 1, 1, 1, "seq: expected 0 but got 1" },
+		{ 0, 2, 1, "ack: expected 1 but got 2" },
+		{ 0, 1, 9999, "" },
+	};
+	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+		setup(NULL);
+		queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+		if (c[k].len != 9999)
+			queue_out(1000 * MS, WIRE_TH_ACK, c[k].seq, c[k].ack, 1000, c[k].len, NULL);
+		struct engine_result r;
+		run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n+0 < . 1:1(0) ack 1 win 1000\n"
+		    "1 > . 0:0(0) ack 1 keepalive\n", &r);
+		assert_int_equal(r.verdict, c[k].fails ? ENGINE_FAIL : ENGINE_PASS);
+		if (c[k].fails && *c[k].fails)
+			assert_non_null(strstr(r.message, c[k].fails));
+	}
+	/* without the word, the octet is a length the script did not write */
+	setup(NULL);
+	queue_out(0, WIRE_TH_SYN | WIRE_TH_ACK, 0, 1, 1000, 0, NULL);
+	queue_out(1000 * MS, WIRE_TH_ACK, 0, 1, 1000, 1, NULL);
+	struct engine_result r;
+	run("0 < S 0:0(0) win 1000\n+0 > S. 0:0(0) ack 1\n+0 < . 1:1(0) ack 1 win 1000\n"
+	    "1 > . 0:0(0) ack 1\n", &r);
+	assert_int_equal(r.verdict, ENGINE_FAIL);
+	assert_non_null(strstr(r.message, "len: expected 0 but got 1"));
+	static const char *const bad[] = {
+		"0 > P. 1:11(10) ack 1 keepalive\n", "0 < . 0:0(0) ack 1 win 10 keepalive\n",
+		"0 > S. 0:0(0) ack 1 keepalive\n", "0 > . 0:0(0) ack 1 keepalive keepalive\n",
+		"0 > . 0:0(0) ack 1 keepalve\n",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		setup(NULL);
+		run(bad[k], &r);
+		assert_int_equal(r.verdict, ENGINE_ERROR);
+		assert_non_null(strstr(r.message, "keepal"));
+	}
+}
+
 static void symbolic_and_any_option_values(void **state)
 {
 	struct wire_tcp_opts o = {0};
@@ -1715,6 +1766,7 @@ int main(void)
 		cmocka_unit_test_setup(back_to_back_segments_are_taken_together, setup),
 		cmocka_unit_test_setup(unchecked_outbound_takes_what_came_by_its_time, setup),
 		cmocka_unit_test_setup(maxseg_takes_smaller_segments_up_to_the_bound, setup),
+		cmocka_unit_test_setup(keepalive_probe_takes_one_garbage_octet, setup),
 		cmocka_unit_test_setup(symbolic_and_any_option_values, setup),
 		cmocka_unit_test_setup(ts_ecr_is_replaced_by_the_live_ts_val, setup),
 		cmocka_unit_test_setup(tolerance_is_absolute_or_a_share_of_the_gap, setup),
