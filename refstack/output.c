@@ -109,6 +109,10 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 		tp->last_data_sent = st->now;
 		if (len < tp->snd_mss)
 			tp->snd_sml = ref_seq_add(seq, len);
+	} else if (st->garbage_octet) {
+		st->scratch[0] = 0;
+		s.data = st->scratch;
+		s.len = 1;
 	}
 	/* RFC 9293 3.8.5, RFC 6093: the urgent pointer is the sequence number of the
 	 * octet following the urgent data, sent as an offset from SEG.SEQ. */
@@ -402,8 +406,11 @@ void ref_send_ack_now(struct ref_tcb *tp)
 
 void ref_send_keepalive(struct ref_tcb *tp)
 {
-	/* RFC 9293 3.8.4 / RFC 1122 4.2.3.6: <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data */
+	/* RFC 9293 3.8.4 / RFC 1122 4.2.3.6: <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data
+	 * (SHLD-12), or one garbage octet when so configured (MAY-6) */
+	tp->st->garbage_octet = tp->st->cfg.keepalive_garbage;
 	emit(tp, ref_seq_sub(tp->snd_una, 1), REF_ACK, 0);
+	tp->st->garbage_octet = false;
 }
 
 void ref_send_rst_for(struct ref_tcb *tp)

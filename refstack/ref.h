@@ -286,6 +286,8 @@ struct ref_config {
 				 * room regardless of what was negotiated does: RFC 9293
 				 * 3.7.1 (MUST-16) bounds segments by Eff.snd.MSS from
 				 * above only, whatever the options */
+	bool keepalive_garbage; /* (0) 1: a keep-alive carries one garbage octet, as
+				 * RFC 9293 3.8.4 (MAY-6) allows and Windows does */
 	uint32_t challenge_ack_limit;      /* per second, stack-wide (1000); 0 = unlimited */
 	uint32_t invalid_ratelimit_ms;     /* net.ipv4.tcp_invalid_ratelimit (0 = off; Linux
 					    * 500): per connection, at most one challenge ACK

@@ -239,6 +239,7 @@ struct ref_stack {
 	uint8_t nfo_cache, fo_next;
 	struct ref_stats stats;
 	uint8_t scratch[65536];         /* payload of the segment being sent */
+	bool garbage_octet;             /* emit: one garbage octet on a dataless segment */
 };
 
 /* stack.c */

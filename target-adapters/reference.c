@@ -387,6 +387,8 @@ static int apply_setting(struct ref_config *c, const char *name, const char *val
 	/* 1: that reserve on every connection, not only SACK ones (RFC 9293 3.7.1,
 	 * MUST-16, bounds segments from above only, whatever the options) */
 	BOOL_SETTING("refstack.mss_reserve_all", mss_reserve_all)
+	/* 1: keep-alives carry one garbage octet (RFC 9293 3.8.4 MAY-6) */
+	BOOL_SETTING("refstack.keepalive_garbage", keepalive_garbage)
 	if (!strcmp(name, "refstack.delack_ms")) {
 		if (!parse_u32(value, &v) || v == 0 || v >= 500)
 			return -2;

@@ -13,7 +13,8 @@
 # 200 ms); no D-SACK blocks (RFC 2883, an extension used without negotiation); no RTT
 # sample from the handshake (RFC 6298 2.2 lets the first come from data; RTO stays 1 s
 # until then, 2.1); no RTT sample from the timestamps of an ACK for retransmitted data
-# (RFC 6298 3 allows one).  No script may fail a MUST for such
+# (RFC 6298 3 allows one); keep-alives with one garbage octet (RFC 9293 3.8.4
+# MAY-6, as Windows sends them).  No script may fail a MUST for such
 # a choice: `tcpspec report` shows 0 fail (a SHOULD the choice departs from is a
 # deviation of that level), and the runs with every SHOULD kept (IW 1 or 2, the options
 # off) pass or are not applicable.
@@ -92,6 +93,7 @@ graded "refstack.delayed_ack=0"
 graded "refstack.delack_ms=200"
 graded "refstack.init_cwnd=2 refstack.delayed_ack=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0 net.ipv4.tcp_window_scaling=0"
 graded "refstack.delayed_ack=0 refstack.mss_reserve=36"
+graded "refstack.keepalive_garbage=1"
 # the settings reach the stack, and the suite still catches what breaks an RFC
 out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.init_cwnd=10" "$T" run --target "$P" \
 	"$S/rfc5681-congestion/initial-window-upper-bound.pkt" 2>&1); rc=$?
@@ -109,6 +111,17 @@ out=$(TCPSPEC_EXAMPLE_SETTINGS="net.ipv4.tcp_dsack=0" "$T" run --target "$P" \
 	"$S/rfc2883/dsack-duplicate-segment.pkt" 2>&1); rc=$?
 res "no D-SACK fails the D-SACK script (level MAY, exit $rc)" \
 	$([ "$rc" = 1 ]; echo $?) "$out"
+# the garbage octet reaches the wire: the SHLD-12 script fails (level SHOULD), as does a
+# probe written exact without 'keepalive'; the others pass
+ka=$S/rfc9293/3.8.4-keepalive
+out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.keepalive_garbage=1" "$T" run --target "$P" \
+	"$ka/keepalive-no-data.pkt" 2>&1); rc=$?
+sed 's/ keepalive$//' "$ka/keepalive-probe-after-idle.pkt" > "$tmp/ka-exact.pkt"
+out2=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.keepalive_garbage=1" "$T" run --target "$P" \
+	"$tmp/ka-exact.pkt" "$ka/keepalive-probe-after-idle.pkt" 2>&1); rc2=$?
+res "keep-alives with a garbage octet fail the no-data script and an exact probe only (exit $rc, $rc2)" \
+	$([ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q "len: expected 0 but got 1" &&
+	  printf '%s\n' "$out2" | tail -1 | grep -q '^1 passed, 1 failed'; echo $?) "$out$out2"
 # a 0.5 s handshake: sampled, RTO 1.5 s (RFC 6298 2.2); not sampled, still 1 s (2.1)
 printf -- '--ip_version=ipv4\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 65535 <mss 1000>\n+0 > S. 0:0(0) ack 1 <...>\n+.5 < . 1:1(0) ack 1 win 65535\n+0 accept(3, ..., ...) = 4\n+0 write(4, ..., 100) = 100\n+0 > P. 1:101(100) ack 1\n+1.5 > P. 1:101(100) ack 1\n' > "$tmp/hs.pkt"
 out=$(TCPSPEC_EXAMPLE_SETTINGS="refstack.handshake_rtt_sample=0" "$T" run --target "$P" "$tmp/hs.pkt" 2>&1); rc=$?
