@@ -44,8 +44,10 @@ uint32_t ref_rcv_window(struct ref_tcb *tp)
 	return space;
 }
 
-/* Fill and emit one segment.  len octets of queued data from seq. */
-static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
+/* Fill and emit one segment.  len octets of queued data from seq; with garbage and no
+ * data, one garbage octet (a keep-alive's, RFC 9293 3.8.4 MAY-6). */
+static void emit_seg(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len,
+		     bool garbage)
 {
 	struct ref_stack *st = tp->st;
 	struct ref_segment s;
@@ -109,7 +111,7 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 		tp->last_data_sent = st->now;
 		if (len < tp->snd_mss)
 			tp->snd_sml = ref_seq_add(seq, len);
-	} else if (st->garbage_octet) {
+	} else if (garbage) {
 		st->scratch[0] = 0;
 		s.data = st->scratch;
 		s.len = 1;
@@ -143,6 +145,11 @@ static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
 	st->stats.segs_out++;
 	if (st->out)
 		st->out(st->out_ctx, &s, st->now);
+}
+
+static void emit(struct ref_tcb *tp, ref_seq_t seq, uint8_t flags, uint32_t len)
+{
+	emit_seg(tp, seq, flags, len, false);
 }
 
 /* One pass of the send decision.  Returns true if a segment went out. */
@@ -408,9 +415,7 @@ void ref_send_keepalive(struct ref_tcb *tp)
 {
 	/* RFC 9293 3.8.4 / RFC 1122 4.2.3.6: <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data
 	 * (SHLD-12), or one garbage octet when so configured (MAY-6) */
-	tp->st->garbage_octet = tp->st->cfg.keepalive_garbage;
-	emit(tp, ref_seq_sub(tp->snd_una, 1), REF_ACK, 0);
-	tp->st->garbage_octet = false;
+	emit_seg(tp, ref_seq_sub(tp->snd_una, 1), REF_ACK, 0, tp->st->cfg.keepalive_garbage);
 }
 
 void ref_send_rst_for(struct ref_tcb *tp)

@@ -238,7 +238,6 @@ struct ref_stack {
 	} fo_cache[8];
 	uint8_t nfo_cache, fo_next;
 	struct ref_stats stats;
-	bool garbage_octet;             /* emit: one garbage octet on a dataless segment */
 	uint8_t scratch[65536];         /* payload of the segment being sent (last: not
 					 * zeroed by ref_stack_new) */
 };
